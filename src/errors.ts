@@ -1,0 +1,39 @@
+// The catalog of domain errors: stable codes, their HTTP status and meaning, mapped to HTTP in one place.
+import type { Problem } from './model/problem.js';
+
+export const ERROR_CATALOG = {
+  invalid_input: { status: 400, description: 'The request or file does not match the schema; details name each field, rule and value.' },
+  invalid_reference: { status: 400, description: 'The data refers to an id that does not exist in the organisation, or breaks another model rule.' },
+  unauthenticated: { status: 401, description: 'Sign in or send a valid API token.' },
+  forbidden: { status: 403, description: 'Your role does not allow this action.' },
+  not_found: { status: 404, description: 'No such organisation, item or route.' },
+  duplicate_id: { status: 409, description: 'An item with this id already exists in the organisation.' },
+  in_use: { status: 409, description: 'The item is still referred to by others; details list them.' },
+  unsupported_media_type: { status: 415, description: 'The body is not in a format this route accepts.' },
+  payload_too_large: { status: 413, description: 'The body is larger than the server accepts.' },
+  rate_limited: { status: 429, description: 'Too many requests; retry later.' },
+  data_folder_locked: { status: 500, description: 'Another Rempart process is using the embedded data folder.' },
+  migration_mismatch: { status: 500, description: 'The database migration history does not match this version of Rempart.' },
+  database_unavailable: { status: 503, description: 'The database cannot be reached.' },
+  internal: { status: 500, description: 'An unexpected error; it has been logged.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** An error the user can act on: a stable code, a sentence and, for bad input, the problems. */
+export class RempartError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Problem[];
+  constructor(code: ErrorCode, message: string, details: Problem[] = []) {
+    super(message);
+    this.name = 'RempartError';
+    this.code = code;
+    this.details = details;
+  }
+  get status(): number {
+    return ERROR_CATALOG[this.code].status;
+  }
+  toJSON(): { error: { code: ErrorCode; message: string; details: Problem[] } } {
+    return { error: { code: this.code, message: this.message, details: this.details } };
+  }
+}

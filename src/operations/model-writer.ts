@@ -1,0 +1,258 @@
+// Named commands that change an organisation's model, each in one transaction that keeps the model whole.
+import type { Kysely } from 'kysely';
+import { integrityProblems } from '../engine/integrity.js';
+import { RempartError } from '../errors.js';
+import {
+  COLLECTIONS,
+  DEFAULT_BIA,
+  type BiaSettings,
+  type Collection,
+  type EntityOf,
+  type OrganisationModel,
+} from '../model/organisation.js';
+import type { Problem } from '../model/problem.js';
+import { ModelRepository, type OrganisationRecord } from '../store/model-repository.js';
+import type { Database } from '../store/schema.js';
+
+type StoredModel = Omit<OrganisationModel, 'organisation' | 'bia'> & { bia: BiaSettings };
+
+const SINGULAR: Record<Collection, string> = {
+  sites: 'site',
+  pools: 'pool',
+  applications: 'application',
+  suppliers: 'supplier',
+  activities: 'activity',
+  strategies: 'strategy',
+};
+
+export function notFound(what: string, id: string): RempartError {
+  return new RempartError('not_found', `No ${what} with id "${id}".`, [{ path: 'id', rule: 'exists', value: id, message: `no ${what} "${id}"` }]);
+}
+
+async function withLockedOrganisation<T>(
+  db: Kysely<Database>,
+  orgId: string,
+  work: (repository: ModelRepository, org: OrganisationRecord) => Promise<T>,
+): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    const repository = new ModelRepository(trx);
+    const org = await repository.lockOrganisation(orgId);
+    if (!org) throw notFound('organisation', orgId);
+    const result = await work(repository, org);
+    await repository.bumpModelVersion(orgId);
+    return result;
+  });
+}
+
+async function loadStoredModel(repository: ModelRepository, org: OrganisationRecord): Promise<StoredModel> {
+  return { ...(await repository.loadModel(org.id)), bia: org.bia };
+}
+
+export async function createOrganisation(
+  db: Kysely<Database>,
+  input: { id: string; name: string; names?: { en?: string; fr?: string }; description?: string; bia?: BiaSettings },
+): Promise<OrganisationRecord> {
+  const repository = new ModelRepository(db);
+  try {
+    await repository.insertOrganisation(input);
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505')
+      throw new RempartError('duplicate_id', `An organisation with id "${input.id}" already exists.`, [
+        { path: 'id', rule: 'unique', value: input.id, message: 'already used' },
+      ]);
+    throw error;
+  }
+  return (await repository.getOrganisation(input.id))!;
+}
+
+/** Changes name and BIA settings; refuses settings that existing impact ratings do not fit. */
+export async function updateOrganisation(
+  db: Kysely<Database>,
+  orgId: string,
+  input: { name: string; names?: { en?: string; fr?: string }; description?: string; bia?: BiaSettings },
+): Promise<OrganisationRecord> {
+  return withLockedOrganisation(db, orgId, async (repository, org) => {
+    const bia = input.bia ?? org.bia;
+    if (input.bia) {
+      const problems = integrityProblems({ ...(await repository.loadModel(orgId)), bia }).filter((p) => p.path.includes('.impacts'));
+      if (problems.length > 0)
+        throw new RempartError(
+          'invalid_reference',
+          `These BIA settings do not fit ${problems.length} existing impact rating(s); change the ratings first or keep the categories, time points and scale they use.`,
+          problems,
+        );
+    }
+    await repository.updateOrganisation(orgId, { ...input, bia });
+    return (await repository.getOrganisation(orgId))!;
+  });
+}
+
+export async function createEntity<C extends Collection>(db: Kysely<Database>, orgId: string, collection: C, entity: EntityOf<C>): Promise<EntityOf<C>> {
+  return withLockedOrganisation(db, orgId, async (repository, org) => {
+    const model = await loadStoredModel(repository, org);
+    const items = model[collection] as Array<{ id: string }>;
+    if (items.some((item) => item.id === entity.id))
+      throw new RempartError('duplicate_id', `The organisation already has a ${SINGULAR[collection]} with id "${entity.id}".`, [
+        { path: 'id', rule: 'unique', value: entity.id, message: 'already used' },
+      ]);
+    items.push(entity);
+    refuseProblems(integrityProblems(model), collection, items.length - 1);
+    await repository.insertEntity(orgId, collection, entity);
+    return entity;
+  });
+}
+
+export async function replaceEntity<C extends Collection>(
+  db: Kysely<Database>,
+  orgId: string,
+  collection: C,
+  id: string,
+  entity: EntityOf<C>,
+): Promise<EntityOf<C>> {
+  return withLockedOrganisation(db, orgId, async (repository, org) => {
+    const model = await loadStoredModel(repository, org);
+    const items = model[collection] as Array<{ id: string }>;
+    const index = items.findIndex((item) => item.id === id);
+    if (index < 0) throw notFound(SINGULAR[collection], id);
+    if (entity.id !== id && items.some((item) => item.id === entity.id))
+      throw new RempartError('duplicate_id', `The organisation already has a ${SINGULAR[collection]} with id "${entity.id}".`, [
+        { path: 'id', rule: 'unique', value: entity.id, message: 'already used' },
+      ]);
+    items[index] = entity;
+    refuseProblems(integrityProblems(model), collection, index);
+    await repository.replaceEntity(orgId, collection, id, entity);
+    return entity;
+  });
+}
+
+export async function deleteEntity(db: Kysely<Database>, orgId: string, collection: Collection, id: string): Promise<void> {
+  await withLockedOrganisation(db, orgId, async (repository, org) => {
+    const model = await loadStoredModel(repository, org);
+    const items = model[collection] as Array<{ id: string }>;
+    const index = items.findIndex((item) => item.id === id);
+    if (index < 0) throw notFound(SINGULAR[collection], id);
+    items.splice(index, 1);
+    const dangling = integrityProblems(model).filter((p) => p.rule === 'unknown_reference' && p.value === id);
+    if (dangling.length > 0)
+      throw new RempartError(
+        'in_use',
+        `The ${SINGULAR[collection]} "${id}" is still used in ${dangling.length} place(s); remove those references first.`,
+        dangling.map((p) => ({ ...p, message: `refers to ${SINGULAR[collection]} "${id}"` })),
+      );
+    await repository.deleteEntity(orgId, collection, id);
+  });
+}
+
+/**
+ * A write that leaves the model inconsistent is refused. Problems in the written item are bad
+ * input (400); problems it causes elsewhere (a rename that orphans references) are conflicts (409).
+ */
+function refuseProblems(problems: Problem[], collection: Collection, index: number): void {
+  if (problems.length === 0) return;
+  const own = `${collection}[${index}]`;
+  const mine = problems.filter((p) => p.path === own || p.path.startsWith(`${own}.`) || p.path.startsWith(`${own}[`));
+  if (mine.length > 0)
+    throw new RempartError(
+      'invalid_reference',
+      `The ${SINGULAR[collection]} refers to items that do not exist.`,
+      mine.map((p) => ({ ...p, path: p.path.slice(own.length).replace(/^\./, '') || 'id' })),
+    );
+  throw new RempartError('in_use', `This change would leave ${problems.length} reference(s) pointing at nothing.`, problems);
+}
+
+export interface ImportSummary {
+  organisation: string;
+  created: boolean;
+  counts: Record<Collection, number>;
+  modelVersion: number;
+}
+
+/**
+ * Replaces an organisation's model with a validated document (creating the organisation if needed).
+ * All or nothing: a document with any problem writes nothing.
+ */
+export async function importModel(db: Kysely<Database>, orgId: string, model: OrganisationModel): Promise<ImportSummary> {
+  const bia = model.bia ?? DEFAULT_BIA;
+  const problems = integrityProblems({ ...model, bia });
+  if (problems.length > 0)
+    throw new RempartError('invalid_reference', `The model has ${problems.length} problem(s); nothing was imported.`, problems);
+
+  return db.transaction().execute(async (trx) => {
+    const repository = new ModelRepository(trx);
+    let org = await repository.lockOrganisation(orgId);
+    const created = !org;
+    const info = { name: model.organisation?.name ?? org?.name ?? orgId, names: model.organisation?.names, description: model.organisation?.description };
+    if (!org) await repository.insertOrganisation({ id: orgId, ...info, bia });
+    else {
+      await repository.updateOrganisation(orgId, { ...info, bia: model.bia ?? org.bia });
+      await repository.deleteAllEntities(orgId);
+    }
+    for (const collection of COLLECTIONS) await repository.bulkInsert(orgId, collection, model[collection] as never);
+    const modelVersion = await repository.bumpModelVersion(orgId);
+    org = await repository.getOrganisation(orgId);
+    const counts = Object.fromEntries(COLLECTIONS.map((c) => [c, model[c].length])) as Record<Collection, number>;
+    return { organisation: orgId, created, counts, modelVersion };
+  });
+}
+
+/** The organisation's model as an interchange document (import of it gives the same model back). */
+export async function exportModel(db: Kysely<Database>, orgId: string): Promise<OrganisationModel> {
+  const repository = new ModelRepository(db);
+  const org = await repository.getOrganisation(orgId);
+  if (!org) throw notFound('organisation', orgId);
+  const model = await repository.loadModel(orgId);
+  return {
+    organisation: {
+      id: org.id,
+      name: org.name,
+      ...(org.names ? { names: org.names } : {}),
+      ...(org.description !== undefined ? { description: org.description } : {}),
+    },
+    bia: org.bia,
+    ...model,
+  };
+}
+
+/**
+ * Adds or replaces activities by id (the BIA spreadsheet), leaving the others as they are.
+ * All or nothing: one unknown reference anywhere and nothing is written.
+ */
+export async function upsertActivities(
+  db: Kysely<Database>,
+  orgId: string,
+  activities: ReadonlyArray<EntityOf<'activities'>>,
+  locate: (problem: Problem) => Problem = (p) => p,
+): Promise<{ created: number; updated: number; modelVersion: number }> {
+  return db.transaction().execute(async (trx) => {
+    const repository = new ModelRepository(trx);
+    const org = await repository.lockOrganisation(orgId);
+    if (!org) throw notFound('organisation', orgId);
+    const model = await loadStoredModel(repository, org);
+    const existing = new Map(model.activities.map((activity, index) => [activity.id, index]));
+    const incomingIndex = new Map<number, number>();
+    let created = 0;
+    for (const [index, activity] of activities.entries()) {
+      const at = existing.get(activity.id);
+      if (at === undefined) {
+        incomingIndex.set(model.activities.length, index);
+        existing.set(activity.id, model.activities.length);
+        model.activities.push(activity);
+        created++;
+      } else {
+        incomingIndex.set(at, index);
+        model.activities[at] = activity;
+      }
+    }
+    const problems = integrityProblems(model).map((p) => {
+      // Problems are found on the merged model; report them against the file's rows.
+      const match = /^activities\[(\d+)\](.*)$/.exec(p.path);
+      const incoming = match ? incomingIndex.get(Number(match[1])) : undefined;
+      return incoming === undefined ? p : locate({ ...p, path: `activities[${incoming}]${match![2]}` });
+    });
+    if (problems.length > 0)
+      throw new RempartError('invalid_reference', `The file has ${problems.length} problem(s); nothing was imported.`, problems);
+    await repository.upsertEntities(orgId, 'activities', activities);
+    const modelVersion = await repository.bumpModelVersion(orgId);
+    return { created, updated: activities.length - created, modelVersion };
+  });
+}

@@ -1,0 +1,128 @@
+// The six model collections share one set of routes: list (paged, searchable), read, create, replace, delete.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { COLLECTIONS, ENTITY_SCHEMAS, type Collection, type EntityOf } from '../../model/organisation.js';
+import { createEntity, deleteEntity, notFound, replaceEntity } from '../../operations/model-writer.js';
+import { isValidCursor, ModelRepository } from '../../store/model-repository.js';
+import { RempartError } from '../../errors.js';
+import { presentEntity } from '../presenters.js';
+import { ERRORS, ItemParams, OrgParams, PageQuery, pageOf } from './shared.js';
+
+const LABEL: Record<Collection, [string, string]> = {
+  sites: ['site', 'sites'],
+  pools: ['remote-access pool', 'remote-access pools'],
+  applications: ['application', 'applications'],
+  suppliers: ['supplier', 'suppliers'],
+  activities: ['activity', 'prioritised activities (with their BIA)'],
+  strategies: ['strategy', 'continuity strategies'],
+};
+
+const ActivityComputed = z.object({
+  suggestedMtpd: z.number().nullable(),
+  mtpdDifference: z.number().nullable(),
+  assessment: z.enum(['none', 'partial', 'complete']),
+});
+
+/** Clients may send back what they read: the read-only `computed` block of an activity is dropped. */
+function withoutComputed(body: unknown): unknown {
+  if (body && typeof body === 'object' && !Array.isArray(body) && 'computed' in body) {
+    const { computed: _computed, ...rest } = body as Record<string, unknown>;
+    return rest;
+  }
+  return body;
+}
+
+export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
+  const repository = new ModelRepository(app.db);
+
+  async function organisation(orgId: string) {
+    const org = await repository.getOrganisation(orgId);
+    if (!org) throw notFound('organisation', orgId);
+    return org;
+  }
+
+  for (const collection of COLLECTIONS) {
+    const schema = ENTITY_SCHEMAS[collection];
+    const [singular, plural] = LABEL[collection];
+    const item = collection === 'activities' ? (schema as typeof ENTITY_SCHEMAS.activities).extend({ computed: ActivityComputed }) : schema;
+    const body = z.preprocess(withoutComputed, schema);
+    const tags = ['model'];
+
+    app.get(
+      `/orgs/:org/${collection}`,
+      {
+        schema: {
+          tags,
+          summary: `List ${plural}`,
+          description: 'Paged by cursor: pass `nextCursor` back as `cursor`. `q` searches ids and names; `sort` keeps the cursor valid.',
+          params: OrgParams,
+          querystring: PageQuery,
+          response: { 200: pageOf(item), ...ERRORS },
+        },
+      },
+      async (request) => {
+        const { org: orgId } = request.params;
+        const query = request.query;
+        if (query.cursor && !isValidCursor(query.cursor, query.sort))
+          throw new RempartError('invalid_input', 'The cursor does not come from this list.', [
+            { path: 'query.cursor', rule: 'cursor', value: query.cursor, message: 'pass back nextCursor of the previous page, with the same sort' },
+          ]);
+        const [org, page] = await Promise.all([organisation(orgId), repository.listEntities(orgId, collection, query)]);
+        return { ...page, items: page.items.map((entity) => presentEntity(collection, entity, org.bia)) } as never;
+      },
+    );
+
+    app.get(
+      `/orgs/:org/${collection}/:id`,
+      { schema: { tags, summary: `Read one ${singular}`, params: ItemParams, response: { 200: item, ...ERRORS } } },
+      async (request) => {
+        const { org: orgId, id } = request.params;
+        const [org, entity] = await Promise.all([organisation(orgId), repository.getEntity(orgId, collection, id)]);
+        if (!entity) throw notFound(singular, id);
+        return presentEntity(collection, entity, org.bia) as never;
+      },
+    );
+
+    app.post(
+      `/orgs/:org/${collection}`,
+      { schema: { tags, summary: `Create a ${singular}`, params: OrgParams, body, response: { 201: item, ...ERRORS } } },
+      async (request, reply) => {
+        const { org: orgId } = request.params;
+        const created = await createEntity(app.db, orgId, collection, request.body as EntityOf<Collection>);
+        const org = await organisation(orgId);
+        return reply.code(201).send(presentEntity(collection, created, org.bia) as never);
+      },
+    );
+
+    app.put(
+      `/orgs/:org/${collection}/:id`,
+      {
+        schema: {
+          tags,
+          summary: `Replace a ${singular}`,
+          description: 'Renaming (a different `id` in the body) is refused while other items refer to the old id.',
+          params: ItemParams,
+          body,
+          response: { 200: item, ...ERRORS },
+        },
+      },
+      async (request) => {
+        const { org: orgId, id } = request.params;
+        const saved = await replaceEntity(app.db, orgId, collection, id, request.body as EntityOf<Collection>);
+        const org = await organisation(orgId);
+        return presentEntity(collection, saved, org.bia) as never;
+      },
+    );
+
+    app.delete(
+      `/orgs/:org/${collection}/:id`,
+      {
+        schema: { tags, summary: `Delete a ${singular} (refused while it is referred to)`, params: ItemParams, response: { 204: z.null(), ...ERRORS } },
+      },
+      async (request, reply) => {
+        await deleteEntity(app.db, request.params.org, collection, request.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+  }
+};

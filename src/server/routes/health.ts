@@ -1,0 +1,18 @@
+// Liveness and database readiness, for load balancers and the first-run check.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { z } from 'zod';
+
+const Health = z.object({ status: z.enum(['ok', 'degraded']), database: z.object({ ready: z.boolean(), latencyMs: z.number() }) });
+
+export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/health', { schema: { tags: ['health'], summary: 'Liveness and database readiness', response: { 200: Health, 503: Health } } }, async (_request, reply) => {
+    const started = performance.now();
+    try {
+      await sql`select 1`.execute(app.db);
+      return { status: 'ok' as const, database: { ready: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 } };
+    } catch {
+      return reply.code(503).send({ status: 'degraded' as const, database: { ready: false, latencyMs: Math.round(performance.now() - started) } });
+    }
+  });
+};

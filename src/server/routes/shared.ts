@@ -1,0 +1,41 @@
+// Schemas shared by the route groups: path parameters, pages and the error response.
+import { z } from 'zod';
+import { Id } from '../../model/organisation.js';
+
+export const OrgParams = z.object({ org: Id });
+export const ItemParams = z.object({ org: Id, id: Id });
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.array(
+        z.object({
+          path: z.string(),
+          rule: z.string(),
+          value: z.unknown(),
+          message: z.string(),
+          row: z.number().optional(),
+          column: z.string().optional(),
+        }),
+      ),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+/** The error responses every route may give, for the OpenAPI document. */
+export const ERRORS = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse } as const;
+
+export const PageQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().max(500).optional(),
+    q: z.string().max(200).optional(),
+    sort: z.enum(['position', 'id', 'name']).default('position'),
+  })
+  .strict();
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable(), total: z.number().int() });
+}

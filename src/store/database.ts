@@ -1,0 +1,115 @@
+// Opens the one PostgreSQL dialect Rempart speaks: embedded PGlite in a locked data folder, or a server by URL.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, Migrator, PostgresDialect, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import { RempartError } from '../errors.js';
+import { acquireFolderLock, type FolderLock } from './folder-lock.js';
+import { MIGRATIONS } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: 'embedded' | 'postgres';
+  /** Where the data lives, for messages: the folder, or the server URL without its password. */
+  location: string;
+  /** The PGlite instance in embedded mode (tests dump and load data folders through it). */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL server URL; when set, the embedded database is not used. */
+  databaseUrl?: string;
+  /** Embedded data folder; `memory://` keeps everything in memory (tests). */
+  dataDir?: string;
+  /** Embedded only: start from a dumped data folder (tests share one migrated template). */
+  loadDataDir?: Blob | File;
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+  poolSize?: number;
+}
+
+/** Hides the password of a connection URL so it can be printed or logged. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '*****';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  const handle = options.databaseUrl ? openServer(options.databaseUrl, options.poolSize ?? 10) : await openEmbedded(options);
+  if (options.migrate !== false) {
+    try {
+      await migrate(handle.db);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+  return handle;
+}
+
+function openServer(databaseUrl: string, poolSize: number): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  // An idle client losing its connection must not take the process down; the next query reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', location: redactUrl(databaseUrl), close: () => db.destroy() };
+}
+
+async function openEmbedded(options: OpenOptions): Promise<DatabaseHandle> {
+  const dataDir = options.dataDir ?? '.rempart';
+  const inMemory = dataDir.startsWith('memory://');
+  let lock: FolderLock | undefined;
+  let pglite: PGlite;
+  if (inMemory) {
+    pglite = new PGlite(dataDir, { loadDataDir: options.loadDataDir });
+  } else {
+    const folder = resolve(dataDir);
+    mkdirSync(folder, { recursive: true });
+    lock = acquireFolderLock(folder);
+    try {
+      pglite = new PGlite(`${folder}/pgdata`, { loadDataDir: options.loadDataDir });
+      await pglite.waitReady;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+  await pglite.waitReady;
+  const pool = new pg.Pool(createPgConfig(pglite));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'embedded',
+    location: inMemory ? dataDir : resolve(dataDir),
+    pglite,
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+      lock?.release();
+    },
+  };
+}
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** Applies pending migrations; refuses a database whose applied history is not a prefix of ours. */
+export async function migrate(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/corrupted migrations|missing|not found|order/i.test(message))
+      throw new RempartError('migration_mismatch', `The database's migration history does not match this version of Rempart: ${message}`);
+    throw error;
+  }
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

@@ -1,0 +1,7 @@
+// The one migration set, in order; the runner refuses a database whose history is not a prefix of it.
+import type { Migration } from 'kysely';
+import * as organisationModel from './2026-11-29T0900-organisation-model.js';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '2026-11-29T0900-organisation-model': organisationModel,
+};
