@@ -1,0 +1,224 @@
+// The `rempart` command: thin adapters over the operations, the store and the server.
+import { readFile, writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { Command, Option } from 'commander';
+import { biaFindings } from '../engine/bia.js';
+import { integrityProblems } from '../engine/integrity.js';
+import { RempartError } from '../errors.js';
+import { activitySheetTemplate, locateActivityProblem, parseActivitySheet, writeActivitySheet } from '../interchange/activity-sheet.js';
+import { DEFAULT_BIA, OrganisationModel } from '../model/organisation.js';
+import { problemsFromZod, type Problem } from '../model/problem.js';
+import { loadConfig, type ConfigFlags } from '../config.js';
+import { loadDemo } from '../operations/demo.js';
+import { exportModel, importModel, upsertActivities } from '../operations/model-writer.js';
+import { migrate, openDatabase, type DatabaseHandle } from '../store/database.js';
+import { ModelRepository } from '../store/model-repository.js';
+import { printProblems, reportError } from './output.js';
+import { startServer } from './serve.js';
+
+const program = new Command('rempart')
+  .description('Rempart: business continuity management (ISO 22301). Embedded database by default; set DATABASE_URL for PostgreSQL.')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+const dataOption = () => new Option('--data <dir>', 'embedded data folder (env REMPART_DATA, default ./.rempart)');
+
+async function withDatabase<T>(flags: ConfigFlags, work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  const config = loadConfig(flags);
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    return await work(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `--org`, or the only organisation there is. */
+async function resolveOrg(handle: DatabaseHandle, org: string | undefined): Promise<string> {
+  if (org) return org;
+  const orgs = await new ModelRepository(handle.db).listOrganisations();
+  if (orgs.length === 1) return orgs[0].id;
+  throw new RempartError('invalid_input', orgs.length === 0 ? 'There is no organisation yet: import a model or run `rempart demo`.' : `Several organisations exist (${orgs.map((o) => o.id).join(', ')}): choose one with --org.`, [
+    { path: '--org', rule: 'required', value: null, message: 'organisation id' },
+  ]);
+}
+
+type FileKind = 'json' | 'csv' | 'xlsx';
+function kindOf(file: string): FileKind {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.json') return 'json';
+  if (ext === '.csv') return 'csv';
+  if (ext === '.xlsx') return 'xlsx';
+  throw new RempartError('invalid_input', `Cannot tell the format of ${file}: use a .json model, or a .csv or .xlsx activity spreadsheet.`, [
+    { path: 'FILE', rule: 'extension', value: file, message: '.json, .csv or .xlsx' },
+  ]);
+}
+
+/** Reads and schema-checks a JSON model document; throws with every problem. */
+async function readModelFile(file: string): Promise<OrganisationModel> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new RempartError('invalid_input', `${file} is not valid JSON: ${(error as Error).message}`, [
+      { path: '', rule: 'json', value: null, message: (error as Error).message },
+    ]);
+  }
+  const parsed = OrganisationModel.safeParse(json, { reportInput: true });
+  if (!parsed.success) throw new RempartError('invalid_input', `${file} does not match the model schema.`, problemsFromZod(parsed.error, json));
+  return parsed.data;
+}
+
+program
+  .command('serve')
+  .description('Start the server (web app and API); loads the demo organisation into an empty embedded database')
+  .addOption(new Option('--port <port>', 'port (env REMPART_PORT, default 4310)'))
+  .addOption(new Option('--host <host>', 'address to listen on (env REMPART_HOST, default 127.0.0.1)'))
+  .addOption(dataOption())
+  .option('--no-demo', 'do not load the demo organisation into an empty database')
+  .action(async (flags: ConfigFlags) => {
+    await startServer(loadConfig(flags));
+  });
+
+program
+  .command('import')
+  .description('Import a model (JSON, replaces the organisation’s model) or an activity spreadsheet (CSV/XLSX, adds or replaces activities)')
+  .argument('<file>', 'model .json, or activities .csv / .xlsx')
+  .option('--org <id>', 'organisation id (JSON: defaults to organisation.id in the file)')
+  .addOption(dataOption())
+  .action(async (file: string, flags: ConfigFlags & { org?: string }) => {
+    const kind = kindOf(file);
+    const model = kind === 'json' ? await readModelFile(file) : undefined;
+    await withDatabase(flags, async (handle) => {
+      if (model) {
+        const orgId = flags.org ?? model.organisation?.id;
+        if (!orgId) throw new RempartError('invalid_input', 'Say which organisation to import into with --org (the file has no organisation.id).', [{ path: '--org', rule: 'required', value: null, message: 'organisation id' }]);
+        const summary = await importModel(handle.db, orgId, model);
+        const counts = Object.entries(summary.counts).map(([k, v]) => `${v} ${k}`).join(', ');
+        process.stdout.write(`${summary.created ? 'Created' : 'Replaced'} organisation ${orgId}: ${counts} (model version ${summary.modelVersion}).\n`);
+        return;
+      }
+      const orgId = await resolveOrg(handle, flags.org);
+      const org = await new ModelRepository(handle.db).getOrganisation(orgId);
+      if (!org) throw new RempartError('not_found', `No organisation "${orgId}".`, [{ path: '--org', rule: 'exists', value: orgId, message: 'unknown organisation' }]);
+      const sheet = await parseActivitySheet(await readFile(file), kind as 'csv' | 'xlsx', org.bia);
+      if (sheet.problems.length > 0) throw new RempartError('invalid_input', `${file} has ${sheet.problems.length} problem(s); nothing was imported.`, sheet.problems);
+      const result = await upsertActivities(handle.db, orgId, sheet.activities, (p) => locateActivityProblem(p, sheet.rowOf, sheet.columns));
+      process.stdout.write(`Imported ${sheet.activities.length} activities into ${orgId}: ${result.created} new, ${result.updated} replaced.\n`);
+    });
+  });
+
+program
+  .command('export')
+  .description('Export an organisation: the whole model as JSON, or the activities with their BIA as XLSX/CSV')
+  .option('--org <id>', 'organisation id (default: the only one)')
+  .addOption(new Option('--format <format>', 'json, xlsx or csv').choices(['json', 'xlsx', 'csv']).default('json'))
+  .option('-o, --output <file>', 'write to this file (default: standard output for JSON, <org>-activities.<format> otherwise)')
+  .addOption(dataOption())
+  .action(async (flags: ConfigFlags & { org?: string; format: FileKind; output?: string }) => {
+    await withDatabase(flags, async (handle) => {
+      const orgId = await resolveOrg(handle, flags.org);
+      const model = await exportModel(handle.db, orgId);
+      if (flags.format === 'json') {
+        const text = `${JSON.stringify(model, null, 2)}\n`;
+        if (flags.output) await writeFile(flags.output, text);
+        else process.stdout.write(text);
+        return;
+      }
+      const output = flags.output ?? `${orgId}-activities.${flags.format}`;
+      await writeFile(output, await writeActivitySheet(model.activities, model.bia ?? DEFAULT_BIA, flags.format));
+      process.stderr.write(`Wrote ${model.activities.length} activities to ${output}.\n`);
+    });
+  });
+
+program
+  .command('validate')
+  .description('Check a model (JSON) or an activity spreadsheet (CSV/XLSX) without importing it: prints every problem, exits 1 if any')
+  .argument('<file>')
+  .option('--strict', 'also fail on BIA findings (RTO above MTPD, recovery gaps, cycles, missing assessments)')
+  .action(async (file: string, flags: { strict?: boolean }) => {
+    const kind = kindOf(file);
+    let problems: Problem[] = [];
+    let findings: ReturnType<typeof biaFindings> = [];
+    if (kind === 'json') {
+      try {
+        const model = await readModelFile(file);
+        const bia = model.bia ?? DEFAULT_BIA;
+        problems = integrityProblems({ ...model, bia });
+        if (problems.length === 0) findings = biaFindings({ ...model, bia });
+      } catch (error) {
+        if (!(error instanceof RempartError)) throw error;
+        problems = error.details;
+      }
+    } else {
+      problems = (await parseActivitySheet(await readFile(file), kind, DEFAULT_BIA)).problems;
+    }
+    if (problems.length > 0) {
+      process.stderr.write(`${file}: ${problems.length} problem(s)\n`);
+      printProblems(problems);
+    }
+    const blocking = findings.filter((f) => f.severity !== 'info');
+    if (findings.length > 0) {
+      process.stdout.write(`${findings.length} BIA finding(s):\n`);
+      for (const f of findings) process.stdout.write(`  [${f.severity}] ${f.activity}: ${f.message} (${f.rule})\n`);
+    }
+    if (problems.length > 0 || (flags.strict && blocking.length > 0)) process.exitCode = 1;
+    else process.stdout.write(`${file}: valid\n`);
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations (the server also does it at start-up)')
+  .addOption(dataOption())
+  .action(async (flags: ConfigFlags) => {
+    const config = loadConfig(flags);
+    const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: false });
+    try {
+      const applied = await migrate(handle.db);
+      process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'The database is up to date.\n');
+    } finally {
+      await handle.close();
+    }
+  });
+
+program
+  .command('demo')
+  .description('Load (or reset) the demo organisation: a European insurer of about 1,200 staff')
+  .option('--org <id>', 'organisation id to load it as', 'demo')
+  .addOption(dataOption())
+  .action(async (flags: ConfigFlags & { org: string }) => {
+    await withDatabase(flags, async (handle) => {
+      const summary = await loadDemo(handle.db, flags.org);
+      process.stdout.write(`Loaded the demo organisation as "${flags.org}" (${summary.counts.activities} activities, ${summary.counts.applications} applications).\n`);
+    });
+  });
+
+program
+  .command('template')
+  .description('Write the BIA activity spreadsheet template')
+  .addOption(new Option('--format <format>', 'xlsx or csv').choices(['xlsx', 'csv']).default('xlsx'))
+  .option('--org <id>', 'use this organisation’s impact categories and time points')
+  .option('-o, --output <file>', 'file to write (default rempart-activities-template.<format>)')
+  .addOption(dataOption())
+  .action(async (flags: ConfigFlags & { org?: string; format: 'csv' | 'xlsx'; output?: string }) => {
+    let bia = DEFAULT_BIA;
+    if (flags.org)
+      bia = await withDatabase(flags, async (handle) => {
+        const org = await new ModelRepository(handle.db).getOrganisation(flags.org!);
+        if (!org) throw new RempartError('not_found', `No organisation "${flags.org}".`, [{ path: '--org', rule: 'exists', value: flags.org, message: 'unknown organisation' }]);
+        return org.bia;
+      });
+    const output = flags.output ?? `rempart-activities-template.${flags.format}`;
+    await writeFile(output, await activitySheetTemplate(bia, flags.format));
+    process.stdout.write(`Wrote ${output}\n`);
+  });
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+await main();

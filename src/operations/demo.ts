@@ -1,0 +1,20 @@
+// Loads the shipped demo organisation (a European insurer) so a first run has something to explore.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import { OrganisationModel } from '../model/organisation.js';
+import { DATA_DIR } from '../paths.js';
+import type { Database } from '../store/schema.js';
+import { importModel, type ImportSummary } from './model-writer.js';
+
+export const DEMO_ORG_ID = 'demo';
+
+export async function readDemoModel(): Promise<OrganisationModel> {
+  const text = await readFile(join(DATA_DIR, 'demo', 'organisation.json'), 'utf8');
+  return OrganisationModel.parse(JSON.parse(text));
+}
+
+/** Replaces (or creates) the demo organisation with the shipped model. */
+export async function loadDemo(db: Kysely<Database>, orgId = DEMO_ORG_ID): Promise<ImportSummary> {
+  return importModel(db, orgId, await readDemoModel());
+}
