@@ -177,9 +177,9 @@ export async function importModel(db: Kysely<Database>, orgId: string, model: Or
   if (problems.length > 0)
     throw new RempartError('invalid_reference', `The model has ${problems.length} problem(s); nothing was imported.`, problems);
 
-  return db.transaction().execute(async (trx) => {
+  const summary = await db.transaction().execute(async (trx) => {
     const repository = new ModelRepository(trx);
-    let org = await repository.lockOrganisation(orgId);
+    const org = await repository.lockOrganisation(orgId);
     const created = !org;
     const info = { name: model.organisation?.name ?? org?.name ?? orgId, names: model.organisation?.names, description: model.organisation?.description };
     if (!org) await repository.insertOrganisation({ id: orgId, ...info, bia });
@@ -189,10 +189,12 @@ export async function importModel(db: Kysely<Database>, orgId: string, model: Or
     }
     for (const collection of COLLECTIONS) await repository.bulkInsert(orgId, collection, model[collection] as never);
     const modelVersion = await repository.bumpModelVersion(orgId);
-    org = await repository.getOrganisation(orgId);
     const counts = Object.fromEntries(COLLECTIONS.map((c) => [c, model[c].length])) as Record<Collection, number>;
     return { organisation: orgId, created, counts, modelVersion };
   });
+  // Outside the transaction (VACUUM cannot run in one); the import is already committed, so a failure here loses nothing.
+  await new ModelRepository(db).refreshStatistics().catch(() => {});
+  return summary;
 }
 
 /** The organisation's model as an interchange document (import of it gives the same model back). */

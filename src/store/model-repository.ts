@@ -145,7 +145,7 @@ export class ModelRepository {
       const pattern = `%${page.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       query = query.where((eb) => eb.or([eb('id', 'ilike', pattern), eb('name', 'ilike', pattern)]));
     }
-    const totalRow = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
+    const counting = query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
     const after = page.cursor ? decodeCursor(page.cursor) : undefined;
     let rows;
     if (page.sort === 'name') {
@@ -161,6 +161,7 @@ export class ModelRepository {
       if (after) q = q.where('position', '>', Number(after[0]));
       rows = await q.orderBy('position').limit(page.limit + 1).execute();
     }
+    const totalRow = await counting;
     const more = rows.length > page.limit;
     const pageRows = more ? rows.slice(0, page.limit) : rows;
     const last = pageRows[pageRows.length - 1];
@@ -225,6 +226,11 @@ export class ModelRepository {
   async deleteEntity(orgId: string, collection: Collection, id: string): Promise<boolean> {
     const result = await this.db.deleteFrom(collection).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
+  }
+
+  /** Refreshes planner statistics and the visibility map after a bulk load, so counts and pages stay index-only. */
+  async refreshStatistics(): Promise<void> {
+    for (const collection of COLLECTIONS) await sql`vacuum analyze ${sql.table(collection)}`.execute(this.db);
   }
 
   async deleteAllEntities(orgId: string): Promise<void> {
