@@ -1,3 +1,4 @@
+// Reading, writing and checking the activity spreadsheet, as a continuity manager fills it in.
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { Activity, BiaSettings, DEFAULT_BIA } from '../model/organisation.js';
@@ -52,7 +53,7 @@ const ACTIVITIES: Activity[] = [
     dependsOn: ['mail-room'],
     impacts: { financial: [null, 2, null, 5], customer: [1, null, null, null] },
   },
-  { id: '42', name: '42', mtpd: 168, rto: 168, mbco: 1, impacts: { customer: [1, 2, 3, 4] } },
+  { id: '42', name: '42', owner: "'=not a formula", description: 'first line\nsecond line', mtpd: 168, rto: 168, mbco: 1, impacts: { customer: [1, 2, 3, 4] } },
 ].map((activity) => Activity.parse(activity));
 
 interface Expected {

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { formatDuration, parseDuration } from '../model/duration.js';
 import { Activity, type BiaSettings } from '../model/organisation.js';
 import { formatPath, problem as makeProblem, type Problem } from '../model/problem.js';
-import { cellText, isBlank, readTable, writeCsv, type CellValue, type TableFormat, type TableRow } from './table-file.js';
+import { cellText, escapeXlsxText, isBlank, readTable, writeCsv, type CellValue, type TableFormat, type TableRow } from './table-file.js';
 
 /** Name of the worksheet that holds the table; read first when present, whatever its position. */
 export const ACTIVITY_SHEET_NAME = 'Activities';
@@ -77,9 +77,8 @@ export interface ActivitySheetResult {
   columns: Record<string, string>;
 }
 
-type Binding =
-  | { kind: 'base'; index: number; header: string; column: ActivityColumn; field: string }
-  | { kind: 'impact'; index: number; header: string; category: string; point: number; field: string };
+type ImpactBinding = { kind: 'impact'; index: number; header: string; category: string; point: number; field: string };
+type Binding = { kind: 'base'; index: number; header: string; column: ActivityColumn; field: string } | ImpactBinding;
 
 /** `staff[0].site` → `staff`, `names.fr` → `names.fr`, `impacts.financial[2]` → `impacts.financial[2]`: the part a column holds. */
 function fieldHead(relative: string): string {
@@ -138,14 +137,11 @@ function parseNumber(cell: CellValue): Parsed<number> {
 function parseFraction(cell: CellValue): Parsed<number> {
   if (typeof cell === 'number') return { ok: true, value: cell };
   const text = cell.trim();
-  if (!text.endsWith('%')) {
-    const parsed = parseNumberText(text);
-    return parsed.ok ? parsed : { ok: false, rule: parsed.rule, message: parsed.rule === 'not_a_number' ? 'must be a share such as 0.5 or 50%' : parsed.message };
-  }
-  const parsed = parseNumberText(text.slice(0, -1));
-  if (!parsed.ok) return { ok: false, rule: parsed.rule, message: parsed.rule === 'not_a_number' ? 'must be a share such as 0.5 or 50%' : parsed.message };
+  const percent = text.endsWith('%');
+  const parsed = parseNumberText(percent ? text.slice(0, -1) : text);
+  if (!parsed.ok) return parsed.rule === 'not_a_number' ? { ...parsed, message: 'must be a share such as 0.5 or 50%' } : parsed;
   // 33.3 / 100 is 0.33299999999999996 in binary floating point: round to what the user wrote.
-  return { ok: true, value: Number((parsed.value / 100).toPrecision(15)) };
+  return percent ? { ok: true, value: Number((parsed.value / 100).toPrecision(15)) } : parsed;
 }
 
 const DURATION_MESSAGE = 'must be hours (48) or a duration such as "90m", "4h", "3d" or "2w"';
@@ -203,12 +199,12 @@ function analyseHeader(headerRow: TableRow, dataRows: TableRow[], bia: BiaSettin
   });
   const bound = new Map<string, Binding>();
   const expected = `expected ${ACTIVITY_COLUMNS.join(', ')} or <category>@<time point> such as ${impactColumnName(bia.categories[0].id, bia.timePoints[0])}`;
-  const unbound: number[] = [];
+  const unnamed = new Set<number>();
 
   headerRow.cells.forEach((cell, index) => {
     const header = cellText(cell).trim();
     if (header === '') {
-      unbound.push(index);
+      unnamed.add(index);
       return;
     }
     let binding: Binding | undefined;
@@ -258,7 +254,6 @@ function analyseHeader(headerRow: TableRow, dataRows: TableRow[], bia: BiaSettin
 
   // Data under no header would be silently lost: refuse it, naming the spreadsheet column, once per column.
   const width = headerRow.cells.length;
-  const unnamed = new Set(unbound);
   const reported = new Set<number>();
   for (const dataRow of dataRows) {
     for (let index = 0; index < dataRow.cells.length; index++) {
@@ -353,7 +348,7 @@ interface RowOutcome {
   id?: string;
 }
 
-function readRow(row: TableRow, byField: Map<string, Binding>, impactBindings: Binding[], bia: BiaSettings, scale: Map<number, string>): RowOutcome {
+function readRow(row: TableRow, byField: Map<string, Binding>, impactBindings: ImpactBinding[], bia: BiaSettings, scale: Map<number, string>): RowOutcome {
   const reader = new RowReader(row, byField);
   const input: Record<string, unknown> = {};
   const text = (field: string): string | undefined => {
@@ -407,7 +402,6 @@ function readRow(row: TableRow, byField: Map<string, Binding>, impactBindings: B
 
   const impacts: Record<string, (number | null)[]> = {};
   for (const binding of impactBindings) {
-    if (binding.kind !== 'impact') continue;
     const cell = reader.cell(binding);
     if (isBlank(cell)) continue;
     const rating = parseNumber(cell);
@@ -472,7 +466,7 @@ export async function parseActivitySheet(data: Buffer | Uint8Array, format: Tabl
   if (header.problems.length > 0) return { ...none, problems: header.problems };
 
   const byField = new Map(header.bindings.map((binding) => [binding.field, binding]));
-  const impactBindings = header.bindings.filter((binding) => binding.kind === 'impact');
+  const impactBindings = header.bindings.filter((binding): binding is ImpactBinding => binding.kind === 'impact');
   const scale = new Map(bia.scale.map((level) => [level.value, level.label]));
   const columns = Object.fromEntries(header.bindings.map((binding) => [binding.field, binding.header]));
   const idBinding = byField.get('id');
@@ -588,7 +582,7 @@ function displayWidth(cell: OutCell | undefined): number {
 
 function addActivitiesSheet(workbook: ExcelJS.Workbook, activities: Activity[], bia: BiaSettings): void {
   const header = activitySheetHeader(bia);
-  const rows = activities.map((activity) => activityCells(activity, bia, false));
+  const rows = activities.map((activity) => activityCells(activity, bia, false).map((cell) => (typeof cell === 'string' ? escapeXlsxText(cell) : cell)));
   const sheet = workbook.addWorksheet(ACTIVITY_SHEET_NAME, { views: [{ state: 'frozen', ySplit: 1, xSplit: 2 }] });
   // Widths from the first rows are enough to look right and keep large exports fast.
   const sample = rows.slice(0, 200);

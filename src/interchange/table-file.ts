@@ -1,5 +1,4 @@
 // Reads and writes one table of cells as CSV or XLSX, the way spreadsheet users produce them.
-import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
@@ -18,7 +17,7 @@ export interface TableRow {
 export interface ReadTableOptions {
   /** XLSX: the worksheet to read, matched case-insensitively; the first worksheet when absent. */
   sheetName?: string;
-  /** Stop reading after this many non-blank rows, so that oversized files cost little. */
+  /** Keep at most this many non-blank rows; more set `truncated`, so callers refuse oversized files without converting them. */
   maxRows?: number;
 }
 
@@ -33,15 +32,20 @@ export interface ReadTableResult {
 
 export type TableFormat = 'csv' | 'xlsx';
 
-/** `'` that `csv-stringify`'s `escape_formulas` puts before these, so that Excel does not run the cell as a formula. */
-const FORMULA_ESCAPED = /^'[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+/**
+ * Text that starts with these would run as a formula when Excel opens a CSV file, so `csv-stringify`'s
+ * `escape_formulas` puts a `'` before it. Text that already starts with `'` and one of them gets one more `'`,
+ * so that reading can always remove exactly one.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+const FORMULA_ESCAPED = /^'+[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 /** True for `''`, and for text made of spaces only. */
 export function isBlank(cell: CellValue | undefined): boolean {
   return cell === undefined || (typeof cell === 'string' && cell.trim() === '');
 }
 
-/** The cell as text; a number keeps its shortest exact form (`0.1`, not `0.1000000001`). */
+/** The cell as text; numbers as JavaScript writes them, which read back to the same number. */
 export function cellText(cell: CellValue | undefined): string {
   if (cell === undefined) return '';
   return typeof cell === 'number' ? String(cell) : cell;
@@ -49,6 +53,14 @@ export function cellText(cell: CellValue | undefined): string {
 
 function unescapeFormula(text: string): string {
   return FORMULA_ESCAPED.test(text) ? text.slice(1) : text;
+}
+
+/**
+ * XLSX text as written for `readTable`: cells never run as formulas there, but a CSV file opened and saved again
+ * in Excel keeps the `'` of defused formulas, so reading removes one `'` before a formula character in both formats.
+ */
+export function escapeXlsxText(text: string): string {
+  return FORMULA_ESCAPED.test(text) ? `'${text}` : text;
 }
 
 /** Reads the rows of a CSV file or of one XLSX worksheet. */
@@ -98,9 +110,9 @@ function readCsv(buffer: Buffer, options: ReadTableOptions): ReadTableResult {
       skip_empty_lines: false,
     });
   } catch (error) {
-    const line = (error as { lines?: number }).lines;
+    // csv-parse names the line of text where it gave up, which is not a spreadsheet row: keep it in the message only.
     const message = error instanceof Error ? error.message : String(error);
-    return { rows: [], truncated: false, problems: [{ path: 'file', rule: 'csv_syntax', value: '', message, ...(line ? { row: line } : {}) }] };
+    return { rows: [], truncated: false, problems: [{ path: 'file', rule: 'csv_syntax', value: '', message }] };
   }
   const rows: TableRow[] = [];
   const max = options.maxRows ?? Infinity;
@@ -140,23 +152,6 @@ function rowCells(values: ExcelJS.CellValue[] | { [key: string]: ExcelJS.CellVal
   return cells;
 }
 
-class TableCollector {
-  readonly rows: TableRow[] = [];
-  truncated = false;
-  constructor(private readonly max: number) {}
-  /** Returns false once the limit is passed, to stop reading. */
-  add(number: number, values: ExcelJS.CellValue[] | { [key: string]: ExcelJS.CellValue }): boolean {
-    const cells = rowCells(values);
-    if (cells.every(isBlank)) return true;
-    if (this.rows.length >= this.max) {
-      this.truncated = true;
-      return false;
-    }
-    this.rows.push({ number, cells });
-    return true;
-  }
-}
-
 /** True when the bytes start like a ZIP archive, as every XLSX does. */
 function looksLikeZip(buffer: Buffer): boolean {
   return buffer.length >= 4 && buffer[0] === 0x50 && buffer[1] === 0x4b && buffer[2] === 0x03 && buffer[3] === 0x04;
@@ -169,19 +164,16 @@ async function readXlsx(buffer: Buffer, options: ReadTableOptions): Promise<Read
     problems: [{ path: 'file', rule: 'unreadable_file', value: '', message }],
   });
   if (!looksLikeZip(buffer)) return unreadable('this is not an XLSX workbook (save it from Excel as "Excel Workbook (.xlsx)", or import it as CSV)');
-  try {
-    const streamed = await readXlsxStreaming(buffer, options);
-    if (streamed) return streamed;
-  } catch {
-    // The streaming reader only knows the usual package layout; the full reader below handles the rest.
-  }
+  // Not exceljs's streaming reader: it is faster, but it copies worksheets into temporary files that stay behind
+  // whenever reading stops early or fails, leaving users' data on disk.
+  let workbook: ExcelJS.Workbook;
   try {
     // exceljs declares its own `Buffer` as an ArrayBuffer; at run time it takes a Node Buffer.
-    const workbook = await new ExcelJS.Workbook().xlsx.load(buffer as unknown as Parameters<ExcelJS.Xlsx['load']>[0], { ignoreNodes: IGNORED_NODES });
-    return readXlsxLoaded(workbook, options);
+    workbook = await new ExcelJS.Workbook().xlsx.load(buffer as unknown as Parameters<ExcelJS.Xlsx['load']>[0], { ignoreNodes: IGNORED_NODES });
   } catch (error) {
     return unreadable(`the XLSX workbook cannot be read: ${error instanceof Error ? error.message : String(error)}`);
   }
+  return readXlsxLoaded(workbook, options);
 }
 
 /**
@@ -194,45 +186,21 @@ function sheetMatches(name: string | undefined, wanted: string | undefined): boo
   return wanted !== undefined && name !== undefined && name.trim().toLowerCase() === wanted.toLowerCase();
 }
 
-/**
- * The streaming reader is about 40 % faster than loading the whole workbook and stops early on oversized sheets.
- * Returns undefined when it found no worksheet, so that the caller falls back to the full reader.
- */
-async function readXlsxStreaming(buffer: Buffer, options: ReadTableOptions): Promise<ReadTableResult | undefined> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    entries: 'ignore',
-  });
-  let first: TableCollector | undefined;
-  for await (const sheet of reader) {
-    const name = (sheet as unknown as { name?: string }).name;
-    const wanted = sheetMatches(name, options.sheetName);
-    // Keep the first worksheet in case none has the wanted name; skip the others without keeping their rows.
-    const collector = wanted || !first ? new TableCollector(options.maxRows ?? Infinity) : undefined;
-    let full = false;
-    for await (const row of sheet) {
-      if (!collector || full || collector.add(row.number, row.values)) continue;
-      if (wanted) break;
-      // Leaving a worksheet before its end can stall the ZIP stream that the next worksheets come from.
-      full = true;
-    }
-    if (wanted && collector) return { rows: collector.rows, truncated: collector.truncated, problems: [] };
-    first ??= collector;
-  }
-  return first ? { rows: first.rows, truncated: first.truncated, problems: [] } : undefined;
-}
-
 function readXlsxLoaded(workbook: ExcelJS.Workbook, options: ReadTableOptions): ReadTableResult {
   const sheet = workbook.worksheets.find((candidate) => sheetMatches(candidate.name, options.sheetName)) ?? workbook.worksheets[0];
-  if (!sheet) return { rows: [], truncated: false, problems: [] };
-  const collector = new TableCollector(options.maxRows ?? Infinity);
-  for (let number = 1; number <= sheet.rowCount; number++) {
-    if (!collector.add(number, sheet.getRow(number).values)) break;
-  }
-  return { rows: collector.rows, truncated: collector.truncated, problems: [] };
+  const rows: TableRow[] = [];
+  if (!sheet) return { rows, truncated: false, problems: [] };
+  const max = options.maxRows ?? Infinity;
+  let truncated = false;
+  // eachRow visits only the rows the file holds: a formatted cell on row 1,048,576 must not create a million rows.
+  sheet.eachRow((row, number) => {
+    if (truncated) return;
+    const cells = rowCells(row.values);
+    if (cells.every(isBlank)) return;
+    if (rows.length >= max) truncated = true;
+    else rows.push({ number, cells });
+  });
+  return { rows, truncated, problems: [] };
 }
 
 /**
@@ -240,5 +208,8 @@ function readXlsxLoaded(workbook: ExcelJS.Workbook, options: ReadTableOptions): 
  * cells that Excel would run as formulas (`=`, `+`, `-`, `@`…) prefixed by `'` (removed again by `readTable`).
  */
 export function writeCsv(rows: string[][], delimiter: ',' | ';' = ','): Buffer {
-  return Buffer.from(stringifyCsv(rows, { delimiter, bom: true, record_delimiter: 'windows', escape_formulas: true }), 'utf8');
+  const escaped = rows.map((row) => row.map((cell) => (cell.startsWith("'") && FORMULA_START.test(cell) ? `'${cell}` : cell)));
+  // With CRLF records csv-stringify only quotes cells holding CRLF: a bare line feed would split the row.
+  const text = stringifyCsv(escaped, { delimiter, bom: true, record_delimiter: 'windows', escape_formulas: true, quoted_match: /[\r\n]/ });
+  return Buffer.from(text, 'utf8');
 }
