@@ -8,6 +8,7 @@ export const ERROR_CATALOG = {
   forbidden: { status: 403, description: 'Your role does not allow this action.' },
   not_found: { status: 404, description: 'No such organisation, item or route.' },
   duplicate_id: { status: 409, description: 'An item with this id already exists in the organisation.' },
+  model_invalid: { status: 409, description: 'The stored model or scenario breaks a simulation rule (RTO above MTPD, cycle, unknown id); details say what to fix first.' },
   in_use: { status: 409, description: 'The item is still referred to by others; details list them.' },
   unsupported_media_type: { status: 415, description: 'The body is not in a format this route accepts.' },
   payload_too_large: { status: 413, description: 'The body is larger than the server accepts.' },

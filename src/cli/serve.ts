@@ -10,6 +10,7 @@ export async function startServer(config: Config): Promise<void> {
   const app = await buildApp({
     db: handle.db,
     databaseKind: handle.kind,
+    jobs: {},
     logger: {
       level: config.logLevel,
       // Credentials never reach the log.

@@ -6,6 +6,7 @@ import { OrganisationModel } from '../model/organisation.js';
 import { DATA_DIR } from '../paths.js';
 import type { Database } from '../store/schema.js';
 import { importModel, type ImportSummary } from './model-writer.js';
+import { installScenarioLibrary } from './scenarios.js';
 
 export const DEMO_ORG_ID = 'demo';
 
@@ -16,5 +17,7 @@ export async function readDemoModel(): Promise<OrganisationModel> {
 
 /** Replaces (or creates) the demo organisation with the shipped model. */
 export async function loadDemo(db: Kysely<Database>, orgId = DEMO_ORG_ID): Promise<ImportSummary> {
-  return importModel(db, orgId, await readDemoModel());
+  const summary = await importModel(db, orgId, await readDemoModel());
+  await installScenarioLibrary(db, orgId);
+  return summary;
 }

@@ -1,7 +1,14 @@
 // Organisations and their model collections; every query is scoped by organisation.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { COLLECTIONS, DEFAULT_BIA, type BiaSettings, type Collection, type EntityOf, type OrganisationModel } from '../model/organisation.js';
+import type { Scenario } from '../model/scenario.js';
 import type { Database } from './schema.js';
+
+/** Tables holding one JSON document per item: the model's collections and the organisation's scenarios. */
+export type Stored = Collection | 'scenarios';
+export type DocOf<C extends Stored> = C extends Collection ? EntityOf<C> : Scenario;
+/** What every stored document has: an id, and usually a name (sorting and search). */
+export type StoredDoc = { id: string; name?: string };
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -139,7 +146,7 @@ export class ModelRepository {
     return row.model_version;
   }
 
-  async listEntities<C extends Collection>(orgId: string, collection: C, page: PageRequest): Promise<Page<EntityOf<C>>> {
+  async listEntities<C extends Stored>(orgId: string, collection: C, page: PageRequest): Promise<Page<DocOf<C>>> {
     let query = this.db.selectFrom(table(collection)).where('org_id', '=', orgId);
     if (page.q) {
       const pattern = `%${page.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -171,17 +178,17 @@ export class ModelRepository {
       else if (page.sort === 'id') nextCursor = encodeCursor([last.id]);
       else nextCursor = encodeCursor([last.position]);
     }
-    return { items: pageRows.map((row) => row.doc as EntityOf<C>), nextCursor, total: Number(totalRow.total) };
+    return { items: pageRows.map((row) => row.doc as DocOf<C>), nextCursor, total: Number(totalRow.total) };
   }
 
-  async getEntity<C extends Collection>(orgId: string, collection: C, id: string): Promise<EntityOf<C> | undefined> {
+  async getEntity<C extends Stored>(orgId: string, collection: C, id: string): Promise<DocOf<C> | undefined> {
     const row = await this.db
       .selectFrom(table(collection))
       .select('doc')
       .where('org_id', '=', orgId)
       .where('id', '=', id)
       .executeTakeFirst();
-    return row ? (row.doc as EntityOf<C>) : undefined;
+    return row ? (row.doc as DocOf<C>) : undefined;
   }
 
   /** The whole model of an organisation, each collection in its stored order. */
@@ -198,7 +205,7 @@ export class ModelRepository {
     return model as unknown as Omit<OrganisationModel, 'organisation' | 'bia'>;
   }
 
-  async insertEntity<C extends Collection>(orgId: string, collection: C, entity: EntityOf<C>): Promise<void> {
+  async insertEntity<C extends Stored>(orgId: string, collection: C, entity: StoredDoc): Promise<void> {
     await this.db
       .insertInto(table(collection))
       .values((eb) => ({
@@ -214,7 +221,7 @@ export class ModelRepository {
       .execute();
   }
 
-  async replaceEntity<C extends Collection>(orgId: string, collection: C, id: string, entity: EntityOf<C>): Promise<void> {
+  async replaceEntity<C extends Stored>(orgId: string, collection: C, id: string, entity: StoredDoc): Promise<void> {
     await this.db
       .updateTable(table(collection))
       .set({ id: entity.id, name: entityName(entity), doc: JSON.stringify(entity), updated_at: sql`now()` })
@@ -223,7 +230,7 @@ export class ModelRepository {
       .execute();
   }
 
-  async deleteEntity(orgId: string, collection: Collection, id: string): Promise<boolean> {
+  async deleteEntity(orgId: string, collection: Stored, id: string): Promise<boolean> {
     const result = await this.db.deleteFrom(collection).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
@@ -241,12 +248,12 @@ export class ModelRepository {
    * Writes a whole collection in one statement: the rows travel as one JSON parameter and are
    * unpacked by the server, which keeps a 10,000-activity import to a handful of round trips.
    */
-  async bulkInsert<C extends Collection>(orgId: string, collection: C, entities: ReadonlyArray<EntityOf<C>>, firstPosition = 0): Promise<void> {
+  async bulkInsert<C extends Stored>(orgId: string, collection: C, entities: ReadonlyArray<StoredDoc>, firstPosition = 0): Promise<void> {
     await this.bulkWrite(orgId, collection, entities, firstPosition, sql``);
   }
 
   /** Inserts new items after the existing ones and replaces those whose id exists, keeping their place. */
-  async upsertEntities<C extends Collection>(orgId: string, collection: C, entities: ReadonlyArray<EntityOf<C>>): Promise<void> {
+  async upsertEntities<C extends Stored>(orgId: string, collection: C, entities: ReadonlyArray<StoredDoc>): Promise<void> {
     const row = await this.db
       .selectFrom(table(collection))
       .select(sql<number>`coalesce(max(position), -1) + 1`.as('next'))
@@ -261,10 +268,10 @@ export class ModelRepository {
     );
   }
 
-  private async bulkWrite<C extends Collection>(
+  private async bulkWrite<C extends Stored>(
     orgId: string,
     collection: C,
-    entities: ReadonlyArray<EntityOf<C>>,
+    entities: ReadonlyArray<StoredDoc>,
     firstPosition: number,
     onConflict: ReturnType<typeof sql>,
   ): Promise<void> {
@@ -286,7 +293,7 @@ export class ModelRepository {
 }
 
 /** Every collection table has the same columns; typing them as one keeps Kysely's generics simple. */
-function table(collection: Collection): 'sites' {
+function table(collection: Stored): 'sites' {
   return collection as 'sites';
 }
 

@@ -22,6 +22,24 @@ export interface EntityTable {
   updated_at: Generated<Date>;
 }
 
+export interface ScenarioRunsTable {
+  org_id: string;
+  id: Generated<string>;
+  kind: 'simulation' | 'montecarlo' | 'recommendation';
+  scenario_ids: string[];
+  input: Json;
+  model_version: number;
+  status: Generated<'queued' | 'running' | 'done' | 'failed' | 'cancelled'>;
+  cancel_requested: Generated<boolean>;
+  progress: Generated<number>;
+  result: Json | null;
+  error: Json | null;
+  created_at: Generated<Date>;
+  started_at: Date | null;
+  finished_at: Date | null;
+  heartbeat_at: Date | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   sites: EntityTable;
@@ -30,4 +48,6 @@ export interface Database {
   suppliers: EntityTable;
   activities: EntityTable;
   strategies: EntityTable;
+  scenarios: EntityTable;
+  scenario_runs: ScenarioRunsTable;
 }

@@ -1,7 +1,9 @@
 // The one migration set, in order; the runner refuses a database whose history is not a prefix of it.
 import type { Migration } from 'kysely';
 import * as organisationModel from './2026-11-29T0900-organisation-model.js';
+import * as scenarios from './2026-11-29T1200-scenarios.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T0900-organisation-model': organisationModel,
+  '2026-11-29T1200-scenarios': scenarios,
 };

@@ -1,0 +1,206 @@
+// Scenarios (the shipped library and the organisation's own) and their runs: simulate now, or queue a job.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { RempartError } from '../../errors.js';
+import { Id } from '../../model/organisation.js';
+import { Scenario } from '../../model/scenario.js';
+import { notFound } from '../../operations/model-writer.js';
+import { cancelRun, enqueueRun, getRun, listRuns, saveScenario, scenarioLibrary, simulateStored, type Run } from '../../operations/scenarios.js';
+import { isValidCursor, ModelRepository } from '../../store/model-repository.js';
+import { ERRORS, ItemParams, OrgParams, PageQuery, pageOf } from './shared.js';
+
+const StoredScenario = Scenario.extend({ id: Id }).meta({ id: 'StoredScenario' });
+const RunParams = z.object({ org: Id, run: z.uuid() });
+
+const RunSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['simulation', 'montecarlo', 'recommendation']),
+    scenarios: z.array(z.string()),
+    status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+    progress: z.number().meta({ description: 'From 0 to 1' }),
+    modelVersion: z.number().meta({ description: 'The model version the run used' }),
+    stale: z.boolean().optional().meta({ description: 'True when the model changed since the run' }),
+    params: z.record(z.string(), z.unknown()),
+    result: z.unknown().meta({
+      description:
+        'simulation: {activities: [{id, disruptedHours, longestDisruption, firstDisrupted, recoveredAt, rtoMet, mtpdBreached, binding}], pools: [{id, peakDemand, capacityAtPeak, unmetHours}], breached, cost}; montecarlo: {runs, seed, activities: [{id, breachProbability, longestDisruption: {p50, p90, p99}}]}; recommendation: {strategies, cost, exact, heuristic, feasible, evaluated, remainingBreaches}',
+    }),
+    error: z.unknown(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: 'Run' });
+
+const JobBody = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('montecarlo'),
+      scenario: Id,
+      runs: z.number().int().min(1).max(1_000_000).default(1000),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('recommendation'),
+      scenarios: z.array(Id).min(1).max(20),
+      candidates: z.array(Id).max(64).optional().meta({ description: 'Strategy ids to choose from (default: all)' }),
+    })
+    .strict(),
+]);
+
+const TERMINAL = new Set(['done', 'failed', 'cancelled']);
+
+export const scenarioRoutes: FastifyPluginAsyncZod = async (app) => {
+  const repository = new ModelRepository(app.db);
+  const tags = ['scenarios'];
+
+  async function requireOrg(orgId: string) {
+    const org = await repository.getOrganisation(orgId);
+    if (!org) throw notFound('organisation', orgId);
+    return org;
+  }
+
+  app.get(
+    '/scenario-library',
+    { schema: { tags, summary: 'The shipped scenario library (bilingual): pandemic lockdown, site loss, ransomware, supplier failure, outage, strike', response: { 200: z.object({ items: z.array(Scenario) }) } } },
+    async () => ({ items: (await scenarioLibrary()) as never }),
+  );
+
+  app.get(
+    '/orgs/:org/scenarios',
+    { schema: { tags, summary: 'List the organisation’s scenarios', params: OrgParams, querystring: PageQuery, response: { 200: pageOf(StoredScenario), ...ERRORS } } },
+    async (request) => {
+      const { query } = request;
+      if (query.cursor && !isValidCursor(query.cursor, query.sort))
+        throw new RempartError('invalid_input', 'The cursor does not come from this list.', [{ path: 'query.cursor', rule: 'cursor', value: query.cursor, message: 'pass back nextCursor' }]);
+      await requireOrg(request.params.org);
+      return (await repository.listEntities(request.params.org, 'scenarios', query)) as never;
+    },
+  );
+
+  app.get(
+    '/orgs/:org/scenarios/:id',
+    { schema: { tags, summary: 'Read a scenario', params: ItemParams, response: { 200: StoredScenario, ...ERRORS } } },
+    async (request) => {
+      await requireOrg(request.params.org);
+      const scenario = await repository.getEntity(request.params.org, 'scenarios', request.params.id);
+      if (!scenario) throw notFound('scenario', request.params.id);
+      return scenario as never;
+    },
+  );
+
+  app.post(
+    '/orgs/:org/scenarios',
+    { schema: { tags, summary: 'Create a scenario (checked against the model)', params: OrgParams, body: StoredScenario, response: { 201: StoredScenario, ...ERRORS } } },
+    async (request, reply) => reply.code(201).send((await saveScenario(app.db, request.params.org, request.body)) as never),
+  );
+
+  app.put(
+    '/orgs/:org/scenarios/:id',
+    { schema: { tags, summary: 'Replace a scenario', params: ItemParams, body: StoredScenario, response: { 200: StoredScenario, ...ERRORS } } },
+    async (request) => (await saveScenario(app.db, request.params.org, request.body, request.params.id)) as never,
+  );
+
+  app.delete(
+    '/orgs/:org/scenarios/:id',
+    { schema: { tags, summary: 'Delete a scenario (its past runs are kept)', params: ItemParams, response: { 204: z.null(), ...ERRORS } } },
+    async (request, reply) => {
+      await requireOrg(request.params.org);
+      if (!(await repository.deleteEntity(request.params.org, 'scenarios', request.params.id))) throw notFound('scenario', request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/orgs/:org/scenarios/:id/simulate',
+    {
+      schema: {
+        tags,
+        summary: 'Simulate the scenario on the current model now (uncertain numbers at their mean) and keep the result',
+        params: ItemParams,
+        response: { 201: RunSchema, ...ERRORS },
+      },
+    },
+    async (request, reply) => reply.code(201).send((await simulateStored(app.db, request.params.org, request.params.id)) as never),
+  );
+
+  app.post(
+    '/orgs/:org/runs',
+    {
+      schema: {
+        tags,
+        summary: 'Queue a Monte Carlo or a recommendation; poll GET /runs/{run} or stream /runs/{run}/events',
+        params: OrgParams,
+        body: JobBody,
+        response: { 202: RunSchema, ...ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const run =
+        body.kind === 'montecarlo'
+          ? await enqueueRun(app.db, request.params.org, { kind: 'montecarlo', scenarios: [body.scenario], runs: body.runs, seed: body.seed })
+          : await enqueueRun(app.db, request.params.org, { kind: 'recommendation', scenarios: body.scenarios, candidates: body.candidates });
+      return reply.code(202).header('location', `/api/orgs/${request.params.org}/runs/${run.id}`).send(run as never);
+    },
+  );
+
+  app.get(
+    '/orgs/:org/runs',
+    {
+      schema: {
+        tags,
+        summary: 'Recent runs, newest first (without their results)',
+        params: OrgParams,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), scenario: Id.optional() }).strict(),
+        response: { 200: z.object({ items: z.array(RunSchema) }), ...ERRORS },
+      },
+    },
+    async (request) => ({ items: (await listRuns(app.db, request.params.org, request.query.limit, request.query.scenario)) as never }),
+  );
+
+  app.get(
+    '/orgs/:org/runs/:run',
+    { schema: { tags, summary: 'A run with its progress and, when done, its result', params: RunParams, response: { 200: RunSchema, ...ERRORS } } },
+    async (request) => (await getRun(app.db, request.params.org, request.params.run)) as never,
+  );
+
+  app.post(
+    '/orgs/:org/runs/:run/cancel',
+    { schema: { tags, summary: 'Cancel a queued or running job', params: RunParams, response: { 200: RunSchema, ...ERRORS } } },
+    async (request) => (await cancelRun(app.db, request.params.org, request.params.run)) as never,
+  );
+
+  app.get(
+    '/orgs/:org/runs/:run/events',
+    {
+      schema: {
+        tags,
+        summary: 'Server-sent events: `progress` ({status, progress}) until a final `end` event carrying the run',
+        params: RunParams,
+        produces: ['text/event-stream'],
+      },
+    },
+    async (request, reply) => {
+      const { org, run: runId } = request.params;
+      let run: Run = await getRun(app.db, org, runId);
+      reply.hijack();
+      const out = reply.raw;
+      out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      let open = true;
+      request.raw.on('close', () => (open = false));
+      const send = (event: string, data: unknown) => out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      // Polling the row keeps this stateless: the job may run in any server process.
+      while (open && !TERMINAL.has(run.status)) {
+        send('progress', { status: run.status, progress: run.progress });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        run = await getRun(app.db, org, runId);
+      }
+      if (open) send('end', run);
+      out.end();
+    },
+  );
+};
