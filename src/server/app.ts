@@ -13,6 +13,9 @@ import { collectionRoutes } from './routes/collections.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/model.js';
 import { organisationRoutes } from './routes/organisations.js';
+import { scenarioRoutes } from './routes/scenarios.js';
+import { JobRunner, type JobRunnerOptions } from '../operations/job-runner.js';
+import { registerWebApp } from './static.js';
 
 export interface AppOptions {
   db: Kysely<Database>;
@@ -20,6 +23,8 @@ export interface AppOptions {
   databaseKind: 'embedded' | 'postgres';
   logger?: FastifyServerOptions['logger'];
   version?: string;
+  /** Run queued jobs (Monte Carlo, recommendations) in this process; off unless given. */
+  jobs?: JobRunnerOptions | false;
 }
 
 export type App = FastifyInstance;
@@ -72,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'organisations', description: 'Tenants and their BIA settings' },
         { name: 'model', description: 'Sites, pools, applications, suppliers, activities, strategies' },
         { name: 'bia', description: 'Business impact analysis findings and interchange' },
+        { name: 'scenarios', description: 'Disruption scenarios, simulations, Monte Carlo and strategy recommendations' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -84,9 +90,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(organisationRoutes);
       await api.register(modelRoutes);
       await api.register(collectionRoutes);
+      await api.register(scenarioRoutes);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },
   );
+  await registerWebApp(app);
+  if (options.jobs) {
+    const runner = new JobRunner(options.db, { ...options.jobs, log: (message, data) => app.log.warn(data ?? {}, message) });
+    app.addHook('onReady', async () => runner.start());
+    app.addHook('onClose', async () => runner.stop());
+  }
   return app;
 }
