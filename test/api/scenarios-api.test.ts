@@ -4,7 +4,7 @@ import { buildApp } from '../../src/server/app.js';
 import { loadDemo } from '../../src/operations/demo.js';
 import type { DatabaseHandle } from '../../src/store/database.js';
 import { createTestDatabase } from '../support/database.js';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 
 let database: DatabaseHandle;
 let app: FastifyInstance;
@@ -20,7 +20,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-const request = (options: Parameters<FastifyInstance['inject']>[0]) => app.inject(options);
+const request = (options: InjectOptions): Promise<LightMyRequestResponse> => app.inject(options);
 
 async function waitFor(runId: string, until: (run: { status: string; progress: number }) => boolean, timeoutMs = 60_000) {
   const started = Date.now();
