@@ -13,35 +13,15 @@ import { loadDemo } from '../operations/demo.js';
 import { exportModel, importModel, upsertActivities } from '../operations/model-writer.js';
 import { migrate, openDatabase, type DatabaseHandle } from '../store/database.js';
 import { ModelRepository } from '../store/model-repository.js';
+import { dataOption, resolveOrg, withDatabase } from './context.js';
 import { printProblems, reportError } from './output.js';
+import { registerScenarioCommands } from './scenario-commands.js';
 import { startServer } from './serve.js';
 
 const program = new Command('rempart')
   .description('Rempart: business continuity management (ISO 22301). Embedded database by default; set DATABASE_URL for PostgreSQL.')
   .version('0.1.0')
   .showHelpAfterError();
-
-const dataOption = () => new Option('--data <dir>', 'embedded data folder (env REMPART_DATA, default ./.rempart)');
-
-async function withDatabase<T>(flags: ConfigFlags, work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
-  const config = loadConfig(flags);
-  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    return await work(handle);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** `--org`, or the only organisation there is. */
-async function resolveOrg(handle: DatabaseHandle, org: string | undefined): Promise<string> {
-  if (org) return org;
-  const orgs = await new ModelRepository(handle.db).listOrganisations();
-  if (orgs.length === 1) return orgs[0].id;
-  throw new RempartError('invalid_input', orgs.length === 0 ? 'There is no organisation yet: import a model or run `rempart demo`.' : `Several organisations exist (${orgs.map((o) => o.id).join(', ')}): choose one with --org.`, [
-    { path: '--org', rule: 'required', value: null, message: 'organisation id' },
-  ]);
-}
 
 type FileKind = 'json' | 'csv' | 'xlsx';
 function kindOf(file: string): FileKind {
@@ -212,6 +192,8 @@ program
     await writeFile(output, await activitySheetTemplate(bia, flags.format));
     process.stdout.write(`Wrote ${output}\n`);
   });
+
+registerScenarioCommands(program);
 
 export async function main(argv: string[] = process.argv): Promise<void> {
   try {

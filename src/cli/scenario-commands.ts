@@ -1,0 +1,189 @@
+// `rempart simulate | montecarlo | recommend`: the scenario engine on model files or a stored organisation.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { recommend } from '../engine/recommend.js';
+import { simulate, type SimulationResult } from '../engine/simulate.js';
+import { RempartError } from '../errors.js';
+import { OrganisationModel } from '../model/organisation.js';
+import { problemsFromZod } from '../model/problem.js';
+import { Scenario } from '../model/scenario.js';
+import type { ConfigFlags } from '../config.js';
+import { exportModel } from '../operations/model-writer.js';
+import { runMonteCarloParallel } from '../operations/montecarlo-workers.js';
+import { engineRefusal } from '../operations/scenarios.js';
+import { ModelRepository } from '../store/model-repository.js';
+import { dataOption, resolveOrg, withDatabase } from './context.js';
+
+interface SourceFlags extends ConfigFlags {
+  model?: string;
+  org?: string;
+  json?: boolean;
+}
+
+async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new RempartError('invalid_input', `Cannot read ${file}: ${(error as Error).message}`, [{ path: file, rule: 'json', value: null, message: (error as Error).message }]);
+  }
+}
+
+async function parseFile<T>(file: string, schema: { safeParse(data: unknown, params?: { reportInput?: boolean }): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, what: string): Promise<T> {
+  const json = await readJson(file);
+  const parsed = schema.safeParse(json, { reportInput: true });
+  if (!parsed.success) throw new RempartError('invalid_input', `${file} is not a valid ${what}.`, problemsFromZod(parsed.error, json));
+  return parsed.data;
+}
+
+/**
+ * The model from `--model FILE` or from the stored organisation, and the scenarios: files, or with
+ * an organisation, ids of its stored scenarios.
+ */
+async function withInputs<T>(flags: SourceFlags, scenarioArgs: string[], work: (model: OrganisationModel, scenarios: Scenario[]) => Promise<T>): Promise<T> {
+  if (flags.model) {
+    const model = await parseFile(flags.model, OrganisationModel, 'organisation model');
+    const scenarios = await Promise.all(scenarioArgs.map((file) => parseFile(file, Scenario, 'scenario')));
+    return work(model, scenarios);
+  }
+  return withDatabase(flags, async (handle) => {
+    const orgId = await resolveOrg(handle, flags.org);
+    const model = await exportModel(handle.db, orgId);
+    const repository = new ModelRepository(handle.db);
+    const scenarios = await Promise.all(
+      scenarioArgs.map(async (arg) => {
+        if (existsSync(arg)) return parseFile(arg, Scenario, 'scenario');
+        const stored = await repository.getEntity(orgId, 'scenarios', arg);
+        if (!stored) throw new RempartError('not_found', `No scenario file or stored scenario "${arg}" in ${orgId}.`, [{ path: '--scenario', rule: 'exists', value: arg, message: 'a file or a scenario id' }]);
+        return stored;
+      }),
+    );
+    return work(model, scenarios);
+  });
+}
+
+function hours(value: number | null): string {
+  if (value === null) return '—';
+  if (value < 24) return `${value} h`;
+  const days = Math.floor(value / 24);
+  const rest = value % 24;
+  return rest ? `${days} d ${rest} h` : `${days} d`;
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}\n`);
+}
+
+function printSimulation(model: OrganisationModel, result: SimulationResult): void {
+  const names = new Map(model.activities.map((a) => [a.id, a]));
+  const rows = [['ACTIVITY', 'LONGEST DISRUPTION', 'RECOVERED AT', 'MTPD', 'BREACHED', 'CAUSE']];
+  const sorted = [...result.activities].sort((a, b) => Number(b.mtpdBreached) - Number(a.mtpdBreached) || b.longestDisruption - a.longestDisruption);
+  for (const activity of sorted) {
+    const causes = [...new Set(activity.binding.map((b) => b.cause))].join(', ');
+    rows.push([activity.id, hours(activity.longestDisruption), hours(activity.recoveredAt), hours(names.get(activity.id)?.mtpd ?? null), activity.mtpdBreached ? 'YES' : 'no', causes || '—']);
+  }
+  printTable(rows);
+  const pools = result.pools.filter((p) => p.unmetHours > 0);
+  for (const pool of pools)
+    process.stdout.write(`Pool ${pool.id}: peak demand ${Math.round(pool.peakDemand)} for a capacity of ${Math.round(pool.capacityAtPeak)}, short for ${hours(pool.unmetHours)}.\n`);
+  process.stdout.write(`${result.breached} activit${result.breached === 1 ? 'y breaches its' : 'ies breach their'} MTPD. Cost of activated strategies: ${Math.round(result.cost).toLocaleString('en')}.\n`);
+}
+
+const scenarioOption = () => new Option('--scenario <file-or-id...>', 'scenario file (or, with --org, a stored scenario id)').makeOptionMandatory();
+const modelOption = () => new Option('--model <file>', 'organisation model file (JSON); without it, the stored organisation is used');
+
+export function registerScenarioCommands(program: Command): void {
+  program
+    .command('simulate')
+    .description('Simulate a scenario hour by hour: which activities break their MTPD, when and why')
+    .addOption(modelOption())
+    .addOption(scenarioOption())
+    .option('--org <id>', 'stored organisation (default: the only one)')
+    .option('--json', 'print the result object (scenario-model §5 fields)')
+    .addOption(dataOption())
+    .action(async (flags: SourceFlags & { scenario: string[] }) => {
+      await withInputs(flags, flags.scenario.slice(0, 1), async (model, [scenario]) => {
+        let result: SimulationResult;
+        try {
+          result = simulate(model, scenario);
+        } catch (error) {
+          engineRefusal(error);
+        }
+        if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        else printSimulation(model, result);
+      });
+    });
+
+  program
+    .command('montecarlo')
+    .description('Run a scenario with uncertain numbers many times: probability of breaching each MTPD')
+    .addOption(modelOption())
+    .addOption(scenarioOption())
+    .option('--org <id>', 'stored organisation (default: the only one)')
+    .option('--runs <n>', 'number of runs', '1000')
+    .option('--seed <n>', 'random seed (same seed, same result)', '1')
+    .option('--workers <k>', 'worker threads (default: the machine’s cores)')
+    .option('--json', 'print the result object (scenario-model §6 fields)')
+    .addOption(dataOption())
+    .action(async (flags: SourceFlags & { scenario: string[]; runs: string; seed: string; workers?: string }) => {
+      const numbers = { runs: Number(flags.runs), seed: Number(flags.seed), workers: flags.workers === undefined ? (await import('node:os')).availableParallelism() : Number(flags.workers) };
+      const problems = Object.entries(numbers)
+        .filter(([name, value]) => !Number.isSafeInteger(value) || value < (name === 'seed' ? 0 : 1))
+        .map(([name, value]) => ({ path: `--${name}`, rule: 'integer', value, message: name === 'seed' ? 'a whole number ≥ 0' : 'a whole number ≥ 1' }));
+      if (problems.length > 0) throw new RempartError('invalid_input', 'Invalid options.', problems);
+      await withInputs(flags, flags.scenario.slice(0, 1), async (model, [scenario]) => {
+        const bar = process.stderr.isTTY && !flags.json ? new cliProgress.SingleBar({ stream: process.stderr, format: 'Monte Carlo [{bar}] {value}/{total} runs  {eta_formatted}' }, cliProgress.Presets.shades_classic) : undefined;
+        bar?.start(numbers.runs, 0);
+        let result;
+        try {
+          result = await runMonteCarloParallel(model, scenario, { ...numbers, onProgress: (done) => bar?.update(done) });
+        } catch (error) {
+          bar?.stop();
+          engineRefusal(error);
+        }
+        bar?.stop();
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          return;
+        }
+        const rows = [['ACTIVITY', 'P(BREACH)', 'P50', 'P90', 'P99']];
+        for (const a of [...result.activities].sort((x, y) => y.breachProbability - x.breachProbability))
+          rows.push([a.id, `${(a.breachProbability * 100).toFixed(1)} %`, hours(a.longestDisruption.p50), hours(a.longestDisruption.p90), hours(a.longestDisruption.p99)]);
+        printTable(rows);
+        process.stdout.write(`${result.runs} runs, seed ${result.seed}.\n`);
+      });
+    });
+
+  program
+    .command('recommend')
+    .description('Find the cheapest set of strategies that keeps every activity within its MTPD in every scenario')
+    .addOption(modelOption())
+    .addOption(scenarioOption())
+    .option('--org <id>', 'stored organisation (default: the only one)')
+    .option('--candidates <ids>', 'comma-separated strategy ids to choose from (default: all)')
+    .option('--json', 'print the result object')
+    .addOption(dataOption())
+    .action(async (flags: SourceFlags & { scenario: string[]; candidates?: string }) => {
+      await withInputs(flags, flags.scenario, async (model, scenarios) => {
+        let result;
+        try {
+          result = recommend(model, scenarios, { candidates: flags.candidates?.split(',').map((id) => id.trim()).filter(Boolean) });
+        } catch (error) {
+          engineRefusal(error);
+        }
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          return;
+        }
+        const names = new Map(model.strategies.map((s) => [s.id, s.name]));
+        process.stdout.write(
+          `${result.feasible ? 'Keeps every activity within its MTPD' : 'No set keeps every activity within its MTPD; the best found'}: ${result.strategies.map((id) => `${names.get(id)} (${id})`).join(', ') || 'no strategy needed'}\n`,
+        );
+        process.stdout.write(`Expected yearly cost: ${Math.round(result.cost).toLocaleString('en')} (${result.exact ? 'exact optimum' : 'heuristic'}, ${result.evaluated} sets evaluated).\n`);
+        for (const breach of result.remainingBreaches)
+          process.stdout.write(`  still breached: ${breach.activity} in ${breach.scenario.id ?? `scenario ${breach.scenario.index + 1}`} (${breach.binding.map((b) => b.cause).join(', ')})\n`);
+      });
+    });
+}
