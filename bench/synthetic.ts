@@ -39,7 +39,7 @@ export function syntheticModel(options: SyntheticOptions): OrganisationModel {
     id: `pool-${pad(i + 1, 3)}`,
     name: `Pool ${i + 1}`,
     kind: pick(['vpn', 'vdi', 'laptops']),
-    capacity: int(20, 40) * options.activities * options.staffPerActivity / Math.max(1, options.pools) / 4,
+    capacity: Math.round((int(20, 40) * options.activities * options.staffPerActivity) / Math.max(1, options.pools) / 2),
   }));
   const applications = Array.from({ length: options.applications }, (_, i) => ({
     id: `app-${pad(i + 1, width)}`,
@@ -53,7 +53,7 @@ export function syntheticModel(options: SyntheticOptions): OrganisationModel {
     const mtpd = pick(MTPDS);
     const staff = Array.from({ length: options.staffPerActivity }, () => {
       const access = pools.length === 0 ? [] : random() < 0.5 ? [pick(pools).id] : [pick(pools).id, pick(pools).id];
-      return { site: pick(sites).id, headcount: int(1, 30), remote: int(0, 10) / 10, access: [...new Set(access)] };
+      return { site: pick(sites).id, headcount: int(1, 30), remote: int(5, 10) / 10, access: [...new Set(access)] };
     });
     const apps = applications.length === 0 ? [] : [...new Set(Array.from({ length: int(1, 3) }, () => pick(applications).id))];
     const dependsOn = i === 0 ? [] : [...new Set(Array.from({ length: int(0, 2) }, () => `act-${pad(int(1, i), width)}`))];
@@ -63,7 +63,7 @@ export function syntheticModel(options: SyntheticOptions): OrganisationModel {
       products: [],
       mtpd,
       rto: Math.max(1, Math.floor(mtpd * int(3, 10) / 10)),
-      mbco: int(3, 8) / 10,
+      mbco: int(2, 6) / 10,
       staff,
       applications: apps,
       suppliers: random() < 0.3 && suppliers.length > 0 ? [pick(suppliers).id] : [],
@@ -99,29 +99,33 @@ export function syntheticModel(options: SyntheticOptions): OrganisationModel {
 }
 
 /**
- * A pandemic-like scenario on a synthetic model: lockdown of every site from day 2 for eight weeks,
- * an absenteeism wave (curve) with an uncertain peak, one application outage without `to`, one
- * supplier outage, and the first `activate` strategies activated at hour 24.
+ * A pandemic-like scenario on a synthetic model (times for a 90-day horizon, scaled to `horizon`):
+ * lockdown of every site from day 1 for eight weeks, an absenteeism wave (a curve changing every
+ * hour for five weeks, peak uncertain with `uncertain`), one application outage without `to`, one
+ * supplier outage, and the first `activate` strategies (default 4) activated at day 1.
  */
 export function syntheticScenario(model: OrganisationModel, options: { horizon?: number; activate?: number; uncertain?: boolean } = {}): Scenario {
+  const horizon = options.horizon ?? 2160;
+  // Times are those of a 90-day horizon, scaled to the one asked for: the same story, compressed.
+  const at = (hours: number) => Math.round((hours * horizon) / 2160);
   const peak = options.uncertain ? { triangular: [0.1, 0.25, 0.4] as [number, number, number] } : 0.25;
   const disruptions: Scenario['disruptions'] = [
-    { type: 'lockdown', from: 24, to: options.uncertain ? { uniform: [1008, 1680] } : 1368 },
+    { type: 'lockdown', from: at(24), to: options.uncertain ? { uniform: [at(1008), at(1680)] } : at(1368) },
     {
       type: 'absenteeism',
-      from: 24,
+      from: at(24),
       curve: [
-        { at: 72, rate: 0.02 },
-        { at: 400, rate: peak },
-        { at: 900, rate: 0.05 },
+        { at: at(72), rate: 0.02 },
+        { at: at(400), rate: peak },
+        { at: at(900), rate: 0.05 },
       ],
     },
   ];
-  if (model.applications.length > 0) disruptions.push({ type: 'applicationOutage', application: model.applications[0].id, from: 200 });
-  if (model.suppliers.length > 0) disruptions.push({ type: 'supplierOutage', supplier: model.suppliers[0].id, from: 300, to: 400 });
+  if (model.applications.length > 0) disruptions.push({ type: 'applicationOutage', application: model.applications[0].id, from: at(200) });
+  if (model.suppliers.length > 0) disruptions.push({ type: 'supplierOutage', supplier: model.suppliers[0].id, from: at(300), to: at(400) });
   return {
-    horizon: options.horizon ?? 2160,
+    horizon,
     disruptions,
-    activate: model.strategies.slice(0, options.activate ?? 4).map((s) => ({ strategy: s.id, at: 24 })),
+    activate: model.strategies.slice(0, options.activate ?? 4).map((s) => ({ strategy: s.id, at: at(24) })),
   };
 }

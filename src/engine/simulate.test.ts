@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Activity, OrganisationModel, Strategy } from '../model/organisation.js';
 import type { Disruption, Scenario } from '../model/scenario.js';
-import { compileModel, curveRate, meanScenario, simulate, simulateCompiled, type SimulationResult } from './simulate.js';
+import { compileModel, curveRate, meanScenario, simulate, simulateCompiled, Workspace, type SimulationResult } from './simulate.js';
 import { referenceSimulate } from './simulate.reference.js';
 import { activity, model, scenario, staff, strategy } from './testing.js';
 import { EngineInputError } from './validate.js';
@@ -550,9 +550,9 @@ const arbModel: fc.Arbitrary<OrganisationModel> = fc
     );
   });
 
-function arbScenario(m: OrganisationModel): fc.Arbitrary<Scenario> {
+function arbScenario(m: OrganisationModel, maxHour = 30): fc.Arbitrary<Scenario> {
   const sites = m.sites.map((s) => s.id);
-  const hour = fc.integer({ min: 0, max: 30 });
+  const hour = fc.integer({ min: 0, max: maxHour });
   const window = fc.record({ from: hour, to: fc.option(hour, { nil: undefined }) }).map(({ from, to }) => (to === undefined ? { from } : { from, to: Math.max(from, to) }));
   const siteSubset = fc.option(fc.uniqueArray(fc.constantFrom(...sites), { minLength: 1, maxLength: sites.length }), { nil: undefined });
   const drop = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -561,13 +561,13 @@ function arbScenario(m: OrganisationModel): fc.Arbitrary<Scenario> {
     fc.tuple(window, siteSubset).map(([w, s]) => drop({ type: 'lockdown' as const, ...w, sites: s })),
     fc.tuple(window, siteSubset, frac).map(([w, s, rate]) => drop({ type: 'absenteeism' as const, ...w, sites: s, rate })),
     fc
-      .tuple(window, siteSubset, fc.array(fc.record({ at: fc.integer({ min: 0, max: 30 }), rate: frac }), { minLength: 1, maxLength: 4 }))
+      .tuple(window, siteSubset, fc.array(fc.record({ at: hour, rate: frac }), { minLength: 1, maxLength: 4 }))
       .map(([w, s, curve]) => drop({ type: 'absenteeism' as const, ...w, sites: s, curve: [...curve].sort((p, q) => p.at - q.at) })),
     ...(m.applications.length ? [fc.tuple(window, fc.constantFrom(...m.applications.map((a) => a.id))).map(([w, application]) => ({ type: 'applicationOutage' as const, application, ...w }))] : []),
     ...(m.suppliers.length ? [fc.tuple(window, fc.constantFrom(...m.suppliers.map((a) => a.id))).map(([w, supplier]) => ({ type: 'supplierOutage' as const, supplier, ...w }))] : []),
   );
   const activation = m.strategies.length ? fc.array(fc.record({ strategy: fc.constantFrom(...m.strategies.map((s) => s.id)), at: hour }), { maxLength: 4 }) : fc.constant([] as Array<{ strategy: string; at: number }>);
-  return fc.record({ horizon: fc.integer({ min: 1, max: 40 }), disruptions: fc.array(disruption, { minLength: 1, maxLength: 5 }), activate: activation }).map((s) => scenario(s.disruptions, s));
+  return fc.record({ horizon: fc.integer({ min: 1, max: Math.ceil(maxHour * 1.3) }), disruptions: fc.array(disruption, { minLength: 1, maxLength: 5 }), activate: activation }).map((s) => scenario(s.disruptions, s));
 }
 
 const modelAndScenario = arbModel.chain((m) => arbScenario(m).map((s) => ({ m, s })));
@@ -580,6 +580,29 @@ describe('properties', () => {
         expect(simulateCompiled(compileModel(m), resolved)).toEqual(referenceSimulate(m, resolved));
       }),
       { numRuns: 800 },
+    );
+  });
+
+  it('a workspace reused across scenarios gives the same results as a fresh one', () => {
+    fc.assert(
+      fc.property(arbModel.chain((m) => fc.tuple(fc.constant(m), arbScenario(m), arbScenario(m))), ([m, s1, s2]) => {
+        const cm = compileModel(m);
+        const shared = new Workspace(cm);
+        simulateCompiled(cm, meanScenario(s1), shared);
+        expect(simulateCompiled(cm, meanScenario(s2), shared)).toEqual(simulateCompiled(cm, meanScenario(s2)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the same on long horizons, where segments fill whole batches', () => {
+    // Curves over up to 150 hours give one segment per hour: batches of 16 segments and partial ones.
+    fc.assert(
+      fc.property(arbModel.chain((m) => arbScenario(m, 150).map((s) => ({ m, s }))), ({ m, s }) => {
+        const resolved = meanScenario(s);
+        expect(simulateCompiled(compileModel(m), resolved)).toEqual(referenceSimulate(m, resolved));
+      }),
+      { numRuns: 150 },
     );
   });
 

@@ -1,10 +1,21 @@
 // Hour-by-hour impact simulation of one scenario on an organisation model (scenario-model §3–§5).
 //
-// Speed: the model is indexed once into typed arrays (entries in priority order, activities in
-// topological order), and the horizon is cut into segments between "change points" (an hour where
-// a window opens or closes, an effect starts or an absenteeism curve moves). Every hour of a segment
-// has the same inputs, hence the same outputs, so each segment is computed once and weighted by its
-// length. simulate.test.ts checks this against a literal hour-by-hour reference implementation.
+// Speed: the model is indexed once into typed arrays (staff entries in priority order, activities
+// renumbered in topological order), and the horizon is cut into segments between "change points"
+// (an hour where a window opens or closes, an effect starts or an absenteeism curve moves). Every
+// hour of a segment has the same inputs, hence the same outputs, so each segment is computed once
+// and weighted by its length; segments are computed 16 at a time (see BATCH). simulate.test.ts
+// checks all this against a literal hour-by-hour reference (simulate.reference.ts).
+//
+// Readings of the spec where it is silent (each also noted where it is implemented):
+// - windows: a fractional `from`/`to` covers the whole hours t with from <= t < to; a window whose
+//   `to` is not after its `from` covers nothing; effect start = first whole hour >= at + leadTime;
+// - an absenteeism curve is read at the start of each hour t; points with the same `at` make a step;
+// - a strategy activated several times takes effect from its earliest activation and is paid once;
+// - an activity whose staff entries all have 0 people has a staff share of 1, like one without entries;
+// - a site's `seats` is not used by the simulation (only alternateSite effects give seats);
+// - ties within 1e-9 are ties: for disruption (capacity < mbco − 1e-9), binding terms and pool overflow;
+// - pool peak demand: exact comparison, so the earliest of equal peaks is reported.
 import type { OrganisationModel } from '../model/organisation.js';
 import type { Scenario } from '../model/scenario.js';
 import { isDistribution, meanOf, type DistributionSpec } from './random.js';
@@ -96,7 +107,7 @@ export interface ResolvedScenario {
 export type FieldKind = 'hours' | 'rate';
 
 /** Picks a number for a distribution (a draw, or the mean). */
-export type Pick = (distribution: DistributionSpec, kind: FieldKind) => number;
+export type Picker = (distribution: DistributionSpec, kind: FieldKind) => number;
 
 function clampField(value: number, kind: FieldKind): number {
   if (kind === 'rate') return value < 0 ? 0 : value > 1 ? 1 : value;
@@ -108,7 +119,7 @@ function clampField(value: number, kind: FieldKind): number {
  * field's range. Fields are visited in a fixed order (disruptions in order; from, to, rate, then each
  * curve point's at and rate), so a seeded `pick` gives the same scenario every time.
  */
-export function resolveScenario(scenario: Scenario, pick: Pick): ResolvedScenario {
+export function resolveScenario(scenario: Scenario, pick: Picker): ResolvedScenario {
   const value = (v: unknown, kind: FieldKind): number =>
     isDistribution(v) ? clampField(pick(v, kind), kind) : (v as number);
   const optional = (v: unknown, kind: FieldKind): number | undefined => (v === undefined ? undefined : value(v, kind));
@@ -412,7 +423,7 @@ export function curveRate(points: ReadonlyArray<{ at: number; rate: number }>, t
 }
 
 /** A disruption as hour indices: it covers hours `start <= t < end`. */
-export interface Window {
+export interface HourWindow {
   type: ResolvedDisruption['type'];
   start: number;
   end: number;
@@ -428,12 +439,18 @@ export interface CompiledScenario {
   readonly horizon: number;
   /** Segment starts (ascending, first is 0); segment k covers [starts[k], starts[k+1] or horizon). */
   readonly segmentStarts: Int32Array;
-  readonly windows: readonly Window[];
+  readonly windows: readonly HourWindow[];
   /** Per strategy, the first hour its effect is in force (horizon or more: never). */
   readonly effectStart: Float64Array;
   /** Applications and suppliers that have at least one outage (only they can be down). */
   readonly outageApplications: Int32Array;
   readonly outageSuppliers: Int32Array;
+  /**
+   * The model's §4.6 terms without the applications and suppliers that have no outage here: their
+   * share is 1 every hour, and min(c, 1) = c for the shares (<= 1) they would be compared with.
+   */
+  readonly termStart: Int32Array;
+  readonly termList: Int32Array;
 }
 
 /**
@@ -445,7 +462,7 @@ export function compileScenario(cm: CompiledModel, scenario: ResolvedScenario): 
   // A fractional horizon (refused by validateScenario) would cover the hours t < horizon.
   const horizon = Math.max(0, Math.ceil(scenario.horizon));
   const changes: number[] = [0];
-  const windows: Window[] = [];
+  const windows: HourWindow[] = [];
   const outageApps = new Set<number>();
   const outageSups = new Set<number>();
   const siteList = (ids: readonly string[] | undefined, path: string): Int32Array | null =>
@@ -455,7 +472,7 @@ export function compileScenario(cm: CompiledModel, scenario: ResolvedScenario): 
     const path = `disruptions[${i}]`;
     const start = hourAtOrAfter(d.from, horizon);
     let end = d.to === undefined ? horizon : hourAtOrAfter(d.to, horizon);
-    const w: Window = { type: d.type, start, end, sites: null, target: -1, rate: 0, curve: null };
+    const w: HourWindow = { type: d.type, start, end, sites: null, target: -1, rate: 0, curve: null };
     switch (d.type) {
       case 'siteUnavailable':
         w.target = lookup(cm.siteIndex, d.site, `${path}.site`);
@@ -505,6 +522,21 @@ export function compileScenario(cm: CompiledModel, scenario: ResolvedScenario): 
   });
   for (const start of effectStart) if (start < horizon) changes.push(start);
 
+  const varies = new Uint8Array(cm.applicationCount + cm.supplierCount);
+  for (const app of outageApps) varies[app] = 1;
+  for (const sup of outageSups) varies[cm.applicationCount + sup] = 1;
+  const termStart = new Int32Array(cm.activityCount + 1);
+  const termList = new Int32Array(cm.termList.length);
+  let terms = 0;
+  for (let i = 0; i < cm.activityCount; i++) {
+    termStart[i] = terms;
+    for (let k = cm.termStart[i]; k < cm.termStart[i + 1]; k++) {
+      const term = cm.termList[k];
+      if (term >= varies.length || varies[term] === 1) termList[terms++] = term;
+    }
+  }
+  termStart[cm.activityCount] = terms;
+
   const sorted = Int32Array.from(changes.filter((t) => t < horizon)).sort();
   let count = 0;
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[count++] = sorted[i];
@@ -515,6 +547,8 @@ export function compileScenario(cm: CompiledModel, scenario: ResolvedScenario): 
     effectStart,
     outageApplications: Int32Array.from(outageApps),
     outageSuppliers: Int32Array.from(outageSups),
+    termStart,
+    termList: termList.slice(0, terms),
   };
 }
 
@@ -767,10 +801,11 @@ function bindingCause(cm: CompiledModel, ws: Workspace, i: number, j: number): B
  * order, then the run statistics, slot after slot (time order). Returns the number of activities
  * that newly breached their MTPD.
  */
-function evaluateActivities(cm: CompiledModel, ws: Workspace, count: number, bindings: Binding[][] | null): number {
+function evaluateActivities(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, count: number, bindings: Binding[][] | null): number {
   const K = BATCH;
   const { disruptedHours, longest, current, first, lastDisrupted, breachedFlag, shares, worked, slotStart, slotLength } = ws;
-  const { disruptedBelow, mtpd, staffed, headcount, termStart, termList } = cm;
+  const { disruptedBelow, mtpd, staffed, headcount } = cm;
+  const { termStart, termList } = cs;
   const C = cm.applicationCount + cm.supplierCount;
   const n = cm.activityCount;
   let breached = 0;
@@ -860,6 +895,9 @@ export function runCompiled(
 ): RunOutput {
   const detail = options.detail ?? true;
   const stopAfter = options.stopAfterBreaches ?? Infinity;
+  // Applications and suppliers are only reset where this scenario has outages: clear what an
+  // earlier scenario run in this workspace may have left.
+  ws.shares.fill(1, 0, (cm.applicationCount + cm.supplierCount) * BATCH);
   ws.disruptedHours.fill(0);
   ws.longest.fill(0);
   ws.current.fill(0);
@@ -875,7 +913,7 @@ export function runCompiled(
   const flush = (): void => {
     if (count === 0) return;
     allocateStaff(cm, ws, count);
-    breached += evaluateActivities(cm, ws, count, bindings);
+    breached += evaluateActivities(cm, cs, ws, count, bindings);
     if (detail) for (let j = 0; j < count; j++) recordPools(ws, j, ws.slotLength[j], false);
     count = 0;
   };

@@ -31,8 +31,14 @@ interface Range {
 const HOURS: Range = { min: 0, max: Infinity };
 const FRACTION: Range = { min: 0, max: 1 };
 
+/** True for a finite number within the range (the common case: checked before building any path). */
+function fits(value: unknown, range: Range): boolean {
+  return typeof value === 'number' && value >= range.min && value <= range.max && Number.isFinite(value);
+}
+
 /** Checks one plain number against a range; returns false when it reported a problem. */
 function checkNumber(value: unknown, range: Range, path: Path, what: string, out: Problem[]): boolean {
+  if (fits(value, range)) return true;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     out.push(problem(path, 'invalid_type', value, `${what} must be a finite number`));
     return false;
@@ -64,19 +70,31 @@ function list<T>(value: ReadonlyArray<T> | undefined): T[] {
  * `dependency_cycle` (the message names the cycle, `a → b → c → a`). Empty when the model is fit.
  */
 export function validateModel(model: OrganisationModel): Problem[] {
+  // Copy only what lacks an array (a model that did not go through Zod): large models stay uncopied.
+  const needsCopy = (model.activities ?? []).some(
+    (a) =>
+      !Array.isArray(a.staff) ||
+      !Array.isArray(a.applications) ||
+      !Array.isArray(a.suppliers) ||
+      !Array.isArray(a.dependsOn) ||
+      a.impacts === undefined ||
+      a.staff.some((e) => !Array.isArray(e.access)),
+  );
   const m = {
     sites: list(model.sites),
     pools: list(model.pools),
     applications: list(model.applications),
     suppliers: list(model.suppliers),
-    activities: list(model.activities).map((activity) => ({
-      ...activity,
-      staff: list(activity.staff).map((entry) => ({ ...entry, access: list(entry.access) })),
-      applications: list(activity.applications),
-      suppliers: list(activity.suppliers),
-      dependsOn: list(activity.dependsOn),
-      impacts: activity.impacts ?? {},
-    })),
+    activities: needsCopy
+      ? list(model.activities).map((activity) => ({
+          ...activity,
+          staff: list(activity.staff).map((entry) => ({ ...entry, access: list(entry.access) })),
+          applications: list(activity.applications),
+          suppliers: list(activity.suppliers),
+          dependsOn: list(activity.dependsOn),
+          impacts: activity.impacts ?? {},
+        }))
+      : list(model.activities),
     strategies: list(model.strategies),
     bia: model.bia,
   };
@@ -90,17 +108,17 @@ export function validateModel(model: OrganisationModel): Problem[] {
   });
   m.activities.forEach((activity, i) => {
     const name = `activity "${activity.id}"`;
-    const mtpdOk = checkNumber(activity.mtpd, HOURS, ['activities', i, 'mtpd'], `${name}: mtpd`, out);
-    const rtoOk = checkNumber(activity.rto, HOURS, ['activities', i, 'rto'], `${name}: rto`, out);
+    const mtpdOk = fits(activity.mtpd, HOURS) || checkNumber(activity.mtpd, HOURS, ['activities', i, 'mtpd'], `${name}: mtpd`, out);
+    const rtoOk = fits(activity.rto, HOURS) || checkNumber(activity.rto, HOURS, ['activities', i, 'rto'], `${name}: rto`, out);
     if (mtpdOk && rtoOk && activity.rto > activity.mtpd)
       out.push(
         problem(['activities', i, 'rto'], 'rto_above_mtpd', activity.rto, `${name}: rto (${activity.rto}h) is above mtpd (${activity.mtpd}h)`),
       );
-    checkOptionalNumber(activity.rpo, HOURS, ['activities', i, 'rpo'], `${name}: rpo`, out);
-    checkNumber(activity.mbco, FRACTION, ['activities', i, 'mbco'], `${name}: mbco`, out);
+    if (activity.rpo !== undefined && !fits(activity.rpo, HOURS)) checkNumber(activity.rpo, HOURS, ['activities', i, 'rpo'], `${name}: rpo`, out);
+    if (!fits(activity.mbco, FRACTION)) checkNumber(activity.mbco, FRACTION, ['activities', i, 'mbco'], `${name}: mbco`, out);
     activity.staff.forEach((entry, s) => {
-      checkNumber(entry.headcount, HOURS, ['activities', i, 'staff', s, 'headcount'], `${name}: staff headcount`, out);
-      checkNumber(entry.remote, FRACTION, ['activities', i, 'staff', s, 'remote'], `${name}: staff remote share`, out);
+      if (!fits(entry.headcount, HOURS)) checkNumber(entry.headcount, HOURS, ['activities', i, 'staff', s, 'headcount'], `${name}: staff headcount`, out);
+      if (!fits(entry.remote, FRACTION)) checkNumber(entry.remote, FRACTION, ['activities', i, 'staff', s, 'remote'], `${name}: staff remote share`, out);
     });
   });
   m.strategies.forEach((strategy, i) => {
@@ -260,4 +278,12 @@ export function validateScenario(model: OrganisationModel, scenario: Scenario): 
     checkNumber(activation.at, HOURS, ['activate', j, 'at'], `activation of "${String(activation.strategy)}": at`, out);
   });
   return out;
+}
+
+/** Thrown by long computations (Monte Carlo, recommendation) when their abort check says stop. */
+export class EngineAbortedError extends Error {
+  constructor(message = 'the computation was cancelled') {
+    super(message);
+    this.name = 'AbortError';
+  }
 }
