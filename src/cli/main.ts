@@ -15,6 +15,7 @@ import { migrate, openDatabase, type DatabaseHandle } from '../store/database.js
 import { ModelRepository } from '../store/model-repository.js';
 import { dataOption, resolveOrg, withDatabase } from './context.js';
 import { printProblems, reportError } from './output.js';
+import { registerRiskCommands } from './risk-commands.js';
 import { registerScenarioCommands } from './scenario-commands.js';
 import { startServer } from './serve.js';
 
@@ -194,6 +195,7 @@ program
   });
 
 registerScenarioCommands(program);
+registerRiskCommands(program);
 
 export async function main(argv: string[] = process.argv): Promise<void> {
   try {

@@ -7,6 +7,7 @@ import { DATA_DIR } from '../paths.js';
 import type { Database } from '../store/schema.js';
 import { importModel, type ImportSummary } from './model-writer.js';
 import { installScenarioLibrary } from './scenarios.js';
+import { loadDemoRisks } from './risk-register.js';
 
 export const DEMO_ORG_ID = 'demo';
 
@@ -19,5 +20,6 @@ export async function readDemoModel(): Promise<OrganisationModel> {
 export async function loadDemo(db: Kysely<Database>, orgId = DEMO_ORG_ID): Promise<ImportSummary> {
   const summary = await importModel(db, orgId, await readDemoModel());
   await installScenarioLibrary(db, orgId);
+  await loadDemoRisks(db, orgId);
   return summary;
 }

@@ -1,7 +1,7 @@
 // The HTTP server: Fastify with Zod validation at the edge, an OpenAPI document and one error shape.
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { ZodType } from 'zod';
@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/model.js';
 import { organisationRoutes } from './routes/organisations.js';
 import { scenarioRoutes } from './routes/scenarios.js';
+import { riskRoutes } from './routes/risks.js';
 import { JobRunner, type JobRunnerOptions } from '../operations/job-runner.js';
 import { registerWebApp } from './static.js';
 
@@ -44,6 +45,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Query strings and ids are user-facing: keep them case-sensitive and reject oversized URLs.
     routerOptions: { maxParamLength: 200 },
+    // Errors raised by the router before any handler (bad URL encoding, over-long ids) keep our shape.
+    frameworkErrors: (error, request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      void (reply as FastifyReply).code(status).send({
+        error: { code: 'invalid_input', message: error.message, details: [{ path: 'url', rule: (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'too_long' : 'encoding', value: request.url.slice(0, 200), message: error.message }] },
+      });
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('db', options.db);
@@ -78,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'model', description: 'Sites, pools, applications, suppliers, activities, strategies' },
         { name: 'bia', description: 'Business impact analysis findings and interchange' },
         { name: 'scenarios', description: 'Disruption scenarios, simulations, Monte Carlo and strategy recommendations' },
+        { name: 'risks', description: 'Risk appraisal: threat catalogue, risk matrix and appetite, risk register, heat map' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -91,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(modelRoutes);
       await api.register(collectionRoutes);
       await api.register(scenarioRoutes);
+      await api.register(riskRoutes);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },

@@ -77,8 +77,10 @@ export interface RiskQuery {
   threats?: readonly string[];
   assetType?: AssetType;
   assetId?: string;
-  /** Only risks whose score for `rating` lies in `[min, max]`. */
-  score?: { rating: 'inherent' | 'residual'; min: number; max: number };
+  /** Only risks whose inherent score lies in `[min, max]`. */
+  inherentScore?: { min: number; max: number };
+  /** Only risks whose residual score lies in `[min, max]`. */
+  residualScore?: { min: number; max: number };
 }
 
 export interface RiskPage {
@@ -207,10 +209,8 @@ export class RiskRepository {
       const wanted = JSON.stringify([{ ...(page.assetType ? { type: page.assetType } : {}), ...(page.assetId ? { id: page.assetId } : {}) }]);
       query = query.where(sql<boolean>`doc -> 'assets' @> ${wanted}::jsonb`);
     }
-    if (page.score) {
-      const column = page.score.rating === 'inherent' ? 'inherent_score' : 'residual_score';
-      query = query.where(column, '>=', page.score.min).where(column, '<=', page.score.max);
-    }
+    if (page.inherentScore) query = query.where('inherent_score', '>=', page.inherentScore.min).where('inherent_score', '<=', page.inherentScore.max);
+    if (page.residualScore) query = query.where('residual_score', '>=', page.residualScore.min).where('residual_score', '<=', page.residualScore.max);
     const counting = query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
     const after = page.cursor ? decodeCursor(page.cursor) : undefined;
     let rows = query.select(['id', 'doc', 'position', 'title', 'inherent_score', 'residual_score', 'assessed_at', 'assessed_by']);
