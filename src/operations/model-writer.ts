@@ -120,6 +120,7 @@ export async function replaceEntity<C extends Collection>(
       ]);
     items[index] = entity;
     refuseProblems(integrityProblems(model), collection, index);
+    if (entity.id !== id) await refuseRiskReferences(repository, orgId, collection, id);
     await repository.replaceEntity(orgId, collection, id, entity);
     return entity;
   });
@@ -139,8 +140,21 @@ export async function deleteEntity(db: Kysely<Database>, orgId: string, collecti
         `The ${SINGULAR[collection]} "${id}" is still used in ${dangling.length} place(s); remove those references first.`,
         dangling.map((p) => ({ ...p, message: `refers to ${SINGULAR[collection]} "${id}"` })),
       );
+    await refuseRiskReferences(repository, orgId, collection, id);
     await repository.deleteEntity(orgId, collection, id);
   });
+}
+
+/** Risks name the assets they affect: an asset still named by a risk cannot disappear or change its id. */
+async function refuseRiskReferences(repository: ModelRepository, orgId: string, collection: Collection, id: string): Promise<void> {
+  if (collection === 'strategies') return;
+  const risks = await repository.risksNamingAsset(orgId, SINGULAR[collection], id);
+  if (risks.length > 0)
+    throw new RempartError(
+      'in_use',
+      `The ${SINGULAR[collection]} "${id}" is an asset of ${risks.length} risk(s); change those risks first.`,
+      risks.map((risk) => ({ path: `risks[${risk}].assets`, rule: 'unknown_reference', value: id, message: `risk ${risk} names ${SINGULAR[collection]} "${id}"` })),
+    );
 }
 
 /**
@@ -184,6 +198,15 @@ export async function importModel(db: Kysely<Database>, orgId: string, model: Or
     const info = { name: model.organisation?.name ?? org?.name ?? orgId, names: model.organisation?.names, description: model.organisation?.description };
     if (!org) await repository.insertOrganisation({ id: orgId, ...info, bia });
     else {
+      // A model that drops an asset the risk register names would leave risks pointing at nothing.
+      const kept = new Map(COLLECTIONS.map((c) => [SINGULAR[c], new Set((model[c] as Array<{ id: string }>).map((item) => item.id))]));
+      const orphaned = (await repository.riskAssets(orgId)).filter((asset) => !kept.get(asset.type)?.has(asset.id));
+      if (orphaned.length > 0)
+        throw new RempartError(
+          'in_use',
+          `The new model drops ${orphaned.length} asset(s) that risks name; change those risks first. Nothing was imported.`,
+          orphaned.map((a) => ({ path: `risks[${a.risk}].assets`, rule: 'unknown_reference', value: a.id, message: `risk ${a.risk} names ${a.type} "${a.id}"` })),
+        );
       await repository.updateOrganisation(orgId, { ...info, bia: model.bia ?? org.bia });
       await repository.deleteAllEntities(orgId);
     }

@@ -240,6 +240,21 @@ export class ModelRepository {
     for (const collection of COLLECTIONS) await sql`vacuum analyze ${sql.table(collection)}`.execute(this.db);
   }
 
+  /** Ids of the risks whose assets include this one. */
+  async risksNamingAsset(orgId: string, type: string, id: string): Promise<string[]> {
+    const rows = await sql<{ id: string }>`
+      select id from risks where org_id = ${orgId} and doc -> 'assets' @> ${JSON.stringify([{ type, id }])}::jsonb order by id`.execute(this.db);
+    return rows.rows.map((row) => row.id);
+  }
+
+  /** Every asset named by the organisation's risks. */
+  async riskAssets(orgId: string): Promise<Array<{ risk: string; type: string; id: string }>> {
+    const rows = await sql<{ risk: string; type: string; id: string }>`
+      select r.id as risk, a.type, a.id from risks r, jsonb_to_recordset(r.doc -> 'assets') as a(type text, id text)
+      where r.org_id = ${orgId} order by r.id`.execute(this.db);
+    return rows.rows;
+  }
+
   async deleteAllEntities(orgId: string): Promise<void> {
     for (const collection of [...COLLECTIONS].reverse()) await this.db.deleteFrom(collection).where('org_id', '=', orgId).execute();
   }

@@ -730,3 +730,27 @@ describe('documentation', () => {
     expect(doc.paths['/api/orgs/{org}/risks'].get.tags).toEqual(['risks']);
   });
 });
+
+describe('assets named by risks', () => {
+  it('cannot be deleted, renamed or dropped by a model import while a risk names them', async () => {
+    await importSmall('assets');
+    const created = await t.request({ method: 'POST', url: '/api/orgs/assets/suppliers', payload: { id: 'insurer-b', name: 'Second insurer' } });
+    expect(created.statusCode).toBe(201);
+    const risk = { id: 'insurer-default', title: 'Insurer default', threat: 'supplier-failure', assets: [{ type: 'supplier', id: 'insurer-b' }], inherent: { likelihood: 2, impact: 4 }, residual: { likelihood: 2, impact: 3 } };
+    const saved = await t.request({ method: 'POST', url: '/api/orgs/assets/risks', payload: risk });
+    expect(saved.statusCode, saved.body).toBe(201);
+
+    const deleted = await t.request({ method: 'DELETE', url: '/api/orgs/assets/suppliers/insurer-b' });
+    expect(deleted.statusCode).toBe(409);
+    expect(deleted.json().error).toMatchObject({ code: 'in_use', details: [{ path: 'risks[insurer-default].assets', value: 'insurer-b' }] });
+    const renamed = await t.request({ method: 'PUT', url: '/api/orgs/assets/suppliers/insurer-b', payload: { id: 'insurer-c', name: 'Second insurer' } });
+    expect(renamed.statusCode).toBe(409);
+    const dropped = await t.request({ method: 'PUT', url: '/api/orgs/assets/model', payload: smallModel() });
+    expect(dropped.statusCode).toBe(409);
+    expect(dropped.json().error.details[0]).toMatchObject({ path: 'risks[insurer-default].assets', value: 'insurer-b' });
+    expect((await t.request({ method: 'GET', url: '/api/orgs/assets/suppliers/insurer-b' })).statusCode).toBe(200);
+
+    expect((await t.request({ method: 'DELETE', url: '/api/orgs/assets/risks/insurer-default' })).statusCode).toBe(204);
+    expect((await t.request({ method: 'DELETE', url: '/api/orgs/assets/suppliers/insurer-b' })).statusCode).toBe(204);
+  });
+});
