@@ -1,0 +1,209 @@
+// The frame of every organisation page: header (organisation, language), navigation, and the page.
+import { Alert, Anchor, AppShell, Badge, Burger, Center, Container, Group, Loader, NativeSelect, NavLink, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Suspense, useEffect, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { isApiError } from '../lib/api.js';
+import { entityName } from '../lib/format.js';
+import { saveOrganisation } from '../lib/prefs.js';
+import { useFindings, useLanguage, useOrganisation, useOrganisations, useOrgId, useTotals } from '../lib/queries.js';
+import { LanguageSwitch } from './LanguageSwitch.js';
+
+interface NavItem {
+  path: string;
+  label: string;
+  badge?: ReactNode;
+  soon?: boolean;
+}
+
+export function Shell() {
+  const { t } = useTranslation();
+  const org = useOrgId();
+  const language = useLanguage();
+  const [opened, { toggle, close }] = useDisclosure();
+  const { pathname } = useLocation();
+  const organisation = useOrganisation(org);
+  const findings = useFindings(org);
+  const base = `/orgs/${encodeURIComponent(org)}`;
+  // The dashboard's figures are requested with the shell's own, not after the dashboard's chunk arrives.
+  useTotals(org, pathname === base || pathname === `${base}/`);
+
+  useEffect(() => {
+    if (organisation.data) saveOrganisation(organisation.data.id);
+  }, [organisation.data]);
+  useEffect(close, [pathname, close]);
+
+  const errors = findings.data?.counts.error ?? 0;
+  const groups: Array<{ title: string; items: NavItem[] }> = [
+    {
+      title: t('nav.overview'),
+      items: [
+        { path: '', label: t('nav.dashboard') },
+        {
+          path: '/findings',
+          label: t('nav.findings'),
+          badge: errors > 0 ? <Badge color="red" size="sm" aria-label={t('nav.errorCount', { count: errors })}>{errors}</Badge> : undefined,
+        },
+      ],
+    },
+    {
+      title: t('nav.bia'),
+      items: [
+        { path: '/activities', label: t('nav.activities') },
+        { path: '/graph', label: t('nav.graph') },
+      ],
+    },
+    {
+      title: t('nav.organisation'),
+      items: [
+        { path: '/sites', label: t('collections.sites.title') },
+        { path: '/pools', label: t('collections.pools.title') },
+        { path: '/applications', label: t('collections.applications.title') },
+        { path: '/suppliers', label: t('collections.suppliers.title') },
+        { path: '/strategies', label: t('collections.strategies.title') },
+      ],
+    },
+    {
+      title: t('nav.data'),
+      items: [{ path: '/exchange', label: t('nav.exchange') }],
+    },
+    {
+      title: t('nav.comingSoon'),
+      items: [
+        { path: '/risks', label: t('nav.risks'), soon: true },
+        { path: '/scenarios', label: t('nav.scenarios'), soon: true },
+      ],
+    },
+  ];
+
+  const isActive = (path: string) => {
+    const target = base + path;
+    return path === '' ? pathname === target || pathname === `${target}/` : pathname === target || pathname.startsWith(`${target}/`);
+  };
+
+  let content: ReactNode;
+  if (organisation.isError) {
+    content =
+      isApiError(organisation.error) && organisation.error.status === 404 ? (
+        <Container size="sm" py="xl">
+          <Title order={1}>{t('shell.orgNotFoundTitle')}</Title>
+          <Text mt="md">{t('shell.orgNotFoundText', { org })}</Text>
+          <Anchor component={Link} to="/" mt="md" display="block">
+            {t('shell.orgNotFoundLink')}
+          </Anchor>
+        </Container>
+      ) : (
+        <Alert color="red" title={t('errors.loadTitle')} role="alert">
+          {t('errors.server')}
+        </Alert>
+      );
+  } else {
+    content = (
+      <Suspense fallback={<PageLoader />}>
+        <Outlet />
+      </Suspense>
+    );
+  }
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 232, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <a className="skip-link" href="#main">
+        {t('shell.skip')}
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('shell.menu')} />
+            <Anchor component={Link} to={base} fw={800} fz="lg" underline="never" c="blue.9" aria-label={t('shell.home')}>
+              Rempart
+            </Anchor>
+            {organisation.data ? (
+              <Text size="sm" c="dimmed" visibleFrom="md" truncate maw={260}>
+                {entityName(organisation.data, language)}
+              </Text>
+            ) : null}
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <OrganisationSwitch current={org} />
+            <LanguageSwitch />
+            <Anchor href="/api/docs" size="sm" target="_blank" rel="noreferrer">
+              {t('shell.api')}
+            </Anchor>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar component="nav" aria-label={t('shell.navigation')}>
+        <ScrollArea p="xs">
+          <Stack gap="sm">
+            {groups.map((group) => (
+              <div key={group.title}>
+                <Text size="xs" fw={700} tt="uppercase" c="dimmed" px="sm" pb={4} component="h2">
+                  {group.title}
+                </Text>
+                {group.items.map((item) => {
+                  const active = isActive(item.path);
+                  return (
+                    <NavLink
+                      key={item.path}
+                      component={Link}
+                      to={base + item.path}
+                      label={item.label}
+                      active={active}
+                      aria-current={active ? 'page' : undefined}
+                      rightSection={
+                        item.soon ? (
+                          <Badge size="xs" variant="light" color="gray">
+                            {t('nav.soon')}
+                          </Badge>
+                        ) : (
+                          item.badge
+                        )
+                      }
+                    />
+                  );
+                })}
+              </div>
+            ))}
+          </Stack>
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
+        {content}
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+function OrganisationSwitch({ current }: { current: string }) {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  const navigate = useNavigate();
+  const orgs = useOrganisations();
+  const data = (orgs.data?.items ?? []).map((org) => ({ value: org.id, label: entityName(org, language) }));
+  if (!data.some((item) => item.value === current)) data.push({ value: current, label: current });
+  return (
+    <NativeSelect
+      size="xs"
+      w={220}
+      aria-label={t('shell.organisation')}
+      data={data}
+      value={current}
+      onChange={(event) => {
+        const value = event.currentTarget.value;
+        if (!value || value === current) return;
+        saveOrganisation(value);
+        navigate(`/orgs/${encodeURIComponent(value)}`);
+      }}
+    />
+  );
+}
+
+export function PageLoader() {
+  const { t } = useTranslation();
+  return (
+    <Center py="xl">
+      <Loader aria-label={t('common.loading')} />
+    </Center>
+  );
+}

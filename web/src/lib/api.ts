@@ -1,0 +1,91 @@
+// The HTTP client of the web app: JSON in and out, and the one error shape of the API as ApiError.
+import type { Finding } from '@shared/engine/bia.js';
+import type { Collection, EntityOf } from '@shared/model/organisation.js';
+import type { Problem } from '@shared/model/problem.js';
+import type { ActivityComputed } from '@shared/server/presenters.js';
+import type { OrganisationRecord, Page } from '@shared/store/model-repository.js';
+
+export type { Finding, Problem, OrganisationRecord as Organisation, Page, ActivityComputed };
+
+/** An activity as the API presents it: the stored activity plus its computed BIA figures. */
+export type PresentedActivity = EntityOf<'activities'> & { computed: ActivityComputed };
+/** An item of a collection as the API returns it. */
+export type Presented<C extends Collection> = C extends 'activities' ? PresentedActivity : EntityOf<C>;
+
+export interface FindingsResponse {
+  modelVersion: number;
+  counts: Record<string, number>;
+  items: Finding[];
+}
+
+/** A refusal from the API: `{error: {code, message, details}}`, or a network failure (`code: 'network'`). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: Problem[];
+  constructor(status: number, code: string, message: string, details: Problem[] = []) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** A plain value is sent as JSON; a Blob or ArrayBuffer is sent as is with `contentType`. */
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+/** Calls the API and returns the parsed JSON (undefined for 204); throws ApiError on refusal. */
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let body: BodyInit | undefined;
+  if (options.body instanceof Blob || options.body instanceof ArrayBuffer) {
+    body = options.body;
+    headers['content-type'] = options.contentType ?? 'application/octet-stream';
+  } else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] = 'application/json';
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, { method: options.method ?? 'GET', headers, body, signal: options.signal });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError(0, 'network', (error as Error).message);
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!response.ok) {
+    const error = (json as { error?: { code?: string; message?: string; details?: Problem[] } } | undefined)?.error;
+    throw new ApiError(response.status, error?.code ?? 'http_' + response.status, error?.message ?? response.statusText, error?.details ?? []);
+  }
+  return json as T;
+}
+
+/** `/api/orgs/demo/…` with the organisation id escaped. */
+export function orgPath(org: string, rest = ''): string {
+  return `/api/orgs/${encodeURIComponent(org)}${rest}`;
+}
+
+/** Query string from defined values only. */
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

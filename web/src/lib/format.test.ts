@@ -1,0 +1,71 @@
+// Durations, numbers and names per locale.
+import { describe, expect, it } from 'vitest';
+import { durationParts, entityName } from './format.js';
+import { translator } from './testing.js';
+
+const nbsp = (text: string) => text.replace(/\s/g, ' ');
+
+describe('durationParts', () => {
+  it.each([
+    [0.5, 'minute', 30],
+    [1, 'hour', 1],
+    [36, 'hour', 36],
+    [24, 'day', 1],
+    [72, 'day', 3],
+    [168, 'week', 1],
+    [336, 'week', 2],
+    [720, 'day', 30],
+    [1.5, 'hour', 1.5],
+    [0, 'hour', 0],
+  ] as const)('%s h is %s × %s', (hours, unit, value) => {
+    expect(durationParts(hours)).toEqual({ unit, value });
+  });
+});
+
+describe('formatter', () => {
+  it.each([
+    [72, '3 d', '3 j'],
+    [168, '1 w', '1 sem.'],
+    [4, '4 h', '4 h'],
+    [0.25, '15 min', '15 min'],
+    [1.5, '1.5 h', '1,5 h'],
+    [720, '30 d', '30 j'],
+  ])('writes %s hours as "%s" in English and "%s" in French', async (hours, english, french) => {
+    expect(nbsp((await translator('en')).format.duration(hours))).toBe(english);
+    expect(nbsp((await translator('fr')).format.duration(hours))).toBe(french);
+  });
+
+  it('writes durations in words with plurals for sentences', async () => {
+    const en = (await translator('en')).format;
+    const fr = (await translator('fr')).format;
+    expect(en.durationLong(48)).toBe('2 days');
+    expect(en.durationLong(24)).toBe('1 day');
+    expect(en.durationLong(168)).toBe('1 week');
+    expect(fr.durationLong(48)).toBe('2 jours');
+    expect(fr.durationLong(336)).toBe('2 semaines');
+    expect(fr.durationLong(1)).toBe('1 heure');
+  });
+
+  it('shows a dash for a missing value and formats numbers, shares and dates per locale', async () => {
+    const en = (await translator('en')).format;
+    const fr = (await translator('fr')).format;
+    expect(en.duration(undefined)).toBe('—');
+    expect(en.number(1234.5)).toBe('1,234.5');
+    expect(nbsp(fr.number(1234.5))).toBe('1 234,5');
+    expect(en.percent(0.5)).toBe('50%');
+    expect(nbsp(fr.percent(0.5))).toBe('50 %');
+    expect(en.date('2026-11-29T10:00:00Z')).toBe('29 Nov 2026');
+    expect(fr.date('2026-11-29T10:00:00Z')).toBe('29 nov. 2026');
+    expect(en.date('not a date')).toBe('—');
+  });
+});
+
+describe('entityName', () => {
+  const item = { id: 'claims', name: 'Claims handling', names: { fr: 'Gestion des sinistres' } };
+  it('prefers the name in the interface language, then the reference name, then the id', () => {
+    expect(entityName(item, 'fr')).toBe('Gestion des sinistres');
+    expect(entityName(item, 'en')).toBe('Claims handling');
+    expect(entityName({ id: 'vpn' }, 'en')).toBe('vpn');
+    expect(entityName(undefined, 'en', '?')).toBe('?');
+  });
+});

@@ -1,0 +1,196 @@
+// Readiness at a glance: the BIA findings that matter, each linking to the list behind it, and the model's size.
+import { Anchor, Badge, Button, Card, EmptyState, Group, List, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page.js';
+import { entityName } from '../lib/format.js';
+import { activitiesByRule, READINESS_RULES } from '../lib/findings.js';
+import { COLLECTION_LIST, useFindings, useFormat, useLanguage, useOrganisation, useOrgId, useTotals } from '../lib/queries.js';
+
+export default function Dashboard() {
+  const { t } = useTranslation();
+  const org = useOrgId();
+  const language = useLanguage();
+  const format = useFormat();
+  const organisation = useOrganisation(org);
+  const findings = useFindings(org);
+  const totals = useTotals(org);
+  const base = `/orgs/${encodeURIComponent(org)}`;
+  const name = organisation.data ? entityName(organisation.data, language) : org;
+  usePageTitle(t('dashboard.title'));
+
+  if (findings.isError || totals.isError) return <LoadError error={findings.error ?? totals.error} />;
+  if (!findings.data || !totals.data) return <Loading />;
+
+  const activityCount = totals.data.activities;
+  const byRule = activitiesByRule(findings.data.items);
+  const notAssessed = byRule.no_impact_assessment ?? 0;
+  const partial = byRule.incomplete_impact_assessment ?? 0;
+  const complete = Math.max(0, activityCount - notAssessed - partial);
+  const problems = findings.data.counts.error ?? 0;
+
+  return (
+    <Stack gap="lg">
+      <PageHeader title={name} description={t('dashboard.subtitle')} />
+
+      {activityCount === 0 ? (
+        <Paper withBorder p="xl">
+          <EmptyState title={t('dashboard.emptyTitle')} description={t('dashboard.emptyText')}>
+            <Group justify="center" mt="md">
+              <Button component={Link} to={`${base}/exchange`}>
+                {t('dashboard.emptyImport')}
+              </Button>
+              <Button component={Link} to={`${base}/activities?new=1`} variant="default">
+                {t('dashboard.emptyCreate')}
+              </Button>
+            </Group>
+          </EmptyState>
+        </Paper>
+      ) : (
+        <section aria-labelledby="readiness">
+          <Group justify="space-between" align="baseline" mb="xs">
+            <Title order={2} size="h3" id="readiness">
+              {t('dashboard.readiness')}
+            </Title>
+            {findings.data.items.length > 0 ? (
+              <Anchor component={Link} to={`${base}/findings`} size="sm">
+                {t('dashboard.allFindings', { count: findings.data.items.length })}
+              </Anchor>
+            ) : null}
+          </Group>
+          <Paper withBorder p="md" mb="md">
+            <Text size="sm" mb={6}>
+              {t('dashboard.assessed', { complete: format.number(complete), total: format.number(activityCount) })}
+            </Text>
+            <Progress.Root size="lg" aria-label={t('dashboard.assessedLabel')}>
+              <Progress.Section value={(complete / activityCount) * 100} color="teal.8" aria-label={t('dashboard.complete')} />
+              <Progress.Section value={(partial / activityCount) * 100} color="yellow.5" aria-label={t('dashboard.partial')} />
+            </Progress.Root>
+            <Group gap="lg" mt={6}>
+              <Legend colour="var(--mantine-color-teal-8)" text={t('dashboard.legendComplete', { count: complete })} />
+              <Legend colour="var(--mantine-color-yellow-5)" text={t('dashboard.legendPartial', { count: partial })} />
+              <Legend colour="var(--mantine-color-gray-2)" text={t('dashboard.legendNone', { count: notAssessed })} />
+            </Group>
+          </Paper>
+          <SimpleGrid cols={{ base: 2, md: 3, lg: 5 }} spacing="sm">
+            {READINESS_RULES.map((rule) => {
+              const count = byRule[rule] ?? 0;
+              const ok = count === 0;
+              return (
+                <Card
+                  key={rule}
+                  component={Link}
+                  to={`${base}/findings?rule=${rule}`}
+                  withBorder
+                  padding="md"
+                  style={{ borderColor: ok ? undefined : 'var(--mantine-color-red-7)', borderWidth: ok ? undefined : 2 }}
+                  aria-label={`${t(`dashboard.rules.${rule}.label`)}: ${format.number(count)}`}
+                  data-rule={rule}
+                >
+                  <Text fz={32} fw={700} c={ok ? 'teal.9' : 'red.9'} lh={1.1}>
+                    {format.number(count)}
+                  </Text>
+                  <Text fw={600} size="sm" mt={4}>
+                    {t(`dashboard.rules.${rule}.label`)}
+                  </Text>
+                  <Text size="xs" c="dimmed" mt={4}>
+                    {ok ? t(`dashboard.rules.${rule}.ok`) : t(`dashboard.rules.${rule}.hint`)}
+                  </Text>
+                </Card>
+              );
+            })}
+          </SimpleGrid>
+          {problems === 0 && notAssessed === 0 && partial === 0 ? (
+            <Paper withBorder p="md" mt="md">
+              <Text fw={600}>{t('dashboard.allClearTitle')}</Text>
+              <Text size="sm" mt={4}>
+                {t('dashboard.allClearText')}{' '}
+                <Anchor component={Link} to={`${base}/graph`}>
+                  {t('dashboard.allClearLink')}
+                </Anchor>
+              </Text>
+            </Paper>
+          ) : null}
+        </section>
+      )}
+
+      <section aria-labelledby="model">
+        <Title order={2} size="h3" id="model" mb="xs">
+          {t('dashboard.model')}
+        </Title>
+        <SimpleGrid cols={{ base: 3, lg: 6 }} spacing="sm">
+          {COLLECTION_LIST.map((collection) => (
+            <Card key={collection} component={Link} to={`${base}/${collection}`} withBorder padding="sm" data-collection={collection}>
+              <Text fz={24} fw={700} lh={1.1}>
+                {format.number(totals.data[collection])}
+              </Text>
+              <Text size="sm">{t(`collections.${collection}.title`)}</Text>
+            </Card>
+          ))}
+        </SimpleGrid>
+      </section>
+
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+        <Paper withBorder p="md" component="section" aria-labelledby="terms">
+          <Title order={2} size="h4" id="terms" mb="xs">
+            {t('dashboard.termsTitle')}
+          </Title>
+          <List size="sm" spacing={6}>
+            {(['bia', 'mtpd', 'rto', 'rpo', 'mbco', 'finding'] as const).map((term) => (
+              <List.Item key={term}>
+                <Text span fw={700}>
+                  {t(`terms.${term}.name`)}
+                </Text>{' '}
+                — {t(`terms.${term}.text`)}
+              </List.Item>
+            ))}
+          </List>
+        </Paper>
+        <Paper withBorder p="md" component="section" aria-labelledby="next">
+          <Title order={2} size="h4" id="next" mb="xs">
+            {t('dashboard.nextTitle')}
+          </Title>
+          <List size="sm" spacing={6}>
+            <List.Item>
+              <Anchor component={Link} to={`${base}/activities`} size="sm">
+                {t('dashboard.nextRate')}
+              </Anchor>
+            </List.Item>
+            <List.Item>
+              <Anchor component={Link} to={`${base}/exchange`} size="sm">
+                {t('dashboard.nextImport')}
+              </Anchor>
+            </List.Item>
+            <List.Item>
+              <Anchor component={Link} to={`${base}/graph`} size="sm">
+                {t('dashboard.nextGraph')}
+              </Anchor>
+            </List.Item>
+            <List.Item>
+              <Group gap={6}>
+                <Text size="sm">{t('dashboard.nextScenarios')}</Text>
+                <Badge size="xs" variant="light" color="gray">
+                  {t('nav.soon')}
+                </Badge>
+              </Group>
+            </List.Item>
+          </List>
+          {organisation.data ? (
+            <Text size="xs" c="dimmed" mt="md">
+              {t('dashboard.updated', { date: format.dateTime(organisation.data.updatedAt), version: organisation.data.modelVersion })}
+            </Text>
+          ) : null}
+        </Paper>
+      </SimpleGrid>
+    </Stack>
+  );
+}
+
+function Legend({ colour, text }: { colour: string; text: string }) {
+  return (
+    <Group gap={6} wrap="nowrap">
+      <span aria-hidden style={{ display: 'inline-block', width: 12, height: 12, borderRadius: 2, background: colour, border: '1px solid var(--mantine-color-gray-6)' }} />
+      <Text size="xs">{text}</Text>
+    </Group>
+  );
+}
