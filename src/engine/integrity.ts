@@ -18,6 +18,15 @@ function checkRef(ids: Set<string>, kind: string, id: string, path: ReadonlyArra
   if (!ids.has(id)) problems.push(problem(path, 'unknown_reference', id, `no ${kind} with id "${id}"`));
 }
 
+/** A list of references names each item once: a repeated id would count twice in findings and simulations. */
+function checkUnique(list: ReadonlyArray<string>, path: ReadonlyArray<PropertyKey>, problems: Problem[]): void {
+  const seen = new Set<string>();
+  list.forEach((id, index) => {
+    if (seen.has(id)) problems.push(problem([...path, index], 'duplicate_entry', id, `"${id}" is already in this list`));
+    seen.add(id);
+  });
+}
+
 /**
  * Duplicate ids and references to nothing, each named by path. Domain rules that a BIA may
  * temporarily break (RTO above MTPD, cycles) are findings, not integrity problems.
@@ -35,7 +44,11 @@ export function integrityProblems(model: ModelLike): Problem[] {
     activity.staff.forEach((entry, s) => {
       checkRef(sites, 'site', entry.site, ['activities', a, 'staff', s, 'site'], problems);
       entry.access.forEach((pool, p) => checkRef(pools, 'pool', pool, ['activities', a, 'staff', s, 'access', p], problems));
+      checkUnique(entry.access, ['activities', a, 'staff', s, 'access'], problems);
     });
+    checkUnique(activity.applications, ['activities', a, 'applications'], problems);
+    checkUnique(activity.suppliers, ['activities', a, 'suppliers'], problems);
+    checkUnique(activity.dependsOn, ['activities', a, 'dependsOn'], problems);
     activity.applications.forEach((id, i) => checkRef(applications, 'application', id, ['activities', a, 'applications', i], problems));
     activity.suppliers.forEach((id, i) => checkRef(suppliers, 'supplier', id, ['activities', a, 'suppliers', i], problems));
     activity.dependsOn.forEach((id, i) => {

@@ -515,7 +515,7 @@ const arbModel: fc.Arbitrary<OrganisationModel> = fc
       site: fc.constantFrom(...sites),
       headcount: fc.integer({ min: 0, max: 20 }),
       remote: frac,
-      access: pools.length === 0 ? fc.constant([] as string[]) : fc.array(fc.constantFrom(...pools), { maxLength: 3 }),
+      access: pools.length === 0 ? fc.constant([] as string[]) : fc.uniqueArray(fc.constantFrom(...pools), { maxLength: 3 }),
     });
     const activityArb = (id: string, index: number) =>
       fc

@@ -138,11 +138,19 @@ export async function deleteEntity(db: Kysely<Database>, orgId: string, collecti
       throw new RempartError(
         'in_use',
         `The ${SINGULAR[collection]} "${id}" is still used in ${dangling.length} place(s); remove those references first.`,
-        dangling.map((p) => ({ ...p, message: `refers to ${SINGULAR[collection]} "${id}"` })),
+        dangling.map((p) => ({ ...p, message: `${referrer(model, p.path)} refers to ${SINGULAR[collection]} "${id}"` })),
       );
     await refuseRiskReferences(repository, orgId, collection, id);
     await repository.deleteEntity(orgId, collection, id);
   });
+}
+
+/** `activities[3].applications[0]` → `activity "claims-fnol"`, so a refusal names the item, not its position. */
+function referrer(model: StoredModel, path: string): string {
+  const match = /^(\w+)\[(\d+)\]/.exec(path);
+  const collection = match?.[1] as Collection | undefined;
+  const item = collection && COLLECTIONS.includes(collection) ? (model[collection] as Array<{ id: string }>)[Number(match![2])] : undefined;
+  return item && collection ? `${SINGULAR[collection]} "${item.id}"` : path;
 }
 
 /** Risks name the assets they affect: an asset still named by a risk cannot disappear or change its id. */

@@ -140,8 +140,21 @@ describe('collections', () => {
   it('refuses to delete an application still needed, listing where (409)', async () => {
     const response = await t.request({ method: 'DELETE', url: '/api/orgs/small/applications/crm' });
     expect(response.statusCode).toBe(409);
-    expect(response.json().error).toMatchObject({ code: 'in_use', details: [{ path: 'activities[0].applications[0]', value: 'crm' }] });
+    expect(response.json().error).toMatchObject({
+      code: 'in_use',
+      details: [{ path: 'activities[0].applications[0]', value: 'crm', message: 'activity "claims" refers to application "crm"' }],
+    });
     expect((await t.request({ method: 'GET', url: '/api/orgs/small/applications/crm' })).statusCode).toBe(200);
+  });
+
+  it('refuses the same id twice in a list of references', async () => {
+    const response = await t.request({
+      method: 'POST',
+      url: '/api/orgs/small/activities',
+      payload: { id: 'twice', name: 'Twice', mtpd: 24, rto: 4, mbco: 0.5, dependsOn: ['claims', 'claims'] },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details).toEqual([expect.objectContaining({ path: 'dependsOn[1]', rule: 'duplicate_entry', value: 'claims' })]);
   });
 
   it('accepts durations as text and returns hours', async () => {
