@@ -1,5 +1,5 @@
 // Organisations and their model collections; every query is scoped by organisation.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { COLLECTIONS, DEFAULT_BIA, type BiaSettings, type Collection, type EntityOf, type OrganisationModel } from '../model/organisation.js';
 import type { Scenario } from '../model/scenario.js';
 import type { Database } from './schema.js';
@@ -29,8 +29,27 @@ export interface PageRequest {
   cursor?: string;
   /** Case-insensitive search in id and name. */
   q?: string;
-  sort: 'position' | 'id' | 'name';
+  sort: SortKey;
+  order?: 'asc' | 'desc';
 }
+
+/**
+ * Sort orders of lists, each a tuple of SQL keys ending with a unique one, so that a cursor (the
+ * last row's key values) always names one place. Numeric fields of the documents sort as numbers;
+ * a document without the field sorts last.
+ */
+// A sentinel, not Infinity: the cursor travels as JSON, which has no Infinity.
+const numeric = (field: string) => sql<number>`coalesce((doc ->> ${field})::float8, 1e300)`;
+const SORT_KEYS: Record<'position' | 'id' | 'name' | 'mtpd' | 'rto' | 'capacity', ReadonlyArray<RawBuilder<unknown>>> = {
+  position: [sql<number>`position`],
+  id: [sql<string>`id`],
+  name: [sql<string>`lower(name)`, sql<string>`id`],
+  mtpd: [numeric('mtpd'), sql<string>`id`],
+  rto: [numeric('rto'), sql<string>`id`],
+  capacity: [numeric('capacity'), sql<string>`id`],
+};
+export type SortKey = keyof typeof SORT_KEYS;
+export const SORT_KEY_NAMES = Object.keys(SORT_KEYS) as SortKey[];
 
 export interface Page<T> {
   items: T[];
@@ -73,12 +92,13 @@ function decodeCursor(cursor: string): unknown[] | undefined {
   }
 }
 
-export function isValidCursor(cursor: string, sort: PageRequest['sort']): boolean {
+export function isValidCursor(cursor: string, sort: SortKey): boolean {
   const values = decodeCursor(cursor);
-  if (!values) return false;
-  if (sort === 'position') return values.length === 1 && Number.isInteger(values[0]);
-  if (sort === 'id') return values.length === 1 && typeof values[0] === 'string';
-  return values.length === 2 && typeof values[0] === 'string' && typeof values[1] === 'string';
+  const keys = SORT_KEYS[sort];
+  if (!values || values.length !== keys.length) return false;
+  const last = values[values.length - 1];
+  if (sort === 'position') return Number.isInteger(last);
+  return typeof last === 'string' && (values.length === 1 || typeof values[0] === (sort === 'name' ? 'string' : 'number'));
 }
 
 export class ModelRepository {
@@ -153,31 +173,23 @@ export class ModelRepository {
       query = query.where((eb) => eb.or([eb('id', 'ilike', pattern), eb('name', 'ilike', pattern)]));
     }
     const counting = query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
+    const keys = SORT_KEYS[page.sort];
+    const descending = page.order === 'desc';
+    let listing = query.select(['id', 'doc', 'position', 'name']).select(keys.map((key, index) => key.as(`k${index}`)));
     const after = page.cursor ? decodeCursor(page.cursor) : undefined;
-    let rows;
-    if (page.sort === 'name') {
-      let q = query.select(['id', 'doc', 'position', 'name', sql<string>`lower(name)`.as('sort_name')]);
-      if (after) q = q.where(sql<boolean>`(lower(name), id) > (${after[0]}, ${after[1]})`);
-      rows = await q.orderBy(sql`lower(name)`).orderBy('id').limit(page.limit + 1).execute();
-    } else if (page.sort === 'id') {
-      let q = query.select(['id', 'doc', 'position', 'name']);
-      if (after) q = q.where('id', '>', String(after[0]));
-      rows = await q.orderBy('id').limit(page.limit + 1).execute();
-    } else {
-      let q = query.select(['id', 'doc', 'position', 'name']);
-      if (after) q = q.where('position', '>', Number(after[0]));
-      rows = await q.orderBy('position').limit(page.limit + 1).execute();
+    // Keyset pagination: the page starts after the last row's sort key, so deep pages cost what the first one does.
+    if (after) {
+      const left = sql.join([...keys]);
+      const right = sql.join(after.map((value) => sql`${value}`));
+      listing = listing.where(descending ? sql<boolean>`(${left}) < (${right})` : sql<boolean>`(${left}) > (${right})`);
     }
+    for (const key of keys) listing = listing.orderBy(key, descending ? 'desc' : 'asc');
+    const rows = (await listing.limit(page.limit + 1).execute()) as Array<{ doc: unknown } & Record<string, unknown>>;
     const totalRow = await counting;
     const more = rows.length > page.limit;
     const pageRows = more ? rows.slice(0, page.limit) : rows;
     const last = pageRows[pageRows.length - 1];
-    let nextCursor: string | null = null;
-    if (more && last) {
-      if (page.sort === 'name') nextCursor = encodeCursor([last.name.toLowerCase(), last.id]);
-      else if (page.sort === 'id') nextCursor = encodeCursor([last.id]);
-      else nextCursor = encodeCursor([last.position]);
-    }
+    const nextCursor = more && last ? encodeCursor(keys.map((_, index) => last[`k${index}`])) : null;
     return { items: pageRows.map((row) => row.doc as DocOf<C>), nextCursor, total: Number(totalRow.total) };
   }
 
@@ -253,6 +265,16 @@ export class ModelRepository {
       select r.id as risk, a.type, a.id from risks r, jsonb_to_recordset(r.doc -> 'assets') as a(type text, id text)
       where r.org_id = ${orgId} order by r.id`.execute(this.db);
     return rows.rows;
+  }
+
+  /** How many items each collection of the organisation holds. */
+  async countEntities(orgId: string): Promise<Record<Collection, number>> {
+    const counts = await Promise.all(
+      COLLECTIONS.map((collection) =>
+        this.db.selectFrom(collection).select((eb) => eb.fn.countAll<string>().as('count')).where('org_id', '=', orgId).executeTakeFirstOrThrow(),
+      ),
+    );
+    return Object.fromEntries(COLLECTIONS.map((collection, index) => [collection, Number(counts[index].count)])) as Record<Collection, number>;
   }
 
   async deleteAllEntities(orgId: string): Promise<void> {

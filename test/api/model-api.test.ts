@@ -190,6 +190,30 @@ describe('collections', () => {
     expect(tooMany.json().error.details[0]).toMatchObject({ path: 'query.limit', rule: 'too_big' });
   });
 
+  it('sorts activities by MTPD and RTO, both ways, and pages the sorted list', async () => {
+    await importSmall('sorted', {
+      ...smallModel(),
+      activities: [5, 1, 3, 1, 4].map((mtpdDays, i) => ({ id: `a${i}`, name: `A${i}`, mtpd: mtpdDays * 24, rto: 24 - i, mbco: 0.5 })),
+    });
+    const ids = async (query: string) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = (await t.request({ method: 'GET', url: `/api/orgs/sorted/activities?limit=2&${query}${cursor ? `&cursor=${cursor}` : ''}` })).json();
+        seen.push(...page.items.map((a: { id: string }) => a.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    // MTPDs 5, 1, 3, 1, 4 days: ties (a1, a3 at 1 day) go by id.
+    expect(await ids('sort=mtpd')).toEqual(['a1', 'a3', 'a2', 'a4', 'a0']);
+    expect(await ids('sort=mtpd&order=desc')).toEqual(['a0', 'a4', 'a2', 'a3', 'a1']);
+    expect(await ids('sort=rto')).toEqual(['a4', 'a3', 'a2', 'a1', 'a0']);
+    const notSortable = await t.request({ method: 'GET', url: '/api/orgs/sorted/sites?sort=mtpd' });
+    expect(notSortable.statusCode).toBe(400);
+    expect(notSortable.json().error.details[0]).toMatchObject({ path: 'query.sort', value: 'mtpd' });
+  });
+
   it('answers malformed JSON with 400, never 500', async () => {
     const response = await t.request({ method: 'POST', url: '/api/orgs/small/sites', payload: '{"id": ', headers: { 'content-type': 'application/json' } });
     expect(response.statusCode).toBe(400);

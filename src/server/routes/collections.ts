@@ -6,7 +6,7 @@ import { createEntity, deleteEntity, notFound, replaceEntity } from '../../opera
 import { isValidCursor, ModelRepository } from '../../store/model-repository.js';
 import { RempartError } from '../../errors.js';
 import { presentEntity } from '../presenters.js';
-import { ERRORS, ItemParams, OrgParams, PageQuery, pageOf } from './shared.js';
+import { ERRORS, ItemParams, OrgParams, pageOf, pageQuery } from './shared.js';
 
 const LABEL: Record<Collection, [string, string]> = {
   sites: ['site', 'sites'],
@@ -15,6 +15,16 @@ const LABEL: Record<Collection, [string, string]> = {
   suppliers: ['supplier', 'suppliers'],
   activities: ['activity', 'prioritised activities (with their BIA)'],
   strategies: ['strategy', 'continuity strategies'],
+};
+
+/** Numeric fields each list may also be sorted by. */
+const NUMERIC_SORTS: Record<Collection, ReadonlyArray<'mtpd' | 'rto' | 'capacity'>> = {
+  sites: [],
+  pools: ['capacity'],
+  applications: ['rto'],
+  suppliers: [],
+  activities: ['mtpd', 'rto'],
+  strategies: [],
 };
 
 const ActivityComputed = z.object({
@@ -54,9 +64,9 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
         schema: {
           tags,
           summary: `List ${plural}`,
-          description: 'Paged by cursor: pass `nextCursor` back as `cursor`. `q` searches ids and names; `sort` keeps the cursor valid.',
+          description: 'Paged by cursor: pass `nextCursor` back as `cursor` with the same `sort` and `order`. `q` searches ids and names.',
           params: OrgParams,
-          querystring: PageQuery,
+          querystring: pageQuery(NUMERIC_SORTS[collection]),
           response: { 200: pageOf(item), ...ERRORS },
         },
       },

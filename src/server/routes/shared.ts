@@ -1,6 +1,7 @@
 // Schemas shared by the route groups: path parameters, pages and the error response.
 import { z } from 'zod';
 import { Id } from '../../model/organisation.js';
+import type { SortKey } from '../../store/model-repository.js';
 
 export const OrgParams = z.object({ org: Id });
 export const ItemParams = z.object({ org: Id, id: Id });
@@ -27,14 +28,20 @@ export const ErrorResponse = z
 /** The error responses every route may give, for the OpenAPI document. */
 export const ERRORS = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse } as const;
 
-export const PageQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    cursor: z.string().max(500).optional(),
-    q: z.string().max(200).optional(),
-    sort: z.enum(['position', 'id', 'name']).default('position'),
-  })
-  .strict();
+/** The query of a paged list; `sorts` adds the numeric fields the list may also be sorted by. */
+export function pageQuery(sorts: readonly SortKey[] = []) {
+  return z
+    .object({
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+      cursor: z.string().max(500).optional(),
+      q: z.string().max(200).optional(),
+      sort: z.enum(['position', 'id', 'name', ...sorts] as [SortKey, ...SortKey[]]).default('position'),
+      order: z.enum(['asc', 'desc']).default('asc'),
+    })
+    .strict();
+}
+
+export const PageQuery = pageQuery();
 
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable(), total: z.number().int() });
