@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { createUser } from '../src/operations/accounts.js';
+import { createApiToken } from '../src/operations/members.js';
 import { importModel } from '../src/operations/model-writer.js';
 import { openDatabase } from '../src/store/database.js';
 import { syntheticModel } from './synthetic.js';
@@ -19,7 +21,8 @@ const model = syntheticModel({ activities: 10_000, staffPerActivity: 3, applicat
 function startServer(env: NodeJS.ProcessEnv, extra: string[]): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--no-demo', ...extra], {
-      env: { ...process.env, ...env, REMPART_LOG_LEVEL: 'warn' },
+      // The benchmark hammers one address: no rate limit; a key for the PostgreSQL server mode.
+      env: { ...process.env, ...env, REMPART_LOG_LEVEL: 'warn', REMPART_RATE_LIMIT: '0', REMPART_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
@@ -32,20 +35,30 @@ function startServer(env: NodeJS.ProcessEnv, extra: string[]): Promise<{ child: 
   });
 }
 
+/** Every request signs in as an API token (auditor: reads everything), as automation would. */
+let headers: Record<string, string> = {};
+
+/** An owner and a read-only token for the synthetic organisation. */
+async function tokenFor(db: Parameters<typeof importModel>[0]): Promise<string> {
+  const { userId } = await createUser(db, { email: 'bench@rempart.example', membership: { org: 'synthetic', role: 'owner' } });
+  return (await createApiToken(db, 'synthetic', userId, { name: 'bench', role: 'auditor', expiresInDays: 1 })).secret;
+}
+
 async function load(url: string, connections: number) {
-  const result = await autocannon({ url, connections, duration: seconds });
+  const result = await autocannon({ url, connections, duration: seconds, headers });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result;
 }
 
-async function measure(label: string, env: NodeJS.ProcessEnv, extra: string[]) {
+async function measure(label: string, env: NodeJS.ProcessEnv, extra: string[], token: string) {
+  headers = { authorization: `Bearer ${token}` };
   const { child, url } = await startServer(env, extra);
   try {
-    const first = await (await fetch(`${url}/api/orgs/synthetic/activities?limit=100`)).json();
+    const first = await (await fetch(`${url}/api/orgs/synthetic/activities?limit=100`, { headers })).json();
     if (first.items.length !== 100 || first.total !== 10_000) throw new Error('unexpected page');
     // A cursor from the middle of the list: keyset pagination must not slow down with depth.
     let cursor = first.nextCursor;
-    for (let page = 0; page < 49; page++) cursor = (await (await fetch(`${url}/api/orgs/synthetic/activities?limit=100&cursor=${cursor}`)).json()).nextCursor;
+    for (let page = 0; page < 49; page++) cursor = (await (await fetch(`${url}/api/orgs/synthetic/activities?limit=100&cursor=${cursor}`, { headers })).json()).nextCursor;
     const targets = [
       ['health (baseline)', `${url}/api/health`],
       ['activities, page 1', `${url}/api/orgs/synthetic/activities?limit=100`],
@@ -74,8 +87,9 @@ const folder = await mkdtemp(join(tmpdir(), 'rempart-pages-'));
 try {
   const embedded = await openDatabase({ dataDir: folder });
   await importModel(embedded.db, 'synthetic', model);
+  const embeddedToken = await tokenFor(embedded.db);
   await embedded.close();
-  await measure('embedded', { DATABASE_URL: '' }, ['--data', folder]);
+  await measure('embedded', { DATABASE_URL: '' }, ['--data', folder], embeddedToken);
 
   const admin = new pg.Client({ connectionString: serverUrl });
   try {
@@ -91,8 +105,9 @@ try {
     url.pathname = `/${name}`;
     const server = await openDatabase({ databaseUrl: url.toString() });
     await importModel(server.db, 'synthetic', model);
+    const serverToken = await tokenFor(server.db);
     await server.close();
-    await measure('postgres', { DATABASE_URL: url.toString() }, []);
+    await measure('postgres', { DATABASE_URL: url.toString() }, [], serverToken);
   } finally {
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();

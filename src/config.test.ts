@@ -25,4 +25,21 @@ describe('configuration', () => {
     const ok = loadConfig({}, { DATABASE_URL: 'postgres://app:secret@db:5432/rempart' });
     expect(JSON.stringify(describeConfig(ok))).not.toContain('secret');
   });
+
+  it('reads the access settings and never shows the secret key', () => {
+    const key = 'c2VjcmV0LWtleS1vZi10aGlydHktdHdvLWJ5dGVzISE=';
+    const config = loadConfig({}, { REMPART_SECRET_KEY: key, REMPART_TRUST_PROXY: '10.0.0.1, 10.0.0.2', REMPART_RATE_LIMIT: '0', REMPART_SESSION_IDLE_MINUTES: '30' });
+    expect(config).toMatchObject({ secretKey: key, trustProxy: ['10.0.0.1', '10.0.0.2'], rateLimit: 0, signInRateLimit: 10, sessionIdleMinutes: 30, sessionMaxHours: 168 });
+    expect(JSON.stringify(describeConfig(config))).not.toContain(key);
+    expect(loadConfig({}, { REMPART_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({}, {}).trustProxy).toBe(false);
+    const error = (() => {
+      try {
+        loadConfig({}, { REMPART_SECRET_KEY: '', REMPART_SESSION_IDLE_MINUTES: '0' });
+      } catch (e) {
+        return e as RempartError;
+      }
+    })();
+    expect(error?.details.map((d) => d.path)).toEqual(['sessionIdleMinutes']);
+  });
 });

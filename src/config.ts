@@ -16,6 +16,21 @@ const Config = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Load the demo organisation into an empty database at start-up. */
     demo: z.boolean().default(true),
+    /** Base64 of 32 random bytes sealing stored second-factor secrets; required with PostgreSQL, generated in the data folder otherwise. */
+    secretKey: z.string().min(1).optional(),
+    /** Believe X-Forwarded-For/-Proto from a reverse proxy: `true`, or its addresses/subnets separated by commas. */
+    trustProxy: z
+      .string()
+      .optional()
+      .transform((value) => (value === undefined || value === '' || value === 'false' ? false : value === 'true' ? true : value.split(',').map((part) => part.trim()))),
+    /** Requests per minute and address for the whole API (0: no global limit). */
+    rateLimit: z.coerce.number().int().min(0).default(1200),
+    /** Sign-in and second-factor attempts per minute and address (on top of the per-account lockout). */
+    signInRateLimit: z.coerce.number().int().min(1).default(10),
+    /** A session unused this many minutes ends. */
+    sessionIdleMinutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(8 * 60),
+    /** A session ends this many hours after sign-in. */
+    sessionMaxHours: z.coerce.number().int().min(1).max(90 * 24).default(7 * 24),
   })
   .strict();
 
@@ -38,16 +53,24 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: flags.logLevel ?? env.REMPART_LOG_LEVEL,
     demo: flags.demo ?? (env.REMPART_DEMO === undefined ? undefined : env.REMPART_DEMO !== '0' && env.REMPART_DEMO !== 'false'),
+    secretKey: env.REMPART_SECRET_KEY || undefined,
+    trustProxy: env.REMPART_TRUST_PROXY,
+    rateLimit: env.REMPART_RATE_LIMIT,
+    signInRateLimit: env.REMPART_SIGN_IN_RATE_LIMIT,
+    sessionIdleMinutes: env.REMPART_SESSION_IDLE_MINUTES,
+    sessionMaxHours: env.REMPART_SESSION_MAX_HOURS,
   };
   const result = Config.safeParse(input, { reportInput: true });
   if (!result.success) {
-    const details = problemsFromZod(result.error, input).map((p) => (p.path === 'databaseUrl' ? { ...p, value: redactUrl(String(p.value)) } : p));
+    const details = problemsFromZod(result.error, input).map((p) =>
+      p.path === 'databaseUrl' ? { ...p, value: redactUrl(String(p.value)) } : p.path === 'secretKey' ? { ...p, value: '[hidden]' } : p,
+    );
     throw new RempartError('invalid_input', 'The configuration is invalid.', details);
   }
   return Object.freeze(result.data);
 }
 
-/** The configuration as it may be printed or logged: no password. */
+/** The configuration as it may be printed or logged: no password, no key. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  return { ...config, databaseUrl: config.databaseUrl ? redactUrl(config.databaseUrl) : undefined };
+  return { ...config, databaseUrl: config.databaseUrl ? redactUrl(config.databaseUrl) : undefined, secretKey: config.secretKey ? '[set]' : undefined };
 }

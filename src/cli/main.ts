@@ -9,12 +9,14 @@ import { activitySheetTemplate, locateActivityProblem, parseActivitySheet, write
 import { DEFAULT_BIA, OrganisationModel } from '../model/organisation.js';
 import { problemsFromZod, type Problem } from '../model/problem.js';
 import { loadConfig, type ConfigFlags } from '../config.js';
+import { actAs, cliActing } from '../operations/actor.js';
 import { loadDemo } from '../operations/demo.js';
 import { exportModel, importModel, upsertActivities } from '../operations/model-writer.js';
 import { migrate, openDatabase, type DatabaseHandle } from '../store/database.js';
 import { ModelRepository } from '../store/model-repository.js';
 import { dataOption, resolveOrg, withDatabase } from './context.js';
 import { printProblems, reportError } from './output.js';
+import { registerAccountCommands } from './account-commands.js';
 import { registerRiskCommands } from './risk-commands.js';
 import { registerScenarioCommands } from './scenario-commands.js';
 import { startServer } from './serve.js';
@@ -196,10 +198,12 @@ program
 
 registerScenarioCommands(program);
 registerRiskCommands(program);
+registerAccountCommands(program);
 
 export async function main(argv: string[] = process.argv): Promise<void> {
   try {
-    await program.parseAsync(argv);
+    // Changes made from the terminal are the operator's in the audit trail.
+    await actAs(cliActing(), () => program.parseAsync(argv));
   } catch (error) {
     reportError(error);
   }

@@ -1,5 +1,5 @@
 // Named commands that change an organisation's model, each in one transaction that keeps the model whole.
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { integrityProblems } from '../engine/integrity.js';
 import { RempartError } from '../errors.js';
 import {
@@ -11,8 +11,10 @@ import {
   type OrganisationModel,
 } from '../model/organisation.js';
 import type { Problem } from '../model/problem.js';
+import { AccountRepository } from '../store/account-repository.js';
 import { ModelRepository, type OrganisationRecord } from '../store/model-repository.js';
 import type { Database } from '../store/schema.js';
+import { recordAudit } from './audit.js';
 
 type StoredModel = Omit<OrganisationModel, 'organisation' | 'bia'> & { bia: BiaSettings };
 
@@ -29,40 +31,87 @@ export function notFound(what: string, id: string): RempartError {
   return new RempartError('not_found', `No ${what} with id "${id}".`, [{ path: 'id', rule: 'exists', value: id, message: `no ${what} "${id}"` }]);
 }
 
+/** A change to record once the work is done (see `recordAudit`). */
+type Audited<T> = { result: T; audit: { action: string; entityType: string; entityId: string | null; before?: unknown; after?: unknown } };
+
 async function withLockedOrganisation<T>(
   db: Kysely<Database>,
   orgId: string,
-  work: (repository: ModelRepository, org: OrganisationRecord) => Promise<T>,
+  work: (repository: ModelRepository, org: OrganisationRecord) => Promise<Audited<T>>,
 ): Promise<T> {
   return db.transaction().execute(async (trx) => {
     const repository = new ModelRepository(trx);
     const org = await repository.lockOrganisation(orgId);
     if (!org) throw notFound('organisation', orgId);
-    const result = await work(repository, org);
+    const { result, audit } = await work(repository, org);
     await repository.bumpModelVersion(orgId);
+    await recordAudit(trx, { org: orgId, ...audit });
     return result;
   });
+}
+
+/** What the audit trail keeps of an organisation's own settings. */
+function organisationSnapshot(org: { id: string; name: string; names?: object; description?: string; bia?: BiaSettings }) {
+  return { id: org.id, name: org.name, names: org.names, description: org.description, bia: org.bia };
 }
 
 async function loadStoredModel(repository: ModelRepository, org: OrganisationRecord): Promise<StoredModel> {
   return { ...(await repository.loadModel(org.id)), bia: org.bia };
 }
 
+/** Who becomes the first owner of a new organisation: the person creating it. */
+export interface FirstOwner {
+  userId: string;
+  displayName: string;
+}
+
+function duplicateOrganisation(id: string): RempartError {
+  return new RempartError('duplicate_id', `An organisation with id "${id}" already exists.`, [{ path: 'id', rule: 'unique', value: id, message: 'already used' }]);
+}
+
+/**
+ * The id of a deleted organisation stays taken: its audit trail outlives it under that id, and a newcomer
+ * reusing the id would read the former tenant's trail.
+ */
+async function refuseRetiredId(trx: Transaction<Database>, id: string): Promise<void> {
+  const trail = await trx.selectFrom('audit_heads').select('chain').where('chain', '=', id).executeTakeFirst();
+  if (trail)
+    throw new RempartError('duplicate_id', `The id "${id}" belonged to an organisation that was deleted; its audit trail keeps it: choose another id.`, [
+      { path: 'id', rule: 'retired', value: id, message: 'used before' },
+    ]);
+}
+
+/** Creates an organisation; with `owner`, the person creating it becomes its owner in the same transaction. */
 export async function createOrganisation(
   db: Kysely<Database>,
   input: { id: string; name: string; names?: { en?: string; fr?: string }; description?: string; bia?: BiaSettings },
+  owner?: FirstOwner,
 ): Promise<OrganisationRecord> {
-  const repository = new ModelRepository(db);
   try {
-    await repository.insertOrganisation(input);
+    return await db.transaction().execute(async (trx) => {
+      const repository = new ModelRepository(trx);
+      await refuseRetiredId(trx, input.id);
+      await repository.insertOrganisation(input);
+      if (owner) await new AccountRepository(trx).insertMembership(input.id, owner.userId, 'owner', owner.displayName);
+      const created = (await repository.getOrganisation(input.id))!;
+      await recordAudit(trx, { org: input.id, action: 'create', entityType: 'organisation', entityId: input.id, after: { ...organisationSnapshot(created), owner: owner?.userId ?? null } });
+      return created;
+    });
   } catch (error) {
-    if ((error as { code?: string }).code === '23505')
-      throw new RempartError('duplicate_id', `An organisation with id "${input.id}" already exists.`, [
-        { path: 'id', rule: 'unique', value: input.id, message: 'already used' },
-      ]);
+    if ((error as { code?: string }).code === '23505') throw duplicateOrganisation(input.id);
     throw error;
   }
-  return (await repository.getOrganisation(input.id))!;
+}
+
+/** Deletes an organisation and all its data; its audit trail stays, ending with this deletion. */
+export async function deleteOrganisation(db: Kysely<Database>, orgId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const repository = new ModelRepository(trx);
+    const org = await repository.lockOrganisation(orgId);
+    if (!org) throw notFound('organisation', orgId);
+    await repository.deleteOrganisation(orgId);
+    await recordAudit(trx, { org: orgId, action: 'delete', entityType: 'organisation', entityId: orgId, before: organisationSnapshot(org) });
+  });
 }
 
 /** Changes name and BIA settings; refuses settings that existing impact ratings do not fit. */
@@ -83,7 +132,8 @@ export async function updateOrganisation(
         );
     }
     await repository.updateOrganisation(orgId, { ...input, bia });
-    return (await repository.getOrganisation(orgId))!;
+    const after = (await repository.getOrganisation(orgId))!;
+    return { result: after, audit: { action: 'update', entityType: 'organisation', entityId: orgId, before: organisationSnapshot(org), after: organisationSnapshot(after) } };
   });
 }
 
@@ -98,7 +148,7 @@ export async function createEntity<C extends Collection>(db: Kysely<Database>, o
     items.push(entity);
     refuseProblems(integrityProblems(model), collection, items.length - 1);
     await repository.insertEntity(orgId, collection, entity);
-    return entity;
+    return { result: entity, audit: { action: 'create', entityType: SINGULAR[collection], entityId: entity.id, after: entity } };
   });
 }
 
@@ -118,11 +168,12 @@ export async function replaceEntity<C extends Collection>(
       throw new RempartError('duplicate_id', `The organisation already has a ${SINGULAR[collection]} with id "${entity.id}".`, [
         { path: 'id', rule: 'unique', value: entity.id, message: 'already used' },
       ]);
+    const before = items[index];
     items[index] = entity;
     refuseProblems(integrityProblems(model), collection, index);
     if (entity.id !== id) await refuseRiskReferences(repository, orgId, collection, id);
     await repository.replaceEntity(orgId, collection, id, entity);
-    return entity;
+    return { result: entity, audit: { action: 'update', entityType: SINGULAR[collection], entityId: id, before, after: entity } };
   });
 }
 
@@ -132,7 +183,7 @@ export async function deleteEntity(db: Kysely<Database>, orgId: string, collecti
     const items = model[collection] as Array<{ id: string }>;
     const index = items.findIndex((item) => item.id === id);
     if (index < 0) throw notFound(SINGULAR[collection], id);
-    items.splice(index, 1);
+    const [before] = items.splice(index, 1);
     const dangling = integrityProblems(model).filter((p) => p.rule === 'unknown_reference' && p.value === id);
     if (dangling.length > 0)
       throw new RempartError(
@@ -142,6 +193,7 @@ export async function deleteEntity(db: Kysely<Database>, orgId: string, collecti
       );
     await refuseRiskReferences(repository, orgId, collection, id);
     await repository.deleteEntity(orgId, collection, id);
+    return { result: undefined, audit: { action: 'delete', entityType: SINGULAR[collection], entityId: id, before } };
   });
 }
 
@@ -193,7 +245,12 @@ export interface ImportSummary {
  * Replaces an organisation's model with a validated document (creating the organisation if needed).
  * All or nothing: a document with any problem writes nothing.
  */
-export async function importModel(db: Kysely<Database>, orgId: string, model: OrganisationModel): Promise<ImportSummary> {
+export async function importModel(
+  db: Kysely<Database>,
+  orgId: string,
+  model: OrganisationModel,
+  options: { newOwner?: FirstOwner } = {},
+): Promise<ImportSummary> {
   const bia = model.bia ?? DEFAULT_BIA;
   const problems = integrityProblems({ ...model, bia });
   if (problems.length > 0)
@@ -203,9 +260,20 @@ export async function importModel(db: Kysely<Database>, orgId: string, model: Or
     const repository = new ModelRepository(trx);
     const org = await repository.lockOrganisation(orgId);
     const created = !org;
+    // The caller was allowed to create this organisation, not to replace someone else's that appeared meanwhile.
+    if (org && options.newOwner) throw duplicateOrganisation(orgId);
     const info = { name: model.organisation?.name ?? org?.name ?? orgId, names: model.organisation?.names, description: model.organisation?.description };
-    if (!org) await repository.insertOrganisation({ id: orgId, ...info, bia });
-    else {
+    const before = org ? { counts: await repository.countEntities(orgId), modelVersion: org.modelVersion } : null;
+    if (!org) {
+      await refuseRetiredId(trx, orgId);
+      try {
+        await repository.insertOrganisation({ id: orgId, ...info, bia });
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505') throw duplicateOrganisation(orgId);
+        throw error;
+      }
+      if (options.newOwner) await new AccountRepository(trx).insertMembership(orgId, options.newOwner.userId, 'owner', options.newOwner.displayName);
+    } else {
       // A model that drops an asset the risk register names would leave risks pointing at nothing.
       const kept = new Map(COLLECTIONS.map((c) => [SINGULAR[c], new Set((model[c] as Array<{ id: string }>).map((item) => item.id))]));
       const orphaned = (await repository.riskAssets(orgId)).filter((asset) => !kept.get(asset.type)?.has(asset.id));
@@ -221,6 +289,15 @@ export async function importModel(db: Kysely<Database>, orgId: string, model: Or
     for (const collection of COLLECTIONS) await repository.bulkInsert(orgId, collection, model[collection] as never);
     const modelVersion = await repository.bumpModelVersion(orgId);
     const counts = Object.fromEntries(COLLECTIONS.map((c) => [c, model[c].length])) as Record<Collection, number>;
+    // A whole model can weigh megabytes: the trail keeps what changed in size; the export at that version has the rest.
+    await recordAudit(trx, {
+      org: orgId,
+      action: 'import',
+      entityType: 'model',
+      entityId: orgId,
+      before,
+      after: { counts, modelVersion, organisationCreated: created, owner: options.newOwner?.userId ?? undefined },
+    });
     return { organisation: orgId, created, counts, modelVersion };
   });
   // Outside the transaction (VACUUM cannot run in one); the import is already committed, so a failure here loses nothing.
@@ -261,6 +338,7 @@ export async function upsertActivities(
     const org = await repository.lockOrganisation(orgId);
     if (!org) throw notFound('organisation', orgId);
     const model = await loadStoredModel(repository, org);
+    const existingIds = model.activities.map((activity) => activity.id);
     const existing = new Map(model.activities.map((activity, index) => [activity.id, index]));
     const incomingIndex = new Map<number, number>();
     let created = 0;
@@ -286,6 +364,14 @@ export async function upsertActivities(
       throw new RempartError('invalid_reference', `The file has ${problems.length} problem(s); nothing was imported.`, problems);
     await repository.upsertEntities(orgId, 'activities', activities);
     const modelVersion = await repository.bumpModelVersion(orgId);
+    const before = new Set(existingIds);
+    await recordAudit(trx, {
+      org: orgId,
+      action: 'import',
+      entityType: 'activities',
+      entityId: null,
+      after: { created: activities.filter((a) => !before.has(a.id)).map((a) => a.id), replaced: activities.filter((a) => before.has(a.id)).map((a) => a.id), modelVersion },
+    });
     return { created, updated: activities.length - created, modelVersion };
   });
 }

@@ -21,6 +21,7 @@ import { DATA_DIR } from '../paths.js';
 import { ModelRepository } from '../store/model-repository.js';
 import { RiskRepository, type NewAssessment, type StoredRisk } from '../store/risk-repository.js';
 import type { Database } from '../store/schema.js';
+import { recordAudit, type AuditEvent } from './audit.js';
 import { notFound } from './model-writer.js';
 
 /** A threat with where it comes from: the shipped catalogue (read-only) or the organisation. */
@@ -65,11 +66,20 @@ async function requireOrganisation(db: Kysely<Database> | Transaction<Database>,
   if (!(await new ModelRepository(db).getOrganisation(orgId))) throw notFound('organisation', orgId);
 }
 
-/** Risk writes of one organisation are serialised on its row, as model writes are, so that checks and writes agree. */
-async function inLockedOrganisation<T>(db: Kysely<Database>, orgId: string, work: (risks: RiskRepository) => Promise<T>): Promise<T> {
+/** A change to put in the audit trail when the transaction's work is done. */
+type RecordChange = (event: Omit<AuditEvent, 'org' | 'acting'>) => void;
+
+/**
+ * Risk writes of one organisation are serialised on its row, as model writes are, so that checks and writes agree;
+ * what the work records joins the audit trail in the same transaction.
+ */
+async function inLockedOrganisation<T>(db: Kysely<Database>, orgId: string, work: (risks: RiskRepository, record: RecordChange) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
     if (!(await new ModelRepository(trx).lockOrganisation(orgId))) throw notFound('organisation', orgId);
-    return work(new RiskRepository(trx));
+    const events: Array<Omit<AuditEvent, 'org' | 'acting'>> = [];
+    const result = await work(new RiskRepository(trx), (event) => events.push(event));
+    for (const event of events) await recordAudit(trx, { org: orgId, ...event });
+    return result;
   });
 }
 
@@ -134,20 +144,22 @@ async function threatScenarioProblems(risks: RiskRepository, orgId: string, thre
 }
 
 export async function createThreat(db: Kysely<Database>, orgId: string, threat: Threat): Promise<ThreatView> {
-  return inLockedOrganisation(db, orgId, async (risks) => {
+  return inLockedOrganisation(db, orgId, async (risks, record) => {
     if ((await threatCatalogue()).threats.some((shipped) => shipped.id === threat.id)) throw duplicateThreat(threat.id, true);
     if (await risks.getThreat(orgId, threat.id)) throw duplicateThreat(threat.id, false);
     await threatScenarioProblems(risks, orgId, threat);
     await risks.insertThreat(orgId, threat);
+    record({ action: 'create', entityType: 'threat', entityId: threat.id, after: threat });
     return { ...threat, source: 'organisation' };
   });
 }
 
 /** Replaces an organisation threat; renaming is refused while risks name the old id. */
 export async function replaceThreat(db: Kysely<Database>, orgId: string, id: string, threat: Threat): Promise<ThreatView> {
-  return inLockedOrganisation(db, orgId, async (risks) => {
+  return inLockedOrganisation(db, orgId, async (risks, record) => {
     const shipped = (await threatCatalogue()).threats;
-    if (!(await risks.getThreat(orgId, id))) throw shipped.some((t) => t.id === id) ? readOnly(id) : notFound('threat', id);
+    const before = await risks.getThreat(orgId, id);
+    if (!before) throw shipped.some((t) => t.id === id) ? readOnly(id) : notFound('threat', id);
     if (threat.id !== id) {
       if (shipped.some((t) => t.id === threat.id)) throw duplicateThreat(threat.id, true);
       if (await risks.getThreat(orgId, threat.id)) throw duplicateThreat(threat.id, false);
@@ -155,15 +167,18 @@ export async function replaceThreat(db: Kysely<Database>, orgId: string, id: str
     }
     await threatScenarioProblems(risks, orgId, threat);
     await risks.replaceThreat(orgId, id, threat);
+    record({ action: 'update', entityType: 'threat', entityId: id, before, after: threat });
     return { ...threat, source: 'organisation' };
   });
 }
 
 export async function deleteThreat(db: Kysely<Database>, orgId: string, id: string): Promise<void> {
-  await inLockedOrganisation(db, orgId, async (risks) => {
-    if (!(await risks.getThreat(orgId, id))) throw (await threatCatalogue()).threats.some((t) => t.id === id) ? readOnly(id) : notFound('threat', id);
+  await inLockedOrganisation(db, orgId, async (risks, record) => {
+    const before = await risks.getThreat(orgId, id);
+    if (!before) throw (await threatCatalogue()).threats.some((t) => t.id === id) ? readOnly(id) : notFound('threat', id);
     await refuseThreatInUse(risks, orgId, id, 'deleted');
     await risks.deleteThreat(orgId, id);
+    record({ action: 'delete', entityType: 'threat', entityId: id, before });
   });
 }
 
@@ -208,11 +223,12 @@ function duplicateRisk(id: string): RempartError {
 }
 
 export async function createRisk(db: Kysely<Database>, orgId: string, risk: Risk, by?: string): Promise<RiskView> {
-  return inLockedOrganisation(db, orgId, async (risks) => {
+  return inLockedOrganisation(db, orgId, async (risks, record) => {
     const matrix = await storedMatrix(risks, orgId);
     if (await risks.getRisk(orgId, risk.id)) throw duplicateRisk(risk.id);
     refuseRiskProblems(riskProblems(risk, await riskContext(risks, orgId, matrix)));
     await risks.insertRisk(orgId, risk);
+    record({ action: 'create', entityType: 'risk', entityId: risk.id, after: { ...risk, ...(by ? { ratedBy: by } : {}) } });
     await risks.appendAssessments(orgId, [{ riskId: risk.id, by: by ?? null, reason: 'created', inherent: risk.inherent, residual: risk.residual }]);
     return presentRisk(matrix, (await risks.getRisk(orgId, risk.id))!, await familyOf(risks, orgId));
   });
@@ -220,13 +236,14 @@ export async function createRisk(db: Kysely<Database>, orgId: string, risk: Risk
 
 /** Replaces a risk (renaming it when the body has another id); a change of rating appends an assessment. */
 export async function replaceRisk(db: Kysely<Database>, orgId: string, id: string, risk: Risk, by?: string): Promise<RiskView> {
-  return inLockedOrganisation(db, orgId, async (risks) => {
+  return inLockedOrganisation(db, orgId, async (risks, record) => {
     const matrix = await storedMatrix(risks, orgId);
     const existing = await risks.getRisk(orgId, id);
     if (!existing) throw notFound('risk', id);
     if (risk.id !== id && (await risks.getRisk(orgId, risk.id))) throw duplicateRisk(risk.id);
     refuseRiskProblems(riskProblems(risk, await riskContext(risks, orgId, matrix)));
     await risks.replaceRisk(orgId, id, risk);
+    record({ action: 'update', entityType: 'risk', entityId: id, before: existing.risk, after: { ...risk, ...(by ? { ratedBy: by } : {}) } });
     if (!sameRating(existing.risk.inherent, risk.inherent) || !sameRating(existing.risk.residual, risk.residual))
       await risks.appendAssessments(orgId, [{ riskId: risk.id, by: by ?? null, reason: 'rated', inherent: risk.inherent, residual: risk.residual }]);
     return presentRisk(matrix, (await risks.getRisk(orgId, risk.id))!, await familyOf(risks, orgId));
@@ -234,8 +251,10 @@ export async function replaceRisk(db: Kysely<Database>, orgId: string, id: strin
 }
 
 export async function deleteRisk(db: Kysely<Database>, orgId: string, id: string): Promise<void> {
-  await inLockedOrganisation(db, orgId, async (risks) => {
-    if (!(await risks.deleteRisk(orgId, id))) throw notFound('risk', id);
+  await inLockedOrganisation(db, orgId, async (risks, record) => {
+    const before = await risks.getRisk(orgId, id);
+    if (!before || !(await risks.deleteRisk(orgId, id))) throw notFound('risk', id);
+    record({ action: 'delete', entityType: 'risk', entityId: id, before: before.risk });
   });
 }
 
@@ -252,7 +271,7 @@ export async function riskHistory(db: Kysely<Database>, orgId: string, id: strin
  */
 export async function changeMatrix(db: Kysely<Database>, orgId: string, change: RiskMatrixChange): Promise<{ matrix: RiskMatrix; rerated: string[] }> {
   const { mapping, by, ...matrix } = change;
-  return inLockedOrganisation(db, orgId, async (risks) => {
+  return inLockedOrganisation(db, orgId, async (risks, record) => {
     const previous = await storedMatrix(risks, orgId);
     const stored = await risks.allRisks(orgId);
     const result = rerateRisks(previous, matrix, mapping, stored.map((s) => s.risk));
@@ -274,6 +293,7 @@ export async function changeMatrix(db: Kysely<Database>, orgId: string, change: 
       orgId,
       result.rerated.map((riskId) => ({ riskId, by: by ?? null, reason: 'matrix_changed', inherent: byId.get(riskId)!.inherent, residual: byId.get(riskId)!.residual })),
     );
+    record({ action: 'update', entityType: 'riskMatrix', entityId: orgId, before: previous, after: { ...matrix, rerated: result.rerated } });
     return { matrix, rerated: result.rerated };
   });
 }
@@ -313,11 +333,13 @@ async function writeRisks(risks: RiskRepository, orgId: string, matrix: RiskMatr
 
 /** Imports the register spreadsheet (CSV or XLSX): adds new ids, replaces existing ones; all or nothing. */
 export async function importRiskSheet(db: Kysely<Database>, orgId: string, data: Buffer | Uint8Array, format: TableFormat, by?: string): Promise<RiskImportSummary> {
-  return inLockedOrganisation(db, orgId, async (risks) => {
+  return inLockedOrganisation(db, orgId, async (risks, record) => {
     const matrix = await storedMatrix(risks, orgId);
     const sheet = await parseRiskSheet(data, format, matrix);
     if (sheet.problems.length > 0) throw new RempartError('invalid_input', `The spreadsheet has ${sheet.problems.length} problem(s); nothing was imported.`, sheet.problems);
-    return writeRisks(risks, orgId, matrix, sheet.risks, by ?? null, (p) => locateRiskProblem(p, sheet.rowOf, sheet.columns));
+    const summary = await writeRisks(risks, orgId, matrix, sheet.risks, by ?? null, (p) => locateRiskProblem(p, sheet.rowOf, sheet.columns));
+    record({ action: 'import', entityType: 'risks', entityId: null, after: { ...summary, risks: sheet.risks.map((risk) => risk.id), format } });
+    return summary;
   });
 }
 
@@ -342,7 +364,8 @@ export async function loadDemoRisks(db: Kysely<Database>, orgId: string): Promis
   const json: unknown = JSON.parse(await readFile(join(DATA_DIR, 'demo', 'risks.json'), 'utf8'));
   const file = RiskRegisterFile.safeParse(json, { reportInput: true });
   if (!file.success) throw new RempartError('invalid_input', 'data/demo/risks.json does not match the register schema.', problemsFromZod(file.error, json));
-  return inLockedOrganisation(db, orgId, async (risks) => {
+  return inLockedOrganisation(db, orgId, async (risks, record) => {
+    record({ action: 'load_demo', entityType: 'risks', entityId: null, after: { risks: file.data.risks.length, threats: file.data.threats.length } });
     await risks.deleteAllRisks(orgId);
     for (const threat of await risks.listThreats(orgId)) await risks.deleteThreat(orgId, threat.id);
     await risks.saveMatrix(orgId, DEFAULT_RISK_MATRIX);

@@ -12,6 +12,7 @@ import { Scenario } from '../model/scenario.js';
 import { DATA_DIR } from '../paths.js';
 import { ModelRepository } from '../store/model-repository.js';
 import type { Database } from '../store/schema.js';
+import { recordAudit } from './audit.js';
 import { exportModel, notFound } from './model-writer.js';
 
 export type RunKind = 'simulation' | 'montecarlo' | 'recommendation';
@@ -56,7 +57,10 @@ export function scenarioLibrary(): Promise<Scenario[]> {
 /** Copies the library's scenarios into the organisation (replacing those with the same ids). */
 export async function installScenarioLibrary(db: Kysely<Database>, orgId: string): Promise<number> {
   const library = await scenarioLibrary();
-  await new ModelRepository(db).upsertEntities(orgId, 'scenarios', library as Array<Scenario & { id: string }>);
+  await db.transaction().execute(async (trx) => {
+    await new ModelRepository(trx).upsertEntities(orgId, 'scenarios', library as Array<Scenario & { id: string }>);
+    await recordAudit(trx, { org: orgId, action: 'install', entityType: 'scenarios', entityId: null, after: { scenarios: library.map((scenario) => scenario.id) } });
+  });
   return library.length;
 }
 
@@ -81,13 +85,19 @@ export async function saveScenario(
   const { model } = await engineModel(db, orgId);
   const problems = scenarioProblems(model, scenario);
   if (problems.length > 0) throw new RempartError('invalid_reference', `The scenario has ${problems.length} problem(s).`, problems);
-  const repository = new ModelRepository(db);
   try {
-    if (replacing === undefined) await repository.insertEntity(orgId, 'scenarios', scenario);
-    else {
-      if (!(await repository.getEntity(orgId, 'scenarios', replacing))) throw notFound('scenario', replacing);
-      await repository.replaceEntity(orgId, 'scenarios', replacing, scenario);
-    }
+    await db.transaction().execute(async (trx) => {
+      const repository = new ModelRepository(trx);
+      if (replacing === undefined) {
+        await repository.insertEntity(orgId, 'scenarios', scenario);
+        await recordAudit(trx, { org: orgId, action: 'create', entityType: 'scenario', entityId: scenario.id, after: scenario });
+      } else {
+        const before = await repository.getEntity(orgId, 'scenarios', replacing);
+        if (!before) throw notFound('scenario', replacing);
+        await repository.replaceEntity(orgId, 'scenarios', replacing, scenario);
+        await recordAudit(trx, { org: orgId, action: 'update', entityType: 'scenario', entityId: replacing, before, after: scenario });
+      }
+    });
   } catch (error) {
     if ((error as { code?: string }).code === '23505')
       throw new RempartError('duplicate_id', `The organisation already has a scenario with id "${scenario.id}".`, [
@@ -96,6 +106,17 @@ export async function saveScenario(
     throw error;
   }
   return scenario;
+}
+
+/** Deletes a scenario of the organisation; the runs made with it keep their copy. */
+export async function deleteScenario(db: Kysely<Database>, orgId: string, scenarioId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const repository = new ModelRepository(trx);
+    if (!(await repository.getOrganisation(orgId))) throw notFound('organisation', orgId);
+    const before = await repository.getEntity(orgId, 'scenarios', scenarioId);
+    if (!before || !(await repository.deleteEntity(orgId, 'scenarios', scenarioId))) throw notFound('scenario', scenarioId);
+    await recordAudit(trx, { org: orgId, action: 'delete', entityType: 'scenario', entityId: scenarioId, before });
+  });
 }
 
 async function loadScenarios(db: Kysely<Database>, orgId: string, ids: readonly string[]): Promise<Scenario[]> {
@@ -158,22 +179,26 @@ export async function simulateStored(db: Kysely<Database>, orgId: string, scenar
   } catch (error) {
     engineRefusal(error);
   }
-  const row = await db
-    .insertInto('scenario_runs')
-    .values({
-      org_id: orgId,
-      kind: 'simulation',
-      scenario_ids: [scenarioId],
-      input: JSON.stringify({ scenarios: [scenario], params: {} }),
-      model_version: version,
-      status: 'done',
-      progress: 1,
-      result: JSON.stringify(result),
-      started_at: sql`now()`,
-      finished_at: sql`now()`,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('scenario_runs')
+      .values({
+        org_id: orgId,
+        kind: 'simulation',
+        scenario_ids: [scenarioId],
+        input: JSON.stringify({ scenarios: [scenario], params: {} }),
+        model_version: version,
+        status: 'done',
+        progress: 1,
+        result: JSON.stringify(result),
+        started_at: sql`now()`,
+        finished_at: sql`now()`,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, { org: orgId, action: 'simulate', entityType: 'run', entityId: inserted.id, after: { kind: 'simulation', scenarios: [scenarioId], modelVersion: version } });
+    return inserted;
+  });
   return toRun(row, version);
 }
 
@@ -195,17 +220,21 @@ export async function enqueueRun(db: Kysely<Database>, orgId: string, request: J
   unknownCandidates.forEach((id) => problems.push({ path: 'candidates', rule: 'unknown_reference', value: id, message: `no strategy with id "${id}"` }));
   if (problems.length > 0) throw new RempartError('invalid_reference', `The request has ${problems.length} problem(s).`, problems);
   const params = request.kind === 'montecarlo' ? { runs: request.runs ?? 1000, seed: request.seed ?? 1 } : { candidates: request.candidates ?? null };
-  const row = await db
-    .insertInto('scenario_runs')
-    .values({
-      org_id: orgId,
-      kind: request.kind,
-      scenario_ids: request.scenarios,
-      input: JSON.stringify({ scenarios, params }),
-      model_version: version,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('scenario_runs')
+      .values({
+        org_id: orgId,
+        kind: request.kind,
+        scenario_ids: request.scenarios,
+        input: JSON.stringify({ scenarios, params }),
+        model_version: version,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, { org: orgId, action: 'queue', entityType: 'run', entityId: inserted.id, after: { kind: request.kind, scenarios: request.scenarios, params, modelVersion: version } });
+    return inserted;
+  });
   return toRun(row, version);
 }
 
@@ -229,19 +258,24 @@ export async function listRuns(db: Kysely<Database>, orgId: string, limit: numbe
 
 /** Asks for a queued or running job to stop; a queued one is cancelled at once. */
 export async function cancelRun(db: Kysely<Database>, orgId: string, runId: string): Promise<Run> {
-  await db
-    .updateTable('scenario_runs')
-    .set({ status: 'cancelled', finished_at: sql`now()` })
-    .where('org_id', '=', orgId)
-    .where('id', '=', runId)
-    .where('status', '=', 'queued')
-    .execute();
-  await db
-    .updateTable('scenario_runs')
-    .set({ cancel_requested: true })
-    .where('org_id', '=', orgId)
-    .where('id', '=', runId)
-    .where('status', '=', 'running')
-    .execute();
+  const before = await getRun(db, orgId, runId);
+  await db.transaction().execute(async (trx) => {
+    const queued = await trx
+      .updateTable('scenario_runs')
+      .set({ status: 'cancelled', finished_at: sql`now()` })
+      .where('org_id', '=', orgId)
+      .where('id', '=', runId)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    const running = await trx
+      .updateTable('scenario_runs')
+      .set({ cancel_requested: true })
+      .where('org_id', '=', orgId)
+      .where('id', '=', runId)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    if (Number(queued.numUpdatedRows) + Number(running.numUpdatedRows) > 0)
+      await recordAudit(trx, { org: orgId, action: 'cancel', entityType: 'run', entityId: runId, before: { status: before.status, progress: before.progress } });
+  });
   return getRun(db, orgId, runId);
 }

@@ -1,4 +1,8 @@
-// The HTTP server: Fastify with Zod validation at the edge, an OpenAPI document and one error shape.
+// The HTTP server: Fastify with Zod validation at the edge, access control on every route, security headers,
+// rate limits, an OpenAPI document and one error shape.
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
@@ -8,8 +12,15 @@ import type { ZodType } from 'zod';
 import { RempartError } from '../errors.js';
 import { problemsFromZod } from '../model/problem.js';
 import type { Database } from '../store/schema.js';
+import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../operations/sessions.js';
+import { installAccessControl } from './access.js';
 import { installErrorHandling } from './errors.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
 import { collectionRoutes } from './routes/collections.js';
+import { memberRoutes } from './routes/members.js';
+import { securityRoutes } from './routes/security.js';
+import { tokenRoutes } from './routes/tokens.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/model.js';
 import { organisationRoutes } from './routes/organisations.js';
@@ -26,21 +37,80 @@ export interface AppOptions {
   version?: string;
   /** Run queued jobs (Monte Carlo, recommendations) in this process; off unless given. */
   jobs?: JobRunnerOptions | false;
+  /** The server's 32-byte key: seals the second-factor secrets stored in the database. */
+  secretKey: Buffer;
+  /** Session lifetimes, and the clock they are measured with (tests move it). */
+  sessions?: Partial<SessionSettings>;
+  /**
+   * Requests per minute and client address: for the whole API (false: no global limit), and for sign-in and
+   * second-factor attempts (on top of the per-account lockout kept in the database).
+   */
+  rateLimit?: { perMinute: number | false; signInPerMinute: number };
+  /** Believe X-Forwarded-For/-Proto from these proxies (Fastify's `trustProxy`): the client address and https. */
+  trustProxy?: boolean | string | string[];
 }
 
 export type App = FastifyInstance;
 
+/** What the access routes need: the session settings, the secret key and the sign-in rate limit. */
+export interface AccessSettings {
+  sessions: SessionSettings;
+  secretKey: Buffer;
+  signInPerMinute: number;
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     db: Kysely<Database>;
+    access: AccessSettings;
   }
 }
+
+/** Log paths that may carry credentials: never written, whatever the log level. */
+export const LOG_REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.code',
+  '*.secret',
+  '*.token',
+  '*.recoveryCodes',
+  '*.initialPassword',
+];
+
+/** Body fields whose value a refusal must not repeat back (or log). */
+const HIDDEN_FIELDS = /(password|code|secret|token)$/i;
+
+/**
+ * The Content-Security-Policy of the web app and the API reference: everything from this server, inline styles
+ * (the component library and Swagger UI set style attributes) and data: images (QR codes, icons); no inline
+ * script, no framing. No upgrade-insecure-requests: a plain-HTTP deployment on a LAN must keep working.
+ */
+const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  upgradeInsecureRequests: null,
+};
 
 const SPREADSHEET_TYPES = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream'];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const logger = options.logger && typeof options.logger === 'object' ? { ...options.logger, redact: LOG_REDACT } : (options.logger ?? false);
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger,
+    trustProxy: options.trustProxy ?? false,
     // 1 MB for ordinary requests; import routes raise their own limit.
     bodyLimit: 1024 * 1024,
     // Query strings and ids are user-facing: keep them case-sensitive and reject oversized URLs.
@@ -55,13 +125,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('db', options.db);
+  const sessions: SessionSettings = { ...DEFAULT_SESSION_SETTINGS, ...options.sessions };
+  const rateLimit = options.rateLimit ?? { perMinute: 1200, signInPerMinute: 10 };
+  app.decorate('access', { sessions, secretKey: options.secretKey, signInPerMinute: rateLimit.signInPerMinute });
 
   // Validation with Zod at the edge: every problem at once, each with path, rule and value.
   app.setValidatorCompiler<ZodType>(({ schema, httpPart }) => (data: unknown) => {
     const result = schema.safeParse(data, { reportInput: true });
     if (result.success) return { value: result.data };
     const part = httpPart === 'querystring' ? 'query' : (httpPart ?? 'body');
-    const details = problemsFromZod(result.error, data, [part]);
+    const details = problemsFromZod(result.error, data, [part]).map((p) => (HIDDEN_FIELDS.test(p.path) ? { ...p, value: '[hidden]' } : p));
     return { error: new RempartError('invalid_input', `The ${part} is invalid: ${details.length} problem(s).`, details) as unknown as Error };
   });
   // Responses are presented by handlers; schemas on responses serve the OpenAPI document.
@@ -70,6 +143,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addContentTypeParser(SPREADSHEET_TYPES, { parseAs: 'buffer', bodyLimit: 100 * 1024 * 1024 }, (_request, body, done) => done(null, body));
 
   installErrorHandling(app);
+
+  await app.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES } });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: rateLimit.perMinute !== false,
+    max: rateLimit.perMinute === false ? 1_000_000 : rateLimit.perMinute,
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_request, context) =>
+      new RempartError('rate_limited', `Too many requests: retry in ${context.after}.`, [], { retryAfter: Math.ceil(context.ttl / 1000) }),
+  });
+  installAccessControl(app, { db: options.db, sessions });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -87,7 +171,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'bia', description: 'Business impact analysis findings and interchange' },
         { name: 'scenarios', description: 'Disruption scenarios, simulations, Monte Carlo and strategy recommendations' },
         { name: 'risks', description: 'Risk appraisal: threat catalogue, risk matrix and appetite, risk register, heat map' },
+        { name: 'auth', description: 'Sign-in (password, then second factor), sessions, password, second-factor enrolment' },
+        { name: 'access', description: 'Members and roles, API tokens, security settings and the audit trail of an organisation' },
       ],
+      components: {
+        securitySchemes: {
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'rempart_session',
+            description: 'Set by POST /api/auth/sign-in. Changes (POST, PUT, DELETE) must also send the session’s CSRF token in the x-csrf-token header.',
+          },
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token of one organisation: `Authorization: Bearer rmp_…`.' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -96,12 +193,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       await api.register(healthRoutes);
+      await api.register(authRoutes);
       await api.register(organisationRoutes);
+      await api.register(memberRoutes);
+      await api.register(tokenRoutes);
+      await api.register(securityRoutes);
+      await api.register(auditRoutes);
       await api.register(modelRoutes);
       await api.register(collectionRoutes);
       await api.register(scenarioRoutes);
       await api.register(riskRoutes);
-      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      api.get('/openapi.json', { schema: { hide: true }, config: { policy: { access: 'public' } } }, async () => app.swagger());
     },
     { prefix: '/api' },
   );

@@ -1,5 +1,5 @@
 // Maps every error to the one response shape {error: {code, message, details}}; bad input never becomes a 500.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { ERROR_CATALOG, RempartError, type ErrorCode } from '../errors.js';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -14,11 +14,19 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_NOT_FOUND: 'not_found',
 };
 
+function sendRempartError(reply: FastifyReply, error: RempartError) {
+  if (error.retryAfter !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfter))));
+  return reply.code(error.status).send(error.toJSON());
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | RempartError, request, reply) => {
-    if (error instanceof RempartError) return reply.code(error.status).send(error.toJSON());
+    if (error instanceof RempartError) return sendRempartError(reply, error);
     const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof RempartError) return reply.code(cause.status).send(cause.toJSON());
+    if (cause instanceof RempartError) return sendRempartError(reply, cause);
+    // @fastify/rate-limit throws its own 429.
+    if ((error as FastifyError).statusCode === 429)
+      return reply.code(429).send({ error: { code: 'rate_limited', message: 'Too many requests: retry later.', details: [] } });
     const code = (error as FastifyError).code && FASTIFY_CODES[(error as FastifyError).code];
     if (code) {
       const status = ERROR_CATALOG[code].status;

@@ -109,8 +109,12 @@ export class ModelRepository {
     return new ModelRepository(trx);
   }
 
-  async listOrganisations(): Promise<OrganisationRecord[]> {
-    const rows = await this.db.selectFrom('organisations').selectAll().orderBy('id').execute();
+  /** Every organisation, or only those with these ids (a person's). */
+  async listOrganisations(ids?: readonly string[]): Promise<OrganisationRecord[]> {
+    if (ids && ids.length === 0) return [];
+    let query = this.db.selectFrom('organisations').selectAll();
+    if (ids) query = query.where('id', 'in', [...ids]);
+    const rows = await query.orderBy('id').execute();
     return rows.map(toOrganisation);
   }
 

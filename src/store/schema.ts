@@ -11,6 +11,7 @@ export interface OrganisationsTable {
   model_version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  mfa_required_roles: Generated<string[]>;
 }
 
 export interface EntityTable {
@@ -40,6 +41,95 @@ export interface ScenarioRunsTable {
   heartbeat_at: Date | null;
 }
 
+/** PostgreSQL bigint columns arrive as strings; they are written as numbers. */
+type BigInt = ColumnType<string | number, number, number>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  password_changed_at: Generated<Date>;
+  password_must_change: Generated<boolean>;
+  mfa_secret: string | null;
+  mfa_pending_secret: string | null;
+  mfa_enabled_at: Date | null;
+  mfa_last_step: BigInt | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface RecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  used_at: Date | null;
+}
+
+export interface MembershipsTable {
+  org_id: string;
+  user_id: string;
+  role: string;
+  display_name: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  token_hash: string;
+  user_id: string;
+  stage: 'mfa' | 'full';
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  org_id: string;
+  id: Generated<string>;
+  name: string;
+  token_hash: string;
+  role: string;
+  created_by: string;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface AuthThrottleTable {
+  key: string;
+  failures: number;
+  last_failure_at: Date;
+  locked_until: Date | null;
+}
+
+export interface AuditLogTable {
+  chain: string;
+  seq: BigInt;
+  at: Date;
+  org_id: string | null;
+  actor_type: string;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  before: Json | null;
+  after: Json | null;
+  source: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadsTable {
+  chain: string;
+  seq: BigInt;
+  hash: string;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   sites: EntityTable;
@@ -50,4 +140,12 @@ export interface Database {
   strategies: EntityTable;
   scenarios: EntityTable;
   scenario_runs: ScenarioRunsTable;
+  users: UsersTable;
+  recovery_codes: RecoveryCodesTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  auth_throttle: AuthThrottleTable;
+  audit_log: AuditLogTable;
+  audit_heads: AuditHeadsTable;
 }

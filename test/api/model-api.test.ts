@@ -105,7 +105,8 @@ describe('collections', () => {
     const created = await t.request({ method: 'POST', url: '/api/orgs/small/sites', payload: { id: 'sevilla', name: 'Sevilla', seats: 80 } });
     expect(created.statusCode).toBe(201);
     const read = await t.request({ method: 'GET', url: '/api/orgs/small/sites/sevilla' });
-    expect(read.json()).toEqual({ id: 'sevilla', name: 'Sevilla', seats: 80 });
+    // Items carry what the caller may do to them; the owner may do everything.
+    expect(read.json()).toEqual({ id: 'sevilla', name: 'Sevilla', seats: 80, abilities: { update: true, delete: true } });
     const replaced = await t.request({ method: 'PUT', url: '/api/orgs/small/sites/sevilla', payload: { id: 'sevilla', name: 'Séville', seats: 90 } });
     expect(replaced.statusCode).toBe(200);
     expect((await t.request({ method: 'GET', url: '/api/orgs/small/sites/sevilla' })).json().name).toBe('Séville');
@@ -199,7 +200,9 @@ describe('collections', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page = (await t.request({ method: 'GET', url: `/api/orgs/sorted/activities?limit=2&${query}${cursor ? `&cursor=${cursor}` : ''}` })).json();
+        const page: { items: Array<{ id: string }>; nextCursor: string | null } = (
+          await t.request({ method: 'GET', url: `/api/orgs/sorted/activities?limit=2&${query}${cursor ? `&cursor=${cursor}` : ''}` })
+        ).json();
         seen.push(...page.items.map((a: { id: string }) => a.id));
         cursor = page.nextCursor;
       } while (cursor);

@@ -1,26 +1,21 @@
 // Scenarios, simulations and jobs over HTTP on the demo organisation, with a real job runner.
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
 import { loadDemo } from '../../src/operations/demo.js';
-import type { DatabaseHandle } from '../../src/store/database.js';
-import { createTestDatabase } from '../support/database.js';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { startTestApp, type TestApp, type TestResponse } from '../support/app.js';
 
-let database: DatabaseHandle;
-let app: FastifyInstance;
+let t: TestApp;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await loadDemo(database.db);
-  app = await buildApp({ db: database.db, databaseKind: database.kind, jobs: { workers: 2, pollMs: 50 } });
-  await app.ready();
+  t = await startTestApp({ jobs: { workers: 2, pollMs: 50 } });
+  await loadDemo(t.database.db);
+  await t.join('demo');
 });
 afterAll(async () => {
-  await app?.close();
-  await database?.close();
+  await t?.close();
 });
 
-const request = (options: InjectOptions): Promise<LightMyRequestResponse> => app.inject(options);
+const request = (options: InjectOptions): Promise<TestResponse> => t.request(options);
 
 async function waitFor(runId: string, until: (run: { status: string; progress: number }) => boolean, timeoutMs = 60_000) {
   const started = Date.now();

@@ -1,5 +1,6 @@
 // An acknowledged write survives the server being killed (SIGKILL), and the embedded folder is locked.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,13 +33,29 @@ function startServer(env: NodeJS.ProcessEnv, args: string[]): Promise<Server> {
   });
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
+function run(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('exit', (code) => resolve({ code, stderr }));
+    if (input !== undefined) child.stdin!.end(input);
   });
+}
+
+const EMAIL = 'durable@test.example';
+const PASSWORD = 'a durable password for the kill test';
+
+/** Signs in over HTTP: the session cookie and the CSRF header every write sends. */
+async function signIn(url: string): Promise<Record<string, string>> {
+  const response = await fetch(`${url}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+  });
+  expect(response.status).toBe(200);
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('rempart_session='))!.split(';')[0];
+  return { cookie, 'x-csrf-token': ((await response.json()) as { csrfToken: string }).csrfToken };
 }
 
 describe('durability', () => {
@@ -57,6 +74,11 @@ describe('durability', () => {
       env = { DATABASE_URL: '' };
       args = ['--data', folder];
     }
+    // Servers on PostgreSQL need a key shared by all processes; the writers must not meet the rate limit.
+    env = { ...env, REMPART_SECRET_KEY: randomBytes(32).toString('base64'), REMPART_RATE_LIMIT: '0' };
+    // The first administrator, created from the command line before the server starts (the embedded folder is free).
+    const created = await run(['user', 'create', '--email', EMAIL, '--password-stdin', ...args], env, `${PASSWORD}\n`);
+    expect(created.code, created.stderr).toBe(0);
   });
   afterAll(async () => {
     await database?.close();
@@ -65,9 +87,10 @@ describe('durability', () => {
 
   it('keeps every acknowledged write after SIGKILL during a stream of writes', { timeout: 240_000 }, async () => {
     const first = await startServer(env, args);
+    const session = await signIn(first.url);
     const created = await fetch(`${first.url}/api/orgs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...session },
       body: JSON.stringify({ id: 'durable', name: 'Durable' }),
     });
     expect(created.status).toBe(201);
@@ -82,7 +105,7 @@ describe('durability', () => {
         try {
           const response = await fetch(`${first.url}/api/orgs/durable/sites`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...session },
             body: JSON.stringify({ id, name: `Site ${id}` }),
           });
           if (response.status === 201) acknowledged.push(id);
@@ -95,10 +118,12 @@ describe('durability', () => {
     // Kill once enough writes are acknowledged, or after a while on a slow machine: either way mid-stream.
     const deadline = Date.now() + 20_000;
     while (acknowledged.length < 60 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    // Listen before killing: the process may be gone before the writers notice.
+    const exited = new Promise((r) => first.process.once('exit', r));
     first.process.kill('SIGKILL');
     killed = true;
     await Promise.all(writers);
-    await new Promise((r) => first.process.once('exit', r));
+    await exited;
     expect(acknowledged.length).toBeGreaterThanOrEqual(10);
 
     // The killed process left its lock behind: the restart must take it over without help.
@@ -108,7 +133,8 @@ describe('durability', () => {
       let cursor: string | null = null;
       do {
         const page: { items: Array<{ id: string }>; nextCursor: string | null } = await (
-          await fetch(`${second.url}/api/orgs/durable/sites?limit=500${cursor ? `&cursor=${cursor}` : ''}`)
+          // The session lives in the database: it outlives the process that opened it.
+          await fetch(`${second.url}/api/orgs/durable/sites?limit=500${cursor ? `&cursor=${cursor}` : ''}`, { headers: session })
         ).json();
         for (const item of page.items) stored.add(item.id);
         cursor = page.nextCursor;
@@ -122,7 +148,7 @@ describe('durability', () => {
         expect(other.code).toBe(1);
         expect(other.stderr).toMatch(/data_folder_locked/);
         expect(other.stderr).toMatch(/in use by another Rempart process/);
-        const orgs: { items: Array<{ id: string }> } = await (await fetch(`${second.url}/api/orgs`)).json();
+        const orgs: { items: Array<{ id: string }> } = await (await fetch(`${second.url}/api/orgs`, { headers: session })).json();
         expect(orgs.items.map((o) => o.id)).toEqual(['durable']);
       }
     } finally {

@@ -1,24 +1,121 @@
-// A real server on a real database for one suite, called in-process through Fastify's inject.
+// A real server on a real database for one suite, called in-process through Fastify's inject. Requests go as the
+// suite's owner (a signed-in person: session cookie and CSRF header) unless a test says who else, or nobody.
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/server/app.js';
+import type { Role } from '../../src/model/account.js';
+import { actAs, SYSTEM } from '../../src/operations/actor.js';
+import { issueSession, DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../../src/operations/sessions.js';
+import { buildApp, type AppOptions } from '../../src/server/app.js';
+import { CSRF_HEADER, SESSION_COOKIE } from '../../src/server/access.js';
+import { AccountRepository } from '../../src/store/account-repository.js';
 import type { DatabaseHandle } from '../../src/store/database.js';
+import { hashPassword } from '../../src/security/passwords.js';
 import { createTestDatabase } from './database.js';
+
+/** How a request signs in: a session (cookie and CSRF token), an API token, or nobody (`null`). */
+export type Credentials = { cookie: string; csrf: string } | { bearer: string } | null;
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  session: { cookie: string; csrf: string };
+}
+
+export type TestResponse = LightMyRequestResponse & { json<T = any>(): T };
+
+/** A clock the suite can move: sessions, lockouts and TOTP codes are measured with it. */
+export interface TestClock {
+  now(): number;
+  advance(ms: number): void;
+}
 
 export interface TestApp {
   app: FastifyInstance;
   database: DatabaseHandle;
-  request(options: InjectOptions): Promise<LightMyRequestResponse & { json<T = any>(): T }>;
+  clock: TestClock;
+  /** The person every request is sent as by default: owner of every organisation the suite creates. */
+  owner: TestUser;
+  /** Sends a request as the owner, or `as` someone else (`null`: without any credentials). */
+  request(options: InjectOptions & { as?: Credentials }): Promise<TestResponse>;
+  /** Creates a person with a session (no second factor); with `org`, a member of it with this role. */
+  createUser(email: string, membership?: { org: string; role: Role; displayName?: string }): Promise<TestUser>;
+  /** Makes a person (the owner by default) a member of an organisation created without them. */
+  join(org: string, role?: Role, user?: TestUser): Promise<void>;
+  /** Opens another session for a person (as a sign-in would, without the password round trip). */
+  newSession(user: TestUser): Promise<{ cookie: string; csrf: string }>;
   close(): Promise<void>;
 }
 
-export async function startTestApp(): Promise<TestApp> {
+/** The password of every test person: long enough, and in no list of common passwords. */
+export const TEST_PASSWORD = 'correct horse battery staple for tests';
+
+let passwordHash: Promise<string> | undefined;
+
+/** The headers that send these credentials. */
+export function credentialHeaders(credentials: Credentials, method = 'GET'): Record<string, string> {
+  if (!credentials) return {};
+  if ('bearer' in credentials) return { authorization: `Bearer ${credentials.bearer}` };
+  const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
+  return { cookie: `${SESSION_COOKIE}=${credentials.cookie}`, ...(unsafe ? { [CSRF_HEADER]: credentials.csrf } : {}) };
+}
+
+export async function startTestApp(options: Partial<Omit<AppOptions, 'db' | 'databaseKind'>> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const app = await buildApp({ db: database.db, databaseKind: database.kind });
+  let offset = 0;
+  const clock: TestClock = { now: () => Date.now() + offset, advance: (ms) => (offset += ms) };
+  const sessions: SessionSettings = { ...DEFAULT_SESSION_SETTINGS, ...options.sessions, now: () => clock.now() };
+  const app = await buildApp({
+    secretKey: randomBytes(32),
+    // Suites send thousands of requests from one address: only the limits a test sets apply.
+    rateLimit: { perMinute: false, signInPerMinute: 100_000 },
+    ...options,
+    sessions,
+    db: database.db,
+    databaseKind: database.kind,
+  });
   await app.ready();
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+
+  async function newSession(user: TestUser): Promise<{ cookie: string; csrf: string }> {
+    return database.db.transaction().execute(async (trx) => {
+      const record = (await new AccountRepository(trx).user(user.id))!;
+      const issued = await issueSession(trx, sessions, record, { ip: '127.0.0.1', userAgent: 'test' });
+      return { cookie: issued.token, csrf: issued.csrfToken };
+    });
+  }
+
+  async function createUser(email: string, membership?: { org: string; role: Role; displayName?: string }): Promise<TestUser> {
+    const hash = await passwordHash!;
+    return actAs(SYSTEM, () =>
+      database.db.transaction().execute(async (trx) => {
+        const accounts = new AccountRepository(trx);
+        const id = await accounts.insertUser({ email, displayName: membership?.displayName ?? email.split('@')[0], passwordHash: hash, mustChange: false });
+        if (membership) await accounts.insertMembership(membership.org, id, membership.role, membership.displayName ?? email.split('@')[0]);
+        const user = (await accounts.user(id))!;
+        const issued = await issueSession(trx, sessions, user, { ip: '127.0.0.1', userAgent: 'test' });
+        return { id, email, password: TEST_PASSWORD, session: { cookie: issued.token, csrf: issued.csrfToken } };
+      }),
+    );
+  }
+
+  const owner = await createUser(`owner-${randomBytes(4).toString('hex')}@test.example`);
+
   return {
     app,
     database,
-    request: (options) => app.inject(options) as never,
+    clock,
+    owner,
+    createUser,
+    newSession,
+    join: async (org, role = 'owner', user = owner) => {
+      await new AccountRepository(database.db).insertMembership(org, user.id, role, user.email.split('@')[0]);
+    },
+    request: ({ as, ...options }) => {
+      const credentials = as === undefined ? owner.session : as;
+      const headers = { ...credentialHeaders(credentials, options.method ?? 'GET'), ...(options.headers as Record<string, string> | undefined) };
+      return app.inject({ ...options, headers }) as never;
+    },
     close: async () => {
       await app.close();
       await database.close();

@@ -5,8 +5,9 @@ import { COLLECTIONS, ENTITY_SCHEMAS, type Collection, type EntityOf } from '../
 import { createEntity, deleteEntity, notFound, replaceEntity } from '../../operations/model-writer.js';
 import { isValidCursor, ModelRepository } from '../../store/model-repository.js';
 import { RempartError } from '../../errors.js';
+import { collectionAbilities, withAbilities } from '../access.js';
 import { presentEntity } from '../presenters.js';
-import { ERRORS, ItemParams, OrgParams, pageOf, pageQuery } from './shared.js';
+import { ERRORS, ItemAbilities, ItemParams, OrgParams, pageOf, pageQuery, withoutReadOnly } from './shared.js';
 
 const LABEL: Record<Collection, [string, string]> = {
   sites: ['site', 'sites'],
@@ -33,14 +34,6 @@ const ActivityComputed = z.object({
   assessment: z.enum(['none', 'partial', 'complete']),
 });
 
-/** Clients may send back what they read: the read-only `computed` block of an activity is dropped. */
-function withoutComputed(body: unknown): unknown {
-  if (body && typeof body === 'object' && !Array.isArray(body) && 'computed' in body) {
-    const { computed: _computed, ...rest } = body as Record<string, unknown>;
-    return rest;
-  }
-  return body;
-}
 
 export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
   const repository = new ModelRepository(app.db);
@@ -54,20 +47,26 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
   for (const collection of COLLECTIONS) {
     const schema = ENTITY_SCHEMAS[collection];
     const [singular, plural] = LABEL[collection];
-    const item = collection === 'activities' ? (schema as typeof ENTITY_SCHEMAS.activities).extend({ computed: ActivityComputed }) : schema;
-    const body = z.preprocess(withoutComputed, schema);
+    const stored = collection === 'activities' ? (schema as typeof ENTITY_SCHEMAS.activities).extend({ computed: ActivityComputed }) : schema;
+    const item = (stored as z.ZodObject).extend({ abilities: ItemAbilities });
+    // Read-only blocks may come back with what was read; they are dropped before validation.
+    const body = z.preprocess((value) => withoutReadOnly(value), schema);
     const tags = ['model'];
+    // The rules of activity owners look at the activity as stored, so abilities are computed on the stored item.
+    const present = (request: Parameters<typeof withAbilities>[0], entity: EntityOf<Collection>, bia: Parameters<typeof presentEntity>[2]) =>
+      withAbilities(request, collection, presentEntity(collection, entity, bia) as object, entity);
 
     app.get(
       `/orgs/:org/${collection}`,
       {
+        config: { policy: { resource: collection, action: 'read' } },
         schema: {
           tags,
           summary: `List ${plural}`,
           description: 'Paged by cursor: pass `nextCursor` back as `cursor` with the same `sort` and `order`. `q` searches ids and names.',
           params: OrgParams,
           querystring: pageQuery(NUMERIC_SORTS[collection]),
-          response: { 200: pageOf(item), ...ERRORS },
+          response: { 200: pageOf(item).extend({ abilities: ItemAbilities.meta({ description: 'What the caller may do on the list (create)' }) }), ...ERRORS },
         },
       },
       async (request) => {
@@ -78,35 +77,36 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
             { path: 'query.cursor', rule: 'cursor', value: query.cursor, message: 'pass back nextCursor of the previous page, with the same sort' },
           ]);
         const [org, page] = await Promise.all([organisation(orgId), repository.listEntities(orgId, collection, query)]);
-        return { ...page, items: page.items.map((entity) => presentEntity(collection, entity, org.bia)) } as never;
+        return { ...page, items: page.items.map((entity) => present(request, entity, org.bia)), abilities: collectionAbilities(request, collection) } as never;
       },
     );
 
     app.get(
       `/orgs/:org/${collection}/:id`,
-      { schema: { tags, summary: `Read one ${singular}`, params: ItemParams, response: { 200: item, ...ERRORS } } },
+      { config: { policy: { resource: collection, action: 'read' } }, schema: { tags, summary: `Read one ${singular}`, params: ItemParams, response: { 200: item, ...ERRORS } } },
       async (request) => {
         const { org: orgId, id } = request.params;
         const [org, entity] = await Promise.all([organisation(orgId), repository.getEntity(orgId, collection, id)]);
         if (!entity) throw notFound(singular, id);
-        return presentEntity(collection, entity, org.bia) as never;
+        return present(request, entity, org.bia) as never;
       },
     );
 
     app.post(
       `/orgs/:org/${collection}`,
-      { schema: { tags, summary: `Create a ${singular}`, params: OrgParams, body, response: { 201: item, ...ERRORS } } },
+      { config: { policy: { resource: collection, action: 'create' } }, schema: { tags, summary: `Create a ${singular}`, params: OrgParams, body, response: { 201: item, ...ERRORS } } },
       async (request, reply) => {
         const { org: orgId } = request.params;
         const created = await createEntity(app.db, orgId, collection, request.body as EntityOf<Collection>);
         const org = await organisation(orgId);
-        return reply.code(201).send(presentEntity(collection, created, org.bia) as never);
+        return reply.code(201).send(present(request, created, org.bia) as never);
       },
     );
 
     app.put(
       `/orgs/:org/${collection}/:id`,
       {
+        config: { policy: { resource: collection, action: 'update' } },
         schema: {
           tags,
           summary: `Replace a ${singular}`,
@@ -120,13 +120,14 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
         const { org: orgId, id } = request.params;
         const saved = await replaceEntity(app.db, orgId, collection, id, request.body as EntityOf<Collection>);
         const org = await organisation(orgId);
-        return presentEntity(collection, saved, org.bia) as never;
+        return present(request, saved, org.bia) as never;
       },
     );
 
     app.delete(
       `/orgs/:org/${collection}/:id`,
       {
+        config: { policy: { resource: collection, action: 'delete' } },
         schema: { tags, summary: `Delete a ${singular} (refused while it is referred to)`, params: ItemParams, response: { 204: z.null(), ...ERRORS } },
       },
       async (request, reply) => {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 const Health = z.object({ status: z.enum(['ok', 'degraded']), database: z.object({ ready: z.boolean(), latencyMs: z.number() }) });
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/health', { schema: { tags: ['health'], summary: 'Liveness and database readiness', response: { 200: Health, 503: Health } } }, async (_request, reply) => {
+  app.get('/health', { config: { policy: { access: 'public' } }, schema: { tags: ['health'], summary: 'Liveness and database readiness', response: { 200: Health, 503: Health } } }, async (_request, reply) => {
     const started = performance.now();
     try {
       await sql`select 1`.execute(app.db);

@@ -52,7 +52,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/orgs/:org/model',
-    { schema: { tags: ['model'], summary: 'Export the whole model as an interchange document (JSON)', params: OrgParams, response: { 200: OrganisationModel, ...ERRORS } } },
+    { config: { policy: { resource: 'model', action: 'read' } }, schema: { tags: ['model'], summary: 'Export the whole model as an interchange document (JSON)', params: OrgParams, response: { 200: OrganisationModel, ...ERRORS } } },
     async (request) => (await exportModel(app.db, request.params.org)) as never,
   );
 
@@ -60,20 +60,26 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
     '/orgs/:org/model',
     {
       bodyLimit: 200 * 1024 * 1024,
+      // A new id creates the organisation, with the caller as its owner.
+      config: { policy: { resource: 'model', action: 'import', createsOrganisation: true } },
       schema: {
         tags: ['model'],
-        summary: 'Import a model document, replacing the organisation’s model (created if new); all or nothing',
+        summary: 'Import a model document, replacing the organisation’s model (created if new, the caller becoming its owner); all or nothing',
         params: OrgParams,
         body: OrganisationModel,
         response: { 200: ImportSummary, ...ERRORS },
       },
     },
-    async (request) => importModel(app.db, request.params.org, request.body),
+    async (request) => {
+      const { user } = request.principal!;
+      return importModel(app.db, request.params.org, request.body, request.creatingOrganisation ? { newOwner: { userId: user.id, displayName: user.displayName } } : {});
+    },
   );
 
   app.get(
     '/orgs/:org/findings',
     {
+      config: { policy: { resource: 'findings', action: 'read' } },
       schema: {
         tags: ['bia'],
         summary: 'BIA findings: RTO above MTPD, recovery gaps, upstream RTO, missing assessments, dependency cycles',
@@ -98,6 +104,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/orgs/:org/activities.sheet',
     {
+      config: { policy: { resource: 'activities', action: 'read' } },
       schema: {
         tags: ['bia'],
         summary: 'Export activities with their BIA as a spreadsheet (CSV or XLSX)',
@@ -121,6 +128,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/orgs/:org/activities.template',
     {
+      config: { policy: { resource: 'activities', action: 'read' } },
       schema: {
         tags: ['bia'],
         summary: 'Download the BIA spreadsheet template for this organisation’s impact categories and time points',
@@ -138,6 +146,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/templates/activities',
     {
+      config: { policy: { access: 'signedIn' } },
       schema: {
         tags: ['bia'],
         summary: 'Download the BIA spreadsheet template with the default impact categories and time points',
@@ -152,6 +161,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
     '/orgs/:org/activities.sheet',
     {
       bodyLimit: 100 * 1024 * 1024,
+      config: { policy: { resource: 'activities', action: 'import' } },
       schema: {
         tags: ['bia'],
         summary: 'Import activities from the BIA spreadsheet (CSV or XLSX body): adds new ids, replaces existing ones; all or nothing',

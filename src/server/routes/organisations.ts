@@ -1,10 +1,14 @@
-// Organisations (tenants) and their BIA settings.
+// Organisations (tenants) and their BIA settings; each person sees the organisations they belong to.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Role } from '../../model/account.js';
 import { BiaSettings, Id, Names } from '../../model/organisation.js';
-import { createOrganisation, notFound, updateOrganisation } from '../../operations/model-writer.js';
-import { ModelRepository } from '../../store/model-repository.js';
-import { ERRORS, OrgParams } from './shared.js';
+import { createOrganisation, deleteOrganisation, notFound, updateOrganisation } from '../../operations/model-writer.js';
+import { AccountRepository } from '../../store/account-repository.js';
+import { ModelRepository, type OrganisationRecord } from '../../store/model-repository.js';
+import { subjectFor, withAbilities } from '../access.js';
+import { can, itemAbilities } from '../policies/index.js';
+import { ERRORS, ItemAbilities, OrgParams, withoutReadOnly } from './shared.js';
 
 const OrganisationInput = z
   .object({
@@ -21,50 +25,103 @@ const Organisation = OrganisationInput.extend({
   modelVersion: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  role: Role.optional().meta({ description: 'The caller’s role in the organisation' }),
+  abilities: ItemAbilities,
 }).meta({ id: 'Organisation' });
+
+/** Read-only fields of what was read may come back in an update. */
+const READ_ONLY = ['id', 'modelVersion', 'createdAt', 'updatedAt', 'role', 'abilities'];
 
 export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
   const repository = new ModelRepository(app.db);
 
-  app.get('/orgs', { schema: { tags: ['organisations'], summary: 'List organisations', response: { 200: z.object({ items: z.array(Organisation) }) } } }, async () => ({
-    items: await repository.listOrganisations(),
-  }));
+  function present(request: Parameters<typeof withAbilities>[0], org: OrganisationRecord) {
+    return { ...withAbilities(request, 'organisation', org), role: request.membership?.role };
+  }
+
+  app.get(
+    '/orgs',
+    {
+      config: { policy: { access: 'signedIn' } },
+      schema: {
+        tags: ['organisations'],
+        summary: 'The organisations the caller belongs to (an API token: its own)',
+        response: { 200: z.object({ items: z.array(Organisation) }), ...ERRORS },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      const memberships = principal.via === 'token' ? [principal.membership] : await new AccountRepository(app.db).membershipsOf(principal.user.id);
+      // Employees belong without reading the programme: GET /api/auth/me lists every membership.
+      const readable = new Map(
+        memberships.map((membership) => [membership.orgId, { membership, subject: subjectFor(principal, membership) }] as const).filter(([, { subject }]) => can(subject, 'organisation', 'read')),
+      );
+      const orgs = await repository.listOrganisations([...readable.keys()]);
+      return {
+        items: orgs.map((org) => {
+          const { membership, subject } = readable.get(org.id)!;
+          return { ...org, role: membership.role, abilities: itemAbilities(subject, 'organisation', org) };
+        }),
+      };
+    },
+  );
 
   app.post(
     '/orgs',
-    { schema: { tags: ['organisations'], summary: 'Create an organisation', body: OrganisationInput, response: { 201: Organisation, ...ERRORS } } },
-    async (request, reply) => reply.code(201).send(await createOrganisation(app.db, request.body)),
+    {
+      config: { policy: { access: 'person' } },
+      schema: {
+        tags: ['organisations'],
+        summary: 'Create an organisation; the caller becomes its owner',
+        body: OrganisationInput,
+        response: { 201: Organisation, ...ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const { user } = request.principal!;
+      const created = await createOrganisation(app.db, request.body, { userId: user.id, displayName: user.displayName });
+      const membership = (await new AccountRepository(app.db).membership(created.id, user.id))!;
+      const subject = subjectFor(request.principal!, membership);
+      return reply.code(201).send({ ...created, role: membership.role, abilities: itemAbilities(subject, 'organisation', created) });
+    },
   );
 
   app.get(
     '/orgs/:org',
-    { schema: { tags: ['organisations'], summary: 'An organisation and its BIA settings', params: OrgParams, response: { 200: Organisation, ...ERRORS } } },
+    {
+      config: { policy: { resource: 'organisation', action: 'read' } },
+      schema: { tags: ['organisations'], summary: 'An organisation and its BIA settings', params: OrgParams, response: { 200: Organisation, ...ERRORS } },
+    },
     async (request) => {
       const org = await repository.getOrganisation(request.params.org);
       if (!org) throw notFound('organisation', request.params.org);
-      return org;
+      return present(request, org);
     },
   );
 
   app.put(
     '/orgs/:org',
     {
+      config: { policy: { resource: 'organisation', action: 'update' } },
       schema: {
         tags: ['organisations'],
         summary: 'Change name or BIA settings (refused when existing ratings do not fit)',
         params: OrgParams,
-        body: OrganisationUpdate,
+        body: z.preprocess((body) => withoutReadOnly(body, READ_ONLY), OrganisationUpdate),
         response: { 200: Organisation, ...ERRORS },
       },
     },
-    async (request) => updateOrganisation(app.db, request.params.org, request.body),
+    async (request) => present(request, await updateOrganisation(app.db, request.params.org, request.body)),
   );
 
   app.delete(
     '/orgs/:org',
-    { schema: { tags: ['organisations'], summary: 'Delete an organisation and all its data', params: OrgParams, response: { 204: z.null(), ...ERRORS } } },
+    {
+      config: { policy: { resource: 'organisation', action: 'delete' } },
+      schema: { tags: ['organisations'], summary: 'Delete an organisation and all its data (its audit trail stays)', params: OrgParams, response: { 204: z.null(), ...ERRORS } },
+    },
     async (request, reply) => {
-      if (!(await repository.deleteOrganisation(request.params.org))) throw notFound('organisation', request.params.org);
+      await deleteOrganisation(app.db, request.params.org);
       return reply.code(204).send(null);
     },
   );

@@ -1,4 +1,5 @@
 // Risk appraisal over HTTP: the threat catalogue, the organisation's matrix, its risk register, heat map and attention lists.
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { appetiteLimit, attention, bandRange, heatmap, maxScore, rate } from '../../engine/risk.js';
@@ -22,15 +23,23 @@ import {
   replaceRisk,
   replaceThreat,
   riskHistory,
+  type ThreatView as ThreatItem,
 } from '../../operations/risk-register.js';
 import { isValidRiskCursor, RiskRepository, type RiskQuery } from '../../store/risk-repository.js';
-import { ERRORS, ItemParams, OrgParams } from './shared.js';
+import { collectionAbilities, subjectOf, withAbilities } from '../access.js';
+import { ERRORS, ItemAbilities, ItemParams, OrgParams, withoutReadOnly } from './shared.js';
 
 const tags = ['risks'];
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
 
-const ThreatView = Threat.extend({ source: z.enum(['shipped', 'organisation']) }).meta({ id: 'ThreatView' });
-const ThreatList = z.object({ families: z.array(ThreatFamilyInfo), items: z.array(ThreatView) });
+const ThreatView = Threat.extend({ source: z.enum(['shipped', 'organisation']), abilities: ItemAbilities.optional() }).meta({ id: 'ThreatView' });
+const ThreatList = z.object({ families: z.array(ThreatFamilyInfo), items: z.array(ThreatView), abilities: ItemAbilities.optional() });
+
+/** Shipped threats are read-only for everyone; the organisation's follow the policies. */
+function presentThreat(request: FastifyRequest, threat: ThreatItem): ThreatItem & { abilities: Record<string, boolean> } {
+  const item = withAbilities(request, 'threats', threat);
+  return threat.source === 'shipped' ? { ...item, abilities: Object.fromEntries(Object.keys(item.abilities).map((action) => [action, false])) } : item;
+}
 
 const RatedLevel = z.object({ likelihood: z.number(), impact: z.number(), score: z.number(), band: z.string() }).meta({ id: 'RatedLevel' });
 const RiskComputed = z.object({
@@ -43,17 +52,10 @@ const RiskComputed = z.object({
   assessedAt: z.string().nullable(),
   assessedBy: z.string().nullable(),
 });
-const RiskView = Risk.extend({ computed: RiskComputed }).meta({ id: 'RiskView' });
+const RiskView = Risk.extend({ computed: RiskComputed, abilities: ItemAbilities.optional() }).meta({ id: 'RiskView' });
 
-/** Clients may send back what they read: the read-only `computed` block is dropped. */
-function withoutComputed(body: unknown): unknown {
-  if (body && typeof body === 'object' && !Array.isArray(body) && 'computed' in body) {
-    const { computed: _computed, ...rest } = body as Record<string, unknown>;
-    return rest;
-  }
-  return body;
-}
-const RiskBody = z.preprocess(withoutComputed, RiskWrite);
+/** Clients may send back what they read: the read-only `computed` and `abilities` are dropped. */
+const RiskBody = z.preprocess((body) => withoutReadOnly(body), RiskWrite);
 
 const Flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 
@@ -139,13 +141,14 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/threats',
-    { schema: { tags, summary: 'The shipped threat catalogue (read-only), with the threat families', response: { 200: ThreatList } } },
+    { config: { policy: { access: 'signedIn' } }, schema: { tags, summary: 'The shipped threat catalogue (read-only), with the threat families', response: { 200: ThreatList, ...ERRORS } } },
     async () => listThreats(app.db),
   );
 
   app.get(
     '/orgs/:org/threats',
     {
+      config: { policy: { resource: 'threats', action: 'read' } },
       schema: {
         tags,
         summary: 'Threats an organisation can name in risks: the shipped catalogue, then its own',
@@ -157,55 +160,52 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const list = await listThreats(app.db, request.params.org);
       const family = request.query.family;
-      return family ? { ...list, items: list.items.filter((threat) => threat.family === family) } : list;
+      const items = (family ? list.items.filter((threat) => threat.family === family) : list.items).map((threat) => presentThreat(request, threat));
+      return { ...list, items, abilities: collectionAbilities(request, 'threats') };
     },
   );
 
   app.get(
     '/orgs/:org/threats/:id',
-    { schema: { tags, summary: 'One threat, shipped or the organisation’s', params: ItemParams, response: { 200: ThreatView, ...ERRORS } } },
-    async (request) => getThreat(app.db, request.params.org, request.params.id),
+    { config: { policy: { resource: 'threats', action: 'read' } }, schema: { tags, summary: 'One threat, shipped or the organisation’s', params: ItemParams, response: { 200: ThreatView, ...ERRORS } } },
+    async (request) => presentThreat(request, await getThreat(app.db, request.params.org, request.params.id)),
   );
 
   app.post(
     '/orgs/:org/threats',
     {
+      config: { policy: { resource: 'threats', action: 'create' } },
       schema: {
         tags,
         summary: 'Add a threat of the organisation (its id must differ from every shipped threat)',
         params: OrgParams,
-        body: Threat,
+        body: z.preprocess((body) => withoutReadOnly(body, ['source', 'abilities']), Threat),
         response: { 201: ThreatView, ...ERRORS },
       },
     },
-    async (request, reply) => reply.code(201).send(await createThreat(app.db, request.params.org, request.body)),
+    async (request, reply) => reply.code(201).send(presentThreat(request, await createThreat(app.db, request.params.org, request.body))),
   );
 
   app.put(
     '/orgs/:org/threats/:id',
     {
+      config: { policy: { resource: 'threats', action: 'update' } },
       schema: {
         tags,
         summary: 'Replace a threat of the organisation (shipped threats are read-only: 403)',
         description: 'Renaming (a different `id` in the body) is refused while risks name the old id.',
         params: ItemParams,
-        body: z.preprocess((body) => {
-          // What was read may be sent back: `source` is read-only.
-          if (body && typeof body === 'object' && !Array.isArray(body) && 'source' in body) {
-            const { source: _source, ...rest } = body as Record<string, unknown>;
-            return rest;
-          }
-          return body;
-        }, Threat),
+        // What was read may be sent back: `source` and `abilities` are read-only.
+        body: z.preprocess((body) => withoutReadOnly(body, ['source', 'abilities']), Threat),
         response: { 200: ThreatView, ...ERRORS },
       },
     },
-    async (request) => replaceThreat(app.db, request.params.org, request.params.id, request.body),
+    async (request) => presentThreat(request, await replaceThreat(app.db, request.params.org, request.params.id, request.body)),
   );
 
   app.delete(
     '/orgs/:org/threats/:id',
-    { schema: { tags, summary: 'Delete a threat of the organisation (refused while risks name it)', params: ItemParams, response: { 204: z.null(), ...ERRORS } } },
+    { config: { policy: { resource: 'threats', action: 'delete' } }, schema: { tags, summary: 'Delete a threat of the organisation (refused while risks name it)', params: ItemParams, response: { 204: z.null(), ...ERRORS } } },
     async (request, reply) => {
       await deleteThreat(app.db, request.params.org, request.params.id);
       return reply.code(204).send(null);
@@ -217,20 +217,30 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/orgs/:org/risk-matrix',
-    { schema: { tags, summary: 'The risk matrix: levels, bands over likelihood × impact, and the appetite', params: OrgParams, response: { 200: RiskMatrix, ...ERRORS } } },
-    async (request) => readMatrix(app.db, request.params.org),
+    {
+      config: { policy: { resource: 'riskMatrix', action: 'read' } },
+      schema: {
+        tags,
+        summary: 'The risk matrix: levels, bands over likelihood × impact, and the appetite',
+        params: OrgParams,
+        response: { 200: RiskMatrix.extend({ abilities: ItemAbilities }), ...ERRORS },
+      },
+    },
+    async (request) => withAbilities(request, 'riskMatrix', await readMatrix(app.db, request.params.org)),
   );
 
   app.put(
     '/orgs/:org/risk-matrix',
     {
+      config: { policy: { resource: 'riskMatrix', action: 'update' } },
       schema: {
         tags,
         summary: 'Replace the risk matrix and re-rate existing risks',
         description:
           'Each existing level moves to `mapping[axis][old]`, else keeps its number when the new matrix has it. When a risk uses a level that has nowhere to go, nothing changes and the answer (409 `in_use`) lists each such risk and level. Risks whose levels moved get an assessment row (`matrix_changed`).',
         params: OrgParams,
-        body: RiskMatrixChange,
+        // What was read may be sent back: `abilities` is read-only.
+        body: z.preprocess((body) => withoutReadOnly(body, ['abilities']), RiskMatrixChange),
         response: { 200: z.object({ matrix: RiskMatrix, rerated: z.array(z.string()) }), ...ERRORS },
       },
     },
@@ -243,13 +253,14 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/orgs/:org/risks',
     {
+      config: { policy: { resource: 'risks', action: 'read' } },
       schema: {
         tags,
         summary: 'List risks, with scores and bands',
         description: 'Paged by cursor: pass `nextCursor` back as `cursor` with the same filters and sort. `family` is the threat family; `assetId` alone matches any asset type.',
         params: OrgParams,
         querystring: RiskListQuery,
-        response: { 200: z.object({ items: z.array(RiskView), nextCursor: z.string().nullable(), total: z.number().int() }), ...ERRORS },
+        response: { 200: z.object({ items: z.array(RiskView), nextCursor: z.string().nullable(), total: z.number().int(), abilities: ItemAbilities }), ...ERRORS },
       },
     },
     async (request) => {
@@ -278,17 +289,22 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
         page.residualScore = query.aboveAppetite ? { min: Math.max(band.min, limit), max: band.max } : { min: band.min, max: Math.min(band.max, limit - 1) };
       }
       const result = await repository.listRisks(request.params.org, page);
-      return { ...result, items: result.items.map((stored) => presentRisk(context.matrix, stored, context.familyOf)) };
+      return {
+        ...result,
+        items: result.items.map((stored) => withAbilities(request, 'risks', presentRisk(context.matrix, stored, context.familyOf))),
+        abilities: collectionAbilities(request, 'risks'),
+      };
     },
   );
 
   app.post(
     '/orgs/:org/risks',
     {
+      config: { policy: { resource: 'risks', action: 'create' } },
       schema: {
         tags,
         summary: 'Add a risk (its first assessment is recorded)',
-        description: '`by` names who rated it (free text until accounts exist); it is kept in the assessment history, not in the risk.',
+        description: '`by` names who rated it (default: the caller’s name in the organisation); it is kept in the assessment history, not in the risk.',
         params: OrgParams,
         body: RiskBody,
         response: { 201: RiskView, ...ERRORS },
@@ -296,13 +312,14 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { by, ...risk } = request.body as z.output<typeof RiskWrite>;
-      return reply.code(201).send(await createRisk(app.db, request.params.org, risk, by));
+      return reply.code(201).send(withAbilities(request, 'risks', await createRisk(app.db, request.params.org, risk, by ?? subjectOf(request).memberName)));
     },
   );
 
   app.get(
     '/orgs/:org/risks/heatmap',
     {
+      config: { policy: { resource: 'risks', action: 'read' } },
       schema: {
         tags,
         summary: 'Heat map: risks per cell of the matrix for the inherent or residual rating, optionally for one asset or threat family',
@@ -327,6 +344,7 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/orgs/:org/risks/attention',
     {
+      config: { policy: { resource: 'risks', action: 'read' } },
       schema: {
         tags,
         summary: 'What needs attention: top risks, risks above appetite without treatment, overdue treatments, overdue reviews',
@@ -358,19 +376,20 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/orgs/:org/risks/:id',
-    { schema: { tags, summary: 'One risk, with scores and bands', params: ItemParams, response: { 200: RiskView, ...ERRORS } } },
+    { config: { policy: { resource: 'risks', action: 'read' } }, schema: { tags, summary: 'One risk, with scores and bands', params: ItemParams, response: { 200: RiskView, ...ERRORS } } },
     async (request) => {
       const { org, id } = request.params;
       const context = await presentationContext(app.db, org);
       const stored = await repository.getRisk(org, id);
       if (!stored) throw new RempartError('not_found', `No risk with id "${id}".`, [{ path: 'id', rule: 'exists', value: id, message: `no risk "${id}"` }]);
-      return presentRisk(context.matrix, stored, context.familyOf);
+      return withAbilities(request, 'risks', presentRisk(context.matrix, stored, context.familyOf));
     },
   );
 
   app.put(
     '/orgs/:org/risks/:id',
     {
+      config: { policy: { resource: 'risks', action: 'update' } },
       schema: {
         tags,
         summary: 'Replace a risk; a change of its inherent or residual rating appends an assessment',
@@ -381,13 +400,13 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { by, ...risk } = request.body as z.output<typeof RiskWrite>;
-      return replaceRisk(app.db, request.params.org, request.params.id, risk, by);
+      return withAbilities(request, 'risks', await replaceRisk(app.db, request.params.org, request.params.id, risk, by ?? subjectOf(request).memberName));
     },
   );
 
   app.delete(
     '/orgs/:org/risks/:id',
-    { schema: { tags, summary: 'Delete a risk and its history', params: ItemParams, response: { 204: z.null(), ...ERRORS } } },
+    { config: { policy: { resource: 'risks', action: 'delete' } }, schema: { tags, summary: 'Delete a risk and its history', params: ItemParams, response: { 204: z.null(), ...ERRORS } } },
     async (request, reply) => {
       await deleteRisk(app.db, request.params.org, request.params.id);
       return reply.code(204).send(null);
@@ -396,7 +415,7 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/orgs/:org/risks/:id/history',
-    { schema: { tags, summary: 'Assessments of a risk over time (oldest first)', params: ItemParams, response: { 200: History, ...ERRORS } } },
+    { config: { policy: { resource: 'risks', action: 'read' } }, schema: { tags, summary: 'Assessments of a risk over time (oldest first)', params: ItemParams, response: { 200: History, ...ERRORS } } },
     async (request) => {
       const { org, id } = request.params;
       const [items, matrix] = await Promise.all([riskHistory(app.db, org, id), readMatrix(app.db, org)]);
@@ -411,6 +430,7 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/orgs/:org/risks.sheet',
     {
+      config: { policy: { resource: 'risks', action: 'read' } },
       schema: {
         tags,
         summary: 'Export the register as a spreadsheet (CSV or XLSX), with computed scores and bands',
@@ -430,6 +450,7 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
     '/orgs/:org/risks.sheet',
     {
       bodyLimit: 50 * 1024 * 1024,
+      config: { policy: { resource: 'risks', action: 'import' } },
       schema: {
         tags,
         summary: 'Import risks from a spreadsheet (CSV or XLSX body): adds new ids, replaces existing ones; all or nothing',
@@ -446,7 +467,7 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
       const format = formatOf(request.headers['content-type']);
       if (!Buffer.isBuffer(request.body) || request.body.length === 0)
         throw new RempartError('invalid_input', 'The spreadsheet is empty.', [{ path: 'body', rule: 'required', value: null, message: 'send the file as the body' }]);
-      return importRiskSheet(app.db, request.params.org, request.body, format, request.query.by);
+      return importRiskSheet(app.db, request.params.org, request.body, format, request.query.by ?? subjectOf(request).memberName);
     },
   );
 };

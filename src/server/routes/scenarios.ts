@@ -5,11 +5,15 @@ import { RempartError } from '../../errors.js';
 import { Id } from '../../model/organisation.js';
 import { Scenario } from '../../model/scenario.js';
 import { notFound } from '../../operations/model-writer.js';
-import { cancelRun, enqueueRun, getRun, listRuns, saveScenario, scenarioLibrary, simulateStored, type Run } from '../../operations/scenarios.js';
+import { cancelRun, deleteScenario, enqueueRun, getRun, listRuns, saveScenario, scenarioLibrary, simulateStored, type Run } from '../../operations/scenarios.js';
+import { collectionAbilities, withAbilities } from '../access.js';
 import { isValidCursor, ModelRepository } from '../../store/model-repository.js';
-import { ERRORS, ItemParams, OrgParams, PageQuery, pageOf } from './shared.js';
+import { ERRORS, ItemAbilities, ItemParams, OrgParams, PageQuery, pageOf, withoutReadOnly } from './shared.js';
 
 const StoredScenario = Scenario.extend({ id: Id }).meta({ id: 'StoredScenario' });
+const ScenarioView = StoredScenario.extend({ abilities: ItemAbilities });
+/** What was read may be sent back: `abilities` is dropped. */
+const ScenarioBody = z.preprocess((body) => withoutReadOnly(body, ['abilities']), StoredScenario);
 const RunParams = z.object({ org: Id, run: z.uuid() });
 
 const RunSchema = z
@@ -30,6 +34,7 @@ const RunSchema = z
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
+    abilities: ItemAbilities.optional(),
   })
   .meta({ id: 'Run' });
 
@@ -65,51 +70,69 @@ export const scenarioRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/scenario-library',
-    { schema: { tags, summary: 'The shipped scenario library (bilingual): pandemic lockdown, site loss, ransomware, supplier failure, outage, strike', response: { 200: z.object({ items: z.array(Scenario) }) } } },
+    { config: { policy: { access: 'signedIn' } }, schema: { tags, summary: 'The shipped scenario library (bilingual): pandemic lockdown, site loss, ransomware, supplier failure, outage, strike', response: { 200: z.object({ items: z.array(Scenario) }) } } },
     async () => ({ items: (await scenarioLibrary()) as never }),
   );
 
   app.get(
     '/orgs/:org/scenarios',
-    { schema: { tags, summary: 'List the organisation’s scenarios', params: OrgParams, querystring: PageQuery, response: { 200: pageOf(StoredScenario), ...ERRORS } } },
+    {
+      config: { policy: { resource: 'scenarios', action: 'read' } },
+      schema: {
+        tags,
+        summary: 'List the organisation’s scenarios',
+        params: OrgParams,
+        querystring: PageQuery,
+        response: { 200: pageOf(ScenarioView).extend({ abilities: ItemAbilities }), ...ERRORS },
+      },
+    },
     async (request) => {
       const { query } = request;
       if (query.cursor && !isValidCursor(query.cursor, query.sort))
         throw new RempartError('invalid_input', 'The cursor does not come from this list.', [{ path: 'query.cursor', rule: 'cursor', value: query.cursor, message: 'pass back nextCursor' }]);
       await requireOrg(request.params.org);
-      return (await repository.listEntities(request.params.org, 'scenarios', query)) as never;
+      const page = await repository.listEntities(request.params.org, 'scenarios', query);
+      return { ...page, items: page.items.map((scenario) => withAbilities(request, 'scenarios', scenario)), abilities: collectionAbilities(request, 'scenarios') } as never;
     },
   );
 
   app.get(
     '/orgs/:org/scenarios/:id',
-    { schema: { tags, summary: 'Read a scenario', params: ItemParams, response: { 200: StoredScenario, ...ERRORS } } },
+    { config: { policy: { resource: 'scenarios', action: 'read' } }, schema: { tags, summary: 'Read a scenario', params: ItemParams, response: { 200: ScenarioView, ...ERRORS } } },
     async (request) => {
       await requireOrg(request.params.org);
       const scenario = await repository.getEntity(request.params.org, 'scenarios', request.params.id);
       if (!scenario) throw notFound('scenario', request.params.id);
-      return scenario as never;
+      return withAbilities(request, 'scenarios', scenario) as never;
     },
   );
 
   app.post(
     '/orgs/:org/scenarios',
-    { schema: { tags, summary: 'Create a scenario (checked against the model)', params: OrgParams, body: StoredScenario, response: { 201: StoredScenario, ...ERRORS } } },
-    async (request, reply) => reply.code(201).send((await saveScenario(app.db, request.params.org, request.body)) as never),
+    {
+      config: { policy: { resource: 'scenarios', action: 'create' } },
+      schema: { tags, summary: 'Create a scenario (checked against the model)', params: OrgParams, body: ScenarioBody, response: { 201: ScenarioView, ...ERRORS } },
+    },
+    async (request, reply) => reply.code(201).send(withAbilities(request, 'scenarios', await saveScenario(app.db, request.params.org, request.body)) as never),
   );
 
   app.put(
     '/orgs/:org/scenarios/:id',
-    { schema: { tags, summary: 'Replace a scenario', params: ItemParams, body: StoredScenario, response: { 200: StoredScenario, ...ERRORS } } },
-    async (request) => (await saveScenario(app.db, request.params.org, request.body, request.params.id)) as never,
+    {
+      config: { policy: { resource: 'scenarios', action: 'update' } },
+      schema: { tags, summary: 'Replace a scenario', params: ItemParams, body: ScenarioBody, response: { 200: ScenarioView, ...ERRORS } },
+    },
+    async (request) => withAbilities(request, 'scenarios', await saveScenario(app.db, request.params.org, request.body, request.params.id)) as never,
   );
 
   app.delete(
     '/orgs/:org/scenarios/:id',
-    { schema: { tags, summary: 'Delete a scenario (its past runs are kept)', params: ItemParams, response: { 204: z.null(), ...ERRORS } } },
+    {
+      config: { policy: { resource: 'scenarios', action: 'delete' } },
+      schema: { tags, summary: 'Delete a scenario (its past runs are kept)', params: ItemParams, response: { 204: z.null(), ...ERRORS } },
+    },
     async (request, reply) => {
-      await requireOrg(request.params.org);
-      if (!(await repository.deleteEntity(request.params.org, 'scenarios', request.params.id))) throw notFound('scenario', request.params.id);
+      await deleteScenario(app.db, request.params.org, request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -117,6 +140,7 @@ export const scenarioRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/orgs/:org/scenarios/:id/simulate',
     {
+      config: { policy: { resource: 'runs', action: 'create' } },
       schema: {
         tags,
         summary: 'Simulate the scenario on the current model now (uncertain numbers at their mean) and keep the result',
@@ -124,12 +148,13 @@ export const scenarioRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: RunSchema, ...ERRORS },
       },
     },
-    async (request, reply) => reply.code(201).send((await simulateStored(app.db, request.params.org, request.params.id)) as never),
+    async (request, reply) => reply.code(201).send(withAbilities(request, 'runs', await simulateStored(app.db, request.params.org, request.params.id)) as never),
   );
 
   app.post(
     '/orgs/:org/runs',
     {
+      config: { policy: { resource: 'runs', action: 'create' } },
       schema: {
         tags,
         summary: 'Queue a Monte Carlo or a recommendation; poll GET /runs/{run} or stream /runs/{run}/events',
@@ -144,13 +169,14 @@ export const scenarioRoutes: FastifyPluginAsyncZod = async (app) => {
         body.kind === 'montecarlo'
           ? await enqueueRun(app.db, request.params.org, { kind: 'montecarlo', scenarios: [body.scenario], runs: body.runs, seed: body.seed })
           : await enqueueRun(app.db, request.params.org, { kind: 'recommendation', scenarios: body.scenarios, candidates: body.candidates });
-      return reply.code(202).header('location', `/api/orgs/${request.params.org}/runs/${run.id}`).send(run as never);
+      return reply.code(202).header('location', `/api/orgs/${request.params.org}/runs/${run.id}`).send(withAbilities(request, 'runs', run) as never);
     },
   );
 
   app.get(
     '/orgs/:org/runs',
     {
+      config: { policy: { resource: 'runs', action: 'read' } },
       schema: {
         tags,
         summary: 'Recent runs, newest first (without their results)',
@@ -159,24 +185,27 @@ export const scenarioRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(RunSchema) }), ...ERRORS },
       },
     },
-    async (request) => ({ items: (await listRuns(app.db, request.params.org, request.query.limit, request.query.scenario)) as never }),
+    async (request) => ({
+      items: (await listRuns(app.db, request.params.org, request.query.limit, request.query.scenario)).map((run) => withAbilities(request, 'runs', run)) as never,
+    }),
   );
 
   app.get(
     '/orgs/:org/runs/:run',
-    { schema: { tags, summary: 'A run with its progress and, when done, its result', params: RunParams, response: { 200: RunSchema, ...ERRORS } } },
-    async (request) => (await getRun(app.db, request.params.org, request.params.run)) as never,
+    { config: { policy: { resource: 'runs', action: 'read' } }, schema: { tags, summary: 'A run with its progress and, when done, its result', params: RunParams, response: { 200: RunSchema, ...ERRORS } } },
+    async (request) => withAbilities(request, 'runs', await getRun(app.db, request.params.org, request.params.run)) as never,
   );
 
   app.post(
     '/orgs/:org/runs/:run/cancel',
-    { schema: { tags, summary: 'Cancel a queued or running job', params: RunParams, response: { 200: RunSchema, ...ERRORS } } },
-    async (request) => (await cancelRun(app.db, request.params.org, request.params.run)) as never,
+    { config: { policy: { resource: 'runs', action: 'cancel' } }, schema: { tags, summary: 'Cancel a queued or running job', params: RunParams, response: { 200: RunSchema, ...ERRORS } } },
+    async (request) => withAbilities(request, 'runs', await cancelRun(app.db, request.params.org, request.params.run)) as never,
   );
 
   app.get(
     '/orgs/:org/runs/:run/events',
     {
+      config: { policy: { resource: 'runs', action: 'read' } },
       schema: {
         tags,
         summary: 'Server-sent events: `progress` ({status, progress}) until a final `end` event carrying the run',

@@ -26,7 +26,19 @@ export const ErrorResponse = z
   .meta({ id: 'Error' });
 
 /** The error responses every route may give, for the OpenAPI document. */
-export const ERRORS = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse } as const;
+export const ERRORS = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse } as const;
+
+/** What the caller may do to an item (`update`, `delete`, …), computed from the policies. */
+export const ItemAbilities = z.record(z.string(), z.boolean()).meta({ id: 'Abilities', description: 'What the caller may do to this item, per action' });
+
+/** Clients may send back what they read: read-only fields (`computed`, `abilities`, …) are dropped before validation. */
+export function withoutReadOnly(body: unknown, fields: readonly string[] = ['computed', 'abilities']): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  if (!fields.some((field) => field in body)) return body;
+  const rest = { ...(body as Record<string, unknown>) };
+  for (const field of fields) delete rest[field];
+  return rest;
+}
 
 /** The query of a paged list; `sorts` adds the numeric fields the list may also be sorted by. */
 export function pageQuery(sorts: readonly SortKey[] = []) {

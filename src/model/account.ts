@@ -1,0 +1,63 @@
+// People and access: roles, e-mail addresses and the shapes of members, API tokens, audit entries and security settings.
+import { z } from 'zod';
+
+/** Roles a person (or an API token) holds in one organisation; the policies in src/server/policies say what each may do. */
+export const ROLES = ['owner', 'administrator', 'continuityManager', 'activityOwner', 'crisisTeam', 'auditor', 'employee'] as const;
+export const Role = z.enum(ROLES).meta({
+  id: 'Role',
+  description:
+    'owner: everything, including deleting the organisation and naming owners; administrator: everything but that; continuityManager: edits the whole programme; activityOwner: edits the activities they own, reads the rest; crisisTeam: reads (later: runs incidents); auditor: reads everything and the audit log, changes nothing; employee: self-service only',
+});
+export type Role = z.infer<typeof Role>;
+
+/** E-mail addresses are compared in lower case: one account per address. */
+export const Email = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ message: 'an e-mail address' }))
+  .transform((email) => email.toLowerCase())
+  .meta({ example: 'claire.morel@example.com' });
+
+/** A person's name as shown to others. */
+export const DisplayName = z.string().trim().min(1).max(200);
+
+/** What an organisation asks of its members' sign-in. */
+export const SecuritySettings = z
+  .object({
+    mfaRequiredRoles: z
+      .array(Role)
+      .max(ROLES.length)
+      .transform((roles) => [...new Set(roles)])
+      .meta({ description: 'Members holding one of these roles must sign in with a second factor; until they enrol they can only enrol' }),
+  })
+  .strict()
+  .meta({ id: 'SecuritySettings' });
+export type SecuritySettings = z.infer<typeof SecuritySettings>;
+
+/** Who did something, as the audit trail records it. */
+export const AuditActor = z
+  .object({
+    type: z.enum(['user', 'token', 'system', 'anonymous']),
+    id: z.string().nullable(),
+    label: z.string().meta({ description: 'E-mail of the user, name of the token (and its creator), or the system part' }),
+  })
+  .meta({ id: 'AuditActor' });
+export type AuditActor = z.infer<typeof AuditActor>;
+
+/** One entry of an organisation's audit trail, as the API shows it. */
+export const AuditEntry = z
+  .object({
+    seq: z.number().int().meta({ description: 'Position in the organisation’s chain, from 1' }),
+    at: z.string(),
+    actor: AuditActor,
+    action: z.string().meta({ example: 'update' }),
+    entity: z.object({ type: z.string(), id: z.string().nullable() }),
+    before: z.unknown().meta({ description: 'The entity before the change (null when created); bulk imports record a summary' }),
+    after: z.unknown().meta({ description: 'The entity after the change (null when deleted)' }),
+    source: z.string().nullable().meta({ description: 'Network address the request came from' }),
+    prevHash: z.string(),
+    hash: z.string().meta({ description: 'SHA-256 of the canonical JSON of the entry and prevHash' }),
+  })
+  .meta({ id: 'AuditEntry' });
+export type AuditEntry = z.infer<typeof AuditEntry>;

@@ -1,0 +1,77 @@
+// The policy vocabulary: resources and their actions, who is asking (the subject), and `allow(roles, actions, resources, options)`.
+import type { Role } from '../../model/account.js';
+
+const CRUD = ['read', 'create', 'update', 'delete'] as const;
+
+/** Every resource a route can name, with the actions that exist on it. */
+export const RESOURCES = {
+  organisation: ['read', 'update', 'delete'],
+  sites: CRUD,
+  pools: CRUD,
+  applications: CRUD,
+  suppliers: CRUD,
+  activities: [...CRUD, 'import'],
+  strategies: CRUD,
+  model: ['read', 'import'],
+  findings: ['read'],
+  scenarios: CRUD,
+  runs: ['read', 'create', 'cancel'],
+  threats: CRUD,
+  riskMatrix: ['read', 'update'],
+  risks: [...CRUD, 'import'],
+  members: CRUD,
+  tokens: ['read', 'create', 'delete'],
+  audit: ['read'],
+  security: ['read', 'update'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** A resource a route names, and an action on it. */
+export type Resource = keyof typeof RESOURCES;
+export type Action = (typeof RESOURCES)[Resource][number];
+/** Every resource, in the order of RESOURCES. */
+export const RESOURCE_NAMES = Object.keys(RESOURCES) as Resource[];
+
+/** Who is asking, within one organisation. */
+export interface Subject {
+  userId: string;
+  email: string;
+  /** The person's name in this organisation. */
+  memberName: string;
+  /** A signed-in person, or an API token acting for the person who created it. */
+  via: 'session' | 'token';
+  /**
+   * The roles that must all allow an action: the member's role; for a token, the token's role and its
+   * creator's current role, so a token never does more than the person behind it may do today.
+   */
+  roles: Role[];
+}
+
+/** A rule that holds only for some items; `label` names it where abilities are listed without an item ("own"). */
+export interface Condition<T> {
+  label: string;
+  test(target: T, subject: Subject): boolean;
+}
+
+/** One line of the policy table (see `allow`). */
+export interface Rule {
+  roles: readonly Role[];
+  actions: readonly Action[];
+  resources: readonly Resource[];
+  when?: Condition<never>;
+  /** Only for a signed-in person, never through an API token. */
+  via?: 'session';
+}
+
+/** Grants `actions` on `resources` to `roles`, optionally only for items meeting `when`, or only to signed-in people. */
+export function allow<T>(
+  roles: Role | readonly Role[],
+  actions: Action | readonly Action[],
+  resources: Resource | readonly Resource[],
+  options: { when?: Condition<T>; via?: 'session' } = {},
+): Rule {
+  const list = <V>(value: V | readonly V[]): readonly V[] => (Array.isArray(value) ? value : [value as V]);
+  for (const resource of list(resources))
+    for (const action of list(actions))
+      if (!(RESOURCES[resource] as readonly string[]).includes(action)) throw new Error(`Policy names an action "${action}" that ${resource} does not have.`);
+  return { roles: list(roles), actions: list(actions), resources: list(resources), when: options.when as Condition<never> | undefined, via: options.via };
+}

@@ -1,0 +1,271 @@
+// The authorization matrix: every route of the OpenAPI document × every role (signed in, and as an API token),
+// plus nobody and another organisation's member, each answer checked against the policy table by a real request.
+// Then the cross-tenant walk: another organisation's ids, on every route, find nothing and leak nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../src/model/account.js';
+import type { RoutePolicy } from '../../src/server/access.js';
+import { can, precheck, type Subject } from '../../src/server/policies/index.js';
+import { smallModel, startTestApp, type Credentials, type TestApp, type TestResponse, type TestUser } from '../support/app.js';
+
+let t: TestApp;
+
+interface Route {
+  method: string;
+  /** As the OpenAPI document writes it: /api/orgs/{org}/sites */
+  path: string;
+  policy: RoutePolicy;
+}
+
+interface Actor {
+  name: string;
+  kind: 'session' | 'token' | 'anonymous' | 'outsider';
+  role?: Role;
+  user?: TestUser;
+  token?: string;
+}
+
+let routes: Route[];
+const actors: Actor[] = [];
+let claims: { owner?: string };
+
+const ORG = 'matrix';
+const PARAMS: Record<string, string> = {
+  org: ORG,
+  id: 'claims',
+  run: '00000000-0000-4000-8000-000000000000',
+  user: '00000000-0000-4000-8000-000000000001',
+  token: '00000000-0000-4000-8000-000000000002',
+};
+/** Unknown to every strict schema: an allowed write stops at validation (400) and changes nothing. */
+const PROBE = { 'matrix-probe': true };
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const model = smallModel();
+  Object.assign(model.activities[0], { owner: 'Matrix Owner, Head of Claims' });
+  expect((await t.request({ method: 'PUT', url: `/api/orgs/${ORG}/model`, payload: model })).statusCode).toBe(200);
+  claims = (await t.request({ method: 'GET', url: `/api/orgs/${ORG}/activities/claims` })).json();
+
+  for (const role of ROLES) {
+    const user = role === 'owner' ? t.owner : await t.createUser(`${role.toLowerCase()}@matrix.example`, { org: ORG, role, displayName: role === 'activityOwner' ? 'Matrix Owner' : role });
+    actors.push({ name: `${role} (signed in)`, kind: 'session', role, user });
+  }
+  for (const role of ROLES) {
+    const created = await t.request({ method: 'POST', url: `/api/orgs/${ORG}/tokens`, payload: { name: `matrix ${role}`, role } });
+    expect(created.statusCode, created.body).toBe(201);
+    actors.push({ name: `${role} (API token)`, kind: 'token', role, token: created.json().token });
+  }
+  actors.push({ name: 'nobody', kind: 'anonymous' });
+  const outsider = await t.createUser('outsider@elsewhere.example');
+  expect((await t.request({ method: 'POST', url: '/api/orgs', payload: { id: 'elsewhere', name: 'Elsewhere' }, as: outsider.session })).statusCode).toBe(201);
+  actors.push({ name: 'owner of another organisation', kind: 'outsider', user: outsider });
+
+  const doc = (await t.request({ method: 'GET', url: '/api/openapi.json', as: null })).json();
+  routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
+    Object.keys(methods)
+      .filter((method) => ['get', 'post', 'put', 'delete', 'patch'].includes(method))
+      .map((method) => {
+        const url = path.replace(/\{([^}]+)\}/g, ':$1');
+        const policy = t.app.routePolicies.get(`${method.toUpperCase()} ${url}`);
+        // A route without a policy fails here, naming itself.
+        expect(policy, `${method.toUpperCase()} ${path} declares no policy`).toBeDefined();
+        return { method: method.toUpperCase(), path, policy: policy! };
+      }),
+  );
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+type Outcome = 'allow' | 'deny' | 'unauthenticated' | 'notFound' | 'conflict';
+
+/** What the policy table says this actor gets on this route. */
+function expected(actor: Actor, policy: RoutePolicy): Outcome {
+  if ('access' in policy) {
+    if (policy.access === 'public') return 'allow';
+    if (actor.kind === 'anonymous') return 'unauthenticated';
+    if (policy.access === 'signedIn') return 'allow';
+    if (actor.kind === 'token') return 'deny';
+    return policy.access === 'mfaStep' ? 'conflict' : 'allow';
+  }
+  if (actor.kind === 'anonymous') return 'unauthenticated';
+  if (actor.kind === 'outsider') return 'notFound';
+  const subject: Subject = {
+    userId: '',
+    email: actor.user?.email ?? '',
+    memberName: actor.role === 'activityOwner' ? 'Matrix Owner' : '',
+    via: actor.kind === 'token' ? 'token' : 'session',
+    // A token acts with its role and within its creator's (the owner's).
+    roles: actor.kind === 'token' ? [actor.role!, 'owner'] : [actor.role!],
+  };
+  const decision = precheck(subject, policy.resource, policy.action);
+  if (decision !== 'target') return decision;
+  const target = policy.resource === 'activities' ? claims : {};
+  return can(subject, policy.resource, policy.action, target) ? 'allow' : 'deny';
+}
+
+function check(outcome: Outcome, response: TestResponse, label: string): void {
+  const status = response.statusCode;
+  expect(status, `${label}: ${response.body.slice(0, 200)}`).toBeLessThan(500);
+  const error = status >= 400 ? response.json().error : undefined;
+  switch (outcome) {
+    case 'allow':
+      expect([401, 403], `${label} should be allowed: ${response.body.slice(0, 200)}`).not.toContain(status);
+      if (status === 404) expect(error.message, label).not.toMatch(/^No organisation/);
+      break;
+    case 'deny':
+      expect(status, `${label} should be refused: ${response.body.slice(0, 200)}`).toBe(403);
+      expect(error.code, label).toBe('forbidden');
+      break;
+    case 'unauthenticated':
+      expect(status, label).toBe(401);
+      expect(error.code, label).toBe('unauthenticated');
+      break;
+    case 'notFound':
+      expect(status, label).toBe(404);
+      expect(error.message, label).toMatch(/^No organisation/);
+      break;
+    case 'conflict':
+      expect(status, label).toBe(409);
+      break;
+  }
+}
+
+function urlOf(route: Route, params: Record<string, string>): string {
+  return route.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? 'x'));
+}
+
+function send(route: Route, url: string, as: Credentials): Promise<TestResponse> {
+  const hasBody = route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH';
+  return t.request({ method: route.method as 'GET', url, as, ...(hasBody ? { payload: PROBE } : {}) });
+}
+
+let disposable = 0;
+
+/** The credentials of an actor for one request; deleting an organisation gets an organisation of its own to delete. */
+async function credentialsFor(actor: Actor, route: Route): Promise<{ as: Credentials; org: string }> {
+  const deletesOrganisation = route.method === 'DELETE' && route.path === '/api/orgs/{org}';
+  if (actor.kind === 'anonymous') return { as: null, org: ORG };
+  if (actor.kind === 'outsider') return { as: await t.newSession(actor.user!), org: ORG };
+  if (deletesOrganisation) {
+    const org = `gone-${++disposable}`;
+    expect((await t.request({ method: 'POST', url: '/api/orgs', payload: { id: org, name: org } })).statusCode).toBe(201);
+    if (actor.kind === 'token') {
+      const token = (await t.request({ method: 'POST', url: `/api/orgs/${org}/tokens`, payload: { name: 'disposable', role: actor.role } })).json().token;
+      return { as: { bearer: token }, org };
+    }
+    if (actor.user !== t.owner) await t.join(org, actor.role, actor.user);
+    return { as: await t.newSession(actor.user!), org };
+  }
+  if (actor.kind === 'token') return { as: { bearer: actor.token! }, org: ORG };
+  // Routes of the person (sign-out, sign-out everywhere…) may end the session: each request gets a fresh one.
+  return { as: 'access' in route.policy ? await t.newSession(actor.user!) : actor.user!.session, org: ORG };
+}
+
+describe('authorization matrix', () => {
+  it('gives every route of the OpenAPI document a policy, and refuses to register a route without one', async () => {
+    expect(routes.length).toBeGreaterThan(60);
+    const bare = await (await import('../../src/server/app.js')).buildApp({ db: t.database.db, databaseKind: t.database.kind, secretKey: Buffer.alloc(32) });
+    expect(() => bare.get('/api/unguarded', async () => ({ secret: true }))).toThrow(/has no access policy/);
+    await bare.close();
+  });
+
+  it('answers every route × role (signed in and as a token), nobody and an outsider as the policy table says', { timeout: 120_000 }, async () => {
+    // Routes of the person come last: signing out everywhere would end the sessions the others use.
+    const ordered = [...routes].sort((a, b) => Number('access' in a.policy) - Number('access' in b.policy));
+    const counts: Record<Outcome, number> = { allow: 0, deny: 0, unauthenticated: 0, notFound: 0, conflict: 0 };
+    for (const route of ordered) {
+      for (const actor of actors) {
+        const outcome = expected(actor, route.policy);
+        const { as, org } = await credentialsFor(actor, route);
+        const url = urlOf(route, { ...PARAMS, org });
+        check(outcome, await send(route, url, as), `${route.method} ${url} as ${actor.name}`);
+        counts[outcome]++;
+      }
+    }
+    // The matrix exercised every kind of answer, many times.
+    expect(counts.allow).toBeGreaterThan(300);
+    expect(counts.deny).toBeGreaterThan(200);
+    expect(counts.unauthenticated).toBeGreaterThan(60);
+    expect(counts.notFound).toBeGreaterThan(50);
+  });
+
+  it('states the roles from the issue: auditors and crisis teams change nothing, employees read nothing of the programme', () => {
+    const subject = (role: Role): Subject => ({ userId: '', email: '', memberName: '', via: 'session', roles: [role] });
+    for (const route of routes) {
+      if ('access' in route.policy) continue;
+      const { resource, action } = route.policy;
+      if (action !== 'read') {
+        expect(precheck(subject('auditor'), resource, action), `auditor ${action} ${resource}`).toBe('deny');
+        expect(precheck(subject('crisisTeam'), resource, action), `crisisTeam ${action} ${resource}`).toBe('deny');
+      }
+      expect(precheck(subject('employee'), resource, action), `employee ${action} ${resource}`).toBe('deny');
+      if (!['tokens', 'members', 'security', 'audit'].includes(resource) && !(resource === 'organisation' && action === 'delete'))
+        expect(precheck(subject('continuityManager'), resource, action), `continuityManager ${action} ${resource}`).toBe('allow');
+      expect(precheck(subject('owner'), resource, action), `owner ${action} ${resource}`).toBe('allow');
+    }
+    expect(precheck(subject('auditor'), 'audit', 'read')).toBe('allow');
+    expect(precheck(subject('continuityManager'), 'audit', 'read')).toBe('deny');
+    expect(precheck(subject('activityOwner'), 'activities', 'update')).toBe('target');
+    expect(precheck(subject('administrator'), 'organisation', 'delete')).toBe('deny');
+  });
+});
+
+describe('cross-tenant walk', () => {
+  const MARKER = 'VICTIM-MARKER-7f3a';
+  const ids: Record<string, string> = { org: 'victim', id: 'vx' };
+
+  beforeAll(async () => {
+    // The matrix signed everyone out everywhere at its end.
+    t.owner.session = await t.newSession(t.owner);
+    const victim = await t.createUser('victim.owner@victim.example');
+    const as = victim.session;
+    const model = {
+      organisation: { name: `Victim ${MARKER}` },
+      sites: [{ id: 'vx', name: `Site ${MARKER}` }],
+      pools: [{ id: 'vx', kind: 'vpn', capacity: 5, name: `Pool ${MARKER}` }],
+      applications: [{ id: 'vx', name: `App ${MARKER}`, rto: 4 }],
+      suppliers: [{ id: 'vx', name: `Supplier ${MARKER}` }],
+      activities: [{ id: 'vx', name: `Activity ${MARKER}`, mtpd: 72, rto: 24, mbco: 0.5, staff: [{ site: 'vx', headcount: 3, remote: 0.5, access: ['vx'] }], applications: ['vx'], suppliers: ['vx'] }],
+      strategies: [{ id: 'vx', name: `Strategy ${MARKER}`, leadTime: 24, cost: { fixed: 1, perDay: 0 }, effect: { type: 'poolCapacity', pool: 'vx', amount: 5 } }],
+    };
+    expect((await t.request({ method: 'PUT', url: '/api/orgs/victim/model', payload: model, as })).statusCode).toBe(200);
+    const scenario = { id: 'vx', name: `Scenario ${MARKER}`, disruptions: [{ type: 'siteUnavailable', site: 'vx', from: 0, to: 24 }] };
+    expect((await t.request({ method: 'POST', url: '/api/orgs/victim/scenarios', payload: scenario, as })).statusCode).toBe(201);
+    const threat = { id: 'vx', family: 'technology', name: `Threat ${MARKER}` };
+    const createdThreat = await t.request({ method: 'POST', url: '/api/orgs/victim/threats', payload: threat, as });
+    expect(createdThreat.statusCode, createdThreat.body).toBe(201);
+    const risk = { id: 'vx', title: `Risk ${MARKER}`, threat: 'vx', assets: [{ type: 'site', id: 'vx' }], inherent: { likelihood: 3, impact: 3 }, residual: { likelihood: 2, impact: 2 } };
+    const createdRisk = await t.request({ method: 'POST', url: '/api/orgs/victim/risks', payload: risk, as });
+    expect(createdRisk.statusCode, createdRisk.body).toBe(201);
+    ids.run = (await t.request({ method: 'POST', url: '/api/orgs/victim/scenarios/vx/simulate', as })).json().id;
+    ids.user = (await t.request({ method: 'POST', url: '/api/orgs/victim/members', payload: { email: 'victim.member@victim.example', role: 'auditor', displayName: `Member ${MARKER}` }, as })).json().member.userId;
+    ids.token = (await t.request({ method: 'POST', url: '/api/orgs/victim/tokens', payload: { name: `Token ${MARKER}`, role: 'auditor' }, as })).json().id;
+    for (const id of [ids.run, ids.user, ids.token]) expect(id).toEqual(expect.any(String));
+  });
+
+  it('finds nothing of another organisation on any route, with its ids, for a signed-in owner or an owner token', { timeout: 60_000 }, async () => {
+    const ownerToken = actors.find((actor) => actor.kind === 'token' && actor.role === 'owner')!.token!;
+    for (const as of [t.owner.session, { bearer: ownerToken }] as Credentials[]) {
+      for (const route of routes) {
+        if (!route.path.includes('{org}')) continue;
+        // The victim's organisation itself: not found, whatever the method.
+        const theirs = await send(route, urlOf(route, ids), as);
+        expect(theirs.statusCode, `${route.method} ${route.path} on the victim`).toBe(404);
+        expect(theirs.body).not.toContain(MARKER);
+        // The victim's ids inside one's own organisation: nothing of theirs comes back.
+        if (route.method === 'DELETE' && route.path === '/api/orgs/{org}') continue;
+        const mine = await send(route, urlOf(route, { ...ids, org: ORG }), as);
+        expect(mine.statusCode, `${route.method} ${route.path} in matrix with victim ids`).toBeLessThan(500);
+        expect(mine.body, `${route.method} ${route.path}`).not.toContain(MARKER);
+        if (mine.statusCode === 200 && route.method === 'GET' && /\{(id|run|user|token)\}/.test(route.path)) throw new Error(`${route.path} found a victim id in matrix`);
+      }
+    }
+    for (const url of ['/api/orgs', '/api/auth/me', '/api/orgs/matrix/audit?limit=500', '/api/orgs/matrix/members', '/api/orgs/matrix/tokens']) {
+      const response = await t.request({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(200);
+      expect(response.body, url).not.toContain(MARKER);
+      expect(response.body, url).not.toContain('victim');
+    }
+  });
+});
