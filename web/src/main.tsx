@@ -2,17 +2,29 @@
 import '@mantine/core/styles.css';
 import './app/app.css';
 import { MantineProvider } from '@mantine/core';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { RouterProvider } from 'react-router';
 import { router } from './app/router.js';
 import { cssVariablesResolver, theme } from './app/theme.js';
-import { i18n } from './i18n/index.js';
+import { currentLanguage, i18n, loadLanguage } from './i18n/index.js';
 import { isApiError } from './lib/api.js';
+import { meKey, signedOut } from './lib/auth.js';
 
-const queryClient = new QueryClient({
+/**
+ * A session that ended (or never began): back to the sign-in page, the gate sees the caller gone. A password to
+ * change first: who is signed in is read again, and the gate sends them to choose it.
+ */
+const onError = (error: unknown) => {
+  if (isApiError(error) && error.status === 401 && error.code === 'unauthenticated') signedOut(queryClient);
+  if (isApiError(error) && error.code === 'password_change_required') void queryClient.invalidateQueries({ queryKey: meKey });
+};
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError }),
+  mutationCache: new MutationCache({ onError }),
   defaultOptions: {
     queries: {
       staleTime: 5_000,
@@ -22,6 +34,10 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// The interface language's texts before the first render (English is already in the bundle). Who is signed in is
+// not asked first: the page's own requests say it (401), and the header reads it once the page has its data.
+await loadLanguage(currentLanguage());
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

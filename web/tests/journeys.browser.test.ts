@@ -24,10 +24,10 @@ describe('web application journeys', () => {
     // A server that has just started compiles and caches on its first requests: warm it through the API
     // (not the page), then measure a browser with an empty cache. The machine is shared with other test
     // runs, so the better of two first loads counts, each in a fresh context.
-    for (const path of ['/api/orgs', '/api/orgs/demo', '/api/orgs/demo/findings', '/api/orgs/demo/activities?limit=1']) await fetch(server.url + path);
+    for (const path of ['/api/auth/me', '/api/orgs', '/api/orgs/demo', '/api/orgs/demo/findings', '/api/orgs/demo/activities?limit=1']) await server.fetch(path);
     const loads: number[] = [];
     for (let attempt = 0; attempt < 2 && !loads.some((ms) => ms < 1500); attempt++) {
-      const { context, page, errors } = await newPage(browser);
+      const { context, page, errors } = await newPage(browser, { server });
       const started = Date.now();
       await page.goto(server.url);
       await page.getByText('26 of 26 activities have a complete impact assessment').waitFor();
@@ -42,7 +42,7 @@ describe('web application journeys', () => {
   });
 
   it('switches the interface from English to French and remembers the choice', async () => {
-    const { context, page, errors } = await newPage(browser);
+    const { context, page, errors } = await newPage(browser, { server });
     await page.goto(server.url);
     await page.getByRole('heading', { name: 'Readiness' }).waitFor();
 
@@ -62,7 +62,7 @@ describe('web application journeys', () => {
   });
 
   it('rates an impact higher and sees the suggested MTPD shorten, before and after saving', async () => {
-    const { context, page, errors } = await newPage(browser);
+    const { context, page, errors } = await newPage(browser, { server });
     await page.goto(`${server.url}/orgs/demo/activities`);
     await page.getByRole('link', { name: 'Claims first notice of loss (claims hotline)' }).click();
     await page.getByRole('heading', { name: 'Claims first notice of loss (claims hotline)' }).waitFor();
@@ -89,7 +89,7 @@ describe('web application journeys', () => {
     await page.getByRole('heading', { name: 'Findings (1)' }).waitFor();
     await page.getByText(/is 20 hours longer than the 4\sh its impact ratings suggest/).waitFor();
 
-    const stored = await (await fetch(`${server.url}/api/orgs/demo/activities/claims-fnol`)).json();
+    const stored = await (await server.fetch('/api/orgs/demo/activities/claims-fnol')).json();
     expect(stored.impacts.customer[1]).toBe(4);
     expect(stored.computed.suggestedMtpd).toBe(4);
     await screenshot(page, 'journey-impact-assessment');
@@ -98,8 +98,8 @@ describe('web application journeys', () => {
   });
 
   it('imports a bad spreadsheet, sees each problem by row and column, and nothing is imported', async () => {
-    const before = (await (await fetch(`${server.url}/api/orgs/demo/activities?limit=1`)).json()).total;
-    const { context, page, errors } = await newPage(browser);
+    const before = (await (await server.fetch('/api/orgs/demo/activities?limit=1')).json()).total;
+    const { context, page, errors } = await newPage(browser, { server });
     await page.goto(`${server.url}/orgs/demo/exchange`);
     await page.getByRole('heading', { name: 'Activities spreadsheet (BIA)' }).waitFor();
     const csv = ['id,name,mtpd,rto,mbco', 'new-activity,A fine row,3d,1d,0.5', 'bad id,,soon,2d,7', 'other,Unknown app,1d,4h,0.5'].join('\n');
@@ -118,7 +118,7 @@ describe('web application journeys', () => {
     expect(cells.map((row) => row[0])).toEqual(['3', '3', '3', '3']);
     expect(cells.map((row) => row[1]).sort()).toEqual(['id', 'mbco', 'mtpd', 'name']);
 
-    const after = (await (await fetch(`${server.url}/api/orgs/demo/activities?limit=1`)).json()).total;
+    const after = (await (await server.fetch('/api/orgs/demo/activities?limit=1')).json()).total;
     expect(after).toBe(before);
     await screenshot(page, 'journey-spreadsheet-errors');
     expect(unexpected(errors)).toEqual([]);

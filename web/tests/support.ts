@@ -11,6 +11,12 @@ export const ARTIFACTS = join(ROOT, 'test-artifacts');
 
 export interface RunningServer {
   url: string;
+  /** The demo owner's e-mail and password printed on the first run, when the server has accounts. */
+  credentials?: { email: string; password: string };
+  /** The session cookie of an API sign-in with those credentials (shared by the tests' browser contexts). */
+  session?: string;
+  /** `fetch` on the API with the shared session (cookie, and the CSRF header on changes). */
+  fetch: (path: string, init?: RequestInit) => Promise<Response>;
   stop: () => Promise<void>;
 }
 
@@ -41,8 +47,38 @@ export async function startServer(): Promise<RunningServer> {
       reject(new Error(`the server exited with code ${code}:\n${output}`));
     });
   });
+  // The first-run message with the demo owner's credentials follows the address (servers with accounts only).
+  const credentials = await new Promise<RunningServer['credentials']>((resolve) => {
+    const started = Date.now();
+    const look = () => {
+      const email = /e-mail:\s+(\S+@\S+)/.exec(output)?.[1];
+      const password = /password:\s+(\S+)/.exec(output)?.[1];
+      if (email && password) resolve({ email, password });
+      else if (Date.now() - started > 5000) resolve(undefined);
+      else setTimeout(look, 50);
+    };
+    look();
+  });
+  let session: string | undefined;
+  let csrf: string | undefined;
+  if (credentials) {
+    // One sign-in per server: sign-in attempts are rate-limited per address.
+    const response = await fetch(`${url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
+    if (!response.ok) throw new Error(`the demo owner could not sign in: ${response.status} ${await response.text()}`);
+    session = /rempart_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
+    csrf = ((await response.json()) as { csrfToken?: string }).csrfToken;
+  }
+  const authedFetch = (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (session) headers.set('cookie', `rempart_session=${session}`);
+    if (csrf && init.method && init.method !== 'GET') headers.set('x-csrf-token', csrf);
+    return fetch(url + path, { ...init, headers });
+  };
   return {
     url,
+    credentials,
+    session,
+    fetch: authedFetch,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -63,9 +99,16 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A fresh context (empty storage) in English, 1280×900 unless told. */
-export async function newPage(browser: Browser, options: { locale?: string; width?: number } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+/**
+ * A fresh context (empty storage and cache) in English, 1280×900 unless told; with `server`, signed in with its
+ * shared session (the session cookie only: the web app reads who is signed in and its CSRF token itself).
+ */
+export async function newPage(
+  browser: Browser,
+  options: { locale?: string; width?: number; server?: RunningServer } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ locale: options.locale ?? 'en-GB', viewport: { width: options.width ?? 1280, height: 900 } });
+  if (options.server?.session) await context.addCookies([{ name: 'rempart_session', value: options.server.session, url: options.server.url, httpOnly: true, sameSite: 'Lax' }]);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

@@ -11,7 +11,7 @@ export function LanguageSwitch() {
       size="xs"
       aria-label={t('shell.language')}
       value={i18n.language === 'fr' ? 'fr' : 'en'}
-      onChange={(value) => setLanguage(value as Language)}
+      onChange={(value) => void setLanguage(value as Language)}
       data={[
         { value: 'en', label: <span lang="en">{t('languageNames.en')}</span> },
         { value: 'fr', label: <span lang="fr">{t('languageNames.fr')}</span> },

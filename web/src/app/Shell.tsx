@@ -1,10 +1,12 @@
-// The frame of every organisation page: header (organisation, language), navigation, and the page.
-import { Alert, Anchor, AppShell, Badge, Burger, Center, Container, Group, Loader, NativeSelect, NavLink, ScrollArea, Stack, Text, Title } from '@mantine/core';
+// The frame of every organisation page: header (organisation, language, who is signed in), navigation, and the page.
+import { Alert, Anchor, AppShell, Badge, Burger, Button, Center, Container, Group, Loader, NativeSelect, NavLink, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { isApiError } from '../lib/api.js';
+import { api, isApiError } from '../lib/api.js';
+import { signedOut, useCaller } from '../lib/auth.js';
 import { entityName } from '../lib/format.js';
 import { saveOrganisation } from '../lib/prefs.js';
 import { useFindings, useLanguage, useOrganisation, useOrganisations, useOrgId, useTotals } from '../lib/queries.js';
@@ -14,7 +16,6 @@ interface NavItem {
   path: string;
   label: string;
   badge?: ReactNode;
-  soon?: boolean;
 }
 
 export function Shell() {
@@ -55,6 +56,19 @@ export function Shell() {
       ],
     },
     {
+      title: t('nav.risksGroup'),
+      items: [
+        { path: '/risks', label: t('nav.risks') },
+        { path: '/risks/heatmap', label: t('nav.heatmap') },
+        { path: '/risks/attention', label: t('nav.attention') },
+        { path: '/risk-matrix', label: t('nav.matrix') },
+      ],
+    },
+    {
+      title: t('nav.scenariosGroup'),
+      items: [{ path: '/scenarios', label: t('nav.scenarios') }],
+    },
+    {
       title: t('nav.organisation'),
       items: [
         { path: '/sites', label: t('collections.sites.title') },
@@ -68,19 +82,18 @@ export function Shell() {
       title: t('nav.data'),
       items: [{ path: '/exchange', label: t('nav.exchange') }],
     },
-    {
-      title: t('nav.comingSoon'),
-      items: [
-        { path: '/risks', label: t('nav.risks'), soon: true },
-        { path: '/scenarios', label: t('nav.scenarios'), soon: true },
-      ],
-    },
   ];
 
-  const isActive = (path: string) => {
+  // The item whose path is the longest prefix of the address (the heat map, not the register, under /risks/heatmap).
+  const matches = (path: string) => {
     const target = base + path;
     return path === '' ? pathname === target || pathname === `${target}/` : pathname === target || pathname.startsWith(`${target}/`);
   };
+  const activePath = groups
+    .flatMap((group) => group.items.map((item) => item.path))
+    .filter(matches)
+    .sort((a, b) => b.length - a.length)[0];
+  const isActive = (path: string) => path === activePath;
 
   let content: ReactNode;
   if (organisation.isError) {
@@ -127,9 +140,10 @@ export function Shell() {
           <Group gap="sm" wrap="nowrap">
             <OrganisationSwitch current={org} />
             <LanguageSwitch />
-            <Anchor href="/api/docs" size="sm" target="_blank" rel="noreferrer">
+            <Anchor href="/api/docs" size="sm" target="_blank" rel="noreferrer" visibleFrom="md">
               {t('shell.api')}
             </Anchor>
+            <UserMenu ready={!organisation.isPending} />
           </Group>
         </Group>
       </AppShell.Header>
@@ -151,15 +165,7 @@ export function Shell() {
                       label={item.label}
                       active={active}
                       aria-current={active ? 'page' : undefined}
-                      rightSection={
-                        item.soon ? (
-                          <Badge size="xs" variant="light" color="gray">
-                            {t('nav.soon')}
-                          </Badge>
-                        ) : (
-                          item.badge
-                        )
-                      }
+                      rightSection={item.badge}
                     />
                   );
                 })}
@@ -172,6 +178,33 @@ export function Shell() {
         {content}
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/** The signed-in person and the way out (nothing when the server has no accounts). */
+function UserMenu({ ready }: { ready: boolean }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  // Asked once the page's first data is in: it is not needed to show it.
+  const caller = useCaller(ready);
+  const signOut = useMutation({
+    mutationFn: () => api<void>('/api/auth/sign-out', { method: 'POST' }),
+    onSettled: () => {
+      signedOut(client);
+      navigate('/sign-in', { replace: true });
+    },
+  });
+  if (!caller.data || caller.data === 'open') return null;
+  return (
+    <Group gap={6} wrap="nowrap">
+      <Text size="sm" truncate maw={160} visibleFrom="lg" title={caller.data.user.email}>
+        {caller.data.user.displayName}
+      </Text>
+      <Button size="compact-sm" variant="default" onClick={() => signOut.mutate()} loading={signOut.isPending}>
+        {t('auth.signOut')}
+      </Button>
+    </Group>
   );
 }
 

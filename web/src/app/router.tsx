@@ -1,9 +1,10 @@
 // Routes: every page is its own chunk (React.lazy), loaded inside the shell of the organisation.
-import { lazy } from 'react';
+import { lazy, Suspense } from 'react';
 import { createBrowserRouter } from 'react-router';
+import { AuthGate } from './AuthGate.js';
 import { Home } from './Home.js';
 import { RouteError } from './RouteError.js';
-import { Shell } from './Shell.js';
+import { PageLoader, Shell } from './Shell.js';
 
 const loadDashboard = () => import('../pages/Dashboard.js');
 const Dashboard = lazy(loadDashboard);
@@ -15,14 +16,43 @@ const Findings = lazy(() => import('../pages/Findings.js'));
 const Graph = lazy(() => import('../pages/Graph.js'));
 const Interchange = lazy(() => import('../pages/Interchange.js'));
 const CollectionPage = lazy(() => import('../pages/CollectionPage.js'));
-const ComingSoon = lazy(() => import('../pages/ComingSoon.js'));
+const Risks = lazy(() => import('../pages/Risks.js'));
+const RiskPage = lazy(() => import('../pages/RiskPage.js'));
+const RiskHeatmap = lazy(() => import('../pages/RiskHeatmap.js'));
+const RiskAttention = lazy(() => import('../pages/RiskAttention.js'));
+const RiskMatrix = lazy(() => import('../pages/RiskMatrix.js'));
+const Scenarios = lazy(() => import('../pages/Scenarios.js'));
+const ScenarioPage = lazy(() => import('../pages/ScenarioPage.js'));
+const ScenarioReport = lazy(() => import('../pages/ScenarioReport.js'));
 const NotFound = lazy(() => import('../pages/NotFound.js'));
+const SignIn = lazy(() => import('../pages/SignIn.js'));
 
 export const router = createBrowserRouter([
-  { path: '/', element: <Home />, errorElement: <RouteError /> },
+  {
+    path: '/',
+    element: (
+      <AuthGate>
+        <Home />
+      </AuthGate>
+    ),
+    errorElement: <RouteError />,
+  },
+  {
+    path: '/sign-in',
+    element: (
+      <Suspense fallback={<PageLoader />}>
+        <SignIn />
+      </Suspense>
+    ),
+    errorElement: <RouteError />,
+  },
   {
     path: '/orgs/:org',
-    element: <Shell />,
+    element: (
+      <AuthGate>
+        <Shell />
+      </AuthGate>
+    ),
     errorElement: <RouteError />,
     children: [
       { index: true, element: <Dashboard /> },
@@ -36,9 +66,15 @@ export const router = createBrowserRouter([
       { path: 'applications', element: <CollectionPage collection="applications" /> },
       { path: 'suppliers', element: <CollectionPage collection="suppliers" /> },
       { path: 'strategies', element: <CollectionPage collection="strategies" /> },
-      // Places kept for the risk register and scenario simulation (issues to come).
-      { path: 'risks', element: <ComingSoon feature="risks" /> },
-      { path: 'scenarios', element: <ComingSoon feature="scenarios" /> },
+      { path: 'risks', element: <Risks /> },
+      // `heatmap` and `attention` are reserved risk ids on the server, so these never hide a risk.
+      { path: 'risks/heatmap', element: <RiskHeatmap /> },
+      { path: 'risks/attention', element: <RiskAttention /> },
+      { path: 'risks/:id', element: <RiskPage /> },
+      { path: 'risk-matrix', element: <RiskMatrix /> },
+      { path: 'scenarios', element: <Scenarios /> },
+      { path: 'scenarios/:id', element: <ScenarioPage /> },
+      { path: 'scenarios/:id/report', element: <ScenarioReport /> },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -55,8 +55,9 @@ export function EChart({ load, option, height, label, onItemClick }: EChartProps
   }, [ready, onItemClick]);
 
   return (
-    <div style={{ position: 'relative', width: '100%', height }}>
-      <div ref={element} role="img" aria-label={label} style={{ width: '100%', height }} />
+    // The name is on the wrapper: ECharts writes its own aria-label on the element it draws in.
+    <div role="img" aria-label={label} style={{ position: 'relative', width: '100%', height }}>
+      <div ref={element} style={{ width: '100%', height }} />
       {!ready ? (
         <Center style={{ position: 'absolute', inset: 0 }}>
           <Loader size="sm" aria-label={t('common.loadingChart')} />

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { KNOWN_RULES, READINESS_RULES, SEVERITIES } from '../lib/findings.js';
 import { NODE_KINDS, LINK_KINDS } from '../lib/graph.js';
 import { TRANSLATED_CODES, TRANSLATED_RULES } from '../lib/problems.js';
+import { HISTORY_REASONS, RISK_SORTS, TREATMENT_STATUSES, TREATMENT_TYPES } from '../lib/risks.js';
+import { DISRUPTION_TYPES, RUN_KINDS, RUN_STATUSES, UNCERTAIN_KINDS } from '../lib/scenarios.js';
 import en from './en.json';
 import fr from './fr.json';
 
@@ -87,7 +89,21 @@ describe('translation resources', () => {
       ...LINK_KINDS.flatMap((kind) => [`graph.links.${kind}`, `graph.relations.${kind}`]),
       ...['poolCapacity', 'alternateSite', 'workaround', 'alternateSupplier'].map((type) => `effects.${type}`),
       ...['bia', 'mtpd', 'rto', 'rpo', 'mbco', 'finding'].flatMap((term) => [`terms.${term}.name`, `terms.${term}.text`]),
-      ...['risks', 'scenarios'].flatMap((feature) => [`soon.${feature}.title`, `soon.${feature}.intro`, `soon.${feature}.items`]),
+      ...TREATMENT_TYPES.map((type) => `treatmentTypes.${type}`),
+      ...TREATMENT_STATUSES.map((status) => `treatmentStatuses.${status}`),
+      ...HISTORY_REASONS.map((reason) => `historyReasons.${reason}`),
+      ...RISK_SORTS.map((sort) => `risks.sorts.${sort}`),
+      ...['inherent', 'residual', 'likelihood', 'impact'].map((term) => `risks.${term}`),
+      ...['likelihood', 'impact'].map((axis) => `matrix.${axis}Help`),
+      ...['untreated', 'above', 'overdue', 'reviews'].map((key) => `dashboard.risk.${key}`),
+      ...DISRUPTION_TYPES.flatMap((type) => [`disruptions.types.${type}`, `disruptions.help.${type}`]),
+      ...UNCERTAIN_KINDS.map((kind) => `uncertain.kinds.${kind}`),
+      ...['value', 'min', 'max', 'mode', 'mean', 'sd'].map((part) => `uncertain.parts.${part}`),
+      ...['min', 'max', 'mode', 'mean', 'sd'].map((part) => `uncertain.partsShort.${part}`),
+      ...RUN_KINDS.map((kind) => `runs.kinds.${kind}`),
+      ...RUN_STATUSES.map((status) => `runs.statuses.${status}`),
+      ...['id', 'activity', 'mtpdHours', 'rtoHours', 'mtpdBreached', 'breachAtHour', 'firstDisruptedHour', 'longestDisruptionHours', 'disruptedHours', 'recoveredAtHour', 'causes'].map((key) => `csv.${key}`),
+      ...['results', 'uncertainty', 'strategies', 'runs', 'edit'].map((tab) => `scenario.tabs.${tab}`),
     ];
     expect(wanted.filter((key) => !known.has(key))).toEqual([]);
   });

@@ -23,13 +23,25 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: Problem[];
-  constructor(status: number, code: string, message: string, details: Problem[] = []) {
+  /** Seconds to wait before trying again (429, from Retry-After). */
+  readonly retryAfter?: number;
+  constructor(status: number, code: string, message: string, details: Problem[] = [], retryAfter?: number) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.details = details;
+    if (retryAfter !== undefined) this.retryAfter = retryAfter;
   }
+}
+
+/** The header the server wants with every change made under a session cookie. */
+export const CSRF_HEADER = 'x-csrf-token';
+let csrfToken: string | null = null;
+
+/** Remembers the session's CSRF token (from sign-in or GET /api/auth/me), kept in memory only. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
 }
 
 export function isApiError(error: unknown): error is ApiError {
@@ -46,7 +58,24 @@ interface RequestOptions {
 
 /** Calls the API and returns the parsed JSON (undefined for 204); throws ApiError on refusal. */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  try {
+    return await request<T>(path, options);
+  } catch (error) {
+    // A session opened in another tab has its own token: read the current one and try once more.
+    if (isApiError(error) && error.code === 'csrf_failed') {
+      const me = await request<{ csrfToken: string | null }>('/api/auth/me', {}).catch(() => null);
+      if (me?.csrfToken) {
+        setCsrfToken(me.csrfToken);
+        return request<T>(path, options);
+      }
+    }
+    throw error;
+  }
+}
+
+async function request<T>(path: string, options: RequestOptions): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
+  if ((options.method ?? 'GET') !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
   let body: BodyInit | undefined;
   if (options.body instanceof Blob || options.body instanceof ArrayBuffer) {
     body = options.body;
@@ -72,7 +101,8 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   }
   if (!response.ok) {
     const error = (json as { error?: { code?: string; message?: string; details?: Problem[] } } | undefined)?.error;
-    throw new ApiError(response.status, error?.code ?? 'http_' + response.status, error?.message ?? response.statusText, error?.details ?? []);
+    const retry = Number(response.headers.get('retry-after'));
+    throw new ApiError(response.status, error?.code ?? 'http_' + response.status, error?.message ?? response.statusText, error?.details ?? [], Number.isFinite(retry) && retry > 0 ? retry : undefined);
   }
   return json as T;
 }

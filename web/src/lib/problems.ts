@@ -80,6 +80,17 @@ export const TRANSLATED_RULES = [
   'not_a_number',
   'media_type',
   'invalid_json',
+  'not_in_matrix',
+  'reserved_id',
+  'to_before_from',
+  'invalid_distribution',
+  'integer',
+  'band_start',
+  'ascending',
+  'band_unreachable',
+  'unknown_band',
+  'level_order',
+  'level_removed',
 ] as const;
 
 /** One problem as a sentence in the interface language (the server's English message when the rule is not known). */
@@ -140,6 +151,15 @@ export const TRANSLATED_CODES = [
   'network',
   'database_unavailable',
   'internal',
+  'unauthenticated',
+  'invalid_credentials',
+  'forbidden',
+  'csrf_failed',
+  'mfa_required',
+  'password_change_required',
+  'model_invalid',
+  'conflict',
+  'rate_limited',
 ] as const;
 
 /** What a refusal means, in the interface language (the server's message for codes not known here). */

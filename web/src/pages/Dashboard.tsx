@@ -1,11 +1,14 @@
 // Readiness at a glance: the BIA findings that matter, each linking to the list behind it, and the model's size.
-import { Anchor, Badge, Button, Card, EmptyState, Group, List, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, EmptyState, Group, List, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page.js';
 import { entityName } from '../lib/format.js';
 import { activitiesByRule, READINESS_RULES } from '../lib/findings.js';
-import { COLLECTION_LIST, useFindings, useFormat, useLanguage, useOrganisation, useOrgId, useTotals } from '../lib/queries.js';
+import { COLLECTION_LIST, useFindings, useFormat, useLanguage, useNames, useOrganisation, useOrgId, useTotals } from '../lib/queries.js';
+import { useAttention, useRiskCount } from '../lib/risk-queries.js';
+import { useRun, useRuns, useScenarioNames } from '../lib/scenario-queries.js';
+import type { SimulationResult } from '../lib/scenarios.js';
 
 export default function Dashboard() {
   const { t } = useTranslation();
@@ -114,6 +117,8 @@ export default function Dashboard() {
         </section>
       )}
 
+      <RisksAndScenarios org={org} />
+
       <section aria-labelledby="model">
         <Title order={2} size="h3" id="model" mb="xs">
           {t('dashboard.model')}
@@ -167,12 +172,14 @@ export default function Dashboard() {
               </Anchor>
             </List.Item>
             <List.Item>
-              <Group gap={6}>
-                <Text size="sm">{t('dashboard.nextScenarios')}</Text>
-                <Badge size="xs" variant="light" color="gray">
-                  {t('nav.soon')}
-                </Badge>
-              </Group>
+              <Anchor component={Link} to={`${base}/scenarios`} size="sm">
+                {t('dashboard.nextScenarios')}
+              </Anchor>
+            </List.Item>
+            <List.Item>
+              <Anchor component={Link} to={`${base}/risks/heatmap`} size="sm">
+                {t('dashboard.nextRisks')}
+              </Anchor>
             </List.Item>
           </List>
           {organisation.data ? (
@@ -192,5 +199,94 @@ function Legend({ colour, text }: { colour: string; text: string }) {
       <span aria-hidden style={{ display: 'inline-block', width: 12, height: 12, borderRadius: 2, background: colour, border: '1px solid var(--mantine-color-gray-6)' }} />
       <Text size="xs">{text}</Text>
     </Group>
+  );
+}
+
+/** The risk register's attention figures and the last simulation's breached activities, each linking to its list. */
+function RisksAndScenarios({ org }: { org: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const attention = useAttention(org);
+  const above = useRiskCount(org, { aboveAppetite: 'true' });
+  const runs = useRuns(org, undefined, 30);
+  const last = runs.data?.items.find((run) => run.kind === 'simulation' && run.status === 'done');
+  const run = useRun<SimulationResult>(org, last?.id);
+  const scenarioName = useScenarioNames(org);
+  const activityName = useNames(org, 'activities');
+  const base = `/orgs/${encodeURIComponent(org)}`;
+  const figure = (key: string, count: number | undefined, to: string, hint: string, okHint: string) => {
+    const ok = count === 0;
+    return (
+      <Card
+        component={Link}
+        to={to}
+        withBorder
+        padding="md"
+        data-figure={key}
+        style={{ borderColor: ok || count === undefined ? undefined : 'var(--mantine-color-red-7)', borderWidth: ok || count === undefined ? undefined : 2 }}
+        aria-label={`${t(`dashboard.risk.${key}`)}: ${count === undefined ? '…' : format.number(count)}`}
+      >
+        <Text fz={32} fw={700} c={count === undefined ? undefined : ok ? 'teal.9' : 'red.9'} lh={1.1}>
+          {count === undefined ? '…' : format.number(count)}
+        </Text>
+        <Text fw={600} size="sm" mt={4}>
+          {t(`dashboard.risk.${key}`)}
+        </Text>
+        <Text size="xs" c="dimmed" mt={4}>
+          {ok ? okHint : hint}
+        </Text>
+      </Card>
+    );
+  };
+  const breached = run.data?.result?.activities.filter((activity) => activity.mtpdBreached) ?? [];
+  const scenario = last?.scenarios[0];
+  const resultLink = last && scenario ? `${base}/scenarios/${encodeURIComponent(scenario)}?tab=results&run=${last.id}` : `${base}/scenarios`;
+  return (
+    <section aria-labelledby="risks-scenarios">
+      <Group justify="space-between" align="baseline" mb="xs">
+        <Title order={2} size="h3" id="risks-scenarios">
+          {t('dashboard.risksTitle')}
+        </Title>
+        <Anchor component={Link} to={`${base}/risks/attention`} size="sm">
+          {t('dashboard.allAttention')}
+        </Anchor>
+      </Group>
+      <SimpleGrid cols={{ base: 2, md: 3, lg: 5 }} spacing="sm">
+        {figure('untreated', attention.data?.aboveAppetiteWithoutTreatment.length, `${base}/risks/attention#untreated`, t('dashboard.risk.untreatedHint'), t('dashboard.risk.untreatedOk'))}
+        {figure('above', above.data, `${base}/risks?aboveAppetite=true`, t('dashboard.risk.aboveHint'), t('dashboard.risk.aboveOk'))}
+        {figure('overdue', attention.data?.overdueTreatments.length, `${base}/risks/attention#overdue`, t('dashboard.risk.overdueHint'), t('dashboard.risk.overdueOk'))}
+        {figure('reviews', attention.data?.notReviewed.length, `${base}/risks/attention#reviews`, t('dashboard.risk.reviewsHint'), t('dashboard.risk.reviewsOk'))}
+        <Card
+          component={Link}
+          to={resultLink}
+          withBorder
+          padding="md"
+          data-figure="breached"
+          style={{ borderColor: breached.length > 0 ? 'var(--mantine-color-red-7)' : undefined, borderWidth: breached.length > 0 ? 2 : undefined }}
+          aria-label={last ? `${t('dashboard.risk.breached')}: ${format.number(breached.length)}` : t('dashboard.risk.noSimulation')}
+        >
+          <Text fz={32} fw={700} c={!last ? undefined : breached.length > 0 ? 'red.9' : 'teal.9'} lh={1.1}>
+            {!last ? '—' : run.data?.result ? format.number(breached.length) : '…'}
+          </Text>
+          <Text fw={600} size="sm" mt={4}>
+            {t('dashboard.risk.breached')}
+          </Text>
+          <Text size="xs" c="dimmed" mt={4}>
+            {last && scenario
+              ? t('dashboard.risk.breachedIn', { scenario: scenarioName(scenario), date: format.dateTime(last.finishedAt ?? last.createdAt) })
+              : t('dashboard.risk.noSimulation')}
+          </Text>
+          {breached.length > 0 ? (
+            <Text size="xs" mt={4} lineClamp={2}>
+              {breached
+                .slice(0, 3)
+                .map((activity) => activityName(activity.id))
+                .join(', ')}
+              {breached.length > 3 ? ` ${t('dashboard.risk.andMore', { count: breached.length - 3 })}` : ''}
+            </Text>
+          ) : null}
+        </Card>
+      </SimpleGrid>
+    </section>
   );
 }

@@ -1,7 +1,8 @@
 // Import and export: the BIA spreadsheet (CSV/XLSX, with its template) and the whole model (JSON).
 import { Alert, Anchor, Button, FileInput, Group, List, Modal, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LoadError, PageHeader, usePageTitle } from '../components/Page.js';
 import { ProblemTable } from '../components/Problems.js';
@@ -27,6 +28,7 @@ export default function Interchange() {
     <Stack gap="lg">
       <PageHeader title={t('exchange.title')} description={t('exchange.description')} />
       <SpreadsheetSection />
+      <RiskSheetSection />
       <ModelSection />
     </Stack>
   );
@@ -128,6 +130,112 @@ function SpreadsheetSection() {
         {upload.isSuccess ? (
           <Alert color="teal" mt="md" title={t('exchange.sheetDone')} role="status">
             {t('exchange.sheetCounts', { created: upload.data.created, updated: upload.data.updated })}
+          </Alert>
+        ) : null}
+        {upload.error ? (
+          <Stack mt="md" gap="xs">
+            <Alert color="red" title={t('exchange.sheetRefused', { count: error?.details.length ?? 0 })} role="alert">
+              {errorSentence(upload.error, t)} {t('exchange.nothingImported')}
+            </Alert>
+            {error && error.details.length > 0 ? <ProblemTable problems={error.details} rows={withRows} caption={t('exchange.problemsCaption')} /> : null}
+          </Stack>
+        ) : null}
+      </div>
+    </Paper>
+  );
+}
+
+/** The risk register as a spreadsheet: export, and import with every refused row named by row and column. */
+function RiskSheetSection() {
+  const { t } = useTranslation();
+  const org = useOrgId();
+  const client = useQueryClient();
+  const { hash } = useLocation();
+  const [file, setFile] = useState<File | null>(null);
+  const upload = useMutation({
+    mutationFn: async (chosen: File) => {
+      const type = spreadsheetType(chosen);
+      if (!type)
+        throw new ApiError(415, 'unsupported_media_type', 'unsupported file', [
+          { path: 'file', rule: 'media_type', value: chosen.name, message: 'a .csv or .xlsx file' },
+        ]);
+      return api<{ created: number; updated: number; rerated: number }>(orgPath(org, '/risks.sheet'), {
+        method: 'POST',
+        body: new Blob([await chosen.arrayBuffer()], { type }),
+        contentType: type,
+      });
+    },
+    onSuccess: () => invalidateOrganisation(client, org),
+  });
+  const error = isApiError(upload.error) ? upload.error : undefined;
+  const withRows = error?.details.some((problem) => problem.row !== undefined) ?? false;
+  const sheet = (format: 'csv' | 'xlsx') => orgPath(org, `/risks.sheet?format=${format}`);
+  // The risk register links here: show this section first.
+  useEffect(() => {
+    if (hash === '#risk-sheet-title') document.getElementById('risk-sheet-title')?.scrollIntoView({ block: 'start' });
+  }, [hash]);
+
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="risk-sheet-title" style={{ scrollMarginTop: 72 }}>
+      <Title order={2} size="h3" id="risk-sheet-title">
+        {t('exchange.riskTitle')}
+      </Title>
+      <Text size="sm" c="dimmed" mt={4} mb="md">
+        {t('exchange.riskText')}
+      </Text>
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+        <Stack gap="xs">
+          <Title order={3} size="h5">
+            {t('exchange.download')}
+          </Title>
+          <Group gap="xs">
+            <Button component="a" href={sheet('xlsx')} download variant="default">
+              {t('exchange.riskExportXlsx')}
+            </Button>
+            <Button component="a" href={sheet('csv')} download variant="default">
+              {t('exchange.riskExportCsv')}
+            </Button>
+          </Group>
+          <List size="xs" c="dimmed" spacing={2}>
+            <List.Item>{t('exchange.riskFormatAssets')}</List.Item>
+            <List.Item>{t('exchange.riskFormatRatings')}</List.Item>
+            <List.Item>{t('exchange.riskFormatTreatments')}</List.Item>
+          </List>
+        </Stack>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (file) upload.mutate(file);
+          }}
+        >
+          <Stack gap="xs">
+            <Title order={3} size="h5">
+              {t('exchange.upload')}
+            </Title>
+            <FileInput
+              label={t('exchange.riskFile')}
+              description={t('exchange.riskFileHelp')}
+              placeholder={t('exchange.chooseFile')}
+              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              value={file}
+              onChange={(next) => {
+                setFile(next);
+                upload.reset();
+              }}
+              clearable
+            />
+            <Group>
+              <Button type="submit" disabled={!file} loading={upload.isPending}>
+                {t('exchange.riskImport')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </SimpleGrid>
+      <div aria-live="polite">
+        {upload.isSuccess ? (
+          <Alert color="teal" mt="md" title={t('exchange.riskDone')} role="status">
+            {t('exchange.riskCounts', { created: upload.data.created, updated: upload.data.updated, rerated: upload.data.rerated })}
           </Alert>
         ) : null}
         {upload.error ? (
