@@ -45,6 +45,11 @@ export async function startServer(config: Config): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // A stray rejection (a client gone mid-request, a query cut by shutdown) is logged; it must not take
+  // down a server that other users are working on.
+  process.on('unhandledRejection', (reason) => {
+    if (!closing) app.log.error({ err: reason }, 'unhandled rejection');
+  });
 
   // Requests carry their own actor; whatever runs outside one (the job runner) is the server's.
   await actAs(SYSTEM, () => app.listen({ port: config.port, host: config.host }));
