@@ -6,6 +6,7 @@ import { Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, isApiError } from '../lib/api.js';
+import { adminAbilities, useMembership } from '../lib/admin.js';
 import { signedOut, useCaller } from '../lib/auth.js';
 import { entityName } from '../lib/format.js';
 import { saveOrganisation } from '../lib/prefs.js';
@@ -36,6 +37,19 @@ export function Shell() {
   useEffect(close, [pathname, close]);
 
   const errors = findings.data?.counts.error ?? 0;
+  // Asked once the page's first data is in (as the header does): the navigation shows only what the caller may use.
+  const { me, membership } = useMembership(org, !organisation.isPending);
+  const can = adminAbilities(membership);
+  const adminItems: NavItem[] = me
+    ? [
+        ...(can.members ? [{ path: '/admin/members', label: t('nav.members') }] : []),
+        { path: '/admin/account', label: t('nav.account') },
+        ...(can.tokens ? [{ path: '/admin/tokens', label: t('nav.tokens') }] : []),
+        ...(can.security ? [{ path: '/admin/security', label: t('nav.security') }] : []),
+        ...(can.organisation ? [{ path: '/admin/bia', label: t('nav.biaSettings') }] : []),
+        ...(can.audit ? [{ path: '/admin/audit', label: t('nav.audit') }] : []),
+      ]
+    : [];
   const groups: Array<{ title: string; items: NavItem[] }> = [
     {
       title: t('nav.overview'),
@@ -82,6 +96,7 @@ export function Shell() {
       title: t('nav.data'),
       items: [{ path: '/exchange', label: t('nav.exchange') }],
     },
+    ...(can.members || can.audit || can.security ? [{ title: t('nav.admin'), items: adminItems }] : []),
   ];
 
   // The item whose path is the longest prefix of the address (the heat map, not the register, under /risks/heatmap).
@@ -143,7 +158,7 @@ export function Shell() {
             <Anchor href="/api/docs" size="sm" target="_blank" rel="noreferrer" visibleFrom="md">
               {t('shell.api')}
             </Anchor>
-            <UserMenu ready={!organisation.isPending} />
+            <UserMenu ready={!organisation.isPending} org={org} />
           </Group>
         </Group>
       </AppShell.Header>
@@ -182,7 +197,7 @@ export function Shell() {
 }
 
 /** The signed-in person and the way out (nothing when the server has no accounts). */
-function UserMenu({ ready }: { ready: boolean }) {
+function UserMenu({ ready, org }: { ready: boolean; org: string }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const navigate = useNavigate();
@@ -198,9 +213,9 @@ function UserMenu({ ready }: { ready: boolean }) {
   if (!caller.data || caller.data === 'open') return null;
   return (
     <Group gap={6} wrap="nowrap">
-      <Text size="sm" truncate maw={160} visibleFrom="lg" title={caller.data.user.email}>
+      <Anchor component={Link} to={`/orgs/${encodeURIComponent(org)}/admin/account`} size="sm" truncate maw={160} visibleFrom="lg" title={caller.data.user.email} aria-label={t('nav.accountOf', { name: caller.data.user.displayName })}>
         {caller.data.user.displayName}
-      </Text>
+      </Anchor>
       <Button size="compact-sm" variant="default" onClick={() => signOut.mutate()} loading={signOut.isPending}>
         {t('auth.signOut')}
       </Button>

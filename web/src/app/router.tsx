@@ -24,6 +24,12 @@ const RiskMatrix = lazy(() => import('../pages/RiskMatrix.js'));
 const Scenarios = lazy(() => import('../pages/Scenarios.js'));
 const ScenarioPage = lazy(() => import('../pages/ScenarioPage.js'));
 const ScenarioReport = lazy(() => import('../pages/ScenarioReport.js'));
+const Members = lazy(() => import('../pages/admin/Members.js'));
+const Account = lazy(() => import('../pages/admin/Account.js'));
+const Tokens = lazy(() => import('../pages/admin/Tokens.js'));
+const Security = lazy(() => import('../pages/admin/Security.js'));
+const BiaSettings = lazy(() => import('../pages/admin/BiaSettings.js'));
+const Audit = lazy(() => import('../pages/admin/Audit.js'));
 const NotFound = lazy(() => import('../pages/NotFound.js'));
 const SignIn = lazy(() => import('../pages/SignIn.js'));
 
@@ -75,6 +81,12 @@ export const router = createBrowserRouter([
       { path: 'scenarios', element: <Scenarios /> },
       { path: 'scenarios/:id', element: <ScenarioPage /> },
       { path: 'scenarios/:id/report', element: <ScenarioReport /> },
+      { path: 'admin/members', element: <Members /> },
+      { path: 'admin/account', element: <Account /> },
+      { path: 'admin/tokens', element: <Tokens /> },
+      { path: 'admin/security', element: <Security /> },
+      { path: 'admin/bia', element: <BiaSettings /> },
+      { path: 'admin/audit', element: <Audit /> },
       { path: '*', element: <NotFound /> },
     ],
   },

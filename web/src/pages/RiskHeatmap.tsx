@@ -127,7 +127,8 @@ export default function RiskHeatmap() {
                         <Anchor component={Link} to={`${base}/risks/${encodeURIComponent(id)}`} size="sm">
                           {risk ? entityName({ id, name: risk.title, names: risk.names }, language) : id}
                         </Anchor>
-                        {risk ? <BandBadge matrix={matrix.data} rated={risk.computed[rating === 'inherent' ? 'residual' : 'inherent']} label={t(rating === 'inherent' ? 'risks.residual' : 'risks.inherent')} /> : null}
+                        {/* The rating the map shows: the cell's risks are placed by it. */}
+                        {risk ? <BandBadge matrix={matrix.data} rated={risk.computed[rating]} label={t(rating === 'inherent' ? 'risks.inherent' : 'risks.residual')} /> : null}
                       </Group>
                     );
                   })}

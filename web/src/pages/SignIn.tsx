@@ -1,12 +1,13 @@
 // Signing in: e-mail and password, then the second-factor code when the account has one; a new password when the
 // current one was set by someone else. The session is an HttpOnly cookie; the CSRF token stays in memory.
-import { Alert, Anchor, Button, Container, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Container, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { LanguageSwitch } from '../app/LanguageSwitch.js';
 import { usePageTitle } from '../components/Page.js';
+import { PasswordField } from '../components/PasswordField.js';
 import { api, isApiError, setCsrfToken } from '../lib/api.js';
 import { fetchCaller, meKey, signedIn, useCaller, type Me, type SignInResult } from '../lib/auth.js';
 import { errorSentence, fieldErrorText, groupByField, problemsAt } from '../lib/problems.js';
@@ -94,7 +95,7 @@ function PasswordStep({ next, onCode }: { next: string; onCode: () => void }) {
           data-autofocus
           autoFocus
         />
-        <PasswordInput
+        <PasswordField
           label={t('auth.password')}
           autoComplete="current-password"
           required
@@ -188,8 +189,8 @@ function NewPassword({ next }: { next: string }) {
           {t('auth.newPasswordTitle')}
         </Title>
         <Text size="sm">{t('auth.newPasswordText')}</Text>
-        <PasswordInput label={t('auth.currentPassword')} autoComplete="current-password" required value={current} onChange={(event) => setCurrent(event.currentTarget.value)} error={fieldErrorText(problemsAt(problems, 'currentPassword'), t)} autoFocus />
-        <PasswordInput
+        <PasswordField label={t('auth.currentPassword')} autoComplete="current-password" required value={current} onChange={(event) => setCurrent(event.currentTarget.value)} error={fieldErrorText(problemsAt(problems, 'currentPassword'), t)} autoFocus />
+        <PasswordField
           label={t('auth.newPassword')}
           description={t('auth.newPasswordHelp')}
           autoComplete="new-password"
@@ -198,7 +199,7 @@ function NewPassword({ next }: { next: string }) {
           onChange={(event) => setPassword(event.currentTarget.value)}
           error={fieldErrorText(problemsAt(problems, 'newPassword'), t)}
         />
-        <PasswordInput label={t('auth.newPasswordAgain')} autoComplete="new-password" required value={again} onChange={(event) => setAgain(event.currentTarget.value)} error={mismatch ? t('auth.mismatch') : undefined} />
+        <PasswordField label={t('auth.newPasswordAgain')} autoComplete="new-password" required value={again} onChange={(event) => setAgain(event.currentTarget.value)} error={mismatch ? t('auth.mismatch') : undefined} />
         {!problems?.size ? <Refusal error={change.error} /> : null}
         <Button type="submit" loading={change.isPending} fullWidth>
           {t('auth.savePassword')}
