@@ -114,7 +114,17 @@ export async function deleteScenario(db: Kysely<Database>, orgId: string, scenar
     const repository = new ModelRepository(trx);
     if (!(await repository.getOrganisation(orgId))) throw notFound('organisation', orgId);
     const before = await repository.getEntity(orgId, 'scenarios', scenarioId);
-    if (!before || !(await repository.deleteEntity(orgId, 'scenarios', scenarioId))) throw notFound('scenario', scenarioId);
+    if (!before) throw notFound('scenario', scenarioId);
+    // Risks may link to library scenarios by id; only a scenario of the organisation's own leaves them dangling.
+    const shipped = (await scenarioLibrary()).some((scenario) => scenario.id === scenarioId);
+    const linking = shipped ? [] : await repository.risksLinkingScenario(orgId, scenarioId);
+    if (linking.length > 0)
+      throw new RempartError(
+        'in_use',
+        `The scenario "${scenarioId}" is linked from ${linking.length} risk(s); unlink it there first.`,
+        linking.map((risk) => ({ path: `risks[${risk}].scenarios`, rule: 'unknown_reference', value: scenarioId, message: `risk ${risk} links to scenario "${scenarioId}"` })),
+      );
+    if (!(await repository.deleteEntity(orgId, 'scenarios', scenarioId))) throw notFound('scenario', scenarioId);
     await recordAudit(trx, { org: orgId, action: 'delete', entityType: 'scenario', entityId: scenarioId, before });
   });
 }

@@ -263,6 +263,13 @@ export class ModelRepository {
     return rows.rows.map((row) => row.id);
   }
 
+  /** Ids of the risks that link to this scenario. */
+  async risksLinkingScenario(orgId: string, scenarioId: string): Promise<string[]> {
+    const rows = await sql<{ id: string }>`
+      select id from risks where org_id = ${orgId} and doc -> 'scenarios' ? ${scenarioId} order by id`.execute(this.db);
+    return rows.rows.map((row) => row.id);
+  }
+
   /** Every asset named by the organisation's risks. */
   async riskAssets(orgId: string): Promise<Array<{ risk: string; type: string; id: string }>> {
     const rows = await sql<{ risk: string; type: string; id: string }>`

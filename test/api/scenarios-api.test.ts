@@ -57,6 +57,14 @@ describe('scenario library', () => {
     expect((await request({ method: 'POST', url: '/api/orgs/demo/scenarios', payload: scenario })).statusCode).toBe(409);
     const read = (await request({ method: 'GET', url: '/api/orgs/demo/scenarios/lyon-closed' })).json();
     expect(read).toMatchObject({ horizon: 720, disruptions: [{ to: 168 }] });
+
+    // A risk that links to it keeps it alive until the link goes.
+    const risk = { id: 'lyon-closure', title: 'Lyon closed', threat: 'pandemic', inherent: { likelihood: 2, impact: 3 }, residual: { likelihood: 2, impact: 2 }, scenarios: ['lyon-closed'] };
+    expect((await request({ method: 'POST', url: '/api/orgs/demo/risks', payload: risk })).statusCode).toBe(201);
+    const refused = await request({ method: 'DELETE', url: '/api/orgs/demo/scenarios/lyon-closed' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toMatchObject({ code: 'in_use', details: [{ path: 'risks[lyon-closure].scenarios', value: 'lyon-closed' }] });
+    expect((await request({ method: 'DELETE', url: '/api/orgs/demo/risks/lyon-closure' })).statusCode).toBe(204);
     expect((await request({ method: 'DELETE', url: '/api/orgs/demo/scenarios/lyon-closed' })).statusCode).toBe(204);
     expect((await request({ method: 'GET', url: '/api/orgs/demo/scenarios/lyon-closed' })).statusCode).toBe(404);
   });
