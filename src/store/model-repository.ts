@@ -170,13 +170,15 @@ export class ModelRepository {
     return row.model_version;
   }
 
-  async listEntities<C extends Stored>(orgId: string, collection: C, page: PageRequest): Promise<Page<DocOf<C>>> {
+  /** One page of a collection; pass `knownTotal` when the caller already knows the count, to skip it. */
+  async listEntities<C extends Stored>(orgId: string, collection: C, page: PageRequest, knownTotal?: number): Promise<Page<DocOf<C>>> {
     let query = this.db.selectFrom(table(collection)).where('org_id', '=', orgId);
     if (page.q) {
       const pattern = `%${page.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       query = query.where((eb) => eb.or([eb('id', 'ilike', pattern), eb('name', 'ilike', pattern)]));
     }
-    const counting = query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
+    const counting =
+      knownTotal === undefined ? query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow() : Promise.resolve({ total: String(knownTotal) });
     const keys = SORT_KEYS[page.sort];
     const descending = page.order === 'desc';
     let listing = query.select(['id', 'doc', 'position', 'name']).select(keys.map((key, index) => key.as(`k${index}`)));

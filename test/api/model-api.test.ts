@@ -186,6 +186,11 @@ describe('collections', () => {
 
     const foreign = await t.request({ method: 'GET', url: `/api/orgs/small/suppliers?sort=name&cursor=${first.nextCursor}` });
     expect(foreign.statusCode).toBe(400);
+    // The total follows every write (it is cached per model version).
+    await t.request({ method: 'POST', url: '/api/orgs/small/suppliers', payload: { id: 's7', name: 'Supplier S' } });
+    expect((await t.request({ method: 'GET', url: '/api/orgs/small/suppliers?limit=3' })).json().total).toBe(9);
+    await t.request({ method: 'DELETE', url: '/api/orgs/small/suppliers/s7' });
+    expect((await t.request({ method: 'GET', url: '/api/orgs/small/suppliers?limit=3' })).json().total).toBe(8);
     const tooMany = await t.request({ method: 'GET', url: '/api/orgs/small/suppliers?limit=100000' });
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json().error.details[0]).toMatchObject({ path: 'query.limit', rule: 'too_big' });

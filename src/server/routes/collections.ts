@@ -38,6 +38,8 @@ const ActivityComputed = z.object({
 export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
   const repository = new ModelRepository(app.db);
 
+  const totals = new Map<string, { version: number; total: number }>();
+
   async function organisation(orgId: string) {
     const org = await repository.getOrganisation(orgId);
     if (!org) throw notFound('organisation', orgId);
@@ -76,7 +78,13 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
           throw new RempartError('invalid_input', 'The cursor does not come from this list.', [
             { path: 'query.cursor', rule: 'cursor', value: query.cursor, message: 'pass back nextCursor of the previous page, with the same sort' },
           ]);
-        const [org, page] = await Promise.all([organisation(orgId), repository.listEntities(orgId, collection, query)]);
+        const org = await organisation(orgId);
+        // Every model write bumps the version, so a total counted at this version is still true; only
+        // unfiltered lists are cached, one entry per organisation and collection.
+        const key = `${orgId}\u0000${collection}`;
+        const cached = query.q ? undefined : totals.get(key);
+        const page = await repository.listEntities(orgId, collection, query, cached?.version === org.modelVersion ? cached.total : undefined);
+        if (!query.q) totals.set(key, { version: org.modelVersion, total: page.total });
         return { ...page, items: page.items.map((entity) => present(request, entity, org.bia)), abilities: collectionAbilities(request, collection) } as never;
       },
     );
