@@ -34,8 +34,8 @@ export default function Interchange() {
   );
 }
 
-function SpreadsheetSection() {
-  const { t } = useTranslation();
+/** Uploading a spreadsheet to `path`: the chosen file, the request, and its refusal if any. */
+function useSheetUpload<Result>(path: string) {
   const org = useOrgId();
   const client = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
@@ -46,7 +46,7 @@ function SpreadsheetSection() {
         throw new ApiError(415, 'unsupported_media_type', 'unsupported file', [
           { path: 'file', rule: 'media_type', value: chosen.name, message: 'a .csv or .xlsx file' },
         ]);
-      return api<{ created: number; updated: number; modelVersion: number }>(orgPath(org, '/activities.sheet'), {
+      return api<Result>(orgPath(org, path), {
         method: 'POST',
         body: new Blob([await chosen.arrayBuffer()], { type }),
         contentType: type,
@@ -54,8 +54,77 @@ function SpreadsheetSection() {
     },
     onSuccess: () => invalidateOrganisation(client, org),
   });
+  return { file, setFile, upload };
+}
+
+type SheetUpload<Result> = ReturnType<typeof useSheetUpload<Result>>;
+
+/** The upload form of a spreadsheet section. */
+function SheetUploadForm<Result>({ state, label, description, submit }: { state: SheetUpload<Result>; label: string; description: string; submit: string }) {
+  const { t } = useTranslation();
+  const { file, setFile, upload } = state;
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (file) upload.mutate(file);
+      }}
+    >
+      <Stack gap="xs">
+        <Title order={3} size="h5">
+          {t('exchange.upload')}
+        </Title>
+        <FileInput
+          label={label}
+          description={description}
+          placeholder={t('exchange.chooseFile')}
+          accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          value={file}
+          onChange={(next) => {
+            setFile(next);
+            upload.reset();
+          }}
+          clearable
+        />
+        <Group>
+          <Button type="submit" disabled={!file} loading={upload.isPending}>
+            {submit}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** What became of the upload: the counts, or every refused row named by row and column (nothing imported). */
+function SheetUploadOutcome<Result>({ state, done, counts }: { state: SheetUpload<Result>; done: string; counts: (result: Result) => string }) {
+  const { t } = useTranslation();
+  const { upload } = state;
   const error = isApiError(upload.error) ? upload.error : undefined;
   const withRows = error?.details.some((problem) => problem.row !== undefined) ?? false;
+  return (
+    <div aria-live="polite">
+      {upload.isSuccess ? (
+        <Alert color="teal" mt="md" title={done} role="status">
+          {counts(upload.data)}
+        </Alert>
+      ) : null}
+      {upload.error ? (
+        <Stack mt="md" gap="xs">
+          <Alert color="red" title={t('exchange.sheetRefused', { count: error?.details.length ?? 0 })} role="alert">
+            {errorSentence(upload.error, t)} {t('exchange.nothingImported')}
+          </Alert>
+          {error && error.details.length > 0 ? <ProblemTable problems={error.details} rows={withRows} caption={t('exchange.problemsCaption')} /> : null}
+        </Stack>
+      ) : null}
+    </div>
+  );
+}
+
+function SpreadsheetSection() {
+  const { t } = useTranslation();
+  const org = useOrgId();
+  const state = useSheetUpload<{ created: number; updated: number; modelVersion: number }>('/activities.sheet');
   const sheet = (format: 'csv' | 'xlsx') => orgPath(org, `/activities.sheet?format=${format}`);
   const template = (format: 'csv' | 'xlsx') => orgPath(org, `/activities.template?format=${format}`);
 
@@ -96,51 +165,9 @@ function SpreadsheetSection() {
             <List.Item>{t('exchange.formatImpacts')}</List.Item>
           </List>
         </Stack>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (file) upload.mutate(file);
-          }}
-        >
-          <Stack gap="xs">
-            <Title order={3} size="h5">
-              {t('exchange.upload')}
-            </Title>
-            <FileInput
-              label={t('exchange.sheetFile')}
-              description={t('exchange.sheetFileHelp')}
-              placeholder={t('exchange.chooseFile')}
-              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-              value={file}
-              onChange={(next) => {
-                setFile(next);
-                upload.reset();
-              }}
-              clearable
-            />
-            <Group>
-              <Button type="submit" disabled={!file} loading={upload.isPending}>
-                {t('exchange.importSheet')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
+        <SheetUploadForm state={state} label={t('exchange.sheetFile')} description={t('exchange.sheetFileHelp')} submit={t('exchange.importSheet')} />
       </SimpleGrid>
-      <div aria-live="polite">
-        {upload.isSuccess ? (
-          <Alert color="teal" mt="md" title={t('exchange.sheetDone')} role="status">
-            {t('exchange.sheetCounts', { created: upload.data.created, updated: upload.data.updated })}
-          </Alert>
-        ) : null}
-        {upload.error ? (
-          <Stack mt="md" gap="xs">
-            <Alert color="red" title={t('exchange.sheetRefused', { count: error?.details.length ?? 0 })} role="alert">
-              {errorSentence(upload.error, t)} {t('exchange.nothingImported')}
-            </Alert>
-            {error && error.details.length > 0 ? <ProblemTable problems={error.details} rows={withRows} caption={t('exchange.problemsCaption')} /> : null}
-          </Stack>
-        ) : null}
-      </div>
+      <SheetUploadOutcome state={state} done={t('exchange.sheetDone')} counts={(result) => t('exchange.sheetCounts', { created: result.created, updated: result.updated })} />
     </Paper>
   );
 }
@@ -149,26 +176,8 @@ function SpreadsheetSection() {
 function RiskSheetSection() {
   const { t } = useTranslation();
   const org = useOrgId();
-  const client = useQueryClient();
   const { hash } = useLocation();
-  const [file, setFile] = useState<File | null>(null);
-  const upload = useMutation({
-    mutationFn: async (chosen: File) => {
-      const type = spreadsheetType(chosen);
-      if (!type)
-        throw new ApiError(415, 'unsupported_media_type', 'unsupported file', [
-          { path: 'file', rule: 'media_type', value: chosen.name, message: 'a .csv or .xlsx file' },
-        ]);
-      return api<{ created: number; updated: number; rerated: number }>(orgPath(org, '/risks.sheet'), {
-        method: 'POST',
-        body: new Blob([await chosen.arrayBuffer()], { type }),
-        contentType: type,
-      });
-    },
-    onSuccess: () => invalidateOrganisation(client, org),
-  });
-  const error = isApiError(upload.error) ? upload.error : undefined;
-  const withRows = error?.details.some((problem) => problem.row !== undefined) ?? false;
+  const state = useSheetUpload<{ created: number; updated: number; rerated: number }>('/risks.sheet');
   const sheet = (format: 'csv' | 'xlsx') => orgPath(org, `/risks.sheet?format=${format}`);
   // The risk register links here: show this section first.
   useEffect(() => {
@@ -202,51 +211,13 @@ function RiskSheetSection() {
             <List.Item>{t('exchange.riskFormatTreatments')}</List.Item>
           </List>
         </Stack>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (file) upload.mutate(file);
-          }}
-        >
-          <Stack gap="xs">
-            <Title order={3} size="h5">
-              {t('exchange.upload')}
-            </Title>
-            <FileInput
-              label={t('exchange.riskFile')}
-              description={t('exchange.riskFileHelp')}
-              placeholder={t('exchange.chooseFile')}
-              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-              value={file}
-              onChange={(next) => {
-                setFile(next);
-                upload.reset();
-              }}
-              clearable
-            />
-            <Group>
-              <Button type="submit" disabled={!file} loading={upload.isPending}>
-                {t('exchange.riskImport')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
+        <SheetUploadForm state={state} label={t('exchange.riskFile')} description={t('exchange.riskFileHelp')} submit={t('exchange.riskImport')} />
       </SimpleGrid>
-      <div aria-live="polite">
-        {upload.isSuccess ? (
-          <Alert color="teal" mt="md" title={t('exchange.riskDone')} role="status">
-            {t('exchange.riskCounts', { created: upload.data.created, updated: upload.data.updated, rerated: upload.data.rerated })}
-          </Alert>
-        ) : null}
-        {upload.error ? (
-          <Stack mt="md" gap="xs">
-            <Alert color="red" title={t('exchange.sheetRefused', { count: error?.details.length ?? 0 })} role="alert">
-              {errorSentence(upload.error, t)} {t('exchange.nothingImported')}
-            </Alert>
-            {error && error.details.length > 0 ? <ProblemTable problems={error.details} rows={withRows} caption={t('exchange.problemsCaption')} /> : null}
-          </Stack>
-        ) : null}
-      </div>
+      <SheetUploadOutcome
+        state={state}
+        done={t('exchange.riskDone')}
+        counts={(result) => t('exchange.riskCounts', { created: result.created, updated: result.updated, rerated: result.rerated })}
+      />
     </Paper>
   );
 }
