@@ -22,7 +22,8 @@ import { assessmentState, suggestedMtpd } from '@shared/engine/bia.js';
 import type { Activity, BiaSettings, StaffEntry } from '@shared/model/organisation.js';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useBlocker, useNavigate, useParams } from 'react-router';
+import { LeaveDialog, SaveBar, useLeaveGuard } from '../components/EditorChrome.js';
+import { Link, useNavigate, useParams } from 'react-router';
 import { DeleteDialog } from '../components/DeleteDialog.js';
 import { DurationInput } from '../components/DurationInput.js';
 import { NumberField } from '../components/NumberField.js';
@@ -112,7 +113,7 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
   const err = (field: string, nested = false) => fieldErrorText(problemsAt(problems, field, nested), t);
   const rest = unclaimedProblems(problems, FIELDS.filter((field) => field !== 'names' && field !== 'impacts' && field !== 'staff'));
 
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && !save.isPending && currentLocation.pathname !== nextLocation.pathname);
+  const blocker = useLeaveGuard(dirty && !save.isPending);
   useEffect(() => {
     if (!dirty) return;
     const warn = (event: BeforeUnloadEvent) => event.preventDefault();
@@ -272,40 +273,9 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
 
       <ActivityFindings org={org} id={saved.id} />
 
-      <Paper
-        shadow="md"
-        p="sm"
-        withBorder
-        style={{ position: dirty ? 'sticky' : 'static', bottom: 8, zIndex: 5, background: dirty ? 'var(--mantine-color-yellow-0)' : 'white' }}
-        role="region"
-        aria-label={t('activity.saveBar')}
-      >
-        <Group justify="space-between">
-          <Text size="sm" fw={dirty ? 600 : 400} aria-live="polite">
-            {dirty ? t('activity.unsaved') : t('activity.allSaved')}
-          </Text>
-          <Group gap="xs">
-            <Button variant="default" disabled={!dirty || save.isPending} onClick={() => setDraft(toDraft(saved, bia))}>
-              {t('common.discard')}
-            </Button>
-            <Button onClick={() => save.mutate()} disabled={!dirty} loading={save.isPending}>
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Group>
-      </Paper>
+      <SaveBar dirty={dirty} saving={save.isPending} onDiscard={() => setDraft(toDraft(saved, bia))} onSave={() => save.mutate()} />
 
-      <Modal opened={blocker.state === 'blocked'} onClose={() => blocker.reset?.()} title={t('activity.leaveTitle')}>
-        <Text size="sm">{t('activity.leaveText')}</Text>
-        <Group justify="flex-end" mt="md">
-          <Button variant="default" onClick={() => blocker.reset?.()}>
-            {t('activity.stay')}
-          </Button>
-          <Button color="red" onClick={() => blocker.proceed?.()}>
-            {t('activity.leave')}
-          </Button>
-        </Group>
-      </Modal>
+      <LeaveDialog blocker={blocker} text={t('activity.leaveText')} />
       <DeleteDialog
         org={org}
         collection="activities"

@@ -3,7 +3,8 @@ import { Alert, Anchor, Breadcrumbs, Button, Group, Modal, Paper, Stack, Table, 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useBlocker, useNavigate, useParams, useSearchParams } from 'react-router';
+import { LeaveDialog, SaveBar, useLeaveGuard } from '../components/EditorChrome.js';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { EChart } from '../components/EChart.js';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page.js';
 import { ProblemSummary } from '../components/Problems.js';
@@ -65,7 +66,7 @@ function RiskEditor({ org, saved, matrix, threats }: { org: string; saved: RiskV
   const problems: FieldProblems | undefined = isApiError(save.error) ? groupByField(save.error.details) : undefined;
   const rest = unclaimedProblems(problems, RISK_FIELDS);
 
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && !save.isPending && !remove.isPending && currentLocation.pathname !== nextLocation.pathname);
+  const blocker = useLeaveGuard(dirty && !save.isPending && !remove.isPending);
   useEffect(() => {
     if (!dirty) return;
     const warn = (event: BeforeUnloadEvent) => event.preventDefault();
@@ -140,40 +141,9 @@ function RiskEditor({ org, saved, matrix, threats }: { org: string; saved: RiskV
 
       <History org={org} id={saved.id} matrix={matrix} />
 
-      <Paper
-        shadow="md"
-        p="sm"
-        withBorder
-        style={{ position: dirty ? 'sticky' : 'static', bottom: 8, zIndex: 5, background: dirty ? 'var(--mantine-color-yellow-0)' : 'white' }}
-        role="region"
-        aria-label={t('activity.saveBar')}
-      >
-        <Group justify="space-between">
-          <Text size="sm" fw={dirty ? 600 : 400} aria-live="polite">
-            {dirty ? t('activity.unsaved') : t('activity.allSaved')}
-          </Text>
-          <Group gap="xs">
-            <Button variant="default" disabled={!dirty || save.isPending} onClick={() => setDraft(toRiskDraft(saved))}>
-              {t('common.discard')}
-            </Button>
-            <Button onClick={() => save.mutate()} disabled={!dirty} loading={save.isPending}>
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Group>
-      </Paper>
+      <SaveBar dirty={dirty} saving={save.isPending} onDiscard={() => setDraft(toRiskDraft(saved))} onSave={() => save.mutate()} />
 
-      <Modal opened={blocker.state === 'blocked'} onClose={() => blocker.reset?.()} title={t('activity.leaveTitle')}>
-        <Text size="sm">{t('riskPage.leaveText')}</Text>
-        <Group justify="flex-end" mt="md">
-          <Button variant="default" onClick={() => blocker.reset?.()}>
-            {t('activity.stay')}
-          </Button>
-          <Button color="red" onClick={() => blocker.proceed?.()}>
-            {t('activity.leave')}
-          </Button>
-        </Group>
-      </Modal>
+      <LeaveDialog blocker={blocker} text={t('riskPage.leaveText')} />
       <Modal opened={deleting} onClose={() => setDeleting(false)} title={t('delete.title', { name: title })}>
         <Text size="sm">{t('riskPage.deleteText', { name: title })}</Text>
         {remove.error ? (

@@ -4,7 +4,8 @@ import { ActionIcon, Alert, Button, Group, JsonInput, Modal, NativeSelect, Paper
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useBlocker, useNavigate } from 'react-router';
+import { useNavigate } from 'react-router';
+import { LeaveDialog, SaveBar, useLeaveGuard } from '../EditorChrome.js';
 import { DurationInput } from '../DurationInput.js';
 import { EntityMultiSelect, EntitySelect } from '../EntityPicker.js';
 import { NumberField } from '../NumberField.js';
@@ -83,7 +84,7 @@ export function ScenarioEditor({ org, saved }: { org: string; saved: StoredScena
   const rest = unclaimedProblems(problems, ['id', 'name', 'names', 'description', 'descriptions', 'horizon', 'frequency', 'disruptions', 'activate']);
   const err = (field: string, nested = false) => fieldErrorText(problemsAt(problems, field, nested), t);
 
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && !save.isPending && !remove.isPending && currentLocation.pathname !== nextLocation.pathname);
+  const blocker = useLeaveGuard(dirty && !save.isPending && !remove.isPending);
   useEffect(() => {
     if (!dirty) return;
     const warn = (event: BeforeUnloadEvent) => event.preventDefault();
@@ -240,37 +241,18 @@ export function ScenarioEditor({ org, saved }: { org: string; saved: StoredScena
         </Tabs.Panel>
       </Tabs>
 
-      <Paper shadow="md" p="sm" withBorder style={{ position: dirty ? 'sticky' : 'static', bottom: 8, zIndex: 5, background: dirty ? 'var(--mantine-color-yellow-0)' : 'white' }} role="region" aria-label={t('activity.saveBar')}>
-        <Group justify="space-between">
-          <Group gap="sm">
-            <Text size="sm" fw={dirty ? 600 : 400} aria-live="polite">
-              {dirty ? t('activity.unsaved') : t('activity.allSaved')}
-            </Text>
-            <Button variant="subtle" color="red" size="xs" onClick={() => setDeleting(true)}>
-              {t('editor.delete')}
-            </Button>
-          </Group>
-          <Group gap="xs">
-            <Button variant="default" disabled={!dirty || save.isPending} onClick={() => setDraft(structuredClone(saved))}>
-              {t('common.discard')}
-            </Button>
-            <Button onClick={() => save.mutate()} disabled={!dirty} loading={save.isPending}>
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Group>
-      </Paper>
-      <Modal opened={blocker.state === 'blocked'} onClose={() => blocker.reset?.()} title={t('activity.leaveTitle')}>
-        <Text size="sm">{t('editor.leaveText')}</Text>
-        <Group justify="flex-end" mt="md">
-          <Button variant="default" onClick={() => blocker.reset?.()}>
-            {t('activity.stay')}
+      <SaveBar
+        dirty={dirty}
+        saving={save.isPending}
+        onDiscard={() => setDraft(structuredClone(saved))}
+        onSave={() => save.mutate()}
+        extra={
+          <Button variant="subtle" color="red" size="xs" onClick={() => setDeleting(true)}>
+            {t('editor.delete')}
           </Button>
-          <Button color="red" onClick={() => blocker.proceed?.()}>
-            {t('activity.leave')}
-          </Button>
-        </Group>
-      </Modal>
+        }
+      />
+      <LeaveDialog blocker={blocker} text={t('editor.leaveText')} />
       <Modal opened={deleting} onClose={() => setDeleting(false)} title={t('editor.deleteTitle')}>
         <Text size="sm">{t('editor.deleteText')}</Text>
         {remove.error ? (
