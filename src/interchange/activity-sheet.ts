@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { formatDuration, parseDuration } from '../model/duration.js';
 import { Activity, type BiaSettings } from '../model/organisation.js';
 import { formatPath, problem as makeProblem, type Problem } from '../model/problem.js';
-import { cellText, escapeXlsxText, isBlank, readTable, writeCsv, type CellValue, type TableFormat, type TableRow } from './table-file.js';
+import { cellText, escapeXlsxText, isBlank, readTable, writeCsv, type CellValue, type TableFormat, type TableRow, RowProblems, type LocatedProblem as Located } from './table-file.js';
 
 /** Name of the worksheet that holds the table; read first when present, whatever its position. */
 export const ACTIVITY_SHEET_NAME = 'Activities';
@@ -273,19 +273,13 @@ function analyseHeader(headerRow: TableRow, dataRows: TableRow[], bia: BiaSettin
 // ---------------------------------------------------------------------------------------------------------------------
 // The rows
 
-interface Located {
-  problem: Problem;
-  order: number;
-}
-
-class RowReader {
-  readonly located: Located[] = [];
-  /** Paths already reported (`mtpd`, `staff[1]`), relative to the activity. */
-  readonly reported = new Set<string>();
+class RowReader extends RowProblems {
   constructor(
-    readonly row: TableRow,
+    row: TableRow,
     private readonly byField: Map<string, Binding>,
-  ) {}
+  ) {
+    super(row);
+  }
 
   binding(field: string): Binding | undefined {
     return this.byField.get(field);
@@ -296,12 +290,7 @@ class RowReader {
   }
 
   report(binding: Binding | undefined, relative: ReadonlyArray<PropertyKey>, rule: string, message: string): void {
-    this.reported.add(formatPath(relative));
-    const value = binding ? cellText(this.cell(binding)) : '';
-    this.located.push({
-      problem: { ...makeProblem(['rows', this.row.number, ...relative], rule, value, message), row: this.row.number, ...(binding ? { column: binding.header } : {}) },
-      order: binding ? binding.index : -1,
-    });
+    this.add(binding, relative, rule, message, binding ? cellText(this.cell(binding)) : '');
   }
 }
 

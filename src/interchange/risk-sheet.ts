@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { bandOf } from '../engine/risk.js';
 import { formatPath, problem as makeProblem, type Problem } from '../model/problem.js';
 import { Risk, type RiskMatrix, type Treatment } from '../model/risk.js';
-import { cellText, escapeXlsxText, isBlank, readTable, writeCsv, type CellValue, type TableFormat, type TableRow } from './table-file.js';
+import { cellText, escapeXlsxText, isBlank, readTable, writeCsv, type CellValue, type TableFormat, type TableRow, RowProblems, type LocatedProblem as Located } from './table-file.js';
 
 /** Worksheet holding the register; read first when present, whatever its position. */
 export const RISK_SHEET_NAME = 'Risks';
@@ -184,18 +184,13 @@ function splitList(text: string, separator: string | RegExp): string[] {
 
 const EFFECT = /^(?:L\s*(\d+))?\s*[,/;]?\s*(?:I\s*(\d+))?$/i;
 
-interface Located {
-  problem: Problem;
-  order: number;
-}
-
-class RowReader {
-  readonly located: Located[] = [];
-  readonly reported = new Set<string>();
+class RowReader extends RowProblems {
   constructor(
-    readonly row: TableRow,
+    row: TableRow,
     private readonly byField: Map<string, Binding>,
-  ) {}
+  ) {
+    super(row);
+  }
 
   binding(field: string): Binding | undefined {
     return this.byField.get(field);
@@ -215,15 +210,7 @@ class RowReader {
 
   report(field: string, relative: ReadonlyArray<PropertyKey>, rule: string, message: string, value?: unknown): void {
     const binding = this.byField.get(field);
-    this.reported.add(formatPath(relative));
-    this.located.push({
-      problem: {
-        ...makeProblem(['rows', this.row.number, ...relative], rule, value ?? (binding ? cellText(this.cell(field)) : ''), message),
-        row: this.row.number,
-        ...(binding ? { column: binding.header } : {}),
-      },
-      order: binding ? binding.index : -1,
-    });
+    this.add(binding, relative, rule, message, value ?? (binding ? cellText(this.cell(field)) : ''));
   }
 }
 

@@ -2,7 +2,7 @@
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
-import type { Problem } from '../model/problem.js';
+import { formatPath, problem as makeProblem, type Problem } from '../model/problem.js';
 
 /** A cell as read: text, or a number when the spreadsheet stored one; `''` when empty. */
 export type CellValue = string | number;
@@ -212,4 +212,29 @@ export function writeCsv(rows: string[][], delimiter: ',' | ';' = ','): Buffer {
   // With CRLF records csv-stringify only quotes cells holding CRLF: a bare line feed would split the row.
   const text = stringifyCsv(escaped, { delimiter, bom: true, record_delimiter: 'windows', escape_formulas: true, quoted_match: /[\r\n]/ });
   return Buffer.from(text, 'utf8');
+}
+
+/** A problem of a data row, with the column position it sorts by (-1: the row as a whole). */
+export interface LocatedProblem {
+  problem: Problem;
+  order: number;
+}
+
+/**
+ * Collects the problems of one data row, each named by row number and column header, and remembers
+ * which paths were reported so that the schema check afterwards does not report them again.
+ */
+export class RowProblems {
+  readonly located: LocatedProblem[] = [];
+  /** Paths already reported (`mtpd`, `staff[1]`), relative to the row's item. */
+  readonly reported = new Set<string>();
+  constructor(readonly row: TableRow) {}
+
+  protected add(column: { index: number; header: string } | undefined, relative: ReadonlyArray<PropertyKey>, rule: string, message: string, value: unknown): void {
+    this.reported.add(formatPath(relative));
+    this.located.push({
+      problem: { ...makeProblem(['rows', this.row.number, ...relative], rule, value, message), row: this.row.number, ...(column ? { column: column.header } : {}) },
+      order: column ? column.index : -1,
+    });
+  }
 }
