@@ -12,7 +12,7 @@ import { loadConfig, type ConfigFlags } from '../config.js';
 import { actAs, cliActing } from '../operations/actor.js';
 import { loadDemo } from '../operations/demo.js';
 import { exportModel, importModel, upsertActivities } from '../operations/model-writer.js';
-import { migrate, openDatabase, type DatabaseHandle } from '../store/database.js';
+import { migrate, openDatabase } from '../store/database.js';
 import { ModelRepository } from '../store/model-repository.js';
 import { dataOption, resolveOrg, withDatabase } from './context.js';
 import { printProblems, reportError } from './output.js';

@@ -86,10 +86,6 @@ function fieldHead(relative: string): string {
   return match ? match[1] : relative;
 }
 
-function rowPath(row: number, relative: ReadonlyArray<PropertyKey>): string {
-  return formatPath(['rows', row, ...relative]);
-}
-
 /**
  * Rewrites a problem found on the parsed activities (`activities[3].applications[1]`, as the caller's checks against the
  * stored model produce) into the spreadsheet's terms: `rows[5].applications[1]`, `row: 5`, `column: 'applications'`.

@@ -6,7 +6,6 @@ import {
   Breadcrumbs,
   Button,
   Group,
-  Modal,
   Paper,
   SimpleGrid,
   Stack,

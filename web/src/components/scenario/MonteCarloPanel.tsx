@@ -22,7 +22,6 @@ const loadCharts = () => import('../../charts/scenario.js');
 
 export function MonteCarloPanel({ org, scenario, model, name }: { org: string; scenario: StoredScenario; model: OrganisationModel; name: NameOf }) {
   const { t } = useTranslation();
-  const format = useFormat();
   const client = useQueryClient();
   const [params, setParams] = useSearchParams();
   const [runs, setRuns] = useState<number | ''>(5000);
