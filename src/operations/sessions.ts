@@ -68,11 +68,6 @@ export function csrfTokenOf(sessionToken: string): string {
   return createHmac('sha256', sessionToken).update('rempart:csrf').digest('base64url');
 }
 
-function lockDuration(failures: number, policy: ThrottlePolicy): number | null {
-  if (failures < policy.free) return null;
-  return Math.min(policy.capMs, policy.baseMs * 2 ** (failures - policy.free));
-}
-
 function lockedError(retryMs: number): RempartError {
   const seconds = Math.ceil(retryMs / 1000);
   return new RempartError(
@@ -83,25 +78,48 @@ function lockedError(retryMs: number): RempartError {
   );
 }
 
-/** Refuses at once while any of the keys is locked, before any password is even looked at. */
-async function refuseWhileLocked(repository: AccountRepository, keys: string[], now: number): Promise<void> {
-  const locked = (await repository.throttles(keys)).filter((row) => row.lockedUntil !== null && row.lockedUntil > now);
-  if (locked.length > 0) throw lockedError(Math.max(...locked.map((row) => row.lockedUntil! - now)));
+/** The attempts taken against each key for one check: given back when it succeeds. */
+interface Attempt {
+  keys: Array<[string, ThrottlePolicy]>;
+  /** The lock each key's attempt started (ms), in the order of `keys`. */
+  locks: Array<number | null>;
+  now: number;
 }
 
-/** Counts a failure against every key; returns the longest lock it started (ms), or null. */
-async function countFailure(trx: Transaction<Database>, keys: Array<[string, ThrottlePolicy]>, now: number): Promise<number | null> {
-  const repository = new AccountRepository(trx);
-  let longest: number | null = null;
+/**
+ * Takes an attempt against every key before the secret is checked, so that concurrent guesses cannot all pass the
+ * check of "not locked yet" before any of them is counted: at most `free` checks run per key and window. Refuses
+ * while any key is locked, giving back what it already took.
+ */
+async function takeAttempt(db: Kysely<Database>, keys: Array<[string, ThrottlePolicy]>, now: number): Promise<Attempt> {
+  const repository = new AccountRepository(db);
+  const locks: Array<number | null> = [];
   for (const [key, policy] of keys) {
-    const failures = await repository.addFailure(key, now, policy.resetMs);
-    const lock = lockDuration(failures, policy);
-    if (lock !== null) {
-      await repository.lockKey(key, now + lock);
-      longest = Math.max(longest ?? 0, lock);
+    const taken = await repository.takeAttempt(key, now, policy);
+    if (!taken) {
+      for (let i = 0; i < locks.length; i++) await repository.refundAttempt(keys[i][0], locks[i]);
+      const [row] = await repository.throttles([key]);
+      throw lockedError(Math.max(1000, (row?.lockedUntil ?? now) - now));
     }
+    locks.push(taken.lockedUntil);
   }
-  return longest;
+  return { keys, locks, now };
+}
+
+/** The longest lock a failed attempt started (ms), for the audit trail; null when none. */
+function lockStarted(attempt: Attempt): number | null {
+  const started = attempt.locks.filter((lock): lock is number => lock !== null).map((lock) => lock - attempt.now);
+  return started.length > 0 ? Math.max(...started) : null;
+}
+
+/** A check succeeded: the person's own key starts again from zero, shared keys (an address) get their attempt back. */
+async function succeeded(db: Kysely<Database>, attempt: Attempt, ownKey: string): Promise<void> {
+  const repository = new AccountRepository(db);
+  for (let i = 0; i < attempt.keys.length; i++) {
+    const key = attempt.keys[i][0];
+    if (key === ownKey) await repository.clearThrottle(key);
+    else await repository.refundAttempt(key, attempt.locks[i]);
+  }
 }
 
 function invalidCredentials(what: 'password' | 'code'): RempartError {
@@ -168,17 +186,13 @@ export async function signIn(
   ];
   const repository = new AccountRepository(db);
   await housekeeping(db, settings, now);
-  await refuseWhileLocked(
-    repository,
-    keys.map(([key]) => key),
-    now,
-  );
+  const attempt = await takeAttempt(db, keys, now);
   const user = await repository.userByEmail(email);
   const matches = user ? await verifyPassword(user.passwordHash, input.password) : await verifyNothing(input.password);
   if (!user || !matches) {
-    await db.transaction().execute(async (trx) => {
-      const lock = await countFailure(trx, keys, now);
-      await recordAudit(
+    const lock = lockStarted(attempt);
+    await db.transaction().execute((trx) =>
+      recordAudit(
         trx,
         {
           org: null,
@@ -189,13 +203,13 @@ export async function signIn(
           acting: { actor: { type: 'anonymous', id: null, label: 'anonymous' }, source: input.ip },
         },
         new Date(now),
-      );
-    });
+      ),
+    );
     throw invalidCredentials('password');
   }
   return db.transaction().execute(async (trx) => {
     const accounts = new AccountRepository(trx);
-    await accounts.clearThrottle(`account:${email}`);
+    await succeeded(trx, attempt, `account:${email}`);
     if (input.previousToken) await accounts.deleteSessionByHash(sha256Hex(input.previousToken));
     const stage = user.mfaEnabled ? 'mfa' : 'full';
     const issued = await issue(trx, settings, user, stage, input, now);
@@ -246,15 +260,11 @@ export async function verifySecondFactor(
     [`mfa:${user.id}`, THROTTLE.account],
     [`address:${origin.ip}`, THROTTLE.address],
   ];
-  await refuseWhileLocked(
-    new AccountRepository(db),
-    keys.map(([k]) => k),
-    now,
-  );
+  const attempt = await takeAttempt(db, keys, now);
   const outcome = await db.transaction().execute(async (trx) => {
     const checked = await checkSecondFactor(trx, key, user, code, now);
     if (!checked) {
-      const lock = await countFailure(trx, keys, now);
+      const lock = lockStarted(attempt);
       await recordAudit(
         trx,
         { org: null, action: `${audit.action}_failed`, entityType: 'user', entityId: user.id, after: { lockedForSeconds: lock === null ? null : Math.ceil(lock / 1000) }, acting: userActing(user, origin) },
@@ -262,7 +272,7 @@ export async function verifySecondFactor(
       );
       return null;
     }
-    await new AccountRepository(trx).clearThrottle(`mfa:${user.id}`);
+    await succeeded(trx, attempt, `mfa:${user.id}`);
     return checked.method;
   });
   if (!outcome) throw invalidCredentials('code');
@@ -380,14 +390,13 @@ export async function passwordCheck(db: Kysely<Database>, settings: SessionSetti
     [`account:${user.email}`, THROTTLE.account],
     [`address:${origin.ip}`, THROTTLE.address],
   ];
-  await refuseWhileLocked(
-    new AccountRepository(db),
-    keys.map(([k]) => k),
-    now,
-  );
-  if (await verifyPassword(user.passwordHash, password)) return;
+  const attempt = await takeAttempt(db, keys, now);
+  if (await verifyPassword(user.passwordHash, password)) {
+    await succeeded(db, attempt, `account:${user.email}`);
+    return;
+  }
   await db.transaction().execute(async (trx) => {
-    const lock = await countFailure(trx, keys, now);
+    const lock = lockStarted(attempt);
     await recordAudit(
       trx,
       { org: null, action: 'password_check_failed', entityType: 'user', entityId: user.id, after: { lockedForSeconds: lock === null ? null : Math.ceil(lock / 1000) }, acting: userActing(user, origin) },

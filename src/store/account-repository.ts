@@ -1,5 +1,5 @@
 // Users, memberships, sessions, API tokens, recovery codes and sign-in throttling; rows stay in here.
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type { Role } from '../model/account.js';
 import type { ApiTokensTable, Database, UsersTable } from './schema.js';
 
@@ -18,6 +18,8 @@ export interface UserRecord {
   mfaPendingSecret: string | null;
   mfaLastStep: number | null;
   createdAt: string;
+  /** Made by the operator (`rempart user create`, the first-run demo owner): may create organisations. */
+  serverAdmin: boolean;
 }
 
 /** A person's place in an organisation. */
@@ -73,6 +75,14 @@ export interface ThrottleRecord {
   lockedUntil: number | null;
 }
 
+/** How many failures a key is allowed, and how long the locks after them last (ms). */
+export interface LockoutPolicy {
+  free: number;
+  baseMs: number;
+  capMs: number;
+  resetMs: number;
+}
+
 const iso = (date: Date | string) => new Date(date).toISOString();
 const ms = (date: Date | string) => new Date(date).getTime();
 
@@ -88,6 +98,7 @@ function toUser(row: Selectable<UsersTable>): UserRecord {
     mfaPendingSecret: row.mfa_pending_secret,
     mfaLastStep: row.mfa_last_step === null ? null : Number(row.mfa_last_step),
     createdAt: iso(row.created_at),
+    serverAdmin: row.is_server_admin === true,
   };
 }
 
@@ -133,10 +144,16 @@ export class AccountRepository {
     return Number(row.count);
   }
 
-  async insertUser(user: { email: string; displayName: string; passwordHash: string; mustChange: boolean }): Promise<string> {
+  async insertUser(user: { email: string; displayName: string; passwordHash: string; mustChange: boolean; serverAdmin?: boolean }): Promise<string> {
     const row = await this.db
       .insertInto('users')
-      .values({ email: user.email.toLowerCase(), display_name: user.displayName, password_hash: user.passwordHash, password_must_change: user.mustChange })
+      .values({
+        email: user.email.toLowerCase(),
+        display_name: user.displayName,
+        password_hash: user.passwordHash,
+        password_must_change: user.mustChange,
+        is_server_admin: user.serverAdmin ?? false,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -148,6 +165,11 @@ export class AccountRepository {
       .set({ password_hash: passwordHash, password_must_change: mustChange, password_changed_at: sql`now()`, updated_at: sql`now()` })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** Names or un-names a server administrator (the operator's CLI). */
+  async setServerAdmin(id: string, serverAdmin: boolean): Promise<void> {
+    await this.db.updateTable('users').set({ is_server_admin: serverAdmin, updated_at: sql`now()` }).where('id', '=', id).execute();
   }
 
   async setPendingMfa(id: string, sealed: string | null): Promise<void> {
@@ -408,22 +430,35 @@ export class AccountRepository {
   }
 
   /**
-   * Counts one more failure for `key` in one statement (so concurrent failures from several processes all count),
-   * starting again from one when the previous failure is older than `resetMs`. Returns the new count.
+   * Takes one attempt against `key` before the secret is checked, in one statement: concurrent attempts from any
+   * number of processes queue on the row, so each sees the count the previous one left. The attempt is counted as
+   * a failure at once (a success gives it back with `refundAttempt`), and the lock that count deserves starts now,
+   * so the attempt after the allowance is refused before any password hash is computed. Returns nothing while the
+   * key is locked; otherwise the new count and the lock this attempt started (if any).
    */
-  async addFailure(key: string, now: number, resetMs: number): Promise<number> {
+  async takeAttempt(key: string, now: number, policy: LockoutPolicy): Promise<{ failures: number; lockedUntil: number | null } | undefined> {
     const at = new Date(now);
-    const row = await sql<{ failures: number }>`
-      insert into auth_throttle (key, failures, last_failure_at, locked_until) values (${key}, 1, ${at}, null)
-      on conflict (key) do update set
-        failures = case when auth_throttle.last_failure_at < ${new Date(now - resetMs)} then 1 else auth_throttle.failures + 1 end,
-        last_failure_at = ${at}
-      returning failures`.execute(this.db);
-    return row.rows[0].failures;
+    const forgottenBefore = new Date(now - policy.resetMs);
+    // The count after this attempt, and the lock it deserves: none below the allowance, then base × 2^(n − free), capped.
+    const count = sql<number>`case when t.last_failure_at < ${forgottenBefore} then 1 else t.failures + 1 end`;
+    const lockFor = (n: RawBuilder<number>) =>
+      sql`case when ${n} >= ${policy.free} then ${at}::timestamptz + make_interval(secs => least(${policy.capMs}, ${policy.baseMs} * power(2, ${n} - ${policy.free})) / 1000.0) end`;
+    const firstLock = policy.free <= 1 ? new Date(now + Math.min(policy.capMs, policy.baseMs * 2 ** (1 - policy.free))) : null;
+    const result = await sql<{ failures: number; locked_until: Date | null }>`
+      insert into auth_throttle as t (key, failures, last_failure_at, locked_until) values (${key}, 1, ${at}, ${firstLock})
+      on conflict (key) do update set failures = ${count}, last_failure_at = ${at}, locked_until = ${lockFor(count)}
+        where t.locked_until is null or t.locked_until <= ${at}
+      returning failures, locked_until`.execute(this.db);
+    const row = result.rows[0];
+    return row ? { failures: row.failures, lockedUntil: row.locked_until ? ms(row.locked_until) : null } : undefined;
   }
 
-  async lockKey(key: string, until: number): Promise<void> {
-    await this.db.updateTable('auth_throttle').set({ locked_until: new Date(until) }).where('key', '=', key).execute();
+  /** Gives back an attempt that succeeded (an address shared by many people), lifting the lock it started, if any. */
+  async refundAttempt(key: string, lockedUntil: number | null): Promise<void> {
+    await sql`
+      update auth_throttle set failures = greatest(failures - 1, 0),
+        locked_until = case when locked_until = ${lockedUntil === null ? null : new Date(lockedUntil)} then null else locked_until end
+      where key = ${key}`.execute(this.db);
   }
 
   /** Housekeeping: forgets failures older than `resetMs` whose lock (if any) is over. */

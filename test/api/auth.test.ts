@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { verifyChain } from '../../src/operations/audit.js';
 import { buildApp } from '../../src/server/app.js';
 import { totpCode } from '../../src/security/totp.js';
+import { passwordVerifications } from '../../src/security/passwords.js';
 import { credentialHeaders, smallModel, startTestApp, TEST_PASSWORD, type Credentials, type TestApp, type TestResponse } from '../support/app.js';
 
 let t: TestApp;
@@ -194,6 +195,24 @@ describe('lockout and rate limits', () => {
     expect(Number((await signIn(person.email, TEST_PASSWORD, { ip: '198.51.100.8' })).headers['retry-after'])).toBe(30);
     t.clock.advance(31_000);
     expect((await signIn(person.email, TEST_PASSWORD, { ip: '198.51.100.9' })).statusCode).toBe(200);
+  });
+
+  it('runs at most five password checks for 100 simultaneous wrong passwords to one account', async () => {
+    const person = await member('auditor');
+    const before = passwordVerifications();
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => signIn(person.email, `simultaneous wrong guess ${i}`, { ip: `198.18.${Math.floor(i / 50)}.${i % 50}` })),
+    );
+    expect(passwordVerifications() - before).toBeLessThanOrEqual(5);
+    const statuses = answers.map((answer) => answer.statusCode);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(95);
+    expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
+  });
+
+  it('gives a successful attempt back to the shared address, so an office is not locked by its own sign-ins', async () => {
+    const people = await Promise.all(Array.from({ length: 25 }, () => member('employee')));
+    for (const person of people) expect((await signIn(person.email, TEST_PASSWORD, { ip: '198.51.100.200' })).statusCode).toBe(200);
   });
 
   it('locks an address that tries many accounts', async () => {
