@@ -57,6 +57,8 @@ export interface UsersTable {
   mfa_last_step: BigInt | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Made by the operator (CLI, first-run demo owner): may create organisations. */
+  is_server_admin: Generated<boolean>;
 }
 
 export interface RecoveryCodesTable {
@@ -96,6 +98,21 @@ export interface ApiTokensTable {
   created_at: Generated<Date>;
   expires_at: Date;
   last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface InvitationsTable {
+  org_id: string;
+  id: Generated<string>;
+  email: string;
+  role: string;
+  display_name: string | null;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  accepted_at: Date | null;
+  accepted_by: string | null;
   revoked_at: Date | null;
 }
 
@@ -145,6 +162,7 @@ export interface Database {
   memberships: MembershipsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  invitations: InvitationsTable;
   auth_throttle: AuthThrottleTable;
   audit_log: AuditLogTable;
   audit_heads: AuditHeadsTable;
