@@ -25,13 +25,54 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
+const CLIP = 200;
+
+/**
+ * JSON text of a value, cut after `max` characters without serialising the rest: the value may be a body of
+ * megabytes (or a Buffer, whose JSON is twelve times its size), and a refusal must cost little and echo little.
+ */
+function preview(value: unknown, max: number): string {
+  let out = '';
+  const visit = (item: unknown): void => {
+    if (out.length > max) return;
+    if (Buffer.isBuffer(item) || item instanceof Uint8Array) out += `"[${item.byteLength} bytes]"`;
+    else if (Array.isArray(item)) {
+      out += '[';
+      for (let i = 0; i < item.length && out.length <= max; i++) {
+        if (i > 0) out += ',';
+        visit(item[i]);
+      }
+      out += ']';
+    } else if (item !== null && typeof item === 'object') {
+      out += '{';
+      let first = true;
+      for (const key in item) {
+        if (out.length > max) break;
+        if (!Object.hasOwn(item, key)) continue;
+        out += `${first ? '' : ','}${JSON.stringify(key.length > max ? key.slice(0, max) : key)}:`;
+        first = false;
+        visit((item as Record<string, unknown>)[key]);
+      }
+      out += '}';
+    } else if (typeof item === 'string') out += JSON.stringify(item.length > max ? item.slice(0, max) : item);
+    else out += JSON.stringify(item) ?? 'null';
+  };
+  visit(value);
+  return out;
+}
+
 function clip(value: unknown): unknown {
-  if (typeof value === 'string' && value.length > 200) return `${value.slice(0, 200)}…`;
+  if (typeof value === 'string') return value.length > CLIP ? `${value.slice(0, CLIP)}…` : value;
   if (value !== null && typeof value === 'object') {
-    const text = JSON.stringify(value);
-    if (text !== undefined && text.length > 200) return `${text.slice(0, 200)}…`;
+    const text = preview(value, CLIP);
+    return text.length > CLIP ? `${text.slice(0, CLIP)}…` : value;
   }
   return value;
+}
+
+/** A message built from the input (Zod lists every unknown key) stays a sentence, not a copy of the input. */
+function clipMessage(message: string): string {
+  return message.length > 300 ? `${message.slice(0, 300)}…` : message;
 }
 
 function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
@@ -50,7 +91,7 @@ export function problemsFromZod(error: z.ZodError, input: unknown, prefix: Reado
     const params = (issue as { params?: { rule?: string } }).params;
     const rule = params?.rule ?? (issue.code === 'invalid_format' ? 'format' : issue.code);
     const value = 'input' in issue && issue.input !== undefined ? issue.input : valueAt(input, issue.path);
-    return { path: formatPath(full), rule, value: clip(value), message: issue.message };
+    return { path: formatPath(full), rule, value: clip(value), message: clipMessage(issue.message) };
   });
 }
 

@@ -14,6 +14,7 @@ import { problemsFromZod } from '../model/problem.js';
 import type { Database } from '../store/schema.js';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../operations/sessions.js';
 import { installAccessControl } from './access.js';
+import { installEdgeGuards, MAX_SEGMENT_LENGTH, overlongSegment, SPREADSHEET_MEDIA_TYPES } from './edge.js';
 import { installErrorHandling } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -104,8 +105,6 @@ const CSP_DIRECTIVES = {
   upgradeInsecureRequests: null,
 };
 
-const SPREADSHEET_TYPES = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream'];
-
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const logger = options.logger && typeof options.logger === 'object' ? { ...options.logger, redact: LOG_REDACT } : (options.logger ?? false);
   const app = Fastify({
@@ -117,9 +116,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 200 },
     // Errors raised by the router before any handler (bad URL encoding, over-long ids) keep our shape.
     frameworkErrors: (error, request, reply) => {
+      const code = (error as { code?: string }).code;
+      if (code === 'FST_ERR_MAX_PARAM_LENGTH') {
+        const overlong = overlongSegment(app, request.method, request.url);
+        void (reply as FastifyReply).code(400).send(
+          new RempartError('invalid_input', `A part of the address is longer than ${MAX_SEGMENT_LENGTH} characters.`, overlong ? [overlong] : []).toJSON(),
+        );
+        return;
+      }
       const status = (error as { statusCode?: number }).statusCode ?? 400;
       void (reply as FastifyReply).code(status).send({
-        error: { code: 'invalid_input', message: error.message, details: [{ path: 'url', rule: (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'too_long' : 'encoding', value: request.url.slice(0, 200), message: error.message }] },
+        error: { code: 'invalid_input', message: 'The address is not valid URL encoding.', details: [{ path: 'url', rule: 'encoding', value: request.url.slice(0, MAX_SEGMENT_LENGTH), message: error.message.slice(0, 300) }] },
       });
     },
   }).withTypeProvider<ZodTypeProvider>();
@@ -140,9 +147,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Responses are presented by handlers; schemas on responses serve the OpenAPI document.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  app.addContentTypeParser(SPREADSHEET_TYPES, { parseAs: 'buffer', bodyLimit: 100 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  // Spreadsheets are read as bytes with the default 1 MB limit; only import routes take them (`config.accepts`), with their own limit.
+  app.addContentTypeParser([...SPREADSHEET_MEDIA_TYPES], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   installErrorHandling(app);
+  installEdgeGuards(app);
 
   await app.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES } });
   await app.register(fastifyCookie);

@@ -1,6 +1,7 @@
 // Maps every error to the one response shape {error: {code, message, details}}; bad input never becomes a 500.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { ERROR_CATALOG, RempartError, type ErrorCode } from '../errors.js';
+import { MAX_SEGMENT_LENGTH, overlongSegment } from './edge.js';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
@@ -46,7 +47,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unexpected error');
     return reply.code(500).send({ error: { code: 'internal', message: 'An unexpected error occurred; it has been logged.', details: [] } });
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.`, details: [] } }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const overlong = overlongSegment(app, request.method, request.url);
+    if (overlong) return sendRempartError(reply, new RempartError('invalid_input', `A part of the address is longer than ${MAX_SEGMENT_LENGTH} characters.`, [overlong]));
+    const path = request.url.split('?')[0];
+    return reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${path.length > 300 ? `${path.slice(0, 300)}…` : path}.`, details: [] } });
+  });
 }

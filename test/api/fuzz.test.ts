@@ -30,10 +30,14 @@ afterAll(async () => {
 const segment = fc.oneof(
   fc.constantFrom('demo', 'claims-fnol', 'paris', 'vpn', 'pandemic-lockdown', '00000000-0000-4000-8000-000000000000'),
   fc.string({ maxLength: 30 }),
-  fc.constantFrom('..', '%00', '%', 'a'.repeat(300), "'; drop table organisations; --", '${x}', '\u202e'),
+  fc.constantFrom('..', '%00', '%', 'a'.repeat(300), "'; drop table organisations; --", '${x}', '\u202e', 'a\u0000b', '\ud800', 'x\udc00y'),
 );
+/** Text PostgreSQL refuses (NUL) or that is not Unicode (lone surrogates), anywhere a string may go. */
+const hostileText = fc.constantFrom('\u0000', 'a\u0000b', '\ud800', 'x\udfff', '\udc00\ud800');
 const body = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
+  fc.record({ id: fc.oneof(fc.string(), hostileText), name: hostileText, q: hostileText }),
+  fc.constant('['.repeat(200) + ']'.repeat(200)),
   fc.record({ id: fc.string(), name: fc.string(), mtpd: fc.oneof(fc.double(), fc.string()), rto: fc.anything(), mbco: fc.double() }),
   fc.string(),
 );
@@ -51,7 +55,7 @@ const credentials = fc.oneof(
 /** Requests of one route, `runs` times, with random path segments, queries, bodies, content types and credentials. */
 async function fuzz(route: { method: string; path: string }, runs: number, who: fc.Arbitrary<{ kind: string } & Record<string, string>>) {
   await fc.assert(
-    fc.asyncProperty(fc.array(segment, { minLength: 3, maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }), body, contentType, who, async (segments, query, payload, type, caller) => {
+    fc.asyncProperty(fc.array(segment, { minLength: 3, maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 10 }), fc.oneof(fc.string({ maxLength: 20 }), hostileText), { maxKeys: 3 }), body, contentType, who, async (segments, query, payload, type, caller) => {
       let index = 0;
       const url = route.path.replace(/\{[^}]+\}/g, () => encodeURIComponent(segments[index++ % segments.length]));
       const search = new URLSearchParams(query).toString();

@@ -1,4 +1,5 @@
 // The whole model in and out (JSON), the BIA spreadsheet (CSV/XLSX) in and out, and the BIA findings.
+import { SPREADSHEET_LIMIT, SPREADSHEET_MEDIA_TYPES } from '../edge.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { biaFindings } from '../../engine/bia.js';
@@ -59,7 +60,8 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/orgs/:org/model',
     {
-      bodyLimit: 200 * 1024 * 1024,
+      // A whole model of 10,000 activities is about 10 MB of JSON.
+      bodyLimit: 64 * 1024 * 1024,
       // A new id creates the organisation, with the caller as its owner.
       config: { policy: { resource: 'model', action: 'import', createsOrganisation: true } },
       schema: {
@@ -160,8 +162,8 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/orgs/:org/activities.sheet',
     {
-      bodyLimit: 100 * 1024 * 1024,
-      config: { policy: { resource: 'activities', action: 'import' } },
+      bodyLimit: SPREADSHEET_LIMIT,
+      config: { policy: { resource: 'activities', action: 'import' }, accepts: SPREADSHEET_MEDIA_TYPES },
       schema: {
         tags: ['bia'],
         summary: 'Import activities from the BIA spreadsheet (CSV or XLSX body): adds new ids, replaces existing ones; all or nothing',

@@ -1,4 +1,5 @@
 // Risk appraisal over HTTP: the threat catalogue, the organisation's matrix, its risk register, heat map and attention lists.
+import { SPREADSHEET_LIMIT, SPREADSHEET_MEDIA_TYPES } from '../edge.js';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -449,8 +450,8 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/orgs/:org/risks.sheet',
     {
-      bodyLimit: 50 * 1024 * 1024,
-      config: { policy: { resource: 'risks', action: 'import' } },
+      bodyLimit: SPREADSHEET_LIMIT,
+      config: { policy: { resource: 'risks', action: 'import' }, accepts: SPREADSHEET_MEDIA_TYPES },
       schema: {
         tags,
         summary: 'Import risks from a spreadsheet (CSV or XLSX body): adds new ids, replaces existing ones; all or nothing',
