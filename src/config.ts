@@ -1,6 +1,7 @@
 // Configuration: flag → environment → default, validated once with every problem listed, then frozen.
 import { z } from 'zod';
 import { RempartError } from './errors.js';
+import { ORGANISATION_CREATION } from './model/account.js';
 import { problemsFromZod } from './model/problem.js';
 import { redactUrl } from './store/database.js';
 
@@ -31,6 +32,8 @@ const Config = z
     sessionIdleMinutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(8 * 60),
     /** A session ends this many hours after sign-in. */
     sessionMaxHours: z.coerce.number().int().min(1).max(90 * 24).default(7 * 24),
+    /** Who may create organisations: server administrators only (accounts made with the CLI), also owners, or anyone signed in. */
+    organisationCreation: z.enum(ORGANISATION_CREATION).default('admins'),
   })
   .strict();
 
@@ -59,6 +62,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     signInRateLimit: env.REMPART_SIGN_IN_RATE_LIMIT,
     sessionIdleMinutes: env.REMPART_SESSION_IDLE_MINUTES,
     sessionMaxHours: env.REMPART_SESSION_MAX_HOURS,
+    organisationCreation: env.REMPART_ORG_CREATION || undefined,
   };
   const result = Config.safeParse(input, { reportInput: true });
   if (!result.success) {

@@ -1,4 +1,4 @@
-// `rempart user create | reset-password | reset-mfa` and `rempart audit verify`: bootstrap and recover access, check the audit trail.
+// `rempart user create | admin | reset-password | reset-mfa` and `rempart audit verify`: bootstrap and recover access, check the audit trail.
 import { Option, type Command } from 'commander';
 import type { ConfigFlags } from '../config.js';
 import { RempartError } from '../errors.js';
@@ -49,7 +49,9 @@ export function registerAccountCommands(program: Command, helpers: AccountComman
 
   user
     .command('create')
-    .description('Create an account (with --org, a member of that organisation); prints a generated password once unless --password-stdin')
+    .description(
+      'Create a server administrator’s account, who may create organisations (with --org, also a member of that organisation); prints a generated password once unless --password-stdin',
+    )
     .requiredOption('--email <email>', 'e-mail address, used to sign in')
     .option('--name <name>', 'display name (default: the part of the address before @)')
     .option('--org <id>', 'organisation to join (an existing account is added to it)')
@@ -69,8 +71,29 @@ export function registerAccountCommands(program: Command, helpers: AccountComman
         out().write(`${email} already had an account: now a member${membership}. Its password is unchanged.\n`);
         return;
       }
-      out().write(`Created the account ${email}${membership}.\n`);
+      out().write(`Created the account ${email}${membership}, a server administrator (may create organisations).\n`);
       if (result.generatedPassword) out().write(`Password (shown this once): ${result.generatedPassword}\n`);
+    });
+
+  user
+    .command('admin')
+    .description('Make an existing account a server administrator, who may create organisations (--revoke: no longer)')
+    .requiredOption('--email <email>', 'the account')
+    .option('--revoke', 'take the standing away')
+    .addOption(dataOption())
+    .action(async (flags: ConfigFlags & { email: string; revoke?: boolean }) => {
+      const email = parseEmail(flags.email);
+      const serverAdmin = !flags.revoke;
+      await helpers.withDatabase(flags, async (handle) => {
+        const found = await userByEmail(handle, email);
+        await actAs(cliActing(), () =>
+          handle.db.transaction().execute(async (trx) => {
+            await new AccountRepository(trx).setServerAdmin(found.id, serverAdmin);
+            await recordAudit(trx, { org: null, action: serverAdmin ? 'server_admin_grant' : 'server_admin_revoke', entityType: 'user', entityId: found.id, before: { serverAdmin: found.serverAdmin }, after: { serverAdmin } });
+          }),
+        );
+      });
+      out().write(serverAdmin ? `${email} is a server administrator: may create organisations.\n` : `${email} is no longer a server administrator.\n`);
     });
 
   user

@@ -20,6 +20,7 @@ export async function startServer(config: Config): Promise<void> {
     trustProxy: config.trustProxy,
     rateLimit: { perMinute: config.rateLimit === 0 ? false : config.rateLimit, signInPerMinute: config.signInRateLimit },
     sessions: { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionMaxHours * 3_600_000 },
+    organisationCreation: config.organisationCreation,
     // Credentials never reach the log (buildApp applies the same list to any logger it is given).
     logger: { level: config.logLevel, redact: LOG_REDACT },
   });

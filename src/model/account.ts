@@ -19,8 +19,39 @@ export const Email = z
   .transform((email) => email.toLowerCase())
   .meta({ example: 'claire.morel@example.com' });
 
+/** NUL characters and lone surrogates: text PostgreSQL refuses to store. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** A person's name as shown to others. */
-export const DisplayName = z.string().trim().min(1).max(200);
+export const DisplayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((text) => !UNSTORABLE.test(text), { message: 'no NUL character nor lone surrogate', params: { rule: 'invalid_text' } });
+
+/**
+ * Who may create organisations (REMPART_ORG_CREATION): `admins`, only server administrators (accounts made with
+ * `rempart user create`, the first-run demo owner); `owners`, also the owners of an organisation; `anyone`, every
+ * signed-in person. API tokens never.
+ */
+export const ORGANISATION_CREATION = ['admins', 'owners', 'anyone'] as const;
+export type OrganisationCreation = (typeof ORGANISATION_CREATION)[number];
+
+/** An invitation to join an organisation with a role, as its owners and administrators see it. */
+export const Invitation = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    role: Role,
+    displayName: z.string().nullable().meta({ description: 'The name the organisation will give the person (none: the name of their account)' }),
+    invitedBy: z.object({ id: z.string(), email: z.string() }).nullable(),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    status: z.enum(['pending', 'expired', 'accepted', 'revoked']),
+  })
+  .meta({ id: 'Invitation' });
+export type Invitation = z.infer<typeof Invitation>;
 
 /** What an organisation asks of its members' sign-in. */
 export const SecuritySettings = z

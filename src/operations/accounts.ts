@@ -28,9 +28,10 @@ export interface NewUser {
 }
 
 /**
- * Creates an account (the CLI's `user create`, the first-run demo owner). An existing address with `membership`
- * is added to the organisation instead, its password untouched. Returns the generated password, if any: it is
- * shown once and stored only as its Argon2id hash.
+ * Creates an account (the CLI's `user create`, the first-run demo owner): the operator's way in, so the account is
+ * a server administrator (it may create organisations). An existing address with `membership` is added to the
+ * organisation instead, its password and standing untouched. Returns the generated password, if any: it is shown
+ * once and stored only as its Argon2id hash. People join through the API by invitation only (invitations.ts).
  */
 export async function createUser(db: Kysely<Database>, input: NewUser): Promise<{ userId: string; created: boolean; generatedPassword?: string }> {
   const email = input.email.toLowerCase();
@@ -53,7 +54,7 @@ export async function createUser(db: Kysely<Database>, input: NewUser): Promise<
     let userId = existing?.id;
     if (!userId) {
       try {
-        userId = await accounts.insertUser({ email, displayName, passwordHash: passwordHash!, mustChange: input.mustChange ?? false });
+        userId = await accounts.insertUser({ email, displayName, passwordHash: passwordHash!, mustChange: input.mustChange ?? false, serverAdmin: true });
       } catch (error) {
         if ((error as { code?: string }).code === '23505')
           throw new RempartError('duplicate_id', `An account with the e-mail address ${email} already exists.`, [{ path: 'email', rule: 'unique', value: email, message: 'already used' }]);
@@ -74,7 +75,7 @@ export async function createUser(db: Kysely<Database>, input: NewUser): Promise<
         after: { email, role, displayName: before?.displayName ?? displayName, accountCreated: !existing },
       });
     } else {
-      await recordAudit(trx, { org: null, action: 'create', entityType: 'user', entityId: userId, after: { email, displayName } });
+      await recordAudit(trx, { org: null, action: 'create', entityType: 'user', entityId: userId, after: { email, displayName, serverAdmin: true } });
     }
     return { userId, created: !existing, ...(generatedPassword ? { generatedPassword } : {}) };
   });

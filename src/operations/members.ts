@@ -1,4 +1,4 @@
-// Named commands on an organisation's access: members and their roles, API tokens, and the security settings.
+// Named commands on an organisation's access: members and their roles (people join by invitation: invitations.ts), API tokens, and the security settings.
 import type { Kysely, Transaction } from 'kysely';
 import { RempartError } from '../errors.js';
 import type { Role, SecuritySettings } from '../model/account.js';
@@ -6,7 +6,6 @@ import { AccountRepository, type MemberRecord, type TokenRecord } from '../store
 import { ModelRepository } from '../store/model-repository.js';
 import type { Database } from '../store/schema.js';
 import { randomSecret, sha256Hex } from '../security/crypto.js';
-import { generatePassword, hashPassword } from '../security/passwords.js';
 import { recordAudit } from './audit.js';
 import { notFound } from './model-writer.js';
 import { TOKEN_PREFIX } from './sessions.js';
@@ -32,43 +31,6 @@ function memberView(member: MemberRecord): Record<string, unknown> {
 /** The organisation's members with their roles, by e-mail. */
 export async function listMembers(db: Kysely<Database>, orgId: string): Promise<MemberRecord[]> {
   return new AccountRepository(db).members(orgId);
-}
-
-/**
- * Adds a person by e-mail. Someone without an account gets one, with a random password returned once for the
- * person adding them to pass on; it must be changed at first sign-in.
- */
-export async function addMember(
-  db: Kysely<Database>,
-  orgId: string,
-  input: { email: string; role: Role; displayName?: string },
-): Promise<{ member: MemberRecord; initialPassword?: string }> {
-  const email = input.email.toLowerCase();
-  const existing = await new AccountRepository(db).userByEmail(email);
-  const initialPassword = existing ? undefined : generatePassword();
-  const passwordHash = initialPassword ? await hashPassword(initialPassword) : undefined;
-  const member = await db.transaction().execute(async (trx) => {
-    await lockedOrganisation(trx, orgId);
-    const accounts = new AccountRepository(trx);
-    const displayName = input.displayName?.trim() || existing?.displayName || email.split('@')[0];
-    let userId = existing?.id;
-    if (!userId) {
-      try {
-        userId = await accounts.insertUser({ email, displayName, passwordHash: passwordHash!, mustChange: true });
-      } catch (error) {
-        // Someone created the account meanwhile: ask again rather than guess.
-        if ((error as { code?: string }).code === '23505') throw new RempartError('conflict', `The account ${email} was created meanwhile: add it again.`);
-        throw error;
-      }
-    } else if (await accounts.membership(orgId, userId)) {
-      throw new RempartError('duplicate_id', `${email} is already a member.`, [{ path: 'body.email', rule: 'unique', value: email, message: 'already a member' }]);
-    }
-    await accounts.insertMembership(orgId, userId, input.role, displayName);
-    const added = (await accounts.member(orgId, userId))!;
-    await recordAudit(trx, { org: orgId, action: 'add', entityType: 'member', entityId: userId, after: { ...memberView(added), accountCreated: !existing } });
-    return added;
-  });
-  return { member, ...(initialPassword ? { initialPassword } : {}) };
 }
 
 /** Changes a member's role or name in the organisation; the last owner stays an owner. */

@@ -4,11 +4,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import { RempartError } from '../errors.js';
-import type { Role } from '../model/account.js';
+import type { OrganisationCreation, Role } from '../model/account.js';
 import { ROLES } from '../model/account.js';
 import { actAs, type ActingContext } from '../operations/actor.js';
 import { resolveApiToken, resolveSession, csrfTokenOf, type IssuedSession, type SessionSettings } from '../operations/sessions.js';
 import { AccountRepository, type MembershipRecord, type SessionRecord, type TokenRecord, type UserRecord } from '../store/account-repository.js';
+import { InvitationRepository } from '../store/invitation-repository.js';
 import { ModelRepository } from '../store/model-repository.js';
 import type { Database } from '../store/schema.js';
 import { sameSecret } from '../security/crypto.js';
@@ -25,11 +26,13 @@ export const CSRF_HEADER = 'x-csrf-token';
  * - `person`: a signed-in person (never a token);
  * - `session`: any session of a person, also one still waiting for its second factor (sign-out);
  * - `mfaStep`: only a session waiting for its second factor;
+ * - `personOrNobody`: nobody, or a signed-in person (a full session, with its CSRF token on changes), never an API
+ *   token: the route decides what each may do (accepting an invitation);
  * - `{resource, action}`: a member of the route's organisation (`:org`) whose role the policy table allows.
  * `beforePasswordChange` keeps a route open to someone who must first choose a new password.
  */
 export type RoutePolicy =
-  | { access: 'public' | 'signedIn' | 'person' | 'session' | 'mfaStep'; beforePasswordChange?: boolean }
+  | { access: 'public' | 'signedIn' | 'person' | 'session' | 'mfaStep' | 'personOrNobody'; beforePasswordChange?: boolean }
   | { resource: Resource; action: Action; createsOrganisation?: boolean };
 
 /** Who sent the request. */
@@ -78,7 +81,24 @@ const TARGETS: Partial<Record<Resource, TargetLoader>> = {
     const asked = (request.body as { role?: Role } | undefined)?.role;
     return { role: current?.role, newRole: asked };
   },
+  // The invitation's role: administrators withdraw only invitations that do not make an owner.
+  invitations: async (request, db) => {
+    const { org, invitation } = request.params as { org: string; invitation?: string };
+    const found = invitation && UUID.test(invitation) ? await new InvitationRepository(db).get(org, invitation) : undefined;
+    return found ? { role: found.role } : undefined;
+  },
 };
+
+/**
+ * Whether a principal may create organisations under the deployment's setting: never an API token; server
+ * administrators always; with `owners`, also the owners of an organisation; with `anyone`, every person.
+ */
+export async function mayCreateOrganisations(db: Kysely<Database>, principal: Principal, setting: OrganisationCreation): Promise<boolean> {
+  if (principal.via !== 'session') return false;
+  if (setting === 'anyone' || principal.user.serverAdmin) return true;
+  if (setting === 'owners') return (await new AccountRepository(db).membershipsOf(principal.user.id)).some((membership) => membership.role === 'owner');
+  return false;
+}
 
 function isDocs(url: string): boolean {
   return url === '/api/docs' || url.startsWith('/api/docs/');
@@ -156,6 +176,7 @@ function describePolicy(policy: RoutePolicy): string {
       person: 'A signed-in person (not an API token).',
       session: 'A session cookie, also one waiting for its second factor.',
       mfaStep: 'A session waiting for its second factor.',
+      personOrNobody: 'Public, or a signed-in person (session cookie and CSRF token); not an API token.',
     }[policy.access];
   const roles = ROLES.map((role) => {
     const subject: Subject = { userId: '', email: '', memberName: '', via: 'session', roles: [role] };
@@ -167,7 +188,8 @@ function describePolicy(policy: RoutePolicy): string {
     );
     return `${role} (${labels.join(', ')})`;
   }).filter(Boolean);
-  return `Roles: ${roles.length > 0 ? roles.join(', ') : 'none'} (\`${policy.resource}:${policy.action}\`).`;
+  const viaToken = precheck({ userId: '', email: '', memberName: '', via: 'token', roles: ['owner'] }, policy.resource, policy.action) === 'deny';
+  return `Roles: ${roles.length > 0 ? roles.join(', ') : 'none'} (\`${policy.resource}:${policy.action}\`)${viaToken && roles.length > 0 ? '; signed-in people only, never an API token' : ''}.`;
 }
 
 /**
@@ -202,6 +224,7 @@ async function authorise(request: FastifyRequest, reply: FastifyReply, db: Kysel
     return;
   }
   if ('access' in policy && policy.access === 'public') return;
+  if ('access' in policy && policy.access === 'personOrNobody') return authoriseOptionalPerson(request, reply, db, sessions);
 
   const principal = await authenticate(request, reply, db, sessions);
   if (!principal) throw unauthenticated('Sign in, or send an API token as "Authorization: Bearer <token>".');
@@ -238,8 +261,12 @@ async function authorise(request: FastifyRequest, reply: FastifyReply, db: Kysel
   if (principal.via === 'token') membership = principal.token.orgId === orgId ? principal.membership : undefined;
   else membership = await new AccountRepository(db).membership(orgId, principal.user.id);
   if (!membership) {
-    // Only a person may bring a new organisation into being here, and only when the id is free.
-    if (policy.createsOrganisation && principal.via === 'session' && !(await new ModelRepository(db).getOrganisation(orgId))) {
+    // Only a person allowed to create organisations may bring one into being here, and only when the id is free.
+    if (
+      policy.createsOrganisation &&
+      (await mayCreateOrganisations(db, principal, request.server.access.organisationCreation)) &&
+      !(await new ModelRepository(db).getOrganisation(orgId))
+    ) {
       request.creatingOrganisation = true;
       return;
     }
@@ -256,6 +283,32 @@ async function authorise(request: FastifyRequest, reply: FastifyReply, db: Kysel
   const decision = precheck(subject, policy.resource, policy.action);
   if (decision === 'deny') throw forbidden(`Your role (${subject.roles.join(' and ')}) does not allow ${policy.action} on ${policy.resource}.`, policy.resource, policy.action);
   request.policyNeedsTarget = decision === 'target';
+}
+
+/**
+ * A route open to nobody and to people: a session cookie, when sent, signs the person in (a full session, with the
+ * CSRF check on changes); a session that ended, or still waits for its second factor, counts as nobody. An API
+ * token is refused: what such a route does is for a person to decide.
+ */
+async function authoriseOptionalPerson(request: FastifyRequest, reply: FastifyReply, db: Kysely<Database>, sessions: SessionSettings): Promise<void> {
+  if (request.headers.authorization !== undefined) throw forbidden('API tokens cannot do this: it is for a person to decide.', 'credentials', 'personOrNobody');
+  const cookie = request.cookies?.[SESSION_COOKIE];
+  if (!cookie) return;
+  const resolved = await resolveSession(db, sessions, cookie);
+  if (!resolved) {
+    clearSessionCookie(request, reply);
+    return;
+  }
+  if (resolved.session.stage !== 'full') return;
+  const principal: Principal = { via: 'session', user: resolved.user, session: resolved.session, token: cookie, csrfToken: csrfTokenOf(cookie) };
+  if (!SAFE_METHODS.has(request.method)) {
+    const sent = request.headers[CSRF_HEADER];
+    if (typeof sent !== 'string' || !sameSecret(sent, principal.csrfToken))
+      throw new RempartError('csrf_failed', `Send the session's CSRF token in the ${CSRF_HEADER} header (it comes with sign-in and GET /api/auth/me).`, [
+        { path: `headers.${CSRF_HEADER}`, rule: 'csrf', value: null, message: 'missing or wrong' },
+      ]);
+  }
+  request.principal = principal;
 }
 
 /** The rules that depend on the item (an activity owner's own activities), once the parameters are validated. */

@@ -12,6 +12,7 @@ import type { ZodType } from 'zod';
 import { RempartError } from '../errors.js';
 import { problemsFromZod } from '../model/problem.js';
 import type { Database } from '../store/schema.js';
+import type { OrganisationCreation } from '../model/account.js';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../operations/sessions.js';
 import { installAccessControl } from './access.js';
 import { installEdgeGuards, MAX_SEGMENT_LENGTH, overlongSegment, SPREADSHEET_MEDIA_TYPES } from './edge.js';
@@ -20,6 +21,7 @@ import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { collectionRoutes } from './routes/collections.js';
 import { memberRoutes } from './routes/members.js';
+import { invitationRoutes } from './routes/invitations.js';
 import { securityRoutes } from './routes/security.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { healthRoutes } from './routes/health.js';
@@ -49,6 +51,8 @@ export interface AppOptions {
   rateLimit?: { perMinute: number | false; signInPerMinute: number };
   /** Believe X-Forwarded-For/-Proto from these proxies (Fastify's `trustProxy`): the client address and https. */
   trustProxy?: boolean | string | string[];
+  /** Who may create organisations (REMPART_ORG_CREATION); `admins` unless given. */
+  organisationCreation?: OrganisationCreation;
 }
 
 export type App = FastifyInstance;
@@ -58,6 +62,7 @@ export interface AccessSettings {
   sessions: SessionSettings;
   secretKey: Buffer;
   signInPerMinute: number;
+  organisationCreation: OrganisationCreation;
 }
 
 declare module 'fastify' {
@@ -80,7 +85,7 @@ export const LOG_REDACT = [
   '*.secret',
   '*.token',
   '*.recoveryCodes',
-  '*.initialPassword',
+  '*.link',
 ];
 
 /** Body fields whose value a refusal must not repeat back (or log). */
@@ -134,7 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('db', options.db);
   const sessions: SessionSettings = { ...DEFAULT_SESSION_SETTINGS, ...options.sessions };
   const rateLimit = options.rateLimit ?? { perMinute: 1200, signInPerMinute: 10 };
-  app.decorate('access', { sessions, secretKey: options.secretKey, signInPerMinute: rateLimit.signInPerMinute });
+  app.decorate('access', { sessions, secretKey: options.secretKey, signInPerMinute: rateLimit.signInPerMinute, organisationCreation: options.organisationCreation ?? 'admins' });
 
   // Validation with Zod at the edge: every problem at once, each with path, rule and value.
   app.setValidatorCompiler<ZodType>(({ schema, httpPart }) => (data: unknown) => {
@@ -205,6 +210,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(authRoutes);
       await api.register(organisationRoutes);
       await api.register(memberRoutes);
+      await api.register(invitationRoutes);
       await api.register(tokenRoutes);
       await api.register(securityRoutes);
       await api.register(auditRoutes);

@@ -401,24 +401,13 @@ describe('second factor', () => {
 });
 
 describe('members', () => {
-  it('adds a person without an account: a password shown once, to change before anything else', async () => {
+  it('adds a person by invitation only: no account, no membership, no password handed out', async () => {
     const added = await t.request({ method: 'POST', url: '/api/orgs/acme/members', payload: { email: 'New.Person@Acme.example', role: 'crisisTeam', displayName: 'New Person' } });
-    expect(added.statusCode, added.body).toBe(201);
-    const { member: created, initialPassword } = added.json();
-    expect(created).toMatchObject({ email: 'new.person@acme.example', role: 'crisisTeam', displayName: 'New Person' });
-    expect(initialPassword).toMatch(/^[A-Z2-9]{5}(-[A-Z2-9]{5}){3}$/);
-    expect((await t.request({ method: 'GET', url: '/api/orgs/acme/members' })).body).not.toContain(initialPassword);
-
-    const session = sessionOf(await signIn('new.person@acme.example', initialPassword));
-    const blocked = await t.request({ method: 'GET', url: '/api/orgs/acme/activities', as: session });
-    expect(blocked.statusCode).toBe(403);
-    expect(blocked.json().error.code).toBe('password_change_required');
-    expect((await me(session)).json().user.passwordChangeRequired).toBe(true);
-    const changed = await t.request({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: initialPassword, newPassword: 'my very own new password' }, as: session });
-    expect(changed.statusCode, changed.body).toBe(200);
-    const renewed = { cookie: changed.cookies.find((c) => c.name === 'rempart_session')!.value, csrf: changed.json().csrfToken };
-    expect((await t.request({ method: 'GET', url: '/api/orgs/acme/activities', as: renewed })).statusCode).toBe(200);
-    expect((await t.request({ method: 'POST', url: '/api/orgs/acme/members', payload: { email: 'new.person@acme.example', role: 'auditor' } })).statusCode).toBe(409);
+    expect(added.statusCode, added.body).toBe(202);
+    expect(added.json()).not.toHaveProperty('initialPassword');
+    expect(added.json().invitation).toMatchObject({ email: 'new.person@acme.example', role: 'crisisTeam', displayName: 'New Person', status: 'pending' });
+    expect((await t.request({ method: 'GET', url: '/api/orgs/acme/members' })).body).not.toContain('new.person@acme.example');
+    expect((await sql<{ n: number }>`select count(*)::int as n from users where email = 'new.person@acme.example'`.execute(t.database.db)).rows[0].n).toBe(0);
   });
 
   it('lets administrators manage everyone but owners, and keeps the last owner', async () => {
@@ -559,6 +548,8 @@ describe('audit trail', () => {
 describe('organisations', () => {
   it('makes the creator the owner and lists only the caller’s organisations', async () => {
     const outsider = await t.createUser('outsider@elsewhere.example');
+    // Organisations are created by server administrators (REMPART_ORG_CREATION=admins, the default).
+    await sql`update users set is_server_admin = true where id = ${outsider.id}`.execute(t.database.db);
     const created = await t.request({ method: 'POST', url: '/api/orgs', payload: { id: 'outsiders', name: 'Outsiders' }, as: outsider.session });
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()).toMatchObject({ role: 'owner', abilities: { update: true, delete: true } });

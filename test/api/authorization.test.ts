@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/model/account.js';
 import type { RoutePolicy } from '../../src/server/access.js';
 import { can, precheck, type Subject } from '../../src/server/policies/index.js';
+import { sql } from 'kysely';
 import { smallModel, startTestApp, type Credentials, type TestApp, type TestResponse, type TestUser } from '../support/app.js';
 
 let t: TestApp;
@@ -35,6 +36,7 @@ const PARAMS: Record<string, string> = {
   run: '00000000-0000-4000-8000-000000000000',
   user: '00000000-0000-4000-8000-000000000001',
   token: '00000000-0000-4000-8000-000000000002',
+  invitation: '00000000-0000-4000-8000-000000000003',
 };
 /** Unknown to every strict schema: an allowed write stops at validation (400) and changes nothing. */
 const PROBE = { 'matrix-probe': true };
@@ -57,6 +59,7 @@ beforeAll(async () => {
   }
   actors.push({ name: 'nobody', kind: 'anonymous' });
   const outsider = await t.createUser('outsider@elsewhere.example');
+  await sql`update users set is_server_admin = true where id = ${outsider.id}`.execute(t.database.db);
   expect((await t.request({ method: 'POST', url: '/api/orgs', payload: { id: 'elsewhere', name: 'Elsewhere' }, as: outsider.session })).statusCode).toBe(201);
   actors.push({ name: 'owner of another organisation', kind: 'outsider', user: outsider });
 
@@ -83,6 +86,8 @@ type Outcome = 'allow' | 'deny' | 'unauthenticated' | 'notFound' | 'conflict';
 function expected(actor: Actor, policy: RoutePolicy): Outcome {
   if ('access' in policy) {
     if (policy.access === 'public') return 'allow';
+    // Invitation links: for nobody or a person, never a token.
+    if (policy.access === 'personOrNobody') return actor.kind === 'token' ? 'deny' : 'allow';
     if (actor.kind === 'anonymous') return 'unauthenticated';
     if (policy.access === 'signedIn') return 'allow';
     if (actor.kind === 'token') return 'deny';
@@ -202,7 +207,7 @@ describe('authorization matrix', () => {
         expect(precheck(subject('crisisTeam'), resource, action), `crisisTeam ${action} ${resource}`).toBe('deny');
       }
       expect(precheck(subject('employee'), resource, action), `employee ${action} ${resource}`).toBe('deny');
-      if (!['tokens', 'members', 'security', 'audit'].includes(resource) && !(resource === 'organisation' && action === 'delete'))
+      if (!['tokens', 'members', 'invitations', 'security', 'audit'].includes(resource) && !(resource === 'organisation' && action === 'delete'))
         expect(precheck(subject('continuityManager'), resource, action), `continuityManager ${action} ${resource}`).toBe('allow');
       expect(precheck(subject('owner'), resource, action), `owner ${action} ${resource}`).toBe('allow');
     }
@@ -216,11 +221,13 @@ describe('authorization matrix', () => {
 describe('cross-tenant walk', () => {
   const MARKER = 'VICTIM-MARKER-7f3a';
   const ids: Record<string, string> = { org: 'victim', id: 'vx' };
+  let victimInvitation = '';
 
   beforeAll(async () => {
     // The matrix signed everyone out everywhere at its end.
     t.owner.session = await t.newSession(t.owner);
     const victim = await t.createUser('victim.owner@victim.example');
+    await sql`update users set is_server_admin = true where id = ${victim.id}`.execute(t.database.db);
     const as = victim.session;
     const model = {
       organisation: { name: `Victim ${MARKER}` },
@@ -241,9 +248,12 @@ describe('cross-tenant walk', () => {
     const createdRisk = await t.request({ method: 'POST', url: '/api/orgs/victim/risks', payload: risk, as });
     expect(createdRisk.statusCode, createdRisk.body).toBe(201);
     ids.run = (await t.request({ method: 'POST', url: '/api/orgs/victim/scenarios/vx/simulate', as })).json().id;
-    ids.user = (await t.request({ method: 'POST', url: '/api/orgs/victim/members', payload: { email: 'victim.member@victim.example', role: 'auditor', displayName: `Member ${MARKER}` }, as })).json().member.userId;
+    ids.user = (await t.createUser('victim.member@victim.example', { org: 'victim', role: 'auditor', displayName: `Member ${MARKER}` })).id;
+    const invited = (await t.request({ method: 'POST', url: '/api/orgs/victim/members', payload: { email: 'victim.invitee@victim.example', role: 'auditor', displayName: `Invitee ${MARKER}` }, as })).json();
+    ids.invitation = invited.invitation.id;
+    victimInvitation = invited.token;
     ids.token = (await t.request({ method: 'POST', url: '/api/orgs/victim/tokens', payload: { name: `Token ${MARKER}`, role: 'auditor' }, as })).json().id;
-    for (const id of [ids.run, ids.user, ids.token]) expect(id).toEqual(expect.any(String));
+    for (const id of [ids.run, ids.user, ids.token, ids.invitation]) expect(id).toEqual(expect.any(String));
   });
 
   it('finds nothing of another organisation on any route, with its ids, for a signed-in owner or an owner token', { timeout: 60_000 }, async () => {
@@ -260,10 +270,14 @@ describe('cross-tenant walk', () => {
         const mine = await send(route, urlOf(route, { ...ids, org: ORG }), as);
         expect(mine.statusCode, `${route.method} ${route.path} in matrix with victim ids`).toBeLessThan(500);
         expect(mine.body, `${route.method} ${route.path}`).not.toContain(MARKER);
-        if (mine.statusCode === 200 && route.method === 'GET' && /\{(id|run|user|token)\}/.test(route.path)) throw new Error(`${route.path} found a victim id in matrix`);
+        if (mine.statusCode === 200 && route.method === 'GET' && /\{(id|run|user|token|invitation)\}/.test(route.path)) throw new Error(`${route.path} found a victim id in matrix`);
       }
     }
-    for (const url of ['/api/orgs', '/api/auth/me', '/api/orgs/matrix/audit?limit=500', '/api/orgs/matrix/members', '/api/orgs/matrix/tokens']) {
+    // The victim's invitation secret, rewritten for this organisation, opens nothing here.
+    const forged = await t.request({ method: 'GET', url: `/api/invitations/${ORG}.${victimInvitation.split('.')[1]}` });
+    expect(forged.statusCode).toBe(404);
+    expect(forged.body).not.toContain(MARKER);
+    for (const url of ['/api/orgs', '/api/auth/me', '/api/orgs/matrix/audit?limit=500', '/api/orgs/matrix/members', '/api/orgs/matrix/invitations', '/api/orgs/matrix/tokens']) {
       const response = await t.request({ method: 'GET', url });
       expect(response.statusCode, url).toBe(200);
       expect(response.body, url).not.toContain(MARKER);

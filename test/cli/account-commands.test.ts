@@ -1,4 +1,4 @@
-// `rempart user create | reset-password | reset-mfa`, `rempart audit verify`, and the first-run account, on the test database.
+// `rempart user create | admin | reset-password | reset-mfa`, `rempart audit verify`, and the first-run account, on the test database.
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { sql } from 'kysely';
@@ -54,6 +54,9 @@ describe('rempart user create', () => {
     const user = (await new AccountRepository(database.db).userByEmail('admin@acme.example'))!;
     expect(await verifyPassword(user.passwordHash, password)).toBe(true);
     expect((await new AccountRepository(database.db).membership('acme', user.id))?.role).toBe('owner');
+    // The operator's accounts are server administrators: they may create organisations.
+    expect(user.serverAdmin).toBe(true);
+    expect(stdout).toContain('server administrator');
     const entry = await sql<{ actor_label: string; action: string; after: { email: string } }>`select actor_label, action, after from audit_log where chain = 'acme' and entity_type = 'member'`.execute(database.db);
     expect(entry.rows[0]).toMatchObject({ action: 'add', after: { email: 'admin@acme.example' } });
     expect(entry.rows[0].actor_label).toMatch(/^cli:/);
@@ -77,6 +80,19 @@ describe('rempart user create', () => {
     expect((await rempart(['user', 'create', '--email', 'chosen@acme.example']).catch((e: unknown) => e)) as RempartError).toMatchObject({ code: 'duplicate_id' });
     expect((await rempart(['user', 'create', '--email', 'x@acme.example', '--org', 'nowhere']).catch((e: unknown) => e)) as RempartError).toMatchObject({ code: 'not_found' });
     expect((await rempart(['user', 'create', '--email', 'not-an-address']).catch((e: unknown) => e)) as RempartError).toMatchObject({ code: 'invalid_input' });
+  });
+
+  it('names and un-names a server administrator; an account that joined another way is none', async () => {
+    const accounts = new AccountRepository(database.db);
+    await accounts.insertUser({ email: 'invited@acme.example', displayName: 'Invited', passwordHash: 'x', mustChange: false });
+    expect((await accounts.userByEmail('invited@acme.example'))!.serverAdmin).toBe(false);
+    expect((await rempart(['user', 'admin', '--email', 'Invited@acme.example'])).stdout).toContain('is a server administrator');
+    expect((await accounts.userByEmail('invited@acme.example'))!.serverAdmin).toBe(true);
+    expect((await rempart(['user', 'admin', '--email', 'invited@acme.example', '--revoke'])).stdout).toContain('no longer');
+    expect((await accounts.userByEmail('invited@acme.example'))!.serverAdmin).toBe(false);
+    expect((await rempart(['user', 'admin', '--email', 'nobody@acme.example']).catch((e: unknown) => e)) as RempartError).toMatchObject({ code: 'not_found' });
+    const audit = await sql<{ action: string }>`select action from audit_log where chain = '@accounts' and action like 'server_admin%' order by seq`.execute(database.db);
+    expect(audit.rows.map((row) => row.action)).toEqual(['server_admin_grant', 'server_admin_revoke']);
   });
 
   it('resets a password (to change at next sign-in) and a second factor', async () => {
@@ -140,6 +156,7 @@ describe('first run', () => {
       const user = (await new AccountRepository(fresh.db).userByEmail(DEMO_OWNER_EMAIL))!;
       expect(await verifyPassword(user.passwordHash, password)).toBe(true);
       expect((await new AccountRepository(fresh.db).membership('demo', user.id))?.role).toBe('owner');
+      expect(user.serverAdmin).toBe(true);
       // Never again: the next start finds an account and says nothing.
       expect(await firstRunAccess(fresh.db, { embedded: true, host: '127.0.0.1', demoLoadedNow: true })).toBeNull();
     } finally {

@@ -100,6 +100,8 @@ export async function startTestApp(options: Partial<Omit<AppOptions, 'db' | 'dat
   }
 
   const owner = await createUser(`owner-${randomBytes(4).toString('hex')}@test.example`);
+  // The suite's owner creates organisations: a server administrator, as `rempart user create` makes them.
+  await new AccountRepository(database.db).setServerAdmin(owner.id, true);
 
   return {
     app,

@@ -56,6 +56,19 @@ describe('token roles', () => {
     expect(precheck(subject('owner', 'session'), 'tokens', 'create')).toBe('allow');
     expect(precheck({ ...subject('continuityManager', 'token'), roles: ['continuityManager', 'auditor'] }, 'sites', 'update')).toBe('deny');
   });
+
+  it('never lets a token invite people or change roles, which would outlive its revocation; removing stays open to it', () => {
+    for (const role of ['owner', 'administrator'] as const) {
+      expect(precheck(subject(role, 'token'), 'members', 'create'), `${role} token invites`).toBe('deny');
+      expect(precheck(subject(role, 'token'), 'members', 'update'), `${role} token changes roles`).toBe('deny');
+      expect(precheck(subject(role, 'session'), 'members', 'create')).not.toBe('deny');
+      expect(precheck(subject(role, 'token'), 'members', 'delete')).not.toBe('deny');
+      expect(precheck(subject(role, 'token'), 'invitations', 'delete')).not.toBe('deny');
+    }
+    expect(abilities(subject('owner', 'token')).members).toEqual({ read: true, create: false, update: false, delete: true });
+    expect(can(subject('administrator'), 'invitations', 'delete', { role: 'owner' })).toBe(false);
+    expect(can(subject('administrator'), 'invitations', 'delete', { role: 'auditor' })).toBe(true);
+  });
 });
 
 describe('abilities', () => {

@@ -20,6 +20,8 @@ export const RESOURCES = {
   riskMatrix: ['read', 'update'],
   risks: [...CRUD, 'import'],
   members: CRUD,
+  /** Created by adding a member (`members:create`); listed and withdrawn here. */
+  invitations: ['read', 'delete'],
   tokens: ['read', 'create', 'delete'],
   audit: ['read'],
   security: ['read', 'update'],

@@ -3,12 +3,12 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { Email, Role } from '../../model/account.js';
+import { Email, Role, type OrganisationCreation } from '../../model/account.js';
 import { beginMfaEnrolment, changePassword, confirmMfaEnrolment, disableMfa } from '../../operations/accounts.js';
 import { completeSignIn, signIn, signOut, signOutEverywhere, type IssuedSession, type RequestOrigin } from '../../operations/sessions.js';
 import { AccountRepository } from '../../store/account-repository.js';
 import type { Database } from '../../store/schema.js';
-import { clearSessionCookie, setSessionCookie, subjectFor, type Principal } from '../access.js';
+import { clearSessionCookie, mayCreateOrganisations, setSessionCookie, subjectFor, type Principal } from '../access.js';
 import { abilities } from '../policies/index.js';
 import { ErrorResponse } from './shared.js';
 
@@ -41,12 +41,13 @@ const Me = z
       displayName: z.string(),
       mfaEnabled: z.boolean(),
       passwordChangeRequired: z.boolean(),
+      serverAdmin: z.boolean().meta({ description: 'Made by the operator (`rempart user create`): may create organisations' }),
     }),
     csrfToken: z.string().nullable().meta({ description: 'Send it as the x-csrf-token header with every POST, PUT and DELETE of this session' }),
     session: z.object({ expiresAt: z.string(), idleExpiresAt: z.string() }).nullable(),
     token: z.object({ id: z.string(), name: z.string(), org: z.string(), role: Role, expiresAt: z.string() }).nullable(),
     memberships: z.array(Membership),
-    canCreateOrganisations: z.boolean(),
+    canCreateOrganisations: z.boolean().meta({ description: 'POST /api/orgs is open to the caller (the deployment’s REMPART_ORG_CREATION and the caller’s standing)' }),
   })
   .meta({ id: 'Me' });
 
@@ -82,7 +83,7 @@ function sessionPrincipal(request: FastifyRequest): Extract<Principal, { via: 's
 }
 
 /** The caller as the web app needs them: person, session or token, and per organisation their role and abilities. */
-export async function describeCaller(db: Kysely<Database>, principal: Principal, idleMs: number): Promise<z.infer<typeof Me>> {
+export async function describeCaller(db: Kysely<Database>, principal: Principal, idleMs: number, organisationCreation: OrganisationCreation): Promise<z.infer<typeof Me>> {
   const accounts = new AccountRepository(db);
   const memberships = principal.via === 'token' ? [principal.membership] : await accounts.membershipsOf(principal.user.id);
   return {
@@ -93,6 +94,7 @@ export async function describeCaller(db: Kysely<Database>, principal: Principal,
       displayName: principal.user.displayName,
       mfaEnabled: principal.user.mfaEnabled,
       passwordChangeRequired: principal.user.passwordMustChange,
+      serverAdmin: principal.user.serverAdmin,
     },
     csrfToken: principal.via === 'session' ? principal.csrfToken : null,
     session:
@@ -113,7 +115,7 @@ export async function describeCaller(db: Kysely<Database>, principal: Principal,
       mfaRequired: principal.via === 'session' && membership.mfaRequiredRoles.includes(membership.role) && !principal.user.mfaEnabled,
       abilities: abilities(subjectFor(principal, membership)),
     })),
-    canCreateOrganisations: principal.via === 'session',
+    canCreateOrganisations: await mayCreateOrganisations(db, principal, organisationCreation),
   };
 }
 
@@ -140,7 +142,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       setSessionCookie(request, reply, issued, sessions.now());
       const expiresAt = new Date(issued.expiresAt).toISOString();
       if (issued.stage === 'mfa') return { status: 'mfaRequired' as const, csrfToken: issued.csrfToken, expiresAt };
-      return { status: 'signedIn' as const, csrfToken: issued.csrfToken, expiresAt, me: await describeCaller(app.db, principalOf(issued, sessions.now()), sessions.idleMs) };
+      return { status: 'signedIn' as const, csrfToken: issued.csrfToken, expiresAt, me: await describeCaller(app.db, principalOf(issued, sessions.now()), sessions.idleMs, app.access.organisationCreation) };
     },
   );
 
@@ -165,7 +167,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         status: 'signedIn' as const,
         csrfToken: issued.csrfToken,
         expiresAt: new Date(issued.expiresAt).toISOString(),
-        me: await describeCaller(app.db, principalOf(issued, sessions.now()), sessions.idleMs),
+        me: await describeCaller(app.db, principalOf(issued, sessions.now()), sessions.idleMs, app.access.organisationCreation),
         recoveryCodesLeft: issued.recoveryCodesLeft,
       };
     },
@@ -213,7 +215,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: Me, ...AUTH_ERRORS },
       },
     },
-    async (request) => describeCaller(app.db, request.principal!, sessions.idleMs),
+    async (request) => describeCaller(app.db, request.principal!, sessions.idleMs, app.access.organisationCreation),
   );
 
   app.post(

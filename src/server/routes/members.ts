@@ -1,11 +1,13 @@
-// The members of an organisation and their roles: list, add (creating the account if needed), change, remove.
+// The members of an organisation and their roles: list, invite (never an account made here), change, remove.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DisplayName, Email, Role } from '../../model/account.js';
+import { DisplayName, Email, Invitation, Role } from '../../model/account.js';
 import { Id } from '../../model/organisation.js';
-import { addMember, changeMember, listMembers, removeMember } from '../../operations/members.js';
+import { createInvitation } from '../../operations/invitations.js';
+import { changeMember, listMembers, removeMember } from '../../operations/members.js';
 import type { MemberRecord } from '../../store/account-repository.js';
 import { collectionAbilities, withAbilities } from '../access.js';
+import { invitationLink } from './invitations.js';
 import { ERRORS, OrgParams } from './shared.js';
 
 const tags = ['access'];
@@ -47,17 +49,26 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { policy: { resource: 'members', action: 'create' } },
       schema: {
         tags,
-        summary: 'Add a person by e-mail with a role',
+        summary: 'Invite a person by e-mail with a role: they join by accepting the invitation',
         description:
-          'A person without an account gets one: `initialPassword` is returned this once, to hand over; they must change it at first sign-in. Only owners make owners.',
+          'Never creates an account nor a membership: it creates an invitation, valid 7 days and once, and answers the same whether the address has an account or not. ' +
+          '`link` (with the invitation’s secret `token`) is in this answer only: hand it to the person, who opens it, chooses a password when they have no account (or signs in when they have one) and accepts. ' +
+          'A new invitation of the same address replaces the open ones. Only owners invite owners; API tokens cannot invite.',
         params: OrgParams,
         body: z.object({ email: Email, role: Role, displayName: DisplayName.optional() }).strict(),
-        response: { 201: z.object({ member: Member, initialPassword: z.string().optional() }), ...ERRORS },
+        response: {
+          202: z.object({
+            invitation: Invitation,
+            token: z.string().meta({ description: 'The invitation’s secret, shown this once (the database keeps its SHA-256)' }),
+            link: z.string().meta({ description: 'The address to open to accept: this server’s /invitation page with the secret after # (never sent to a server)' }),
+          }),
+          ...ERRORS,
+        },
       },
     },
     async (request, reply) => {
-      const added = await addMember(app.db, request.params.org, request.body);
-      return reply.code(201).send({ member: present(request, added.member), ...(added.initialPassword ? { initialPassword: added.initialPassword } : {}) });
+      const { invitation, token } = await createInvitation(app.db, request.params.org, request.principal!.user.id, request.body, app.access.sessions.now());
+      return reply.code(202).send({ invitation, token, link: invitationLink(request, token) });
     },
   );
 

@@ -6,7 +6,8 @@ import { BiaSettings, Id, Names } from '../../model/organisation.js';
 import { createOrganisation, deleteOrganisation, notFound, updateOrganisation } from '../../operations/model-writer.js';
 import { AccountRepository } from '../../store/account-repository.js';
 import { ModelRepository, type OrganisationRecord } from '../../store/model-repository.js';
-import { subjectFor, withAbilities } from '../access.js';
+import { RempartError } from '../../errors.js';
+import { mayCreateOrganisations, subjectFor, withAbilities } from '../access.js';
 import { can, itemAbilities } from '../policies/index.js';
 import { ERRORS, ItemAbilities, OrgParams, withoutReadOnly } from './shared.js';
 
@@ -73,12 +74,18 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['organisations'],
         summary: 'Create an organisation; the caller becomes its owner',
+        description:
+          'Who may is a setting of the deployment (REMPART_ORG_CREATION): by default only server administrators, the accounts made with `rempart user create`; `owners` lets owners of an organisation create more; `anyone` every signed-in person. `canCreateOrganisations` in GET /api/auth/me tells.',
         body: OrganisationInput,
         response: { 201: Organisation, ...ERRORS },
       },
     },
     async (request, reply) => {
       const { user } = request.principal!;
+      if (!(await mayCreateOrganisations(app.db, request.principal!, app.access.organisationCreation)))
+        throw new RempartError('forbidden', 'Only server administrators may create organisations on this server: ask one (they are made with `rempart user create`).', [
+          { path: 'organisation', rule: 'organisation_creation', value: app.access.organisationCreation, message: 'not allowed to create organisations' },
+        ]);
       const created = await createOrganisation(app.db, request.body, { userId: user.id, displayName: user.displayName });
       const membership = (await new AccountRepository(app.db).membership(created.id, user.id))!;
       const subject = subjectFor(request.principal!, membership);

@@ -32,6 +32,7 @@ const BiaSettings = lazy(() => import('../pages/admin/BiaSettings.js'));
 const Audit = lazy(() => import('../pages/admin/Audit.js'));
 const NotFound = lazy(() => import('../pages/NotFound.js'));
 const SignIn = lazy(() => import('../pages/SignIn.js'));
+const Invitation = lazy(() => import('../pages/Invitation.js'));
 
 export const router = createBrowserRouter([
   {
@@ -52,6 +53,16 @@ export const router = createBrowserRouter([
     ),
     errorElement: <RouteError />,
   },
+  // Open to everyone: the invitation's secret is the key (after #, or in the path for links typed by hand).
+  ...['/invitation', '/invitation/:token'].map((path) => ({
+    path,
+    element: (
+      <Suspense fallback={<PageLoader />}>
+        <Invitation />
+      </Suspense>
+    ),
+    errorElement: <RouteError />,
+  })),
   {
     path: '/orgs/:org',
     element: (

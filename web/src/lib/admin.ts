@@ -15,6 +15,26 @@ export interface Member {
   abilities: Record<string, boolean>;
 }
 
+/** An invitation not yet accepted nor withdrawn (GET /api/orgs/{org}/invitations): never its secret. */
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  displayName: string | null;
+  invitedBy: { id: string; email: string } | null;
+  createdAt: string;
+  expiresAt: string;
+  status: 'pending' | 'expired' | 'accepted' | 'revoked';
+  abilities: Record<string, boolean>;
+}
+
+/** What inviting answers, this once: the invitation and the link to hand over. */
+export interface Invited {
+  invitation: Omit<Invitation, 'abilities'>;
+  token: string;
+  link: string;
+}
+
 export interface ApiToken {
   id: string;
   name: string;
