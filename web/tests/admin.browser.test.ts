@@ -43,10 +43,14 @@ describe('administration', () => {
     // The invited person, in a browser of their own, in French.
     const invitee = await newPage(browser, { locale: 'fr-FR' });
     await invitee.page.goto(link);
-    await invitee.page.getByText('Vous êtes invité à rejoindre').waitFor();
+    try {
+      await invitee.page.getByText('Vous êtes invité à rejoindre').waitFor();
+    } finally {
+      await screenshot(invitee.page, 'journey-invitation-open-fr');
+    }
     expect(new URL(invitee.page.url()).hash).toBe('');
-    await invitee.page.getByLabel('Nouveau mot de passe', { exact: true }).fill('the passphrase Ines chose herself');
-    await invitee.page.getByLabel('Nouveau mot de passe, à nouveau').fill('the passphrase Ines chose herself');
+    await invitee.page.getByLabel(/^Nouveau mot de passe\s*\*?$/).fill('the passphrase Ines chose herself');
+    await invitee.page.getByLabel(/^Nouveau mot de passe, à nouveau/).fill('the passphrase Ines chose herself');
     await screenshot(invitee.page, 'journey-invitation-accept-fr');
     await invitee.page.getByRole('button', { name: 'Créer mon compte et rejoindre' }).click();
     await invitee.page.waitForURL(/\/orgs\/demo/);
