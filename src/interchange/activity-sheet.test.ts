@@ -342,6 +342,7 @@ describe('header and file problems', () => {
     for (let index = 0; index <= MAX_ACTIVITY_ROWS; index++) lines.push(`a${index},A,1,1,0.5`);
     const parsed = await parseActivitySheet(csv(lines), 'csv', BIA);
     expect(summary(parsed.problems)).toEqual([{ row: undefined, column: undefined, rule: 'too_many_rows' }]);
+    expect(parsed.problems[0]).toMatchObject({ path: 'file', value: MAX_ACTIVITY_ROWS + 1 });
     lines.pop();
     expect((await parseActivitySheet(csv(lines), 'csv', BIA)).problems).toEqual([]);
   });

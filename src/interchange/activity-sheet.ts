@@ -441,7 +441,8 @@ export async function parseActivitySheet(data: Buffer | Uint8Array, format: Tabl
   if (table.truncated)
     return {
       ...none,
-      problems: [makeProblem(['rows'], 'too_many_rows', `more than ${MAX_ACTIVITY_ROWS}`, `the file has more than ${MAX_ACTIVITY_ROWS} activity rows: split it into several files`)],
+      // Reading stopped at the first row past the limit: the value is the number of activity rows found so far.
+      problems: [makeProblem(['file'], 'too_many_rows', MAX_ACTIVITY_ROWS + 1, `the file has more than ${MAX_ACTIVITY_ROWS} activity rows: split it into several files`)],
     };
 
   const [headerRow, ...dataRows] = table.rows;

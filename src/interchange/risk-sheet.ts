@@ -328,7 +328,8 @@ export async function parseRiskSheet(data: Buffer | Uint8Array, format: TableFor
   if (table.problems.length > 0) return { ...none, problems: table.problems };
   if (table.rows.length === 0) return { ...none, problems: [makeProblem(['rows'], 'empty_file', '', 'the file is empty: expected a header row, then one row per risk')] };
   if (table.truncated)
-    return { ...none, problems: [makeProblem(['rows'], 'too_many_rows', `more than ${MAX_RISK_ROWS}`, `the file has more than ${MAX_RISK_ROWS} risk rows: split it`)] };
+    // Reading stopped at the first row past the limit: the value is the number of risk rows found so far.
+    return { ...none, problems: [makeProblem(['file'], 'too_many_rows', MAX_RISK_ROWS + 1, `the file has more than ${MAX_RISK_ROWS} risk rows: split it`)] };
   const [headerRow, ...dataRows] = table.rows;
   const header = analyseHeader(headerRow, dataRows);
   if (dataRows.length === 0)
