@@ -15,6 +15,7 @@ export async function startServer(config: Config): Promise<void> {
   const app = await buildApp({
     db: handle.db,
     databaseKind: handle.kind,
+    listen: handle.listen,
     jobs: {},
     secretKey: secret.key,
     trustProxy: config.trustProxy,

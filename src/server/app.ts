@@ -31,11 +31,14 @@ import { scenarioRoutes } from './routes/scenarios.js';
 import { riskRoutes } from './routes/risks.js';
 import { JobRunner, type JobRunnerOptions } from '../operations/job-runner.js';
 import { registerWebApp } from './static.js';
+import { LiveEventHub, type Listen } from './live-events.js';
 
 export interface AppOptions {
   db: Kysely<Database>;
   /** `embedded` or `postgres`, reported by the health route. */
   databaseKind: 'embedded' | 'postgres';
+  /** The database's NOTIFY listener (`DatabaseHandle.listen`): live events reach this process's streams through it. */
+  listen: Listen;
   logger?: FastifyServerOptions['logger'];
   version?: string;
   /** Run queued jobs (Monte Carlo, recommendations) in this process; off unless given. */
@@ -137,6 +140,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('db', options.db);
+  const liveEvents = new LiveEventHub(options.db, options.listen, { log: (message, data) => app.log.warn(data ?? {}, message) });
+  app.decorate('liveEvents', liveEvents);
+  app.addHook('onReady', async () => liveEvents.start());
+  app.addHook('onClose', async () => liveEvents.stop());
   const sessions: SessionSettings = { ...DEFAULT_SESSION_SETTINGS, ...options.sessions };
   const rateLimit = options.rateLimit ?? { perMinute: 1200, signInPerMinute: 10 };
   app.decorate('access', { sessions, secretKey: options.secretKey, signInPerMinute: rateLimit.signInPerMinute, organisationCreation: options.organisationCreation ?? 'admins' });

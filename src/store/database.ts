@@ -17,6 +17,15 @@ export interface DatabaseHandle {
   location: string;
   /** The PGlite instance in embedded mode (tests dump and load data folders through it). */
   pglite?: PGlite;
+  /**
+   * Hears NOTIFY payloads on a channel, on a connection of its own. `onReconnect` is called when a lost connection
+   * is back: notices sent meanwhile were missed, and the listener should catch up from the table.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<Listening>;
+  close(): Promise<void>;
+}
+
+export interface Listening {
   close(): Promise<void>;
 }
 
@@ -61,7 +70,44 @@ function openServer(databaseUrl: string, poolSize: number): DatabaseHandle {
   // An idle client losing its connection must not take the process down; the next query reconnects.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', location: redactUrl(databaseUrl), close: () => db.destroy() };
+  return { db, kind: 'postgres', location: redactUrl(databaseUrl), listen: (channel, onPayload, onReconnect) => listenOnServer(databaseUrl, channel, onPayload, onReconnect), close: () => db.destroy() };
+}
+
+/** LISTEN on a client outside the pool (a pooled client would be handed to queries), reconnecting with back-off. */
+async function listenOnServer(databaseUrl: string, channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<Listening> {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  let delay = 100;
+  const connect = async (first: boolean): Promise<void> => {
+    const next = new pg.Client({ connectionString: databaseUrl });
+    next.on('notification', (message) => {
+      if (message.channel === channel && message.payload !== undefined) onPayload(message.payload);
+    });
+    const lost = () => {
+      if (closed || client !== next) return;
+      client = undefined;
+      next.removeAllListeners('end');
+      void next.end().catch(() => {});
+      retry = setTimeout(() => void connect(false).catch(lost), delay);
+      delay = Math.min(delay * 2, 5_000);
+    };
+    next.on('error', lost);
+    next.on('end', lost);
+    client = next;
+    await next.connect();
+    await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+    delay = 100;
+    if (!first) onReconnect?.();
+  };
+  await connect(true);
+  return {
+    close: async () => {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      await client?.end().catch(() => {});
+    },
+  };
 }
 
 async function openEmbedded(options: OpenOptions): Promise<DatabaseHandle> {
@@ -91,6 +137,10 @@ async function openEmbedded(options: OpenOptions): Promise<DatabaseHandle> {
     kind: 'embedded',
     location: inMemory ? dataDir : resolve(dataDir),
     pglite,
+    listen: async (channel, onPayload) => {
+      const unlisten = await pglite.listen(channel, onPayload);
+      return { close: () => unlisten() };
+    },
     close: async () => {
       await db.destroy();
       await pglite.close();

@@ -41,6 +41,16 @@ export interface ScenarioRunsTable {
   heartbeat_at: Date | null;
 }
 
+export interface LiveEventsTable {
+  org_id: string;
+  /** A bigint identity: ids grow across the whole table, so one Last-Event-ID orders every topic. */
+  id: Generated<string>;
+  topic: string;
+  type: string;
+  data: Json;
+  created_at: Generated<Date>;
+}
+
 /** PostgreSQL bigint columns arrive as strings; they are written as numbers. */
 type BigInt = ColumnType<string | number, number, number>;
 
@@ -166,4 +176,5 @@ export interface Database {
   auth_throttle: AuthThrottleTable;
   audit_log: AuditLogTable;
   audit_heads: AuditHeadsTable;
+  live_events: LiveEventsTable;
 }

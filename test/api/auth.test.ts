@@ -184,7 +184,7 @@ describe('lockout and rate limits', () => {
     expect(Number(locked.headers['retry-after'])).toBe(15);
 
     // Another server process on the same database sees the same lock.
-    const other = await buildApp({ db: t.database.db, databaseKind: t.database.kind, secretKey: Buffer.alloc(32, 1), sessions: { now: () => t.clock.now() } });
+    const other = await buildApp({ db: t.database.db, databaseKind: t.database.kind, listen: t.database.listen, secretKey: Buffer.alloc(32, 1), sessions: { now: () => t.clock.now() } });
     const elsewhere = await other.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: person.email, password: TEST_PASSWORD }, remoteAddress: '198.51.100.98' });
     expect(elsewhere.statusCode).toBe(429);
     await other.close();
@@ -276,7 +276,7 @@ describe('passwords', () => {
         done();
       },
     });
-    const logged = await buildApp({ db: t.database.db, databaseKind: t.database.kind, secretKey: Buffer.alloc(32, 2), logger: { level: 'trace', stream } });
+    const logged = await buildApp({ db: t.database.db, databaseKind: t.database.kind, listen: t.database.listen, secretKey: Buffer.alloc(32, 2), logger: { level: 'trace', stream } });
     const secret = 'a secret password never to be logged';
     await logged.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: t.owner.email, password: secret } });
     const good = await logged.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: t.owner.email, password: TEST_PASSWORD } });

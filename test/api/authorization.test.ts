@@ -172,7 +172,7 @@ async function credentialsFor(actor: Actor, route: Route): Promise<{ as: Credent
 describe('authorization matrix', () => {
   it('gives every route of the OpenAPI document a policy, and refuses to register a route without one', async () => {
     expect(routes.length).toBeGreaterThan(60);
-    const bare = await (await import('../../src/server/app.js')).buildApp({ db: t.database.db, databaseKind: t.database.kind, secretKey: Buffer.alloc(32) });
+    const bare = await (await import('../../src/server/app.js')).buildApp({ db: t.database.db, databaseKind: t.database.kind, listen: t.database.listen, secretKey: Buffer.alloc(32) });
     expect(() => bare.get('/api/unguarded', async () => ({ secret: true }))).toThrow(/has no access policy/);
     await bare.close();
   });

@@ -60,7 +60,7 @@ export function credentialHeaders(credentials: Credentials, method = 'GET'): Rec
   return { cookie: `${SESSION_COOKIE}=${credentials.cookie}`, ...(unsafe ? { [CSRF_HEADER]: credentials.csrf } : {}) };
 }
 
-export async function startTestApp(options: Partial<Omit<AppOptions, 'db' | 'databaseKind'>> = {}): Promise<TestApp> {
+export async function startTestApp(options: Partial<Omit<AppOptions, 'db' | 'databaseKind' | 'listen'>> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   let offset = 0;
   const clock: TestClock = { now: () => Date.now() + offset, advance: (ms) => (offset += ms) };
@@ -73,6 +73,7 @@ export async function startTestApp(options: Partial<Omit<AppOptions, 'db' | 'dat
     sessions,
     db: database.db,
     databaseKind: database.kind,
+    listen: database.listen,
   });
   await app.ready();
   passwordHash ??= hashPassword(TEST_PASSWORD);
