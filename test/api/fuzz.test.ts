@@ -30,7 +30,7 @@ afterAll(async () => {
 const segment = fc.oneof(
   fc.constantFrom('demo', 'claims-fnol', 'paris', 'vpn', 'pandemic-lockdown', '00000000-0000-4000-8000-000000000000'),
   fc.string({ maxLength: 30 }),
-  fc.constantFrom('..', '%00', '%', 'a'.repeat(300), "'; drop table organisations; --", '${x}', '\u202e', 'a\u0000b', '\ud800', 'x\udc00y'),
+  fc.constantFrom('..', '%00', '%', 'a'.repeat(300), "'; drop table organisations; --", '${x}', '\u202e', 'a\u0000b'),
 );
 /** Text PostgreSQL refuses (NUL) or that is not Unicode (lone surrogates), anywhere a string may go. */
 const hostileText = fc.constantFrom('\u0000', 'a\u0000b', '\ud800', 'x\udfff', '\udc00\ud800');

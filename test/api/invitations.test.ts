@@ -62,7 +62,7 @@ describe('the takeover of issue 9, item 4', () => {
     expect((await t.request({ method: 'GET', url: '/api/orgs/trap' })).statusCode).toBe(404);
 
     // A deployment that lets anyone create organisations: the attacker pre-registers the CFO of Bravo…
-    const open = await buildApp({ db: t.database.db, databaseKind: t.database.kind, secretKey: Buffer.alloc(32, 3), organisationCreation: 'anyone', sessions: { now: () => t.clock.now() } });
+    const open = await buildApp({ db: t.database.db, databaseKind: t.database.kind, listen: t.database.listen, secretKey: Buffer.alloc(32, 3), organisationCreation: 'anyone', sessions: { now: () => t.clock.now() } });
     try {
       const headers = { cookie: `rempart_session=${employee.session.cookie}`, 'x-csrf-token': employee.session.csrf };
       expect((await open.inject({ method: 'GET', url: '/api/auth/me', headers })).json().canCreateOrganisations).toBe(true);
@@ -310,7 +310,7 @@ describe('who may create organisations', () => {
     const admin = await t.createUser(`${unique('admin')}@acme.example`, { org: 'acme', role: 'administrator' });
     for (const person of [owner, admin]) expect((await t.request({ method: 'POST', url: '/api/orgs', payload: { id: unique('new'), name: 'N' }, as: person.session })).statusCode).toBe(403);
 
-    const owners = await buildApp({ db: t.database.db, databaseKind: t.database.kind, secretKey: Buffer.alloc(32, 4), organisationCreation: 'owners', sessions: { now: () => t.clock.now() } });
+    const owners = await buildApp({ db: t.database.db, databaseKind: t.database.kind, listen: t.database.listen, secretKey: Buffer.alloc(32, 4), organisationCreation: 'owners', sessions: { now: () => t.clock.now() } });
     try {
       const post = (person: typeof owner, id: string) =>
         owners.inject({ method: 'POST', url: '/api/orgs', payload: { id, name: id }, headers: { cookie: `rempart_session=${person.session.cookie}`, 'x-csrf-token': person.session.csrf } });
@@ -327,7 +327,7 @@ describe('who may create organisations', () => {
       await owners.close();
     }
     // The server's own default.
-    const defaults = await buildApp({ db: t.database.db, databaseKind: t.database.kind, secretKey: Buffer.alloc(32, 5) });
+    const defaults = await buildApp({ db: t.database.db, databaseKind: t.database.kind, listen: t.database.listen, secretKey: Buffer.alloc(32, 5) });
     expect(defaults.access.organisationCreation).toBe('admins');
     await defaults.close();
   });
