@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeConfig, loadConfig } from './config.js';
+import { join, resolve } from 'node:path';
+import { auditCheckpointFolder, describeConfig, loadConfig } from './config.js';
 import { RempartError } from './errors.js';
 
 describe('configuration', () => {
@@ -9,6 +10,13 @@ describe('configuration', () => {
     const config = loadConfig({ port: '6000', data: 'x' }, { REMPART_PORT: '5000', REMPART_DATA: '/srv/r' });
     expect(config).toMatchObject({ port: 6000, dataDir: 'x' });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('puts the audit checkpoints beside the embedded data, in the configured folder, or nowhere with PostgreSQL alone', () => {
+    expect(auditCheckpointFolder(loadConfig({ data: '/srv/rempart' }, {}))).toBe(join(resolve('/srv/rempart'), 'audit-checkpoints'));
+    expect(auditCheckpointFolder(loadConfig({}, { REMPART_AUDIT_CHECKPOINTS: '/var/lib/rempart/checkpoints', DATABASE_URL: 'postgres://db/r' }))).toBe(resolve('/var/lib/rempart/checkpoints'));
+    expect(auditCheckpointFolder(loadConfig({}, { DATABASE_URL: 'postgres://db/r' }))).toBeNull();
+    expect(auditCheckpointFolder(loadConfig({ data: 'memory://' }, {}))).toBeNull();
   });
 
   it('lists every bad setting at once and never shows a password', () => {

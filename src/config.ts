@@ -1,4 +1,5 @@
 // Configuration: flag → environment → default, validated once with every problem listed, then frozen.
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { RempartError } from './errors.js';
 import { ORGANISATION_CREATION } from './model/account.js';
@@ -19,6 +20,8 @@ const Config = z
     demo: z.boolean().default(true),
     /** Base64 of 32 random bytes sealing stored second-factor secrets; required with PostgreSQL, generated in the data folder otherwise. */
     secretKey: z.string().min(1).optional(),
+    /** Folder of the signed audit checkpoints, outside the database (default with the embedded database: `<data folder>/audit-checkpoints`). */
+    auditCheckpoints: z.string().min(1).optional(),
     /** Believe X-Forwarded-For/-Proto from a reverse proxy: `true`, or its addresses/subnets separated by commas. */
     trustProxy: z
       .string()
@@ -57,6 +60,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     logLevel: flags.logLevel ?? env.REMPART_LOG_LEVEL,
     demo: flags.demo ?? (env.REMPART_DEMO === undefined ? undefined : env.REMPART_DEMO !== '0' && env.REMPART_DEMO !== 'false'),
     secretKey: env.REMPART_SECRET_KEY || undefined,
+    auditCheckpoints: env.REMPART_AUDIT_CHECKPOINTS || undefined,
     trustProxy: env.REMPART_TRUST_PROXY,
     rateLimit: env.REMPART_RATE_LIMIT,
     signInRateLimit: env.REMPART_SIGN_IN_RATE_LIMIT,
@@ -77,4 +81,14 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
 /** The configuration as it may be printed or logged: no password, no key. */
 export function describeConfig(config: Config): Record<string, unknown> {
   return { ...config, databaseUrl: config.databaseUrl ? redactUrl(config.databaseUrl) : undefined, secretKey: config.secretKey ? '[set]' : undefined };
+}
+
+/**
+ * Where the signed audit checkpoints go: `REMPART_AUDIT_CHECKPOINTS`, else `<data folder>/audit-checkpoints` with the
+ * embedded database (beside `pgdata`, out of SQL's reach); null with PostgreSQL and no folder set (checkpoints off).
+ */
+export function auditCheckpointFolder(config: Config): string | null {
+  if (config.auditCheckpoints) return resolve(config.auditCheckpoints);
+  if (config.databaseUrl || config.dataDir.startsWith('memory://')) return null;
+  return join(resolve(config.dataDir), 'audit-checkpoints');
 }

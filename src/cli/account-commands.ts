@@ -1,16 +1,17 @@
 // `rempart user create | admin | reset-password | reset-mfa` and `rempart audit verify`: bootstrap and recover access, check the audit trail.
 import { Option, type Command } from 'commander';
-import type { ConfigFlags } from '../config.js';
+import { loadConfig, type ConfigFlags } from '../config.js';
 import { RempartError } from '../errors.js';
 import { Email, ROLES, type Role } from '../model/account.js';
 import { problemsFromZod } from '../model/problem.js';
 import { createUser } from '../operations/accounts.js';
 import { actAs, cliActing } from '../operations/actor.js';
-import { auditChains, recordAudit, verifyChain, type ChainReport } from '../operations/audit.js';
+import { auditChains, describeReport, recordAudit, verifyChain, type ChainReport, type VerifyOptions } from '../operations/audit.js';
+import { CheckpointStore } from '../security/audit-checkpoints.js';
 import { AccountRepository } from '../store/account-repository.js';
 import type { DatabaseHandle } from '../store/database.js';
 import { generatePassword, hashPassword } from '../security/passwords.js';
-import { dataOption, withDatabase } from './context.js';
+import { auditSettings, dataOption, withDatabase } from './context.js';
 
 /** What the commands need from their surroundings; tests pass their own database, input and output. */
 export interface AccountCommandHelpers {
@@ -19,6 +20,14 @@ export interface AccountCommandHelpers {
   readStdin?: () => Promise<string>;
   out?: NodeJS.WritableStream;
   err?: NodeJS.WritableStream;
+  /** The key and checkpoint folder `audit verify` checks with (default: from the configuration, never generating a key). */
+  auditOptions?: (flags: ConfigFlags) => VerifyOptions;
+}
+
+/** The server key (loaded only if a keyed entry is met) and the checkpoint folder of a configuration. */
+function configuredAuditOptions(flags: ConfigFlags): VerifyOptions {
+  const settings = auditSettings(loadConfig(flags), { createKey: false });
+  return { key: settings.key, checkpoints: settings.checkpointDir ? new CheckpointStore(settings.checkpointDir, settings.key) : null };
 }
 
 async function readAll(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
@@ -144,23 +153,28 @@ export function registerAccountCommands(program: Command, helpers: AccountComman
 
   audit
     .command('verify')
-    .description('Check the hash chain of the audit trail (every organisation, or one); exit 1 and name the first broken entry if it does not hold')
+    .description(
+      'Check the keyed hash chains of the audit trail (every organisation, or one) against the server key and the signed checkpoints; exit 1 naming each organisation, entry and kind of damage (rewritten, missing, entries after N missing, head moved back, all entries deleted, checkpoint tampered)',
+    )
     .option('--org <id>', 'only this organisation’s chain ("@accounts" for sign-ins and account changes)')
     .option('--json', 'print the reports as JSON')
     .addOption(dataOption())
     .action(async (flags: ConfigFlags & { org?: string; json?: boolean }) => {
+      const options = (helpers.auditOptions ?? configuredAuditOptions)(flags);
       const reports: ChainReport[] = await helpers.withDatabase(flags, async (handle) => {
-        const chains = flags.org ? [flags.org] : await auditChains(handle.db);
+        // Chains whose rows are all gone are found through their checkpoint files.
+        const chains = flags.org ? [flags.org] : await auditChains(handle.db, options.checkpoints ?? null);
         const results = [];
-        for (const chain of chains) results.push(await verifyChain(handle.db, chain));
+        for (const chain of chains) results.push(await verifyChain(handle.db, chain, options));
         return results;
       });
       if (flags.json) out().write(`${JSON.stringify(reports, null, 2)}\n`);
-      else
-        for (const report of reports)
-          if (report.ok) out().write(`${report.chain}: ${report.entries} entries, chain intact\n`);
-          else err().write(`${report.chain}: BROKEN at entry ${report.broken!.seq}: ${report.broken!.reason} (${report.entries} entries hold before it)\n`);
-      if (reports.length === 0) out().write('The audit trail is empty.\n');
+      else {
+        for (const report of reports) (report.ok ? out() : err()).write(`${describeReport(report)}\n`);
+        if (!options.checkpoints)
+          out().write('No checkpoint folder (set REMPART_AUDIT_CHECKPOINTS): edits are detected, but not the removal of the newest entries or of a whole chain.\n');
+      }
+      if (reports.length === 0 && !flags.json) out().write('The audit trail is empty.\n');
       if (reports.some((report) => !report.ok)) process.exitCode = 1;
     });
 }

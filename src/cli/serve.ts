@@ -1,6 +1,7 @@
 // Starts the server: database (migrated), secret key, demo organisation and first account on first run, HTTP, graceful shutdown.
-import { describeConfig, type Config } from '../config.js';
+import { auditCheckpointFolder, describeConfig, type Config } from '../config.js';
 import { actAs, SYSTEM } from '../operations/actor.js';
+import { configureAuditTrail } from '../operations/audit.js';
 import { loadDemo } from '../operations/demo.js';
 import { LOG_REDACT, buildApp } from '../server/app.js';
 import { loadSecretKey } from '../security/secret-key.js';
@@ -12,6 +13,10 @@ export async function startServer(config: Config): Promise<void> {
   // Before touching the database: a server missing its key must not even migrate.
   const secret = loadSecretKey({ fromEnv: config.secretKey, embeddedDataDir: config.databaseUrl ? undefined : config.dataDir });
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // Keyed before anything can record: an unkeyed entry after keyed ones would read as forged.
+  const checkpointDir = auditCheckpointFolder(config);
+  let warn: (message: string) => void = (message) => process.stderr.write(`Warning: ${message}\n`);
+  const trail = configureAuditTrail({ key: secret.key, db: handle.db, checkpointDir, onProblem: (message) => warn(message) });
   const app = await buildApp({
     db: handle.db,
     databaseKind: handle.kind,
@@ -25,6 +30,7 @@ export async function startServer(config: Config): Promise<void> {
     // Credentials never reach the log (buildApp applies the same list to any logger it is given).
     logger: { level: config.logLevel, redact: LOG_REDACT },
   });
+  warn = (message) => app.log.warn(message);
 
   // A laptop's first run gets the demo; a shared server gets it only when asked (REMPART_DEMO=1).
   const wantDemo = config.demo && (handle.kind === 'embedded' || process.env.REMPART_DEMO === '1');
@@ -42,6 +48,8 @@ export async function startServer(config: Config): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    // The last entries get their checkpoint before the database closes.
+    await trail.close();
     await handle.close();
     process.exit(0);
   };
@@ -61,6 +69,13 @@ export async function startServer(config: Config): Promise<void> {
   process.stdout.write(
     `Rempart is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}  (API reference: /api/docs)\n` +
       `Database: ${handle.kind} (${handle.location})\n` +
+      (checkpointDir ? '' : AUDIT_CHECKPOINTS_OFF) +
       (access ? `\n${access}\n` : ''),
   );
+  if (!checkpointDir) app.log.warn(AUDIT_CHECKPOINTS_OFF.trim());
+  // Chains idle since an upgrade (or since the last run) get their checkpoint; one that no longer verifies is reported.
+  void trail.sealAll().catch((error: unknown) => app.log.warn({ err: error }, 'audit checkpoints could not be written'));
 }
+
+const AUDIT_CHECKPOINTS_OFF =
+  'Audit checkpoints: OFF. Set REMPART_AUDIT_CHECKPOINTS to a folder outside the database (shared by every server process): without it, keyed hashes still reveal edited entries, but not the removal of the newest entries or of a whole chain.\n';

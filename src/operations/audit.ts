@@ -1,8 +1,12 @@
-// The tamper-evident audit trail: one hash chain per organisation (and one for accounts), appended inside the
-// transaction of each change, read back with filters, and verified entry by entry.
+// The tamper-evident audit trail: one keyed hash chain per organisation (and one for accounts), appended inside the
+// transaction of each change, sealed by signed checkpoints kept outside the database, read back with filters, and
+// verified entry by entry against the key and the latest checkpoint.
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { createHash } from 'node:crypto';
+import { RempartError } from '../errors.js';
 import type { AuditEntry } from '../model/account.js';
+import { CheckpointStore, type Checkpoint, type CheckpointRead } from '../security/audit-checkpoints.js';
+import { deriveKey, hmacHex } from '../security/crypto.js';
 import type { AuditLogTable, Database } from '../store/schema.js';
 import { currentActing, type ActingContext } from './actor.js';
 
@@ -42,7 +46,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** What the hash covers: every column of the entry but the hash itself. */
-interface HashedFields {
+export interface HashedFields {
   chain: string;
   seq: number;
   at: string;
@@ -55,9 +59,48 @@ interface HashedFields {
   source: string | null;
 }
 
-/** SHA-256 over the previous hash, a newline and the canonical JSON of the entry. */
+/** How an entry's hash was made: plain SHA-256 (entries written before the chain was keyed) or HMAC-SHA256. */
+export const HASH_PLAIN = 'sha256';
+export const HASH_KEYED = 'hmac-sha256';
+/** The HKDF purpose of the chain's sub-key of the server key. */
+export const CHAIN_KEY_PURPOSE = 'rempart audit chain';
+
+function hashedText(prevHash: string, fields: HashedFields): string {
+  return `${prevHash}\n${canonicalJson(fields)}`;
+}
+
+/** SHA-256 over the previous hash, a newline and the canonical JSON of the entry (entries written before keying). */
 export function entryHash(prevHash: string, fields: HashedFields): string {
-  return createHash('sha256').update(`${prevHash}\n${canonicalJson(fields)}`, 'utf8').digest('hex');
+  return createHash('sha256').update(hashedText(prevHash, fields), 'utf8').digest('hex');
+}
+
+/**
+ * HMAC-SHA256, with the chain's sub-key, over the same text: without the server key (which is not in the
+ * database) nobody can recompute the chain after changing an entry.
+ */
+export function keyedEntryHash(chainKey: Buffer, prevHash: string, fields: HashedFields): string {
+  return hmacHex(chainKey, hashedText(prevHash, fields));
+}
+
+/** The server key, or a function loading it when first needed (a CLI that only reads never asks for it). */
+export type KeySource = Buffer | (() => Buffer);
+
+/** The chain's sub-key, derived once from the server key; null when the trail is unkeyed (tests that do not configure it). */
+export class ChainKey {
+  readonly #source: KeySource | null;
+  #derived: Buffer | undefined;
+  constructor(source: KeySource | null) {
+    this.#source = source;
+  }
+  get configured(): boolean {
+    return this.#source !== null;
+  }
+  /** The sub-key; throws (with the reason, e.g. no REMPART_SECRET_KEY) when the server key cannot be loaded. */
+  get(): Buffer | null {
+    if (this.#source === null) return null;
+    this.#derived ??= deriveKey(typeof this.#source === 'function' ? this.#source() : this.#source, CHAIN_KEY_PURPOSE);
+    return this.#derived;
+  }
 }
 
 /** Keeps JSON values only, so what is hashed now is exactly what is read back from jsonb later. */
@@ -68,12 +111,26 @@ function plain(value: unknown): unknown {
 /**
  * Appends an event to its chain inside the caller's transaction: the change and its record commit together
  * or not at all. The chain head is locked, so concurrent writers queue instead of forking the chain; call this
- * last in the transaction, after the locks the change itself takes.
+ * last in the transaction, after the locks the change itself takes. The entry is keyed with the configured
+ * audit trail's key (see `configureAuditTrail`), and a checkpoint of the chain is scheduled.
  */
 export async function recordAudit(trx: Transaction<Database>, event: AuditEvent, now: Date = new Date()): Promise<void> {
+  const trail = current;
+  const chainKey = trail.chainKey.get();
   const acting = event.acting ?? currentActing();
   const chain = event.org ?? ACCOUNT_CHAIN;
-  await trx.insertInto('audit_heads').values({ chain, seq: 0, hash: GENESIS }).onConflict((oc) => oc.column('chain').doNothing()).execute();
+  const created = await trx
+    .insertInto('audit_heads')
+    .values({ chain, seq: 0, hash: GENESIS })
+    .onConflict((oc) => oc.column('chain').doNothing())
+    .returning('chain')
+    .executeTakeFirst();
+  if (created) {
+    // A head row removed behind our back would restart the chain at entry 1 and collide with it: continue after
+    // the last entry instead (verification still reports the removal, and checkpoints any truncation).
+    const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).where('chain', '=', chain).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    if (last) await trx.updateTable('audit_heads').set({ seq: Number(last.seq), hash: last.hash }).where('chain', '=', chain).execute();
+  }
   const head = await trx.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
   const fields: HashedFields = {
     chain,
@@ -88,7 +145,7 @@ export async function recordAudit(trx: Transaction<Database>, event: AuditEvent,
     after: plain(event.after),
     source: acting.source,
   };
-  const hash = entryHash(head.hash, fields);
+  const hash = chainKey ? keyedEntryHash(chainKey, head.hash, fields) : entryHash(head.hash, fields);
   await trx
     .insertInto('audit_log')
     .values({
@@ -107,14 +164,17 @@ export async function recordAudit(trx: Transaction<Database>, event: AuditEvent,
       source: fields.source,
       prev_hash: head.hash,
       hash,
+      hash_alg: chainKey ? HASH_KEYED : HASH_PLAIN,
     })
     .execute();
   await trx.updateTable('audit_heads').set({ seq: fields.seq, hash }).where('chain', '=', chain).execute();
+  trail.scheduleCheckpoint(chain);
 }
 
 type AuditRow = Selectable<AuditLogTable>;
 
-function fieldsOf(row: AuditRow): HashedFields {
+/** What the hash of a stored entry covers. */
+export function fieldsOf(row: AuditRow): HashedFields {
   return {
     chain: row.chain,
     seq: Number(row.seq),
@@ -179,61 +239,408 @@ export async function listAudit(db: Executor, chain: string, query: AuditQuery):
   return { items: page.map(present), nextCursor: more ? String(Number(page[page.length - 1].seq)) : null };
 }
 
+/** What kind of damage a check found. */
+export type ChainProblemKind =
+  /** An entry's content, link or algorithm does not hold: edited, forged without the key, or moved. */
+  | 'rewritten'
+  /** An entry in the middle of the chain is gone. */
+  | 'missing'
+  /** The newest entries are gone (the head or the checkpoint names later ones). */
+  | 'truncated'
+  /** The newest entries are gone and the head was moved back to match what remains. */
+  | 'head-moved-back'
+  /** Every entry of the chain is gone. */
+  | 'all-deleted'
+  /** The chain's head row was deleted (its entries hold). */
+  | 'head-missing'
+  /** The checkpoint file is not one the server signed for this chain. */
+  | 'checkpoint-tampered';
+
+/** One thing that does not hold; `seq` is the first entry concerned. */
+export interface ChainProblem {
+  seq: number;
+  kind: ChainProblemKind;
+  reason: string;
+}
+
 /** The outcome of checking one chain. */
 export interface ChainReport {
   chain: string;
+  /** Entries that hold, from the first. */
   entries: number;
   ok: boolean;
-  /** The first entry that does not hold, and why. */
-  broken?: { seq: number; reason: string };
+  /** The first problem (the same as `problems[0]`). */
+  broken?: ChainProblem;
+  problems: ChainProblem[];
+  /** Of the entries that hold: how many carry a plain SHA-256 hash (written before the chain was keyed). */
+  plainEntries: number;
+  /** The checkpoint compared with the chain; null when there is none (or no checkpoint folder). */
+  checkpoint: { count: number; at: string } | null;
+}
+
+/** Options of a check; by default the configured audit trail's key and checkpoint folder. */
+export interface VerifyOptions {
+  /** The server key; null: only plain SHA-256 entries can be checked. */
+  key?: KeySource | null;
+  /** The checkpoint folder; null: no comparison with checkpoints. */
+  checkpoints?: CheckpointStore | null;
+}
+
+/** Rows in `seq` order from `fromSeq` (to `toSeq`), read in batches. */
+async function* chainRows(db: Executor, chain: string, fromSeq: number, toSeq?: number): AsyncGenerator<AuditRow> {
+  const batch = 1000;
+  let after = fromSeq - 1;
+  for (;;) {
+    let select = db.selectFrom('audit_log').selectAll().where('chain', '=', chain).where('seq', '>', after);
+    if (toSeq !== undefined) select = select.where('seq', '<=', toSeq);
+    const rows = await select.orderBy('seq').limit(batch).execute();
+    for (const row of rows) yield row;
+    if (rows.length < batch) return;
+    after = Number(rows[rows.length - 1].seq);
+  }
+}
+
+/** Checks entries one after the other: numbering, algorithm, own hash, link to the previous one. */
+class ChainWalk {
+  expectedSeq: number;
+  prevHash: string;
+  keyedSeen: boolean;
+  held = 0;
+  plain = 0;
+  readonly #key: ChainKey;
+
+  constructor(key: ChainKey, start: { seq: number; prevHash: string; keyedSeen: boolean } = { seq: 1, prevHash: GENESIS, keyedSeen: false }) {
+    this.#key = key;
+    this.expectedSeq = start.seq;
+    this.prevHash = start.prevHash;
+    this.keyedSeen = start.keyedSeen;
+  }
+
+  /** The problem with the next row, or null when it holds (and the walk moves past it). */
+  step(row: AuditRow): ChainProblem | null {
+    const seq = Number(row.seq);
+    if (seq !== this.expectedSeq) {
+      const expected = this.expectedSeq;
+      const what = seq - expected === 1 ? `entry ${expected} is missing` : `entries ${expected} to ${seq - 1} are missing`;
+      const where = expected === 1 ? `the chain starts at entry ${seq}` : `the entries jump from ${expected - 1} to ${seq}`;
+      return { seq: expected, kind: seq > expected ? 'missing' : 'rewritten', reason: seq > expected ? `${what}: ${where} (deleted)` : `entry ${seq} appears out of order after entry ${expected - 1}` };
+    }
+    let computed: string;
+    if (row.hash_alg === HASH_KEYED) {
+      const key = this.#key.get();
+      if (!key)
+        throw new RempartError('invalid_input', `Entry ${seq} of the audit chain "${row.chain}" is keyed: checking it needs the server key (REMPART_SECRET_KEY, or secret.key in the data folder).`);
+      computed = keyedEntryHash(key, row.prev_hash, fieldsOf(row));
+    } else if (row.hash_alg === HASH_PLAIN) {
+      if (this.keyedSeen)
+        return { seq, kind: 'rewritten', reason: `entry ${seq} was rewritten: it carries a plain SHA-256 hash after keyed entries (made without the key)` };
+      computed = entryHash(row.prev_hash, fieldsOf(row));
+    } else return { seq, kind: 'rewritten', reason: `entry ${seq} was rewritten: its hash algorithm "${row.hash_alg}" is unknown` };
+    if (computed !== row.hash)
+      return {
+        seq,
+        kind: 'rewritten',
+        reason: `entry ${seq} was rewritten: its content does not match its ${row.hash_alg === HASH_KEYED ? 'keyed hash' : 'SHA-256 hash'} (edited, or recomputed without the key)`,
+      };
+    if (row.prev_hash !== this.prevHash)
+      return { seq, kind: 'rewritten', reason: `entry ${seq} was rewritten or moved: its previous-hash does not match entry ${seq - 1}` };
+    if (row.hash_alg === HASH_KEYED) this.keyedSeen = true;
+    else this.plain++;
+    this.prevHash = row.hash;
+    this.expectedSeq++;
+    this.held++;
+    return null;
+  }
+}
+
+/** "1 entry", "3 entries". */
+function entriesText(count: number): string {
+  return count === 1 ? '1 entry' : `${count} entries`;
+}
+
+function checkpointOf(read: CheckpointRead | null): Checkpoint | null {
+  return read?.state === 'valid' ? read.checkpoint : null;
 }
 
 /**
- * Walks a chain from its first entry: each entry must follow the previous one (seq + 1), carry its hash
- * as `prev_hash`, and hash to its own `hash`; the head must name the last entry. An edited entry fails its
- * hash, a removed one leaves a gap or a broken link, reordered entries break the links, and removed newest
- * entries no longer match the head.
+ * Walks a chain from its first entry: each entry must follow the previous one (seq + 1), carry its hash as
+ * `prev_hash`, and hash to its own `hash` under the key (plain SHA-256 is accepted only before the first keyed
+ * entry). Then the head must name the last entry, and the latest checkpoint must be covered: as many entries
+ * at least, and the same hash at its position. An edited or recomputed entry fails its keyed hash, a removed one
+ * leaves a gap, removed newest entries fall short of the head or the checkpoint (even with the head moved back),
+ * and a chain whose rows are all gone still has its checkpoint.
  */
-export async function verifyChain(db: Executor, chain: string): Promise<ChainReport> {
-  const batch = 1000;
-  let expectedSeq = 1;
-  let prevHash = GENESIS;
-  let entries = 0;
-  for (;;) {
-    const rows = await db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('chain', '=', chain)
-      .where('seq', '>=', expectedSeq)
-      .orderBy('seq')
-      .limit(batch)
-      .execute();
-    for (const row of rows) {
-      const seq = Number(row.seq);
-      if (seq !== expectedSeq) return { chain, entries, ok: false, broken: { seq: expectedSeq, reason: `entry ${expectedSeq} is missing (the next one is ${seq})` } };
-      if (row.prev_hash !== prevHash)
-        return { chain, entries, ok: false, broken: { seq, reason: 'its previous-hash does not match the entry before it (an entry was removed or moved)' } };
-      if (entryHash(row.prev_hash, fieldsOf(row)) !== row.hash) return { chain, entries, ok: false, broken: { seq, reason: 'its content does not match its hash (it was edited)' } };
-      prevHash = row.hash;
-      expectedSeq++;
-      entries++;
+export async function verifyChain(db: Executor, chain: string, options: VerifyOptions = {}): Promise<ChainReport> {
+  const key = options.key === undefined ? current.chainKey : new ChainKey(options.key);
+  const store = options.checkpoints === undefined ? current.checkpoints : options.checkpoints;
+  const read = store ? store.read(chain) : null;
+  const checkpoint = checkpointOf(read);
+  const problems: ChainProblem[] = [];
+
+  // The head is read before the entries: entries appended meanwhile by a running server then read as more
+  // entries than the head names, which a second look at the head settles, never as missing ones.
+  const readHead = () => db.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain).executeTakeFirst();
+  let head = await readHead();
+  const walk = new ChainWalk(key);
+  let hashAtCheckpoint: string | undefined;
+  for await (const row of chainRows(db, chain, 1)) {
+    const problem = walk.step(row);
+    if (problem) {
+      problems.push(problem);
+      break;
     }
-    if (rows.length < batch) break;
+    if (checkpoint && walk.held === checkpoint.count) hashAtCheckpoint = row.hash;
   }
-  const head = await db.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain).executeTakeFirst();
-  const headSeq = head ? Number(head.seq) : 0;
-  if (headSeq !== entries || (head && head.hash !== prevHash))
-    return {
-      chain,
-      entries,
-      ok: false,
-      broken: { seq: Math.min(headSeq, entries) + 1, reason: headSeq > entries ? `the chain ends at entry ${entries} but its head says ${headSeq} (newest entries were removed)` : 'the chain head does not match its last entry' },
-    };
-  return { chain, entries, ok: true };
+  const entries = walk.held;
+  if (!head || Number(head.seq) < entries) head = await readHead();
+  const headSeq = head ? Number(head.seq) : null;
+
+  // Only an unbroken walk says where the chain really ends; after a break, the break is the news.
+  if (problems.length === 0) {
+    const expected = Math.max(headSeq ?? 0, checkpoint?.count ?? 0);
+    const evidence = [
+      checkpoint && checkpoint.count > entries ? `the checkpoint of ${checkpoint.at} records ${entriesText(checkpoint.count)}` : null,
+      headSeq !== null && headSeq > entries ? `the head names entry ${headSeq}` : null,
+      headSeq === null && entries > 0 ? 'the head row was deleted too' : null,
+    ]
+      .filter(Boolean)
+      .join('; ');
+    if (entries < expected) {
+      if (entries === 0) problems.push({ seq: 1, kind: 'all-deleted', reason: `${expected === 1 ? 'the only entry was' : `all ${expected} entries were`} deleted (${evidence})` });
+      else if (headSeq === entries)
+        problems.push({ seq: entries + 1, kind: 'head-moved-back', reason: `entries after ${entries} are missing and the head was moved back to entry ${entries} (${evidence})` });
+      else problems.push({ seq: entries + 1, kind: 'truncated', reason: `entries after ${entries} are missing (${evidence})` });
+    } else if (headSeq === null) {
+      if (entries > 0) problems.push({ seq: entries, kind: 'head-missing', reason: `the chain's head row was deleted (its ${entriesText(entries)} ${entries === 1 ? 'holds' : 'hold'})` });
+    } else if (headSeq < entries) {
+      problems.push({ seq: headSeq + 1, kind: 'head-moved-back', reason: `the head was moved back to entry ${headSeq} while entries go up to ${entries}` });
+    } else if (entries > 0 && head!.hash !== walk.prevHash) {
+      problems.push({ seq: entries, kind: 'rewritten', reason: `the head's hash does not match entry ${entries}` });
+    }
+    if (checkpoint && entries >= checkpoint.count && hashAtCheckpoint !== checkpoint.head)
+      problems.push({
+        seq: checkpoint.count,
+        kind: 'rewritten',
+        reason: `entries up to ${checkpoint.count} were rewritten: entry ${checkpoint.count} differs from the checkpoint of ${checkpoint.at}`,
+      });
+  }
+  if (read?.state === 'invalid') problems.push({ seq: entries + 1, kind: 'checkpoint-tampered', reason: `the checkpoint file ${read.file} was tampered with: ${read.reason}` });
+
+  return {
+    chain,
+    entries,
+    ok: problems.length === 0,
+    ...(problems.length > 0 ? { broken: problems[0] } : {}),
+    problems,
+    plainEntries: walk.plain,
+    checkpoint: checkpoint ? { count: checkpoint.count, at: checkpoint.at } : null,
+  };
 }
 
-/** Every chain there is (organisations that were deleted keep theirs). */
-export async function auditChains(db: Executor): Promise<string[]> {
-  const rows = await sql<{ chain: string }>`select chain from audit_heads union select distinct chain from audit_log order by chain`.execute(db);
-  return rows.rows.map((row) => row.chain);
+/** How a chain is named in messages. */
+export function chainLabel(chain: string): string {
+  return chain === ACCOUNT_CHAIN ? `${ACCOUNT_CHAIN} (account events)` : `organisation ${chain}`;
+}
+
+/** One line per report: "organisation acme: BROKEN (head-moved-back): entries after 118 are missing …". */
+export function describeReport(report: ChainReport): string {
+  const label = chainLabel(report.chain);
+  if (report.ok) {
+    const plain = report.plainEntries > 0 ? `, ${report.plainEntries} of them from before keying (plain SHA-256)` : '';
+    const sealed = report.checkpoint ? `, matches its checkpoint of ${report.checkpoint.at} (${entriesText(report.checkpoint.count)})` : ', no checkpoint yet';
+    return `${label}: ${entriesText(report.entries)}, chain intact${plain}${sealed}`;
+  }
+  // Where the reason does not already say where the chain stops, say how much of it still holds.
+  const held = (problem: ChainProblem) =>
+    problem.kind === 'rewritten' || problem.kind === 'missing'
+      ? report.entries === 0
+        ? '; no entry before it holds'
+        : report.entries === 1
+          ? '; entry 1 holds'
+          : `; entries 1 to ${report.entries} hold`
+      : problem.kind === 'checkpoint-tampered'
+        ? `; the chain's ${entriesText(report.entries)} ${report.entries === 1 ? 'holds' : 'hold'} by itself`
+        : '';
+  return report.problems.map((problem) => `${label}: BROKEN (${problem.kind}): ${problem.reason}${held(problem)}`).join('\n');
+}
+
+/** Every chain there is: in the database (organisations that were deleted keep theirs) and in the checkpoint folder. */
+export async function auditChains(db: Executor, checkpoints: CheckpointStore | null = current.checkpoints): Promise<string[]> {
+  const rows = await sql<{ chain: string }>`select chain from audit_heads union select distinct chain from audit_log`.execute(db);
+  const chains = new Set(rows.rows.map((row) => row.chain));
+  for (const found of checkpoints?.list() ?? []) chains.add(found.chain);
+  return [...chains].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The outcome of one checkpoint attempt. */
+export type CheckpointOutcome = { written: true; checkpoint: Checkpoint } | { written: false; problem?: string };
+
+/**
+ * Writes a chain's checkpoint if the chain grew since the last one: under the chain's head lock (so writers of
+ * every server process take turns and a checkpoint never moves backwards), and only once the entries since the
+ * last checkpoint verify (a forged tail is never sealed). A checkpoint file that does not verify is left for an
+ * operator to look at, not replaced.
+ */
+export async function writeCheckpoint(db: Kysely<Database>, chain: string, store: CheckpointStore, key: ChainKeyLike, now: () => Date = () => new Date()): Promise<CheckpointOutcome> {
+  const chainKey = key instanceof ChainKey ? key : new ChainKey(key);
+  return db.transaction().execute(async (trx) => {
+    const head = await trx.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirst();
+    const headSeq = head ? Number(head.seq) : 0;
+    if (!head || headSeq === 0) return { written: false };
+    const read = store.read(chain);
+    if (read.state === 'invalid')
+      return { written: false, problem: `${chainLabel(chain)}: its checkpoint file ${read.file} does not verify (${read.reason}); it is kept as evidence and no new checkpoint is written until it is removed (see \`rempart audit verify\`)` };
+    const last = checkpointOf(read);
+    if (last && last.count >= headSeq) return { written: false };
+    let walk = new ChainWalk(chainKey);
+    if (last) {
+      const covered = await trx.selectFrom('audit_log').select(['hash', 'hash_alg']).where('chain', '=', chain).where('seq', '=', last.count).executeTakeFirst();
+      if (!covered || covered.hash !== last.head)
+        return { written: false, problem: `${chainLabel(chain)}: entry ${last.count} no longer matches its checkpoint of ${last.at}; not checkpointing (see \`rempart audit verify\`)` };
+      walk = new ChainWalk(chainKey, { seq: last.count + 1, prevHash: last.head, keyedSeen: covered.hash_alg === HASH_KEYED });
+    }
+    for await (const row of chainRows(trx, chain, walk.expectedSeq, headSeq)) {
+      const problem = walk.step(row);
+      if (problem) return { written: false, problem: `${chainLabel(chain)}: ${problem.reason}; not checkpointing (see \`rempart audit verify\`)` };
+    }
+    if (walk.expectedSeq - 1 !== headSeq || walk.prevHash !== head.hash)
+      return { written: false, problem: `${chainLabel(chain)}: the head names entry ${headSeq} but the entries do not end there; not checkpointing (see \`rempart audit verify\`)` };
+    const checkpoint: Checkpoint = { chain, count: headSeq, head: head.hash, at: now().toISOString() };
+    store.write(checkpoint);
+    return { written: true, checkpoint };
+  });
+}
+
+/** A key for `writeCheckpoint`: the server key (or its loader), or null for an unkeyed trail. */
+export type ChainKeyLike = KeySource | null | ChainKey;
+
+/** How the audit trail of this process is keyed and sealed. */
+export interface AuditTrailOptions {
+  /** The server key (or a loader called when first needed); null: plain SHA-256, for tests that do not care. */
+  key: KeySource | null;
+  /** The checkpoint folder; null or absent: no checkpoints. */
+  checkpointDir?: string | null;
+  /** The database checkpoints are read from (needed for checkpoints after appends). */
+  db?: Kysely<Database>;
+  /** Write checkpoints after appends on their own (default true with a folder and a database); otherwise only `flush()`. */
+  autoCheckpoint?: boolean;
+  /** At most one checkpoint per chain in this many milliseconds (default 1000); the first comes right after the append. */
+  minIntervalMs?: number;
+  /** Where problems met while checkpointing are reported (a log). */
+  onProblem?: (message: string) => void;
+}
+
+interface PendingChain {
+  timer: NodeJS.Timeout | null;
+  running: Promise<void> | null;
+  again: boolean;
+}
+
+/** The audit trail of this process: its key, its checkpoint folder, and the checkpoints waiting to be written. */
+export class AuditTrail {
+  readonly chainKey: ChainKey;
+  readonly checkpoints: CheckpointStore | null;
+  readonly #options: AuditTrailOptions;
+  readonly #pending = new Map<string, PendingChain>();
+  /** When each chain's last checkpoint attempt ended (the rate limit). */
+  readonly #lastAt = new Map<string, number>();
+  #closed = false;
+
+  constructor(options: AuditTrailOptions) {
+    this.#options = options;
+    this.chainKey = new ChainKey(options.key);
+    this.checkpoints = options.checkpointDir && options.key ? new CheckpointStore(options.checkpointDir, options.key) : null;
+  }
+
+  #report(message: string): void {
+    (this.#options.onProblem ?? ((text: string) => process.emitWarning(text)))(message);
+  }
+
+  /** Notes that a chain grew; its checkpoint follows once the append commits (the head lock makes it wait). */
+  scheduleCheckpoint(chain: string): void {
+    if (this.#closed || !this.checkpoints || !this.#options.db) return;
+    const state = this.#pending.get(chain) ?? { timer: null, running: null, again: false };
+    this.#pending.set(chain, state);
+    if (this.#options.autoCheckpoint === false) return;
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    if (state.timer) return;
+    const delay = Math.max(0, (this.#lastAt.get(chain) ?? 0) + (this.#options.minIntervalMs ?? 1000) - Date.now());
+    state.timer = setTimeout(() => this.#run(chain, state), delay);
+    state.timer.unref();
+  }
+
+  #run(chain: string, state: PendingChain): Promise<void> {
+    state.timer = null;
+    state.again = false;
+    state.running = this.checkpoint(chain)
+      .then(() => undefined)
+      .catch((error: unknown) => this.#report(`${chainLabel(chain)}: the checkpoint could not be written: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        state.running = null;
+        this.#lastAt.set(chain, Date.now());
+        if (state.again && !this.#closed) this.scheduleCheckpoint(chain);
+        else if (!state.timer) this.#pending.delete(chain);
+      });
+    return state.running;
+  }
+
+  /** Writes a chain's checkpoint now (if it grew and verifies); problems go to `onProblem` and are returned. */
+  async checkpoint(chain: string): Promise<CheckpointOutcome> {
+    if (!this.checkpoints || !this.#options.db) return { written: false };
+    const outcome = await writeCheckpoint(this.#options.db, chain, this.checkpoints, this.chainKey);
+    if (!outcome.written && outcome.problem) this.#report(outcome.problem);
+    return outcome;
+  }
+
+  /** Writes every waiting checkpoint now (graceful shutdown, end of a CLI command, tests). */
+  async flush(): Promise<void> {
+    for (const [chain, state] of [...this.#pending]) {
+      if (state.running) await state.running;
+      if (state.timer) clearTimeout(state.timer);
+      await this.#run(chain, state);
+    }
+  }
+
+  /** Checkpoints every chain that grew since its checkpoint (start-up: seals chains idle since an upgrade). */
+  async sealAll(): Promise<void> {
+    if (!this.checkpoints || !this.#options.db) return;
+    for (const chain of await auditChains(this.#options.db, null)) {
+      if (this.#closed) return;
+      await this.checkpoint(chain);
+    }
+  }
+
+  /** Flushes, then stops scheduling. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.stop();
+  }
+
+  /** Stops scheduling and drops the waiting checkpoints (a trail replaced by another). */
+  stop(): void {
+    this.#closed = true;
+    for (const state of this.#pending.values()) if (state.timer) clearTimeout(state.timer);
+    this.#pending.clear();
+  }
+}
+
+/** Unconfigured: plain SHA-256 and no checkpoints (unit tests of other operations). Every process entry point configures it. */
+let current = new AuditTrail({ key: null });
+
+/**
+ * Sets this process's audit trail: the server and every CLI command call it at start with the server key and
+ * the checkpoint folder. The previous trail stops scheduling (its waiting checkpoints are dropped: flush it first).
+ */
+export function configureAuditTrail(options: AuditTrailOptions): AuditTrail {
+  current.stop();
+  current = new AuditTrail(options);
+  return current;
+}
+
+/** This process's audit trail. */
+export function auditTrail(): AuditTrail {
+  return current;
 }

@@ -1,5 +1,5 @@
-// Small cryptographic helpers: random secrets, SHA-256 digests, constant-time comparison and AES-256-GCM for stored secrets.
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+// Small cryptographic helpers: random secrets, SHA-256 digests, constant-time comparison, sub-keys and AES-256-GCM for stored secrets.
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A random secret of `bytes` bytes, base64url-encoded (32 bytes: 43 characters, 256 bits). */
 export function randomSecret(bytes = 32): string {
@@ -17,6 +17,20 @@ export function sameSecret(a: string, b: string): boolean {
   const right = Buffer.from(b, 'utf8');
   // Lengths are public (every token of a kind has the same length); only the content must not leak.
   return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * A 32-byte sub-key of the server key for one purpose (HKDF-SHA256, the purpose as its info), so that each
+ * use (audit chain, audit checkpoints…) has its own key and none of them reuses the raw one.
+ */
+export function deriveKey(key: Buffer, purpose: string): Buffer {
+  if (key.length !== 32) throw new Error('The secret key must be 32 bytes.');
+  return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), Buffer.from(purpose, 'utf8'), 32));
+}
+
+/** HMAC-SHA256 of a string, hex-encoded. */
+export function hmacHex(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(value, 'utf8').digest('hex');
 }
 
 const FORMAT = 'v1';

@@ -1,4 +1,4 @@
-// The server's secret key (AES-256-GCM for stored TOTP seeds): from REMPART_SECRET_KEY, or generated once into the embedded data folder.
+// The server's secret key (sealing stored TOTP seeds, keying the audit chain and its checkpoints): from REMPART_SECRET_KEY, or generated once into the embedded data folder.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -27,10 +27,10 @@ export interface SecretKeySource {
 
 /**
  * The key from `REMPART_SECRET_KEY`; otherwise, for the embedded database, `<data folder>/secret.key`,
- * created with mode 0600 on first run. A PostgreSQL deployment must set the variable: its server
+ * created with mode 0600 on first run (unless `create` is false). A PostgreSQL deployment must set the variable: its server
  * processes share one database and so must share one key.
  */
-export function loadSecretKey(options: { fromEnv?: string; embeddedDataDir?: string }): SecretKeySource {
+export function loadSecretKey(options: { fromEnv?: string; embeddedDataDir?: string; create?: boolean }): SecretKeySource {
   if (options.fromEnv) return { key: parseSecretKey(options.fromEnv, 'REMPART_SECRET_KEY'), origin: 'environment' };
   if (!options.embeddedDataDir)
     throw new RempartError(
@@ -49,6 +49,11 @@ export function loadSecretKey(options: { fromEnv?: string; embeddedDataDir?: str
       ]);
     return { key: parseSecretKey(readFileSync(path, 'utf8'), path), origin: 'data folder' };
   }
+  // A check (`rempart audit verify`) must not invent a key: a new one would call every keyed entry forged.
+  if (options.create === false)
+    throw new RempartError('not_found', `There is no secret key in ${folder} (${SECRET_KEY_FILE}): it is created when the server first starts there.`, [
+      { path: SECRET_KEY_FILE, rule: 'exists', value: null, message: 'the server key' },
+    ]);
   const key = randomBytes(32);
   // 'wx' fails if another process created it meanwhile; the mode applies at creation, before any byte is written.
   const fd = openSync(path, 'wx', 0o600);

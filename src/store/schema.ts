@@ -149,6 +149,8 @@ export interface AuditLogTable {
   source: string | null;
   prev_hash: string;
   hash: string;
+  /** `sha256` (entries written before the chain was keyed) or `hmac-sha256` (keyed with a sub-key of the server key). */
+  hash_alg: string;
 }
 
 export interface AuditHeadsTable {

@@ -1,4 +1,9 @@
 // `rempart user create | admin | reset-password | reset-mfa`, `rempart audit verify`, and the first-run account, on the test database.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { sql } from 'kysely';
@@ -6,19 +11,29 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { registerAccountCommands } from '../../src/cli/account-commands.js';
 import { DEMO_OWNER_EMAIL, firstRunAccess, isLoopback } from '../../src/cli/first-run.js';
 import { RempartError } from '../../src/errors.js';
+import { configureAuditTrail, verifyChain, type AuditTrail } from '../../src/operations/audit.js';
 import { createOrganisation } from '../../src/operations/model-writer.js';
+import { CheckpointStore } from '../../src/security/audit-checkpoints.js';
+import { loadSecretKey } from '../../src/security/secret-key.js';
 import { AccountRepository } from '../../src/store/account-repository.js';
-import type { DatabaseHandle } from '../../src/store/database.js';
+import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
 import { verifyPassword } from '../../src/security/passwords.js';
 import { createTestDatabase } from '../support/database.js';
 
 let database: DatabaseHandle;
+const key = randomBytes(32);
+const checkpoints = mkdtempSync(join(tmpdir(), 'rempart-checkpoints-'));
+let trail: AuditTrail;
 beforeAll(async () => {
   database = await createTestDatabase();
+  // What the commands record is keyed and checkpointed as in a real process.
+  trail = configureAuditTrail({ key, checkpointDir: checkpoints, db: database.db, autoCheckpoint: false });
   await createOrganisation(database.db, { id: 'acme', name: 'Acme' });
 });
 afterAll(async () => {
+  trail?.stop();
   await database?.close();
+  rmSync(checkpoints, { recursive: true, force: true });
 });
 afterEach(() => {
   process.exitCode = 0;
@@ -38,6 +53,7 @@ async function rempart(args: string[], input = ''): Promise<{ stdout: string; st
   const program = new Command('rempart').exitOverride();
   registerAccountCommands(program, {
     withDatabase: (_flags, work) => work(database),
+    auditOptions: () => ({ key, checkpoints: new CheckpointStore(checkpoints, key) }),
     readStdin: async () => input,
     out: sink((text) => (stdout += text)),
     err: sink((text) => (stderr += text)),
@@ -105,23 +121,102 @@ describe('rempart user create', () => {
   });
 });
 
+/** Runs statements as a superuser would to get past the append-only triggers. */
+async function tamper(db: DatabaseHandle['db'], ...statements: Array<ReturnType<typeof sql>>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`set local session_replication_role = replica`.execute(trx);
+    for (const statement of statements) await statement.execute(trx);
+  });
+}
+
 describe('rempart audit verify', () => {
-  it('reports intact chains, then names the first broken entry and exits 1', async () => {
+  it('reports intact chains, then names the organisation, the entry and the kind of damage, and exits 1', async () => {
+    await trail.flush();
     const intact = await rempart(['audit', 'verify']);
     expect(intact.exitCode).toBe(0);
-    expect(intact.stdout).toMatch(/^@accounts: \d+ entries, chain intact$/m);
-    expect(intact.stdout).toMatch(/^acme: \d+ entries, chain intact$/m);
+    expect(intact.stdout).toMatch(/^@accounts \(account events\): \d+ entries, chain intact, matches its checkpoint of \S+ \(\d+ entries\)$/m);
+    expect(intact.stdout).toMatch(/^organisation acme: \d+ entr(y|ies), chain intact, matches its checkpoint/m);
 
-    await sql`alter table audit_log disable trigger audit_log_append_only`.execute(database.db);
-    await sql`update audit_log set actor_label = 'someone else' where chain = 'acme' and seq = 2`.execute(database.db);
-    await sql`alter table audit_log enable trigger audit_log_append_only`.execute(database.db);
+    await tamper(database.db, sql`update audit_log set actor_label = 'someone else' where chain = 'acme' and seq = 2`);
     const broken = await rempart(['audit', 'verify', '--org', 'acme']);
     expect(broken.exitCode).toBe(1);
-    expect(broken.stderr).toMatch(/^acme: BROKEN at entry 2: its content does not match its hash/m);
+    expect(broken.stderr).toMatch(/^organisation acme: BROKEN \(rewritten\): entry 2 was rewritten: its content does not match its keyed hash .*; entry 1 holds$/m);
     const json = JSON.parse((await rempart(['audit', 'verify', '--json'])).stdout);
-    expect(json.find((report: { chain: string }) => report.chain === 'acme')).toMatchObject({ ok: false, broken: { seq: 2 } });
+    expect(json.find((report: { chain: string }) => report.chain === 'acme')).toMatchObject({ ok: false, broken: { seq: 2, kind: 'rewritten' } });
     expect(json.find((report: { chain: string }) => report.chain === '@accounts')).toMatchObject({ ok: true });
   });
+
+  it('finds an organisation whose audit rows were all deleted through its checkpoint', async () => {
+    await createOrganisation(database.db, { id: 'bravo', name: 'Bravo' });
+    await trail.flush();
+    await tamper(database.db, sql`delete from audit_log where chain = 'bravo'`, sql`delete from audit_heads where chain = 'bravo'`);
+    const result = await rempart(['audit', 'verify']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^organisation bravo: BROKEN \(all-deleted\): the only entry was deleted \(the checkpoint of \S+ records 1 entry\)$/m);
+  });
+});
+
+/** Runs the real `rempart` on an embedded data folder, as an operator would. */
+function rempartProcess(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    // DATABASE_URL and the key variables are cleared so that the folder's own key and checkpoints are used even in the PostgreSQL pass.
+    const env = { ...process.env, DATABASE_URL: '', REMPART_SECRET_KEY: '', REMPART_AUDIT_CHECKPOINTS: '' };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('rempart audit verify --data DIR (embedded, real processes)', () => {
+  it('names the newest entry deleted with the head moved back, then an organisation wiped out', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'rempart-audit-cli-'));
+    try {
+      // A real command records, keys with the folder's secret.key and checkpoints beside pgdata on exit.
+      const loaded = await rempartProcess('demo', '--data', folder);
+      expect(loaded.code, loaded.stderr).toBe(0);
+      const folderKey = loadSecretKey({ embeddedDataDir: folder, create: false }).key;
+      const store = new CheckpointStore(join(folder, 'audit-checkpoints'), folderKey);
+      const checkpoint = store.read('demo');
+      expect(checkpoint).toMatchObject({ state: 'valid', checkpoint: { chain: 'demo', count: expect.any(Number) } });
+      const count = checkpoint.state === 'valid' ? checkpoint.checkpoint.count : 0;
+      expect(count).toBeGreaterThanOrEqual(2);
+
+      let handle = await openDatabase({ dataDir: folder });
+      try {
+        expect(await verifyChain(handle.db, 'demo', { key: folderKey, checkpoints: store })).toMatchObject({ ok: true, entries: count, plainEntries: 0 });
+        await tamper(
+          handle.db,
+          sql`delete from audit_log where chain = 'demo' and seq = ${count}`,
+          sql`update audit_heads set seq = ${count - 1}, hash = (select hash from audit_log where chain = 'demo' and seq = ${count - 1}) where chain = 'demo'`,
+        );
+      } finally {
+        await handle.close();
+      }
+      const truncated = await rempartProcess('audit', 'verify', '--data', folder);
+      expect(truncated.code).toBe(1);
+      expect(truncated.stderr).toContain(
+        `organisation demo: BROKEN (head-moved-back): entries after ${count - 1} are missing and the head was moved back to entry ${count - 1} (the checkpoint of ${checkpoint.state === 'valid' ? checkpoint.checkpoint.at : ''} records ${count} entries)\n`,
+      );
+      expect(truncated.stderr).not.toMatch(/entry 1\b/);
+
+      handle = await openDatabase({ dataDir: folder });
+      try {
+        await tamper(handle.db, sql`delete from audit_log where chain = 'demo'`, sql`delete from audit_heads where chain = 'demo'`);
+      } finally {
+        await handle.close();
+      }
+      const erased = await rempartProcess('audit', 'verify', '--data', folder, '--json');
+      expect(erased.code).toBe(1);
+      expect(JSON.parse(erased.stdout)).toContainEqual(
+        expect.objectContaining({ chain: 'demo', ok: false, broken: expect.objectContaining({ kind: 'all-deleted', reason: expect.stringMatching(new RegExp(`^all ${count} entries were deleted`)) }) }),
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
 
 describe('first run', () => {

@@ -5,6 +5,7 @@ import * as scenarios from './2026-11-29T1200-scenarios.js';
 import * as riskRegister from './2026-11-29T1300-risk-register.js';
 import * as accounts from './2026-11-29T1400-accounts.js';
 import * as invitations from './2026-12-04T1100-invitations.js';
+import * as auditKeyed from './2026-12-04T1200-audit-keyed.js';
 import * as liveEvents from './2026-12-04T1500-live-events.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -13,5 +14,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T1300-risk-register': riskRegister,
   '2026-11-29T1400-accounts': accounts,
   '2026-12-04T1100-invitations': invitations,
+  '2026-12-04T1200-audit-keyed': auditKeyed,
   '2026-12-04T1500-live-events': liveEvents,
 };
