@@ -23,6 +23,8 @@ export {
   type ResolvedDisruption,
   type ResolvedScenario,
   type SimulationResult,
+  type SimulationSeries,
+  type SimulateOptions,
 } from './simulate.js';
 export {
   MonteCarloSession,

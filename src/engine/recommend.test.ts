@@ -121,7 +121,7 @@ describe('recommend: exact search', () => {
     });
     const result = recommend(m, [lockdown({ id: 'pandemic' })]);
     expect(result).toMatchObject({ strategies: ['ok'], cost: 100, exact: true, feasible: false });
-    expect(result.remainingBreaches).toEqual([{ scenario: { index: 0, id: 'pandemic' }, activity: 'a', binding: [{ from: 0, cause: 'staff' }] }]);
+    expect(result.remainingBreaches).toEqual([{ scenario: { index: 0, id: 'pandemic' }, activity: 'a', binding: [{ from: 0, to: 240, cause: 'staff' }] }]);
   });
 
   it('refuses unknown candidates and invalid scenarios', () => {
@@ -160,7 +160,7 @@ describe('recommend: heuristic above 16 candidates', () => {
     const useless = Array.from({ length: 17 }, (_, i) => vpn(`u${i}`, 0, 50));
     const result = recommend(org(useless), [lockdown()]);
     expect(result).toMatchObject({ strategies: [], cost: 0, heuristic: true, feasible: false });
-    expect(result.remainingBreaches).toEqual([{ scenario: { index: 0 }, activity: 'a', binding: [{ from: 0, cause: 'staff' }] }]);
+    expect(result.remainingBreaches).toEqual([{ scenario: { index: 0 }, activity: 'a', binding: [{ from: 0, to: 240, cause: 'staff' }] }]);
   });
 });
 

@@ -18,8 +18,8 @@ function interpolate(points: ReadonlyArray<{ at: number; rate: number }>, t: num
   throw new Error('unreachable');
 }
 
-/** The same contract as simulateCompiled, computed the obvious way. */
-export function referenceSimulate(model: OrganisationModel, scenario: ResolvedScenario): SimulationResult {
+/** The same contract as simulateCompiled (and its `series` option), computed the obvious way. */
+export function referenceSimulate(model: OrganisationModel, scenario: ResolvedScenario, options: { series?: boolean } = {}): SimulationResult {
   const horizon = scenario.horizon;
   const appRto = new Map(model.applications.map((app) => [app.id, app.rto]));
   const covers = (d: ResolvedDisruption, t: number): boolean => {
@@ -38,6 +38,7 @@ export function referenceSimulate(model: OrganisationModel, scenario: ResolvedSc
 
   const disrupted = new Map(model.activities.map((a) => [a.id, [] as boolean[]]));
   const causes = new Map(model.activities.map((a) => [a.id, [] as BindingCause[]]));
+  const capacities = new Map(model.activities.map((a) => [a.id, [] as number[]]));
   const demand = new Map(model.pools.map((p) => [p.id, [] as number[]]));
   const poolCap = new Map(model.pools.map((p) => [p.id, [] as number[]]));
 
@@ -129,6 +130,7 @@ export function referenceSimulate(model: OrganisationModel, scenario: ResolvedSc
     };
     for (const a of model.activities) {
       const c = capacityOfActivity(a.id);
+      capacities.get(a.id)!.push(c);
       disrupted.get(a.id)!.push(c < a.mbco - TOL);
       causes.get(a.id)!.push(terms.get(a.id)!.find(([, v]) => v <= c + TOL)![0]);
     }
@@ -143,10 +145,12 @@ export function referenceSimulate(model: OrganisationModel, scenario: ResolvedSc
     const binding: Binding[] = [];
     hours.forEach((d, t) => {
       if (!d) {
+        if (run > 0) binding[binding.length - 1].to = t;
         run = 0;
         return;
       }
-      if (run === 0) binding.push({ from: t, cause: causes.get(a.id)![t] });
+      // A run still going at the end of the horizon ends there.
+      if (run === 0) binding.push({ from: t, to: horizon, cause: causes.get(a.id)![t] });
       run++;
       longest = Math.max(longest, run);
       first ??= t;
@@ -188,5 +192,11 @@ export function referenceSimulate(model: OrganisationModel, scenario: ResolvedSc
     for (let t = 0; t < horizon; t++) if (t >= effectFrom.get(s.id)!) hoursInEffect++;
     cost += (s.cost.fixed * horizon) / 8760 + (s.cost.perDay * hoursInEffect) / 24;
   }
-  return { activities, pools, breached: activities.filter((a) => a.mtpdBreached).length, cost };
+  const result: SimulationResult = { activities, pools, breached: activities.filter((a) => a.mtpdBreached).length, cost };
+  if (options.series)
+    result.series = {
+      activities: model.activities.map((a) => ({ id: a.id, capacity: capacities.get(a.id)! })),
+      pools: model.pools.map((pool) => ({ id: pool.id, demand: demand.get(pool.id)!, capacity: poolCap.get(pool.id)! })),
+    };
+  return result;
 }

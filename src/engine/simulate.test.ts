@@ -253,7 +253,7 @@ describe('§3–4.5 applications, suppliers, strategies', () => {
     // crm rto 5, outage from 3 → down for hours 3..7 → 5 disrupted hours, recovered at 8.
     const a = byId(simulate(withApp([]), scenario([{ type: 'applicationOutage', application: 'crm', from: 3 }], { horizon: 24 })), 'a');
     expect(a).toMatchObject({ disruptedHours: 5, longestDisruption: 5, firstDisrupted: 3, recoveredAt: 8 });
-    expect(a.binding).toEqual([{ from: 3, cause: 'application:crm' }]);
+    expect(a.binding).toEqual([{ from: 3, to: 8, cause: 'application:crm' }]);
   });
   it('an outage with `to` uses it', () => {
     const a = byId(simulate(withApp([]), scenario([{ type: 'applicationOutage', application: 'crm', from: 3, to: 20 }], { horizon: 24 })), 'a');
@@ -300,7 +300,7 @@ describe('§3–4.5 applications, suppliers, strategies', () => {
     });
     const a = byId(simulate(m, sc), 'a');
     expect(a.disruptedHours).toBe(hours);
-    if (hours > 0) expect(a.binding).toEqual([{ from: 2, cause: 'supplier:cloud' }]);
+    if (hours > 0) expect(a.binding).toEqual([{ from: 2, to: 8, cause: 'supplier:cloud' }]);
   });
   it('poolCapacity adds to the pool from its start hour', () => {
     // VPN 0 + 10 from hour 6 (activated at 4, lead time 2): hours 0..5 disrupted.
@@ -328,9 +328,9 @@ describe('§4.6 upstream propagation and binding', () => {
       ],
     });
     const result = simulate(m, scenario([{ type: 'applicationOutage', application: 'crm', from: 0 }], { horizon: 10 }));
-    expect(byId(result, 'a').binding).toEqual([{ from: 0, cause: 'application:crm' }]);
-    expect(byId(result, 'b').binding).toEqual([{ from: 0, cause: 'upstream:a' }]);
-    expect(byId(result, 'c').binding).toEqual([{ from: 0, cause: 'upstream:b' }]);
+    expect(byId(result, 'a').binding).toEqual([{ from: 0, to: 4, cause: 'application:crm' }]);
+    expect(byId(result, 'b').binding).toEqual([{ from: 0, to: 4, cause: 'upstream:a' }]);
+    expect(byId(result, 'c').binding).toEqual([{ from: 0, to: 4, cause: 'upstream:b' }]);
     expect(result.activities.map((a) => a.disruptedHours)).toEqual([4, 4, 4]);
   });
   it('an upstream activity above its own mbco can still hold a demanding downstream one below its mbco', () => {
@@ -340,7 +340,7 @@ describe('§4.6 upstream propagation and binding', () => {
     });
     const result = simulate(m, scenario([{ type: 'absenteeism', from: 0, to: 5, rate: 0.4, sites: ['s1'] }], { horizon: 10 }));
     expect(byId(result, 'a').disruptedHours).toBe(0);
-    expect(byId(result, 'b').binding).toEqual([{ from: 0, cause: 'upstream:a' }]);
+    expect(byId(result, 'b').binding).toEqual([{ from: 0, to: 5, cause: 'upstream:a' }]);
   });
   it.each([
     // staff 0 (site down, nobody remote) and crm down (0): tie → staff comes first.
@@ -368,7 +368,7 @@ describe('§4.6 upstream propagation and binding', () => {
       ],
       { horizon: 8 },
     );
-    expect(byId(simulate(m, sc), 'a').binding).toEqual([{ from: 0, cause }]);
+    expect(byId(simulate(m, sc), 'a').binding).toEqual([{ from: 0, to: 4, cause }]);
   });
   it('the binding term of a run is the minimum at its first hour; one entry per run', () => {
     // Run 1 (hours 0..1): crm down (0) while staff 0.7 → application:crm.
@@ -384,8 +384,8 @@ describe('§4.6 upstream propagation and binding', () => {
     );
     const a = byId(simulate(m, sc), 'a');
     expect(a.binding).toEqual([
-      { from: 0, cause: 'application:crm' },
-      { from: 5, cause: 'staff' },
+      { from: 0, to: 2, cause: 'application:crm' },
+      { from: 5, to: 7, cause: 'staff' },
     ]);
     expect(a).toMatchObject({ disruptedHours: 4, longestDisruption: 2, firstDisrupted: 0, recoveredAt: 7 });
   });
@@ -603,6 +603,46 @@ describe('properties', () => {
         expect(simulateCompiled(compileModel(m), resolved)).toEqual(referenceSimulate(m, resolved));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('blocks of many segments (bounds, halving, pool peaks): still the reference, hour for hour', () => {
+    // Horizons up to 520 hours with curves: top-level blocks of 128 segments, bounds and halving.
+    fc.assert(
+      fc.property(arbModel.chain((m) => arbScenario(m, 400).map((s) => ({ m, s }))), ({ m, s }) => {
+        const resolved = meanScenario(s);
+        expect(simulateCompiled(compileModel(m), resolved)).toEqual(referenceSimulate(m, resolved));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('the series option gives the hourly capacities and pool demands of the reference', () => {
+    fc.assert(
+      fc.property(arbModel.chain((m) => arbScenario(m, 60).map((s) => ({ m, s }))), ({ m, s }) => {
+        const resolved = meanScenario(s);
+        const result = simulateCompiled(compileModel(m), resolved, undefined, { series: true });
+        expect(result).toEqual(referenceSimulate(m, resolved, { series: true }));
+        // The series changes nothing else.
+        expect({ ...result, series: undefined }).toEqual({ ...simulateCompiled(compileModel(m), resolved), series: undefined });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('each run of binding covers from <= t < to: its hours add up to disruptedHours', () => {
+    fc.assert(
+      fc.property(modelAndScenario, ({ m, s }) => {
+        for (const a of simulate(m, s).activities) {
+          expect(a.binding.reduce((sum, b) => sum + (b.to - b.from), 0)).toBe(a.disruptedHours);
+          expect(Math.max(0, ...a.binding.map((b) => b.to - b.from))).toBe(a.longestDisruption);
+          a.binding.forEach((b, i) => {
+            expect(b.to).toBeGreaterThan(b.from);
+            if (i > 0) expect(b.from).toBeGreaterThan(a.binding[i - 1].to);
+          });
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 

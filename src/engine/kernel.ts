@@ -1,0 +1,582 @@
+// The simulation kernel (scenario-model §4): `runCompiled` and its `Workspace`, used by simulate, Monte Carlo and recommendation.
+//
+// Speed without changing a single number. Within a phase (compiled-scenario.ts) hours differ only in
+// their absenteeism. For a block of consecutive segments the kernel first computes *bounds*: the
+// allocation of §4.1–4.6 run once on intervals, each site's absence taken over [its least, its most]
+// in the block. Every step of the hour computation is a floating-point operation that is monotone in
+// each operand (×, +, −, min, max(·, 0)), so the interval computed with the same operations on the
+// ends contains the exact value of every hour, bit for bit, with no tolerance to choose. When the
+// bounds of every activity lie wholly below its MBCO or wholly at or above it, the block is decided
+// in one step; otherwise it is halved, down to single segments computed exactly. Disruption flips
+// are rare, so most hours are never computed one by one. simulate.test.ts checks the result against
+// a literal hour-by-hour reference (simulate.reference.ts), golden.test.ts against recorded results.
+//
+// With `detail` the kernel also needs, exactly: the binding term at the first hour of each disrupted
+// run (that hour is computed on its own), and the pools' peak demand (earliest on a tie) and unmet
+// hours (blocks whose demand bounds could change either are halved too). With `series` every
+// segment is computed exactly and its capacities are kept.
+import type { Binding, BindingCause } from './results.js';
+import { TOLERANCE, type CompiledModel } from './compiled-model.js';
+import type { CompiledScenario } from './compiled-scenario.js';
+
+/** Segments in a top-level block (a power of two: halving stays balanced). */
+const MAX_BLOCK = 128;
+/** Blocks of this many segments or fewer are computed segment by segment (cheaper than bounds). */
+const LEAF = 2;
+
+/** Scratch arrays reused across blocks and runs (no allocation in the hour loop). Activities in internal (topological) order. */
+export class Workspace {
+  // Per site: absence range of the block being computed.
+  readonly absLo: Float64Array;
+  readonly absHi: Float64Array;
+  // Per activity: worked people and capacity (bounds; equal after an exact segment).
+  readonly workedLo: Float64Array;
+  readonly workedHi: Float64Array;
+  readonly capLo: Float64Array;
+  readonly capHi: Float64Array;
+  // Per pool and seat effect: what is left, and the demand (bounds).
+  readonly remLo: Float64Array;
+  readonly remHi: Float64Array;
+  readonly demandLo: Float64Array;
+  readonly demandHi: Float64Array;
+  readonly seatLo: Float64Array;
+  readonly seatHi: Float64Array;
+  /** Entries waiting for alternate seats, and what they still need (bounds). */
+  readonly pendingEntry: Int32Array;
+  readonly pendingLo: Float64Array;
+  readonly pendingHi: Float64Array;
+  // Per-activity statistics of the current run.
+  readonly disruptedHours: Float64Array;
+  readonly longest: Float64Array;
+  /** Length of the disrupted run in progress (0: not disrupted). */
+  readonly current: Float64Array;
+  readonly first: Float64Array;
+  readonly lastDisrupted: Float64Array;
+  readonly breachedFlag: Uint8Array;
+  // Per-pool statistics.
+  readonly peakDemand: Float64Array;
+  readonly capacityAtPeak: Float64Array;
+  readonly unmetHours: Float64Array;
+  /** With detail: a lower bound of each pool's peak demand over the horizon (prunes the search for it). */
+  readonly peakFloor: Float64Array;
+
+  constructor(cm: CompiledModel) {
+    const n = cm.activityCount;
+    this.absLo = new Float64Array(cm.siteCount);
+    this.absHi = new Float64Array(cm.siteCount);
+    this.workedLo = new Float64Array(n);
+    this.workedHi = new Float64Array(n);
+    this.capLo = new Float64Array(n);
+    this.capHi = new Float64Array(n);
+    this.remLo = new Float64Array(cm.poolCount);
+    this.remHi = new Float64Array(cm.poolCount);
+    this.demandLo = new Float64Array(cm.poolCount);
+    this.demandHi = new Float64Array(cm.poolCount);
+    this.seatLo = new Float64Array(cm.seatCount);
+    this.seatHi = new Float64Array(cm.seatCount);
+    // Only models with alternate sites ever queue entries for seats.
+    const pending = cm.seatCount > 0 ? cm.entryCount : 0;
+    this.pendingEntry = new Int32Array(pending);
+    this.pendingLo = new Float64Array(pending);
+    this.pendingHi = new Float64Array(pending);
+    this.disruptedHours = new Float64Array(n);
+    this.longest = new Float64Array(n);
+    this.current = new Float64Array(n);
+    this.first = new Float64Array(n);
+    this.lastDisrupted = new Float64Array(n);
+    this.breachedFlag = new Uint8Array(n);
+    this.peakDemand = new Float64Array(cm.poolCount);
+    this.capacityAtPeak = new Float64Array(cm.poolCount);
+    this.unmetHours = new Float64Array(cm.poolCount);
+    this.peakFloor = new Float64Array(cm.poolCount);
+  }
+}
+
+/** Per-segment capacities, kept with the `series` option. */
+export interface SegmentSeries {
+  /** Capacity of each activity (internal order) in each segment: `[segment × activities + i]`. */
+  readonly capacity: Float64Array;
+  /** Demand and capacity of each pool in each segment: `[segment × pools + p]`. */
+  readonly poolDemand: Float64Array;
+  readonly poolCapacity: Float64Array;
+}
+
+/** What a run produces; `bindings` and pool statistics only with `detail`, `series` only when asked. */
+export interface RunOutput {
+  /** Per activity (internal order), in the workspace: disruptedHours, longest, first (-1: none), lastDisrupted. */
+  workspace: Workspace;
+  /** Per activity, internal order. */
+  bindings: Binding[][] | null;
+  breached: number;
+  series: SegmentSeries | null;
+}
+
+export interface RunOptions {
+  /** Bindings and pool statistics (default true). */
+  detail?: boolean;
+  /** Stop as soon as more activities than this breach their MTPD; `breached` is then a lower bound. */
+  stopAfterBreaches?: number;
+  /** Keep every segment's capacities (implies exact computation of every segment). */
+  series?: boolean;
+}
+
+/**
+ * §4.1–4.6 on bounds: the absence of each site within [ws.absLo, ws.absHi]; fills ws.capLo/capHi
+ * and, when some site is down, ws.demandLo/demandHi. Each line applies to both ends the operation
+ * the exact computation (`exact` below) applies to the value, in the same order.
+ */
+function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number): void {
+  const { absLo, absHi, workedLo, workedHi, remLo, remHi, demandLo, demandHi } = ws;
+  const { entryActivity, entrySite, entryHeadcount, entryRemote, accessStart, accessList } = cm;
+  const sites = cm.siteCount;
+  const siteBase = phase * sites;
+  const available = cs.phaseSiteAvailable;
+  const lockdown = cs.phaseSiteLockdown;
+  workedLo.fill(0);
+  workedHi.fill(0);
+  demandLo.fill(0);
+  demandHi.fill(0);
+  const down = cs.phaseSiteDown[phase] === 1;
+  const entries = cm.entryCount;
+  let pending = 0;
+  if (!down) {
+    for (let e = 0; e < entries; e++) {
+      const s = entrySite[e];
+      const h = entryHeadcount[e];
+      const a = entryActivity[e];
+      workedLo[a] += h * (1 - absHi[s]);
+      workedHi[a] += h * (1 - absLo[s]);
+    }
+  } else {
+    const poolBase = phase * cm.poolCount;
+    for (let p = 0; p < cm.poolCount; p++) remLo[p] = remHi[p] = cs.phasePoolCapacity[poolBase + p];
+    const seats = cs.phaseSeatsAny[phase] === 1;
+    const { pendingEntry, pendingLo, pendingHi } = ws;
+    for (let e = 0; e < entries; e++) {
+      const s = entrySite[e];
+      const h = entryHeadcount[e];
+      const a = entryActivity[e];
+      const presentLo = h * (1 - absHi[s]);
+      const presentHi = h * (1 - absLo[s]);
+      if (available[siteBase + s] === 1) {
+        workedLo[a] += presentLo;
+        workedHi[a] += presentHi;
+        continue;
+      }
+      const remote = entryRemote[e];
+      const askLo = presentLo * remote;
+      const askHi = presentHi * remote;
+      let wantLo = askLo;
+      let wantHi = askHi;
+      for (let k = accessStart[e], end = accessStart[e + 1]; k < end; k++) {
+        if (!(wantHi > 0)) break;
+        const p = accessList[k];
+        demandLo[p] += wantLo;
+        demandHi[p] += wantHi;
+        // Exact: take = min(want, left); left -= take; want -= take. Equal to left' = max(left − want, 0)
+        // and want' = max(want − left, 0), monotone in each operand.
+        const leftLo = remLo[p];
+        const leftHi = remHi[p];
+        let x = leftLo - wantHi;
+        remLo[p] = x > 0 ? x : 0;
+        x = leftHi - wantLo;
+        remHi[p] = x > 0 ? x : 0;
+        x = wantLo - leftHi;
+        const nextLo = x > 0 ? x : 0;
+        x = wantHi - leftLo;
+        wantHi = x > 0 ? x : 0;
+        wantLo = nextLo;
+      }
+      // granted = ask − want, within [0, ask].
+      let grantedLo = askLo - wantHi;
+      if (grantedLo < 0) grantedLo = 0;
+      let grantedHi = askHi - wantLo;
+      if (grantedHi > askHi) grantedHi = askHi;
+      workedLo[a] += grantedLo;
+      workedHi[a] += grantedHi;
+      if (seats && lockdown[siteBase + s] === 0) {
+        pendingEntry[pending] = e;
+        const needLo = presentLo - grantedHi;
+        pendingLo[pending] = needLo > 0 ? needLo : 0;
+        pendingHi[pending++] = presentHi - grantedLo;
+      }
+    }
+    if (pending > 0) {
+      const { seatLo, seatHi } = ws;
+      const seatBase = phase * cm.seatCount;
+      for (let x = 0; x < cm.seatCount; x++) seatLo[x] = seatHi[x] = cs.phaseSeats[seatBase + x];
+      const { siteSeatStart, siteSeatList } = cm;
+      for (let i = 0; i < pending; i++) {
+        const e = pendingEntry[i];
+        const site = entrySite[e];
+        let needLo = pendingLo[i];
+        let needHi = pendingHi[i];
+        for (let k = siteSeatStart[site], end = siteSeatStart[site + 1]; k < end; k++) {
+          if (!(needHi > 0)) break;
+          const x = siteSeatList[k];
+          const leftLo = seatLo[x];
+          const leftHi = seatHi[x];
+          let y = leftLo - needHi;
+          seatLo[x] = y > 0 ? y : 0;
+          y = leftHi - needLo;
+          seatHi[x] = y > 0 ? y : 0;
+          y = needLo - leftHi;
+          const nextLo = y > 0 ? y : 0;
+          y = needHi - leftLo;
+          needHi = y > 0 ? y : 0;
+          needLo = nextLo;
+        }
+        let grantedLo = pendingLo[i] - needHi;
+        if (grantedLo < 0) grantedLo = 0;
+        let grantedHi = pendingHi[i] - needLo;
+        if (grantedHi > pendingHi[i]) grantedHi = pendingHi[i];
+        const a = entryActivity[e];
+        workedLo[a] += grantedLo;
+        workedHi[a] += grantedHi;
+      }
+    }
+  }
+  capacities(cm, cs, ws, phase, ws.workedLo, ws.capLo);
+  capacities(cm, cs, ws, phase, ws.workedHi, ws.capHi);
+}
+
+/** §4.4–4.6: capacities in topological order from the worked people (one end of the bounds, or the exact values). */
+function capacities(cm: CompiledModel, cs: CompiledScenario, _ws: Workspace, phase: number, worked: Float64Array, cap: Float64Array): void {
+  const { staffed, headcount } = cm;
+  const { termStart, termList, phaseShares } = cs;
+  const C = cm.applicationCount + cm.supplierCount;
+  const shareBase = phase * C;
+  const n = cm.activityCount;
+  for (let i = 0; i < n; i++) {
+    let c = staffed[i] === 1 ? worked[i] / headcount[i] : 1;
+    for (let k = termStart[i], end = termStart[i + 1]; k < end; k++) {
+      const term = termList[k];
+      const v = term < C ? phaseShares[shareBase + term] : cap[term - C];
+      if (v < c) c = v;
+    }
+    cap[i] = c;
+  }
+}
+
+/**
+ * §4.1–4.6 for one segment, exactly as the specification reads (the arithmetic of the engine since
+ * 4b66542): fills ws.workedLo, ws.capLo, ws.demandLo (and copies them to the Hi arrays).
+ */
+function exact(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number, segment: number): void {
+  const { workedLo: worked, remLo: remaining, demandLo: demand } = ws;
+  const { entryActivity, entrySite, entryHeadcount, entryRemote, accessStart, accessList } = cm;
+  const sites = cm.siteCount;
+  const siteBase = phase * sites;
+  const absence = cs.segmentAbsence;
+  const absBase = segment * sites;
+  const available = cs.phaseSiteAvailable;
+  const lockdown = cs.phaseSiteLockdown;
+  worked.fill(0);
+  demand.fill(0);
+  const entries = cm.entryCount;
+  if (cs.phaseSiteDown[phase] !== 1) {
+    for (let e = 0; e < entries; e++) worked[entryActivity[e]] += entryHeadcount[e] * (1 - absence[absBase + entrySite[e]]);
+  } else {
+    const poolBase = phase * cm.poolCount;
+    for (let p = 0; p < cm.poolCount; p++) remaining[p] = cs.phasePoolCapacity[poolBase + p];
+    const seats = cs.phaseSeatsAny[phase] === 1;
+    const { pendingEntry, pendingLo: pendingNeed } = ws;
+    let pending = 0;
+    for (let e = 0; e < entries; e++) {
+      const s = entrySite[e];
+      const present = entryHeadcount[e] * (1 - absence[absBase + s]);
+      if (available[siteBase + s] === 1) {
+        worked[entryActivity[e]] += present;
+        continue;
+      }
+      const ask = present * entryRemote[e];
+      let want = ask;
+      for (let k = accessStart[e], end = accessStart[e + 1]; k < end; k++) {
+        if (!(want > 0)) break;
+        const p = accessList[k];
+        demand[p] += want;
+        const left = remaining[p];
+        const take = want < left ? want : left;
+        remaining[p] = left - take;
+        want -= take;
+      }
+      const granted = ask - want;
+      worked[entryActivity[e]] += granted;
+      if (seats && lockdown[siteBase + s] === 0) {
+        pendingEntry[pending] = e;
+        pendingNeed[pending++] = present - granted;
+      }
+    }
+    // Step 3: alternate seats, after all remote allocation, same order; effects in model order.
+    if (pending > 0) {
+      const seatRemaining = ws.seatLo;
+      const seatBase = phase * cm.seatCount;
+      for (let x = 0; x < cm.seatCount; x++) seatRemaining[x] = cs.phaseSeats[seatBase + x];
+      const { siteSeatStart, siteSeatList } = cm;
+      for (let i = 0; i < pending; i++) {
+        const e = pendingEntry[i];
+        const site = entrySite[e];
+        let need = pendingNeed[i];
+        for (let k = siteSeatStart[site], end = siteSeatStart[site + 1]; k < end && need > 0; k++) {
+          const x = siteSeatList[k];
+          const left = seatRemaining[x];
+          const take = need < left ? need : left;
+          seatRemaining[x] = left - take;
+          need -= take;
+        }
+        worked[entryActivity[e]] += pendingNeed[i] - need;
+      }
+    }
+  }
+  capacities(cm, cs, ws, phase, worked, ws.capLo);
+  ws.capHi.set(ws.capLo);
+  ws.workedHi.set(worked);
+  ws.demandHi.set(demand);
+}
+
+/** The binding term (§5) of internal activity i after an exact segment of `phase`. */
+function bindingCause(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number, i: number): BindingCause {
+  const C = cm.applicationCount + cm.supplierCount;
+  const limit = ws.capLo[i] + TOLERANCE;
+  const staff = cm.staffed[i] === 1 ? ws.workedLo[i] / cm.headcount[i] : 1;
+  if (staff <= limit) return 'staff';
+  const A = cm.applicationCount;
+  const shareBase = phase * C;
+  for (let k = cm.termStart[i]; k < cm.termStart[i + 1]; k++) {
+    const term = cm.termList[k];
+    const v = term < C ? cs.phaseShares[shareBase + term] : ws.capLo[term - C];
+    if (v > limit) continue;
+    if (term < A) return `application:${cm.model.applications[term].id}`;
+    if (term < C) return `supplier:${cm.model.suppliers[term - A].id}`;
+    return `upstream:${cm.activityIds[cm.order[term - C]]}`;
+  }
+  return 'staff'; // unreachable: the capacity is one of the terms
+}
+
+/** Fills ws.absLo/absHi with each site's absence range over segments [k0, k1). */
+function absenceRange(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, k0: number, k1: number): void {
+  const sites = cm.siteCount;
+  const { absLo, absHi } = ws;
+  const absence = cs.segmentAbsence;
+  for (let s = 0; s < sites; s++) absLo[s] = absHi[s] = absence[k0 * sites + s];
+  for (let k = k0 + 1; k < k1; k++)
+    for (let s = 0, at = k * sites; s < sites; s++, at++) {
+      const v = absence[at];
+      if (v < absLo[s]) absLo[s] = v;
+      else if (v > absHi[s]) absHi[s] = v;
+    }
+}
+
+/**
+ * Runs a compiled scenario. Statistics land in the workspace (overwritten by the next run).
+ * `stopAfterBreaches`: stop as soon as more activities than this breach their MTPD (the recommender
+ * only needs to know that a set fails); `breached` is then a lower bound.
+ */
+export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, options: RunOptions = {}): RunOutput {
+  const detail = options.detail ?? true;
+  const stopAfter = options.stopAfterBreaches ?? Infinity;
+  const withSeries = options.series ?? false;
+  const n = cm.activityCount;
+  const P = cm.poolCount;
+  const S = cs.segmentStarts.length;
+  const horizon = cs.horizon;
+  const starts = cs.segmentStarts;
+  const { disruptedHours, longest, current, first, lastDisrupted, breachedFlag, capLo, capHi, peakDemand, capacityAtPeak, unmetHours, peakFloor } = ws;
+  const { disruptedBelow, mtpd } = cm;
+  disruptedHours.fill(0);
+  longest.fill(0);
+  current.fill(0);
+  first.fill(-1);
+  lastDisrupted.fill(-1);
+  breachedFlag.fill(0);
+  peakDemand.fill(-1);
+  capacityAtPeak.fill(0);
+  unmetHours.fill(0);
+  const bindings: Binding[][] | null = detail ? Array.from({ length: n }, () => []) : null;
+  const series: SegmentSeries | null = withSeries
+    ? { capacity: new Float64Array(S * n), poolDemand: new Float64Array(S * P), poolCapacity: new Float64Array(S * P) }
+    : null;
+  const pools = detail && P > 0;
+  let breached = 0;
+
+  const end = (k: number): number => (k + 1 < S ? starts[k + 1] : horizon);
+
+  /** Ends the disrupted run of activity i at hour t (detail: its binding gets `to`). */
+  const close = (i: number, t: number): void => {
+    if (bindings !== null) {
+      const list = bindings[i];
+      list[list.length - 1].to = t;
+    }
+    current[i] = 0;
+  };
+
+  /** Hours [t0, t1) in which activity i is disrupted throughout; a new run starts at t0 when none is in progress. */
+  const disrupt = (i: number, t0: number, t1: number, phase: number): void => {
+    const length = t1 - t0;
+    if (current[i] === 0) {
+      if (first[i] < 0) first[i] = t0;
+      // With detail a run only starts at an exactly computed segment (see `undecided`).
+      if (bindings !== null) bindings[i].push({ from: t0, to: horizon, cause: bindingCause(cm, cs, ws, phase, i) });
+    }
+    const run = current[i] + length;
+    current[i] = run;
+    disruptedHours[i] += length;
+    lastDisrupted[i] = t1 - 1;
+    if (run > longest[i]) {
+      longest[i] = run;
+      if (breachedFlag[i] === 0 && run > mtpd[i]) {
+        breachedFlag[i] = 1;
+        breached++;
+      }
+    }
+  };
+
+  /**
+   * Applies the workspace to hours [t0, t1): an exact segment, or bounds that decide every activity
+   * and pool statistic (see `undecided`: such a block holds no new peak).
+   */
+  const apply = (t0: number, t1: number, phase: number, exactSegment: boolean): void => {
+    for (let i = 0; i < n; i++) {
+      if (capHi[i] < disruptedBelow[i]) disrupt(i, t0, t1, phase);
+      else if (current[i] !== 0) close(i, t0);
+    }
+    if (pools) {
+      const capacityBase = phase * P;
+      for (let p = 0; p < P; p++) {
+        const capacity = cs.phasePoolCapacity[capacityBase + p];
+        // Time order and a strict comparison: the earliest hour of the highest demand.
+        if (exactSegment && ws.demandHi[p] > peakDemand[p]) {
+          peakDemand[p] = ws.demandHi[p];
+          capacityAtPeak[p] = capacity;
+        }
+        if (ws.demandLo[p] > capacity + TOLERANCE) unmetHours[p] += t1 - t0;
+      }
+    }
+  };
+
+  /** Hours [t0, t1) with nothing disrupted: every capacity is 1 (never below an mbco <= 1), no pool is asked. */
+  const quiet = (t0: number, phase: number): void => {
+    for (let i = 0; i < n; i++) if (current[i] !== 0) close(i, t0);
+    if (pools) {
+      const capacityBase = phase * P;
+      for (let p = 0; p < P; p++)
+        if (0 > peakDemand[p]) {
+          peakDemand[p] = 0;
+          capacityAtPeak[p] = cs.phasePoolCapacity[capacityBase + p];
+        }
+    }
+  };
+
+  /**
+   * After bounds of a block: 0 when every activity (and, with detail, every pool statistic) is decided
+   * for the whole block; 1 when the block must be halved; 2 when only its first segment must be
+   * computed on its own (with detail, a disrupted run starts there and needs its binding term).
+   */
+  const undecided = (phase: number): number => {
+    let startsRun = false;
+    for (let i = 0; i < n; i++) {
+      const below = disruptedBelow[i];
+      if (capHi[i] < below) {
+        if (current[i] === 0) startsRun = true;
+      } else if (capLo[i] < below) return 1;
+    }
+    if (pools) {
+      const capacityBase = phase * P;
+      for (let p = 0; p < P; p++) {
+        const hi = ws.demandHi[p];
+        if (hi > peakDemand[p] && hi >= peakFloor[p]) return 1;
+        const limit = cs.phasePoolCapacity[capacityBase + p] + TOLERANCE;
+        if (ws.demandLo[p] <= limit && hi > limit) return 1;
+      }
+    }
+    return startsRun && detail ? 2 : 0;
+  };
+
+  const leaf = (k: number, phase: number): void => {
+    exact(cm, cs, ws, phase, k);
+    apply(starts[k], end(k), phase, true);
+    if (series !== null) {
+      series.capacity.set(capLo, k * n);
+      series.poolDemand.set(ws.demandLo, k * P);
+      series.poolCapacity.set(cs.phasePoolCapacity.subarray(phase * P, phase * P + P), k * P);
+    }
+  };
+
+  const block = (k0: number, k1: number, phase: number): void => {
+    if (breached > stopAfter) return;
+    if (k1 - k0 <= LEAF) {
+      for (let k = k0; k < k1 && breached <= stopAfter; k++) leaf(k, phase);
+      return;
+    }
+    absenceRange(cm, cs, ws, k0, k1);
+    bounds(cm, cs, ws, phase);
+    const verdict = undecided(phase);
+    if (verdict === 0) apply(starts[k0], end(k1 - 1), phase, false);
+    else if (verdict === 2) {
+      leaf(k0, phase);
+      block(k0 + 1, k1, phase);
+    } else {
+      const mid = (k0 + k1) >>> 1;
+      block(k0, mid, phase);
+      block(mid, k1, phase);
+    }
+  };
+
+  /** Calls fn(k0, k1, phase) for each top-level block of non-quiet segments, in time order; quiet segments go to `quiet`. */
+  const blocks = (fn: (k0: number, k1: number, phase: number) => void, quietFn: ((k: number, phase: number) => void) | null): void => {
+    let k = 0;
+    while (k < S && breached <= stopAfter) {
+      const phase = cs.segmentPhase[k];
+      if (cs.segmentQuiet[k] === 1) {
+        quietFn?.(k, phase);
+        k++;
+        continue;
+      }
+      let k1 = k + 1;
+      while (k1 < S && k1 - k < MAX_BLOCK && cs.segmentPhase[k1] === phase && cs.segmentQuiet[k1] === 0) k1++;
+      fn(k, k1, phase);
+      k = k1;
+    }
+  };
+
+  if (pools && !withSeries) {
+    // A floor for each pool's peak: the highest lower bound of any top-level block (0 if any hour is
+    // quiet). Blocks whose demand stays below it cannot hold the peak and are not searched.
+    peakFloor.fill(0);
+    blocks(
+      (k0, k1, phase) => {
+        absenceRange(cm, cs, ws, k0, k1);
+        bounds(cm, cs, ws, phase);
+        for (let p = 0; p < P; p++) if (ws.demandLo[p] > peakFloor[p]) peakFloor[p] = ws.demandLo[p];
+      },
+      null,
+    );
+  } else peakFloor.fill(-Infinity);
+
+  if (withSeries)
+    blocks(
+      (k0, k1, phase) => {
+        for (let k = k0; k < k1; k++) leaf(k, phase);
+      },
+      (k, phase) => {
+        quiet(starts[k], phase);
+        series!.capacity.fill(1, k * n, k * n + n);
+        series!.poolCapacity.set(cs.phasePoolCapacity.subarray(phase * P, phase * P + P), k * P);
+      },
+    );
+  else blocks(block, (k, phase) => quiet(starts[k], phase));
+
+  // Runs still in progress at the end of the horizon keep `to` = horizon.
+  if (detail && S === 0) {
+    // No hour at all: report the pools at rest (capacity with the effects in force at hour 0).
+    for (let p = 0; p < P; p++) {
+      peakDemand[p] = 0;
+      capacityAtPeak[p] = cm.poolBase[p];
+    }
+    cm.model.strategies.forEach((strategy, s) => {
+      const effect = strategy.effect;
+      if (effect.type === 'poolCapacity' && 0 >= cs.effectStart[s]) capacityAtPeak[cm.effectTarget[s]] += effect.amount;
+    });
+  }
+  return { workspace: ws, bindings, breached, series };
+}
