@@ -20,10 +20,49 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-/** Starts `rempart serve` on a free port with a fresh data folder (the demo is loaded on first run). */
-export async function startServer(): Promise<RunningServer> {
+/** A member of the demo organisation made with `rempart user create` before the server starts. */
+export interface TestAccount {
+  email: string;
+  /** Their name in the organisation (an activity owner owns the activities whose owner names them). */
+  name: string;
+  role: 'owner' | 'administrator' | 'continuityManager' | 'activityOwner' | 'crisisTeam' | 'auditor' | 'employee';
+  /** 12 characters or more, not a common one. */
+  password: string;
+}
+
+/** Runs the CLI on the data folder (the server must not be running on it: the folder is locked). */
+function cli(dataDir: string, args: string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args, '--data', dataDir], {
+      cwd: ROOT,
+      env: { ...process.env, REMPART_LOG_LEVEL: 'warn' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`rempart ${args.join(' ')} exited with code ${code}:\n${output}`))));
+    child.stdin!.end(input ?? '');
+  });
+}
+
+/** The demo owner the seeded servers get (the address of the first run's demo owner, with a known password). */
+export const DEMO_OWNER: TestAccount = { email: 'owner@demo.rempart.example', name: 'Demo owner', role: 'owner', password: 'demo owner browser password 7' };
+
+/**
+ * Starts `rempart serve` on a free port with a fresh data folder (the demo is loaded on first run). With
+ * `accounts`, the demo and those members (and `DEMO_OWNER`, whose credentials the server then carries) are made
+ * with the CLI first, as an operator would.
+ */
+export async function startServer(options: { accounts?: TestAccount[] } = {}): Promise<RunningServer> {
   if (!existsSync(join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('dist/web is missing: run `npm run build:web` first (npm run test:browser does).');
   const dataDir = mkdtempSync(join(tmpdir(), 'rempart-browser-'));
+  if (options.accounts) {
+    await cli(dataDir, ['demo']);
+    for (const account of [DEMO_OWNER, ...options.accounts])
+      await cli(dataDir, ['user', 'create', '--email', account.email, '--name', account.name, '--org', 'demo', '--role', account.role, '--password-stdin'], `${account.password}\n`);
+  }
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--data', dataDir], {
     cwd: ROOT,
     env: { ...process.env, REMPART_LOG_LEVEL: 'warn' },
@@ -48,7 +87,7 @@ export async function startServer(): Promise<RunningServer> {
     });
   });
   // The first-run message with the demo owner's credentials follows the address (servers with accounts only).
-  const credentials = await new Promise<RunningServer['credentials']>((resolve) => {
+  const credentials = options.accounts ? { email: DEMO_OWNER.email, password: DEMO_OWNER.password } : await new Promise<RunningServer['credentials']>((resolve) => {
     const started = Date.now();
     const look = () => {
       const email = /e-mail:\s+(\S+@\S+)/.exec(output)?.[1];
@@ -99,16 +138,27 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** Signs in through the API and returns the session cookie's value (sign-ins are rate-limited: one per person). */
+export async function signIn(server: RunningServer, account: Pick<TestAccount, 'email' | 'password'>): Promise<string> {
+  const response = await fetch(`${server.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: account.email, password: account.password }) });
+  if (!response.ok) throw new Error(`${account.email} could not sign in: ${response.status} ${await response.text()}`);
+  const session = /rempart_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
+  if (!session) throw new Error(`signing in ${account.email} set no session cookie`);
+  return session;
+}
+
 /**
  * A fresh context (empty storage and cache) in English, 1280×900 unless told; with `server`, signed in with its
- * shared session (the session cookie only: the web app reads who is signed in and its CSRF token itself).
+ * shared session, or with `session` (from `signIn`) when given (the session cookie only: the web app reads who is
+ * signed in and its CSRF token itself).
  */
 export async function newPage(
   browser: Browser,
-  options: { locale?: string; width?: number; server?: RunningServer } = {},
+  options: { locale?: string; width?: number; server?: RunningServer; session?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ locale: options.locale ?? 'en-GB', viewport: { width: options.width ?? 1280, height: 900 } });
-  if (options.server?.session) await context.addCookies([{ name: 'rempart_session', value: options.server.session, url: options.server.url, httpOnly: true, sameSite: 'Lax' }]);
+  const session = options.session ?? options.server?.session;
+  if (options.server && session) await context.addCookies([{ name: 'rempart_session', value: session, url: options.server.url, httpOnly: true, sameSite: 'Lax' }]);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

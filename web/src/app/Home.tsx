@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { api, isApiError, type Organisation } from '../lib/api.js';
+import { useCaller } from '../lib/auth.js';
 import { fieldErrorText, groupByField, problemsAt } from '../lib/problems.js';
 import { savedOrganisation } from '../lib/prefs.js';
 import { keys, useOrganisations } from '../lib/queries.js';
@@ -51,6 +52,9 @@ export function Home({ notFound = false }: { notFound?: boolean }) {
 /** No organisation yet (started with --no-demo): create one, then import its model. */
 function FirstOrganisation() {
   const { t } = useTranslation();
+  const caller = useCaller();
+  // Who may create organisations is the server's decision (GET /api/auth/me): others wait for an invitation.
+  const cannotCreate = Boolean(caller.data && caller.data !== 'open' && !caller.data.canCreateOrganisations);
   const client = useQueryClient();
   const navigate = useNavigate();
   const [id, setId] = useState('');
@@ -76,31 +80,39 @@ function FirstOrganisation() {
           </Text>
           <LanguageSwitch />
         </Group>
-        <Title order={1}>{t('home.noOrganisationTitle')}</Title>
-        <Text>{t('home.noOrganisationText')}</Text>
-        <form onSubmit={submit} noValidate>
-          <Stack>
-            <TextInput
-              label={t('fields.id')}
-              description={t('fields.idHelp')}
-              value={id}
-              onChange={(event) => setId(event.currentTarget.value)}
-              error={fieldErrorText(problemsAt(problems, 'id'), t)}
-              required
-            />
-            <TextInput
-              label={t('fields.name')}
-              value={name}
-              onChange={(event) => setName(event.currentTarget.value)}
-              error={fieldErrorText(problemsAt(problems, 'name'), t)}
-              required
-            />
-            {create.error && !problems?.size ? <Alert color="red">{create.error.message}</Alert> : null}
-            <Button type="submit" loading={create.isPending}>
-              {t('home.create')}
-            </Button>
-          </Stack>
-        </form>
+        <Title order={1}>{cannotCreate ? t('abilities.noOrganisationTitle') : t('home.noOrganisationTitle')}</Title>
+        {cannotCreate ? (
+          <Text data-testid="cannot-create-organisation">{t('abilities.noOrganisation')}</Text>
+        ) : caller.isPending ? (
+          <Loader aria-label={t('common.loading')} />
+        ) : (
+          <>
+            <Text>{t('home.noOrganisationText')}</Text>
+            <form onSubmit={submit} noValidate>
+              <Stack>
+                <TextInput
+                  label={t('fields.id')}
+                  description={t('fields.idHelp')}
+                  value={id}
+                  onChange={(event) => setId(event.currentTarget.value)}
+                  error={fieldErrorText(problemsAt(problems, 'id'), t)}
+                  required
+                />
+                <TextInput
+                  label={t('fields.name')}
+                  value={name}
+                  onChange={(event) => setName(event.currentTarget.value)}
+                  error={fieldErrorText(problemsAt(problems, 'name'), t)}
+                  required
+                />
+                {create.error && !problems?.size ? <Alert color="red">{create.error.message}</Alert> : null}
+                <Button type="submit" loading={create.isPending}>
+                  {t('home.create')}
+                </Button>
+              </Stack>
+            </form>
+          </>
+        )}
       </Stack>
     </Container>
   );

@@ -4,13 +4,18 @@ import type { Collection, EntityOf } from '@shared/model/organisation.js';
 import type { Problem } from '@shared/model/problem.js';
 import type { ActivityComputed } from '@shared/server/presenters.js';
 import type { OrganisationRecord, Page } from '@shared/store/model-repository.js';
+import type { WithAbilities } from './abilities.js';
 
 export type { Finding, Problem, OrganisationRecord as Organisation, Page, ActivityComputed };
 
-/** An activity as the API presents it: the stored activity plus its computed BIA figures. */
-export type PresentedActivity = EntityOf<'activities'> & { computed: ActivityComputed };
+/** An organisation as GET /api/orgs/{org} returns it: with the caller's role and what they may do to it. */
+export type OrganisationView = OrganisationRecord & WithAbilities & { role?: string };
+/** An activity as the API presents it: the stored activity plus its computed BIA figures and the caller's abilities. */
+export type PresentedActivity = EntityOf<'activities'> & { computed: ActivityComputed } & WithAbilities;
 /** An item of a collection as the API returns it. */
-export type Presented<C extends Collection> = C extends 'activities' ? PresentedActivity : EntityOf<C>;
+export type Presented<C extends Collection> = C extends 'activities' ? PresentedActivity : EntityOf<C> & WithAbilities;
+/** A page of a list, with what the caller may do on the list (`create`, `import`). */
+export type ListPage<T> = Page<T> & WithAbilities;
 
 export interface FindingsResponse {
   modelVersion: number;

@@ -4,7 +4,7 @@ import type { Collection, OrganisationModel } from '@shared/model/organisation.j
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { api, orgPath, query, type FindingsResponse, type Organisation, type Page, type Presented } from './api.js';
+import { api, orgPath, query, type FindingsResponse, type ListPage, type Organisation, type OrganisationView, type Page, type Presented } from './api.js';
 import { createFormatter, entityName, type Formatter } from './format.js';
 import type { Language } from './prefs.js';
 
@@ -37,7 +37,7 @@ export function useOrganisations() {
 }
 
 export function useOrganisation(org: string) {
-  return useQuery({ queryKey: keys.details(org), queryFn: () => api<Organisation>(orgPath(org)), enabled: Boolean(org), staleTime: 30_000 });
+  return useQuery({ queryKey: keys.details(org), queryFn: () => api<OrganisationView>(orgPath(org)), enabled: Boolean(org), staleTime: 30_000 });
 }
 
 export function useFindings(org: string) {
@@ -91,7 +91,7 @@ export function useInfiniteList<C extends Collection>(org: string, collection: C
     initialPageParam: null as string | null,
     placeholderData: keepPreviousData,
     queryFn: ({ pageParam, signal }) =>
-      api<Page<Presented<C>>>(orgPath(org, `/${collection}${query({ limit: params.limit, q: params.q, sort: params.sort, cursor: pageParam })}`), { signal }),
+      api<ListPage<Presented<C>>>(orgPath(org, `/${collection}${query({ limit: params.limit, q: params.q, sort: params.sort, cursor: pageParam })}`), { signal }),
     getNextPageParam: (last) => last.nextCursor,
   });
 }

@@ -2,7 +2,8 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, orgPath, query, type Page } from './api.js';
+import type { WithAbilities } from './abilities.js';
+import { api, orgPath, query, type ListPage, type Page } from './api.js';
 import { entityName } from './format.js';
 import { useAll, useLanguage } from './queries.js';
 import { ASSET_COLLECTION, ASSET_TYPES, assetKey, type AssetType, type Heatmap, type RiskAttention, type RiskFilters, type RiskHistory, type RiskMatrix, type RiskView, type ThreatList, riskListQuery } from './risks.js';
@@ -21,7 +22,7 @@ export const riskKeys = {
 };
 
 export function useRiskMatrix(org: string) {
-  return useQuery({ queryKey: riskKeys.matrix(org), queryFn: () => api<RiskMatrix>(orgPath(org, '/risk-matrix')), enabled: Boolean(org), staleTime: 30_000 });
+  return useQuery({ queryKey: riskKeys.matrix(org), queryFn: () => api<RiskMatrix & WithAbilities>(orgPath(org, '/risk-matrix')), enabled: Boolean(org), staleTime: 30_000 });
 }
 
 export function useThreats(org: string) {
@@ -35,7 +36,7 @@ export function useRiskList(org: string, filters: RiskFilters, limit = 100) {
     enabled: Boolean(org),
     initialPageParam: null as string | null,
     placeholderData: keepPreviousData,
-    queryFn: ({ pageParam, signal }) => api<Page<RiskView>>(orgPath(org, `/risks${query({ ...params, cursor: pageParam })}`), { signal }),
+    queryFn: ({ pageParam, signal }) => api<ListPage<RiskView>>(orgPath(org, `/risks${query({ ...params, cursor: pageParam })}`), { signal }),
     getNextPageParam: (last) => last.nextCursor,
   });
 }

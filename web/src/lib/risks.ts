@@ -2,6 +2,7 @@
 import type { Heatmap, RatedLevel } from '@shared/engine/risk.js';
 import type { AssetRef, AssetType, MatrixLevel, Rating, Risk, RiskBand, RiskMatrix, Threat, ThreatFamily, Treatment } from '@shared/model/risk.js';
 import type { Problem } from '@shared/model/problem.js';
+import type { WithAbilities } from './abilities.js';
 import { entityName } from './format.js';
 import type { Language } from './prefs.js';
 
@@ -18,7 +19,7 @@ export interface RiskComputed {
   assessedAt: string | null;
   assessedBy: string | null;
 }
-export type RiskView = Risk & { computed: RiskComputed };
+export type RiskView = Risk & { computed: RiskComputed } & WithAbilities;
 
 export type ThreatView = Threat & { source: 'shipped' | 'organisation' };
 export interface FamilyInfo {

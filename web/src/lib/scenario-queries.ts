@@ -1,7 +1,7 @@
 // Server state of scenarios and their runs; a queued or running job is polled until it ends.
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { api, orgPath, query, type Page } from './api.js';
+import { api, orgPath, query, type ListPage } from './api.js';
 import { entityName } from './format.js';
 import { useLanguage, useNames } from './queries.js';
 import type { NameOf, Run, RunStatus, StoredScenario } from './scenarios.js';
@@ -24,7 +24,7 @@ export function useScenarios(org: string) {
   return useQuery({
     queryKey: scenarioKeys.list(org),
     enabled: Boolean(org),
-    queryFn: () => api<Page<StoredScenario>>(orgPath(org, `/scenarios${query({ limit: 500 })}`)),
+    queryFn: () => api<ListPage<StoredScenario>>(orgPath(org, `/scenarios${query({ limit: 500 })}`)),
     staleTime: 15_000,
   });
 }

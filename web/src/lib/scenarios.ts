@@ -7,16 +7,17 @@ import { curveRate, meanScenario, type ActivityResult, type Binding, type Bindin
 import type { OrganisationModel, Strategy } from '@shared/model/organisation.js';
 import type { Disruption, Distribution, Scenario } from '@shared/model/scenario.js';
 import type { Run as ServerRun } from '@shared/operations/scenarios.js';
+import type { WithAbilities } from './abilities.js';
 import type { Formatter, Translate } from './format.js';
 
 export type { ActivityResult, Binding, BindingCause, Disruption, Distribution, MonteCarloResult, PoolResult, Recommendation, RemainingBreach, Scenario, SimulationResult };
 
-/** A scenario as stored by the organisation (durations already in hours). */
-export type StoredScenario = Scenario & { id: string };
+/** A scenario as stored by the organisation (durations already in hours), with what the caller may do to it when read. */
+export type StoredScenario = Scenario & { id: string } & WithAbilities;
 
 export type RunKind = ServerRun['kind'];
 export type RunStatus = ServerRun['status'];
-export type Run<R = unknown> = Omit<ServerRun, 'result'> & { result?: R | null };
+export type Run<R = unknown> = Omit<ServerRun, 'result'> & { result?: R | null } & WithAbilities;
 export type SimulationRun = Run<SimulationResult>;
 export type MonteCarloRun = Run<MonteCarloResult>;
 export type RecommendationRun = Run<Recommendation>;

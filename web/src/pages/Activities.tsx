@@ -10,6 +10,7 @@ import { DurationInput } from '../components/DurationInput.js';
 import { NumberField } from '../components/NumberField.js';
 import { LoadError, PageHeader, usePageTitle } from '../components/Page.js';
 import { ProblemSummary } from '../components/Problems.js';
+import { allows } from '../lib/abilities.js';
 import { api, isApiError, orgPath, type PresentedActivity } from '../lib/api.js';
 import { entityName } from '../lib/format.js';
 import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProblems } from '../lib/problems.js';
@@ -46,6 +47,8 @@ export default function Activities() {
   const list = useInfiniteList(org, 'activities', { q: debouncedQ, sort, limit: PAGE });
   const rows = list.data?.pages.flatMap((page) => page.items) ?? [];
   const total = list.data?.pages[0]?.total ?? 0;
+  // The list says whether the caller may add to it.
+  const canCreate = allows(list.data?.pages[0], 'create');
 
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -91,7 +94,7 @@ export default function Activities() {
       <PageHeader
         title={t('activities.title')}
         description={t('activities.description')}
-        actions={<Button onClick={() => setCreating(true)}>{t('activities.new')}</Button>}
+        actions={canCreate ? <Button onClick={() => setCreating(true)}>{t('activities.new')}</Button> : undefined}
       />
       <Group gap="sm" align="flex-end">
         <TextInput
@@ -123,6 +126,8 @@ export default function Activities() {
         <Alert color="gray" title={debouncedQ ? t('activities.noMatchTitle') : t('activities.emptyTitle')}>
           {debouncedQ ? (
             t('activities.noMatchText', { q: debouncedQ })
+          ) : !canCreate ? (
+            t('abilities.nothingYet')
           ) : (
             <>
               {t('activities.emptyText')}{' '}
@@ -210,7 +215,7 @@ export default function Activities() {
           </table>
         </div>
       )}
-      <NewActivity org={org} opened={creating} onClose={() => setCreating(false)} />
+      {canCreate ? <NewActivity org={org} opened={creating} onClose={() => setCreating(false)} /> : null}
     </Stack>
   );
 }

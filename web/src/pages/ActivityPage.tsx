@@ -24,6 +24,7 @@ import { useTranslation } from 'react-i18next';
 import { LeaveDialog, SaveBar, useLeaveGuard } from '../components/EditorChrome.js';
 import { Link, useNavigate, useParams } from 'react-router';
 import { DeleteDialog } from '../components/DeleteDialog.js';
+import { Editable, EditOnly, ReadOnlyNotice } from '../components/Editable.js';
 import { DurationInput } from '../components/DurationInput.js';
 import { NumberField } from '../components/NumberField.js';
 import { EntityMultiSelect, EntitySelect } from '../components/EntityPicker.js';
@@ -32,6 +33,7 @@ import { ImpactChart } from '../components/ImpactChart.js';
 import { ImpactGrid } from '../components/ImpactGrid.js';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page.js';
 import { ProblemSummary } from '../components/Problems.js';
+import { allows } from '../lib/abilities.js';
 import { api, isApiError, orgPath, type PresentedActivity } from '../lib/api.js';
 import { compactImpacts, firstIntolerable, normaliseImpacts, readMtpd } from '../lib/bia.js';
 import { canonical } from '../lib/equal.js';
@@ -41,9 +43,9 @@ import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProbl
 import { invalidateOrganisation, keys, useFindings, useFormat, useLanguage, useNames, useOrganisation, useOrgId } from '../lib/queries.js';
 import { AssessmentBadge } from './Activities.js';
 
-/** The activity as edited: what the API stores, without the computed block. */
+/** The activity as edited: what the API stores, without the computed block and the caller's abilities. */
 function toDraft(activity: PresentedActivity, bia: BiaSettings): Activity {
-  const { computed: _computed, ...stored } = activity;
+  const { computed: _computed, abilities: _abilities, ...stored } = activity;
   return { ...stored, impacts: normaliseImpacts(stored.impacts, bia) };
 }
 
@@ -91,6 +93,9 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
   const baseline = useMemo(() => canonical(toDraft(saved, bia)), [saved, bia]);
   const dirty = canonical(draft) !== baseline;
   const name = entityName(saved, language);
+  // What the server lets the caller do to this activity (an activity owner changes only their own).
+  const editable = allows(saved, 'update');
+  const deletable = allows(saved, 'delete');
   usePageTitle(name);
 
   // Values shown while editing come from the same engine functions the server uses.
@@ -120,13 +125,17 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
 
-  const set = <K extends keyof Activity>(key: K, value: Activity[K]) => setDraft((current) => ({ ...current, [key]: value }));
-  const setRating = (category: string, index: number, rating: number | null) =>
+  const set = <K extends keyof Activity>(key: K, value: Activity[K]) => {
+    if (editable) setDraft((current) => ({ ...current, [key]: value }));
+  };
+  const setRating = (category: string, index: number, rating: number | null) => {
+    if (!editable) return;
     setDraft((current) => {
       const ratings = [...(current.impacts[category] ?? bia.timePoints.map(() => null))];
       ratings[index] = rating;
       return { ...current, impacts: { ...current.impacts, [category]: ratings } };
     });
+  };
 
   const base = `/orgs/${encodeURIComponent(org)}`;
   return (
@@ -142,11 +151,14 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
         badge={<AssessmentBadge state={assessment} />}
         description={saved.owner ? t('activity.ownedBy', { owner: saved.owner }) : t('activity.noOwner')}
         actions={
-          <Button variant="default" color="red" onClick={() => setDeleting(true)}>
-            {t('common.delete')}
-          </Button>
+          deletable ? (
+            <Button variant="default" color="red" onClick={() => setDeleting(true)}>
+              {t('common.delete')}
+            </Button>
+          ) : undefined
         }
       />
+      {!editable ? <ReadOnlyNotice text={t('abilities.activityReadOnly')} /> : null}
 
       {save.error ? (
         <ProblemSummary title={t('form.refused')} message={errorSentence(save.error, t)} problems={rest} />
@@ -157,133 +169,137 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
         </Alert>
       ) : null}
 
-      <MtpdPanel draft={draft} bia={bia} suggested={suggested} assessment={assessment} dirty={dirty} onUseSuggested={(hours) => set('mtpd', hours)} />
+      <Editable editable={editable}>
+        <MtpdPanel draft={draft} bia={bia} suggested={suggested} assessment={assessment} dirty={dirty} onUseSuggested={(hours) => set('mtpd', hours)} />
 
-      <Section title={t('impact.title')} id="impacts" description={t('impact.help', { level: levelLabel(bia, bia.intolerable, language) })}>
-        <ImpactGrid
-          bia={bia}
-          impacts={draft.impacts}
-          onChange={setRating}
-          suggestedIndex={suggestedIndex}
-          errorAt={(category, index) => fieldErrorText(problemsAt(problems, index === undefined ? `impacts.${category}` : `impacts.${category}.${index}`), t)}
-        />
-        <ImpactChart bia={bia} impacts={draft.impacts} suggestedIndex={suggestedIndex} />
-      </Section>
+        <Section title={t('impact.title')} id="impacts" description={t('impact.help', { level: levelLabel(bia, bia.intolerable, language) })}>
+          <ImpactGrid
+            bia={bia}
+            impacts={draft.impacts}
+            onChange={setRating}
+            suggestedIndex={suggestedIndex}
+            errorAt={(category, index) => fieldErrorText(problemsAt(problems, index === undefined ? `impacts.${category}` : `impacts.${category}.${index}`), t)}
+          />
+          <ImpactChart bia={bia} impacts={draft.impacts} suggestedIndex={suggestedIndex} />
+        </Section>
 
-      <Section title={t('activity.objectives')} id="objectives">
-        <SimpleGrid cols={{ base: 2, lg: 4 }} spacing="md">
-          <DurationInput label={t('terms.mtpd.name')} description={t('terms.mtpd.long')} value={draft.mtpd} onChange={(hours) => set('mtpd', hours as number)} error={err('mtpd')} required />
-          <DurationInput label={t('terms.rto.name')} description={t('terms.rto.long')} value={draft.rto} onChange={(hours) => set('rto', hours as number)} error={err('rto')} required />
-          <DurationInput label={t('terms.rpo.name')} description={t('terms.rpo.long')} value={draft.rpo} onChange={(hours) => set('rpo', hours)} error={err('rpo')} />
-          <NumberField
-            label={t('terms.mbco.name')}
-            description={t('terms.mbco.long')}
-            min={0}
-            max={100}
-            suffix=" %"
-            decimalScale={1}
-            value={Number.isFinite(draft.mbco) ? Math.round(draft.mbco * 1000) / 10 : ''}
-            onChange={(value) => set('mbco', value === '' ? Number.NaN : Number(value) / 100)}
-            error={err('mbco')}
-            required
-          />
-        </SimpleGrid>
-        {draft.rto > draft.mtpd ? (
-          <Alert color="red" mt="sm" role="status">
-            {t('activity.rtoAboveMtpd', { rto: format.duration(draft.rto), mtpd: format.duration(draft.mtpd) })}
-          </Alert>
-        ) : null}
-      </Section>
+        <Section title={t('activity.objectives')} id="objectives">
+          <SimpleGrid cols={{ base: 2, lg: 4 }} spacing="md">
+            <DurationInput label={t('terms.mtpd.name')} description={t('terms.mtpd.long')} value={draft.mtpd} onChange={(hours) => set('mtpd', hours as number)} error={err('mtpd')} required />
+            <DurationInput label={t('terms.rto.name')} description={t('terms.rto.long')} value={draft.rto} onChange={(hours) => set('rto', hours as number)} error={err('rto')} required />
+            <DurationInput label={t('terms.rpo.name')} description={t('terms.rpo.long')} value={draft.rpo} onChange={(hours) => set('rpo', hours)} error={err('rpo')} />
+            <NumberField
+              label={t('terms.mbco.name')}
+              description={t('terms.mbco.long')}
+              min={0}
+              max={100}
+              suffix=" %"
+              decimalScale={1}
+              value={Number.isFinite(draft.mbco) ? Math.round(draft.mbco * 1000) / 10 : ''}
+              onChange={(value) => set('mbco', value === '' ? Number.NaN : Number(value) / 100)}
+              error={err('mbco')}
+              required
+            />
+          </SimpleGrid>
+          {draft.rto > draft.mtpd ? (
+            <Alert color="red" mt="sm" role="status">
+              {t('activity.rtoAboveMtpd', { rto: format.duration(draft.rto), mtpd: format.duration(draft.mtpd) })}
+            </Alert>
+          ) : null}
+        </Section>
 
-      <Section title={t('activity.description')} id="description">
-        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-          <TextInput label={t('fields.id')} description={t('fields.idRename')} value={draft.id} onChange={(event) => set('id', event.currentTarget.value)} error={err('id')} required />
-          <TextInput label={t('fields.name')} value={draft.name} onChange={(event) => set('name', event.currentTarget.value)} error={err('name')} required />
-          <TextInput
-            label={t('fields.nameFr')}
-            lang="fr"
-            value={draft.names?.fr ?? ''}
-            onChange={(event) => set('names', { ...draft.names, fr: event.currentTarget.value })}
-            error={err('names.fr')}
+        <Section title={t('activity.description')} id="description">
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+            <TextInput label={t('fields.id')} description={t('fields.idRename')} value={draft.id} onChange={(event) => set('id', event.currentTarget.value)} error={err('id')} required />
+            <TextInput label={t('fields.name')} value={draft.name} onChange={(event) => set('name', event.currentTarget.value)} error={err('name')} required />
+            <TextInput
+              label={t('fields.nameFr')}
+              lang="fr"
+              value={draft.names?.fr ?? ''}
+              onChange={(event) => set('names', { ...draft.names, fr: event.currentTarget.value })}
+              error={err('names.fr')}
+            />
+            <TextInput
+              label={t('fields.nameEn')}
+              lang="en"
+              value={draft.names?.en ?? ''}
+              onChange={(event) => set('names', { ...draft.names, en: event.currentTarget.value })}
+              error={err('names.en')}
+            />
+            <TextInput label={t('fields.owner')} value={draft.owner ?? ''} onChange={(event) => set('owner', event.currentTarget.value)} error={err('owner')} />
+            <TagsInput
+              label={t('fields.products')}
+              description={t('fields.productsHelp')}
+              value={draft.products}
+              onChange={(value) => set('products', value)}
+              error={err('products', true)}
+              clearable
+            />
+          </SimpleGrid>
+          <Textarea
+            mt="md"
+            label={t('fields.description')}
+            autosize
+            minRows={2}
+            maxRows={8}
+            value={draft.description ?? ''}
+            onChange={(event) => set('description', event.currentTarget.value)}
+            error={err('description')}
           />
-          <TextInput
-            label={t('fields.nameEn')}
-            lang="en"
-            value={draft.names?.en ?? ''}
-            onChange={(event) => set('names', { ...draft.names, en: event.currentTarget.value })}
-            error={err('names.en')}
-          />
-          <TextInput label={t('fields.owner')} value={draft.owner ?? ''} onChange={(event) => set('owner', event.currentTarget.value)} error={err('owner')} />
-          <TagsInput
-            label={t('fields.products')}
-            description={t('fields.productsHelp')}
-            value={draft.products}
-            onChange={(value) => set('products', value)}
-            error={err('products', true)}
-            clearable
-          />
-        </SimpleGrid>
-        <Textarea
-          mt="md"
-          label={t('fields.description')}
-          autosize
-          minRows={2}
-          maxRows={8}
-          value={draft.description ?? ''}
-          onChange={(event) => set('description', event.currentTarget.value)}
-          error={err('description')}
-        />
-      </Section>
+        </Section>
 
-      <Section title={t('activity.staff')} id="staff" description={t('activity.staffHelp')}>
-        <StaffEditor org={org} staff={draft.staff} onChange={(staff) => set('staff', staff)} problems={problems} />
-      </Section>
+        <Section title={t('activity.staff')} id="staff" description={t('activity.staffHelp')}>
+          <StaffEditor org={org} staff={draft.staff} onChange={(staff) => set('staff', staff)} problems={problems} />
+        </Section>
 
-      <Section title={t('activity.dependencies')} id="dependencies" description={t('activity.dependenciesHelp')}>
-        <SimpleGrid cols={{ base: 1, md: 3 }} spacing="md">
-          <EntityMultiSelect
-            org={org}
-            collection="applications"
-            label={t('collections.applications.title')}
-            value={draft.applications}
-            onChange={(ids) => set('applications', ids)}
-            error={err('applications', true)}
-          />
-          <EntityMultiSelect
-            org={org}
-            collection="suppliers"
-            label={t('collections.suppliers.title')}
-            value={draft.suppliers}
-            onChange={(ids) => set('suppliers', ids)}
-            error={err('suppliers', true)}
-          />
-          <EntityMultiSelect
-            org={org}
-            collection="activities"
-            label={t('activity.dependsOn')}
-            description={t('activity.dependsOnHelp')}
-            value={draft.dependsOn}
-            onChange={(ids) => set('dependsOn', ids)}
-            error={err('dependsOn', true)}
-            exclude={saved.id}
-          />
-        </SimpleGrid>
-      </Section>
+        <Section title={t('activity.dependencies')} id="dependencies" description={t('activity.dependenciesHelp')}>
+          <SimpleGrid cols={{ base: 1, md: 3 }} spacing="md">
+            <EntityMultiSelect
+              org={org}
+              collection="applications"
+              label={t('collections.applications.title')}
+              value={draft.applications}
+              onChange={(ids) => set('applications', ids)}
+              error={err('applications', true)}
+            />
+            <EntityMultiSelect
+              org={org}
+              collection="suppliers"
+              label={t('collections.suppliers.title')}
+              value={draft.suppliers}
+              onChange={(ids) => set('suppliers', ids)}
+              error={err('suppliers', true)}
+            />
+            <EntityMultiSelect
+              org={org}
+              collection="activities"
+              label={t('activity.dependsOn')}
+              description={t('activity.dependsOnHelp')}
+              value={draft.dependsOn}
+              onChange={(ids) => set('dependsOn', ids)}
+              error={err('dependsOn', true)}
+              exclude={saved.id}
+            />
+          </SimpleGrid>
+        </Section>
+      </Editable>
 
       <ActivityFindings org={org} id={saved.id} />
 
-      <SaveBar dirty={dirty} saving={save.isPending} onDiscard={() => setDraft(toDraft(saved, bia))} onSave={() => save.mutate()} />
+      {editable ? <SaveBar dirty={dirty} saving={save.isPending} onDiscard={() => setDraft(toDraft(saved, bia))} onSave={() => save.mutate()} /> : null}
 
       <LeaveDialog blocker={blocker} text={t('activity.leaveText')} />
-      <DeleteDialog
-        org={org}
-        collection="activities"
-        id={saved.id}
-        name={name}
-        opened={deleting}
-        onClose={() => setDeleting(false)}
-        onDeleted={() => navigate(`${base}/activities`, { replace: true })}
-      />
+      {deletable ? (
+        <DeleteDialog
+          org={org}
+          collection="activities"
+          id={saved.id}
+          name={name}
+          opened={deleting}
+          onClose={() => setDeleting(false)}
+          onDeleted={() => navigate(`${base}/activities`, { replace: true })}
+        />
+      ) : null}
     </Stack>
   );
 }
@@ -377,9 +393,11 @@ function MtpdPanel({
         {sentence}
       </Text>
       {suggested !== null && suggested !== draft.mtpd ? (
-        <Button size="xs" variant="light" mt="sm" onClick={() => onUseSuggested(suggested)}>
-          {t('mtpd.useSuggested', { value: format.duration(suggested) })}
-        </Button>
+        <EditOnly>
+          <Button size="xs" variant="light" mt="sm" onClick={() => onUseSuggested(suggested)}>
+            {t('mtpd.useSuggested', { value: format.duration(suggested) })}
+          </Button>
+        </EditOnly>
       ) : null}
     </Paper>
   );
@@ -475,20 +493,24 @@ function StaffEditor({ org, staff, onChange, problems }: { org: string; staff: S
                   />
                 </Table.Td>
                 <Table.Td>
-                  <ActionIcon variant="subtle" color="red" aria-label={t('staff.remove', { row: index + 1 })} onClick={() => onChange(staff.filter((_item, at) => at !== index))}>
-                    ✕
-                  </ActionIcon>
+                  <EditOnly>
+                    <ActionIcon variant="subtle" color="red" aria-label={t('staff.remove', { row: index + 1 })} onClick={() => onChange(staff.filter((_item, at) => at !== index))}>
+                      ✕
+                    </ActionIcon>
+                  </EditOnly>
                 </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       )}
-      <Group>
-        <Button size="xs" variant="light" onClick={() => onChange([...staff, { site: '', headcount: 0, remote: 0, access: [] }])}>
-          {t('staff.add')}
-        </Button>
-      </Group>
+      <EditOnly>
+        <Group>
+          <Button size="xs" variant="light" onClick={() => onChange([...staff, { site: '', headcount: 0, remote: 0, access: [] }])}>
+            {t('staff.add')}
+          </Button>
+        </Group>
+      </EditOnly>
     </Stack>
   );
 }

@@ -8,10 +8,12 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { DeleteDialog, InUse } from '../components/DeleteDialog.js';
 import { DurationInput } from '../components/DurationInput.js';
+import { Editable, ReadOnlyNotice } from '../components/Editable.js';
 import { NumberField } from '../components/NumberField.js';
 import { EntityMultiSelect, EntitySelect } from '../components/EntityPicker.js';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page.js';
 import { ProblemSummary } from '../components/Problems.js';
+import { allows, type WithAbilities } from '../lib/abilities.js';
 import { api, isApiError, orgPath } from '../lib/api.js';
 import { cleanEntity, describeEffect } from '../lib/entities.js';
 import { entityName } from '../lib/format.js';
@@ -19,7 +21,7 @@ import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProbl
 import { invalidateOrganisation, keys, useFormat, useInfiniteList, useLanguage, useNames, useOrgId, type SortKey } from '../lib/queries.js';
 
 type Managed = Exclude<Collection, 'activities'>;
-type Item = EntityOf<Managed> & { name?: string };
+type Item = EntityOf<Managed> & { name?: string } & WithAbilities;
 type Draft = Record<string, unknown>;
 
 interface Column {
@@ -61,6 +63,10 @@ export default function CollectionPage({ collection }: { collection: Managed }) 
   const list = useInfiniteList(org, collection, { q: debouncedQ, sort, limit: 200 });
   const items = (list.data?.pages.flatMap((page) => page.items) ?? []) as Item[];
   const total = list.data?.pages[0]?.total ?? 0;
+  // What the server lets the caller do: add to the list; change and delete each item (its own abilities).
+  const canCreate = allows(list.data?.pages[0], 'create');
+  const opened = useItem(org, collection, open);
+  const openEditable = allows(opened.data, 'update');
   const poolName = useNames(org, 'pools');
   const siteName = useNames(org, 'sites');
   const applicationName = useNames(org, 'applications');
@@ -113,7 +119,7 @@ export default function CollectionPage({ collection }: { collection: Managed }) 
       <PageHeader
         title={title}
         description={t(`collections.${collection}.description`)}
-        actions={<Button onClick={() => setCreating(true)}>{t(`collections.${collection}.new`)}</Button>}
+        actions={canCreate ? <Button onClick={() => setCreating(true)}>{t(`collections.${collection}.new`)}</Button> : undefined}
       />
       <Group gap="sm" align="flex-end">
         <TextInput label={t('common.search')} placeholder={t('common.searchIdName')} type="search" value={q} onChange={(event) => setQ(event.currentTarget.value)} w={300} />
@@ -139,9 +145,9 @@ export default function CollectionPage({ collection }: { collection: Managed }) 
         <Paper withBorder p="xl">
           <EmptyState
             title={debouncedQ ? t('common.noMatch', { q: debouncedQ }) : t(`collections.${collection}.emptyTitle`)}
-            description={debouncedQ ? undefined : t(`collections.${collection}.emptyText`)}
+            description={debouncedQ ? undefined : canCreate ? t(`collections.${collection}.emptyText`) : t('abilities.nothingYet')}
           >
-            {!debouncedQ ? (
+            {!debouncedQ && canCreate ? (
               <Group justify="center" mt="md">
                 <Button onClick={() => setCreating(true)}>{t(`collections.${collection}.new`)}</Button>
               </Group>
@@ -197,12 +203,20 @@ export default function CollectionPage({ collection }: { collection: Managed }) 
                   })}
                   <td>
                     <Group gap={4} wrap="nowrap">
-                      <Button size="compact-sm" variant="subtle" onClick={() => setOpen(item.id)} aria-label={t('common.editNamed', { name: entityName(item, language) })}>
-                        {t('common.edit')}
-                      </Button>
-                      <Button size="compact-sm" variant="subtle" color="red" onClick={() => setDeleting(item)} aria-label={t('common.deleteNamed', { name: entityName(item, language) })}>
-                        {t('common.delete')}
-                      </Button>
+                      {allows(item, 'update') ? (
+                        <Button size="compact-sm" variant="subtle" onClick={() => setOpen(item.id)} aria-label={t('common.editNamed', { name: entityName(item, language) })}>
+                          {t('common.edit')}
+                        </Button>
+                      ) : (
+                        <Button size="compact-sm" variant="subtle" onClick={() => setOpen(item.id)} aria-label={t('common.viewNamed', { name: entityName(item, language) })}>
+                          {t('common.view')}
+                        </Button>
+                      )}
+                      {allows(item, 'delete') ? (
+                        <Button size="compact-sm" variant="subtle" color="red" onClick={() => setDeleting(item)} aria-label={t('common.deleteNamed', { name: entityName(item, language) })}>
+                          {t('common.delete')}
+                        </Button>
+                      ) : null}
                     </Group>
                   </td>
                 </tr>
@@ -219,16 +233,20 @@ export default function CollectionPage({ collection }: { collection: Managed }) 
         </div>
       )}
       <Drawer
-        opened={creating || Boolean(open)}
+        opened={(creating && canCreate) || Boolean(open)}
         onClose={() => {
           setCreating(false);
           setOpen(null);
         }}
         position="right"
         size="lg"
-        title={creating ? t(`collections.${collection}.new`) : t('common.editTitle', { kind: t(`collections.${collection}.one`) })}
+        title={
+          creating && canCreate
+            ? t(`collections.${collection}.new`)
+            : t(opened.data && !openEditable ? 'common.viewTitle' : 'common.editTitle', { kind: t(`collections.${collection}.one`) })
+        }
       >
-        {creating ? (
+        {creating && canCreate ? (
           <EntityForm
             org={org}
             collection={collection}
@@ -254,14 +272,24 @@ export default function CollectionPage({ collection }: { collection: Managed }) 
   );
 }
 
-function EditLoader({ org, collection, id, onDone }: { org: string; collection: Managed; id: string; onDone: () => void }) {
-  const item = useQuery({ queryKey: keys.entity(org, collection, id), queryFn: () => api<Item>(orgPath(org, `/${collection}/${encodeURIComponent(id)}`)) });
-  if (item.isError) return <LoadError error={item.error} />;
-  if (!item.data) return <Loading />;
-  return <EntityForm key={id} org={org} collection={collection} initial={item.data as unknown as Draft} editing={id} onDone={onDone} />;
+/** One item of the collection, as the drawer shows it (with the caller's abilities). */
+function useItem(org: string, collection: Managed, id: string | null) {
+  return useQuery({
+    queryKey: keys.entity(org, collection, id ?? ''),
+    enabled: Boolean(id),
+    queryFn: () => api<Item>(orgPath(org, `/${collection}/${encodeURIComponent(id!)}`)),
+  });
 }
 
-function EntityForm({ org, collection, initial, editing, onDone }: { org: string; collection: Managed; initial: Draft; editing?: string; onDone: () => void }) {
+function EditLoader({ org, collection, id, onDone }: { org: string; collection: Managed; id: string; onDone: () => void }) {
+  const item = useItem(org, collection, id);
+  if (item.isError) return <LoadError error={item.error} />;
+  if (!item.data) return <Loading />;
+  const { abilities: _abilities, ...stored } = item.data;
+  return <EntityForm key={id} org={org} collection={collection} initial={stored as unknown as Draft} editing={id} editable={allows(item.data, 'update')} onDone={onDone} />;
+}
+
+function EntityForm({ org, collection, initial, editing, editable = true, onDone }: { org: string; collection: Managed; initial: Draft; editing?: string; editable?: boolean; onDone: () => void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [draft, setDraft] = useState<Draft>(initial);
@@ -279,72 +307,77 @@ function EntityForm({ org, collection, initial, editing, onDone }: { org: string
   const inUse = isApiError(save.error) && save.error.code === 'in_use' ? save.error : undefined;
   const rest = inUse ? [] : unclaimedProblems(problems, FORM_FIELDS[collection]);
   const err = (field: string, nested = false) => fieldErrorText(problemsAt(problems, field, nested), t);
-  const set = (key: string, value: unknown) => setDraft((current) => ({ ...current, [key]: value }));
+  const set = (key: string, value: unknown) => {
+    if (editable) setDraft((current) => ({ ...current, [key]: value }));
+  };
   const names = (draft.names ?? {}) as { en?: string; fr?: string };
   const text = (key: string) => (draft[key] as string | undefined) ?? '';
   const num = (key: string) => (typeof draft[key] === 'number' ? (draft[key] as number) : '');
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate();
+    if (editable) save.mutate();
   };
 
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
-        {save.error && inUse ? <InUse org={org} name={editing ?? ''} details={inUse.details} rename /> : null}
-        {save.error && !inUse && (rest.length > 0 || !problems?.size) ? (
-          <ProblemSummary title={t('form.refused')} message={errorSentence(save.error, t)} problems={rest} />
-        ) : null}
-        <SimpleGrid cols={2} spacing="md">
-          <TextInput
-            label={t('fields.id')}
-            description={editing ? t('fields.idRename') : t('fields.idHelp')}
-            required
-            value={text('id')}
-            onChange={(event) => set('id', event.currentTarget.value)}
-            error={err('id')}
-            data-autofocus
-          />
-          <TextInput
-            label={t('fields.name')}
-            required={collection !== 'pools'}
-            value={text('name')}
-            onChange={(event) => set('name', event.currentTarget.value)}
-            error={err('name')}
-          />
-          <TextInput label={t('fields.nameFr')} lang="fr" value={names.fr ?? ''} onChange={(event) => set('names', { ...names, fr: event.currentTarget.value })} error={err('names.fr')} />
-          <TextInput label={t('fields.nameEn')} lang="en" value={names.en ?? ''} onChange={(event) => set('names', { ...names, en: event.currentTarget.value })} error={err('names.en')} />
-        </SimpleGrid>
-
-        {collection === 'sites' ? (
-          <NumberField label={t('fields.seats')} description={t('fields.seatsHelp')} min={0} allowDecimal={false} value={num('seats')} onChange={(value) => set('seats', value === '' ? undefined : Number(value))} error={err('seats')} />
-        ) : null}
-
-        {collection === 'pools' ? (
+        {!editable ? <ReadOnlyNotice /> : null}
+        <Editable editable={editable}>
+          {save.error && inUse ? <InUse org={org} name={editing ?? ''} details={inUse.details} rename /> : null}
+          {save.error && !inUse && (rest.length > 0 || !problems?.size) ? (
+            <ProblemSummary title={t('form.refused')} message={errorSentence(save.error, t)} problems={rest} />
+          ) : null}
           <SimpleGrid cols={2} spacing="md">
-            <Autocomplete label={t('fields.kind')} description={t('fields.kindHelp')} required data={['vpn', 'vdi', 'laptops']} value={text('kind')} onChange={(value) => set('kind', value)} error={err('kind')} />
-            <NumberField label={t('fields.capacity')} description={t('fields.capacityHelp')} required min={0} value={num('capacity')} onChange={(value) => set('capacity', value === '' ? undefined : Number(value))} error={err('capacity')} />
+            <TextInput
+              label={t('fields.id')}
+              description={editing ? t('fields.idRename') : t('fields.idHelp')}
+              required
+              value={text('id')}
+              onChange={(event) => set('id', event.currentTarget.value)}
+              error={err('id')}
+              data-autofocus
+            />
+            <TextInput
+              label={t('fields.name')}
+              required={collection !== 'pools'}
+              value={text('name')}
+              onChange={(event) => set('name', event.currentTarget.value)}
+              error={err('name')}
+            />
+            <TextInput label={t('fields.nameFr')} lang="fr" value={names.fr ?? ''} onChange={(event) => set('names', { ...names, fr: event.currentTarget.value })} error={err('names.fr')} />
+            <TextInput label={t('fields.nameEn')} lang="en" value={names.en ?? ''} onChange={(event) => set('names', { ...names, en: event.currentTarget.value })} error={err('names.en')} />
           </SimpleGrid>
-        ) : null}
 
-        {collection === 'applications' ? (
-          <>
+          {collection === 'sites' ? (
+            <NumberField label={t('fields.seats')} description={t('fields.seatsHelp')} min={0} allowDecimal={false} value={num('seats')} onChange={(value) => set('seats', value === '' ? undefined : Number(value))} error={err('seats')} />
+          ) : null}
+
+          {collection === 'pools' ? (
             <SimpleGrid cols={2} spacing="md">
-              <DurationInput label={t('terms.rto.name')} description={t('fields.appRtoHelp')} required value={draft.rto as number | undefined} onChange={(hours) => set('rto', hours)} error={err('rto')} />
-              <DurationInput label={t('terms.rpo.name')} description={t('terms.rpo.long')} value={draft.rpo as number | undefined} onChange={(hours) => set('rpo', hours)} error={err('rpo')} />
+              <Autocomplete label={t('fields.kind')} description={t('fields.kindHelp')} required data={['vpn', 'vdi', 'laptops']} value={text('kind')} onChange={(value) => set('kind', value)} error={err('kind')} />
+              <NumberField label={t('fields.capacity')} description={t('fields.capacityHelp')} required min={0} value={num('capacity')} onChange={(value) => set('capacity', value === '' ? undefined : Number(value))} error={err('capacity')} />
             </SimpleGrid>
-            <TextInput label={t('fields.owner')} value={text('owner')} onChange={(event) => set('owner', event.currentTarget.value)} error={err('owner')} />
-          </>
-        ) : null}
+          ) : null}
 
-        {collection === 'suppliers' ? (
-          <TextInput label={t('fields.contact')} value={text('contact')} onChange={(event) => set('contact', event.currentTarget.value)} error={err('contact')} />
-        ) : null}
+          {collection === 'applications' ? (
+            <>
+              <SimpleGrid cols={2} spacing="md">
+                <DurationInput label={t('terms.rto.name')} description={t('fields.appRtoHelp')} required value={draft.rto as number | undefined} onChange={(hours) => set('rto', hours)} error={err('rto')} />
+                <DurationInput label={t('terms.rpo.name')} description={t('terms.rpo.long')} value={draft.rpo as number | undefined} onChange={(hours) => set('rpo', hours)} error={err('rpo')} />
+              </SimpleGrid>
+              <TextInput label={t('fields.owner')} value={text('owner')} onChange={(event) => set('owner', event.currentTarget.value)} error={err('owner')} />
+            </>
+          ) : null}
 
-        {collection === 'strategies' ? <StrategyFields org={org} draft={draft} set={set} problems={problems} /> : null}
+          {collection === 'suppliers' ? (
+            <TextInput label={t('fields.contact')} value={text('contact')} onChange={(event) => set('contact', event.currentTarget.value)} error={err('contact')} />
+          ) : null}
 
-        <Textarea label={t('fields.description')} autosize minRows={2} maxRows={8} value={text('description')} onChange={(event) => set('description', event.currentTarget.value)} error={err('description')} />
+          {collection === 'strategies' ? <StrategyFields org={org} draft={draft} set={set} problems={problems} /> : null}
+
+          <Textarea label={t('fields.description')} autosize minRows={2} maxRows={8} value={text('description')} onChange={(event) => set('description', event.currentTarget.value)} error={err('description')} />
+        </Editable>
         {save.isError && !inUse ? (
           <Alert color="red" variant="outline" role="status">
             {t('form.fixFields')}
@@ -352,11 +385,13 @@ function EntityForm({ org, collection, initial, editing, onDone }: { org: string
         ) : null}
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
-            {t('common.cancel')}
+            {editable ? t('common.cancel') : t('common.close')}
           </Button>
-          <Button type="submit" loading={save.isPending}>
-            {editing ? t('common.save') : t('common.create')}
-          </Button>
+          {editable ? (
+            <Button type="submit" loading={save.isPending}>
+              {editing ? t('common.save') : t('common.create')}
+            </Button>
+          ) : null}
         </Group>
       </Stack>
     </form>

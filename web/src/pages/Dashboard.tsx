@@ -3,6 +3,7 @@ import { Anchor, Button, Card, EmptyState, Group, List, Paper, Progress, SimpleG
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page.js';
+import { useAbilities } from '../lib/abilities.js';
 import { entityName } from '../lib/format.js';
 import { activitiesByRule, READINESS_RULES } from '../lib/findings.js';
 import { COLLECTION_LIST, useFindings, useFormat, useLanguage, useNames, useOrganisation, useOrgId, useTotals } from '../lib/queries.js';
@@ -20,6 +21,8 @@ export default function Dashboard() {
   const totals = useTotals(org);
   const base = `/orgs/${encodeURIComponent(org)}`;
   const name = organisation.data ? entityName(organisation.data, language) : org;
+  // Asked only for an empty organisation: the first steps shown are those the caller may take.
+  const { can } = useAbilities(org, totals.data?.activities === 0);
   usePageTitle(t('dashboard.title'));
 
   if (findings.isError || totals.isError) return <LoadError error={findings.error ?? totals.error} />;
@@ -38,14 +41,18 @@ export default function Dashboard() {
 
       {activityCount === 0 ? (
         <Paper withBorder p="xl">
-          <EmptyState title={t('dashboard.emptyTitle')} description={t('dashboard.emptyText')}>
+          <EmptyState title={t('dashboard.emptyTitle')} description={can('activities', 'import') || can('activities', 'create') ? t('dashboard.emptyText') : t('abilities.nothingYet')}>
             <Group justify="center" mt="md">
-              <Button component={Link} to={`${base}/exchange`}>
-                {t('dashboard.emptyImport')}
-              </Button>
-              <Button component={Link} to={`${base}/activities?new=1`} variant="default">
-                {t('dashboard.emptyCreate')}
-              </Button>
+              {can('activities', 'import') ? (
+                <Button component={Link} to={`${base}/exchange`}>
+                  {t('dashboard.emptyImport')}
+                </Button>
+              ) : null}
+              {can('activities', 'create') ? (
+                <Button component={Link} to={`${base}/activities?new=1`} variant="default">
+                  {t('dashboard.emptyCreate')}
+                </Button>
+              ) : null}
             </Group>
           </EmptyState>
         </Paper>

@@ -6,6 +6,7 @@ import { useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LoadError, PageHeader, usePageTitle } from '../components/Page.js';
 import { ProblemTable } from '../components/Problems.js';
+import { useAbilities } from '../lib/abilities.js';
 import { api, ApiError, isApiError, orgPath } from '../lib/api.js';
 import { errorSentence } from '../lib/problems.js';
 import { invalidateOrganisation, keys, useFormat, useOrgId, useTotals } from '../lib/queries.js';
@@ -23,13 +24,31 @@ export function spreadsheetType(file: { name: string; type: string }): string | 
 
 export default function Interchange() {
   const { t } = useTranslation();
+  const org = useOrgId();
+  // Everyone who reads the programme may export it; importing is the organisation's ability (GET /api/auth/me).
+  const { can } = useAbilities(org);
   usePageTitle(t('exchange.title'));
   return (
     <Stack gap="lg">
       <PageHeader title={t('exchange.title')} description={t('exchange.description')} />
-      <SpreadsheetSection />
-      <RiskSheetSection />
-      <ModelSection />
+      <SpreadsheetSection canImport={can('activities', 'import')} />
+      <RiskSheetSection canImport={can('risks', 'import')} />
+      <ModelSection canImport={can('model', 'import')} />
+    </Stack>
+  );
+}
+
+/** In place of an upload form the caller may not use. */
+function NoImport() {
+  const { t } = useTranslation();
+  return (
+    <Stack gap="xs">
+      <Title order={3} size="h5">
+        {t('exchange.upload')}
+      </Title>
+      <Text size="sm" c="dimmed" data-testid="no-import">
+        {t('abilities.cannotImport')}
+      </Text>
     </Stack>
   );
 }
@@ -121,7 +140,7 @@ function SheetUploadOutcome<Result>({ state, done, counts }: { state: SheetUploa
   );
 }
 
-function SpreadsheetSection() {
+function SpreadsheetSection({ canImport }: { canImport: boolean }) {
   const { t } = useTranslation();
   const org = useOrgId();
   const state = useSheetUpload<{ created: number; updated: number; modelVersion: number }>('/activities.sheet');
@@ -165,7 +184,7 @@ function SpreadsheetSection() {
             <List.Item>{t('exchange.formatImpacts')}</List.Item>
           </List>
         </Stack>
-        <SheetUploadForm state={state} label={t('exchange.sheetFile')} description={t('exchange.sheetFileHelp')} submit={t('exchange.importSheet')} />
+        {canImport ? <SheetUploadForm state={state} label={t('exchange.sheetFile')} description={t('exchange.sheetFileHelp')} submit={t('exchange.importSheet')} /> : <NoImport />}
       </SimpleGrid>
       <SheetUploadOutcome state={state} done={t('exchange.sheetDone')} counts={(result) => t('exchange.sheetCounts', { created: result.created, updated: result.updated })} />
     </Paper>
@@ -173,7 +192,7 @@ function SpreadsheetSection() {
 }
 
 /** The risk register as a spreadsheet: export, and import with every refused row named by row and column. */
-function RiskSheetSection() {
+function RiskSheetSection({ canImport }: { canImport: boolean }) {
   const { t } = useTranslation();
   const org = useOrgId();
   const { hash } = useLocation();
@@ -211,7 +230,7 @@ function RiskSheetSection() {
             <List.Item>{t('exchange.riskFormatTreatments')}</List.Item>
           </List>
         </Stack>
-        <SheetUploadForm state={state} label={t('exchange.riskFile')} description={t('exchange.riskFileHelp')} submit={t('exchange.riskImport')} />
+        {canImport ? <SheetUploadForm state={state} label={t('exchange.riskFile')} description={t('exchange.riskFileHelp')} submit={t('exchange.riskImport')} /> : <NoImport />}
       </SimpleGrid>
       <SheetUploadOutcome
         state={state}
@@ -229,7 +248,7 @@ interface ImportSummary {
   modelVersion: number;
 }
 
-function ModelSection() {
+function ModelSection({ canImport }: { canImport: boolean }) {
   const { t } = useTranslation();
   const org = useOrgId();
   const format = useFormat();
@@ -286,37 +305,41 @@ function ModelSection() {
             </Button>
           </Group>
         </Stack>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            void read();
-          }}
-        >
-          <Stack gap="xs">
-            <Title order={3} size="h5">
-              {t('exchange.upload')}
-            </Title>
-            <FileInput
-              label={t('exchange.modelFile')}
-              description={t('exchange.modelFileHelp')}
-              placeholder={t('exchange.chooseFile')}
-              accept=".json,application/json"
-              value={file}
-              onChange={(next) => {
-                setFile(next);
-                setReadError(null);
-                replace.reset();
-              }}
-              error={readError}
-              clearable
-            />
-            <Group>
-              <Button type="submit" disabled={!file} loading={replace.isPending} color="red" variant="outline">
-                {t('exchange.importModel')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
+        {canImport ? (
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              void read();
+            }}
+          >
+            <Stack gap="xs">
+              <Title order={3} size="h5">
+                {t('exchange.upload')}
+              </Title>
+              <FileInput
+                label={t('exchange.modelFile')}
+                description={t('exchange.modelFileHelp')}
+                placeholder={t('exchange.chooseFile')}
+                accept=".json,application/json"
+                value={file}
+                onChange={(next) => {
+                  setFile(next);
+                  setReadError(null);
+                  replace.reset();
+                }}
+                error={readError}
+                clearable
+              />
+              <Group>
+                <Button type="submit" disabled={!file} loading={replace.isPending} color="red" variant="outline">
+                  {t('exchange.importModel')}
+                </Button>
+              </Group>
+            </Stack>
+          </form>
+        ) : (
+          <NoImport />
+        )}
       </SimpleGrid>
       <div aria-live="polite">
         {replace.isSuccess ? (
@@ -335,7 +358,7 @@ function ModelSection() {
           </Stack>
         ) : null}
       </div>
-      <Modal opened={parsed !== null} onClose={() => setParsed(null)} title={t('exchange.confirmTitle')}>
+      <Modal opened={parsed !== null && canImport} onClose={() => setParsed(null)} title={t('exchange.confirmTitle')}>
         <Text size="sm">{t('exchange.confirmText', { org })}</Text>
         {parsed ? (
           <List size="sm" mt="xs">

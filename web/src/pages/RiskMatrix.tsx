@@ -5,10 +5,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { Editable, EditOnly, ReadOnlyNotice } from '../components/Editable.js';
 import { NumberField } from '../components/NumberField.js';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page.js';
 import { ProblemSummary } from '../components/Problems.js';
 import { HeatMap } from '../components/risk/HeatMap.js';
+import { allows } from '../lib/abilities.js';
 import { api, isApiError, orgPath } from '../lib/api.js';
 import { canonical } from '../lib/equal.js';
 import { entityName } from '../lib/format.js';
@@ -54,15 +56,19 @@ export default function RiskMatrixPage() {
   const matrix = useRiskMatrix(org);
   if (matrix.isError) return <LoadError error={matrix.error} />;
   if (!matrix.data) return <Loading />;
-  return <MatrixEditor key={org} org={org} saved={matrix.data} />;
+  // The matrix says whether the caller may change it.
+  return <MatrixEditor key={org} org={org} saved={matrix.data} editable={allows(matrix.data, 'update')} />;
 }
 
-function MatrixEditor({ org, saved }: { org: string; saved: RiskMatrix }) {
+function MatrixEditor({ org, saved, editable }: { org: string; saved: RiskMatrix; editable: boolean }) {
   const { t } = useTranslation();
   const language = useLanguage();
   const client = useQueryClient();
   const risks = useAllRisks(org);
-  const [draft, setDraft] = useState<RiskMatrix>(() => structuredClone(saved));
+  const [draft, setDraftState] = useState<RiskMatrix>(() => structuredClone(saved));
+  const setDraft = (next: RiskMatrix) => {
+    if (editable) setDraftState(next);
+  };
   const [by, setBy] = useState('');
   const [mapping, setMapping] = useState<Mapping>({ likelihood: {}, impact: {} });
   const dirty = canonical(cleanMatrix(draft)) !== canonical(cleanMatrix(saved));
@@ -100,6 +106,7 @@ function MatrixEditor({ org, saved }: { org: string; saved: RiskMatrix }) {
   return (
     <Stack gap="md" pb="md">
       <PageHeader title={t('matrix.title')} description={t('matrix.description')} />
+      {!editable ? <ReadOnlyNotice /> : null}
       {save.isSuccess && !dirty ? (
         <Alert color="teal" role="status" withCloseButton onClose={() => save.reset()}>
           {t('matrix.saved', { count: save.data.rerated.length })}
@@ -159,11 +166,15 @@ function MatrixEditor({ org, saved }: { org: string; saved: RiskMatrix }) {
               <Tabs.Tab value="impact">{t('matrix.impactTab', { count: draft.impact.length })}</Tabs.Tab>
             </Tabs.List>
             <Tabs.Panel value="bands" pt="md">
-              <BandsEditor draft={draft} onChange={setDraft} err={err} />
+              <Editable editable={editable}>
+                <BandsEditor draft={draft} onChange={setDraft} err={err} />
+              </Editable>
             </Tabs.Panel>
             {(['likelihood', 'impact'] as const).map((axis) => (
               <Tabs.Panel key={axis} value={axis} pt="md">
-                <LevelsEditor axis={axis} levels={draft[axis]} onChange={(levels) => setDraft({ ...draft, [axis]: levels })} err={err} />
+                <Editable editable={editable}>
+                  <LevelsEditor axis={axis} levels={draft[axis]} onChange={(levels) => setDraft({ ...draft, [axis]: levels })} err={err} />
+                </Editable>
               </Tabs.Panel>
             ))}
           </Tabs>
@@ -178,29 +189,31 @@ function MatrixEditor({ org, saved }: { org: string; saved: RiskMatrix }) {
           <HeatMap matrix={draft} heatmap={preview} compact preview />
         </Paper>
       </SimpleGrid>
-      <Paper shadow="md" p="sm" withBorder style={{ position: dirty ? 'sticky' : 'static', bottom: 8, zIndex: 5, background: dirty ? 'var(--mantine-color-yellow-0)' : 'white' }} role="region" aria-label={t('activity.saveBar')}>
-        <Group justify="space-between" align="flex-end">
-          <TextInput label={t('riskForm.by')} value={by} onChange={(event) => setBy(event.currentTarget.value)} w={260} size="xs" />
-          <Group gap="xs">
-            <Text size="sm" fw={dirty ? 600 : 400} aria-live="polite">
-              {dirty ? t('activity.unsaved') : t('activity.allSaved')}
-            </Text>
-            <Button
-              variant="default"
-              disabled={!dirty || save.isPending}
-              onClick={() => {
-                setDraft(structuredClone(saved));
-                save.reset();
-              }}
-            >
-              {t('common.discard')}
-            </Button>
-            <Button onClick={() => save.mutate(false)} disabled={!dirty} loading={save.isPending}>
-              {t('matrix.save')}
-            </Button>
+      {editable ? (
+        <Paper shadow="md" p="sm" withBorder style={{ position: dirty ? 'sticky' : 'static', bottom: 8, zIndex: 5, background: dirty ? 'var(--mantine-color-yellow-0)' : 'white' }} role="region" aria-label={t('activity.saveBar')}>
+          <Group justify="space-between" align="flex-end">
+            <TextInput label={t('riskForm.by')} value={by} onChange={(event) => setBy(event.currentTarget.value)} w={260} size="xs" />
+            <Group gap="xs">
+              <Text size="sm" fw={dirty ? 600 : 400} aria-live="polite">
+                {dirty ? t('activity.unsaved') : t('activity.allSaved')}
+              </Text>
+              <Button
+                variant="default"
+                disabled={!dirty || save.isPending}
+                onClick={() => {
+                  setDraft(structuredClone(saved));
+                  save.reset();
+                }}
+              >
+                {t('common.discard')}
+              </Button>
+              <Button onClick={() => save.mutate(false)} disabled={!dirty} loading={save.isPending}>
+                {t('matrix.save')}
+              </Button>
+            </Group>
           </Group>
-        </Group>
-      </Paper>
+        </Paper>
+      ) : null}
     </Stack>
   );
 }
@@ -247,14 +260,16 @@ function LevelsEditor({ axis, levels, onChange, err }: { axis: Axis; levels: Mat
           {err(axis)}
         </Text>
       ) : null}
-      <Group>
-        <Button size="xs" variant="light" disabled={levels.length >= 6} onClick={() => onChange([...levels, { value: levels.length + 1, label: '' }])}>
-          {t('matrix.addLevel')}
-        </Button>
-        <Button size="xs" variant="default" color="red" disabled={levels.length <= 3} onClick={() => onChange(levels.slice(0, -1))}>
-          {t('matrix.removeLevel', { value: levels.length })}
-        </Button>
-      </Group>
+      <EditOnly>
+        <Group>
+          <Button size="xs" variant="light" disabled={levels.length >= 6} onClick={() => onChange([...levels, { value: levels.length + 1, label: '' }])}>
+            {t('matrix.addLevel')}
+          </Button>
+          <Button size="xs" variant="default" color="red" disabled={levels.length <= 3} onClick={() => onChange(levels.slice(0, -1))}>
+            {t('matrix.removeLevel', { value: levels.length })}
+          </Button>
+        </Group>
+      </EditOnly>
     </Stack>
   );
 }
@@ -318,18 +333,20 @@ function BandsEditor({ draft, onChange, err }: { draft: RiskMatrix; onChange: (m
                     <Text size="xs">{ranges[index][0] <= ranges[index][1] ? `${ranges[index][0]}–${ranges[index][1]}` : '—'}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <ActionIcon
-                      variant="subtle"
-                      color="red"
-                      disabled={draft.bands.length <= 2}
-                      aria-label={t('matrix.removeBand', { name: bandName(band, language, band.id) })}
-                      onClick={() => {
-                        const bands = draft.bands.filter((_item, at) => at !== index);
-                        onChange({ ...draft, bands, appetite: bands.some((item) => item.id === draft.appetite) ? draft.appetite : (bands[0]?.id ?? '') });
-                      }}
-                    >
-                      ✕
-                    </ActionIcon>
+                    <EditOnly>
+                      <ActionIcon
+                        variant="subtle"
+                        color="red"
+                        disabled={draft.bands.length <= 2}
+                        aria-label={t('matrix.removeBand', { name: bandName(band, language, band.id) })}
+                        onClick={() => {
+                          const bands = draft.bands.filter((_item, at) => at !== index);
+                          onChange({ ...draft, bands, appetite: bands.some((item) => item.id === draft.appetite) ? draft.appetite : (bands[0]?.id ?? '') });
+                        }}
+                      >
+                        ✕
+                      </ActionIcon>
+                    </EditOnly>
                   </Table.Td>
                 </Table.Tr>
               );
@@ -337,16 +354,18 @@ function BandsEditor({ draft, onChange, err }: { draft: RiskMatrix; onChange: (m
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      <Group>
-        <Button
-          size="xs"
-          variant="light"
-          disabled={draft.bands.length >= 6}
-          onClick={() => onChange({ ...draft, bands: [...draft.bands, { id: `band-${draft.bands.length + 1}`, label: '', colour: '#6a1b9a', min: Math.min(max, (draft.bands[draft.bands.length - 1]?.min ?? 0) + 1) }] })}
-        >
-          {t('matrix.addBand')}
-        </Button>
-      </Group>
+      <EditOnly>
+        <Group>
+          <Button
+            size="xs"
+            variant="light"
+            disabled={draft.bands.length >= 6}
+            onClick={() => onChange({ ...draft, bands: [...draft.bands, { id: `band-${draft.bands.length + 1}`, label: '', colour: '#6a1b9a', min: Math.min(max, (draft.bands[draft.bands.length - 1]?.min ?? 0) + 1) }] })}
+          >
+            {t('matrix.addBand')}
+          </Button>
+        </Group>
+      </EditOnly>
       <NativeSelect
         label={t('matrix.appetite')}
         description={t('matrix.appetiteHelp')}

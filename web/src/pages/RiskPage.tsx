@@ -6,10 +6,12 @@ import { useTranslation } from 'react-i18next';
 import { LeaveDialog, SaveBar, useLeaveGuard } from '../components/EditorChrome.js';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { EChart } from '../components/EChart.js';
+import { Editable, ReadOnlyNotice } from '../components/Editable.js';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page.js';
 import { ProblemSummary } from '../components/Problems.js';
 import { BandBadge } from '../components/risk/BandBadge.js';
 import { RISK_FIELDS, RiskForm } from '../components/risk/RiskForm.js';
+import { allows } from '../lib/abilities.js';
 import { api, isApiError, orgPath } from '../lib/api.js';
 import { canonical } from '../lib/equal.js';
 import { entityName } from '../lib/format.js';
@@ -45,6 +47,12 @@ function RiskEditor({ org, saved, matrix, threats }: { org: string; saved: RiskV
   const dirty = canonical(toRiskBody(draft)) !== baseline;
   const title = entityName({ id: saved.id, name: saved.title, names: saved.names }, language);
   const base = `/orgs/${encodeURIComponent(org)}`;
+  // What the server lets the caller do to this risk.
+  const editable = allows(saved, 'update');
+  const deletable = allows(saved, 'delete');
+  const change = (next: RiskDraft) => {
+    if (editable) setDraft(next);
+  };
   usePageTitle(title);
 
   const save = useMutation({
@@ -87,11 +95,14 @@ function RiskEditor({ org, saved, matrix, threats }: { org: string; saved: RiskV
         title={title}
         description={[familyName(threats?.families, computed.family, language), saved.owner ? t('activity.ownedBy', { owner: saved.owner }) : t('risks.noOwner')].filter(Boolean).join(' · ')}
         actions={
-          <Button variant="default" color="red" onClick={() => setDeleting(true)}>
-            {t('common.delete')}
-          </Button>
+          deletable ? (
+            <Button variant="default" color="red" onClick={() => setDeleting(true)}>
+              {t('common.delete')}
+            </Button>
+          ) : undefined
         }
       />
+      {!editable ? <ReadOnlyNotice /> : null}
       {params.get('created') === '1' ? (
         <Alert color="teal" role="status" withCloseButton onClose={() => setParams({}, { replace: true })}>
           {t('riskPage.created')}{' '}
@@ -137,14 +148,16 @@ function RiskEditor({ org, saved, matrix, threats }: { org: string; saved: RiskV
         </Alert>
       ) : null}
 
-      <RiskForm org={org} matrix={matrix} threats={threats} draft={draft} onChange={setDraft} problems={problems} />
+      <Editable editable={editable}>
+        <RiskForm org={org} matrix={matrix} threats={threats} draft={draft} onChange={change} problems={problems} />
+      </Editable>
 
       <History org={org} id={saved.id} matrix={matrix} />
 
-      <SaveBar dirty={dirty} saving={save.isPending} onDiscard={() => setDraft(toRiskDraft(saved))} onSave={() => save.mutate()} />
+      {editable ? <SaveBar dirty={dirty} saving={save.isPending} onDiscard={() => setDraft(toRiskDraft(saved))} onSave={() => save.mutate()} /> : null}
 
       <LeaveDialog blocker={blocker} text={t('riskPage.leaveText')} />
-      <Modal opened={deleting} onClose={() => setDeleting(false)} title={t('delete.title', { name: title })}>
+      <Modal opened={deleting && deletable} onClose={() => setDeleting(false)} title={t('delete.title', { name: title })}>
         <Text size="sm">{t('riskPage.deleteText', { name: title })}</Text>
         {remove.error ? (
           <Alert color="red" mt="sm" role="alert">

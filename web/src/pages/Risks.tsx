@@ -9,6 +9,7 @@ import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page
 import { ProblemSummary } from '../components/Problems.js';
 import { BandBadge } from '../components/risk/BandBadge.js';
 import { RISK_FIELDS, RiskForm } from '../components/risk/RiskForm.js';
+import { allows, useAbilities } from '../lib/abilities.js';
 import { api, isApiError, orgPath } from '../lib/api.js';
 import { entityName } from '../lib/format.js';
 import { errorSentence, groupByField, unclaimedProblems } from '../lib/problems.js';
@@ -31,7 +32,10 @@ export default function Risks() {
   const list = useRiskList(org, { ...filters, q: debouncedQ });
   const rows = list.data?.pages.flatMap((page) => page.items) ?? [];
   const total = list.data?.pages[0]?.total ?? 0;
-  const creating = params.get('new') === '1';
+  // The register says whether the caller may add to it; importing is the organisation's ability (GET /api/auth/me).
+  const canCreate = allows(list.data?.pages[0], 'create');
+  const canImport = useAbilities(org).can('risks', 'import');
+  const creating = params.get('new') === '1' && canCreate;
   const base = `/orgs/${encodeURIComponent(org)}`;
   usePageTitle(t('risks.title'));
 
@@ -72,7 +76,7 @@ export default function Risks() {
             <Button component={Link} to={`${base}/risks/heatmap`} variant="default">
               {t('risks.openHeatmap')}
             </Button>
-            <Button onClick={() => setParam('new', '1')}>{t('risks.new')}</Button>
+            {canCreate ? <Button onClick={() => setParam('new', '1')}>{t('risks.new')}</Button> : null}
           </>
         }
       />
@@ -149,7 +153,7 @@ export default function Risks() {
         <Loading />
       ) : total === 0 ? (
         <Paper withBorder p="xl">
-          <EmptyState title={filtered ? t('risks.noMatchTitle') : t('risks.emptyTitle')} description={filtered ? t('risks.noMatchText') : t('risks.emptyText')}>
+          <EmptyState title={filtered ? t('risks.noMatchTitle') : t('risks.emptyTitle')} description={filtered ? t('risks.noMatchText') : canCreate || canImport ? t('risks.emptyText') : t('abilities.nothingYet')}>
             <Group justify="center" mt="md">
               {filtered ? (
                 <Button variant="default" onClick={clear}>
@@ -157,10 +161,12 @@ export default function Risks() {
                 </Button>
               ) : (
                 <>
-                  <Button onClick={() => setParam('new', '1')}>{t('risks.new')}</Button>
-                  <Button component={Link} to={`${base}/exchange#risk-sheet-title`} variant="default">
-                    {t('risks.import')}
-                  </Button>
+                  {canCreate ? <Button onClick={() => setParam('new', '1')}>{t('risks.new')}</Button> : null}
+                  {canImport ? (
+                    <Button component={Link} to={`${base}/exchange#risk-sheet-title`} variant="default">
+                      {t('risks.import')}
+                    </Button>
+                  ) : null}
                 </>
               )}
             </Group>
@@ -178,11 +184,11 @@ export default function Risks() {
       ) : null}
       <Text size="sm">
         <Anchor component={Link} to={`${base}/exchange#risk-sheet-title`}>
-          {t('risks.importExport')}
+          {canImport ? t('risks.importExport') : t('risks.export')}
         </Anchor>
         {' · '}
         <Anchor component={Link} to={`${base}/risk-matrix`}>
-          {t('risks.editMatrix')}
+          {allows(matrix.data, 'update') ? t('risks.editMatrix') : t('risks.viewMatrix')}
         </Anchor>
       </Text>
       <Drawer opened={creating} onClose={() => setParam('new', null)} position="right" size="xl" title={t('risks.new')}>

@@ -12,6 +12,7 @@ import { RecommendationPanel } from '../components/scenario/RecommendationPanel.
 import { RunsHistory } from '../components/scenario/RunsHistory.js';
 import { ScenarioEditor } from '../components/scenario/ScenarioEditor.js';
 import { BreachTable, PoolDemand, Timeline, Totals, useTimeline } from '../components/scenario/SimulationResults.js';
+import { allows, useAbilities } from '../lib/abilities.js';
 import { api, isApiError, orgPath } from '../lib/api.js';
 import { entityName, type Translate } from '../lib/format.js';
 import { errorSentence } from '../lib/problems.js';
@@ -65,6 +66,9 @@ function ScenarioView({ org, scenario, model }: { org: string; scenario: StoredS
   const risks = useAllRisks(org);
   const name = useNameOf(org);
   const simulate = useSimulate(org, scenario.id);
+  // Starting runs is the organisation's ability (GET /api/auth/me); the scenario says whether it may be changed.
+  const canRun = useAbilities(org).can('runs', 'create');
+  const canEdit = allows(scenario, 'update');
   const tab: Tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as Tab) : 'results';
   const title = entityName(scenario, language);
   const base = `/orgs/${encodeURIComponent(org)}`;
@@ -88,9 +92,11 @@ function ScenarioView({ org, scenario, model }: { org: string; scenario: StoredS
             <Button component={Link} to={`${base}/scenarios/${encodeURIComponent(scenario.id)}/report`} variant="default">
               {t('scenario.report')}
             </Button>
-            <Button onClick={() => simulate.mutate()} loading={simulate.isPending}>
-              {t('scenario.simulate')}
-            </Button>
+            {canRun ? (
+              <Button onClick={() => simulate.mutate()} loading={simulate.isPending}>
+                {t('scenario.simulate')}
+              </Button>
+            ) : null}
           </>
         }
       />
@@ -155,29 +161,30 @@ function ScenarioView({ org, scenario, model }: { org: string; scenario: StoredS
           <Tabs.Tab value="uncertainty">{t('scenario.tabs.uncertainty')}</Tabs.Tab>
           <Tabs.Tab value="strategies">{t('scenario.tabs.strategies')}</Tabs.Tab>
           <Tabs.Tab value="runs">{t('scenario.tabs.runs')}</Tabs.Tab>
-          <Tabs.Tab value="edit">{t('scenario.tabs.edit')}</Tabs.Tab>
+          <Tabs.Tab value="edit">{canEdit ? t('scenario.tabs.edit') : t('scenario.tabs.definition')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="results" pt="md">
-          <SimulationPanel org={org} scenario={scenario} model={model} name={name} onSimulate={() => simulate.mutate()} simulating={simulate.isPending} />
+          <SimulationPanel org={org} scenario={scenario} model={model} name={name} onSimulate={canRun ? () => simulate.mutate() : undefined} simulating={simulate.isPending} />
         </Tabs.Panel>
         <Tabs.Panel value="uncertainty" pt="md">
-          <MonteCarloPanel org={org} scenario={scenario} model={model} name={name} />
+          <MonteCarloPanel org={org} scenario={scenario} model={model} name={name} canRun={canRun} />
         </Tabs.Panel>
         <Tabs.Panel value="strategies" pt="md">
-          <RecommendationPanel org={org} scenario={scenario} scenarios={scenarios.data?.items ?? [scenario]} model={model} name={name} />
+          <RecommendationPanel org={org} scenario={scenario} scenarios={scenarios.data?.items ?? [scenario]} model={model} name={name} canRun={canRun} />
         </Tabs.Panel>
         <Tabs.Panel value="runs" pt="md">
           <RunsHistory org={org} scenario={scenario.id} />
         </Tabs.Panel>
         <Tabs.Panel value="edit" pt="md">
-          <ScenarioEditor key={scenario.id} org={org} saved={scenario} />
+          <ScenarioEditor key={scenario.id} org={org} saved={scenario} editable={canEdit} deletable={allows(scenario, 'delete')} />
         </Tabs.Panel>
       </Tabs>
     </Stack>
   );
 }
 
-function SimulationPanel({ org, scenario, model, name, onSimulate, simulating }: { org: string; scenario: StoredScenario; model: OrganisationModel; name: NameOf; onSimulate: () => void; simulating: boolean }) {
+/** The latest simulation; `onSimulate` is left out when the caller may not start runs. */
+function SimulationPanel({ org, scenario, model, name, onSimulate, simulating }: { org: string; scenario: StoredScenario; model: OrganisationModel; name: NameOf; onSimulate?: () => void; simulating: boolean }) {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const runs = useRuns(org, scenario.id);
@@ -191,11 +198,13 @@ function SimulationPanel({ org, scenario, model, name, onSimulate, simulating }:
         <Stack align="center" gap="sm">
           <Text fw={600}>{t('results.notYetTitle')}</Text>
           <Text size="sm" ta="center" maw={600}>
-            {t('results.notYetText')}
+            {onSimulate ? t('results.notYetText') : t('abilities.cannotRun')}
           </Text>
-          <Button onClick={onSimulate} loading={simulating}>
-            {t('scenario.simulate')}
-          </Button>
+          {onSimulate ? (
+            <Button onClick={onSimulate} loading={simulating}>
+              {t('scenario.simulate')}
+            </Button>
+          ) : null}
         </Stack>
       </Paper>
     );

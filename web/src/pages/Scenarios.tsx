@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page.js';
 import { ProblemSummary } from '../components/Problems.js';
+import { allows } from '../lib/abilities.js';
 import { api, isApiError, orgPath } from '../lib/api.js';
 import { entityName, type Translate } from '../lib/format.js';
 import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProblems } from '../lib/problems.js';
@@ -37,18 +38,22 @@ export default function Scenarios() {
   if (scenarios.isError) return <LoadError error={scenarios.error} />;
   if (!scenarios.data) return <Loading />;
   const items = scenarios.data.items;
+  // The library says whether the caller may add to it.
+  const canCreate = allows(scenarios.data, 'create');
   const rto = (application: string) => model.data?.applications.find((item) => item.id === application)?.rto;
   const lastRun = (id: string) => runs.data?.items.find((run) => run.kind === 'simulation' && run.status === 'done' && run.scenarios[0] === id);
 
   return (
     <Stack gap="md">
-      <PageHeader title={t('scenarios.title')} description={t('scenarios.description')} actions={<Button onClick={() => setCreating(true)}>{t('scenarios.new')}</Button>} />
+      <PageHeader title={t('scenarios.title')} description={t('scenarios.description')} actions={canCreate ? <Button onClick={() => setCreating(true)}>{t('scenarios.new')}</Button> : undefined} />
       {items.length === 0 ? (
         <Paper withBorder p="xl">
-          <EmptyState title={t('scenarios.emptyTitle')} description={t('scenarios.emptyText')}>
-            <Group justify="center" mt="md">
-              <Button onClick={() => setCreating(true)}>{t('scenarios.new')}</Button>
-            </Group>
+          <EmptyState title={t('scenarios.emptyTitle')} description={canCreate ? t('scenarios.emptyText') : t('abilities.nothingYet')}>
+            {canCreate ? (
+              <Group justify="center" mt="md">
+                <Button onClick={() => setCreating(true)}>{t('scenarios.new')}</Button>
+              </Group>
+            ) : null}
           </EmptyState>
         </Paper>
       ) : (
@@ -100,7 +105,7 @@ export default function Scenarios() {
           })}
         </SimpleGrid>
       )}
-      <NewScenario org={org} scenarios={items} opened={creating} onClose={() => setCreating(false)} />
+      {canCreate ? <NewScenario org={org} scenarios={items} opened={creating} onClose={() => setCreating(false)} /> : null}
     </Stack>
   );
 }
@@ -115,8 +120,10 @@ function NewScenario({ org, scenarios, opened, onClose }: { org: string; scenari
   const [from, setFrom] = useState('');
   const create = useMutation({
     mutationFn: () => {
-      const source = scenarios.find((item) => item.id === from);
-      const body = source
+      const found = scenarios.find((item) => item.id === from);
+      // A copy takes the scenario, not what the caller may do to the original.
+      const { abilities: _abilities, ...source } = found ?? { abilities: undefined };
+      const body = found
         ? { ...structuredClone(source), id: id.trim(), name: name.trim() || undefined, names: undefined }
         : { id: id.trim(), name: name.trim() || undefined, horizon: 2160, disruptions: [], activate: [] };
       for (const key of Object.keys(body) as Array<keyof typeof body>) if (body[key] === undefined) delete body[key];

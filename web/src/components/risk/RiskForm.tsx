@@ -5,6 +5,7 @@ import type { Risk } from '@shared/model/risk.js';
 import { useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { EditOnly, useEditable } from '../Editable.js';
 import { entityName } from '../../lib/format.js';
 import { fieldErrorText, problemsAt, type FieldProblems } from '../../lib/problems.js';
 import { useLanguage } from '../../lib/queries.js';
@@ -33,6 +34,8 @@ export function RiskForm({ org, matrix, threats, draft, onChange, problems, crea
   const language = useLanguage();
   const assets = useAssetOptions(org);
   const scenarios = useScenarios(org);
+  // Read-only, the link to a scenario only opens it.
+  const editable = useEditable();
   const err = (field: string, nested = false) => fieldErrorText(problemsAt(problems, field, nested), t);
   const set = <K extends keyof RiskDraft>(key: K, value: RiskDraft[K]) => onChange({ ...draft, [key]: value });
   const base = `/orgs/${encodeURIComponent(org)}`;
@@ -147,7 +150,7 @@ export function RiskForm({ org, matrix, threats, draft, onChange, problems, crea
               <Group key={id} gap="xs" component="li">
                 <Text size="sm">{scenarioOptions.find((option) => option.value === id)?.label ?? id}</Text>
                 <Anchor component={Link} to={`${base}/scenarios/${encodeURIComponent(id)}`} size="sm">
-                  {t('riskForm.simulate')}
+                  {editable ? t('riskForm.simulate') : t('scenarios.open')}
                 </Anchor>
               </Group>
             ))}
@@ -223,24 +226,28 @@ function TreatmentsEditor({ matrix, treatments, onChange, problems }: { matrix: 
                 error={err(`${at}.expectedEffect.impact`)}
               />
               <TextInput label={t('riskForm.treatmentId')} value={treatment.id} onChange={(event) => update(index, { id: event.currentTarget.value })} error={err(`${at}.id`)} />
-              <Group align="flex-end" justify="flex-end">
-                <ActionIcon variant="subtle" color="red" size="lg" aria-label={t('riskForm.removeTreatment', { row })} onClick={() => onChange(treatments.filter((_item, other) => other !== index))}>
-                  ✕
-                </ActionIcon>
-              </Group>
+              <EditOnly>
+                <Group align="flex-end" justify="flex-end">
+                  <ActionIcon variant="subtle" color="red" size="lg" aria-label={t('riskForm.removeTreatment', { row })} onClick={() => onChange(treatments.filter((_item, other) => other !== index))}>
+                    ✕
+                  </ActionIcon>
+                </Group>
+              </EditOnly>
             </SimpleGrid>
           </Paper>
         );
       })}
-      <Group>
-        <Button
-          size="xs"
-          variant="light"
-          onClick={() => onChange([...treatments, { id: nextTreatmentId(treatments), type: 'reduce', description: '', owner: '', due: '', status: 'planned', expectedEffect: {} }])}
-        >
-          {t('riskForm.addTreatment')}
-        </Button>
-      </Group>
+      <EditOnly>
+        <Group>
+          <Button
+            size="xs"
+            variant="light"
+            onClick={() => onChange([...treatments, { id: nextTreatmentId(treatments), type: 'reduce', description: '', owner: '', due: '', status: 'planned', expectedEffect: {} }])}
+          >
+            {t('riskForm.addTreatment')}
+          </Button>
+        </Group>
+      </EditOnly>
       {problemsAt(problems, 'treatments').length ? (
         <Text size="sm" c="red.9" role="alert">
           {err('treatments')}

@@ -20,7 +20,8 @@ import { RunProgress } from './RunProgress.js';
 
 const loadCharts = () => import('../../charts/scenario.js');
 
-export function MonteCarloPanel({ org, scenario, model, name }: { org: string; scenario: StoredScenario; model: OrganisationModel; name: NameOf }) {
+/** Starts a Monte Carlo run (only with `canRun`) and shows the latest one. */
+export function MonteCarloPanel({ org, scenario, model, name, canRun }: { org: string; scenario: StoredScenario; model: OrganisationModel; name: NameOf; canRun: boolean }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [params, setParams] = useSearchParams();
@@ -51,7 +52,7 @@ export function MonteCarloPanel({ org, scenario, model, name }: { org: string; s
   return (
     <Stack gap="md">
       <ResultSection id="mc-start" title={t('montecarlo.title')} description={t('montecarlo.description')}>
-        {!uncertain ? (
+        {!uncertain && canRun ? (
           <Alert color="blue" mb="sm" role="status">
             {t('montecarlo.certain')}{' '}
             <Anchor component={Link} to={`${base}/scenarios/${encodeURIComponent(scenario.id)}?tab=edit`} size="sm">
@@ -59,15 +60,22 @@ export function MonteCarloPanel({ org, scenario, model, name }: { org: string; s
             </Anchor>
           </Alert>
         ) : null}
-        <form onSubmit={submit} noValidate>
-          <Group align="flex-end" gap="sm">
-            <NumberField label={t('montecarlo.runs')} description={t('montecarlo.runsHelp')} min={1} max={1_000_000} allowDecimal={false} value={runs} onChange={(value) => setRuns(value === '' ? '' : Number(value))} w={200} />
-            <NumberField label={t('montecarlo.seed')} description={t('montecarlo.seedHelp')} min={0} allowDecimal={false} thousandSeparator="" value={seed} onChange={(value) => setSeed(value === '' ? '' : Number(value))} w={200} />
-            <Button type="submit" loading={start.isPending} disabled={busy}>
-              {t('montecarlo.start')}
-            </Button>
-          </Group>
-        </form>
+        {!canRun ? (
+          <Text size="sm" c="dimmed">
+            {t('abilities.cannotRun')}
+          </Text>
+        ) : null}
+        {canRun ? (
+          <form onSubmit={submit} noValidate>
+            <Group align="flex-end" gap="sm">
+              <NumberField label={t('montecarlo.runs')} description={t('montecarlo.runsHelp')} min={1} max={1_000_000} allowDecimal={false} value={runs} onChange={(value) => setRuns(value === '' ? '' : Number(value))} w={200} />
+              <NumberField label={t('montecarlo.seed')} description={t('montecarlo.seedHelp')} min={0} allowDecimal={false} thousandSeparator="" value={seed} onChange={(value) => setSeed(value === '' ? '' : Number(value))} w={200} />
+              <Button type="submit" loading={start.isPending} disabled={busy}>
+                {t('montecarlo.start')}
+              </Button>
+            </Group>
+          </form>
+        ) : null}
         {start.error ? <ProblemSummary title={t('runs.refused')} message={errorSentence(start.error, t)} problems={(start.error as { details?: [] }).details ?? []} /> : null}
       </ResultSection>
       {run.isError ? <LoadError error={run.error} /> : null}

@@ -25,9 +25,11 @@ interface Props {
   scenarios: StoredScenario[];
   model: OrganisationModel;
   name: NameOf;
+  /** The caller may start runs (otherwise only the latest one is shown). */
+  canRun: boolean;
 }
 
-export function RecommendationPanel({ org, scenario, scenarios, model, name }: Props) {
+export function RecommendationPanel({ org, scenario, scenarios, model, name, canRun }: Props) {
   const { t } = useTranslation();
   const language = useLanguage();
   const client = useQueryClient();
@@ -58,37 +60,44 @@ export function RecommendationPanel({ org, scenario, scenarios, model, name }: P
   return (
     <Stack gap="md">
       <ResultSection id="rec-start" title={t('recommend.title')} description={t('recommend.description')}>
-        <form onSubmit={submit} noValidate>
-          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-            <MultiSelect
-              label={t('recommend.scenarios')}
-              description={t('recommend.scenariosHelp')}
-              data={scenarios.map((item) => ({ value: item.id, label: entityName(item, language) }))}
-              value={chosenScenarios}
-              onChange={setChosenScenarios}
-              searchable
-              hidePickedOptions
-              nothingFoundMessage={t('common.nothingFound')}
-            />
-            <MultiSelect
-              label={t('recommend.candidates')}
-              description={t('recommend.candidatesHelp')}
-              data={model.strategies.map((strategy) => ({ value: strategy.id, label: entityName(strategy, language) }))}
-              value={candidates}
-              onChange={setCandidates}
-              placeholder={candidates.length === 0 ? t('recommend.allStrategies', { count: model.strategies.length }) : undefined}
-              searchable
-              clearable
-              hidePickedOptions
-              nothingFoundMessage={t('common.nothingFound')}
-            />
-          </SimpleGrid>
-          <Group mt="sm">
-            <Button type="submit" loading={start.isPending} disabled={busy || chosenScenarios.length === 0}>
-              {t('recommend.start')}
-            </Button>
-          </Group>
-        </form>
+        {!canRun ? (
+          <Text size="sm" c="dimmed">
+            {t('abilities.cannotRun')}
+          </Text>
+        ) : null}
+        {canRun ? (
+          <form onSubmit={submit} noValidate>
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+              <MultiSelect
+                label={t('recommend.scenarios')}
+                description={t('recommend.scenariosHelp')}
+                data={scenarios.map((item) => ({ value: item.id, label: entityName(item, language) }))}
+                value={chosenScenarios}
+                onChange={setChosenScenarios}
+                searchable
+                hidePickedOptions
+                nothingFoundMessage={t('common.nothingFound')}
+              />
+              <MultiSelect
+                label={t('recommend.candidates')}
+                description={t('recommend.candidatesHelp')}
+                data={model.strategies.map((strategy) => ({ value: strategy.id, label: entityName(strategy, language) }))}
+                value={candidates}
+                onChange={setCandidates}
+                placeholder={candidates.length === 0 ? t('recommend.allStrategies', { count: model.strategies.length }) : undefined}
+                searchable
+                clearable
+                hidePickedOptions
+                nothingFoundMessage={t('common.nothingFound')}
+              />
+            </SimpleGrid>
+            <Group mt="sm">
+              <Button type="submit" loading={start.isPending} disabled={busy || chosenScenarios.length === 0}>
+                {t('recommend.start')}
+              </Button>
+            </Group>
+          </form>
+        ) : null}
         {start.error ? <ProblemSummary title={t('runs.refused')} message={errorSentence(start.error, t)} problems={(start.error as { details?: [] }).details ?? []} /> : null}
       </ResultSection>
       {run.isError ? <LoadError error={run.error} /> : null}

@@ -2,6 +2,7 @@
 import { Alert, Button, Group, Progress, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { allows } from '../../lib/abilities.js';
 import { api, orgPath } from '../../lib/api.js';
 import { errorSentence } from '../../lib/problems.js';
 import { useFormat } from '../../lib/queries.js';
@@ -42,9 +43,11 @@ export function RunProgress({ org, run, label }: { org: string; run: Run; label:
         <Text size="sm" fw={600}>
           {run.status === 'queued' ? t('runs.queued', { label }) : t('runs.running', { label, progress: format.percent(run.progress) })}
         </Text>
-        <Button size="xs" variant="default" color="red" onClick={() => cancel.mutate()} loading={cancel.isPending}>
-          {t('runs.cancel')}
-        </Button>
+        {allows(run, 'cancel') ? (
+          <Button size="xs" variant="default" color="red" onClick={() => cancel.mutate()} loading={cancel.isPending}>
+            {t('runs.cancel')}
+          </Button>
+        ) : null}
       </Group>
       <Progress value={percent} size="lg" animated={run.status === 'running'} aria-label={t('runs.progressLabel', { label })} />
       {cancel.error ? (

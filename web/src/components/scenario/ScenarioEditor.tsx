@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { LeaveDialog, SaveBar, useLeaveGuard } from '../EditorChrome.js';
 import { DurationInput } from '../DurationInput.js';
+import { Editable, EditOnly, ReadOnlyNotice } from '../Editable.js';
 import { EntityMultiSelect, EntitySelect } from '../EntityPicker.js';
 import { NumberField } from '../NumberField.js';
 import { ProblemSummary } from '../Problems.js';
@@ -51,7 +52,8 @@ export function scenarioBody(draft: Draft): Record<string, unknown> {
   return body;
 }
 
-export function ScenarioEditor({ org, saved }: { org: string; saved: StoredScenario }) {
+/** The editor; read-only (every field disabled, no save bar) unless `editable`, the delete button only if `deletable`. */
+export function ScenarioEditor({ org, saved, editable, deletable }: { org: string; saved: StoredScenario; editable: boolean; deletable: boolean }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const navigate = useNavigate();
@@ -92,10 +94,13 @@ export function ScenarioEditor({ org, saved }: { org: string; saved: StoredScena
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
 
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    if (editable) setDraft((current) => ({ ...current, [key]: value }));
+  };
   const setDisruption = (index: number, disruption: Disruption) => set('disruptions', draft.disruptions.map((item, at) => (at === index ? disruption : item)));
 
   const applyJson = () => {
+    if (!editable) return;
     try {
       const parsed = JSON.parse(json) as Draft;
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(t('editor.jsonNotObject'));
@@ -109,6 +114,7 @@ export function ScenarioEditor({ org, saved }: { org: string; saved: StoredScena
 
   return (
     <Stack gap="md" pb="md">
+      {!editable ? <ReadOnlyNotice /> : null}
       {save.error ? <ProblemSummary title={t('form.refused')} message={errorSentence(save.error, t)} problems={rest} /> : null}
       {isApiError(save.error) && rest.length < save.error.details.length ? (
         <Alert color="red" variant="outline" role="status">
@@ -133,127 +139,149 @@ export function ScenarioEditor({ org, saved }: { org: string; saved: StoredScena
           <Tabs.Tab value="json">{t('editor.jsonView')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="form" pt="md">
-          <Stack gap="md">
-            <EditorSection title={t('editor.general')}>
-              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
-                <TextInput label={t('fields.id')} description={t('editor.idHelp')} required value={draft.id} onChange={(event) => set('id', event.currentTarget.value)} error={err('id')} />
-                <TextInput label={t('fields.name')} value={draft.name ?? ''} onChange={(event) => set('name', event.currentTarget.value)} error={err('name')} />
-                <TextInput label={t('fields.nameFr')} lang="fr" value={draft.names?.fr ?? ''} onChange={(event) => set('names', { ...draft.names, fr: event.currentTarget.value })} error={err('names.fr')} />
-                <TextInput label={t('fields.nameEn')} lang="en" value={draft.names?.en ?? ''} onChange={(event) => set('names', { ...draft.names, en: event.currentTarget.value })} error={err('names.en')} />
-              </SimpleGrid>
-              <Textarea mt="md" label={t('fields.description')} autosize minRows={2} maxRows={8} value={draft.description ?? ''} onChange={(event) => set('description', event.currentTarget.value)} error={err('description')} />
-              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" mt="md">
-                <Textarea label={t('editor.descriptionFr')} lang="fr" autosize minRows={2} maxRows={8} value={draft.descriptions?.fr ?? ''} onChange={(event) => set('descriptions', { ...draft.descriptions, fr: event.currentTarget.value })} error={err('descriptions.fr')} />
-                <Textarea label={t('editor.descriptionEn')} lang="en" autosize minRows={2} maxRows={8} value={draft.descriptions?.en ?? ''} onChange={(event) => set('descriptions', { ...draft.descriptions, en: event.currentTarget.value })} error={err('descriptions.en')} />
-              </SimpleGrid>
-              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" mt="md">
-                <DurationInput label={t('editor.horizon')} description={t('editor.horizonHelp')} value={draft.horizon} onChange={(hours) => set('horizon', hours as number)} error={err('horizon')} required />
-                <NumberField
-                  label={t('editor.frequency')}
-                  description={t('editor.frequencyHelp')}
-                  min={0}
-                  decimalScale={4}
-                  value={draft.frequency ?? ''}
-                  onChange={(value) => set('frequency', value === '' ? undefined : Number(value))}
-                  error={err('frequency')}
-                />
-              </SimpleGrid>
-            </EditorSection>
-
-            <EditorSection title={t('editor.disruptions', { count: draft.disruptions.length })} description={t('editor.disruptionsHelp')}>
-              <Stack gap="sm">
-                {draft.disruptions.length === 0 ? (
-                  <Text size="sm" c="dimmed">
-                    {t('editor.noDisruption')}
-                  </Text>
-                ) : null}
-                {draft.disruptions.map((disruption, index) => (
-                  <DisruptionEditor
-                    key={index}
-                    org={org}
-                    index={index}
-                    disruption={disruption}
-                    onChange={(next) => setDisruption(index, next)}
-                    onRemove={() => set('disruptions', draft.disruptions.filter((_item, at) => at !== index))}
-                    problems={problems}
+          <Editable editable={editable}>
+            <Stack gap="md">
+              <EditorSection title={t('editor.general')}>
+                <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+                  <TextInput label={t('fields.id')} description={t('editor.idHelp')} required value={draft.id} onChange={(event) => set('id', event.currentTarget.value)} error={err('id')} />
+                  <TextInput label={t('fields.name')} value={draft.name ?? ''} onChange={(event) => set('name', event.currentTarget.value)} error={err('name')} />
+                  <TextInput label={t('fields.nameFr')} lang="fr" value={draft.names?.fr ?? ''} onChange={(event) => set('names', { ...draft.names, fr: event.currentTarget.value })} error={err('names.fr')} />
+                  <TextInput label={t('fields.nameEn')} lang="en" value={draft.names?.en ?? ''} onChange={(event) => set('names', { ...draft.names, en: event.currentTarget.value })} error={err('names.en')} />
+                </SimpleGrid>
+                <Textarea mt="md" label={t('fields.description')} autosize minRows={2} maxRows={8} value={draft.description ?? ''} onChange={(event) => set('description', event.currentTarget.value)} error={err('description')} />
+                <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" mt="md">
+                  <Textarea label={t('editor.descriptionFr')} lang="fr" autosize minRows={2} maxRows={8} value={draft.descriptions?.fr ?? ''} onChange={(event) => set('descriptions', { ...draft.descriptions, fr: event.currentTarget.value })} error={err('descriptions.fr')} />
+                  <Textarea label={t('editor.descriptionEn')} lang="en" autosize minRows={2} maxRows={8} value={draft.descriptions?.en ?? ''} onChange={(event) => set('descriptions', { ...draft.descriptions, en: event.currentTarget.value })} error={err('descriptions.en')} />
+                </SimpleGrid>
+                <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" mt="md">
+                  <DurationInput label={t('editor.horizon')} description={t('editor.horizonHelp')} value={draft.horizon} onChange={(hours) => set('horizon', hours as number)} error={err('horizon')} required />
+                  <NumberField
+                    label={t('editor.frequency')}
+                    description={t('editor.frequencyHelp')}
+                    min={0}
+                    decimalScale={4}
+                    value={draft.frequency ?? ''}
+                    onChange={(value) => set('frequency', value === '' ? undefined : Number(value))}
+                    error={err('frequency')}
                   />
-                ))}
-                <Group>
-                  <Button size="xs" variant="light" onClick={() => set('disruptions', [...draft.disruptions, structuredClone(DEFAULTS.lockdown)])}>
-                    {t('editor.addDisruption')}
-                  </Button>
-                </Group>
-              </Stack>
-            </EditorSection>
+                </SimpleGrid>
+              </EditorSection>
 
-            <EditorSection title={t('editor.activations')} description={t('editor.activationsHelp')}>
-              <Stack gap="xs">
-                {draft.activate.length === 0 ? (
-                  <Text size="sm" c="dimmed">
-                    {t('editor.noActivation')}
-                  </Text>
-                ) : null}
-                {draft.activate.map((activation, index) => (
-                  <Group key={index} align="flex-start" gap="sm" wrap="nowrap">
-                    <div style={{ flex: 1 }}>
-                      <EntitySelect
-                        org={org}
-                        collection="strategies"
-                        label={t('editor.strategyOf', { row: index + 1 })}
-                        value={activation.strategy || undefined}
-                        onChange={(strategy) => set('activate', draft.activate.map((item, at) => (at === index ? { ...item, strategy: strategy ?? '' } : item)))}
-                        error={err(`activate.${index}.strategy`)}
-                        required
-                      />
-                    </div>
-                    <DurationInput
-                      label={t('editor.activatedAt')}
-                      value={activation.at}
-                      onChange={(hours) => set('activate', draft.activate.map((item, at) => (at === index ? { ...item, at: hours ?? 0 } : item)))}
-                      error={err(`activate.${index}.at`)}
+              <EditorSection title={t('editor.disruptions', { count: draft.disruptions.length })} description={t('editor.disruptionsHelp')}>
+                <Stack gap="sm">
+                  {draft.disruptions.length === 0 ? (
+                    <Text size="sm" c="dimmed">
+                      {t('editor.noDisruption')}
+                    </Text>
+                  ) : null}
+                  {draft.disruptions.map((disruption, index) => (
+                    <DisruptionEditor
+                      key={index}
+                      org={org}
+                      index={index}
+                      disruption={disruption}
+                      onChange={(next) => setDisruption(index, next)}
+                      onRemove={() => set('disruptions', draft.disruptions.filter((_item, at) => at !== index))}
+                      problems={problems}
                     />
-                    <ActionIcon mt={26} variant="subtle" color="red" size="lg" aria-label={t('editor.removeActivation', { row: index + 1 })} onClick={() => set('activate', draft.activate.filter((_item, at) => at !== index))}>
-                      ✕
-                    </ActionIcon>
-                  </Group>
-                ))}
-                <Group>
-                  <Button size="xs" variant="light" onClick={() => set('activate', [...draft.activate, { strategy: '', at: 0 }])}>
-                    {t('editor.addActivation')}
-                  </Button>
-                </Group>
-              </Stack>
-            </EditorSection>
-          </Stack>
+                  ))}
+                  <EditOnly>
+                    <Group>
+                      <Button size="xs" variant="light" onClick={() => set('disruptions', [...draft.disruptions, structuredClone(DEFAULTS.lockdown)])}>
+                        {t('editor.addDisruption')}
+                      </Button>
+                    </Group>
+                  </EditOnly>
+                </Stack>
+              </EditorSection>
+
+              <EditorSection title={t('editor.activations')} description={t('editor.activationsHelp')}>
+                <Stack gap="xs">
+                  {draft.activate.length === 0 ? (
+                    <Text size="sm" c="dimmed">
+                      {t('editor.noActivation')}
+                    </Text>
+                  ) : null}
+                  {draft.activate.map((activation, index) => (
+                    <Group key={index} align="flex-start" gap="sm" wrap="nowrap">
+                      <div style={{ flex: 1 }}>
+                        <EntitySelect
+                          org={org}
+                          collection="strategies"
+                          label={t('editor.strategyOf', { row: index + 1 })}
+                          value={activation.strategy || undefined}
+                          onChange={(strategy) => set('activate', draft.activate.map((item, at) => (at === index ? { ...item, strategy: strategy ?? '' } : item)))}
+                          error={err(`activate.${index}.strategy`)}
+                          required
+                        />
+                      </div>
+                      <DurationInput
+                        label={t('editor.activatedAt')}
+                        value={activation.at}
+                        onChange={(hours) => set('activate', draft.activate.map((item, at) => (at === index ? { ...item, at: hours ?? 0 } : item)))}
+                        error={err(`activate.${index}.at`)}
+                      />
+                      <EditOnly>
+                        <ActionIcon mt={26} variant="subtle" color="red" size="lg" aria-label={t('editor.removeActivation', { row: index + 1 })} onClick={() => set('activate', draft.activate.filter((_item, at) => at !== index))}>
+                          ✕
+                        </ActionIcon>
+                      </EditOnly>
+                    </Group>
+                  ))}
+                  <EditOnly>
+                    <Group>
+                      <Button size="xs" variant="light" onClick={() => set('activate', [...draft.activate, { strategy: '', at: 0 }])}>
+                        {t('editor.addActivation')}
+                      </Button>
+                    </Group>
+                  </EditOnly>
+                </Stack>
+              </EditorSection>
+            </Stack>
+          </Editable>
         </Tabs.Panel>
         <Tabs.Panel value="json" pt="md">
-          <Stack gap="sm">
-            <Text size="sm" c="dimmed">
-              {t('editor.jsonHelp')}
-            </Text>
-            <JsonInput label={t('editor.jsonLabel')} value={json} onChange={setJson} autosize minRows={12} maxRows={40} formatOnBlur validationError={t('editor.jsonInvalidShort')} styles={{ input: { fontFamily: 'ui-monospace, monospace', fontSize: 13 } }} error={jsonError} />
-            <Group>
-              <Button onClick={applyJson} variant="light">
-                {t('editor.applyJson')}
-              </Button>
-            </Group>
-          </Stack>
+          <Editable editable={editable}>
+            <Stack gap="sm">
+              <Text size="sm" c="dimmed">
+                {t('editor.jsonHelp')}
+              </Text>
+              <JsonInput label={t('editor.jsonLabel')} value={json} onChange={setJson} autosize minRows={12} maxRows={40} formatOnBlur validationError={t('editor.jsonInvalidShort')} styles={{ input: { fontFamily: 'ui-monospace, monospace', fontSize: 13 } }} error={jsonError} />
+              <EditOnly>
+                <Group>
+                  <Button onClick={applyJson} variant="light">
+                    {t('editor.applyJson')}
+                  </Button>
+                </Group>
+              </EditOnly>
+            </Stack>
+          </Editable>
         </Tabs.Panel>
       </Tabs>
 
-      <SaveBar
-        dirty={dirty}
-        saving={save.isPending}
-        onDiscard={() => setDraft(structuredClone(saved))}
-        onSave={() => save.mutate()}
-        extra={
+      {editable ? (
+        <SaveBar
+          dirty={dirty}
+          saving={save.isPending}
+          onDiscard={() => setDraft(structuredClone(saved))}
+          onSave={() => save.mutate()}
+          extra={
+            deletable ? (
+              <Button variant="subtle" color="red" size="xs" onClick={() => setDeleting(true)}>
+                {t('editor.delete')}
+              </Button>
+            ) : undefined
+          }
+        />
+      ) : deletable ? (
+        <Group>
           <Button variant="subtle" color="red" size="xs" onClick={() => setDeleting(true)}>
             {t('editor.delete')}
           </Button>
-        }
-      />
+        </Group>
+      ) : null}
       <LeaveDialog blocker={blocker} text={t('editor.leaveText')} />
-      <Modal opened={deleting} onClose={() => setDeleting(false)} title={t('editor.deleteTitle')}>
+      <Modal opened={deleting && deletable} onClose={() => setDeleting(false)} title={t('editor.deleteTitle')}>
         <Text size="sm">{t('editor.deleteText')}</Text>
         {remove.error ? (
           <Alert color="red" mt="sm" role="alert">
@@ -315,9 +343,11 @@ function DisruptionEditor({ org, index, disruption, onChange, onRemove, problems
       </Text>
       <Group justify="space-between" align="flex-end" mb="sm">
         <NativeSelect label={t('editor.type')} value={disruption.type} onChange={(event) => changeType(event.currentTarget.value as DisruptionType)} data={DISRUPTION_TYPES.map((type) => ({ value: type, label: t(`disruptions.types.${type}`) }))} w={260} error={err('type')} />
-        <ActionIcon variant="subtle" color="red" size="lg" aria-label={t('editor.removeDisruption', { row })} onClick={onRemove}>
-          ✕
-        </ActionIcon>
+        <EditOnly>
+          <ActionIcon variant="subtle" color="red" size="lg" aria-label={t('editor.removeDisruption', { row })} onClick={onRemove}>
+            ✕
+          </ActionIcon>
+        </EditOnly>
       </Group>
       <Text size="xs" c="dimmed" mb="sm">
         {t(`disruptions.help.${disruption.type}`)}
@@ -386,16 +416,20 @@ function DisruptionEditor({ org, index, disruption, onChange, onRemove, problems
                     onChange={(value) => patch({ curve: disruption.curve!.map((item, other) => (other === pointIndex ? { ...item, rate: value ?? 0 } : item)) })}
                     error={err(`curve.${pointIndex}.rate`)}
                   />
-                  <ActionIcon mt={26} variant="subtle" color="red" disabled={disruption.curve!.length <= 1} aria-label={t('editor.removePoint', { row: pointIndex + 1 })} onClick={() => patch({ curve: disruption.curve!.filter((_item, other) => other !== pointIndex) })}>
-                    ✕
-                  </ActionIcon>
+                  <EditOnly>
+                    <ActionIcon mt={26} variant="subtle" color="red" disabled={disruption.curve!.length <= 1} aria-label={t('editor.removePoint', { row: pointIndex + 1 })} onClick={() => patch({ curve: disruption.curve!.filter((_item, other) => other !== pointIndex) })}>
+                      ✕
+                    </ActionIcon>
+                  </EditOnly>
                 </Group>
               ))}
-              <Group>
-                <Button size="xs" variant="light" onClick={() => patch({ curve: [...disruption.curve!, { at: 0, rate: 0 }] })}>
-                  {t('editor.addPoint')}
-                </Button>
-              </Group>
+              <EditOnly>
+                <Group>
+                  <Button size="xs" variant="light" onClick={() => patch({ curve: [...disruption.curve!, { at: 0, rate: 0 }] })}>
+                    {t('editor.addPoint')}
+                  </Button>
+                </Group>
+              </EditOnly>
               {err('curve') ? (
                 <Text size="sm" c="red.9">
                   {err('curve')}

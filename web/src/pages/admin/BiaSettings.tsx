@@ -9,7 +9,8 @@ import { DurationInput } from '../../components/DurationInput.js';
 import { NumberField } from '../../components/NumberField.js';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../../components/Page.js';
 import { ProblemSummary, ProblemTable } from '../../components/Problems.js';
-import { adminAbilities, useMembership } from '../../lib/admin.js';
+import { Editable, ReadOnlyNotice } from '../../components/Editable.js';
+import { allows } from '../../lib/abilities.js';
 import { api, isApiError, orgPath, type Organisation } from '../../lib/api.js';
 import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProblems } from '../../lib/problems.js';
 import { invalidateOrganisation, keys, useOrganisation, useOrgId } from '../../lib/queries.js';
@@ -22,7 +23,6 @@ export default function BiaSettings() {
   const org = useOrgId();
   const client = useQueryClient();
   const organisation = useOrganisation(org);
-  const { membership } = useMembership(org);
   const [draft, setDraft] = useState<Settings | null>(null);
   usePageTitle(t('admin.bia.title'));
   useEffect(() => {
@@ -38,7 +38,8 @@ export default function BiaSettings() {
   });
   if (organisation.isError) return <LoadError error={organisation.error} />;
   if (!organisation.data || !draft) return <Loading />;
-  const editable = adminAbilities(membership).organisation;
+  // The organisation says whether the caller may change it (its BIA settings with it).
+  const editable = allows(organisation.data, 'update');
   const problems = isApiError(save.error) ? groupByField(save.error.details) : undefined;
   // The shared 'ascending' sentence speaks of risk bands: here it is scale values and time points.
   const at = (path: string) => {
@@ -54,7 +55,7 @@ export default function BiaSettings() {
   const setLevel = (index: number, next: Partial<Level>) => set({ scale: draft.scale.map((item, i) => (i === index ? { ...item, ...next } : item)) });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate(draft);
+    if (editable) save.mutate(draft);
   };
   const remove = t('admin.bia.remove');
 
@@ -85,7 +86,8 @@ export default function BiaSettings() {
             {t('admin.saved')}
           </Text>
         ) : null}
-        <fieldset disabled={!editable} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+        {!editable ? <ReadOnlyNotice /> : null}
+        <Editable editable={editable}>
           <Stack gap="md">
             <Paper withBorder p="md" component="section" aria-labelledby="bia-categories">
               <Title order={2} size="h4" id="bia-categories" mb="sm">
@@ -223,7 +225,7 @@ export default function BiaSettings() {
               </Button>
             </Paper>
           </Stack>
-        </fieldset>
+        </Editable>
         {!editable ? (
           <Alert color="gray">{t('admin.readOnly')}</Alert>
         ) : null}

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../../components/Page.js';
+import { allows } from '../../lib/abilities.js';
 import { ROLES, type Role } from '../../lib/admin.js';
 import { api, orgPath } from '../../lib/api.js';
 import { meKey } from '../../lib/auth.js';
@@ -35,7 +36,7 @@ export default function Security() {
   });
   if (security.isError) return <LoadError error={security.error} />;
   if (!security.data) return <Loading />;
-  const editable = security.data.abilities.update === true;
+  const editable = allows(security.data, 'update');
   const dirty = [...roles].sort().join() !== [...security.data.mfaRequiredRoles].sort().join();
   return (
     <Stack gap="md">

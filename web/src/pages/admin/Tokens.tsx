@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../../components/Page.js';
+import { allows } from '../../lib/abilities.js';
 import { ROLES, useMembership, type ApiToken, type Role } from '../../lib/admin.js';
 import { api, isApiError, orgPath } from '../../lib/api.js';
 import { errorSentence, fieldErrorText, groupByField, problemsAt } from '../../lib/problems.js';
@@ -36,7 +37,7 @@ export default function Tokens() {
   return (
     <Stack gap="md">
       <PageHeader title={t('admin.tokens.title')} description={t('admin.tokens.description')} />
-      {tokens.data.abilities.create ? <CreateToken org={org} onCreated={() => client.invalidateQueries({ queryKey: key })} /> : null}
+      {allows(tokens.data, 'create') ? <CreateToken org={org} onCreated={() => client.invalidateQueries({ queryKey: key })} /> : null}
       {tokens.data.items.length === 0 ? (
         <Text size="sm" c="dimmed">
           {t('admin.tokens.none')}
@@ -69,7 +70,7 @@ export default function Tokens() {
                     </Badge>
                   </Table.Td>
                   <Table.Td>
-                    {token.status === 'active' && token.abilities.delete ? (
+                    {token.status === 'active' && allows(token, 'delete') ? (
                       <Button size="compact-sm" variant="subtle" color="red" onClick={() => setRevoking(token)} aria-label={t('admin.tokens.revokeNamed', { name: token.name })}>
                         {t('admin.tokens.revoke')}
                       </Button>
