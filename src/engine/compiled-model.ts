@@ -46,6 +46,9 @@ export interface CompiledModel {
   // Staff entries, in priority order of their activity (mtpd, rto, id), then listed order.
   readonly entryCount: number;
   readonly entryActivity: Int32Array;
+  /** Per activity (internal order): its entries are `entryFirst[i] <= e < entryEnd[i]` (contiguous in priority order). */
+  readonly entryFirst: Int32Array;
+  readonly entryEnd: Int32Array;
   readonly entrySite: Int32Array;
   readonly entryHeadcount: Float64Array;
   readonly entryRemote: Float64Array;
@@ -168,9 +171,12 @@ export function compileModel(model: OrganisationModel): CompiledModel {
   const entryRemote = new Float64Array(entries);
   const accessStart = new Int32Array(entries + 1);
   const accessList = new Int32Array(accesses);
+  const entryFirst = new Int32Array(n);
+  const entryEnd = new Int32Array(n);
   let e = 0;
   let k = 0;
   for (const a of priority) {
+    entryFirst[internal[a]] = e;
     (activities[a].staff ?? []).forEach((entry, s) => {
       entryActivity[e] = internal[a];
       entrySite[e] = lookup(siteIndex, entry.site, `activities[${a}].staff[${s}].site`);
@@ -180,6 +186,7 @@ export function compileModel(model: OrganisationModel): CompiledModel {
       (entry.access ?? []).forEach((id, i) => (accessList[k++] = lookup(poolIndex, id, `activities[${a}].staff[${s}].access[${i}]`)));
       e++;
     });
+    entryEnd[internal[a]] = e;
   }
   accessStart[entries] = k;
 
@@ -230,6 +237,8 @@ export function compileModel(model: OrganisationModel): CompiledModel {
     termList: Int32Array.from(terms),
     entryCount: entries,
     entryActivity,
+    entryFirst,
+    entryEnd,
     entrySite,
     entryHeadcount,
     entryRemote,

@@ -19,6 +19,17 @@ import type { Binding, BindingCause } from './results.js';
 import { TOLERANCE, type CompiledModel } from './compiled-model.js';
 import type { CompiledScenario } from './compiled-scenario.js';
 
+/**
+ * What the bounds of a block prove about a staff entry, for all its hours (kernel `bounds`):
+ * PARTIAL: nothing; AVAILABLE: its site is available (worked = present); GRANTED: it gets all it
+ * asks (worked = present × remote); NOTHING: every pool it can use is empty when it arrives (worked 0).
+ * An activity whose entries are all proven can then be computed hour by hour on its own.
+ */
+const PARTIAL = 0;
+const AVAILABLE = 1;
+const GRANTED = 2;
+const NOTHING = 3;
+
 /** Segments in a top-level block (a power of two: halving stays balanced). */
 const MAX_BLOCK = 128;
 /** Blocks of this many segments or fewer are computed segment by segment (cheaper than bounds). */
@@ -41,6 +52,20 @@ export class Workspace {
   readonly demandHi: Float64Array;
   readonly seatLo: Float64Array;
   readonly seatHi: Float64Array;
+  /** Per entry: what the last bounds prove (PARTIAL, AVAILABLE, GRANTED, NOTHING). */
+  readonly entryStatus: Uint8Array;
+  /** Per activity: its statistics are done up to this hour (by a block that decided it). */
+  readonly handledUntil: Float64Array;
+  /** Per activity: exact capacity at the segment `memoKey` (activity-by-activity computation). */
+  readonly memoKey: Float64Array;
+  readonly memoValue: Float64Array;
+  /** Per activity: capacity bounds over the block part `boundKey`. */
+  readonly boundKey: Float64Array;
+  readonly boundLo: Float64Array;
+  readonly boundHi: Float64Array;
+  /** Absence range of each site over the parts of a block (halving tree, node × sites; node 1 is the block). */
+  readonly treeLo: Float64Array;
+  readonly treeHi: Float64Array;
   /** Entries waiting for alternate seats, and what they still need (bounds). */
   readonly pendingEntry: Int32Array;
   readonly pendingLo: Float64Array;
@@ -74,6 +99,15 @@ export class Workspace {
     this.demandHi = new Float64Array(cm.poolCount);
     this.seatLo = new Float64Array(cm.seatCount);
     this.seatHi = new Float64Array(cm.seatCount);
+    this.entryStatus = new Uint8Array(cm.entryCount);
+    this.handledUntil = new Float64Array(n);
+    this.memoKey = new Float64Array(n);
+    this.memoValue = new Float64Array(n);
+    this.boundKey = new Float64Array(n);
+    this.boundLo = new Float64Array(n);
+    this.boundHi = new Float64Array(n);
+    this.treeLo = new Float64Array(4 * MAX_BLOCK * cm.siteCount);
+    this.treeHi = new Float64Array(4 * MAX_BLOCK * cm.siteCount);
     // Only models with alternate sites ever queue entries for seats.
     const pending = cm.seatCount > 0 ? cm.entryCount : 0;
     this.pendingEntry = new Int32Array(pending);
@@ -138,8 +172,10 @@ function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: n
   demandHi.fill(0);
   const down = cs.phaseSiteDown[phase] === 1;
   const entries = cm.entryCount;
+  const status = ws.entryStatus;
   let pending = 0;
   if (!down) {
+    status.fill(AVAILABLE);
     for (let e = 0; e < entries; e++) {
       const s = entrySite[e];
       const h = entryHeadcount[e];
@@ -161,6 +197,7 @@ function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: n
       if (available[siteBase + s] === 1) {
         workedLo[a] += presentLo;
         workedHi[a] += presentHi;
+        status[e] = AVAILABLE;
         continue;
       }
       const remote = entryRemote[e];
@@ -168,6 +205,8 @@ function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: n
       const askHi = presentHi * remote;
       let wantLo = askLo;
       let wantHi = askHi;
+      // Surely empty pools pass the request on unchanged; a pool surely able to serve it all ends it.
+      let kind = askHi > 0 ? NOTHING : GRANTED;
       for (let k = accessStart[e], end = accessStart[e + 1]; k < end; k++) {
         if (!(wantHi > 0)) break;
         const p = accessList[k];
@@ -177,6 +216,7 @@ function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: n
         // and want' = max(want − left, 0), monotone in each operand.
         const leftLo = remLo[p];
         const leftHi = remHi[p];
+        if (kind === NOTHING && leftHi !== 0) kind = leftLo > wantHi ? GRANTED : PARTIAL;
         let x = leftLo - wantHi;
         remLo[p] = x > 0 ? x : 0;
         x = leftHi - wantLo;
@@ -194,7 +234,9 @@ function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: n
       if (grantedHi > askHi) grantedHi = askHi;
       workedLo[a] += grantedLo;
       workedHi[a] += grantedHi;
+      status[e] = kind;
       if (seats && lockdown[siteBase + s] === 0) {
+        status[e] = PARTIAL;
         pendingEntry[pending] = e;
         const needLo = presentLo - grantedHi;
         pendingLo[pending] = needLo > 0 ? needLo : 0;
@@ -410,13 +452,12 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
     current[i] = 0;
   };
 
-  /** Hours [t0, t1) in which activity i is disrupted throughout; a new run starts at t0 when none is in progress. */
-  const disrupt = (i: number, t0: number, t1: number, phase: number): void => {
+  /** Hours [t0, t1) in which activity i is disrupted throughout; a new run starts at t0 (with `cause`) when none is in progress. */
+  const disrupt = (i: number, t0: number, t1: number, cause: BindingCause | null): void => {
     const length = t1 - t0;
     if (current[i] === 0) {
       if (first[i] < 0) first[i] = t0;
-      // With detail a run only starts at an exactly computed segment (see `undecided`).
-      if (bindings !== null) bindings[i].push({ from: t0, to: horizon, cause: bindingCause(cm, cs, ws, phase, i) });
+      if (bindings !== null) bindings[i].push({ from: t0, to: horizon, cause: cause! });
     }
     const run = current[i] + length;
     current[i] = run;
@@ -431,26 +472,17 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
     }
   };
 
-  /**
-   * Applies the workspace to hours [t0, t1): an exact segment, or bounds that decide every activity
-   * and pool statistic (see `undecided`: such a block holds no new peak).
-   */
-  const apply = (t0: number, t1: number, phase: number, exactSegment: boolean): void => {
-    for (let i = 0; i < n; i++) {
-      if (capHi[i] < disruptedBelow[i]) disrupt(i, t0, t1, phase);
-      else if (current[i] !== 0) close(i, t0);
-    }
-    if (pools) {
-      const capacityBase = phase * P;
-      for (let p = 0; p < P; p++) {
-        const capacity = cs.phasePoolCapacity[capacityBase + p];
-        // Time order and a strict comparison: the earliest hour of the highest demand.
-        if (exactSegment && ws.demandHi[p] > peakDemand[p]) {
-          peakDemand[p] = ws.demandHi[p];
-          capacityAtPeak[p] = capacity;
-        }
-        if (ws.demandLo[p] > capacity + TOLERANCE) unmetHours[p] += t1 - t0;
+  /** Pool statistics of hours [t0, t1) from an exact segment, or from bounds that decide them (then no new peak). */
+  const poolStats = (t0: number, t1: number, phase: number, exactSegment: boolean): void => {
+    const capacityBase = phase * P;
+    for (let p = 0; p < P; p++) {
+      const capacity = cs.phasePoolCapacity[capacityBase + p];
+      // Time order and a strict comparison: the earliest hour of the highest demand.
+      if (exactSegment && ws.demandHi[p] > peakDemand[p]) {
+        peakDemand[p] = ws.demandHi[p];
+        capacityAtPeak[p] = capacity;
       }
+      if (ws.demandLo[p] > capacity + TOLERANCE) unmetHours[p] += t1 - t0;
     }
   };
 
@@ -467,34 +499,22 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
     }
   };
 
-  /**
-   * After bounds of a block: 0 when every activity (and, with detail, every pool statistic) is decided
-   * for the whole block; 1 when the block must be halved; 2 when only its first segment must be
-   * computed on its own (with detail, a disrupted run starts there and needs its binding term).
-   */
-  const undecided = (phase: number): number => {
-    let startsRun = false;
-    for (let i = 0; i < n; i++) {
-      const below = disruptedBelow[i];
-      if (capHi[i] < below) {
-        if (current[i] === 0) startsRun = true;
-      } else if (capLo[i] < below) return 1;
-    }
-    if (pools) {
-      const capacityBase = phase * P;
-      for (let p = 0; p < P; p++) {
-        const hi = ws.demandHi[p];
-        if (hi > peakDemand[p] && hi >= peakFloor[p]) return 1;
-        const limit = cs.phasePoolCapacity[capacityBase + p] + TOLERANCE;
-        if (ws.demandLo[p] <= limit && hi > limit) return 1;
-      }
-    }
-    return startsRun && detail ? 2 : 0;
-  };
+  // Pool statistics are done up to this hour (by a block whose bounds decided them).
+  let poolsHandledUntil = -1;
+  const handledUntil = ws.handledUntil;
+  handledUntil.fill(-1);
 
+  /** One segment computed exactly, for the activities and pool statistics not yet done for it. */
   const leaf = (k: number, phase: number): void => {
+    const t0 = starts[k];
+    const t1 = end(k);
     exact(cm, cs, ws, phase, k);
-    apply(starts[k], end(k), phase, true);
+    for (let i = 0; i < n; i++) {
+      if (handledUntil[i] >= t1) continue;
+      if (capLo[i] < disruptedBelow[i]) disrupt(i, t0, t1, current[i] === 0 && detail ? bindingCause(cm, cs, ws, phase, i) : null);
+      else if (current[i] !== 0) close(i, t0);
+    }
+    if (pools && poolsHandledUntil < t1) poolStats(t0, t1, phase, true);
     if (series !== null) {
       series.capacity.set(capLo, k * n);
       series.poolDemand.set(ws.demandLo, k * P);
@@ -502,24 +522,283 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
     }
   };
 
+  // Activity-by-activity computation (after bounds): exact capacities of activities whose entries are
+  // all proven (see PARTIAL), from their own entries and, where their bounds do not settle it, their
+  // upstream activities. memoKey identifies the segment being computed.
+  let memoSegment = 0;
+  const { memoKey, memoValue, entryStatus, boundKey, boundLo, boundHi, treeLo, treeHi } = ws;
+  memoKey.fill(-1);
+  boundKey.fill(-1);
+  // Keys of the segments (keyBase + k) and tree nodes (keyBase + S + node) of the current block.
+  let keyBase = 0;
+  const { entryFirst, entryEnd, entrySite, entryHeadcount, entryRemote, staffed, headcount } = cm;
+  const sites = cm.siteCount;
+  const C = cm.applicationCount + cm.supplierCount;
+  /** Staff share of activity i in segment k (exact), or NaN when an entry is not proven. */
+  const staffAt = (i: number, k: number): number => {
+    if (staffed[i] !== 1) return 1;
+    let worked = 0;
+    const absBase = k * sites;
+    for (let e = entryFirst[i], last = entryEnd[i]; e < last; e++) {
+      const status = entryStatus[e];
+      if (status === PARTIAL) return NaN;
+      // The same operations as `exact`: present, then ask = present × remote granted in full, or 0.
+      const present = entryHeadcount[e] * (1 - cs.segmentAbsence[absBase + entrySite[e]]);
+      if (status === AVAILABLE) worked += present;
+      else if (status === GRANTED) worked += present * entryRemote[e];
+      else worked += 0;
+    }
+    return worked / headcount[i];
+  };
+  /** Capacity of activity i in segment k (exact, as `capacities` computes it), or NaN. */
+  const capAt = (i: number, k: number, shareBase: number): number => {
+    if (memoKey[i] === memoSegment) return memoValue[i];
+    let c = staffAt(i, k);
+    if (c === c) {
+      const { termStart, termList, phaseShares } = cs;
+      for (let j = termStart[i], last = termStart[i + 1]; j < last; j++) {
+        const term = termList[j];
+        let v: number;
+        if (term < C) v = phaseShares[shareBase + term];
+        else {
+          const u = term - C;
+          // v >= capLo[u] >= c: `if (v < c)` would not take it.
+          if (capLo[u] >= c) continue;
+          v = capAt(u, k, shareBase);
+          if (v !== v) {
+            c = NaN;
+            break;
+          }
+        }
+        if (v < c) c = v;
+      }
+    }
+    memoKey[i] = memoSegment;
+    memoValue[i] = c;
+    return c;
+  };
+  /** The binding term of activity i in segment k, as `bindingCause` finds it; null when it cannot be computed this way. */
+  const causeAt = (i: number, k: number, phase: number): BindingCause | null => {
+    const shareBase = phase * C;
+    const limit = capAt(i, k, shareBase) + TOLERANCE;
+    const staff = staffAt(i, k);
+    if (!(limit === limit) || !(staff === staff)) return null;
+    if (staff <= limit) return 'staff';
+    const A = cm.applicationCount;
+    for (let j = cm.termStart[i]; j < cm.termStart[i + 1]; j++) {
+      const term = cm.termList[j];
+      let v: number;
+      if (term < C) v = cs.phaseShares[shareBase + term];
+      else if (capLo[term - C] > limit) continue;
+      else {
+        v = capAt(term - C, k, shareBase);
+        if (v !== v) return null;
+      }
+      if (v > limit) continue;
+      if (term < A) return `application:${cm.model.applications[term].id}`;
+      if (term < C) return `supplier:${cm.model.suppliers[term - A].id}`;
+      return `upstream:${cm.activityIds[cm.order[term - C]]}`;
+    }
+    return 'staff';
+  };
+
+  /** Fills the halving tree of absence ranges for segments [ka, kb) at `node`. */
+  const buildTree = (node: number, ka: number, kb: number): void => {
+    const base = node * sites;
+    if (kb - ka === 1) {
+      for (let s = 0; s < sites; s++) treeLo[base + s] = treeHi[base + s] = cs.segmentAbsence[ka * sites + s];
+      return;
+    }
+    const mid = (ka + kb) >>> 1;
+    buildTree(2 * node, ka, mid);
+    buildTree(2 * node + 1, mid, kb);
+    const left = 2 * node * sites;
+    const right = left + sites;
+    for (let s = 0; s < sites; s++) {
+      const a = treeLo[left + s];
+      const b = treeLo[right + s];
+      treeLo[base + s] = a < b ? a : b;
+      const c = treeHi[left + s];
+      const d = treeHi[right + s];
+      treeHi[base + s] = c > d ? c : d;
+    }
+  };
+  /**
+   * Capacity bounds of activity i over the tree node (into boundLo/boundHi[i]): from its own entries
+   * when they are proven (else the block's bounds), its terms, and its upstream activities' bounds
+   * over the same node where the block's do not settle them. Same operations as `bounds`.
+   */
+  const nodeBounds = (i: number, node: number, shareBase: number): void => {
+    const key = keyBase + S + node;
+    if (boundKey[i] === key) return;
+    boundKey[i] = key;
+    let lo = 1;
+    let hi = 1;
+    if (staffed[i] === 1) {
+      let workedLo = 0;
+      let workedHi = 0;
+      const base = node * sites;
+      for (let e = entryFirst[i], last = entryEnd[i]; e < last; e++) {
+        const status = entryStatus[e];
+        if (status === PARTIAL) {
+          boundLo[i] = capLo[i];
+          boundHi[i] = capHi[i];
+          return;
+        }
+        const site = entrySite[e];
+        const h = entryHeadcount[e];
+        const presentLo = h * (1 - treeHi[base + site]);
+        const presentHi = h * (1 - treeLo[base + site]);
+        if (status === AVAILABLE) {
+          workedLo += presentLo;
+          workedHi += presentHi;
+        } else if (status === GRANTED) {
+          workedLo += presentLo * entryRemote[e];
+          workedHi += presentHi * entryRemote[e];
+        } else {
+          workedLo += 0;
+          workedHi += 0;
+        }
+      }
+      lo = workedLo / headcount[i];
+      hi = workedHi / headcount[i];
+    }
+    const { termStart, termList, phaseShares } = cs;
+    for (let j = termStart[i], last = termStart[i + 1]; j < last; j++) {
+      const term = termList[j];
+      if (term < C) {
+        const v = phaseShares[shareBase + term];
+        if (v < lo) lo = v;
+        if (v < hi) hi = v;
+        continue;
+      }
+      const u = term - C;
+      if (capLo[u] >= hi) continue; // min(lo, ≥ hi) = lo, min(hi, ≥ hi) = hi
+      nodeBounds(u, node, shareBase);
+      if (boundLo[u] < lo) lo = boundLo[u];
+      if (boundHi[u] < hi) hi = boundHi[u];
+    }
+    boundLo[i] = lo;
+    boundHi[i] = hi;
+  };
+  /** Decides activity i on segments [ka, kb) (tree `node`) into `flags`; false when some segment cannot be computed on its own. */
+  const decide = (i: number, node: number, k0: number, ka: number, kb: number, shareBase: number): boolean => {
+    const below = disruptedBelow[i];
+    if (node !== 1) {
+      nodeBounds(i, node, shareBase);
+      if (boundHi[i] < below) {
+        flags.fill(1, ka - k0, kb - k0);
+        return true;
+      }
+      if (!(boundLo[i] < below)) {
+        flags.fill(0, ka - k0, kb - k0);
+        return true;
+      }
+    }
+    if (kb - ka <= LEAF) {
+      for (let k = ka; k < kb; k++) {
+        memoSegment = keyBase + k;
+        const c = capAt(i, k, shareBase);
+        if (c !== c) return false;
+        flags[k - k0] = c < below ? 1 : 0;
+      }
+      return true;
+    }
+    const mid = (ka + kb) >>> 1;
+    return decide(i, 2 * node, k0, ka, mid, shareBase) && decide(i, 2 * node + 1, k0, mid, kb, shareBase);
+  };
+
+  // Scratch for the activity-by-activity pass of one block.
+  const pendingList: number[] = [];
+  const flags: Uint8Array = new Uint8Array(MAX_BLOCK);
+  const causes: Array<BindingCause | null> = new Array<BindingCause | null>(MAX_BLOCK).fill(null);
+
+  /**
+   * Segments [k0, k1) of one phase: bounds first; every activity they decide is done for the whole
+   * block, every other one is computed on its own when its entries are proven; the rest (and pool
+   * statistics the bounds leave open) go to the two halves, down to exact segments.
+   */
   const block = (k0: number, k1: number, phase: number): void => {
     if (breached > stopAfter) return;
+    const t0 = starts[k0];
+    const t1 = end(k1 - 1);
     if (k1 - k0 <= LEAF) {
       for (let k = k0; k < k1 && breached <= stopAfter; k++) leaf(k, phase);
       return;
     }
     absenceRange(cm, cs, ws, k0, k1);
     bounds(cm, cs, ws, phase);
-    const verdict = undecided(phase);
-    if (verdict === 0) apply(starts[k0], end(k1 - 1), phase, false);
-    else if (verdict === 2) {
-      leaf(k0, phase);
-      block(k0 + 1, k1, phase);
-    } else {
-      const mid = (k0 + k1) >>> 1;
-      block(k0, mid, phase);
-      block(mid, k1, phase);
+    let open = false;
+    keyBase += S + 4 * MAX_BLOCK;
+    memoSegment = keyBase + k0;
+    for (let i = 0; i < n; i++) {
+      if (handledUntil[i] >= t1) continue;
+      const below = disruptedBelow[i];
+      if (capHi[i] < below) {
+        // Disrupted throughout; a run starting here needs its binding term at hour t0.
+        if (current[i] === 0 && detail) {
+          const cause = causeAt(i, k0, phase);
+          if (cause === null) {
+            open = true;
+            continue;
+          }
+          disrupt(i, t0, t1, cause);
+        } else disrupt(i, t0, t1, null);
+        handledUntil[i] = t1;
+      } else if (!(capLo[i] < below)) {
+        if (current[i] !== 0) close(i, t0);
+        handledUntil[i] = t1;
+      } else pendingList.push(i);
     }
+    // Activity by activity, halving on the activity's own bounds (decisions first: nothing is
+    // recorded for an activity unless all its segments can be decided this way).
+    const length = k1 - k0;
+    const shareBase = phase * C;
+    if (pendingList.length > 0) buildTree(1, k0, k1);
+    for (const i of pendingList) {
+      let ok = decide(i, 1, k0, k0, k1, shareBase);
+      if (ok && detail) {
+        let previous = current[i] !== 0;
+        for (let j = 0; j < length && ok; j++) {
+          causes[j] = null;
+          const disrupted = flags[j] === 1;
+          if (disrupted && !previous) {
+            memoSegment = keyBase + k0 + j;
+            causes[j] = causeAt(i, k0 + j, phase);
+            if (causes[j] === null) ok = false;
+          }
+          previous = disrupted;
+        }
+      }
+      if (!ok) {
+        open = true;
+        continue;
+      }
+      for (let j = 0; j < length; j++) {
+        const k = k0 + j;
+        if (flags[j] === 1) disrupt(i, starts[k], end(k), detail ? causes[j] : null);
+        else if (current[i] !== 0) close(i, starts[k]);
+      }
+      handledUntil[i] = t1;
+    }
+    pendingList.length = 0;
+    if (pools && poolsHandledUntil < t1) {
+      let decided = true;
+      const capacityBase = phase * P;
+      for (let p = 0; p < P && decided; p++) {
+        const hi = ws.demandHi[p];
+        const limit = cs.phasePoolCapacity[capacityBase + p] + TOLERANCE;
+        if ((hi > peakDemand[p] && hi >= peakFloor[p]) || (ws.demandLo[p] <= limit && hi > limit)) decided = false;
+      }
+      if (decided) {
+        poolStats(t0, t1, phase, false);
+        poolsHandledUntil = t1;
+      } else open = true;
+    }
+    if (!open) return;
+    const mid = (k0 + k1) >>> 1;
+    block(k0, mid, phase);
+    block(mid, k1, phase);
   };
 
   /** Calls fn(k0, k1, phase) for each top-level block of non-quiet segments, in time order; quiet segments go to `quiet`. */
