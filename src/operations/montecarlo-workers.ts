@@ -1,4 +1,5 @@
-// Monte Carlo on several threads (node:worker_threads): slices of runs handed out to workers, partials merged.
+// Monte Carlo on several threads (node:worker_threads): slices of runs handed out to workers, partials merged; a run
+// can resume from a checkpoint and stop at one, so a long job can be computed in turns by any process.
 import { Worker } from 'node:worker_threads';
 import type { OrganisationModel } from '../model/organisation.js';
 import type { Scenario } from '../model/scenario.js';
@@ -12,12 +13,30 @@ export interface ParallelMonteCarloOptions {
   seed: number;
   /** Worker threads (at least 1; never more than there are slices). */
   workers: number;
-  /** Called after each slice with the runs done so far and the total. */
+  /** Called after each slice with the runs done so far (resumed ones included) and the total. */
   onProgress?: (done: number, total: number) => void;
   /** Aborting terminates the workers and rejects with `EngineAbortedError`. */
   signal?: AbortSignal;
   /** Runs per slice handed to a worker (default: about 16 slices per worker, at most 1000 runs). */
   sliceSize?: number;
+}
+
+export interface ResumableMonteCarloOptions extends ParallelMonteCarloOptions {
+  /** Runs already computed, as a contiguous prefix [0, n) of the job (a checkpoint): they are not computed again. */
+  resumeFrom?: MonteCarloPartial | null;
+  /** How often `onCheckpoint` is called (ms); never before the first runs of this call are done, so every turn moves the job on. */
+  checkpointMs?: number;
+  /**
+   * Gets the contiguous prefix of runs done so far while the workers go on. Resolving `false` stops the job
+   * there: the workers are terminated (slices in flight are lost, at most one per worker) and the prefix is returned.
+   */
+  onCheckpoint?: (partial: MonteCarloPartial | null) => boolean | Promise<boolean>;
+}
+
+/** What a resumable run returns: the runs [0, n) done so far, merged (null: none yet), and whether they are all of the job's. */
+export interface MonteCarloProgress {
+  partial: MonteCarloPartial | null;
+  complete: boolean;
 }
 
 /**
@@ -45,23 +64,54 @@ function startWorker(workerData: MonteCarloWorkerData): Worker {
  * inputs (checked here, before any thread starts) and `EngineAbortedError` when aborted.
  */
 export async function runMonteCarloParallel(model: OrganisationModel, scenario: Scenario, options: ParallelMonteCarloOptions): Promise<MonteCarloResult> {
+  // Without a checkpoint hook the run goes to the end: the partial covers every run.
+  return summariseMonteCarlo((await runMonteCarloResumable(model, scenario, options)).partial!);
+}
+
+/** The end of a contiguous prefix [0, n) of runs, or a RangeError when the slices leave a gap. */
+function prefixEnd(partial: MonteCarloPartial): number {
+  let end = 0;
+  for (const [first, count] of [...partial.slices].sort((x, y) => x[0] - y[0])) {
+    if (first !== end) throw new RangeError(`the checkpoint is not a prefix of the runs: it has a gap at run ${end}`);
+    end += count;
+  }
+  return end;
+}
+
+/**
+ * `runMonteCarloParallel` that can start from a checkpoint and stop at one: the job runner computes a long job in
+ * turns (each ends at a checkpoint) and another process may finish it. The merged result of all the turns equals
+ * the uninterrupted run's, because run i depends only on (seed, i).
+ */
+export async function runMonteCarloResumable(model: OrganisationModel, scenario: Scenario, options: ResumableMonteCarloOptions): Promise<MonteCarloProgress> {
   const { runs, seed, signal } = options;
   if (!Number.isSafeInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer, got ${runs}`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
   if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError(`workers must be a positive integer, got ${options.workers}`);
+  const resumed = options.resumeFrom ?? undefined;
+  if (resumed && (resumed.runs !== runs || resumed.seed !== seed)) throw new RangeError('the checkpoint belongs to another job (runs or seed differ)');
+  const start = resumed ? prefixEnd(resumed) : 0;
   assertValid(model, [scenario]);
   if (signal?.aborted) throw new EngineAbortedError();
 
-  const workerCount = Math.min(options.workers, runs);
+  // The contiguous prefix of runs done: slices finish out of order and wait in `waiting` until the gap before them fills.
+  let prefix: MonteCarloPartial | undefined = resumed && start > 0 ? resumed : undefined;
+  let covered = start;
+  const waiting = new Map<number, MonteCarloPartial>();
+  const snapshot = (): MonteCarloPartial | null => prefix ?? null;
+  if (covered === runs) return { partial: snapshot(), complete: true };
+
+  const remaining = runs - start;
+  const workerCount = Math.min(options.workers, remaining);
   const sliceSize = options.sliceSize ?? Math.max(1, Math.min(1000, Math.ceil(runs / (workerCount * 16))));
   const slices: Array<[number, number]> = [];
-  for (let first = 0; first < runs; first += sliceSize) slices.push([first, Math.min(sliceSize, runs - first)]);
+  for (let first = start; first < runs; first += sliceSize) slices.push([first, Math.min(sliceSize, runs - first)]);
 
   const data: MonteCarloWorkerData = { model, scenario, runs, seed };
   const workers: Worker[] = [];
-  const partials: MonteCarloPartial[] = [];
   let next = 0;
-  let done = 0;
+  let done = start;
+  let timer: NodeJS.Timeout | undefined;
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -79,6 +129,20 @@ export async function runMonteCarloParallel(model: OrganisationModel, scenario: 
         settled = true;
         resolve();
       };
+      const checkpoint = (): void => {
+        if (settled) return;
+        timer = setTimeout(() => {
+          if (settled) return;
+          // A turn shorter than starting the threads must still move the job on: no checkpoint before its first runs.
+          if (covered === start) return checkpoint();
+          Promise.resolve(options.onCheckpoint!(snapshot())).then(
+            (goOn) => (goOn ? checkpoint() : finish()),
+            (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))),
+          );
+        }, options.checkpointMs ?? 5000);
+        timer.unref();
+      };
+      if (options.onCheckpoint) checkpoint();
       const feed = (worker: Worker): void => {
         if (next < slices.length) {
           const [firstRun, runCount] = slices[next++];
@@ -91,10 +155,17 @@ export async function runMonteCarloParallel(model: OrganisationModel, scenario: 
         worker.on('message', (message: { type: 'partial'; partial: MonteCarloPartial } | { type: 'error'; message: string }) => {
           if (settled) return;
           if (message.type === 'error') return fail(new Error(`Monte Carlo worker failed: ${message.message}`));
-          partials.push(message.partial);
-          done += message.partial.slices.reduce((sum, [, count]) => sum + count, 0);
+          const partial = message.partial;
+          waiting.set(partial.slices[0][0], partial);
+          for (let ready = waiting.get(covered); ready; ready = waiting.get(covered)) {
+            waiting.delete(covered);
+            covered += ready.slices[0][1];
+            // The prefix is contiguous from run 0: one slice says so, and keeps a checkpoint small.
+            prefix = { ...(prefix ? mergeMonteCarlo([prefix, ready]) : ready), slices: [[0, covered]] };
+          }
+          done += partial.slices.reduce((sum, [, count]) => sum + count, 0);
           options.onProgress?.(done, runs);
-          if (done === runs) finish();
+          if (covered === runs) finish();
           else feed(worker);
         });
         worker.on('error', (error) => fail(error));
@@ -105,7 +176,8 @@ export async function runMonteCarloParallel(model: OrganisationModel, scenario: 
       }
     });
   } finally {
+    clearTimeout(timer);
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
-  return summariseMonteCarlo(mergeMonteCarlo(partials));
+  return { partial: snapshot(), complete: covered === runs };
 }
