@@ -39,6 +39,12 @@ export interface ScenarioRunsTable {
   started_at: Date | null;
   finished_at: Date | null;
   heartbeat_at: Date | null;
+  /** Fencing token: incremented by every claim; a worker writes only while the row still carries its number. */
+  attempt: Generated<number>;
+  /** When the job was last claimed: an organisation's latest claim orders the queue. */
+  claimed_at: Date | null;
+  /** A Monte Carlo job's merged runs so far (`MonteCarloPartial`), to resume after a hand-over or a crash. */
+  checkpoint: Json | null;
 }
 
 export interface LiveEventsTable {

@@ -7,6 +7,7 @@ import * as accounts from './2026-11-29T1400-accounts.js';
 import * as invitations from './2026-12-04T1100-invitations.js';
 import * as auditKeyed from './2026-12-04T1200-audit-keyed.js';
 import * as liveEvents from './2026-12-04T1500-live-events.js';
+import * as jobFencing from './2026-12-04T1550-job-fencing.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T0900-organisation-model': organisationModel,
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04T1100-invitations': invitations,
   '2026-12-04T1200-audit-keyed': auditKeyed,
   '2026-12-04T1500-live-events': liveEvents,
+  '2026-12-04T1550-job-fencing': jobFencing,
 };

@@ -1,0 +1,206 @@
+// A server process paused (SIGSTOP) longer than the heartbeat limit while it computes a job, then woken (SIGCONT).
+// On PostgreSQL a second server process takes the job over; the paused one, woken, must write nothing more: every
+// write to the job row is logged by a trigger with the connection's application name, so the test sees who wrote
+// what and in which order. An embedded folder can be opened by one process only: there the paused process must
+// keep its job, a second process being refused the folder, and finish it once.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { actAs, SYSTEM } from '../../src/operations/actor.js';
+import { loadDemo } from '../../src/operations/demo.js';
+import { DEFAULT_SESSION_SETTINGS, issueSession } from '../../src/operations/sessions.js';
+import { enqueueRun } from '../../src/operations/scenarios.js';
+import { hashPassword } from '../../src/security/passwords.js';
+import { SESSION_COOKIE } from '../../src/server/access.js';
+import { AccountRepository } from '../../src/store/account-repository.js';
+import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
+import type { Database } from '../../src/store/schema.js';
+import { createTestDatabase, usingPostgres } from '../support/database.js';
+import { runCommand, startServerProcess, type ServerProcess } from './server-process.js';
+
+const ORG = 'stall';
+// Several seconds on two threads (a turn is 1 s, so the job spans several checkpoints), minutes on a loaded machine.
+const RUNS = 100_000;
+const SEED = 17;
+const STALE_SECONDS = 2;
+const CLAIM_LOST = 'job claimed by another process: this one stops and writes nothing more';
+
+interface JobRow {
+  status: string;
+  attempt: number;
+  progress: number;
+  checkpoint: unknown;
+  result: unknown;
+}
+
+interface LoggedWrite {
+  seq: number;
+  app: string;
+  attempt: number;
+  status: string;
+  progress: number;
+}
+
+/** A trigger that logs every write to a job row with the writing connection's application name (PGAPPNAME). */
+async function logJobWrites(db: Kysely<Database>): Promise<void> {
+  await sql`
+    create table job_write_log (
+      seq bigserial primary key, app text not null, attempt integer not null, status text not null, progress double precision not null)`.execute(db);
+  await sql`
+    create function log_job_write() returns trigger language plpgsql as $$
+    begin
+      insert into job_write_log (app, attempt, status, progress) values (current_setting('application_name'), new.attempt, new.status, new.progress);
+      return null;
+    end $$`.execute(db);
+  await sql`create trigger job_write_log after update on scenario_runs for each row execute function log_job_write()`.execute(db);
+}
+
+async function writesOf(db: Kysely<Database>): Promise<LoggedWrite[]> {
+  const rows = await sql<LoggedWrite>`select seq::int as seq, app, attempt, status, progress from job_write_log order by seq`.execute(db);
+  return rows.rows;
+}
+
+async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 240_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('a server process paused while it computes a job', () => {
+  const servers: ServerProcess[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  const settings = {
+    REMPART_SECRET_KEY: randomBytes(32).toString('base64'),
+    REMPART_RATE_LIMIT: '0',
+    REMPART_JOB_STALE_SECONDS: String(STALE_SECONDS),
+    REMPART_JOB_TURN_SECONDS: '1',
+  };
+
+  it('never runs it at the same time as another process: the job is finished once, its progress never goes back', { timeout: 900_000 }, async () => {
+    let writes: LoggedWrite[];
+    let final: JobRow;
+
+    if (usingPostgres) {
+      const database = await createTestDatabase();
+      cleanups.push(() => database.close());
+      const db = database.db;
+      await actAs(SYSTEM, () => loadDemo(db, ORG));
+      await logJobWrites(db);
+      const job = await actAs(SYSTEM, () => enqueueRun(db, ORG, { kind: 'montecarlo', scenarios: ['pandemic-lockdown'], runs: RUNS, seed: SEED }));
+      const row = () =>
+        db.selectFrom('scenario_runs').select(['status', 'attempt', 'progress', 'checkpoint', 'result']).where('org_id', '=', ORG).where('id', '=', job.id).executeTakeFirstOrThrow();
+      const env = { ...settings, DATABASE_URL: database.url };
+
+      const first = await startServerProcess({ ...env, PGAPPNAME: 'rempart-a' });
+      servers.push(first);
+      // Running, with a checkpoint saved, so that the second process has runs to resume from.
+      await until('the first process to save a checkpoint', row, (current) => current.status === 'running' && current.checkpoint !== null);
+      first.process.kill('SIGSTOP');
+
+      const second = await startServerProcess({ ...env, PGAPPNAME: 'rempart-b' });
+      servers.push(second);
+      const taken = await until('the second process to claim the job', row, (current) => current.attempt === 2 || current.status !== 'running');
+      expect(taken).toMatchObject({ status: 'running', attempt: 2 });
+      // Both now believe they hold the job: wake the first while the second computes.
+      await until('the second process to write progress', () => writesOf(db), (logged) => logged.some((w) => w.app === 'rempart-b' && w.progress > 0));
+      first.process.kill('SIGCONT');
+
+      final = await until('the job to end', row, (current) => current.status !== 'running');
+      await until('the woken process to notice', async () => first.output(), (output) => output.includes(CLAIM_LOST), 60_000);
+      // Woken, it serves requests as before; it simply stopped the job it no longer holds.
+      expect((await fetch(`${first.url}/api/health`)).status).toBe(200);
+      await pause(1500);
+      writes = await writesOf(db);
+
+      const byFirst = writes.filter((w) => w.app === 'rempart-a');
+      const bySecond = writes.filter((w) => w.app === 'rempart-b');
+      expect(byFirst.length).toBeGreaterThan(0);
+      expect(bySecond.length).toBeGreaterThan(0);
+      expect(writes.every((w) => w.app === 'rempart-a' || w.app === 'rempart-b')).toBe(true);
+      // Each process wrote under its own claim only, and the first wrote nothing once the second had claimed.
+      expect(new Set(byFirst.map((w) => w.attempt))).toEqual(new Set([1]));
+      expect(new Set(bySecond.map((w) => w.attempt))).toEqual(new Set([2]));
+      expect(Math.max(...byFirst.map((w) => w.seq))).toBeLessThan(Math.min(...bySecond.map((w) => w.seq)));
+      expect(second.output()).not.toContain(CLAIM_LOST);
+    } else {
+      const folder = await mkdtemp(join(tmpdir(), 'rempart-stall-'));
+      cleanups.push(() => rm(folder, { recursive: true, force: true }));
+      // Prepare the folder before the server holds it: the organisation, the write log, a member's session, the job.
+      const setup: DatabaseHandle = await openDatabase({ dataDir: folder });
+      const { jobId, cookie } = await (async () => {
+        try {
+          await actAs(SYSTEM, () => loadDemo(setup.db, ORG));
+          await logJobWrites(setup.db);
+          const passwordHash = await hashPassword('a password for the stalled process test');
+          const session = await actAs(SYSTEM, () =>
+            setup.db.transaction().execute(async (trx) => {
+              const accounts = new AccountRepository(trx);
+              const id = await accounts.insertUser({ email: 'stall@test.example', displayName: 'Stall', passwordHash, mustChange: false });
+              await accounts.insertMembership(ORG, id, 'owner', 'Stall');
+              return issueSession(trx, DEFAULT_SESSION_SETTINGS, (await accounts.user(id))!, { ip: '127.0.0.1', userAgent: 'test' });
+            }),
+          );
+          const job = await actAs(SYSTEM, () => enqueueRun(setup.db, ORG, { kind: 'montecarlo', scenarios: ['pandemic-lockdown'], runs: RUNS, seed: SEED }));
+          return { jobId: job.id, cookie: `${SESSION_COOKIE}=${session.token}` };
+        } finally {
+          await setup.close();
+        }
+      })();
+      const env = { ...settings, DATABASE_URL: '' };
+
+      const only = await startServerProcess(env, ['--data', folder]);
+      servers.push(only);
+      const read = async (): Promise<{ status: string; progress: number }> => (await fetch(`${only.url}/api/orgs/${ORG}/runs/${jobId}`, { headers: { cookie } })).json();
+      const seen: number[] = [];
+      await until('the job to run', read, (run) => run.status === 'running' && run.progress > 0);
+      only.process.kill('SIGSTOP');
+      const stoppedAt = Date.now();
+      // While it sleeps past the heartbeat limit, no other process can open the folder, so none can take the job.
+      const other = await runCommand(['serve', '--port', '0', '--no-demo', '--data', folder], env, 60_000);
+      expect(other.code, other.output).toBe(1);
+      expect(other.output).toMatch(/data_folder_locked/);
+      await pause(Math.max(0, STALE_SECONDS * 2000 - (Date.now() - stoppedAt)));
+      only.process.kill('SIGCONT');
+      // Woken, its heartbeat is stale but its claim still holds: it goes on and finishes.
+      const ended = await until('the job to end', async () => {
+        const run = await read();
+        seen.push(run.progress);
+        return run;
+      }, (run) => run.status !== 'running');
+      expect(seen).toEqual([...seen].sort((x, y) => x - y));
+      expect(ended.status).toBe('done');
+      expect(only.output()).not.toContain(CLAIM_LOST);
+      await only.stop();
+
+      const after = await openDatabase({ dataDir: folder });
+      try {
+        writes = await writesOf(after.db);
+        final = await after.db.selectFrom('scenario_runs').select(['status', 'attempt', 'progress', 'checkpoint', 'result']).where('id', '=', jobId).executeTakeFirstOrThrow();
+      } finally {
+        await after.close();
+      }
+      expect(new Set(writes.map((w) => w.attempt))).toEqual(new Set([1]));
+    }
+
+    // Both databases: finished once, as the last write; progress never went back; the result covers every run.
+    expect(final).toMatchObject({ status: 'done', progress: 1, checkpoint: null, result: { runs: RUNS, seed: SEED } });
+    expect(writes.filter((w) => w.status === 'done')).toHaveLength(1);
+    expect(writes.at(-1)!.status).toBe('done');
+    const progress = writes.map((w) => w.progress);
+    expect(progress).toEqual([...progress].sort((x, y) => x - y));
+  });
+});
