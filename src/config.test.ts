@@ -50,4 +50,18 @@ describe('configuration', () => {
     })();
     expect(error?.details.map((d) => d.path)).toEqual(['sessionIdleMinutes']);
   });
+
+  it('reads the job limits, with defaults, and refuses nonsense', () => {
+    expect(loadConfig({}, {})).toMatchObject({ jobsPerOrganisation: 5, maxRuns: 100_000, jobTurnSeconds: 5, jobStaleSeconds: 60 });
+    const config = loadConfig({}, { REMPART_JOBS_PER_ORG: '2', REMPART_MAX_RUNS: '5000', REMPART_JOB_TURN_SECONDS: '0.5', REMPART_JOB_STALE_SECONDS: '3' });
+    expect(config).toMatchObject({ jobsPerOrganisation: 2, maxRuns: 5000, jobTurnSeconds: 0.5, jobStaleSeconds: 3 });
+    const error = (() => {
+      try {
+        loadConfig({}, { REMPART_JOBS_PER_ORG: '0', REMPART_MAX_RUNS: 'many', REMPART_JOB_TURN_SECONDS: '0', REMPART_JOB_STALE_SECONDS: '-1' });
+      } catch (e) {
+        return e as RempartError;
+      }
+    })();
+    expect(error?.details.map((d) => d.path).sort()).toEqual(['jobStaleSeconds', 'jobTurnSeconds', 'jobsPerOrganisation', 'maxRuns']);
+  });
 });

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { RempartError } from './errors.js';
 import { ORGANISATION_CREATION } from './model/account.js';
 import { problemsFromZod } from './model/problem.js';
+import { JOB_RUNNER_DEFAULTS } from './operations/job-runner.js';
+import { JOB_LIMIT_DEFAULTS } from './operations/scenarios.js';
 import { redactUrl } from './store/database.js';
 
 const Config = z
@@ -35,6 +37,14 @@ const Config = z
     sessionIdleMinutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(8 * 60),
     /** A session ends this many hours after sign-in. */
     sessionMaxHours: z.coerce.number().int().min(1).max(90 * 24).default(7 * 24),
+    /** Queued and running jobs (Monte Carlo, recommendations) an organisation may have at once. */
+    jobsPerOrganisation: z.coerce.number().int().min(1).max(1000).default(JOB_LIMIT_DEFAULTS.perOrganisation),
+    /** Runs a Monte Carlo job may ask for. */
+    maxRuns: z.coerce.number().int().min(1).max(10_000_000).default(JOB_LIMIT_DEFAULTS.maxRuns),
+    /** Seconds a Monte Carlo job computes between checkpoints, where it gives way to another organisation's job. */
+    jobTurnSeconds: z.coerce.number().min(0.1).max(3600).default(JOB_RUNNER_DEFAULTS.turnSeconds),
+    /** Seconds without a heartbeat after which a running job is presumed orphaned and another process takes it. */
+    jobStaleSeconds: z.coerce.number().min(1).max(24 * 3600).default(JOB_RUNNER_DEFAULTS.staleAfterSeconds),
     /** Who may create organisations: server administrators only (accounts made with the CLI), also owners, or anyone signed in. */
     organisationCreation: z.enum(ORGANISATION_CREATION).default('admins'),
   })
@@ -66,6 +76,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     signInRateLimit: env.REMPART_SIGN_IN_RATE_LIMIT,
     sessionIdleMinutes: env.REMPART_SESSION_IDLE_MINUTES,
     sessionMaxHours: env.REMPART_SESSION_MAX_HOURS,
+    jobsPerOrganisation: env.REMPART_JOBS_PER_ORG,
+    maxRuns: env.REMPART_MAX_RUNS,
+    jobTurnSeconds: env.REMPART_JOB_TURN_SECONDS,
+    jobStaleSeconds: env.REMPART_JOB_STALE_SECONDS,
     organisationCreation: env.REMPART_ORG_CREATION || undefined,
   };
   const result = Config.safeParse(input, { reportInput: true });

@@ -21,7 +21,9 @@ export async function startServer(config: Config): Promise<void> {
     db: handle.db,
     databaseKind: handle.kind,
     listen: handle.listen,
-    jobs: {},
+    // Every server process runs jobs; the limits keep one organisation from holding the shared runners.
+    jobs: { turnSeconds: config.jobTurnSeconds, staleAfterSeconds: config.jobStaleSeconds },
+    jobLimits: { perOrganisation: config.jobsPerOrganisation, maxRuns: config.maxRuns },
     secretKey: secret.key,
     trustProxy: config.trustProxy,
     rateLimit: { perMinute: config.rateLimit === 0 ? false : config.rateLimit, signInPerMinute: config.signInRateLimit },

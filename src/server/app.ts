@@ -30,6 +30,7 @@ import { organisationRoutes } from './routes/organisations.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { riskRoutes } from './routes/risks.js';
 import { JobRunner, type JobRunnerOptions } from '../operations/job-runner.js';
+import type { JobLimits } from '../operations/scenarios.js';
 import { registerWebApp } from './static.js';
 import { LiveEventHub, type Listen } from './live-events.js';
 
@@ -43,6 +44,8 @@ export interface AppOptions {
   version?: string;
   /** Run queued jobs (Monte Carlo, recommendations) in this process; off unless given. */
   jobs?: JobRunnerOptions | false;
+  /** Queued and running jobs per organisation, runs per Monte Carlo job (default `JOB_LIMIT_DEFAULTS`). */
+  jobLimits?: Partial<JobLimits>;
   /** The server's 32-byte key: seals the second-factor secrets stored in the database. */
   secretKey: Buffer;
   /** Session lifetimes, and the clock they are measured with (tests move it). */
@@ -223,7 +226,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(auditRoutes);
       await api.register(modelRoutes);
       await api.register(collectionRoutes);
-      await api.register(scenarioRoutes);
+      await api.register(scenarioRoutes, { jobLimits: options.jobLimits });
       await api.register(riskRoutes);
       api.get('/openapi.json', { schema: { hide: true }, config: { policy: { access: 'public' } } }, async () => app.swagger());
     },

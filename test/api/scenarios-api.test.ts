@@ -142,7 +142,7 @@ describe('jobs', () => {
   });
 
   it('cancels a long job', async () => {
-    const queued = (await request({ method: 'POST', url: '/api/orgs/demo/runs', payload: { kind: 'montecarlo', scenario: 'pandemic-lockdown', runs: 1_000_000, seed: 1 } })).json();
+    const queued = (await request({ method: 'POST', url: '/api/orgs/demo/runs', payload: { kind: 'montecarlo', scenario: 'pandemic-lockdown', runs: 100_000, seed: 1 } })).json();
     await waitFor(queued.id, (run) => run.status === 'running' && run.progress > 0);
     const cancelled = await request({ method: 'POST', url: `/api/orgs/demo/runs/${queued.id}/cancel` });
     expect(cancelled.statusCode).toBe(200);
@@ -155,6 +155,10 @@ describe('jobs', () => {
     const bad = await request({ method: 'POST', url: '/api/orgs/demo/runs', payload: { kind: 'montecarlo', scenario: 'nope', runs: 0 } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details[0]).toMatchObject({ path: 'body.runs', rule: 'too_small' });
+    // Above the deployment's cap (REMPART_MAX_RUNS, 100,000 unless set).
+    const tooMany = await request({ method: 'POST', url: '/api/orgs/demo/runs', payload: { kind: 'montecarlo', scenario: 'strike', runs: 100_001 } });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().error).toMatchObject({ code: 'invalid_input', details: [{ path: 'body.runs', rule: 'too_big', value: 100_001 }] });
     const unknownScenario = await request({ method: 'POST', url: '/api/orgs/demo/runs', payload: { kind: 'montecarlo', scenario: 'nope' } });
     expect(unknownScenario.statusCode).toBe(404);
     const unknownStrategy = await request({ method: 'POST', url: '/api/orgs/demo/runs', payload: { kind: 'recommendation', scenarios: ['strike'], candidates: ['teleport'] } });

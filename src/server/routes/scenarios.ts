@@ -5,7 +5,19 @@ import { RempartError } from '../../errors.js';
 import { Id } from '../../model/organisation.js';
 import { Scenario } from '../../model/scenario.js';
 import { notFound } from '../../operations/model-writer.js';
-import { cancelRun, deleteScenario, enqueueRun, getRun, listRuns, saveScenario, scenarioLibrary, simulateStored, type Run } from '../../operations/scenarios.js';
+import {
+  cancelRun,
+  deleteScenario,
+  enqueueRun,
+  getRun,
+  JOB_LIMIT_DEFAULTS,
+  listRuns,
+  saveScenario,
+  scenarioLibrary,
+  simulateStored,
+  type JobLimits,
+  type Run,
+} from '../../operations/scenarios.js';
 import { collectionAbilities, withAbilities } from '../access.js';
 import { isValidCursor, ModelRepository } from '../../store/model-repository.js';
 import { ERRORS, ItemAbilities, ItemParams, OrgParams, PageQuery, pageOf, withoutReadOnly } from './shared.js';
@@ -38,12 +50,13 @@ const RunSchema = z
   })
   .meta({ id: 'Run' });
 
-const JobBody = z.discriminatedUnion('kind', [
+/** The body of a job request; the most runs a Monte Carlo job may ask for is a deployment setting. */
+const jobBody = (maxRuns: number) => z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('montecarlo'),
       scenario: Id,
-      runs: z.number().int().min(1).max(1_000_000).default(1000),
+      runs: z.number().int().min(1).max(maxRuns).default(Math.min(1000, maxRuns)).meta({ description: `At most ${maxRuns} (REMPART_MAX_RUNS)` }),
       seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
     })
     .strict(),
@@ -58,9 +71,16 @@ const JobBody = z.discriminatedUnion('kind', [
 
 const TERMINAL = new Set(['done', 'failed', 'cancelled']);
 
-export const scenarioRoutes: FastifyPluginAsyncZod = async (app) => {
+export interface ScenarioRouteOptions {
+  /** Jobs per organisation and runs per Monte Carlo job (default `JOB_LIMIT_DEFAULTS`). */
+  jobLimits?: Partial<JobLimits>;
+}
+
+export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async (app, options) => {
   const repository = new ModelRepository(app.db);
   const tags = ['scenarios'];
+  const jobLimits: JobLimits = { ...JOB_LIMIT_DEFAULTS, ...options.jobLimits };
+  const JobBody = jobBody(jobLimits.maxRuns);
 
   async function requireOrg(orgId: string) {
     const org = await repository.getOrganisation(orgId);
@@ -158,6 +178,7 @@ export const scenarioRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Queue a Monte Carlo or a recommendation; poll GET /runs/{run} or stream /runs/{run}/events',
+        description: `An organisation may have ${jobLimits.perOrganisation} queued or running jobs at once (REMPART_JOBS_PER_ORG): one more is refused with 429 rate_limited. Jobs of all organisations share the runners fairly: a long Monte Carlo job gives way to another organisation's job at the end of each turn.`,
         params: OrgParams,
         body: JobBody,
         response: { 202: RunSchema, ...ERRORS },
@@ -167,8 +188,8 @@ export const scenarioRoutes: FastifyPluginAsyncZod = async (app) => {
       const body = request.body;
       const run =
         body.kind === 'montecarlo'
-          ? await enqueueRun(app.db, request.params.org, { kind: 'montecarlo', scenarios: [body.scenario], runs: body.runs, seed: body.seed })
-          : await enqueueRun(app.db, request.params.org, { kind: 'recommendation', scenarios: body.scenarios, candidates: body.candidates });
+          ? await enqueueRun(app.db, request.params.org, { kind: 'montecarlo', scenarios: [body.scenario], runs: body.runs, seed: body.seed }, jobLimits)
+          : await enqueueRun(app.db, request.params.org, { kind: 'recommendation', scenarios: body.scenarios, candidates: body.candidates }, jobLimits);
       return reply.code(202).header('location', `/api/orgs/${request.params.org}/runs/${run.id}`).send(withAbilities(request, 'runs', run) as never);
     },
   );
