@@ -1,14 +1,18 @@
 // The first line of defence, before anyone is signed in or any byte of a body is read: each route accepts only its
 // media types and sizes, JSON nested beyond reason and text PostgreSQL cannot store are refused with the field,
 // the rule and the value, and a refusal never echoes the body back.
+import { Stream } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RempartError } from '../errors.js';
 import { formatPath, type Problem } from '../model/problem.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Media types the route takes as a body (default: JSON only). Anything else is refused before it is read. */
-    accepts?: readonly string[];
+    /**
+     * Media types the route takes as a body (default: JSON only). Anything else is refused before it is read.
+     * `any`: every media type (file uploads, whose type is the file's); the size limit still applies.
+     */
+    accepts?: readonly string[] | 'any';
   }
 }
 
@@ -51,7 +55,7 @@ async function checkBodyEnvelope(request: FastifyRequest): Promise<void> {
   if (BODYLESS_METHODS.has(request.method) || !request.routeOptions.url || !hasBody(request)) return;
   const accepts = request.routeOptions.config?.accepts ?? JSON_ONLY;
   const type = mediaTypeOf(request.headers['content-type']);
-  if (type === undefined || !accepts.includes(type))
+  if (accepts !== 'any' && (type === undefined || !accepts.includes(type)))
     throw new RempartError('unsupported_media_type', `This route takes ${accepts.join(', ')} only.`, [
       { path: 'headers.content-type', rule: 'media_type', value: type?.slice(0, 100) ?? null, message: accepts.join(' or ') },
     ]);
@@ -102,7 +106,8 @@ export function invalidTextProblems(value: unknown, path: PropertyKey[], found: 
       found.push({ path: formatPath(path), rule: 'invalid_text', value: clipText(value), message: 'no NUL character and no lone UTF-16 surrogate' });
   } else if (Array.isArray(value)) {
     for (let i = 0; i < value.length && found.length < MAX_PROBLEMS; i++) invalidTextProblems(value[i], [...path, i], found);
-  } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+  } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value) && !(value instanceof Stream)) {
+    // (A streamed body, unread here, is the route's to check.)
     for (const [key, item] of Object.entries(value)) {
       if (found.length >= MAX_PROBLEMS) break;
       if (isInvalidText(key)) found.push({ path: formatPath([...path, key]), rule: 'invalid_text', value: clipText(key), message: 'a field name with no NUL character and no lone surrogate' });

@@ -165,6 +165,29 @@ export interface AuditHeadsTable {
   hash: string;
 }
 
+/** A stored file; `completed_at` is null while its content is being written. */
+export interface BlobsTable {
+  org_id: string;
+  id: Generated<string>;
+  name: string;
+  content_type: string;
+  purpose: Generated<string>;
+  /** bigint: read as a string, written as a number; 0 until the upload completes. */
+  size: ColumnType<string | number, number | undefined, number>;
+  sha256: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  completed_at: Date | null;
+}
+
+/** One slice of a stored file's content, in order of `seq`. */
+export interface BlobChunksTable {
+  org_id: string;
+  blob_id: string;
+  seq: number;
+  data: Buffer;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   sites: EntityTable;
@@ -184,5 +207,7 @@ export interface Database {
   auth_throttle: AuthThrottleTable;
   audit_log: AuditLogTable;
   audit_heads: AuditHeadsTable;
+  blobs: BlobsTable;
+  blob_chunks: BlobChunksTable;
   live_events: LiveEventsTable;
 }

@@ -25,6 +25,8 @@ export const RESOURCES = {
   tokens: ['read', 'create', 'delete'],
   audit: ['read'],
   security: ['read', 'update'],
+  /** Stored files: reports, plan attachments, evidence. */
+  files: ['read', 'create', 'delete'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** A resource a route names, and an action on it. */
