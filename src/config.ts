@@ -47,6 +47,10 @@ const Config = z
     jobStaleSeconds: z.coerce.number().min(1).max(24 * 3600).default(JOB_RUNNER_DEFAULTS.staleAfterSeconds),
     /** Who may create organisations: server administrators only (accounts made with the CLI), also owners, or anyone signed in. */
     organisationCreation: z.enum(ORGANISATION_CREATION).default('admins'),
+    /** The largest stored file, in megabytes (reports, attachments, evidence). */
+    fileMaxMb: z.coerce.number().positive().max(10_240).default(50),
+    /** All the stored files of one organisation together, in megabytes. */
+    fileQuotaMb: z.coerce.number().positive().max(10_485_760).default(1024),
   })
   .strict();
 
@@ -81,6 +85,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     jobTurnSeconds: env.REMPART_JOB_TURN_SECONDS,
     jobStaleSeconds: env.REMPART_JOB_STALE_SECONDS,
     organisationCreation: env.REMPART_ORG_CREATION || undefined,
+    fileMaxMb: env.REMPART_FILE_MAX_MB || undefined,
+    fileQuotaMb: env.REMPART_FILE_QUOTA_MB || undefined,
   };
   const result = Config.safeParse(input, { reportInput: true });
   if (!result.success) {

@@ -29,6 +29,7 @@ export async function startServer(config: Config): Promise<void> {
     rateLimit: { perMinute: config.rateLimit === 0 ? false : config.rateLimit, signInPerMinute: config.signInRateLimit },
     sessions: { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionMaxHours * 3_600_000 },
     organisationCreation: config.organisationCreation,
+    files: { maxBytes: Math.round(config.fileMaxMb * 1024 * 1024), quotaBytes: Math.round(config.fileQuotaMb * 1024 * 1024) },
     // Credentials never reach the log (buildApp applies the same list to any logger it is given).
     logger: { level: config.logLevel, redact: LOG_REDACT },
   });

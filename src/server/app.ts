@@ -29,6 +29,8 @@ import { modelRoutes } from './routes/model.js';
 import { organisationRoutes } from './routes/organisations.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { riskRoutes } from './routes/risks.js';
+import { fileRoutes } from './routes/files.js';
+import type { BlobLimits } from '../store/blob-store.js';
 import { JobRunner, type JobRunnerOptions } from '../operations/job-runner.js';
 import type { JobLimits } from '../operations/scenarios.js';
 import { registerWebApp } from './static.js';
@@ -59,6 +61,8 @@ export interface AppOptions {
   trustProxy?: boolean | string | string[];
   /** Who may create organisations (REMPART_ORG_CREATION); `admins` unless given. */
   organisationCreation?: OrganisationCreation;
+  /** Largest file and an organisation's total, in bytes (REMPART_FILE_MAX_MB, REMPART_FILE_QUOTA_MB); `DEFAULT_BLOB_LIMITS` unless given. */
+  files?: Partial<BlobLimits>;
 }
 
 export type App = FastifyInstance;
@@ -196,6 +200,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'scenarios', description: 'Disruption scenarios, simulations, Monte Carlo and strategy recommendations' },
         { name: 'risks', description: 'Risk appraisal: threat catalogue, risk matrix and appetite, risk register, heat map' },
         { name: 'auth', description: 'Sign-in (password, then second factor), sessions, password, second-factor enrolment' },
+        { name: 'files', description: 'Stored files: reports, plan attachments, evidence (streamed, with size limits and a quota per organisation)' },
         { name: 'access', description: 'Members and roles, API tokens, security settings and the audit trail of an organisation' },
       ],
       components: {
@@ -228,6 +233,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(collectionRoutes);
       await api.register(scenarioRoutes, { jobLimits: options.jobLimits });
       await api.register(riskRoutes);
+      await api.register(fileRoutes, { limits: options.files });
       api.get('/openapi.json', { schema: { hide: true }, config: { policy: { access: 'public' } } }, async () => app.swagger());
     },
     { prefix: '/api' },
