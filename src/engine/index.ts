@@ -28,7 +28,12 @@ export {
 } from './simulate.js';
 export {
   MonteCarloSession,
+  convergenceRuns,
   hasDistributions,
+  wilsonInterval,
+  type ConvergencePoint,
+  type Histogram,
+  type MonteCarloActivity,
   mergeMonteCarlo,
   monteCarlo,
   summariseMonteCarlo,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../model/scenario.js';
-import { mergeMonteCarlo, monteCarlo, MonteCarloSession, summariseMonteCarlo, type MonteCarloPartial } from './montecarlo.js';
+import { convergenceRuns, mergeMonteCarlo, monteCarlo, MonteCarloSession, summariseMonteCarlo, wilsonInterval, type MonteCarloPartial } from './montecarlo.js';
 import { createRandom, sample } from './random.js';
 import { compileModel, resolveScenario, simulate, simulateCompiled } from './simulate.js';
 import { activity, model, scenario, staff } from './testing.js';
@@ -58,10 +58,13 @@ describe('monteCarlo', () => {
     const result = monteCarlo(m, sc, { runs: 50, seed: 1 });
     expect(result.runs).toBe(50);
     // a: 30 h > 24 → breached in every run; b untouched.
-    expect(result.activities).toEqual([
-      { id: 'a', breachProbability: 1, longestDisruption: { p50: 30, p90: 30, p99: 30 } },
-      { id: 'b', breachProbability: 0, longestDisruption: { p50: 0, p90: 0, p99: 0 } },
+    expect(result.activities).toMatchObject([
+      { id: 'a', breachProbability: 1, longestDisruption: { p50: 30, p90: 30, p99: 30 }, histogram: { binHours: 2, runs: [...new Array(15).fill(0), 50] } },
+      { id: 'b', breachProbability: 0, longestDisruption: { p50: 0, p90: 0, p99: 0 }, histogram: { binHours: 1, runs: [50] } },
     ]);
+    // Every run the same: the probability is 1 (or 0) from the first run on.
+    expect(result.activities[0].convergence.map((p) => [p.runs, p.breachProbability])).toEqual([1, 2, 5, 10, 20, 50].map((k) => [k, 1]));
+    expect(result.activities[1].convergence.every((p) => p.breachProbability === 0)).toBe(true);
     expect(single.activities[0].longestDisruption).toBe(30);
   });
 
@@ -100,6 +103,55 @@ describe('monteCarlo', () => {
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('histograms: round bins that count every run, consistent with the percentiles', () => {
+    const result = monteCarlo(m, uncertain, { runs: 300, seed: 5 });
+    for (const a of result.activities) {
+      expect(a.histogram.runs.reduce((x, y) => x + y, 0)).toBe(300);
+      expect(a.histogram.runs.length).toBeLessThanOrEqual(31);
+      // The bin of p99 is not empty, and no run lies beyond the last bin.
+      expect(a.histogram.runs[Math.floor(a.longestDisruption.p99 / a.histogram.binHours)]).toBeGreaterThan(0);
+    }
+    expect(result.activities[0].histogram.binHours).toBe(2); // longest up to 36 h: 2-hour bins
+  });
+
+  it('convergence: the breach probability after k runs is the k-run job’s, on a 1-2-5 scale, with its Wilson interval', () => {
+    expect(convergenceRuns(1)).toEqual([1]);
+    expect(convergenceRuns(10)).toEqual([1, 2, 5, 10]);
+    expect(convergenceRuns(10_000)).toEqual([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000]);
+    const result = monteCarlo(m, uncertain, { runs: 120, seed: 9 });
+    const a = result.activities[0];
+    expect(a.convergence.map((p) => p.runs)).toEqual([1, 2, 5, 10, 20, 50, 100, 120]);
+    for (const point of a.convergence) {
+      expect(point.breachProbability).toBe(monteCarlo(m, uncertain, { runs: point.runs, seed: 9 }).activities[0].breachProbability);
+      expect(point.low).toBeLessThanOrEqual(point.breachProbability);
+      expect(point.high).toBeGreaterThanOrEqual(point.breachProbability);
+    }
+    expect(a.convergence.at(-1)!.breachProbability).toBe(a.breachProbability);
+  });
+
+  it.each([
+    // Known values of the 95 % Wilson score interval.
+    { successes: 0, trials: 10, low: 0, high: 0.2775 },
+    { successes: 5, trials: 10, low: 0.2366, high: 0.7634 },
+    { successes: 10, trials: 10, low: 0.7225, high: 1 },
+    { successes: 50, trials: 1000, low: 0.0381, high: 0.0653 },
+  ])('Wilson interval of $successes / $trials', ({ successes, trials, low, high }) => {
+    const interval = wilsonInterval(successes, trials);
+    expect(interval.low).toBeCloseTo(low, 4);
+    expect(interval.high).toBeCloseTo(high, 4);
+  });
+
+  it('a checkpoint without convergence (written before it existed) still merges; the convergence is then left out', () => {
+    const session = new MonteCarloSession(m, uncertain);
+    const old = session.run({ runs: 100, seed: 3, firstRun: 0, runCount: 40 });
+    delete old.convergence;
+    const rest = session.run({ runs: 100, seed: 3, firstRun: 40, runCount: 60 });
+    const result = summariseMonteCarlo(mergeMonteCarlo([old, rest]));
+    const whole = monteCarlo(m, uncertain, { runs: 100, seed: 3 });
+    expect(result.activities.map((a) => a.breachProbability)).toEqual(whole.activities.map((a) => a.breachProbability));
+    expect(result.activities[0].convergence).toEqual([]);
   });
 
   it('different seeds give different draws', () => {

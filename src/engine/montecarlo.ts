@@ -2,7 +2,11 @@
 import type { OrganisationModel } from '../model/organisation.js';
 import type { Scenario } from '../model/scenario.js';
 import { createRandom, isDistribution, sample } from './random.js';
-import { assertValid, compileModel, compileScenario, resolveScenario, runCompiled, Workspace, type CompiledModel } from './simulate.js';
+import { compileModel, type CompiledModel } from './compiled-model.js';
+import { compileScenario } from './compiled-scenario.js';
+import { runCompiled, Workspace } from './kernel.js';
+import { resolveScenario } from './resolve.js';
+import { assertValid } from './simulate.js';
 import { EngineAbortedError } from './validate.js';
 
 /** What to compute: `runs` in all, with `seed`; optionally only the slice `[firstRun, firstRun + runCount)`. */
@@ -32,6 +36,12 @@ export interface MonteCarloPartial {
   activityIds: string[];
   breaches: number[];
   longest: Array<Array<[number, number]>>;
+  /**
+   * For the convergence of the breach probabilities: at each point g of `convergenceRuns(runs)`
+   * strictly inside this partial's span of runs, the breaches per activity among its runs numbered
+   * below g (additive over partials). Absent in checkpoints written before it existed.
+   */
+  convergence?: Array<[number, number[]]>;
 }
 
 /** Nearest-rank percentiles of `longestDisruption` over the runs. */
@@ -41,12 +51,72 @@ export interface Percentiles {
   p99: number;
 }
 
+/** Runs per bin of `longestDisruption`: bin j counts the runs with j × binHours <= longest < (j + 1) × binHours. */
+export interface Histogram {
+  binHours: number;
+  runs: number[];
+}
+
+/** The breach probability after the first `runs` runs, with its 95 % Wilson score interval [low, high]. */
+export interface ConvergencePoint {
+  runs: number;
+  breachProbability: number;
+  low: number;
+  high: number;
+}
+
+/** One activity's figures over the runs. */
+export interface MonteCarloActivity {
+  id: string;
+  breachProbability: number;
+  longestDisruption: Percentiles;
+  /** Distribution of the longest disruption over the runs (at most about 30 bins of a round number of hours). */
+  histogram: Histogram;
+  /**
+   * The breach probability as runs accumulate (runs 0..k−1 in run order, k on a 1-2-5 log scale and
+   * the last run), when the runs summarised are a prefix of the job's; empty otherwise.
+   */
+  convergence: ConvergencePoint[];
+}
+
 /** The result of §6. */
 export interface MonteCarloResult {
   /** Runs summarised (all of the job's once the slices are merged). */
   runs: number;
   seed: number;
-  activities: Array<{ id: string; breachProbability: number; longestDisruption: Percentiles }>;
+  activities: MonteCarloActivity[];
+}
+
+/** The run counts k at which the convergence is reported for a job of `runs` runs: 1, 2, 5, 10, 20, 50… and `runs`. */
+export function convergenceRuns(runs: number): number[] {
+  const points: number[] = [];
+  for (let decade = 1; decade < runs; decade *= 10)
+    for (const step of [1, 2, 5]) if (step * decade < runs) points.push(step * decade);
+  points.push(runs);
+  return points;
+}
+
+/** The 95 % Wilson score interval of `successes` out of `trials`. */
+export function wilsonInterval(successes: number, trials: number, z = 1.959963984540054): { low: number; high: number } {
+  if (trials === 0) return { low: 0, high: 1 };
+  const p = successes / trials;
+  const z2 = z * z;
+  const denominator = 1 + z2 / trials;
+  const centre = (p + z2 / (2 * trials)) / denominator;
+  const half = (z / denominator) * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+/** Bin widths a reader can take in (hours). */
+const BIN_HOURS = [1, 2, 4, 6, 12, 24, 48, 72, 168, 336, 720, 1440, 2160, 4320, 8760];
+
+/** Bins a lossless histogram of `[hours, runs]` pairs into at most about 30 bins of a round width. */
+function binHistogram(histogram: ReadonlyArray<[number, number]>): Histogram {
+  const max = histogram.length > 0 ? histogram[histogram.length - 1][0] : 0;
+  const binHours = BIN_HOURS.find((width) => max / width < 30) ?? Math.ceil(max / 30);
+  const runs = new Array<number>(Math.floor(max / binHours) + 1).fill(0);
+  for (const [hours, count] of histogram) runs[Math.floor(hours / binHours)] += count;
+  return { binHours, runs };
 }
 
 /** True when some number of a disruption is a distribution (otherwise every run is the same). */
@@ -100,6 +170,10 @@ export class MonteCarloSession {
     const breaches = new Array<number>(n).fill(0);
     const histograms = Array.from({ length: n }, () => new Map<number, number>());
     const every = Math.max(1, Math.floor(count / 100));
+    // Convergence points strictly inside this slice: breaches of its runs numbered below each.
+    const points = convergenceRuns(options.runs).filter((g) => g > first && g < first + count);
+    const convergence: Array<[number, number[]]> = [];
+    let nextPoint = 0;
     // Without distributions every run is the same simulation: compute it once, count it `count` times.
     const distinct = this.uncertain ? count : Math.min(count, 1);
     const weight = this.uncertain ? 1 : count;
@@ -115,8 +189,11 @@ export class MonteCarloSession {
         histogram.set(longest, (histogram.get(longest) ?? 0) + weight);
         if (longest > cm.mtpd[i]) breaches[a] += weight;
       }
+      if (this.uncertain) while (nextPoint < points.length && points[nextPoint] === first + r + 1) convergence.push([points[nextPoint++], [...breaches]]);
       if ((r + 1) % every === 0 || r + 1 === distinct) options.onProgress?.(this.uncertain ? r + 1 : count, count);
     }
+    // Every run the same: the runs below g are g − first copies of the one run.
+    if (!this.uncertain) for (const g of points) convergence.push([g, breaches.map((b) => (count === 0 ? 0 : (b / count) * (g - first)))]);
     return {
       runs: options.runs,
       seed: options.seed,
@@ -124,8 +201,29 @@ export class MonteCarloSession {
       activityIds: [...cm.activityIds],
       breaches,
       longest: histograms.map((h) => [...h.entries()].sort((x, y) => x[0] - y[0])),
+      convergence,
     };
   }
+}
+
+/** The span [start, end) of runs a partial covers (gaps included). */
+function span(partial: MonteCarloPartial): [number, number] {
+  if (partial.slices.length === 0) return [0, 0];
+  let start = Infinity;
+  let end = 0;
+  for (const [first, count] of partial.slices) {
+    start = Math.min(start, first);
+    end = Math.max(end, first + count);
+  }
+  return [start, end];
+}
+
+/** Breaches per activity of a partial's runs numbered below g (null when the partial cannot tell). */
+function breachesBelow(partial: MonteCarloPartial, g: number): readonly number[] | null {
+  const [start, end] = span(partial);
+  if (g <= start) return partial.breaches.map(() => 0);
+  if (g >= end) return partial.breaches;
+  return partial.convergence?.find(([point]) => point === g)?.[1] ?? null;
 }
 
 /** Merges partial results of one job (same seed, runs and activities; slices must not overlap). */
@@ -150,7 +248,27 @@ export function mergeMonteCarlo(partials: ReadonlyArray<MonteCarloPartial>): Mon
     }
     return [...merged.entries()].sort((x, y) => x[0] - y[0]);
   });
-  return { runs: head.runs, seed: head.seed, slices, activityIds: [...head.activityIds], breaches, longest };
+  const merged: MonteCarloPartial = { runs: head.runs, seed: head.seed, slices, activityIds: [...head.activityIds], breaches, longest };
+  // Convergence points inside the merged span, each the sum over the partials (dropped if one cannot tell).
+  const [start, end] = span(merged);
+  const convergence: Array<[number, number[]]> = [];
+  for (const g of convergenceRuns(head.runs)) {
+    if (g <= start || g >= end) continue;
+    const sum = new Array<number>(n).fill(0);
+    let known = true;
+    for (const p of partials) {
+      const below = breachesBelow(p, g);
+      if (below === null) {
+        known = false;
+        break;
+      }
+      for (let a = 0; a < n; a++) sum[a] += below[a];
+    }
+    if (!known) return merged;
+    convergence.push([g, sum]);
+  }
+  merged.convergence = convergence;
+  return merged;
 }
 
 /** Nearest-rank percentile p (0 < p <= 100) of a sorted histogram of `total` values. */
@@ -165,9 +283,15 @@ function nearestRank(histogram: ReadonlyArray<[number, number]>, total: number, 
   return histogram.length > 0 ? histogram[histogram.length - 1][0] : 0;
 }
 
-/** §6 figures of the runs in a partial (all of the job's once merged). */
+/** §6 figures of the runs in a partial (all of the job's once merged), with histograms and convergence. */
 export function summariseMonteCarlo(partial: MonteCarloPartial): MonteCarloResult {
   const total = partial.slices.reduce((sum, [, count]) => sum + count, 0);
+  const [start, end] = span(partial);
+  // The convergence reads runs 0..k−1: only for a prefix of the job's runs without gaps.
+  const prefix = start === 0 && end === total;
+  const points = prefix ? convergenceRuns(partial.runs).filter((g) => g <= total) : [];
+  const below = points.map((g) => breachesBelow(partial, g));
+  const convergenceKnown = below.every((b) => b !== null);
   return {
     runs: total,
     seed: partial.seed,
@@ -179,6 +303,13 @@ export function summariseMonteCarlo(partial: MonteCarloPartial): MonteCarloResul
         p90: nearestRank(partial.longest[a], total, 90),
         p99: nearestRank(partial.longest[a], total, 99),
       },
+      histogram: binHistogram(partial.longest[a]),
+      convergence: convergenceKnown
+        ? points.map((g, j) => {
+            const breaches = below[j]![a];
+            return { runs: g, breachProbability: breaches / g, ...wilsonInterval(breaches, g) };
+          })
+        : [],
     })),
   };
 }
