@@ -102,16 +102,17 @@ export function registerScenarioCommands(program: Command): void {
     .addOption(scenarioOption())
     .option('--org <id>', 'stored organisation (default: the only one)')
     .option('--json', 'print the result object (scenario-model §5 fields)')
+    .option('--series', 'add the hour-by-hour capacity of every activity and the demand and capacity of every pool (`series`; implies --json)')
     .addOption(dataOption())
-    .action(async (flags: SourceFlags & { scenario: string[] }) => {
+    .action(async (flags: SourceFlags & { scenario: string[]; series?: boolean }) => {
       await withInputs(flags, flags.scenario.slice(0, 1), async (model, [scenario]) => {
         let result: SimulationResult;
         try {
-          result = simulate(model, scenario);
+          result = simulate(model, scenario, { series: flags.series ?? false });
         } catch (error) {
           engineRefusal(error);
         }
-        if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        if (flags.json || flags.series) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         else printSimulation(model, result);
       });
     });
