@@ -293,17 +293,19 @@ export function compileScenario(cm: CompiledModel, scenario: ResolvedScenario): 
     segmentStarts[k] = t;
     segmentPhase[k] = phase;
     // Absenteeism of the segment: overlapping windows on one site combine as 1 - (1-r1)(1-r2) (§3).
-    presence.fill(1);
+    for (let s = 0; s < sites; s++) presence[s] = 1;
     let absence = false;
-    for (const w of absenteeism) {
+    for (let j = 0; j < absenteeism.length; j++) {
+      const w = absenteeism[j];
       if (t < w.start || t >= w.end) continue;
       const keep = 1 - (w.rates !== null ? w.rates[t - w.start] : w.rate);
       if (keep === 1) continue;
       absence = true;
-      if (w.sites === null) for (let s = 0; s < sites; s++) presence[s] *= keep;
-      else for (let i = 0; i < w.sites.length; i++) presence[w.sites[i]] *= keep;
+      const list = w.sites;
+      if (list === null) for (let s = 0; s < sites; s++) presence[s] *= keep;
+      else for (let i = 0; i < list.length; i++) presence[list[i]] *= keep;
     }
-    if (absence) for (let s = 0; s < sites; s++) segmentAbsence[k * sites + s] = 1 - presence[s];
+    if (absence) for (let s = 0, at = k * sites; s < sites; s++) segmentAbsence[at + s] = 1 - presence[s];
     segmentQuiet[k] = phaseQuiet[phase] === 1 && !absence ? 1 : 0;
   }
 
