@@ -27,6 +27,11 @@ export interface RecommendOptions {
   onProgress?: (progress: RecommendProgress) => void;
   /** Checked before each evaluation; returning true throws `EngineAbortedError`. */
   shouldAbort?: () => boolean;
+  /**
+   * `auto` (default): exact up to EXACT_LIMIT candidates, the heuristic above. `heuristic` forces the
+   * heuristic at any size (the benchmark measures its gap to the exact optimum this way).
+   */
+  method?: 'auto' | 'heuristic';
 }
 
 /** Progress of a search: sets evaluated so far, and the most there could be (2^n exact, n + 1 heuristic). */
@@ -218,7 +223,7 @@ function* heuristic(p: Prepared): Generator<RecommendProgress, Recommendation, v
 export function* recommendSteps(model: OrganisationModel, scenarios: ReadonlyArray<Scenario>, options: RecommendOptions = {}): Generator<RecommendProgress, Recommendation, void> {
   const p = prepare(model, scenarios, options);
   const n = p.candidates.length;
-  if (n > EXACT_LIMIT) return yield* heuristic(p);
+  if (n > EXACT_LIMIT || options.method === 'heuristic') return yield* heuristic(p);
   const total = 2 ** n;
   const full = total - 1;
   // mask → breaches counted with a limit: the count is exact when <= limit, a lower bound above.
