@@ -152,6 +152,7 @@ export class JobRunner {
     let cancelRequested = job.cancel_requested;
     let lost = false;
     let lastBeat = 0;
+    let lastProgress = 0;
     const abort = new AbortController();
     const lose = (): void => {
       if (lost) return;
@@ -173,6 +174,7 @@ export class JobRunner {
     // Progress never goes back (unless the job starts again on a changed model): a job resumed from its checkpoint
     // recomputes the runs its previous holder did after it.
     const beat = async (progress: number, force = false): Promise<void> => {
+      lastProgress = progress;
       const now = Date.now();
       if (lost || (!force && now - lastBeat < BEAT_MS)) return;
       lastBeat = now;
@@ -187,6 +189,13 @@ export class JobRunner {
     if (cancelRequested) return this.finish(job, 'cancelled', {});
     this.active.add(abort);
     if (this.stopped) abort.abort();
+    // Beats also come from a clock, not only from finished slices: a slow slice on a loaded machine must not make
+    // a live process look dead. A paused process's clock stops too, which is what lets another one take over.
+    const beats: Array<Promise<void>> = [];
+    const pulse = setInterval(() => beats.push(beat(lastProgress, true).catch(() => undefined)), Math.max(BEAT_MS, (this.staleAfterSeconds * 1000) / 4));
+    // The last write (finish or hand-back) waits until no beat is in flight: one landing after it would be refused
+    // and read as a lost claim.
+    let ending: (() => Promise<void>) | undefined;
     try {
       const org = await new ModelRepository(this.db).getOrganisation(job.org_id);
       const model = await exportModel(this.db, job.org_id);
@@ -218,8 +227,9 @@ export class JobRunner {
           },
         });
         await Promise.all(pending);
-        if (!outcome.complete) return await this.handBack(job, outcome.partial);
-        result = summariseMonteCarlo(outcome.partial!);
+        if (outcome.complete) result = summariseMonteCarlo(outcome.partial!);
+        // The turn ended for another organisation's job: this one resumes from here at its next turn.
+        else ending = () => this.handBack(job, outcome.partial);
       } else {
         const steps = recommendSteps(model, input.scenarios, {
           candidates: input.params.candidates ?? undefined,
@@ -236,22 +246,24 @@ export class JobRunner {
         }
         result = step.value;
       }
-      if (lost) return;
-      await this.finish(job, 'done', { result });
+      ending ??= () => this.finish(job, 'done', { result });
     } catch (error) {
-      if (lost) return;
-      if (cancelRequested) await this.finish(job, 'cancelled', {});
-      else if (error instanceof EngineAbortedError && this.stopped) await this.handBack(job);
-      else if (error instanceof EngineAbortedError) await this.finish(job, 'cancelled', {});
+      if (cancelRequested) ending = () => this.finish(job, 'cancelled', {});
+      else if (error instanceof EngineAbortedError && this.stopped) ending = () => this.handBack(job);
+      else if (error instanceof EngineAbortedError) ending = () => this.finish(job, 'cancelled', {});
       else if (error instanceof EngineInputError)
-        await this.finish(job, 'failed', { error: { code: 'model_invalid', message: error.message, details: error.problems } });
+        ending = () => this.finish(job, 'failed', { error: { code: 'model_invalid', message: error.message, details: error.problems } });
       else {
         this.options.log?.('job failed', { job: job.id, error: String(error) });
-        await this.finish(job, 'failed', { error: { code: 'internal', message: 'The run failed unexpectedly; it has been logged.', details: [] } });
+        ending = () => this.finish(job, 'failed', { error: { code: 'internal', message: 'The run failed unexpectedly; it has been logged.', details: [] } });
       }
     } finally {
+      clearInterval(pulse);
       this.active.delete(abort);
+      await Promise.all(beats);
     }
+    // Another process holds the job: write nothing more.
+    if (!lost) await ending?.();
   }
 
   /**

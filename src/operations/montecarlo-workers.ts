@@ -112,6 +112,8 @@ export async function runMonteCarloResumable(model: OrganisationModel, scenario:
   let next = 0;
   let done = start;
   let timer: NodeJS.Timeout | undefined;
+  // The caller's checkpoint write in progress: returning before it ends would let it land after the caller's next write.
+  let checkpointing: Promise<unknown> | undefined;
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -135,7 +137,7 @@ export async function runMonteCarloResumable(model: OrganisationModel, scenario:
           if (settled) return;
           // A turn shorter than starting the threads must still move the job on: no checkpoint before its first runs.
           if (covered === start) return checkpoint();
-          Promise.resolve(options.onCheckpoint!(snapshot())).then(
+          checkpointing = Promise.resolve(options.onCheckpoint!(snapshot())).then(
             (goOn) => (goOn ? checkpoint() : finish()),
             (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))),
           );
@@ -178,6 +180,7 @@ export async function runMonteCarloResumable(model: OrganisationModel, scenario:
   } finally {
     clearTimeout(timer);
     await Promise.all(workers.map((worker) => worker.terminate()));
+    await checkpointing;
   }
   return { partial: snapshot(), complete: covered === runs };
 }

@@ -24,7 +24,7 @@ const uncertain: Scenario = scenario(
 
 describe('runMonteCarloResumable', () => {
   it('stops at a checkpoint and, resumed from it in turns, gives the uninterrupted result', async () => {
-    const options = { runs: 3000, seed: 99, workers: 2, sliceSize: 300 };
+    const options = { runs: 2000, seed: 99, workers: 1, sliceSize: 100 };
     const expected = monteCarlo(m, uncertain, { runs: options.runs, seed: options.seed });
     let checkpoint: MonteCarloPartial | null = null;
     const turns: number[] = [];
@@ -48,7 +48,8 @@ describe('runMonteCarloResumable', () => {
       checkpoint = outcome.partial;
       if (outcome.complete) break;
     }
-    expect(turns.length).toBeGreaterThan(2);
+    // At least one hand-over (usually many: a turn keeps a few slices of 100 runs).
+    expect(turns.length).toBeGreaterThanOrEqual(2);
     expect(turns.at(-1)).toBe(options.runs);
     expect(await runMonteCarloParallel(m, uncertain, { ...options })).toEqual(expected);
     expect(summariseMonteCarlo(checkpoint!)).toEqual(expected);

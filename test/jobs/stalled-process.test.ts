@@ -25,7 +25,7 @@ const ORG = 'stall';
 // Several seconds on two threads (a turn is 1 s, so the job spans several checkpoints), minutes on a loaded machine.
 const RUNS = 100_000;
 const SEED = 17;
-const STALE_SECONDS = 2;
+const STALE_SECONDS = 3;
 const CLAIM_LOST = 'job claimed by another process: this one stops and writes nothing more';
 
 interface JobRow {
@@ -126,16 +126,17 @@ describe('a server process paused while it computes a job', () => {
       await pause(1500);
       writes = await writesOf(db);
 
-      const byFirst = writes.filter((w) => w.app === 'rempart-a');
-      const bySecond = writes.filter((w) => w.app === 'rempart-b');
-      expect(byFirst.length).toBeGreaterThan(0);
-      expect(bySecond.length).toBeGreaterThan(0);
       expect(writes.every((w) => w.app === 'rempart-a' || w.app === 'rempart-b')).toBe(true);
-      // Each process wrote under its own claim only, and the first wrote nothing once the second had claimed.
-      expect(new Set(byFirst.map((w) => w.attempt))).toEqual(new Set([1]));
-      expect(new Set(bySecond.map((w) => w.attempt))).toEqual(new Set([2]));
-      expect(Math.max(...byFirst.map((w) => w.seq))).toBeLessThan(Math.min(...bySecond.map((w) => w.seq)));
-      expect(second.output()).not.toContain(CLAIM_LOST);
+      // Once a claim is made, no write under an older one follows: the claims never overlap. Each claim belongs to
+      // one process: the first to the paused one, the second to the other. (On a loaded machine a heartbeat may
+      // come late and the job change hands again: still never two holders at once.)
+      const attempts = writes.map((w) => w.attempt);
+      expect(attempts).toEqual([...attempts].sort((x, y) => x - y));
+      const holders = new Map<number, Set<string>>();
+      for (const w of writes) holders.set(w.attempt, (holders.get(w.attempt) ?? new Set()).add(w.app));
+      for (const [attempt, apps] of holders) expect([attempt, apps.size]).toEqual([attempt, 1]);
+      expect([...holders.get(1)!]).toEqual(['rempart-a']);
+      expect([...holders.get(2)!]).toEqual(['rempart-b']);
     } else {
       const folder = await mkdtemp(join(tmpdir(), 'rempart-stall-'));
       cleanups.push(() => rm(folder, { recursive: true, force: true }));
