@@ -2,7 +2,7 @@
 // words, the lockdown lesson on the demo organisation, and the CSV of a result.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { simulate, type ActivityResult, type SimulationResult } from '@shared/engine/simulate.js';
+import { simulate } from '@shared/engine/simulate.js';
 import { OrganisationModel } from '@shared/model/organisation.js';
 import { Scenario } from '@shared/model/scenario.js';
 import { describe, expect, it } from 'vitest';
@@ -23,11 +23,13 @@ import {
   uncertainText,
   withParts,
   type NameOf,
+  type StoredActivityResult,
+  type StoredSimulationResult,
 } from './scenarios.js';
 import { translator } from './testing.js';
 import { whatIf } from './whatif.js';
 
-const activity = (id: string, fields: Partial<ActivityResult>): ActivityResult => ({
+const activity = (id: string, fields: Partial<StoredActivityResult>): StoredActivityResult => ({
   id,
   disruptedHours: 0,
   longestDisruption: 0,
@@ -40,6 +42,20 @@ const activity = (id: string, fields: Partial<ActivityResult>): ActivityResult =
 });
 
 describe('disrupted runs', () => {
+  it('draws the runs the engine computed (from, to), all exact, whatever their number', () => {
+    const binding = [
+      { from: 0, to: 4, cause: 'staff' as const },
+      { from: 9, to: 100, cause: 'application:crm' as const },
+      { from: 120, to: 121, cause: 'staff' as const },
+    ];
+    expect(disruptedRuns(activity('a', { disruptedHours: 96, longestDisruption: 91, firstDisrupted: 0, recoveredAt: 121, binding }), 200, 72)).toEqual([
+      { from: 0, to: 4, exact: true, cause: 'staff', breachAt: null },
+      { from: 9, to: 100, exact: true, cause: 'application:crm', breachAt: 81 },
+      { from: 120, to: 121, exact: true, cause: 'staff', breachAt: null },
+    ]);
+  });
+
+  // Results stored before the engine gave runs their end: rebuilt from the totals.
   it('rebuilds one run from its start to its recovery, split where the MTPD runs out', () => {
     const runs = disruptedRuns(activity('a', { disruptedHours: 1344, longestDisruption: 1344, firstDisrupted: 0, recoveredAt: 1344, binding: [{ from: 0, cause: 'staff' }] }), 2160, 72);
     expect(runs).toEqual([{ from: 0, to: 1344, exact: true, cause: 'staff', breachAt: 72 }]);
@@ -87,7 +103,7 @@ describe('disrupted runs', () => {
   });
 
   it('puts breached activities first (earliest breach first), then disrupted ones, then the rest', () => {
-    const result: SimulationResult = {
+    const result: StoredSimulationResult = {
       breached: 2,
       cost: 0,
       pools: [],
@@ -142,7 +158,7 @@ describe('causes in plain words', () => {
 
   it('finds the full remote-access pool, the lockdown and the absence behind a staff shortfall', () => {
     const calls = result.activities.find((item) => item.id === 'calls')!;
-    expect(calls.binding[0]).toEqual({ from: 0, cause: 'staff' });
+    expect(calls.binding[0]).toEqual({ from: 0, to: 100, cause: 'staff' });
     const cause = explainCause('calls', calls.binding[0], { model, scenario: lockdown, result });
     expect(cause).toMatchObject({ kind: 'staff', siteClosed: true, lockdown: true, cannotWorkRemotely: false, absence: 0.2 });
     expect(cause.kind === 'staff' && cause.fullPools.map((pool) => pool.id)).toEqual(['vpn']);

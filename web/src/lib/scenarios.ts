@@ -63,15 +63,23 @@ export interface DisruptedRun {
   breachAt: number | null;
 }
 
+/** An activity result as stored: results computed before the engine gave each run its end (`to`) lack it. */
+export type StoredActivityResult = Omit<ActivityResult, 'binding'> & { binding: Array<Omit<Binding, 'to'> & { to?: number }> };
+/** A simulation result as stored (see StoredActivityResult). */
+export type StoredSimulationResult = Omit<SimulationResult, 'activities'> & { activities: StoredActivityResult[] };
+
 /**
- * The disrupted runs of an activity, rebuilt from its result: each run starts at its `binding[].from`; the last one
- * ends at `recoveredAt` (or the horizon); with two runs the first one's length is the rest of `disruptedHours`. With
- * more runs the inner lengths are known only in total, unless they fill their windows: those runs are marked inexact.
+ * The disrupted runs of an activity, as the engine computed them (`binding[].from` to `binding[].to`). A result
+ * stored before runs had a `to` is rebuilt instead: each run starts at its `from`; the last one ends at `recoveredAt`
+ * (or the horizon); with two runs the first one's length is the rest of `disruptedHours`. With more runs the inner
+ * lengths are known only in total, unless they fill their windows: those runs are marked inexact.
  */
-export function disruptedRuns(activity: ActivityResult, horizon: number, mtpd: number): DisruptedRun[] {
+export function disruptedRuns(activity: StoredActivityResult, horizon: number, mtpd: number): DisruptedRun[] {
   const binding = activity.binding;
   const n = binding.length;
   if (n === 0) return [];
+  if (binding.every((bind) => bind.to !== undefined))
+    return binding.map((bind) => ({ from: bind.from, to: bind.to!, exact: true, cause: bind.cause, breachAt: bind.to! - bind.from > mtpd ? bind.from + mtpd : null }));
   const lastEnd = activity.recoveredAt ?? horizon;
   const runs: DisruptedRun[] = binding.map((bind, index) => ({
     from: bind.from,
@@ -103,7 +111,7 @@ export interface TimelineRow {
   id: string;
   mtpd: number;
   rto: number;
-  result: ActivityResult;
+  result: StoredActivityResult;
   runs: DisruptedRun[];
   /** When the MTPD is first exceeded (best estimate when runs are inexact); null if it is not. */
   breachAt: number | null;
@@ -113,7 +121,7 @@ export interface TimelineRow {
  * One row per activity of the result, breached first (earliest breach first), then disrupted within their MTPD
  * (earliest first), then never disrupted; model order within ties.
  */
-export function timelineRows(result: SimulationResult, activities: ReadonlyArray<{ id: string; mtpd: number; rto: number }>, horizon: number): TimelineRow[] {
+export function timelineRows(result: StoredSimulationResult, activities: ReadonlyArray<{ id: string; mtpd: number; rto: number }>, horizon: number): TimelineRow[] {
   const byId = new Map(activities.map((activity) => [activity.id, activity]));
   const rows = result.activities.map((item, index) => {
     const activity = byId.get(item.id);
@@ -169,7 +177,7 @@ function activeAt(disruption: ResolvedDisruption, hour: number, horizon: number,
 }
 
 /** Why an activity was below its MBCO at the first hour of a disrupted run, with what the result and the scenario tell. */
-export function explainCause(activityId: string, binding: Binding, context: CauseContext): CauseExplanation {
+export function explainCause(activityId: string, binding: Omit<Binding, 'to'>, context: CauseContext): CauseExplanation {
   const [kind, ...rest] = binding.cause.split(':');
   if (kind !== 'staff') return { kind: kind as 'application' | 'supplier' | 'upstream', id: rest.join(':') };
   const activity = context.model.activities.find((item) => item.id === activityId);
