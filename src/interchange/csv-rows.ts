@@ -2,17 +2,19 @@
 import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { detectDelimiter, fileProblem, isBlank, unescapeFormula, type CellValue, type ReadTableOptions, type ReadTableResult, type TableRow } from './table-cells.js';
+import { detectDelimiter, fileProblem, isBlank, PROGRESS_STEP, unescapeFormula, type CellValue, type ReadTableOptions, type ReadTableResult, type TableRow } from './table-cells.js';
 
 /** Bytes decoded at a time. */
 const SLICE = 256 * 1024;
 
 /** The text of the file in slices: UTF-8 (BOM removed), or Windows-1252 when the bytes are not valid UTF-8. */
-function* textSlices(buffer: Buffer): Generator<string> {
+function* textSlices(buffer: Buffer, onProgress?: (done: number, total: number) => void): Generator<string> {
   // Excel's plain "CSV" on French Windows saves Windows-1252, not UTF-8: accept it rather than mangle every accent.
   const decoder = new TextDecoder(isUtf8(buffer) ? 'utf-8' : 'windows-1252');
   for (let offset = 0; offset < buffer.length; offset += SLICE) {
     const text = decoder.decode(buffer.subarray(offset, offset + SLICE), { stream: true });
+    // The parser asks for the next slice once it has parsed this one.
+    if (offset > 0 && offset % PROGRESS_STEP === 0) onProgress?.(offset, buffer.length);
     if (text) yield text;
   }
   const rest = decoder.decode();
@@ -36,7 +38,7 @@ export async function readCsvRows(buffer: Buffer, options: ReadTableOptions): Pr
     relax_quotes: true,
     skip_empty_lines: false,
   });
-  const source = Readable.from(textSlices(buffer), { objectMode: false });
+  const source = Readable.from(textSlices(buffer, options.onProgress), { objectMode: false });
   source.pipe(parser);
   const rows: TableRow[] = [];
   const max = options.maxRows ?? Infinity;
@@ -47,7 +49,10 @@ export async function readCsvRows(buffer: Buffer, options: ReadTableOptions): Pr
       const cells: CellValue[] = record.map(unescapeFormula);
       if (cells.every(isBlank)) continue;
       // One record is one spreadsheet row, even when a quoted cell spans several lines of text.
-      if (rows.length >= max) return { rows, truncated: true, problems: [] };
+      if (rows.length >= max) {
+        options.onProgress?.(buffer.length, buffer.length);
+        return { rows, truncated: true, problems: [] };
+      }
       rows.push({ number: index, cells });
     }
   } catch (error) {
@@ -59,5 +64,6 @@ export async function readCsvRows(buffer: Buffer, options: ReadTableOptions): Pr
     source.destroy();
     parser.destroy();
   }
+  options.onProgress?.(buffer.length, buffer.length);
   return { rows, truncated: false, problems: [] };
 }

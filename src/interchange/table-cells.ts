@@ -27,7 +27,15 @@ export interface ReadTableOptions {
   maxUncompressedBytes?: number;
   /** Default `auto`; tests and benchmarks force one or the other. */
   thread?: ReadThread;
+  /**
+   * Called as reading goes, at most every megabyte or so: bytes read so far and in all (XLSX: XML inflated, out of
+   * what the parts to read declare; CSV: bytes of the file). For an import run as a job, to report its progress.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
+
+/** Bytes read between two progress reports. */
+export const PROGRESS_STEP = 1024 * 1024;
 
 export interface ReadTableResult {
   /** Non-blank rows in file order; blank rows are skipped but still counted in row numbers. */

@@ -171,6 +171,18 @@ describe('readTable on XLSX, as a stream', () => {
     });
   });
 
+  it.each(['inline', 'worker'] as const)('reports progress in bytes as it reads, up to the total the parts declare (%s)', async (thread) => {
+    const bomb = await writeXlsxBomb({ rows: 4000, columns: 20 });
+    const reports: Array<[number, number]> = [];
+    const table = await readTable(bomb.file, 'xlsx', { thread, onProgress: (done, total) => reports.push([done, total]) });
+    expect(table.rows).toHaveLength(4000);
+    expect(reports.length).toBeGreaterThan(3);
+    const total = reports[0][1];
+    expect(total).toBeGreaterThan(bomb.sheetXmlBytes);
+    expect(reports.every(([done, reported], index) => reported === total && done <= total && (index === 0 || done >= reports[index - 1][0]))).toBe(true);
+    expect(reports.at(-1)).toEqual([total, total]);
+  });
+
   it.each([
     ['a cell beyond column XFD', '<x:row r="1"><x:c r="ZZZZZZZZ1"><x:v>1</x:v></x:c></x:row>', /beyond column XFD/],
     ['a row number beyond 1,048,576', '<x:row r="99999999"><x:c><x:v>1</x:v></x:c></x:row>', /numbered 99999999/],

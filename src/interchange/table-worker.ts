@@ -9,19 +9,26 @@ import { readXlsxRows } from './xlsx-rows.js';
 export interface TableWorkerData {
   data: Uint8Array;
   format: TableFormat;
-  options: ReadTableOptions;
+  /** Without `onProgress` (a function does not cross threads); `progress` says whether to send progress messages. */
+  options: Omit<ReadTableOptions, 'onProgress'> & { progress?: boolean };
 }
 
 /** Worker → parent: rows in file order, then the end (or a failure). */
-export type TableWorkerMessage = { type: 'rows'; rows: TableRow[] } | { type: 'done'; truncated: boolean; problems: Problem[] } | { type: 'error'; message: string };
+export type TableWorkerMessage =
+  | { type: 'rows'; rows: TableRow[] }
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'done'; truncated: boolean; problems: Problem[] }
+  | { type: 'error'; message: string };
 
 /** Rows per message: the parent deserialises each batch in its own turn of the event loop, never a whole file at once. */
 const BATCH = 1000;
 
 const port = parentPort;
 if (port) {
-  const { data, format, options } = workerData as TableWorkerData;
+  const { data, format, options: given } = workerData as TableWorkerData;
   const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const { progress, ...rest } = given;
+  const options: ReadTableOptions = progress ? { ...rest, onProgress: (done, total) => port.postMessage({ type: 'progress', done, total } satisfies TableWorkerMessage) } : rest;
   (format === 'csv' ? readCsvRows(buffer, options) : readXlsxRows(buffer, options)).then(
     (result) => {
       for (let first = 0; first < result.rows.length; first += BATCH) port.postMessage({ type: 'rows', rows: result.rows.slice(first, first + BATCH) } satisfies TableWorkerMessage);

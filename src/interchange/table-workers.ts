@@ -55,7 +55,8 @@ export async function readTableInWorker(buffer: Buffer, format: TableFormat, opt
   let worker: Worker | undefined;
   try {
     // The worker gets its own copy of the bytes (structured clone): the request's buffer stays the caller's.
-    worker = startWorker({ data: buffer, format, options: { ...options, thread: 'inline' } });
+    const { onProgress, ...cloneable } = options;
+    worker = startWorker({ data: buffer, format, options: { ...cloneable, thread: 'inline', progress: onProgress !== undefined } });
     const running = worker;
     return await new Promise<ReadTableResult>((resolve, reject) => {
       const rows: TableRow[] = [];
@@ -68,6 +69,7 @@ export async function readTableInWorker(buffer: Buffer, format: TableFormat, opt
       };
       running.on('message', (message: TableWorkerMessage) => {
         if (message.type === 'rows') for (const row of message.rows) rows.push(row);
+        else if (message.type === 'progress') onProgress?.(message.done, message.total);
         else if (message.type === 'done') settle({ rows, truncated: message.truncated, problems: message.problems });
         else settle(new Error(`reading the table failed: ${message.message}`));
       });

@@ -1,7 +1,7 @@
 // Reads the rows of one XLSX worksheet as a stream: ZIP directory checked first, each part inflated and parsed chunk by chunk, bytes and rows counted.
 import { posix } from 'node:path';
 import { SaxesParser } from 'saxes';
-import { fileProblem, isBlank, megabytes, MAX_UNCOMPRESSED_BYTES, unescapeFormula, type CellValue, type ReadTableOptions, type ReadTableResult, type TableRow } from './table-cells.js';
+import { fileProblem, isBlank, megabytes, MAX_UNCOMPRESSED_BYTES, PROGRESS_STEP, unescapeFormula, type CellValue, type ReadTableOptions, type ReadTableResult, type TableRow } from './table-cells.js';
 import { inflateEntry, looksLikeZip, readZipDirectory, ZipEntryTooLargeError, ZipFormatError, type ZipEntry } from './zip-directory.js';
 
 /** Excel's own bounds: a cell reference beyond them is damage or an attack, never data. */
@@ -52,6 +52,10 @@ interface XmlHandlers {
 interface Budget {
   limit: number;
   used: number;
+  /** Set once the parts to read are known: their declared bytes in all, and whom to tell. */
+  total?: number;
+  onProgress?: (done: number, total: number) => void;
+  reported?: number;
 }
 
 /** Inflates one part as a stream and feeds it to a SAX parser; handlers may throw `StopReading`. */
@@ -65,6 +69,10 @@ async function parsePart(buffer: Buffer, entry: ZipEntry, budget: Budget, handle
   try {
     for await (const chunk of inflateEntry(buffer, entry, budget.limit - budget.used)) {
       budget.used += chunk.length;
+      if (budget.onProgress && budget.total !== undefined && budget.used - (budget.reported ?? 0) >= PROGRESS_STEP) {
+        budget.reported = budget.used;
+        budget.onProgress(budget.used, budget.total);
+      }
       parser.write(decoder.decode(chunk, { stream: true }));
     }
     parser.write(decoder.decode());
@@ -455,10 +463,14 @@ export async function readXlsxRows(buffer: Buffer, options: ReadTableOptions): P
   if ('result' in inspection) return inspection.result;
   if ('metadataTooLarge' in inspection) throw new Error('unreachable: no cap on metadata');
   const { budget, sheet, strings, styles, date1904 } = inspection.plan;
+  budget.total = budget.used + sheet.uncompressedSize + (strings?.uncompressedSize ?? 0) + (styles?.uncompressedSize ?? 0);
+  budget.onProgress = options.onProgress;
   try {
     const dateStyles = styles ? await readDateStyles(buffer, styles, budget) : [];
     const sharedStrings = strings ? await readSharedStrings(buffer, strings, budget) : [];
-    return await readSheet(buffer, sheet, budget, { strings: sharedStrings, dateStyles, date1904, maxRows: options.maxRows ?? Infinity });
+    const result = await readSheet(buffer, sheet, budget, { strings: sharedStrings, dateStyles, date1904, maxRows: options.maxRows ?? Infinity });
+    options.onProgress?.(result.truncated ? budget.used : budget.total, budget.total);
+    return result;
   } catch (error) {
     return failure(error, budget);
   }
