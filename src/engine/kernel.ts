@@ -33,7 +33,7 @@ const NOTHING = 3;
 /** Segments in a top-level block (a power of two: halving stays balanced). */
 const MAX_BLOCK = 128;
 /** Blocks of this many segments or fewer are computed segment by segment (cheaper than bounds). */
-const LEAF = 2;
+const LEAF = 4;
 
 /** Scratch arrays reused across blocks and runs (no allocation in the hour loop). Activities in internal (topological) order. */
 export class Workspace {
@@ -157,9 +157,10 @@ export interface RunOptions {
 /**
  * §4.1–4.6 on bounds: the absence of each site within [ws.absLo, ws.absHi]; fills ws.capLo/capHi
  * and, when some site is down, ws.demandLo/demandHi. Each line applies to both ends the operation
- * the exact computation (`exact` below) applies to the value, in the same order.
+ * the exact computation (`exact` below) applies to the value, in the same order. Only the first
+ * `entries` staff entries and the listed activities (null: all) are computed.
  */
-function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number): void {
+function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number, entries: number, list: Int32Array | null): void {
   const { absLo, absHi, workedLo, workedHi, remLo, remHi, demandLo, demandHi } = ws;
   const { entryActivity, entrySite, entryHeadcount, entryRemote, accessStart, accessList } = cm;
   const sites = cm.siteCount;
@@ -171,7 +172,6 @@ function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: n
   demandLo.fill(0);
   demandHi.fill(0);
   const down = cs.phaseSiteDown[phase] === 1;
-  const entries = cm.entryCount;
   const status = ws.entryStatus;
   let pending = 0;
   if (!down) {
@@ -278,18 +278,22 @@ function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: n
       }
     }
   }
-  capacities(cm, cs, ws, phase, ws.workedLo, ws.capLo);
-  capacities(cm, cs, ws, phase, ws.workedHi, ws.capHi);
+  capacities(cm, cs, phase, ws.workedLo, ws.capLo, list);
+  capacities(cm, cs, phase, ws.workedHi, ws.capHi, list);
 }
 
-/** §4.4–4.6: capacities in topological order from the worked people (one end of the bounds, or the exact values). */
-function capacities(cm: CompiledModel, cs: CompiledScenario, _ws: Workspace, phase: number, worked: Float64Array, cap: Float64Array): void {
+/**
+ * §4.4–4.6: capacities in topological order from the worked people (one end of the bounds, or the exact values),
+ * of every activity or of those listed (ascending internal order); the others keep their values (see `block`).
+ */
+function capacities(cm: CompiledModel, cs: CompiledScenario, phase: number, worked: Float64Array, cap: Float64Array, list: Int32Array | null): void {
   const { staffed, headcount } = cm;
   const { termStart, termList, phaseShares } = cs;
   const C = cm.applicationCount + cm.supplierCount;
   const shareBase = phase * C;
-  const n = cm.activityCount;
-  for (let i = 0; i < n; i++) {
+  const n = list === null ? cm.activityCount : list.length;
+  for (let x = 0; x < n; x++) {
+    const i = list === null ? x : list[x];
     let c = staffed[i] === 1 ? worked[i] / headcount[i] : 1;
     for (let k = termStart[i], end = termStart[i + 1]; k < end; k++) {
       const term = termList[k];
@@ -302,9 +306,10 @@ function capacities(cm: CompiledModel, cs: CompiledScenario, _ws: Workspace, pha
 
 /**
  * §4.1–4.6 for one segment, exactly as the specification reads (the arithmetic of the engine since
- * 4b66542): fills ws.workedLo, ws.capLo, ws.demandLo (and copies them to the Hi arrays).
+ * 4b66542): fills ws.workedLo, ws.capLo, ws.demandLo (and copies them to the Hi arrays). Only the first
+ * `entries` staff entries (priority order) and the listed activities (null: all) are computed.
  */
-function exact(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number, segment: number): void {
+function exact(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number, segment: number, entries: number, list: Int32Array | null): void {
   const { workedLo: worked, remLo: remaining, demandLo: demand } = ws;
   const { entryActivity, entrySite, entryHeadcount, entryRemote, accessStart, accessList } = cm;
   const sites = cm.siteCount;
@@ -315,7 +320,6 @@ function exact(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: nu
   const lockdown = cs.phaseSiteLockdown;
   worked.fill(0);
   demand.fill(0);
-  const entries = cm.entryCount;
   if (cs.phaseSiteDown[phase] !== 1) {
     for (let e = 0; e < entries; e++) worked[entryActivity[e]] += entryHeadcount[e] * (1 - absence[absBase + entrySite[e]]);
   } else {
@@ -370,8 +374,9 @@ function exact(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: nu
       }
     }
   }
-  capacities(cm, cs, ws, phase, worked, ws.capLo);
-  ws.capHi.set(ws.capLo);
+  capacities(cm, cs, phase, worked, ws.capLo, list);
+  if (list === null) ws.capHi.set(ws.capLo);
+  else for (let x = 0; x < list.length; x++) ws.capHi[list[x]] = ws.capLo[list[x]];
   ws.workedHi.set(worked);
   ws.demandHi.set(demand);
 }
@@ -505,11 +510,13 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
   handledUntil.fill(-1);
 
   /** One segment computed exactly, for the activities and pool statistics not yet done for it. */
-  const leaf = (k: number, phase: number): void => {
+  const leaf = (k: number, phase: number, list: Int32Array | null, entries: number): void => {
     const t0 = starts[k];
     const t1 = end(k);
-    exact(cm, cs, ws, phase, k);
-    for (let i = 0; i < n; i++) {
+    exact(cm, cs, ws, phase, k, entries, list);
+    const count = list === null ? n : list.length;
+    for (let x = 0; x < count; x++) {
+      const i = list === null ? x : list[x];
       if (handledUntil[i] >= t1) continue;
       if (capLo[i] < disruptedBelow[i]) disrupt(i, t0, t1, current[i] === 0 && detail ? bindingCause(cm, cs, ws, phase, i) : null);
       else if (current[i] !== 0) close(i, t0);
@@ -562,8 +569,8 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
         if (term < C) v = phaseShares[shareBase + term];
         else {
           const u = term - C;
-          // v >= capLo[u] >= c: `if (v < c)` would not take it.
-          if (capLo[u] >= c) continue;
+          // v >= capLo[u] >= c: `if (v < c)` would not take it; v >= capLo[u] > capHi[i]: not the minimum.
+          if (capLo[u] >= c || capLo[u] > capHi[i]) continue;
           v = capAt(u, k, shareBase);
           if (v !== v) {
             c = NaN;
@@ -673,7 +680,8 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
         continue;
       }
       const u = term - C;
-      if (capLo[u] >= hi) continue; // min(lo, ≥ hi) = lo, min(hi, ≥ hi) = hi
+      // min(lo, ≥ hi) = lo, min(hi, ≥ hi) = hi; above capHi[i], u is never the minimum.
+      if (capLo[u] >= hi || capLo[u] > capHi[i]) continue;
       nodeBounds(u, node, shareBase);
       if (boundLo[u] < lo) lo = boundLo[u];
       if (boundHi[u] < hi) hi = boundHi[u];
@@ -708,6 +716,11 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
     return decide(i, 2 * node, k0, ka, mid, shareBase) && decide(i, 2 * node + 1, k0, mid, kb, shareBase);
   };
 
+  // Scratch for the lists of activities the halves of a block compute.
+  const closureMark = new Int32Array(n);
+  let closureStamp = 0;
+  const closureStack: number[] = [];
+
   // Scratch for the activity-by-activity pass of one block.
   const pendingList: number[] = [];
   const flags: Uint8Array = new Uint8Array(MAX_BLOCK);
@@ -718,20 +731,22 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
    * block, every other one is computed on its own when its entries are proven; the rest (and pool
    * statistics the bounds leave open) go to the two halves, down to exact segments.
    */
-  const block = (k0: number, k1: number, phase: number): void => {
+  const block = (k0: number, k1: number, phase: number, list: Int32Array | null = null, entries = cm.entryCount): void => {
     if (breached > stopAfter) return;
     const t0 = starts[k0];
     const t1 = end(k1 - 1);
     if (k1 - k0 <= LEAF) {
-      for (let k = k0; k < k1 && breached <= stopAfter; k++) leaf(k, phase);
+      for (let k = k0; k < k1 && breached <= stopAfter; k++) leaf(k, phase, list, entries);
       return;
     }
     absenceRange(cm, cs, ws, k0, k1);
-    bounds(cm, cs, ws, phase);
+    bounds(cm, cs, ws, phase, entries, list);
     let open = false;
     keyBase += S + 4 * MAX_BLOCK;
     memoSegment = keyBase + k0;
-    for (let i = 0; i < n; i++) {
+    const count = list === null ? n : list.length;
+    for (let x = 0; x < count; x++) {
+      const i = list === null ? x : list[x];
       if (handledUntil[i] >= t1) continue;
       const below = disruptedBelow[i];
       if (capHi[i] < below) {
@@ -796,9 +811,41 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
       } else open = true;
     }
     if (!open) return;
+    // The halves compute only what the activities left open need: they, and the upstream activities
+    // that can hold them down (one whose lower bound is above the dependent's upper bound + 1e-9 can
+    // be neither its minimum nor a tied binding term), over the staff entries up to their last one.
+    // Both halves compute the same list, a subset of this block's: every other activity keeps bounds
+    // computed over this block or an enclosing one, valid for the halves.
+    let childList: Int32Array | null = null;
+    let childEntries = cm.entryCount;
+    if (!(pools && poolsHandledUntil < t1)) {
+      const stamp = ++closureStamp;
+      closureStack.length = 0;
+      for (let x = 0; x < count; x++) {
+        const i = list === null ? x : list[x];
+        if (handledUntil[i] < t1 && closureMark[i] !== stamp) {
+          closureMark[i] = stamp;
+          closureStack.push(i);
+        }
+      }
+      const needed: number[] = [];
+      while (closureStack.length > 0) {
+        const i = closureStack.pop()!;
+        needed.push(i);
+        for (let j = cs.termStart[i], last = cs.termStart[i + 1]; j < last; j++) {
+          const u = cs.termList[j] - C;
+          if (u < 0 || closureMark[u] === stamp || capLo[u] > capHi[i] + TOLERANCE) continue;
+          closureMark[u] = stamp;
+          closureStack.push(u);
+        }
+      }
+      childList = Int32Array.from(needed).sort();
+      childEntries = 0;
+      for (let x = 0; x < childList.length; x++) if (entryEnd[childList[x]] > childEntries) childEntries = entryEnd[childList[x]];
+    }
     const mid = (k0 + k1) >>> 1;
-    block(k0, mid, phase);
-    block(mid, k1, phase);
+    block(k0, mid, phase, childList, childEntries);
+    block(mid, k1, phase, childList, childEntries);
   };
 
   /** Calls fn(k0, k1, phase) for each top-level block of non-quiet segments, in time order; quiet segments go to `quiet`. */
@@ -825,7 +872,7 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
     blocks(
       (k0, k1, phase) => {
         absenceRange(cm, cs, ws, k0, k1);
-        bounds(cm, cs, ws, phase);
+        bounds(cm, cs, ws, phase, cm.entryCount, null);
         for (let p = 0; p < P; p++) if (ws.demandLo[p] > peakFloor[p]) peakFloor[p] = ws.demandLo[p];
       },
       null,
@@ -835,7 +882,7 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
   if (withSeries)
     blocks(
       (k0, k1, phase) => {
-        for (let k = k0; k < k1; k++) leaf(k, phase);
+        for (let k = k0; k < k1; k++) leaf(k, phase, null, cm.entryCount);
       },
       (k, phase) => {
         quiet(starts[k], phase);
@@ -843,7 +890,7 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
         series!.poolCapacity.set(cs.phasePoolCapacity.subarray(phase * P, phase * P + P), k * P);
       },
     );
-  else blocks(block, (k, phase) => quiet(starts[k], phase));
+  else blocks((k0, k1, phase) => block(k0, k1, phase), (k, phase) => quiet(starts[k], phase));
 
   // Runs still in progress at the end of the horizon keep `to` = horizon.
   if (detail && S === 0) {
