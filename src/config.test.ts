@@ -5,7 +5,9 @@ import { RempartError } from './errors.js';
 
 describe('configuration', () => {
   it('takes flags over environment over defaults, and is frozen', () => {
-    expect(loadConfig({}, {})).toMatchObject({ port: 4310, host: '127.0.0.1', dataDir: '.rempart', demo: true });
+    expect(loadConfig({}, {})).toMatchObject({ port: 4310, host: '127.0.0.1', dataDir: '.rempart', demo: true, runJobs: true });
+    expect(loadConfig({}, { REMPART_JOBS: '0' }).runJobs).toBe(false);
+    expect(loadConfig({ jobs: false }, { REMPART_JOBS: '1' }).runJobs).toBe(false);
     expect(loadConfig({}, { REMPART_PORT: '5000', REMPART_DATA: '/srv/r' })).toMatchObject({ port: 5000, dataDir: '/srv/r' });
     const config = loadConfig({ port: '6000', data: 'x' }, { REMPART_PORT: '5000', REMPART_DATA: '/srv/r' });
     expect(config).toMatchObject({ port: 6000, dataDir: 'x' });

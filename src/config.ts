@@ -37,6 +37,8 @@ const Config = z
     sessionIdleMinutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(8 * 60),
     /** A session ends this many hours after sign-in. */
     sessionMaxHours: z.coerce.number().int().min(1).max(90 * 24).default(7 * 24),
+    /** Run queued jobs in this server process (`--no-jobs` / REMPART_JOBS=0: serve only, and let `rempart worker` processes run them). */
+    runJobs: z.boolean().default(true),
     /** Queued and running jobs (Monte Carlo, recommendations) an organisation may have at once. */
     jobsPerOrganisation: z.coerce.number().int().min(1).max(1000).default(JOB_LIMIT_DEFAULTS.perOrganisation),
     /** Runs a Monte Carlo job may ask for. */
@@ -62,6 +64,7 @@ export interface ConfigFlags {
   data?: string;
   logLevel?: string;
   demo?: boolean;
+  jobs?: boolean;
 }
 
 /** Builds the configuration; throws a RempartError naming every bad setting. */
@@ -73,6 +76,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: flags.logLevel ?? env.REMPART_LOG_LEVEL,
     demo: flags.demo ?? (env.REMPART_DEMO === undefined ? undefined : env.REMPART_DEMO !== '0' && env.REMPART_DEMO !== 'false'),
+    runJobs: flags.jobs ?? (env.REMPART_JOBS === undefined ? undefined : env.REMPART_JOBS !== '0' && env.REMPART_JOBS !== 'false'),
     secretKey: env.REMPART_SECRET_KEY || undefined,
     auditCheckpoints: env.REMPART_AUDIT_CHECKPOINTS || undefined,
     trustProxy: env.REMPART_TRUST_PROXY,

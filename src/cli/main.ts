@@ -59,8 +59,10 @@ program
   .addOption(new Option('--host <host>', 'address to listen on (env REMPART_HOST, default 127.0.0.1)'))
   .addOption(dataOption())
   .option('--no-demo', 'do not load the demo organisation into an empty database')
+  .option('--no-jobs', 'serve only: leave queued jobs to other processes (env REMPART_JOBS=0)')
   .action(async (flags: ConfigFlags) => {
-    await startServer(loadConfig(flags));
+    // Commander sets `jobs: true` when the flag is absent: only its presence may override REMPART_JOBS.
+    await startServer(loadConfig({ ...flags, jobs: flags.jobs === false ? false : undefined }));
   });
 
 program

@@ -21,8 +21,8 @@ export async function startServer(config: Config): Promise<void> {
     db: handle.db,
     databaseKind: handle.kind,
     listen: handle.listen,
-    // Every server process runs jobs; the limits keep one organisation from holding the shared runners.
-    jobs: { turnSeconds: config.jobTurnSeconds, staleAfterSeconds: config.jobStaleSeconds },
+    // Server processes run jobs unless told to serve only; the limits keep one organisation from holding the shared runners.
+    jobs: config.runJobs ? { turnSeconds: config.jobTurnSeconds, staleAfterSeconds: config.jobStaleSeconds } : false,
     jobLimits: { perOrganisation: config.jobsPerOrganisation, maxRuns: config.maxRuns },
     secretKey: secret.key,
     trustProxy: config.trustProxy,

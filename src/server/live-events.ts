@@ -172,6 +172,8 @@ export interface StreamOptions {
   topic: string;
   /** What a client connecting without Last-Event-ID is told first (the current state), as unnumbered events. */
   initial?: () => Promise<Array<{ type: string; data: unknown }>>;
+  /** What the client is told of a stored event (default: its type and data as they are). */
+  present?: (event: LiveEvent) => Promise<{ type: string; data: unknown }>;
   /** Ends the stream after this event (a run's end). */
   endsWith?: (event: { type: string; data: unknown }) => boolean;
 }
@@ -197,8 +199,15 @@ export async function streamLiveEvents(request: FastifyRequest, reply: FastifyRe
   let open = true;
   const write = (event: { id?: string; type: string; data: unknown }) => {
     if (!open) return;
-    out.write(`${event.id ? `id: ${event.id}\n` : ''}event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+    out.write(`event: ${event.type}\n${event.id ? `id: ${event.id}\n` : ''}data: ${JSON.stringify(event.data)}\n\n`);
     if (options.endsWith?.(event)) close();
+  };
+  // Presenting may read the database: a chain keeps events in their order.
+  let chain = Promise.resolve();
+  const deliver = (event: LiveEvent) => {
+    chain = chain
+      .then(async () => (open ? write({ id: event.id, ...(options.present ? await options.present(event) : { type: event.type, data: event.data }) }) : undefined))
+      .catch(() => close());
   };
   let unsubscribe: (() => void) | undefined;
   const heartbeat = setInterval(() => open && out.write(': keep-alive\n\n'), HEARTBEAT_MS);
@@ -214,9 +223,9 @@ export async function streamLiveEvents(request: FastifyRequest, reply: FastifyRe
   // Subscribe before reading the current state, so that nothing committed in between is missed.
   const buffered: LiveEvent[] = [];
   let ready = false;
-  unsubscribe = await hub.subscribe(options.org, options.topic, resumeAfter, (event) => (ready ? write(event) : buffered.push(event)));
+  unsubscribe = await hub.subscribe(options.org, options.topic, resumeAfter, (event) => (ready ? deliver(event) : buffered.push(event)));
   if (!open) return unsubscribe();
   if (!resumeAfter && options.initial) for (const event of await options.initial()) write(event);
   ready = true;
-  for (const event of buffered) write(event);
+  for (const event of buffered) deliver(event);
 }

@@ -19,6 +19,7 @@ import {
   type Run,
 } from '../../operations/scenarios.js';
 import { collectionAbilities, withAbilities } from '../access.js';
+import { streamLiveEvents } from '../live-events.js';
 import { isValidCursor, ModelRepository } from '../../store/model-repository.js';
 import { ERRORS, ItemAbilities, ItemParams, OrgParams, PageQuery, pageOf, withoutReadOnly } from './shared.js';
 
@@ -236,21 +237,20 @@ export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async
     },
     async (request, reply) => {
       const { org, run: runId } = request.params;
-      let run: Run = await getRun(app.db, org, runId);
-      reply.hijack();
-      const out = reply.raw;
-      out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      let open = true;
-      request.raw.on('close', () => (open = false));
-      const send = (event: string, data: unknown) => out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      // Polling the row keeps this stateless: the job may run in any server process.
-      while (open && !TERMINAL.has(run.status)) {
-        send('progress', { status: run.status, progress: run.progress });
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        run = await getRun(app.db, org, runId);
-      }
-      if (open) send('end', run);
-      out.end();
+      // An unknown run is a 404 before the stream opens.
+      const current = await getRun(app.db, org, runId);
+      const state = async (run: Run) =>
+        TERMINAL.has(run.status) ? { type: 'end', data: withAbilities(request, 'runs', run) } : { type: 'progress', data: { status: run.status, progress: run.progress } };
+      await streamLiveEvents(request, reply, app.liveEvents, {
+        org,
+        topic: `run:${runId}`,
+        initial: async () => [await state(current)],
+        present: async (event) => {
+          const { status, progress } = event.data as { status: Run['status']; progress: number };
+          return TERMINAL.has(status) ? state(await getRun(app.db, org, runId)) : { type: 'progress', data: { status, progress } };
+        },
+        endsWith: (event) => event.type === 'end',
+      });
     },
   );
 };

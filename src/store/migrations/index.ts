@@ -9,6 +9,7 @@ import * as auditKeyed from './2026-12-04T1200-audit-keyed.js';
 import * as liveEvents from './2026-12-04T1500-live-events.js';
 import * as jobFencing from './2026-12-04T1550-job-fencing.js';
 import * as blobs from './2026-12-04T1600-blobs.js';
+import * as runEvents from './2026-12-04T1700-run-events.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T0900-organisation-model': organisationModel,
@@ -20,4 +21,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04T1500-live-events': liveEvents,
   '2026-12-04T1550-job-fencing': jobFencing,
   '2026-12-04T1600-blobs': blobs,
+  '2026-12-04T1700-run-events': runEvents,
 };
