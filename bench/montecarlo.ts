@@ -26,15 +26,25 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/** CPU time of the whole process (worker threads included), in ms: on a shared, busy machine it is steadier than wall time. */
+const cpuTimes: number[] = [];
+
 async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await fn();
+  const used = process.cpuUsage(cpu);
+  cpuTimes.push((used.user + used.system) / 1000);
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+/** Median wall time of the repetitions; `lastCpu` holds their median CPU time. */
+let lastCpu = 0;
 async function medianOf(fn: () => Promise<unknown> | unknown, repetitions = REPETITIONS): Promise<number> {
   const times: number[] = [];
+  cpuTimes.length = 0;
   for (let i = 0; i < repetitions; i++) times.push(await time(fn));
+  lastCpu = median(cpuTimes);
   return median(times);
 }
 
@@ -42,8 +52,15 @@ async function medianOf(fn: () => Promise<unknown> | unknown, repetitions = REPE
 const core = (result: Pick<MonteCarloResult, 'runs' | 'seed'> & { activities: Array<Pick<MonteCarloResult['activities'][number], 'id' | 'breachProbability' | 'longestDisruption'>> }) => JSON.stringify({ runs: result.runs, seed: result.seed, activities: result.activities.map((a) => ({ id: a.id, breachProbability: a.breachProbability, longestDisruption: a.longestDisruption })) });
 
 const ms = (value: number) => `${value.toFixed(0).padStart(7)} ms`;
-const line = (label: string, before: number, after: number, note = '') =>
-  console.log(`${label.padEnd(34)} before ${ms(before)}   after ${ms(after)}   ×${(before / after).toFixed(1)}${note}`);
+const line = (label: string, before: { wall: number; cpu: number }, after: { wall: number; cpu: number }, note = '') =>
+  console.log(
+    `${label.padEnd(34)} before ${ms(before.wall)} (CPU ${ms(before.cpu)})   after ${ms(after.wall)} (CPU ${ms(after.cpu)})   ×${(before.wall / after.wall).toFixed(1)} wall, ×${(before.cpu / after.cpu).toFixed(1)} CPU${note}`,
+  );
+/** Median wall and CPU times of the repetitions, scaled by `scale`. */
+async function measure(fn: () => Promise<unknown> | unknown, repetitions = REPETITIONS, scale = 1): Promise<{ wall: number; cpu: number }> {
+  const wall = await medianOf(fn, repetitions);
+  return { wall: wall * scale, cpu: lastCpu * scale };
+}
 
 const root = new URL('../data/', import.meta.url);
 const org = new URL('demo/organisation.json', root);
@@ -52,24 +69,25 @@ if (!existsSync(org) || !existsSync(pandemic)) throw new Error('data/demo/organi
 const demo = OrganisationModel.parse(JSON.parse(readFileSync(org, 'utf8')));
 const demoScenario = Scenario.parse(JSON.parse(readFileSync(pandemic, 'utf8')));
 
-console.log(`${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(2)}; medians of ${REPETITIONS} repetitions; "before" = engine of 4b66542 (bench/baseline/)`);
+console.log(`${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(2)}; medians of ${REPETITIONS} repetitions; "before" = engine of 4b66542 (bench/baseline/);`);
+console.log('CPU = process CPU time, worker threads included (on 2 idle cores, 2 workers take about CPU / 2 of wall time)');
 console.log(`\n1. demo organisation × pandemic-lockdown: ${demo.activities.length} activities, ${RUNS} runs, seed ${SEED}`);
 baselineMonteCarlo(demo, demoScenario, { runs: 200, seed: SEED }); // warm-up (JIT)
 monteCarlo(demo, demoScenario, { runs: 200, seed: SEED });
 const reference = monteCarlo(demo, demoScenario, { runs: RUNS, seed: SEED });
 if (core(reference) !== core(baselineMonteCarlo(demo, demoScenario, { runs: RUNS, seed: SEED }))) throw new Error('the new engine gives other numbers than the old one');
-const inlineBefore = await medianOf(() => baselineMonteCarlo(demo, demoScenario, { runs: RUNS, seed: SEED }));
-const inlineAfter = await medianOf(() => monteCarlo(demo, demoScenario, { runs: RUNS, seed: SEED }));
-line('main thread, no worker', inlineBefore, inlineAfter, `   (${((inlineAfter * 1000) / RUNS).toFixed(0)} µs a run)`);
+const inlineBefore = await measure(() => baselineMonteCarlo(demo, demoScenario, { runs: RUNS, seed: SEED }));
+const inlineAfter = await measure(() => monteCarlo(demo, demoScenario, { runs: RUNS, seed: SEED }));
+line('main thread, no worker', inlineBefore, inlineAfter, `   (${((inlineAfter.cpu * 1000) / RUNS).toFixed(0)} µs CPU a run)`);
 for (const workers of [1, 2]) {
-  const before = await medianOf(() => baselineParallel(demo, demoScenario, { runs: RUNS, seed: SEED, workers }));
+  const before = await measure(() => baselineParallel(demo, demoScenario, { runs: RUNS, seed: SEED, workers }));
   let result: MonteCarloResult | undefined;
-  const after = await medianOf(async () => (result = await runMonteCarloParallel(demo, demoScenario, { runs: RUNS, seed: SEED, workers })));
+  const after = await measure(async () => (result = await runMonteCarloParallel(demo, demoScenario, { runs: RUNS, seed: SEED, workers })));
   if (JSON.stringify(result) !== JSON.stringify(reference)) throw new Error(`${workers} worker(s) gave a different result`);
   line(`${workers} worker${workers > 1 ? 's' : ' '} (thread start included)`, before, after);
 }
-const start = await medianOf(() => runMonteCarloParallel(demo, demoScenario, { runs: 2, seed: SEED, workers: 2 }));
-console.log(`starting 2 workers alone (2 runs): ${start.toFixed(0)} ms (tsx compiles the TypeScript worker in each thread; built JavaScript starts faster)`);
+const start = await measure(() => runMonteCarloParallel(demo, demoScenario, { runs: 2, seed: SEED, workers: 2 }));
+console.log(`starting 2 workers alone (2 runs): ${start.wall.toFixed(0)} ms, CPU ${start.cpu.toFixed(0)} ms (tsx compiles the TypeScript worker in each thread; built JavaScript starts faster)`);
 console.log('results identical to the old engine for the same seed (checked above), whatever the number of workers');
 
 const big = syntheticModel({ activities: 1000, staffPerActivity: 3, applications: 200, pools: 20, seed: 42 });
@@ -77,6 +95,6 @@ const bigScenario = syntheticScenario(big, { uncertain: true });
 console.log(`\n2. synthetic organisation: ${big.activities.length} activities, ${big.activities.length * 3} staff entries, ${big.pools.length} pools × pandemic-like scenario (uncertain lockdown end and absenteeism peak), seed ${SEED}`);
 if (core(monteCarlo(big, bigScenario, { runs: 20, seed: SEED })) !== core(baselineMonteCarlo(big, bigScenario, { runs: 20, seed: SEED })))
   throw new Error('the new engine gives other numbers than the old one (synthetic)');
-const bigBefore = (await medianOf(() => baselineParallel(big, bigScenario, { runs: BASELINE_BIG_RUNS, seed: SEED, workers: 2 }), 1)) * (BIG_RUNS / BASELINE_BIG_RUNS);
-const bigAfter = await medianOf(() => runMonteCarloParallel(big, bigScenario, { runs: BIG_RUNS, seed: SEED, workers: 2 }), 1);
+const bigBefore = await measure(() => baselineParallel(big, bigScenario, { runs: BASELINE_BIG_RUNS, seed: SEED, workers: 2 }), 1, BIG_RUNS / BASELINE_BIG_RUNS);
+const bigAfter = await measure(() => runMonteCarloParallel(big, bigScenario, { runs: BIG_RUNS, seed: SEED, workers: 2 }), 1);
 line(`${BIG_RUNS} runs on 2 workers`, bigBefore, bigAfter, `   (before: ${BASELINE_BIG_RUNS} runs measured, scaled ×${BIG_RUNS / BASELINE_BIG_RUNS}; one repetition each)`);

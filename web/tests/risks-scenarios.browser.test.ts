@@ -138,11 +138,23 @@ describe('risk register and scenario journeys', () => {
 
     // The uncertainty: a small Monte Carlo, with its progress and result.
     await page.getByRole('tab', { name: 'Uncertainty (Monte Carlo)' }).click();
+    // 10,000 runs by default; the journey runs fewer to stay quick.
+    expect((await page.getByRole('textbox', { name: /^Runs/ }).inputValue()).replace(/\D/g, '')).toBe('10000');
     await page.getByRole('textbox', { name: /^Runs/ }).fill('500');
     await page.getByRole('button', { name: 'Run the Monte Carlo' }).click();
     const table = page.getByTestId('montecarlo-table');
     await table.waitFor({ timeout: 60_000 });
     expect(await table.locator('tr', { hasText: 'Customer service (contact centre)' }).innerText()).toMatch(/100%/);
+    // One activity over the runs: the histogram of its longest disruption and the convergence of its probability of breach.
+    const detail = page.getByTestId('montecarlo-detail');
+    await detail.getByTestId('montecarlo-histogram').locator('canvas').waitFor();
+    await detail.getByTestId('montecarlo-convergence').locator('canvas').waitFor();
+    expect(await detail.innerText()).toMatch(/After 500 runs: \d+(\.\d+)?%, 95% confidence interval \d+(\.\d+)?% to \d+(\.\d+)?%/);
+    await detail.getByRole('combobox', { name: 'Activity' }).click();
+    await page.getByRole('option', { name: 'Customer service (contact centre)' }).click();
+    expect(await detail.innerText()).toContain('Longest disruption of Customer service (contact centre) across the runs');
+    expect(await detail.innerText()).toMatch(/After 500 runs: 100%/);
+    await screenshot(page, 'journey-pandemic-montecarlo');
 
     const runs = await (await server.fetch('/api/orgs/demo/runs?scenario=pandemic-lockdown')).json();
     expect(runs.items.map((run: { kind: string }) => run.kind).sort()).toEqual(['montecarlo', 'recommendation', 'simulation']);

@@ -1,6 +1,7 @@
 // Monte Carlo: many runs drawing the uncertain numbers; progress with cancel, then the probability of breach per
-// activity and percentiles of its longest disruption.
-import { Alert, Anchor, Button, Group, Paper, Stack, Table, Text } from '@mantine/core';
+// activity and percentiles of its longest disruption; for one activity, the histogram of its longest disruption and
+// how its probability of breach settles as runs accumulate (with a 95 % Wilson interval).
+import { Alert, Anchor, Button, Group, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { OrganisationModel } from '@shared/model/organisation.js';
 import { useMemo, useState, type FormEvent } from 'react';
@@ -19,13 +20,14 @@ import { ResultSection, StaleWarning } from './parts.js';
 import { RunProgress } from './RunProgress.js';
 
 const loadCharts = () => import('../../charts/scenario.js');
+const loadDetailCharts = () => import('../../charts/montecarlo.js');
 
 /** Starts a Monte Carlo run (only with `canRun`) and shows the latest one. */
 export function MonteCarloPanel({ org, scenario, model, name, canRun }: { org: string; scenario: StoredScenario; model: OrganisationModel; name: NameOf; canRun: boolean }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [params, setParams] = useSearchParams();
-  const [runs, setRuns] = useState<number | ''>(5000);
+  const [runs, setRuns] = useState<number | ''>(10_000);
   const [seed, setSeed] = useState<number | ''>(1);
   const history = useRuns(org, scenario.id);
   const chosen = params.get('mc') ?? history.data?.items.find((run) => run.kind === 'montecarlo' && run.status !== 'failed')?.id ?? null;
@@ -169,6 +171,117 @@ export function MonteCarloResultView({ run, model, name }: { run: Run<MonteCarlo
       <Text size="xs" c="dimmed" mt="xs">
         {t('montecarlo.untouched', { count: rows.length - shown.length })}
       </Text>
+      {/* Results stored before histograms and convergence existed have neither. */}
+      {shown.length > 0 && shown[0].histogram ? <MonteCarloDetail result={result} activities={shown} mtpd={mtpd} name={name} /> : null}
     </ResultSection>
+  );
+}
+
+type MonteCarloActivity = MonteCarloResult['activities'][number];
+
+/** One activity over the runs: the histogram of its longest disruption and the convergence of its probability of breach. */
+function MonteCarloDetail({ result, activities, mtpd, name }: { result: MonteCarloResult; activities: MonteCarloActivity[]; mtpd: Map<string, number>; name: NameOf }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const [chosen, setChosen] = useState<string | null>(null);
+  // By default the activity whose breach is the least certain (probability nearest 50 %): the most to learn from.
+  const uncertainMost = useMemo(() => activities.reduce((best, item) => (Math.abs(item.breachProbability - 0.5) < Math.abs(best.breachProbability - 0.5) ? item : best)), [activities]);
+  const activity = activities.find((item) => item.id === chosen) ?? uncertainMost;
+  const limit = mtpd.get(activity.id) ?? Number.POSITIVE_INFINITY;
+  const label = name('activities', activity.id);
+  const histogram = useMemo(() => {
+    const { binHours, runs } = activity.histogram;
+    return {
+      aria: { enabled: true },
+      animation: false,
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      grid: { left: 8, right: 16, top: 24, bottom: 24, containLabel: true },
+      xAxis: {
+        type: 'category',
+        name: t('montecarlo.histogramAxis'),
+        nameLocation: 'middle',
+        nameGap: 28,
+        data: runs.map((_, bin) => (binHours === 1 ? format.duration(bin) : `${format.duration(bin * binHours)} – ${format.duration((bin + 1) * binHours)}`)),
+        axisLabel: { color: '#343a40' },
+      },
+      yAxis: { type: 'value', name: t('montecarlo.histogramRuns'), axisLabel: { color: '#343a40' }, splitLine: { lineStyle: { color: '#e9ecef' } } },
+      series: [
+        {
+          type: 'bar',
+          name: t('montecarlo.histogramRuns'),
+          barCategoryGap: '8%',
+          // Bins wholly beyond the MTPD are runs that breach it.
+          data: runs.map((count, bin) => ({ value: count, itemStyle: { color: bin * binHours > limit ? '#c92a2a' : '#1971c2' } })),
+        },
+      ],
+    };
+  }, [activity, limit, t, format]);
+  const convergence = useMemo(() => {
+    const points = activity.convergence;
+    const percent = (value: number) => Math.round(value * 10000) / 100;
+    return {
+      aria: { enabled: true },
+      animation: false,
+      tooltip: { trigger: 'axis', valueFormatter: (value: number) => format.percent(value / 100) },
+      legend: { top: 0, data: [t('montecarlo.convergenceEstimate'), t('montecarlo.convergenceInterval')] },
+      grid: { left: 8, right: 24, top: 32, bottom: 24, containLabel: true },
+      xAxis: { type: 'log', name: t('montecarlo.convergenceRuns'), nameLocation: 'middle', nameGap: 28, min: 1, max: result.runs, axisLabel: { color: '#343a40', formatter: (value: number) => format.number(value) } },
+      yAxis: { type: 'value', min: 0, max: 100, axisLabel: { color: '#343a40', formatter: (value: number) => format.percent(value / 100) }, splitLine: { lineStyle: { color: '#e9ecef' } } },
+      series: [
+        // The interval as a band: its low end (invisible), then its width stacked on top.
+        { type: 'line', name: 'low', stack: 'interval', symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false }, data: points.map((p) => [p.runs, percent(p.low)]) },
+        {
+          type: 'line',
+          name: t('montecarlo.convergenceInterval'),
+          stack: 'interval',
+          symbol: 'none',
+          lineStyle: { opacity: 0 },
+          areaStyle: { color: 'rgba(25, 113, 194, 0.18)' },
+          itemStyle: { color: 'rgba(25, 113, 194, 0.35)' },
+          data: points.map((p) => [p.runs, percent(p.high - p.low)]),
+        },
+        { type: 'line', name: t('montecarlo.convergenceEstimate'), symbolSize: 5, itemStyle: { color: '#c92a2a' }, data: points.map((p) => [p.runs, percent(p.breachProbability)]) },
+      ],
+    };
+  }, [activity, result.runs, t, format]);
+  const last = activity.convergence.at(-1);
+  return (
+    <Stack gap="xs" mt="lg" data-testid="montecarlo-detail">
+      <Group align="flex-end" justify="space-between">
+        <Title order={4}>{t('montecarlo.detailTitle')}</Title>
+        <Select
+          label={t('montecarlo.detailActivity')}
+          data={activities.map((item) => ({ value: item.id, label: name('activities', item.id) }))}
+          value={activity.id}
+          onChange={setChosen}
+          allowDeselect={false}
+          w={320}
+        />
+      </Group>
+      <Text size="sm" fw={600}>
+        {t('montecarlo.histogramTitle', { name: label })}
+      </Text>
+      <div data-testid="montecarlo-histogram">
+        <EChart
+          load={loadDetailCharts}
+          option={histogram}
+          height={240}
+          label={t('montecarlo.histogramLabel', { name: label, runs: format.number(result.runs), mtpd: format.duration(mtpd.get(activity.id)) })}
+        />
+      </div>
+      {last ? (
+        <>
+          <Text size="sm" fw={600}>
+            {t('montecarlo.convergenceTitle')}
+          </Text>
+          <div data-testid="montecarlo-convergence">
+            <EChart load={loadDetailCharts} option={convergence} height={240} label={t('montecarlo.convergenceLabel', { name: label, runs: format.number(result.runs) })} />
+          </div>
+          <Text size="sm">
+            {t('montecarlo.convergenceText', { runs: format.number(last.runs), probability: format.percent(last.breachProbability), low: format.percent(last.low), high: format.percent(last.high) })}
+          </Text>
+        </>
+      ) : null}
+    </Stack>
   );
 }
