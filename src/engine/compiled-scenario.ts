@@ -74,7 +74,13 @@ export interface CompiledScenario {
   readonly segmentStarts: Int32Array;
   /** The phase of each segment. */
   readonly segmentPhase: Int32Array;
-  /** Absenteeism of each site during each segment, `[segment × sites + site]` (§3: overlaps combine as 1 − Π(1 − r)). */
+  /**
+   * Sites that the same absenteeism windows cover (the same number of times) always have the same
+   * absence: they form a class. `siteClass[site]`, and `classCount` classes (at least 1).
+   */
+  readonly siteClass: Int32Array;
+  readonly classCount: number;
+  /** Absenteeism of each site class during each segment, `[segment × classCount + class]` (§3: overlaps combine as 1 − Π(1 − r)). */
   readonly segmentAbsence: Float64Array;
   /** 1 when nothing at all is disrupted during the segment: every capacity is 1, no pool is asked. */
   readonly segmentQuiet: Uint8Array;
@@ -204,9 +210,32 @@ export function compileScenario(cm: CompiledModel, scenario: ResolvedScenario): 
   }
   const sites = cm.siteCount;
   const C = cm.applicationCount + cm.supplierCount;
+  const absenteeism = windows.filter((w) => w.type === 'absenteeism');
+  // Site classes: the same coverage by every absenteeism window (a site listed twice counts twice).
+  const siteClass = new Int32Array(sites);
+  const classOf = new Map<string, number>();
+  const classSite: number[] = [];
+  for (let site = 0; site < sites; site++) {
+    const key = absenteeism
+      .map((w) => {
+        if (w.sites === null) return 1;
+        let times = 0;
+        for (let i = 0; i < w.sites.length; i++) if (w.sites[i] === site) times++;
+        return times;
+      })
+      .join(',');
+    let c = classOf.get(key);
+    if (c === undefined) {
+      c = classSite.length;
+      classOf.set(key, c);
+      classSite.push(site);
+    }
+    siteClass[site] = c;
+  }
+  const classes = Math.max(1, classSite.length);
   const segmentStarts = new Int32Array(segmentCount);
   const segmentPhase = new Int32Array(segmentCount);
-  const segmentAbsence = new Float64Array(segmentCount * sites);
+  const segmentAbsence = new Float64Array(segmentCount * classes);
   const segmentQuiet = new Uint8Array(segmentCount);
   const phaseSiteAvailable = new Uint8Array(phaseCount * sites).fill(1);
   const phaseSiteLockdown = new Uint8Array(phaseCount * sites);
@@ -216,8 +245,16 @@ export function compileScenario(cm: CompiledModel, scenario: ResolvedScenario): 
   const phasePoolCapacity = new Float64Array(phaseCount * cm.poolCount);
   const phaseSeats = new Float64Array(phaseCount * cm.seatCount);
   const phaseSeatsAny = new Uint8Array(phaseCount);
-  const presence = new Float64Array(sites);
-  const absenteeism = windows.filter((w) => w.type === 'absenteeism');
+  // Per class, the number of times each absenteeism window covers it (as its sites would be).
+  const coverage = absenteeism.map((w) =>
+    Int32Array.from({ length: classes }, (_, c) => {
+      if (w.sites === null) return 1;
+      let times = 0;
+      for (let i = 0; i < w.sites.length; i++) if (w.sites[i] === classSite[c]) times++;
+      return times;
+    }),
+  );
+  const presence = new Float64Array(classes);
   const strategies = cm.model.strategies;
   const A = cm.applicationCount;
 
@@ -293,7 +330,7 @@ export function compileScenario(cm: CompiledModel, scenario: ResolvedScenario): 
     segmentStarts[k] = t;
     segmentPhase[k] = phase;
     // Absenteeism of the segment: overlapping windows on one site combine as 1 - (1-r1)(1-r2) (§3).
-    for (let s = 0; s < sites; s++) presence[s] = 1;
+    for (let c = 0; c < classes; c++) presence[c] = 1;
     let absence = false;
     for (let j = 0; j < absenteeism.length; j++) {
       const w = absenteeism[j];
@@ -301,11 +338,11 @@ export function compileScenario(cm: CompiledModel, scenario: ResolvedScenario): 
       const keep = 1 - (w.rates !== null ? w.rates[t - w.start] : w.rate);
       if (keep === 1) continue;
       absence = true;
-      const list = w.sites;
-      if (list === null) for (let s = 0; s < sites; s++) presence[s] *= keep;
-      else for (let i = 0; i < list.length; i++) presence[list[i]] *= keep;
+      // The same products, in the same order, as for each site of the class.
+      const times = coverage[j];
+      for (let c = 0; c < classes; c++) for (let m = times[c]; m > 0; m--) presence[c] *= keep;
     }
-    if (absence) for (let s = 0, at = k * sites; s < sites; s++) segmentAbsence[at + s] = 1 - presence[s];
+    if (absence) for (let c = 0, at = k * classes; c < classes; c++) segmentAbsence[at + c] = 1 - presence[c];
     segmentQuiet[k] = phaseQuiet[phase] === 1 && !absence ? 1 : 0;
   }
 
@@ -313,6 +350,8 @@ export function compileScenario(cm: CompiledModel, scenario: ResolvedScenario): 
     horizon,
     segmentStarts,
     segmentPhase,
+    siteClass,
+    classCount: classes,
     segmentAbsence,
     segmentQuiet,
     phaseCount,

@@ -37,7 +37,7 @@ const LEAF = 4;
 
 /** Scratch arrays reused across blocks and runs (no allocation in the hour loop). Activities in internal (topological) order. */
 export class Workspace {
-  // Per site: absence range of the block being computed.
+  // Per site class: absence range of the block being computed.
   readonly absLo: Float64Array;
   readonly absHi: Float64Array;
   // Per activity: worked people and capacity (bounds; equal after an exact segment).
@@ -163,8 +163,8 @@ export interface RunOptions {
 function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number, entries: number, list: Int32Array | null): void {
   const { absLo, absHi, workedLo, workedHi, remLo, remHi, demandLo, demandHi } = ws;
   const { entryActivity, entrySite, entryHeadcount, entryRemote, accessStart, accessList } = cm;
-  const sites = cm.siteCount;
-  const siteBase = phase * sites;
+  const siteBase = phase * cm.siteCount;
+  const siteClass = cs.siteClass;
   const available = cs.phaseSiteAvailable;
   const lockdown = cs.phaseSiteLockdown;
   workedLo.fill(0);
@@ -177,11 +177,11 @@ function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: n
   if (!down) {
     status.fill(AVAILABLE);
     for (let e = 0; e < entries; e++) {
-      const s = entrySite[e];
+      const c = siteClass[entrySite[e]];
       const h = entryHeadcount[e];
       const a = entryActivity[e];
-      workedLo[a] += h * (1 - absHi[s]);
-      workedHi[a] += h * (1 - absLo[s]);
+      workedLo[a] += h * (1 - absHi[c]);
+      workedHi[a] += h * (1 - absLo[c]);
     }
   } else {
     const poolBase = phase * cm.poolCount;
@@ -192,8 +192,9 @@ function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: n
       const s = entrySite[e];
       const h = entryHeadcount[e];
       const a = entryActivity[e];
-      const presentLo = h * (1 - absHi[s]);
-      const presentHi = h * (1 - absLo[s]);
+      const c = siteClass[s];
+      const presentLo = h * (1 - absHi[c]);
+      const presentHi = h * (1 - absLo[c]);
       if (available[siteBase + s] === 1) {
         workedLo[a] += presentLo;
         workedHi[a] += presentHi;
@@ -312,16 +313,16 @@ function capacities(cm: CompiledModel, cs: CompiledScenario, phase: number, work
 function exact(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number, segment: number, entries: number, list: Int32Array | null): void {
   const { workedLo: worked, remLo: remaining, demandLo: demand } = ws;
   const { entryActivity, entrySite, entryHeadcount, entryRemote, accessStart, accessList } = cm;
-  const sites = cm.siteCount;
-  const siteBase = phase * sites;
+  const siteBase = phase * cm.siteCount;
+  const siteClass = cs.siteClass;
   const absence = cs.segmentAbsence;
-  const absBase = segment * sites;
+  const absBase = segment * cs.classCount;
   const available = cs.phaseSiteAvailable;
   const lockdown = cs.phaseSiteLockdown;
   worked.fill(0);
   demand.fill(0);
   if (cs.phaseSiteDown[phase] !== 1) {
-    for (let e = 0; e < entries; e++) worked[entryActivity[e]] += entryHeadcount[e] * (1 - absence[absBase + entrySite[e]]);
+    for (let e = 0; e < entries; e++) worked[entryActivity[e]] += entryHeadcount[e] * (1 - absence[absBase + siteClass[entrySite[e]]]);
   } else {
     const poolBase = phase * cm.poolCount;
     for (let p = 0; p < cm.poolCount; p++) remaining[p] = cs.phasePoolCapacity[poolBase + p];
@@ -330,7 +331,7 @@ function exact(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: nu
     let pending = 0;
     for (let e = 0; e < entries; e++) {
       const s = entrySite[e];
-      const present = entryHeadcount[e] * (1 - absence[absBase + s]);
+      const present = entryHeadcount[e] * (1 - absence[absBase + siteClass[s]]);
       if (available[siteBase + s] === 1) {
         worked[entryActivity[e]] += present;
         continue;
@@ -400,9 +401,9 @@ function bindingCause(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, ph
   return 'staff'; // unreachable: the capacity is one of the terms
 }
 
-/** Fills ws.absLo/absHi with each site's absence range over segments [k0, k1). */
-function absenceRange(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, k0: number, k1: number): void {
-  const sites = cm.siteCount;
+/** Fills ws.absLo/absHi with each site class's absence range over segments [k0, k1). */
+function absenceRange(cs: CompiledScenario, ws: Workspace, k0: number, k1: number): void {
+  const sites = cs.classCount;
   const { absLo, absHi } = ws;
   const absence = cs.segmentAbsence;
   for (let s = 0; s < sites; s++) absLo[s] = absHi[s] = absence[k0 * sites + s];
@@ -539,7 +540,9 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
   // Keys of the segments (keyBase + k) and tree nodes (keyBase + S + node) of the current block.
   let keyBase = 0;
   const { entryFirst, entryEnd, entrySite, entryHeadcount, entryRemote, staffed, headcount } = cm;
-  const sites = cm.siteCount;
+  // Absence is per site class (compiled-scenario.ts): the tree and ranges are per class.
+  const sites = cs.classCount;
+  const siteClass = cs.siteClass;
   const C = cm.applicationCount + cm.supplierCount;
   /** Staff share of activity i in segment k (exact), or NaN when an entry is not proven. */
   const staffAt = (i: number, k: number): number => {
@@ -550,7 +553,7 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
       const status = entryStatus[e];
       if (status === PARTIAL) return NaN;
       // The same operations as `exact`: present, then ask = present × remote granted in full, or 0.
-      const present = entryHeadcount[e] * (1 - cs.segmentAbsence[absBase + entrySite[e]]);
+      const present = entryHeadcount[e] * (1 - cs.segmentAbsence[absBase + siteClass[entrySite[e]]]);
       if (status === AVAILABLE) worked += present;
       else if (status === GRANTED) worked += present * entryRemote[e];
       else worked += 0;
@@ -652,10 +655,10 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
           boundHi[i] = capHi[i];
           return;
         }
-        const site = entrySite[e];
+        const c = siteClass[entrySite[e]];
         const h = entryHeadcount[e];
-        const presentLo = h * (1 - treeHi[base + site]);
-        const presentHi = h * (1 - treeLo[base + site]);
+        const presentLo = h * (1 - treeHi[base + c]);
+        const presentHi = h * (1 - treeLo[base + c]);
         if (status === AVAILABLE) {
           workedLo += presentLo;
           workedHi += presentHi;
@@ -739,7 +742,7 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
       for (let k = k0; k < k1 && breached <= stopAfter; k++) leaf(k, phase, list, entries);
       return;
     }
-    absenceRange(cm, cs, ws, k0, k1);
+    absenceRange(cs, ws, k0, k1);
     bounds(cm, cs, ws, phase, entries, list);
     let open = false;
     keyBase += S + 4 * MAX_BLOCK;
@@ -871,7 +874,7 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
     peakFloor.fill(0);
     blocks(
       (k0, k1, phase) => {
-        absenceRange(cm, cs, ws, k0, k1);
+        absenceRange(cs, ws, k0, k1);
         bounds(cm, cs, ws, phase, cm.entryCount, null);
         for (let p = 0; p < P; p++) if (ws.demandLo[p] > peakFloor[p]) peakFloor[p] = ws.demandLo[p];
       },
