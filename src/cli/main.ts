@@ -19,6 +19,7 @@ import { printProblems, reportError } from './output.js';
 import { registerAccountCommands } from './account-commands.js';
 import { registerRiskCommands } from './risk-commands.js';
 import { registerScenarioCommands } from './scenario-commands.js';
+import { readJsonFile } from './json-file.js';
 import { startServer } from './serve.js';
 
 const program = new Command('rempart')
@@ -39,14 +40,7 @@ function kindOf(file: string): FileKind {
 
 /** Reads and schema-checks a JSON model document; throws with every problem. */
 async function readModelFile(file: string): Promise<OrganisationModel> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new RempartError('invalid_input', `${file} is not valid JSON: ${(error as Error).message}`, [
-      { path: '', rule: 'json', value: null, message: (error as Error).message },
-    ]);
-  }
+  const json = await readJsonFile(file);
   const parsed = OrganisationModel.safeParse(json, { reportInput: true });
   if (!parsed.success) throw new RempartError('invalid_input', `${file} does not match the model schema.`, problemsFromZod(parsed.error, json));
   return parsed.data;

@@ -1,6 +1,5 @@
 // `rempart simulate | montecarlo | recommend`: the scenario engine on model files or a stored organisation.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { recommend } from '../engine/recommend.js';
@@ -15,6 +14,7 @@ import { runMonteCarloParallel } from '../operations/montecarlo-workers.js';
 import { engineRefusal } from '../operations/scenarios.js';
 import { ModelRepository } from '../store/model-repository.js';
 import { dataOption, resolveOrg, withDatabase } from './context.js';
+import { readJsonFile } from './json-file.js';
 
 interface SourceFlags extends ConfigFlags {
   model?: string;
@@ -22,16 +22,8 @@ interface SourceFlags extends ConfigFlags {
   json?: boolean;
 }
 
-async function readJson(file: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new RempartError('invalid_input', `Cannot read ${file}: ${(error as Error).message}`, [{ path: file, rule: 'json', value: null, message: (error as Error).message }]);
-  }
-}
-
 async function parseFile<T>(file: string, schema: { safeParse(data: unknown, params?: { reportInput?: boolean }): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, what: string): Promise<T> {
-  const json = await readJson(file);
+  const json = await readJsonFile(file);
   const parsed = schema.safeParse(json, { reportInput: true });
   if (!parsed.success) throw new RempartError('invalid_input', `${file} is not a valid ${what}.`, problemsFromZod(parsed.error, json));
   return parsed.data;

@@ -1,6 +1,7 @@
 // Reads and writes one table of cells as CSV or XLSX, the way spreadsheet users produce them.
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { formatPath, problem as makeProblem, type Problem } from '../model/problem.js';
+import { INVALID_TEXT_MESSAGE, isInvalidText } from '../model/text.js';
 import { readCsvRows } from './csv-rows.js';
 import { FORMULA_START, type ReadTableOptions, type ReadTableResult, type TableFormat, type TableRow } from './table-cells.js';
 import { readTableInWorker } from './table-workers.js';
@@ -35,6 +36,35 @@ export const INLINE_XLSX_BYTES = 1024 * 1024;
  * keeps serving other requests while a large or hostile file is read or refused.
  */
 export async function readTable(data: Buffer | Uint8Array, format: TableFormat, options: ReadTableOptions = {}): Promise<ReadTableResult> {
+  return refuseInvalidCells(await readRows(data, format, options));
+}
+
+/**
+ * Cells holding text the database cannot store (a NUL byte in a CSV) make the file unreadable as a whole, each one
+ * named by row and column, rather than failing the import's transaction.
+ */
+function refuseInvalidCells(result: ReadTableResult): ReadTableResult {
+  if (result.problems.length > 0) return result;
+  const problems: Problem[] = [];
+  for (const row of result.rows) {
+    for (const [index, cell] of row.cells.entries()) {
+      if (typeof cell !== 'string' || !isInvalidText(cell)) continue;
+      const column = columnLetters(index);
+      problems.push({ path: `rows[${row.number}]`, rule: 'invalid_text', value: cell.slice(0, 200), message: `cell ${column}${row.number}: ${INVALID_TEXT_MESSAGE}`, row: row.number, column });
+      if (problems.length >= 20) return { rows: [], truncated: false, problems };
+    }
+  }
+  return problems.length > 0 ? { rows: [], truncated: false, problems } : result;
+}
+
+/** 0 → A, 25 → Z, 26 → AA: a column as spreadsheet software names it. */
+function columnLetters(index: number): string {
+  let letters = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
+async function readRows(data: Buffer | Uint8Array, format: TableFormat, options: ReadTableOptions): Promise<ReadTableResult> {
   const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const thread = options.thread ?? 'auto';
   if (thread === 'worker') return readTableInWorker(buffer, format, options);

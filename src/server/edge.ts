@@ -1,10 +1,10 @@
 // The first line of defence, before anyone is signed in or any byte of a body is read: each route accepts only its
 // media types and sizes, JSON nested beyond reason and text PostgreSQL cannot store are refused with the field,
 // the rule and the value, and a refusal never echoes the body back.
-import { Stream } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RempartError } from '../errors.js';
-import { formatPath, type Problem } from '../model/problem.js';
+import type { Problem } from '../model/problem.js';
+import { invalidTextProblems } from '../model/text.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -85,36 +85,6 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
     } else if (code === 0x7d || code === 0x5d) depth--;
   }
   return false;
-}
-
-const INVALID_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Text PostgreSQL cannot store (NUL), or that is not Unicode (a lone surrogate): never a name, id or query. */
-export function isInvalidText(text: string): boolean {
-  return INVALID_TEXT.test(text);
-}
-
-function clipText(text: string): string {
-  return text.length > MAX_SEGMENT_LENGTH ? `${text.slice(0, MAX_SEGMENT_LENGTH)}…` : text;
-}
-
-/** Every invalid string (and key) in a parsed value, with its path; stops after `MAX_PROBLEMS`. */
-export function invalidTextProblems(value: unknown, path: PropertyKey[], found: Problem[] = []): Problem[] {
-  if (found.length >= MAX_PROBLEMS) return found;
-  if (typeof value === 'string') {
-    if (isInvalidText(value))
-      found.push({ path: formatPath(path), rule: 'invalid_text', value: clipText(value), message: 'no NUL character and no lone UTF-16 surrogate' });
-  } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length && found.length < MAX_PROBLEMS; i++) invalidTextProblems(value[i], [...path, i], found);
-  } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value) && !(value instanceof Stream)) {
-    // (A streamed body, unread here, is the route's to check.)
-    for (const [key, item] of Object.entries(value)) {
-      if (found.length >= MAX_PROBLEMS) break;
-      if (isInvalidText(key)) found.push({ path: formatPath([...path, key]), rule: 'invalid_text', value: clipText(key), message: 'a field name with no NUL character and no lone surrogate' });
-      else invalidTextProblems(item, [...path, key], found);
-    }
-  }
-  return found;
 }
 
 function refuseInvalidText(request: FastifyRequest): void {

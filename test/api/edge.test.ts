@@ -174,6 +174,19 @@ describe('text PostgreSQL cannot store', () => {
   });
 });
 
+describe('text PostgreSQL cannot store, in files', () => {
+  it('refuses a spreadsheet whose cells hold a NUL character, naming the cell, and imports nothing', async () => {
+    const template = await t.request({ method: 'GET', url: '/api/orgs/demo/activities.template?format=csv' });
+    expect(template.statusCode).toBe(200);
+    const header = template.body.replace(/^\uFEFF/, '').split(/\r?\n/)[0];
+    const row = header.split(',').map((_, i) => (i === 0 ? 'nul-activity' : i === 1 ? 'Claims\u0000 hotline' : '')).join(',');
+    const response = await t.request({ method: 'POST', url: '/api/orgs/demo/activities.sheet', payload: `${header}\r\n${row}\r\n`, headers: { 'content-type': 'text/csv' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details).toEqual([expect.objectContaining({ rule: 'invalid_text', row: 2, column: 'B', path: 'rows[2]' })]);
+    expect((await t.request({ method: 'GET', url: '/api/orgs/demo/activities/nul-activity' })).statusCode).toBe(404);
+  });
+});
+
 describe('over-long addresses', () => {
   it('answers 400 too_long naming the parameter for ids over 200 characters', async () => {
     for (const url of [`/api/orgs/demo/activities/${'a'.repeat(201)}`, `/api/orgs/demo/sites/${'b'.repeat(5000)}`]) {

@@ -45,6 +45,15 @@ describe('rempart validate', () => {
     expect(result.stderr).toMatch(/activities\[1\]\.mtpd: .*\[format\] \(value: "soon"\)/);
   });
 
+  it('refuses text the database cannot store (NUL, lone surrogates) in a model file, with its path', async () => {
+    const file = join(folder, 'nul-model.json');
+    await writeFile(file, '{"sites": [{"id": "paris", "name": "Paris\\u0000"}], "activities": [{"id": "a", "name": "\\ud800", "mtpd": 24, "rto": 4, "mbco": 0.5}]}');
+    const result = await rempart('import', file, '--org', 'nul', '--data', join(folder, 'nul-data'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/sites\[0\]\.name: .*\[invalid_text\]/);
+    expect(result.stderr).toMatch(/activities\[0\]\.name: .*\[invalid_text\]/);
+  });
+
   it('accepts the demo organisation', async () => {
     const result = await rempart('validate', 'data/demo/organisation.json', '--strict');
     expect(result.stdout).toContain('valid');
