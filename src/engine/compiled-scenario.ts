@@ -115,6 +115,43 @@ export interface CompiledScenario {
   readonly termList: Int32Array;
 }
 
+/**
+ * Buffers reused by `compileScenario` from one call to the next (Monte Carlo compiles a scenario per
+ * run: allocating and zeroing its arrays each time costs more than filling them). A scenario compiled
+ * with scratch buffers is valid until the next call with the same scratch.
+ */
+export class ScenarioScratch {
+  private readonly int32 = new Map<string, Int32Array>();
+  private readonly float64 = new Map<string, Float64Array>();
+  private readonly uint8 = new Map<string, Uint8Array>();
+
+  private static take<T extends Int32Array | Float64Array | Uint8Array>(pool: Map<string, T>, name: string, length: number, make: (length: number) => T): T {
+    let buffer = pool.get(name);
+    if (buffer === undefined || buffer.length < length) {
+      buffer = make(Math.max(length, 2 * (buffer?.length ?? 0)));
+      pool.set(name, buffer);
+    }
+    return buffer.subarray(0, length) as T;
+  }
+  /** An array of `length` (not cleared: the caller writes every element it reads). */
+  ints(name: string, length: number): Int32Array {
+    return ScenarioScratch.take(this.int32, name, length, (n) => new Int32Array(n));
+  }
+  floats(name: string, length: number): Float64Array {
+    return ScenarioScratch.take(this.float64, name, length, (n) => new Float64Array(n));
+  }
+  bytes(name: string, length: number): Uint8Array {
+    return ScenarioScratch.take(this.uint8, name, length, (n) => new Uint8Array(n));
+  }
+}
+
+/** Fresh arrays, for a compiled scenario that must outlive the next compilation. */
+const FRESH = {
+  ints: (_name: string, length: number) => new Int32Array(length),
+  floats: (_name: string, length: number) => new Float64Array(length),
+  bytes: (_name: string, length: number) => new Uint8Array(length),
+};
+
 /** Bits of the change marks: a segment starts here; a phase starts here. */
 const SEGMENT = 1;
 const PHASE = 2;
@@ -124,10 +161,12 @@ const PHASE = 2;
  * activated several times takes effect from its earliest activation (it "stays in effect to the end
  * of the horizon", §3).
  */
-export function compileScenario(cm: CompiledModel, scenario: ResolvedScenario): CompiledScenario {
+export function compileScenario(cm: CompiledModel, scenario: ResolvedScenario, scratch?: ScenarioScratch): CompiledScenario {
+  const buffers = scratch ?? FRESH;
   // A fractional horizon (refused by validateScenario) would cover the hours t < horizon.
   const horizon = Math.max(0, Math.ceil(scenario.horizon));
-  const marks = new Uint8Array(horizon + 1);
+  const marks = buffers.bytes('marks', horizon + 1);
+  marks.fill(0);
   if (horizon > 0) marks[0] = SEGMENT | PHASE;
   const windows: HourWindow[] = [];
   const outageApps = new Set<number>();
@@ -172,7 +211,7 @@ export function compileScenario(cm: CompiledModel, scenario: ResolvedScenario): 
     marks[w.start] |= bits;
     marks[w.end] |= bits;
     if (w.curve) {
-      const rates = new Float64Array(w.end - w.start);
+      const rates = buffers.floats(`rates${i}`, w.end - w.start);
       curveRates(w.curve, w.start, w.end, rates);
       w.rates = rates;
       for (let t = 1; t < rates.length; t++) if (rates[t] !== rates[t - 1]) marks[w.start + t] |= SEGMENT;
@@ -233,18 +272,18 @@ export function compileScenario(cm: CompiledModel, scenario: ResolvedScenario): 
     siteClass[site] = c;
   }
   const classes = Math.max(1, classSite.length);
-  const segmentStarts = new Int32Array(segmentCount);
-  const segmentPhase = new Int32Array(segmentCount);
-  const segmentAbsence = new Float64Array(segmentCount * classes);
-  const segmentQuiet = new Uint8Array(segmentCount);
-  const phaseSiteAvailable = new Uint8Array(phaseCount * sites).fill(1);
-  const phaseSiteLockdown = new Uint8Array(phaseCount * sites);
-  const phaseSiteDown = new Uint8Array(phaseCount);
-  const phaseQuiet = new Uint8Array(phaseCount);
-  const phaseShares = new Float64Array(phaseCount * C).fill(1);
-  const phasePoolCapacity = new Float64Array(phaseCount * cm.poolCount);
-  const phaseSeats = new Float64Array(phaseCount * cm.seatCount);
-  const phaseSeatsAny = new Uint8Array(phaseCount);
+  const segmentStarts = buffers.ints('segmentStarts', segmentCount);
+  const segmentPhase = buffers.ints('segmentPhase', segmentCount);
+  const segmentAbsence = buffers.floats('segmentAbsence', segmentCount * classes);
+  const segmentQuiet = buffers.bytes('segmentQuiet', segmentCount);
+  const phaseSiteAvailable = buffers.bytes('phaseSiteAvailable', phaseCount * sites).fill(1);
+  const phaseSiteLockdown = buffers.bytes('phaseSiteLockdown', phaseCount * sites).fill(0);
+  const phaseSiteDown = buffers.bytes('phaseSiteDown', phaseCount);
+  const phaseQuiet = buffers.bytes('phaseQuiet', phaseCount);
+  const phaseShares = buffers.floats('phaseShares', phaseCount * C).fill(1);
+  const phasePoolCapacity = buffers.floats('phasePoolCapacity', phaseCount * cm.poolCount);
+  const phaseSeats = buffers.floats('phaseSeats', phaseCount * cm.seatCount).fill(0);
+  const phaseSeatsAny = buffers.bytes('phaseSeatsAny', phaseCount);
   // Per class, the number of times each absenteeism window covers it (as its sites would be).
   const coverage = absenteeism.map((w) =>
     Int32Array.from({ length: classes }, (_, c) => {
@@ -342,7 +381,7 @@ export function compileScenario(cm: CompiledModel, scenario: ResolvedScenario): 
       const times = coverage[j];
       for (let c = 0; c < classes; c++) for (let m = times[c]; m > 0; m--) presence[c] *= keep;
     }
-    if (absence) for (let c = 0, at = k * classes; c < classes; c++) segmentAbsence[at + c] = 1 - presence[c];
+    for (let c = 0, at = k * classes; c < classes; c++) segmentAbsence[at + c] = absence ? 1 - presence[c] : 0;
     segmentQuiet[k] = phaseQuiet[phase] === 1 && !absence ? 1 : 0;
   }
 

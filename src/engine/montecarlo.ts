@@ -3,7 +3,7 @@ import type { OrganisationModel } from '../model/organisation.js';
 import type { Scenario } from '../model/scenario.js';
 import { createRandom, isDistribution, sample } from './random.js';
 import { compileModel, type CompiledModel } from './compiled-model.js';
-import { compileScenario } from './compiled-scenario.js';
+import { compileScenario, ScenarioScratch } from './compiled-scenario.js';
 import { runCompiled, Workspace } from './kernel.js';
 import { resolveScenario } from './resolve.js';
 import { assertValid } from './simulate.js';
@@ -149,6 +149,7 @@ function checkRuns(options: MonteCarloOptions): { first: number; count: number }
 export class MonteCarloSession {
   private readonly cm: CompiledModel;
   private readonly ws: Workspace;
+  private readonly scratch = new ScenarioScratch();
   private readonly uncertain: boolean;
 
   constructor(
@@ -181,7 +182,7 @@ export class MonteCarloSession {
       if (options.shouldAbort?.()) throw new EngineAbortedError();
       const random = createRandom(options.seed, first + r);
       const resolved = resolveScenario(this.scenario, (distribution) => sample(distribution, random));
-      runCompiled(cm, compileScenario(cm, resolved), ws, { detail: false });
+      runCompiled(cm, compileScenario(cm, resolved, this.scratch), ws, { detail: false });
       for (let a = 0; a < n; a++) {
         const i = cm.internal[a];
         const longest = ws.longest[i];

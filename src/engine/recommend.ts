@@ -11,6 +11,7 @@ import {
   runCompiled,
   toResult,
   Workspace,
+  ScenarioScratch,
   type Binding,
   type CompiledModel,
   type ResolvedScenario,
@@ -69,6 +70,7 @@ export interface Recommendation {
 interface Prepared {
   cm: CompiledModel;
   ws: Workspace;
+  scratch: ScenarioScratch;
   candidates: number[]; // strategy indices, sorted by id
   scenarios: Array<{ resolved: ResolvedScenario; first: number | null; frequency: number; index: number; id?: string }>;
   unitCost: number[]; // expected yearly cost of each candidate alone
@@ -108,7 +110,7 @@ function prepare(model: OrganisationModel, scenarios: ReadonlyArray<Scenario>, o
       if (sc.first !== null) cost += sc.frequency * strategy.cost.perDay * daysInEffect(Math.ceil(sc.resolved.horizon), sc.first + strategy.leadTime);
     return cost;
   });
-  return { cm, ws: new Workspace(cm), candidates, scenarios: prepared, unitCost };
+  return { cm, ws: new Workspace(cm), scratch: new ScenarioScratch(), candidates, scenarios: prepared, unitCost };
 }
 
 /** Strategy indices of the candidates in `mask`. */
@@ -126,7 +128,7 @@ function scenarioWith(p: Prepared, sc: Prepared['scenarios'][number], strategies
 function breaches(p: Prepared, strategies: readonly number[], limit: number): number {
   let total = 0;
   for (const sc of p.scenarios) {
-    const cs = compileScenario(p.cm, scenarioWith(p, sc, strategies));
+    const cs = compileScenario(p.cm, scenarioWith(p, sc, strategies), p.scratch);
     total += runCompiled(p.cm, cs, p.ws, { detail: false, stopAfterBreaches: limit - total }).breached;
     if (total > limit) break;
   }
@@ -137,7 +139,7 @@ function breaches(p: Prepared, strategies: readonly number[], limit: number): nu
 function remaining(p: Prepared, strategies: readonly number[]): RemainingBreach[] {
   const out: RemainingBreach[] = [];
   for (const sc of p.scenarios) {
-    const cs = compileScenario(p.cm, scenarioWith(p, sc, strategies));
+    const cs = compileScenario(p.cm, scenarioWith(p, sc, strategies), p.scratch);
     const result = toResult(p.cm, cs, runCompiled(p.cm, cs, p.ws, { detail: true }));
     for (const a of result.activities)
       if (a.mtpdBreached) out.push({ scenario: { index: sc.index, ...(sc.id === undefined ? {} : { id: sc.id }) }, activity: a.id, binding: a.binding });

@@ -29,7 +29,7 @@ import { toResult, type SimulationResult } from './results.js';
 import { EngineInputError, validateModel, validateScenario } from './validate.js';
 
 export { TOLERANCE, compareIds, compileModel, type CompiledModel } from './compiled-model.js';
-export { compileScenario, curveRate, type CompiledScenario, type HourWindow } from './compiled-scenario.js';
+export { compileScenario, curveRate, ScenarioScratch, type CompiledScenario, type HourWindow } from './compiled-scenario.js';
 export { runCompiled, Workspace, type RunOptions, type RunOutput, type SegmentSeries } from './kernel.js';
 export { DEFAULT_HORIZON, meanScenario, resolveScenario, type FieldKind, type Picker, type ResolvedDisruption, type ResolvedScenario } from './resolve.js';
 export {
