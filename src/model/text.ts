@@ -26,8 +26,8 @@ export function invalidTextProblems(value: unknown, path: PropertyKey[], found: 
     if (isInvalidText(value)) found.push({ path: formatPath(path), rule: 'invalid_text', value: clipText(value), message: INVALID_TEXT_MESSAGE });
   } else if (Array.isArray(value)) {
     for (let i = 0; i < value.length && found.length < MAX_PROBLEMS; i++) invalidTextProblems(value[i], [...path, i], found);
-  } else if (value !== null && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
-    // Plain objects only (parsed queries have no prototype): a stream or a Buffer handed over as a body is not text to walk.
+  } else if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && typeof (value as { pipe?: unknown }).pipe !== 'function') {
+    // Not bytes nor a stream (a body handed over unread): those are not text to walk. Parsed queries have their own prototype.
     for (const [key, item] of Object.entries(value)) {
       if (found.length >= MAX_PROBLEMS) break;
       if (isInvalidText(key)) found.push({ path: formatPath([...path, key]), rule: 'invalid_text', value: clipText(key), message: `a field name with ${INVALID_TEXT_MESSAGE}` });
