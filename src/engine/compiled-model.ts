@@ -75,9 +75,13 @@ function indexIds(items: ReadonlyArray<{ id: string }>, kind: string): Map<strin
   return map;
 }
 
-export function lookup(map: ReadonlyMap<string, number>, id: string, path: string): number {
+/** The index of `id` in `map`; an unknown id throws `EngineInputError` at `path` (a function: built only then). */
+export function lookup(map: ReadonlyMap<string, number>, id: string, path: string | (() => string)): number {
   const index = map.get(id);
-  if (index === undefined) throw new EngineInputError([{ path, rule: 'unknown_reference', value: id, message: `unknown id "${id}"` }]);
+  if (index === undefined) {
+    const where = typeof path === 'string' ? path : path();
+    throw new EngineInputError([{ path: where, rule: 'unknown_reference', value: id, message: `unknown id "${id}"` }]);
+  }
   return index;
 }
 
@@ -108,7 +112,7 @@ export function compileModel(model: OrganisationModel): CompiledModel {
   const S = suppliers.length;
 
   // Upstream lists in model indices, then a topological order (Kahn).
-  const upstream = activities.map((activity, a) => (activity.dependsOn ?? []).map((id, i) => lookup(activityIndex, id, `activities[${a}].dependsOn[${i}]`)));
+  const upstream = activities.map((activity, a) => (activity.dependsOn ?? []).map((id, i) => lookup(activityIndex, id, () => `activities[${a}].dependsOn[${i}]`)));
   const dependents: number[][] = activities.map(() => []);
   const pending = new Int32Array(n);
   upstream.forEach((list, a) => {
@@ -148,8 +152,8 @@ export function compileModel(model: OrganisationModel): CompiledModel {
     // An activity whose staff entries all have 0 people needs nobody: like no entries, share 1.
     staffed[i] = total > 0 ? 1 : 0;
     termStart[i] = terms.length;
-    (activity.applications ?? []).forEach((id, k) => terms.push(lookup(applicationIndex, id, `activities[${a}].applications[${k}]`)));
-    (activity.suppliers ?? []).forEach((id, k) => terms.push(A + lookup(supplierIndex, id, `activities[${a}].suppliers[${k}]`)));
+    (activity.applications ?? []).forEach((id, k) => terms.push(lookup(applicationIndex, id, () => `activities[${a}].applications[${k}]`)));
+    (activity.suppliers ?? []).forEach((id, k) => terms.push(A + lookup(supplierIndex, id, () => `activities[${a}].suppliers[${k}]`)));
     for (const u of upstream[a]) terms.push(A + S + internal[u]);
   }
   termStart[n] = terms.length;
@@ -179,11 +183,11 @@ export function compileModel(model: OrganisationModel): CompiledModel {
     entryFirst[internal[a]] = e;
     (activities[a].staff ?? []).forEach((entry, s) => {
       entryActivity[e] = internal[a];
-      entrySite[e] = lookup(siteIndex, entry.site, `activities[${a}].staff[${s}].site`);
+      entrySite[e] = lookup(siteIndex, entry.site, () => `activities[${a}].staff[${s}].site`);
       entryHeadcount[e] = entry.headcount;
       entryRemote[e] = entry.remote;
       accessStart[e] = k;
-      (entry.access ?? []).forEach((id, i) => (accessList[k++] = lookup(poolIndex, id, `activities[${a}].staff[${s}].access[${i}]`)));
+      (entry.access ?? []).forEach((id, i) => (accessList[k++] = lookup(poolIndex, id, () => `activities[${a}].staff[${s}].access[${i}]`)));
       e++;
     });
     entryEnd[internal[a]] = e;
