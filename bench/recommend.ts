@@ -1,7 +1,10 @@
-// Benchmark: exact recommendation over 16 candidate strategies × 2 scenarios (demo insurer, and a larger synthetic model).
+// Benchmark: exact recommendation over 16 candidate strategies × 2 scenarios (demo insurer, and a larger synthetic model),
+// against the engine of 4b66542 (bench/baseline/) in the same run; then the heuristic's gap to the optimum.
+// Run: npx tsx bench/recommend.ts [--gap-only] [--gap-instances 100]
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { recommend, type Recommendation } from '../src/engine/recommend.js';
+import { recommend as baselineRecommend } from './baseline/engine/recommend.js';
 import type { Strategy } from '../src/model/organisation.js';
 import { OrganisationModel } from '../src/model/organisation.js';
 import { Scenario } from '../src/model/scenario.js';
@@ -18,15 +21,21 @@ function median(values: number[]): number {
 function bench(label: string, model: OrganisationModel, scenarios: Scenario[]): void {
   let result: Recommendation | undefined;
   recommend(model, scenarios); // warm-up
+  const before = baselineRecommend(model, scenarios);
   const times: number[] = [];
+  const baselineTimes: number[] = [];
   for (let i = 0; i < REPETITIONS; i++) {
-    const start = process.hrtime.bigint();
+    let start = process.hrtime.bigint();
+    baselineRecommend(model, scenarios);
+    baselineTimes.push(Number(process.hrtime.bigint() - start) / 1e6);
+    start = process.hrtime.bigint();
     result = recommend(model, scenarios);
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   const r = result!;
+  if (JSON.stringify([before.strategies, before.cost, before.evaluated]) !== JSON.stringify([r.strategies, r.cost, r.evaluated])) throw new Error(`${label}: the old engine recommends otherwise`);
   console.log(
-    `${label}: ${model.strategies.length} candidates × ${scenarios.length} scenarios → ${median(times).toFixed(0)} ms, ` +
+    `${label}: ${model.strategies.length} candidates × ${scenarios.length} scenarios → before ${median(baselineTimes).toFixed(0)} ms, after ${median(times).toFixed(0)} ms (×${(median(baselineTimes) / median(times)).toFixed(1)}), ` +
       `${r.evaluated} of ${2 ** model.strategies.length} sets evaluated, ${r.exact ? 'exact' : 'heuristic'}, ` +
       `${r.feasible ? 'feasible' : `infeasible (${r.remainingBreaches.length} breaches left)`}: [${r.strategies.join(', ')}] at ${r.cost.toFixed(0)} a year`,
   );

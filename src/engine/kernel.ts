@@ -768,6 +768,11 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
         handledUntil[i] = t1;
       } else pendingList.push(i);
     }
+    // The recommender only needs to know that a set fails: stop as soon as it does.
+    if (breached > stopAfter) {
+      pendingList.length = 0;
+      return;
+    }
     // Activity by activity, halving on the activity's own bounds (decisions first: nothing is
     // recorded for an activity unless all its segments can be decided this way).
     const length = k1 - k0;
@@ -800,6 +805,7 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
       handledUntil[i] = t1;
     }
     pendingList.length = 0;
+    if (breached > stopAfter) return;
     if (pools && poolsHandledUntil < t1) {
       let decided = true;
       const capacityBase = phase * P;
