@@ -10,6 +10,7 @@ export type FilePurpose = z.infer<typeof FilePurpose>;
 export const MAX_FILE_NAME_LENGTH = 200;
 
 /** C0 and C1 control characters and DEL (NUL among them): never part of a name anyone means to type. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** Bidirectional overrides and isolates: they make `invoice‮fdp.exe` read as `invoiceexe.pdf`. */
 const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/;

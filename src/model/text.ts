@@ -2,6 +2,7 @@
 // (HTTP, spreadsheets, files given to the CLI) with its path, instead of failing deep in the database.
 import { formatPath, type Problem } from './problem.js';
 
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for.
 const INVALID_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Problems reported for one input at most: a million bad strings must not make a million-line answer. */

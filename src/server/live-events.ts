@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Listening } from '../store/database.js';
-import { LIVE_EVENTS_CHANNEL, liveEventsAfter, purgeLiveEvents, type LiveEvent, type LiveEventNotice } from '../store/live-events.js';
+import { LIVE_EVENTS_CHANNEL, liveEventsAfter, type LiveEvent, type LiveEventNotice } from '../store/live-events.js';
 
 /** Opens the process's listening connection (`DatabaseHandle.listen`). */
 export type Listen = (channel: string, onPayload: (payload: string) => void, onReconnect?: () => void) => Promise<Listening>;
@@ -26,8 +26,6 @@ interface Topic {
 }
 
 export interface LiveEventHubOptions {
-  /** Events older than this are purged (replay serves reconnections, not history); default 24 h. */
-  retentionMs?: number;
   log?: (message: string, data?: Record<string, unknown>) => void;
 }
 
@@ -36,16 +34,12 @@ const PAGE = 500;
 export class LiveEventHub {
   private readonly topics = new Map<string, Topic>();
   private listening: Listening | undefined;
-  private purgeTimer: NodeJS.Timeout | undefined;
-  private readonly retentionMs: number;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly listen: Listen,
     private readonly options: LiveEventHubOptions = {},
-  ) {
-    this.retentionMs = options.retentionMs ?? 24 * 60 * 60 * 1000;
-  }
+  ) {}
 
   async start(): Promise<void> {
     this.listening = await this.listen(
@@ -56,13 +50,10 @@ export class LiveEventHub {
         for (const key of this.topics.keys()) this.fetch(key);
       },
     );
-    const purge = () => void purgeLiveEvents(this.db, new Date(Date.now() - this.retentionMs)).catch((error: unknown) => this.options.log?.('live event purge failed', { error: String(error) }));
-    this.purgeTimer = setInterval(purge, Math.min(this.retentionMs, 10 * 60 * 1000));
-    this.purgeTimer.unref();
+    // Old events are purged by a recurring job (live-events.purge), once for all processes.
   }
 
   async stop(): Promise<void> {
-    if (this.purgeTimer) clearInterval(this.purgeTimer);
     await this.listening?.close();
     this.listening = undefined;
   }
@@ -209,7 +200,7 @@ export async function streamLiveEvents(request: FastifyRequest, reply: FastifyRe
       .then(async () => (open ? write({ id: event.id, ...(options.present ? await options.present(event) : { type: event.type, data: event.data }) }) : undefined))
       .catch(() => close());
   };
-  let unsubscribe: (() => void) | undefined;
+  let unsubscribe: (() => void) | undefined = undefined;
   const heartbeat = setInterval(() => open && out.write(': keep-alive\n\n'), HEARTBEAT_MS);
   const close = () => {
     if (!open) return;
