@@ -1,5 +1,6 @@
 // People and access: roles, e-mail addresses and the shapes of members, API tokens, audit entries and security settings.
 import { z } from 'zod';
+import { INVALID_TEXT_MESSAGE, isInvalidText } from './text.js';
 
 /** Roles a person (or an API token) holds in one organisation; the policies in src/server/policies say what each may do. */
 export const ROLES = ['owner', 'administrator', 'continuityManager', 'activityOwner', 'crisisTeam', 'auditor', 'employee'] as const;
@@ -19,16 +20,13 @@ export const Email = z
   .transform((email) => email.toLowerCase())
   .meta({ example: 'claire.morel@example.com' });
 
-/** NUL characters and lone surrogates: text PostgreSQL refuses to store. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /** A person's name as shown to others. */
 export const DisplayName = z
   .string()
   .trim()
   .min(1)
   .max(200)
-  .refine((text) => !UNSTORABLE.test(text), { message: 'no NUL character nor lone surrogate', params: { rule: 'invalid_text' } });
+  .refine((text) => !isInvalidText(text), { message: INVALID_TEXT_MESSAGE, params: { rule: 'invalid_text' } });
 
 /**
  * Who may create organisations (REMPART_ORG_CREATION): `admins`, only server administrators (accounts made with
