@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { RempartError } from './errors.js';
 import { ORGANISATION_CREATION } from './model/account.js';
 import { problemsFromZod } from './model/problem.js';
-import { JOB_RUNNER_DEFAULTS } from './operations/job-runner.js';
+import { JOB_RUNNER_DEFAULTS } from './operations/jobs/runner.js';
 import { JOB_LIMIT_DEFAULTS } from './operations/scenarios.js';
 import { redactUrl } from './store/database.js';
 

@@ -21,6 +21,7 @@ import { registerRiskCommands } from './risk-commands.js';
 import { registerScenarioCommands } from './scenario-commands.js';
 import { readJsonFile } from './json-file.js';
 import { startServer } from './serve.js';
+import { startWorker } from './worker.js';
 
 const program = new Command('rempart')
   .description('Rempart: business continuity management (ISO 22301). Embedded database by default; set DATABASE_URL for PostgreSQL.')
@@ -57,6 +58,27 @@ program
   .action(async (flags: ConfigFlags) => {
     // Commander sets `jobs: true` when the flag is absent: only its presence may override REMPART_JOBS.
     await startServer(loadConfig({ ...flags, jobs: flags.jobs === false ? false : undefined }));
+  });
+
+program
+  .command('worker')
+  .description('Run queued jobs only (Monte Carlo, recommendations, purges), no HTTP: beside `serve --no-jobs` processes on one PostgreSQL, any number of them')
+  .addOption(dataOption())
+  .addHelpText(
+    'after',
+    `
+Jobs are rows in the database: every worker and every \`serve\` without --no-jobs claims them fairly across
+organisations, retries a failed one with back-off, and keeps it as a dead letter after its last attempt
+(administrators: GET /api/orgs/{org}/jobs?status=dead, then POST …/jobs/{id}/retry).
+On SIGTERM or SIGINT a worker hands the jobs it holds back, from their last checkpoint, and exits.
+
+An embedded data folder has one owner: run \`rempart worker\` on it only while no \`serve\` holds it.
+
+Settings (environment): DATABASE_URL, REMPART_DATA, REMPART_SECRET_KEY, REMPART_JOB_TURN_SECONDS,
+REMPART_JOB_STALE_SECONDS, REMPART_LOG_LEVEL.`,
+  )
+  .action(async (flags: ConfigFlags) => {
+    await startWorker(loadConfig(flags));
   });
 
 program

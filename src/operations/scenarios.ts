@@ -13,6 +13,7 @@ import { DATA_DIR } from '../paths.js';
 import { ModelRepository } from '../store/model-repository.js';
 import type { Database } from '../store/schema.js';
 import { recordAudit } from './audit.js';
+import { cancelJob, enqueueJob } from './jobs/queue.js';
 import { exportModel, notFound } from './model-writer.js';
 
 export type RunKind = 'simulation' | 'montecarlo' | 'recommendation';
@@ -278,6 +279,8 @@ export async function enqueueRun(db: Kysely<Database>, orgId: string, request: J
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    // The run and its job commit together: no job without its run, no run left without a job.
+    await enqueueJob(trx, { org: orgId, kind: `runs.${request.kind}`, id: inserted.id, payload: { run: inserted.id } });
     await recordAudit(trx, { org: orgId, action: 'queue', entityType: 'run', entityId: inserted.id, after: { kind: request.kind, scenarios: request.scenarios, params, modelVersion: version } });
     return inserted;
   });
@@ -304,26 +307,16 @@ export async function listRuns(db: Kysely<Database>, orgId: string, limit: numbe
 
 /**
  * Asks for a queued or running job to stop; a queued one, or a running one that no process holds between two of
- * its turns, is cancelled at once.
+ * its turns, is cancelled at once (the job and its run in one transaction); otherwise its holder stops at its next
+ * heartbeat and marks the run cancelled.
  */
 export async function cancelRun(db: Kysely<Database>, orgId: string, runId: string): Promise<Run> {
   const before = await getRun(db, orgId, runId);
   await db.transaction().execute(async (trx) => {
-    const queued = await trx
-      .updateTable('scenario_runs')
-      .set({ status: 'cancelled', finished_at: sql`now()`, checkpoint: null })
-      .where('org_id', '=', orgId)
-      .where('id', '=', runId)
-      .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('heartbeat_at', 'is', null)])]))
-      .executeTakeFirst();
-    const running = await trx
-      .updateTable('scenario_runs')
-      .set({ cancel_requested: true })
-      .where('org_id', '=', orgId)
-      .where('id', '=', runId)
-      .where('status', '=', 'running')
-      .executeTakeFirst();
-    if (Number(queued.numUpdatedRows) + Number(running.numUpdatedRows) > 0)
+    const outcome = await cancelJob(trx, orgId, runId);
+    if (outcome === 'cancelled')
+      await trx.updateTable('scenario_runs').set({ status: 'cancelled', finished_at: sql`now()` }).where('org_id', '=', orgId).where('id', '=', runId).where('status', 'in', ['queued', 'running']).execute();
+    if (outcome !== 'none')
       await recordAudit(trx, { org: orgId, action: 'cancel', entityType: 'run', entityId: runId, before: { status: before.status, progress: before.progress } });
   });
   return getRun(db, orgId, runId);

@@ -31,7 +31,9 @@ import { scenarioRoutes } from './routes/scenarios.js';
 import { riskRoutes } from './routes/risks.js';
 import { fileRoutes } from './routes/files.js';
 import type { BlobLimits } from '../store/blob-store.js';
-import { JobRunner, type JobRunnerOptions } from '../operations/job-runner.js';
+import { JobRunner, type JobRunnerOptions } from '../operations/jobs/runner.js';
+import { JOB_HANDLERS } from '../operations/jobs/handlers/index.js';
+import { jobRoutes } from './routes/jobs.js';
 import type { JobLimits } from '../operations/scenarios.js';
 import { registerWebApp } from './static.js';
 import { LiveEventHub, type Listen } from './live-events.js';
@@ -44,7 +46,7 @@ export interface AppOptions {
   listen: Listen;
   logger?: FastifyServerOptions['logger'];
   version?: string;
-  /** Run queued jobs (Monte Carlo, recommendations) in this process; off unless given. */
+  /** Run queued jobs (every kind in JOB_HANDLERS) in this process; off unless given. */
   jobs?: JobRunnerOptions | false;
   /** Queued and running jobs per organisation, runs per Monte Carlo job (default `JOB_LIMIT_DEFAULTS`). */
   jobLimits?: Partial<JobLimits>;
@@ -234,13 +236,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(scenarioRoutes, { jobLimits: options.jobLimits });
       await api.register(riskRoutes);
       await api.register(fileRoutes, { limits: options.files });
+      await api.register(jobRoutes);
       api.get('/openapi.json', { schema: { hide: true }, config: { policy: { access: 'public' } } }, async () => app.swagger());
     },
     { prefix: '/api' },
   );
   await registerWebApp(app);
   if (options.jobs) {
-    const runner = new JobRunner(options.db, { ...options.jobs, log: (message, data) => app.log.warn(data ?? {}, message) });
+    const runner = new JobRunner(options.db, JOB_HANDLERS, { listen: options.listen, ...options.jobs, log: (message, data) => app.log.warn(data ?? {}, message) });
     app.addHook('onReady', async () => runner.start());
     app.addHook('onClose', async () => runner.stop());
   }

@@ -15,7 +15,7 @@ const MB = 1024 * 1024;
 /** Bytes per stored chunk: large enough that a 50 MB file is 200 rows, small enough to hold a few in memory. */
 export const CHUNK_SIZE = 256 * 1024;
 
-/** An upload not completed this long after it started belongs to a process that died: its rows are purged. */
+/** An upload not completed this long after it started belongs to a process that died: its rows are purged (by the files.purge-unfinished job). */
 export const STALE_UPLOAD_MS = 60 * 60 * 1000;
 
 /** What one file and one organisation's files may weigh. */
@@ -138,7 +138,6 @@ function decodeCursor(cursor: string): [Date, string] {
 /** The blob store on the Rempart database, PGlite or PostgreSQL alike: `blobs` rows and their `blob_chunks`. */
 export class DatabaseBlobStore implements BlobStore {
   readonly limits: BlobLimits;
-  #lastPurge = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -165,7 +164,6 @@ export class DatabaseBlobStore implements BlobStore {
     const { maxBytes, quotaBytes } = this.limits;
     const declared = options.declaredSize;
     if (declared !== undefined && declared > maxBytes) throw fileTooLarge(this.limits, 'max_size', declared);
-    await this.purgeStaleNowAndThen();
     // A first look at the quota: a file that cannot fit is refused before a byte is stored. The look that counts is
     // the one in the completing transaction, which sees the uploads that finished meanwhile.
     const usedAtStart = await this.usedBytes(this.db, blob.orgId);
@@ -326,13 +324,5 @@ export class DatabaseBlobStore implements BlobStore {
   async purgeIncomplete(olderThan: Date): Promise<number> {
     const removed = await this.db.deleteFrom('blobs').where('completed_at', 'is', null).where('created_at', '<', olderThan).executeTakeFirst();
     return Number(removed.numDeletedRows);
-  }
-
-  /** At most once a minute per process, on the way into an upload: no scheduler needed for a rare leftover. */
-  private async purgeStaleNowAndThen(): Promise<void> {
-    const now = Date.now();
-    if (now - this.#lastPurge < 60_000) return;
-    this.#lastPurge = now;
-    await this.purgeIncomplete(new Date(now - STALE_UPLOAD_MS));
   }
 }

@@ -38,13 +38,35 @@ export interface ScenarioRunsTable {
   created_at: Generated<Date>;
   started_at: Date | null;
   finished_at: Date | null;
-  heartbeat_at: Date | null;
-  /** Fencing token: incremented by every claim; a worker writes only while the row still carries its number. */
+  /** The claim of the run's job (`jobs.attempt`) that last wrote this run. */
   attempt: Generated<number>;
-  /** When the job was last claimed: an organisation's latest claim orders the queue. */
+}
+
+/** One background job of any kind (src/operations/jobs): queued, claimed, retried, finished or dead. */
+export interface JobsTable {
+  id: Generated<string>;
+  /** null: a job of the system's (purges), not of one organisation. */
+  org_id: string | null;
+  kind: string;
+  payload: ColumnType<unknown, string | undefined, string>;
+  status: Generated<'queued' | 'running' | 'done' | 'dead' | 'cancelled'>;
+  priority: Generated<number>;
+  run_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Claims so far; the current claim's number is its fencing token. */
+  attempt: Generated<number>;
+  /** Failed attempts (errors, or a holder that went silent); at `max_attempts` the job is dead. */
+  failures: Generated<number>;
+  /** null: the kind's own (its handler's `maxAttempts`). */
+  max_attempts: number | null;
+  idempotency_key: string | null;
+  /** What the handler keeps between turns (a Monte Carlo checkpoint). */
+  state: Json | null;
+  cancel_requested: Generated<boolean>;
+  last_error: Json | null;
+  created_at: Generated<Date>;
   claimed_at: Date | null;
-  /** A Monte Carlo job's merged runs so far (`MonteCarloPartial`), to resume after a hand-over or a crash. */
-  checkpoint: Json | null;
+  heartbeat_at: Date | null;
+  finished_at: Date | null;
 }
 
 export interface LiveEventsTable {
@@ -198,6 +220,7 @@ export interface Database {
   strategies: EntityTable;
   scenarios: EntityTable;
   scenario_runs: ScenarioRunsTable;
+  jobs: JobsTable;
   users: UsersTable;
   recovery_codes: RecoveryCodesTable;
   memberships: MembershipsTable;

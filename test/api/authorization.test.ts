@@ -207,7 +207,7 @@ describe('authorization matrix', () => {
         expect(precheck(subject('crisisTeam'), resource, action), `crisisTeam ${action} ${resource}`).toBe('deny');
       }
       expect(precheck(subject('employee'), resource, action), `employee ${action} ${resource}`).toBe('deny');
-      if (!['tokens', 'members', 'invitations', 'security', 'audit'].includes(resource) && !(resource === 'organisation' && action === 'delete'))
+      if (!['tokens', 'members', 'invitations', 'security', 'audit', 'jobs'].includes(resource) && !(resource === 'organisation' && action === 'delete'))
         expect(precheck(subject('continuityManager'), resource, action), `continuityManager ${action} ${resource}`).toBe('allow');
       expect(precheck(subject('owner'), resource, action), `owner ${action} ${resource}`).toBe('allow');
     }

@@ -58,6 +58,16 @@ async function logJobWrites(db: Kysely<Database>): Promise<void> {
   await sql`create trigger job_write_log after update on scenario_runs for each row execute function log_job_write()`.execute(db);
 }
 
+/** The run, with its job's claim number and checkpoint (a run's job has the run's id). */
+function jobRow(db: Kysely<Database>, id: string): Promise<JobRow> {
+  return db
+    .selectFrom('scenario_runs as r')
+    .innerJoin('jobs as j', 'j.id', 'r.id')
+    .select(['r.status', 'j.attempt', 'r.progress', 'j.state as checkpoint', 'r.result'])
+    .where('r.id', '=', id)
+    .executeTakeFirstOrThrow();
+}
+
 async function writesOf(db: Kysely<Database>): Promise<LoggedWrite[]> {
   const rows = await sql<LoggedWrite>`select seq::int as seq, app, attempt, status, progress from job_write_log order by seq`.execute(db);
   return rows.rows;
@@ -101,8 +111,7 @@ describe('a server process paused while it computes a job', () => {
       await actAs(SYSTEM, () => loadDemo(db, ORG));
       await logJobWrites(db);
       const job = await actAs(SYSTEM, () => enqueueRun(db, ORG, { kind: 'montecarlo', scenarios: ['pandemic-lockdown'], runs: RUNS, seed: SEED }));
-      const row = () =>
-        db.selectFrom('scenario_runs').select(['status', 'attempt', 'progress', 'checkpoint', 'result']).where('org_id', '=', ORG).where('id', '=', job.id).executeTakeFirstOrThrow();
+      const row = () => jobRow(db, job.id);
       const env = { ...settings, DATABASE_URL: database.url };
 
       const first = await startServerProcess({ ...env, PGAPPNAME: 'rempart-a' });
@@ -190,11 +199,14 @@ describe('a server process paused while it computes a job', () => {
       const after = await openDatabase({ dataDir: folder });
       try {
         writes = await writesOf(after.db);
-        final = await after.db.selectFrom('scenario_runs').select(['status', 'attempt', 'progress', 'checkpoint', 'result']).where('id', '=', jobId).executeTakeFirstOrThrow();
+        final = await jobRow(after.db, jobId);
       } finally {
         await after.close();
       }
-      expect(new Set(writes.map((w) => w.attempt))).toEqual(new Set([1]));
+      // The only process may hand the job over to itself at the end of a turn (the recurring purges queued at
+      // start-up take theirs), so claims follow one another; it never lost one (no CLAIM_LOST above).
+      const attempts = writes.map((w) => w.attempt);
+      expect(attempts).toEqual([...attempts].sort((x, y) => x - y));
     }
 
     // Both databases: finished once, as the last write; progress never went back; the result covers every run.

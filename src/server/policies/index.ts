@@ -3,6 +3,7 @@
 import { ROLES, type Role } from '../../model/account.js';
 import { accessRules } from './access.js';
 import { fileRules } from './files.js';
+import { jobRules } from './jobs.js';
 import { programmeRules } from './programme.js';
 import { riskRules } from './risks.js';
 import { RESOURCES, RESOURCE_NAMES, type Action, type Condition, type Resource, type Rule, type Subject } from './rules.js';
@@ -10,7 +11,7 @@ import { RESOURCES, RESOURCE_NAMES, type Action, type Condition, type Resource, 
 export { RESOURCES, RESOURCE_NAMES, type Action, type Resource, type Subject } from './rules.js';
 
 /** Every rule there is. */
-export const POLICY: readonly Rule[] = [...programmeRules, ...riskRules, ...accessRules, ...fileRules];
+export const POLICY: readonly Rule[] = [...programmeRules, ...riskRules, ...accessRules, ...fileRules, ...jobRules];
 
 /** What one role may do: true, false, or only where these conditions hold (any of them). */
 type Grant = true | false | Array<Condition<never>>;

@@ -27,6 +27,8 @@ export const RESOURCES = {
   security: ['read', 'update'],
   /** Stored files: reports, plan attachments, evidence. */
   files: ['read', 'create', 'delete'],
+  /** Background jobs of the organisation; `retry` gives a dead job (a dead letter) new attempts. */
+  jobs: ['read', 'retry'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** A resource a route names, and an action on it. */
