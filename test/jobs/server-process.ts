@@ -1,4 +1,4 @@
-// Real `rempart serve` processes for the job tests: started on a free port, their output kept, stopped by pid.
+// Real `rempart serve` and `rempart worker` processes for the job tests: started on a free port, their output kept, stopped by pid.
 import { spawn, type ChildProcess } from 'node:child_process';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
@@ -51,5 +51,27 @@ export function runCommand(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 6
       clearTimeout(timer);
       resolve({ code, output });
     });
+  });
+}
+
+/** Starts `rempart worker` and resolves once it runs jobs. */
+export function startWorkerProcess(env: NodeJS.ProcessEnv, args: string[] = []): Promise<ServerProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...CLI, 'worker', ...args], { env: { ...process.env, REMPART_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const stop = async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Rempart worker is running jobs')) resolve({ process: child, url: '', output: () => output, stop });
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code, signal) => reject(new Error(`worker exited with ${code ?? signal}: ${output}`)));
   });
 }
