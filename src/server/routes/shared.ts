@@ -2,34 +2,19 @@
 import { z } from 'zod';
 import { Id } from '../../model/organisation.js';
 import type { SortKey } from '../../store/model-repository.js';
+import { Abilities } from '../../model/contract/common.js';
+import { ERROR_RESPONSES, ErrorResponse } from '../../model/contract/errors.js';
+
+export { ErrorResponse };
 
 export const OrgParams = z.object({ org: Id });
 export const ItemParams = z.object({ org: Id, id: Id });
 
-export const ErrorResponse = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      details: z.array(
-        z.object({
-          path: z.string(),
-          rule: z.string(),
-          value: z.unknown(),
-          message: z.string(),
-          row: z.number().optional(),
-          column: z.string().optional(),
-        }),
-      ),
-    }),
-  })
-  .meta({ id: 'Error' });
+/** The error responses every route may give (one per status of the error catalogue), for the OpenAPI document. */
+export const ERRORS = ERROR_RESPONSES;
 
-/** The error responses every route may give, for the OpenAPI document. */
-export const ERRORS = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse } as const;
-
-/** What the caller may do to an item (`update`, `delete`, …), computed from the policies. */
-export const ItemAbilities = z.record(z.string(), z.boolean()).meta({ id: 'Abilities', description: 'What the caller may do to this item, per action' });
+/** What the caller may do to an item (`update`, `delete`, …), computed from the policies (declared in the contract). */
+export const ItemAbilities = Abilities;
 
 /** Clients may send back what they read: read-only fields (`computed`, `abilities`, …) are dropped before validation. */
 export function withoutReadOnly(body: unknown, fields: readonly string[] = ['computed', 'abilities']): unknown {
