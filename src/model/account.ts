@@ -1,9 +1,10 @@
 // People and access: roles, e-mail addresses and the shapes of members, API tokens, audit entries and security settings.
 import { z } from 'zod';
 import { INVALID_TEXT_MESSAGE, isInvalidText } from './text.js';
+import { ROLES } from './roles.js';
 
-/** Roles a person (or an API token) holds in one organisation; the policies in src/server/policies say what each may do. */
-export const ROLES = ['owner', 'administrator', 'continuityManager', 'activityOwner', 'crisisTeam', 'auditor', 'employee'] as const;
+/** The roles, declared once in model/roles.ts (no zod there: the web app lists them). */
+export { ROLES };
 export const Role = z.enum(ROLES).meta({
   id: 'Role',
   description:

@@ -1,7 +1,7 @@
 // The audit trail of an organisation: who changed what, when, from where, with before and after; filtered and paged.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AuditEntry } from '../../model/account.js';
+import { AuditPage } from '../../model/contract/access.js';
 import { listAudit } from '../../operations/audit.js';
 import { ERRORS, OrgParams } from './shared.js';
 
@@ -34,7 +34,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
           'Each entry carries the hash of the previous one: `rempart audit verify --org ID` checks the whole chain. Passwords, tokens and secrets are never recorded.',
         params: OrgParams,
         querystring: AuditQuery,
-        response: { 200: z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() }), ...ERRORS },
+        response: { 200: AuditPage, ...ERRORS },
       },
     },
     async (request) => {

@@ -3,63 +3,22 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { Email, Role, type OrganisationCreation } from '../../model/account.js';
+import { Email, type OrganisationCreation } from '../../model/account.js';
 import { beginMfaEnrolment, changePassword, confirmMfaEnrolment, disableMfa } from '../../operations/accounts.js';
 import { completeSignIn, signIn, signOut, signOutEverywhere, type IssuedSession, type RequestOrigin } from '../../operations/sessions.js';
 import { AccountRepository } from '../../store/account-repository.js';
 import type { Database } from '../../store/schema.js';
 import { clearSessionCookie, mayCreateOrganisations, setSessionCookie, subjectFor, type Principal } from '../access.js';
 import { abilities } from '../policies/index.js';
-import { ErrorResponse } from './shared.js';
+import { ERRORS } from './shared.js';
+import { Me, MfaEnrolment, SignInResult } from '../../model/contract/access.js';
 
 const tags = ['auth'];
-const AUTH_ERRORS = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse } as const;
 /** Credentials are short: a small body limit keeps attempts cheap to refuse. */
 const AUTH_BODY_LIMIT = 16 * 1024;
 
 const Password = z.string().min(1).max(1024);
 const Code = z.string().trim().min(6).max(32).meta({ description: 'The six digits of the authenticator app, or a recovery code (ABCDE-FGHJK)' });
-
-const Abilities = z
-  .record(z.string(), z.record(z.string(), z.union([z.boolean(), z.string()])))
-  .meta({ description: 'Per resource and action: true, false, or the condition deciding per item ("own": the activities the member owns)' });
-
-const Membership = z.object({
-  org: z.object({ id: z.string(), name: z.string() }),
-  role: Role,
-  displayName: z.string().meta({ description: 'The person’s name in this organisation' }),
-  mfaRequired: z.boolean().meta({ description: 'The organisation requires a second factor for this role and the person has none yet: only enrolment is open' }),
-  abilities: Abilities,
-});
-
-const Me = z
-  .object({
-    via: z.enum(['session', 'token']),
-    user: z.object({
-      id: z.string(),
-      email: z.string(),
-      displayName: z.string(),
-      mfaEnabled: z.boolean(),
-      passwordChangeRequired: z.boolean(),
-      serverAdmin: z.boolean().meta({ description: 'Made by the operator (`rempart user create`): may create organisations' }),
-    }),
-    csrfToken: z.string().nullable().meta({ description: 'Send it as the x-csrf-token header with every POST, PUT and DELETE of this session' }),
-    session: z.object({ expiresAt: z.string(), idleExpiresAt: z.string() }).nullable(),
-    token: z.object({ id: z.string(), name: z.string(), org: z.string(), role: Role, expiresAt: z.string() }).nullable(),
-    memberships: z.array(Membership),
-    canCreateOrganisations: z.boolean().meta({ description: 'POST /api/orgs is open to the caller (the deployment’s REMPART_ORG_CREATION and the caller’s standing)' }),
-  })
-  .meta({ id: 'Me' });
-
-const SignInResult = z
-  .object({
-    status: z.enum(['signedIn', 'mfaRequired']),
-    csrfToken: z.string(),
-    expiresAt: z.string().meta({ description: 'When this session (or this second-factor step) ends at the latest' }),
-    me: Me.optional().meta({ description: 'Present once signed in' }),
-    recoveryCodesLeft: z.number().optional(),
-  })
-  .meta({ id: 'SignInResult' });
 
 function origin(request: FastifyRequest): RequestOrigin {
   return { ip: request.ip, userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null };
@@ -134,7 +93,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Sets the HttpOnly session cookie (a new one: any previous session of this browser ends). With a second factor enrolled, the session can only call POST /api/auth/mfa until the code is given (`status: "mfaRequired"`). Failed attempts lock the account and the address for a growing time (429 with Retry-After).',
         body: z.object({ email: Email, password: Password }).strict(),
-        response: { 200: SignInResult, ...AUTH_ERRORS },
+        response: { 200: SignInResult, ...ERRORS },
       },
     },
     async (request, reply) => {
@@ -156,7 +115,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Second step of sign-in: the code of the authenticator app, or a recovery code (each works once)',
         description: 'Replaces the waiting session by a full one (new cookie, new CSRF token). Wrong codes lock the account for a growing time.',
         body: z.object({ code: Code }).strict(),
-        response: { 200: SignInResult, ...AUTH_ERRORS },
+        response: { 200: SignInResult, ...ERRORS },
       },
     },
     async (request, reply) => {
@@ -177,7 +136,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     '/auth/sign-out',
     {
       config: { policy: { access: 'session', beforePasswordChange: true } },
-      schema: { tags, summary: 'End this session', response: { 204: z.null(), ...AUTH_ERRORS } },
+      schema: { tags, summary: 'End this session', response: { 204: z.null(), ...ERRORS } },
     },
     async (request, reply) => {
       const principal = sessionPrincipal(request);
@@ -194,7 +153,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'End every session of this person, on every device, this one included (API tokens stay: revoke them separately)',
-        response: { 200: z.object({ sessionsEnded: z.number() }), ...AUTH_ERRORS },
+        response: { 200: z.object({ sessionsEnded: z.number() }), ...ERRORS },
       },
     },
     async (request, reply) => {
@@ -212,7 +171,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Who is signed in: the person, the session’s CSRF token, and per organisation the role and what it allows',
-        response: { 200: Me, ...AUTH_ERRORS },
+        response: { 200: Me, ...ERRORS },
       },
     },
     async (request) => describeCaller(app.db, request.principal!, sessions.idleMs, app.access.organisationCreation),
@@ -228,7 +187,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Change the password (12 to 256 characters, not a common password)',
         description: 'Ends every session of the person and opens a new one for this browser: use the new CSRF token.',
         body: z.object({ currentPassword: Password, newPassword: z.string().max(1024) }).strict(),
-        response: { 200: z.object({ csrfToken: z.string(), expiresAt: z.string() }), ...AUTH_ERRORS },
+        response: { 200: z.object({ csrfToken: z.string(), expiresAt: z.string() }), ...ERRORS },
       },
     },
     async (request, reply) => {
@@ -248,12 +207,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Start enrolling an authenticator app: returns its secret, otpauth URI and QR code (confirm with a code)',
         response: {
-          200: z.object({
-            secret: z.string().meta({ description: 'Base32 secret, for typing into the app when the QR code cannot be scanned' }),
-            otpauthUri: z.string(),
-            qrCode: z.string().meta({ description: 'data:image/svg+xml URL of the QR code' }),
-          }),
-          ...AUTH_ERRORS,
+          200: MfaEnrolment,
+          ...ERRORS,
         },
       },
     },
@@ -270,7 +225,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Turn the second factor on with a first code; returns ten one-time recovery codes, shown only this once',
         description: 'Every other session of the person ends.',
         body: z.object({ code: Code }).strict(),
-        response: { 200: z.object({ recoveryCodes: z.array(z.string()) }), ...AUTH_ERRORS },
+        response: { 200: z.object({ recoveryCodes: z.array(z.string()) }), ...ERRORS },
       },
     },
     async (request) => {
@@ -288,7 +243,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Turn the second factor off (password and a code needed; refused while an organisation requires it for your role)',
         body: z.object({ password: Password, code: Code }).strict(),
-        response: { 204: z.null(), ...AUTH_ERRORS },
+        response: { 204: z.null(), ...ERRORS },
       },
     },
     async (request, reply) => {

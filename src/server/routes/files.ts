@@ -5,13 +5,14 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RempartError } from '../../errors.js';
-import { FileName, FilePurpose, FileUsage, FileView, MediaType } from '../../model/file.js';
+import { FileName, FilePurpose, FileView, MediaType } from '../../model/file.js';
+import { FileList } from '../../model/contract/files.js';
 import { problemsFromZod, type Problem } from '../../model/problem.js';
 import { Id } from '../../model/organisation.js';
 import { deleteFile, uploadFile } from '../../operations/files.js';
 import { DatabaseBlobStore, type BlobLimits, type BlobRecord } from '../../store/blob-store.js';
 import { collectionAbilities, withAbilities } from '../access.js';
-import { ERRORS, ErrorResponse, OrgParams } from './shared.js';
+import { ERRORS, OrgParams } from './shared.js';
 
 const tags = ['files'];
 
@@ -32,13 +33,6 @@ const ListQuery = z
   })
   .strict();
 
-const FileList = z.object({
-  items: z.array(FileView),
-  nextCursor: z.string().nullable(),
-  total: z.number().int(),
-  usage: FileUsage,
-  abilities: z.record(z.string(), z.boolean()),
-});
 
 /** The media type a file is stored with when the upload names none. */
 const DEFAULT_TYPE = 'application/octet-stream';
@@ -150,7 +144,7 @@ export const fileRoutes: FastifyPluginAsyncZod<{ limits?: Partial<BlobLimits> }>
           params: OrgParams,
           querystring: UploadQuery,
           consumes: ['*/*'],
-          response: { 201: FileView, 413: ErrorResponse, ...ERRORS },
+          response: { 201: FileView, ...ERRORS },
         },
       },
       async (request, reply) => {

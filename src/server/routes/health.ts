@@ -2,11 +2,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { ERROR_RESPONSES } from '../../model/contract/errors.js';
 
-const Health = z.object({ status: z.enum(['ok', 'degraded']), database: z.object({ ready: z.boolean(), latencyMs: z.number() }) });
+const Health = z.object({ status: z.enum(['ok', 'degraded']), database: z.object({ ready: z.boolean(), latencyMs: z.number() }) }).meta({ id: 'Health' });
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/health', { config: { policy: { access: 'public' } }, schema: { tags: ['health'], summary: 'Liveness and database readiness', response: { 200: Health, 503: Health } } }, async (_request, reply) => {
+  app.get('/health', { config: { policy: { access: 'public' } }, schema: { tags: ['health'], summary: 'Liveness and database readiness', response: { 200: Health, 400: ERROR_RESPONSES[400], 429: ERROR_RESPONSES[429], 503: Health } } }, async (_request, reply) => {
     const started = performance.now();
     try {
       await sql`select 1`.execute(app.db);

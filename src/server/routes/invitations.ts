@@ -3,11 +3,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DisplayName, Invitation, Role } from '../../model/account.js';
+import { DisplayName } from '../../model/account.js';
+import { InvitationAccepted, InvitationList, InvitationView } from '../../model/contract/access.js';
 import { Id } from '../../model/organisation.js';
 import { acceptInvitation, findInvitation, INVITATION_TOKEN_PATTERN, invitationStatus, listInvitations, revokeInvitation } from '../../operations/invitations.js';
 import { collectionAbilities, setSessionCookie, withAbilities } from '../access.js';
-import { ERRORS, ItemAbilities, OrgParams } from './shared.js';
+import { ERRORS, OrgParams } from './shared.js';
 
 const tags = ['access'];
 /** A secret is short: a small body limit keeps refusals cheap. */
@@ -17,29 +18,6 @@ const BODY_LIMIT = 16 * 1024;
 const Token = z.string().max(200).regex(INVITATION_TOKEN_PATTERN, { message: 'an invitation secret: <organisation>.<43 characters>' });
 const TokenParams = z.object({ token: Token });
 const InvitationParams = z.object({ org: Id, invitation: z.uuid() });
-
-const ListedInvitation = Invitation.extend({ abilities: ItemAbilities });
-
-const InvitationView = z
-  .object({
-    organisation: z.object({ id: z.string(), name: z.string() }),
-    email: z.string().meta({ description: 'The invited address: only this account can accept' }),
-    role: Role,
-    expiresAt: z.string(),
-    status: z.enum(['pending', 'expired', 'accepted', 'revoked']),
-    signedInAs: z.string().nullable().meta({ description: 'The address of the person signed in with this browser, if any' }),
-  })
-  .meta({ id: 'InvitationView' });
-
-const Accepted = z
-  .object({
-    organisation: z.object({ id: z.string(), name: z.string() }),
-    role: Role,
-    email: z.string(),
-    accountCreated: z.boolean().meta({ description: 'A new account was made with the chosen password, and signed in' }),
-    csrfToken: z.string().nullable().meta({ description: 'The new session’s CSRF token (new accounts)' }),
-  })
-  .meta({ id: 'InvitationAccepted' });
 
 /**
  * The address to hand over: this server's invitation page with the secret after `#`, so that it never reaches a
@@ -62,7 +40,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Invitations not yet accepted nor withdrawn (expired ones too), newest first; never their secrets',
         params: OrgParams,
-        response: { 200: z.object({ items: z.array(ListedInvitation), abilities: ItemAbilities }), ...ERRORS },
+        response: { 200: InvitationList, ...ERRORS },
       },
     },
     async (request) => ({
@@ -131,7 +109,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
         params: TokenParams,
         // Signed in, nothing needs to be sent: no body at all is an empty one.
         body: z.preprocess((body) => body ?? {}, z.object({ password: z.string().max(1024).optional(), displayName: DisplayName.optional() }).strict()),
-        response: { 200: Accepted, ...ERRORS },
+        response: { 200: InvitationAccepted, ...ERRORS },
       },
     },
     async (request, reply) => {

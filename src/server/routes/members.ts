@@ -1,7 +1,8 @@
 // The members of an organisation and their roles: list, invite (never an account made here), change, remove.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DisplayName, Email, Invitation, Role } from '../../model/account.js';
+import { DisplayName, Email, Role } from '../../model/account.js';
+import { Invited, Member, MemberList } from '../../model/contract/access.js';
 import { Id } from '../../model/organisation.js';
 import { createInvitation } from '../../operations/invitations.js';
 import { changeMember, listMembers, removeMember } from '../../operations/members.js';
@@ -12,22 +13,9 @@ import { ERRORS, OrgParams } from './shared.js';
 
 const tags = ['access'];
 const MemberParams = z.object({ org: Id, user: z.uuid() });
-const ItemAbilities = z.record(z.string(), z.boolean()).meta({ description: 'What the caller may do to this item' });
-
-const Member = z
-  .object({
-    userId: z.string(),
-    email: z.string(),
-    displayName: z.string().meta({ description: 'The name this organisation gives the person; activities whose owner is this name (or the e-mail) are theirs' }),
-    role: Role,
-    mfaEnabled: z.boolean(),
-    createdAt: z.string(),
-    abilities: ItemAbilities,
-  })
-  .meta({ id: 'Member' });
-
-function present(request: Parameters<typeof withAbilities>[0], member: MemberRecord) {
-  return withAbilities(request, 'members', member, { role: member.role });
+function present(request: Parameters<typeof withAbilities>[0], member: MemberRecord): Member {
+  const { userId, email, displayName, role, mfaEnabled, createdAt } = member;
+  return withAbilities(request, 'members', { userId, email, displayName, role, mfaEnabled, createdAt }, { role });
 }
 
 export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -35,7 +23,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     '/orgs/:org/members',
     {
       config: { policy: { resource: 'members', action: 'read' } },
-      schema: { tags, summary: 'Members of the organisation and their roles', params: OrgParams, response: { 200: z.object({ items: z.array(Member), abilities: ItemAbilities }), ...ERRORS } },
+      schema: { tags, summary: 'Members of the organisation and their roles', params: OrgParams, response: { 200: MemberList, ...ERRORS } },
     },
     async (request) => ({
       items: (await listMembers(app.db, request.params.org)).map((member) => present(request, member)),
@@ -57,11 +45,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         params: OrgParams,
         body: z.object({ email: Email, role: Role, displayName: DisplayName.optional() }).strict(),
         response: {
-          202: z.object({
-            invitation: Invitation,
-            token: z.string().meta({ description: 'The invitation’s secret, shown this once (the database keeps its SHA-256)' }),
-            link: z.string().meta({ description: 'The address to open to accept: this server’s /invitation page with the secret after # (never sent to a server)' }),
-          }),
+          202: Invited,
           ...ERRORS,
         },
       },

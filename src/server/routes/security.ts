@@ -2,12 +2,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SecuritySettings } from '../../model/account.js';
+import { SecurityView } from '../../model/contract/access.js';
 import { readSecurity, updateSecurity } from '../../operations/members.js';
 import { withAbilities } from '../access.js';
 import { ERRORS, OrgParams } from './shared.js';
 
 const tags = ['access'];
-const SecurityView = SecuritySettings.extend({ abilities: z.record(z.string(), z.boolean()) });
 
 export const securityRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(

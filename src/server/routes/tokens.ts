@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RempartError } from '../../errors.js';
 import { Role } from '../../model/account.js';
+import { ApiTokenCreated, ApiTokenList, type ApiToken } from '../../model/contract/access.js';
 import { Id } from '../../model/organisation.js';
 import { createApiToken, listApiTokens, revokeApiToken, tokenView } from '../../operations/members.js';
 import type { TokenRecord } from '../../store/account-repository.js';
@@ -13,30 +14,19 @@ import { ERRORS, OrgParams } from './shared.js';
 const tags = ['access'];
 const TokenParams = z.object({ org: Id, token: z.uuid() });
 
-const ApiToken = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: Role,
-    createdBy: z.object({ id: z.string(), email: z.string() }),
-    createdAt: z.string(),
-    expiresAt: z.string(),
-    lastUsedAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
-    status: z.enum(['active', 'expired', 'revoked']),
-    abilities: z.record(z.string(), z.boolean()),
-  })
-  .meta({ id: 'ApiToken' });
-
 export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
   const now = () => app.access.sessions.now();
-  const present = (request: Parameters<typeof withAbilities>[0], token: TokenRecord) => withAbilities(request, 'tokens', tokenView(token, now()));
+  /** The declared view only: the stored record also knows its organisation, which the URL already says. */
+  const present = (request: Parameters<typeof withAbilities>[0], token: TokenRecord): ApiToken => {
+    const { id, name, role, createdBy, createdAt, expiresAt, lastUsedAt, revokedAt, status } = tokenView(token, now());
+    return withAbilities(request, 'tokens', { id, name, role, createdBy, createdAt, expiresAt, lastUsedAt, revokedAt, status });
+  };
 
   app.get(
     '/orgs/:org/tokens',
     {
       config: { policy: { resource: 'tokens', action: 'read' } },
-      schema: { tags, summary: 'API tokens of the organisation (never their secret)', params: OrgParams, response: { 200: z.object({ items: z.array(ApiToken), abilities: z.record(z.string(), z.boolean()) }), ...ERRORS } },
+      schema: { tags, summary: 'API tokens of the organisation (never their secret)', params: OrgParams, response: { 200: ApiTokenList, ...ERRORS } },
     },
     async (request) => ({
       items: (await listApiTokens(app.db, request.params.org)).map((token) => present(request, token)),
@@ -61,7 +51,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
             expiresInDays: z.number().int().min(1).max(366).default(90),
           })
           .strict(),
-        response: { 201: ApiToken.extend({ token: z.string().meta({ description: 'The secret, shown once' }) }), ...ERRORS },
+        response: { 201: ApiTokenCreated, ...ERRORS },
       },
     },
     async (request, reply) => {
