@@ -1,4 +1,5 @@
 // Business impact analysis rules (ISO 22317): suggested MTPD and the findings a continuity manager must fix.
+import type { Finding } from '../model/contract/organisation.js';
 import type { Activity, Application, BiaSettings } from '../model/organisation.js';
 import { describeCycle, findCycles } from './graph.js';
 
@@ -29,27 +30,8 @@ export function assessmentState(impacts: Activity['impacts'], bia: BiaSettings):
   return rated === bia.categories.length * bia.timePoints.length ? 'complete' : 'partial';
 }
 
-export type FindingRule =
-  | 'rto_above_mtpd'
-  | 'recovery_gap'
-  | 'upstream_rto'
-  | 'dependency_cycle'
-  | 'no_impact_assessment'
-  | 'incomplete_impact_assessment'
-  | 'mtpd_differs_from_suggested';
-
-export interface Finding {
-  rule: FindingRule;
-  /** `error`: the plan cannot hold; `warning`: the BIA is incomplete; `info`: a deliberate choice to review. */
-  severity: 'error' | 'warning' | 'info';
-  /** The activity the finding is about. */
-  activity: string;
-  /** Other entities involved (application, upstream activity, cycle members). */
-  related: Array<{ type: 'activity' | 'application'; id: string }>;
-  /** The figures behind the finding, in hours, so clients can word it in their language. */
-  values: Record<string, number | string | null>;
-  message: string;
-}
+// A finding is what the API answers with: its shape is declared once, in the contract.
+export type { Finding, FindingRule } from '../model/contract/organisation.js';
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 

@@ -1,16 +1,12 @@
 // Risk scoring and appraisal views (ISO 31000): bands, heat map, top risks, attention lists, matrix changes. Pure: no clock.
 import { problem, type Problem } from '../model/problem.js';
+import type { HeatCell, Heatmap, RatedLevel, RiskScores } from '../model/contract/risk.js';
 import type { AssetType, LevelMapping, Rating, Risk, RiskBand, RiskMatrix, Threat, ThreatFamily, Treatment } from '../model/risk.js';
 
 export type RatingKind = 'inherent' | 'residual';
 
-/** A rating with its score (likelihood × impact) and the id of the band the score falls in. */
-export interface RatedLevel {
-  likelihood: number;
-  impact: number;
-  score: number;
-  band: string;
-}
+// The shapes the engine computes are those the API answers with: declared once, in the contract.
+export type { HeatCell, Heatmap, RatedLevel, RiskScores } from '../model/contract/risk.js';
 
 /** `likelihood × impact`: the bands of a matrix are ranges of this score. */
 export function scoreOf(rating: Rating): number {
@@ -72,18 +68,8 @@ export function targetRating(risk: Risk): Rating {
   return { likelihood, impact };
 }
 
-/** What the server shows next to a stored risk. */
-export interface RiskComputed {
-  family: ThreatFamily | null;
-  inherent: RatedLevel;
-  residual: RatedLevel;
-  target: RatedLevel;
-  aboveAppetite: boolean;
-  /** Above appetite and no treatment answers it. */
-  treatmentRequired: boolean;
-}
 
-export function computeRisk(matrix: RiskMatrix, risk: Risk, familyOf: FamilyOf = () => undefined): RiskComputed {
+export function computeRisk(matrix: RiskMatrix, risk: Risk, familyOf: FamilyOf = () => undefined): RiskScores {
   const aboveAppetite = isAboveAppetite(matrix, risk.residual);
   return {
     family: familyOf(risk.threat) ?? null,
@@ -117,25 +103,6 @@ export function matchesFilter(risk: Risk, filter: RiskFilter, familyOf: FamilyOf
   return risk.assets.some(
     (asset) => (filter.assetType === undefined || asset.type === filter.assetType) && (filter.assetId === undefined || asset.id === filter.assetId),
   );
-}
-
-export interface HeatCell {
-  likelihood: number;
-  impact: number;
-  score: number;
-  band: string;
-  count: number;
-  /** Ids of the risks in the cell, in register order. */
-  risks: string[];
-}
-
-export interface Heatmap {
-  rating: RatingKind;
-  /** Every cell of the matrix, likelihood from the highest down, then impact from the lowest up (as drawn). */
-  cells: HeatCell[];
-  /** Risks per band id, every band present. */
-  bands: Record<string, number>;
-  total: number;
 }
 
 /** Counts the risks per cell of the matrix for one rating, after the filter. */

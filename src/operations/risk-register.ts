@@ -2,7 +2,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
-import { computeRisk, familyLookup, rerateRisks, riskProblems, sameRating, type FamilyOf, type RiskComputed, type RiskContext } from '../engine/risk.js';
+import { computeRisk, familyLookup, rerateRisks, riskProblems, sameRating, type FamilyOf, type RiskContext } from '../engine/risk.js';
+import type { RiskImportSummary, RiskView, ThreatView } from '../model/contract/risk.js';
 import { RempartError } from '../errors.js';
 import { locateRiskProblem, parseRiskSheet, writeRiskSheet } from '../interchange/risk-sheet.js';
 import type { TableFormat } from '../interchange/table-file.js';
@@ -24,11 +25,7 @@ import type { Database } from '../store/schema.js';
 import { recordAudit, type AuditEvent } from './audit.js';
 import { notFound } from './model-writer.js';
 
-/** A threat with where it comes from: the shipped catalogue (read-only) or the organisation. */
-export type ThreatView = Threat & { source: 'shipped' | 'organisation' };
-
-/** A risk as the API and the CLI show it. */
-export type RiskView = Risk & { computed: RiskComputed & { assessedAt: string | null; assessedBy: string | null } };
+export type { RiskImportSummary, RiskView, ThreatView };
 
 let catalogueCache: Promise<ThreatCatalogue> | undefined;
 
@@ -298,12 +295,6 @@ export async function changeMatrix(db: Kysely<Database>, orgId: string, change: 
   });
 }
 
-export interface RiskImportSummary {
-  created: number;
-  updated: number;
-  /** Existing risks whose rating changed (each got an assessment row). */
-  rerated: number;
-}
 
 /**
  * Adds or replaces risks by id, leaving the others. All or nothing: one problem anywhere and nothing is written.

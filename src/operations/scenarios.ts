@@ -82,7 +82,7 @@ export async function saveScenario(
   orgId: string,
   scenario: Scenario & { id: string },
   replacing?: string,
-): Promise<Scenario> {
+): Promise<Scenario & { id: string }> {
   const { model } = await engineModel(db, orgId);
   const problems = scenarioProblems(model, scenario);
   if (problems.length > 0) throw new RempartError('invalid_reference', `The scenario has ${problems.length} problem(s).`, problems);

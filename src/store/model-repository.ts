@@ -6,7 +6,8 @@ import type { Database } from './schema.js';
 
 /** Tables holding one JSON document per item: the model's collections and the organisation's scenarios. */
 export type Stored = Collection | 'scenarios';
-export type DocOf<C extends Stored> = C extends Collection ? EntityOf<C> : Scenario;
+/** A stored scenario always has its id. */
+export type DocOf<C extends Stored> = C extends Collection ? EntityOf<C> : Scenario & { id: string };
 /** What every stored document has: an id, and usually a name (sorting and search). */
 export type StoredDoc = { id: string; name?: string };
 

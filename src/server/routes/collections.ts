@@ -7,7 +7,8 @@ import { isValidCursor, ModelRepository } from '../../store/model-repository.js'
 import { RempartError } from '../../errors.js';
 import { collectionAbilities, withAbilities } from '../access.js';
 import { presentEntity } from '../presenters.js';
-import { ERRORS, ItemAbilities, ItemParams, OrgParams, pageOf, pageQuery, withoutReadOnly } from './shared.js';
+import { ERRORS, ItemParams, OrgParams, pageQuery, withoutReadOnly } from './shared.js';
+import { entityPage, ENTITY_VIEWS, type EntityView } from '../../model/contract/organisation.js';
 
 const LABEL: Record<Collection, [string, string]> = {
   sites: ['site', 'sites'],
@@ -28,13 +29,6 @@ const NUMERIC_SORTS: Record<Collection, ReadonlyArray<'mtpd' | 'rto' | 'capacity
   strategies: [],
 };
 
-const ActivityComputed = z.object({
-  suggestedMtpd: z.number().nullable(),
-  mtpdDifference: z.number().nullable(),
-  assessment: z.enum(['none', 'partial', 'complete']),
-});
-
-
 export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
   const repository = new ModelRepository(app.db);
 
@@ -49,14 +43,13 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
   for (const collection of COLLECTIONS) {
     const schema = ENTITY_SCHEMAS[collection];
     const [singular, plural] = LABEL[collection];
-    const stored = collection === 'activities' ? (schema as typeof ENTITY_SCHEMAS.activities).extend({ computed: ActivityComputed }) : schema;
-    const item = (stored as z.ZodObject).extend({ abilities: ItemAbilities });
+    const item = ENTITY_VIEWS[collection];
     // Read-only blocks may come back with what was read; they are dropped before validation.
     const body = z.preprocess((value) => withoutReadOnly(value), schema);
     const tags = ['model'];
     // The rules of activity owners look at the activity as stored, so abilities are computed on the stored item.
-    const present = (request: Parameters<typeof withAbilities>[0], entity: EntityOf<Collection>, bia: Parameters<typeof presentEntity>[2]) =>
-      withAbilities(request, collection, presentEntity(collection, entity, bia) as object, entity);
+    const present = (request: Parameters<typeof withAbilities>[0], entity: EntityOf<Collection>, bia: Parameters<typeof presentEntity>[2]): EntityView<Collection> =>
+      withAbilities(request, collection, presentEntity(collection, entity, bia), entity);
 
     app.get(
       `/orgs/:org/${collection}`,
@@ -68,7 +61,7 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
           description: 'Paged by cursor: pass `nextCursor` back as `cursor` with the same `sort` and `order`. `q` searches ids and names.',
           params: OrgParams,
           querystring: pageQuery(NUMERIC_SORTS[collection]),
-          response: { 200: pageOf(item).extend({ abilities: ItemAbilities.meta({ description: 'What the caller may do on the list (create)' }) }), ...ERRORS },
+          response: { 200: entityPage(collection), ...ERRORS },
         },
       },
       async (request) => {
@@ -85,7 +78,7 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
         const cached = query.q ? undefined : totals.get(key);
         const page = await repository.listEntities(orgId, collection, query, cached?.version === org.modelVersion ? cached.total : undefined);
         if (!query.q) totals.set(key, { version: org.modelVersion, total: page.total });
-        return { ...page, items: page.items.map((entity) => present(request, entity, org.bia)), abilities: collectionAbilities(request, collection) } as never;
+        return { ...page, items: page.items.map((entity) => present(request, entity, org.bia)), abilities: collectionAbilities(request, collection) };
       },
     );
 
@@ -96,7 +89,7 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
         const { org: orgId, id } = request.params;
         const [org, entity] = await Promise.all([organisation(orgId), repository.getEntity(orgId, collection, id)]);
         if (!entity) throw notFound(singular, id);
-        return present(request, entity, org.bia) as never;
+        return present(request, entity, org.bia);
       },
     );
 
@@ -107,7 +100,7 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
         const { org: orgId } = request.params;
         const created = await createEntity(app.db, orgId, collection, request.body as EntityOf<Collection>);
         const org = await organisation(orgId);
-        return reply.code(201).send(present(request, created, org.bia) as never);
+        return reply.code(201).send(present(request, created, org.bia));
       },
     );
 
@@ -128,7 +121,7 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
         const { org: orgId, id } = request.params;
         const saved = await replaceEntity(app.db, orgId, collection, id, request.body as EntityOf<Collection>);
         const org = await organisation(orgId);
-        return present(request, saved, org.bia) as never;
+        return present(request, saved, org.bia);
       },
     );
 

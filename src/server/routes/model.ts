@@ -9,27 +9,10 @@ import { DEFAULT_BIA, OrganisationModel, type BiaSettings } from '../../model/or
 import { exportModel, importModel, notFound, upsertActivities } from '../../operations/model-writer.js';
 import { ModelRepository } from '../../store/model-repository.js';
 import { ERRORS, OrgParams } from './shared.js';
+import { ActivitySheetSummary, FindingsResponse, ModelImportSummary } from '../../model/contract/organisation.js';
 
 const SheetFormat = z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx') }).strict();
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
-
-const Finding = z
-  .object({
-    rule: z.string(),
-    severity: z.enum(['error', 'warning', 'info']),
-    activity: z.string(),
-    related: z.array(z.object({ type: z.enum(['activity', 'application']), id: z.string() })),
-    values: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
-    message: z.string(),
-  })
-  .meta({ id: 'Finding' });
-
-const ImportSummary = z.object({
-  organisation: z.string(),
-  created: z.boolean(),
-  counts: z.record(z.string(), z.number()),
-  modelVersion: z.number(),
-});
 
 /** Findings are recomputed when the model changes; between changes every reader shares one computation. */
 const findingsCache = new Map<string, { version: number; findings: ReturnType<typeof biaFindings> }>();
@@ -54,7 +37,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/orgs/:org/model',
     { config: { policy: { resource: 'model', action: 'read' } }, schema: { tags: ['model'], summary: 'Export the whole model as an interchange document (JSON)', params: OrgParams, response: { 200: OrganisationModel, ...ERRORS } } },
-    async (request) => (await exportModel(app.db, request.params.org)) as never,
+    async (request) => exportModel(app.db, request.params.org),
   );
 
   app.put(
@@ -69,7 +52,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Import a model document, replacing the organisation’s model (created if new, the caller becoming its owner); all or nothing',
         params: OrgParams,
         body: OrganisationModel,
-        response: { 200: ImportSummary, ...ERRORS },
+        response: { 200: ModelImportSummary, ...ERRORS },
       },
     },
     async (request) => {
@@ -86,7 +69,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['bia'],
         summary: 'BIA findings: RTO above MTPD, recovery gaps, upstream RTO, missing assessments, dependency cycles',
         params: OrgParams,
-        response: { 200: z.object({ modelVersion: z.number(), counts: z.record(z.string(), z.number()), items: z.array(Finding) }), ...ERRORS },
+        response: { 200: FindingsResponse, ...ERRORS },
       },
     },
     async (request) => {
@@ -170,7 +153,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
         description: 'Each problem names its `row` (as numbered in the spreadsheet, header = 1), `column` and `rule`.',
         params: OrgParams,
         consumes: [CONTENT_TYPES.csv, CONTENT_TYPES.xlsx],
-        response: { 200: z.object({ created: z.number(), updated: z.number(), modelVersion: z.number() }), ...ERRORS },
+        response: { 200: ActivitySheetSummary, ...ERRORS },
       },
     },
     async (request) => {

@@ -1,7 +1,6 @@
 // Organisations (tenants) and their BIA settings; each person sees the organisations they belong to.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Role } from '../../model/account.js';
 import { BiaSettings, Id, Names } from '../../model/organisation.js';
 import { createOrganisation, deleteOrganisation, notFound, updateOrganisation } from '../../operations/model-writer.js';
 import { AccountRepository } from '../../store/account-repository.js';
@@ -9,7 +8,8 @@ import { ModelRepository, type OrganisationRecord } from '../../store/model-repo
 import { RempartError } from '../../errors.js';
 import { mayCreateOrganisations, subjectFor, withAbilities } from '../access.js';
 import { can, itemAbilities } from '../policies/index.js';
-import { ERRORS, ItemAbilities, OrgParams, withoutReadOnly } from './shared.js';
+import { ERRORS, OrgParams, withoutReadOnly } from './shared.js';
+import { OrganisationList, OrganisationView as Organisation } from '../../model/contract/organisation.js';
 
 const OrganisationInput = z
   .object({
@@ -21,15 +21,6 @@ const OrganisationInput = z
   })
   .strict();
 const OrganisationUpdate = OrganisationInput.omit({ id: true });
-const Organisation = OrganisationInput.extend({
-  bia: BiaSettings,
-  modelVersion: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  role: Role.optional().meta({ description: 'The caller’s role in the organisation' }),
-  abilities: ItemAbilities,
-}).meta({ id: 'Organisation' });
-
 /** Read-only fields of what was read may come back in an update. */
 const READ_ONLY = ['id', 'modelVersion', 'createdAt', 'updatedAt', 'role', 'abilities'];
 
@@ -47,7 +38,7 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['organisations'],
         summary: 'The organisations the caller belongs to (an API token: its own)',
-        response: { 200: z.object({ items: z.array(Organisation) }), ...ERRORS },
+        response: { 200: OrganisationList, ...ERRORS },
       },
     },
     async (request) => {

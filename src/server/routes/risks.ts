@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { appetiteLimit, attention, bandRange, heatmap, maxScore, rate } from '../../engine/risk.js';
 import { RempartError } from '../../errors.js';
 import { Id } from '../../model/organisation.js';
-import { AssetType, IsoDate, Risk, RiskMatrix, RiskMatrixChange, RiskWrite, Threat, ThreatFamily, ThreatFamilyInfo, Treatment, Actor } from '../../model/risk.js';
+import { AssetType, IsoDate, RiskMatrixChange, RiskWrite, Threat, ThreatFamily, Actor } from '../../model/risk.js';
+import { Heatmap, MatrixChanged, RiskAttention, RiskHistory, RiskImportSummary, RiskList, RiskMatrixView, RiskView, ThreatList, ThreatView } from '../../model/contract/risk.js';
 import {
   changeMatrix,
   createRisk,
@@ -24,36 +25,19 @@ import {
   replaceRisk,
   replaceThreat,
   riskHistory,
-  type ThreatView as ThreatItem,
 } from '../../operations/risk-register.js';
 import { isValidRiskCursor, RiskRepository, type RiskQuery } from '../../store/risk-repository.js';
 import { collectionAbilities, subjectOf, withAbilities } from '../access.js';
-import { ERRORS, ItemAbilities, ItemParams, OrgParams, withoutReadOnly } from './shared.js';
+import { ERRORS, ItemParams, OrgParams, withoutReadOnly } from './shared.js';
 
 const tags = ['risks'];
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
 
-const ThreatView = Threat.extend({ source: z.enum(['shipped', 'organisation']), abilities: ItemAbilities.optional() }).meta({ id: 'ThreatView' });
-const ThreatList = z.object({ families: z.array(ThreatFamilyInfo), items: z.array(ThreatView), abilities: ItemAbilities.optional() });
-
 /** Shipped threats are read-only for everyone; the organisation's follow the policies. */
-function presentThreat(request: FastifyRequest, threat: ThreatItem): ThreatItem & { abilities: Record<string, boolean> } {
+function presentThreat(request: FastifyRequest, threat: ThreatView): ThreatView & { abilities: Record<string, boolean> } {
   const item = withAbilities(request, 'threats', threat);
   return threat.source === 'shipped' ? { ...item, abilities: Object.fromEntries(Object.keys(item.abilities).map((action) => [action, false])) } : item;
 }
-
-const RatedLevel = z.object({ likelihood: z.number(), impact: z.number(), score: z.number(), band: z.string() }).meta({ id: 'RatedLevel' });
-const RiskComputed = z.object({
-  family: ThreatFamily.nullable(),
-  inherent: RatedLevel,
-  residual: RatedLevel,
-  target: RatedLevel.meta({ description: 'Residual rating once planned and in-progress treatments have their expected effect' }),
-  aboveAppetite: z.boolean(),
-  treatmentRequired: z.boolean().meta({ description: 'Above appetite and no planned, in-progress or accepted treatment' }),
-  assessedAt: z.string().nullable(),
-  assessedBy: z.string().nullable(),
-});
-const RiskView = Risk.extend({ computed: RiskComputed, abilities: ItemAbilities.optional() }).meta({ id: 'RiskView' });
 
 /** Clients may send back what they read: the read-only `computed` and `abilities` are dropped. */
 const RiskBody = z.preprocess((body) => withoutReadOnly(body), RiskWrite);
@@ -79,45 +63,12 @@ const RiskListQuery = z
 const HeatmapQuery = z
   .object({ rating: z.enum(['inherent', 'residual']).default('residual'), family: ThreatFamily.optional(), assetType: AssetType.optional(), assetId: Id.optional() })
   .strict();
-const Heatmap = z
-  .object({
-    rating: z.enum(['inherent', 'residual']),
-    cells: z.array(z.object({ likelihood: z.number(), impact: z.number(), score: z.number(), band: z.string(), count: z.number(), risks: z.array(z.string()) })),
-    bands: z.record(z.string(), z.number()),
-    total: z.number(),
-  })
-  .meta({ id: 'RiskHeatmap' });
-
 const AttentionQuery = z
   .object({
     today: IsoDate.optional().meta({ description: 'The date to judge overdue items by (default: today on the server, UTC)' }),
     top: z.coerce.number().int().min(1).max(100).default(10),
   })
   .strict();
-const Attention = z
-  .object({
-    today: z.string(),
-    top: z.array(RiskView),
-    aboveAppetiteWithoutTreatment: z.array(RiskView),
-    overdueTreatments: z.array(z.object({ risk: z.string(), title: z.string(), treatment: Treatment, daysOverdue: z.number() })),
-    notReviewed: z.array(z.object({ risk: z.string(), title: z.string(), reviewDate: z.string(), daysOverdue: z.number() })),
-  })
-  .meta({ id: 'RiskAttention' });
-
-const History = z.object({
-  risk: z.string(),
-  items: z.array(
-    z.object({
-      seq: z.number(),
-      at: z.string(),
-      by: z.string().nullable(),
-      reason: z.enum(['created', 'rated', 'imported', 'matrix_changed']),
-      inherent: RatedLevel,
-      residual: RatedLevel,
-    }),
-  ),
-});
-
 const SheetFormat = z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx') }).strict();
 const ImportQuery = z.object({ by: Actor.optional() }).strict();
 
@@ -224,7 +175,7 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'The risk matrix: levels, bands over likelihood × impact, and the appetite',
         params: OrgParams,
-        response: { 200: RiskMatrix.extend({ abilities: ItemAbilities }), ...ERRORS },
+        response: { 200: RiskMatrixView, ...ERRORS },
       },
     },
     async (request) => withAbilities(request, 'riskMatrix', await readMatrix(app.db, request.params.org)),
@@ -242,7 +193,7 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
         params: OrgParams,
         // What was read may be sent back: `abilities` is read-only.
         body: z.preprocess((body) => withoutReadOnly(body, ['abilities']), RiskMatrixChange),
-        response: { 200: z.object({ matrix: RiskMatrix, rerated: z.array(z.string()) }), ...ERRORS },
+        response: { 200: MatrixChanged, ...ERRORS },
       },
     },
     async (request) => changeMatrix(app.db, request.params.org, request.body),
@@ -261,7 +212,7 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
         description: 'Paged by cursor: pass `nextCursor` back as `cursor` with the same filters and sort. `family` is the threat family; `assetId` alone matches any asset type.',
         params: OrgParams,
         querystring: RiskListQuery,
-        response: { 200: z.object({ items: z.array(RiskView), nextCursor: z.string().nullable(), total: z.number().int(), abilities: ItemAbilities }), ...ERRORS },
+        response: { 200: RiskList, ...ERRORS },
       },
     },
     async (request) => {
@@ -351,7 +302,7 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'What needs attention: top risks, risks above appetite without treatment, overdue treatments, overdue reviews',
         params: OrgParams,
         querystring: AttentionQuery,
-        response: { 200: Attention, ...ERRORS },
+        response: { 200: RiskAttention, ...ERRORS },
       },
     },
     async (request) => {
@@ -416,7 +367,7 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/orgs/:org/risks/:id/history',
-    { config: { policy: { resource: 'risks', action: 'read' } }, schema: { tags, summary: 'Assessments of a risk over time (oldest first)', params: ItemParams, response: { 200: History, ...ERRORS } } },
+    { config: { policy: { resource: 'risks', action: 'read' } }, schema: { tags, summary: 'Assessments of a risk over time (oldest first)', params: ItemParams, response: { 200: RiskHistory, ...ERRORS } } },
     async (request) => {
       const { org, id } = request.params;
       const [items, matrix] = await Promise.all([riskHistory(app.db, org, id), readMatrix(app.db, org)]);
@@ -461,7 +412,7 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
         params: OrgParams,
         querystring: ImportQuery,
         consumes: [CONTENT_TYPES.csv, CONTENT_TYPES.xlsx],
-        response: { 200: z.object({ created: z.number(), updated: z.number(), rerated: z.number() }), ...ERRORS },
+        response: { 200: RiskImportSummary, ...ERRORS },
       },
     },
     async (request) => {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RempartError } from '../../errors.js';
 import { Id } from '../../model/organisation.js';
-import { Scenario } from '../../model/scenario.js';
+import { Run as RunSchema, RunList, ScenarioLibrary, ScenarioList, ScenarioView, StoredScenario } from '../../model/contract/runs.js';
 import { notFound } from '../../operations/model-writer.js';
 import {
   cancelRun,
@@ -20,36 +20,13 @@ import {
 } from '../../operations/scenarios.js';
 import { collectionAbilities, withAbilities } from '../access.js';
 import { streamLiveEvents } from '../live-events.js';
+import { presentRun } from '../presenters.js';
 import { isValidCursor, ModelRepository } from '../../store/model-repository.js';
-import { ERRORS, ItemAbilities, ItemParams, OrgParams, PageQuery, pageOf, withoutReadOnly } from './shared.js';
+import { ERRORS, ItemParams, OrgParams, PageQuery, withoutReadOnly } from './shared.js';
 
-const StoredScenario = Scenario.extend({ id: Id }).meta({ id: 'StoredScenario' });
-const ScenarioView = StoredScenario.extend({ abilities: ItemAbilities });
 /** What was read may be sent back: `abilities` is dropped. */
 const ScenarioBody = z.preprocess((body) => withoutReadOnly(body, ['abilities']), StoredScenario);
 const RunParams = z.object({ org: Id, run: z.uuid() });
-
-const RunSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(['simulation', 'montecarlo', 'recommendation']),
-    scenarios: z.array(z.string()),
-    status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
-    progress: z.number().meta({ description: 'From 0 to 1' }),
-    modelVersion: z.number().meta({ description: 'The model version the run used' }),
-    stale: z.boolean().optional().meta({ description: 'True when the model changed since the run' }),
-    params: z.record(z.string(), z.unknown()),
-    result: z.unknown().meta({
-      description:
-        'simulation: {activities: [{id, disruptedHours, longestDisruption, firstDisrupted, recoveredAt, rtoMet, mtpdBreached, binding}], pools: [{id, peakDemand, capacityAtPeak, unmetHours}], breached, cost}; montecarlo: {runs, seed, activities: [{id, breachProbability, longestDisruption: {p50, p90, p99}}]}; recommendation: {strategies, cost, exact, heuristic, feasible, evaluated, remainingBreaches}',
-    }),
-    error: z.unknown(),
-    createdAt: z.string(),
-    startedAt: z.string().nullable(),
-    finishedAt: z.string().nullable(),
-    abilities: ItemAbilities.optional(),
-  })
-  .meta({ id: 'Run' });
 
 /** The body of a job request; the most runs a Monte Carlo job may ask for is a deployment setting. */
 const jobBody = (maxRuns: number) => z.discriminatedUnion('kind', [
@@ -91,8 +68,8 @@ export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async
 
   app.get(
     '/scenario-library',
-    { config: { policy: { access: 'signedIn' } }, schema: { tags, summary: 'The shipped scenario library (bilingual): pandemic lockdown, site loss, ransomware, supplier failure, outage, strike', response: { 200: z.object({ items: z.array(Scenario) }) } } },
-    async () => ({ items: (await scenarioLibrary()) as never }),
+    { config: { policy: { access: 'signedIn' } }, schema: { tags, summary: 'The shipped scenario library (bilingual): pandemic lockdown, site loss, ransomware, supplier failure, outage, strike', response: { 200: ScenarioLibrary, ...ERRORS } } },
+    async () => ({ items: await scenarioLibrary() }),
   );
 
   app.get(
@@ -104,7 +81,7 @@ export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async
         summary: 'List the organisation’s scenarios',
         params: OrgParams,
         querystring: PageQuery,
-        response: { 200: pageOf(ScenarioView).extend({ abilities: ItemAbilities }), ...ERRORS },
+        response: { 200: ScenarioList, ...ERRORS },
       },
     },
     async (request) => {
@@ -113,7 +90,7 @@ export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async
         throw new RempartError('invalid_input', 'The cursor does not come from this list.', [{ path: 'query.cursor', rule: 'cursor', value: query.cursor, message: 'pass back nextCursor' }]);
       await requireOrg(request.params.org);
       const page = await repository.listEntities(request.params.org, 'scenarios', query);
-      return { ...page, items: page.items.map((scenario) => withAbilities(request, 'scenarios', scenario)), abilities: collectionAbilities(request, 'scenarios') } as never;
+      return { ...page, items: page.items.map((scenario) => withAbilities(request, 'scenarios', scenario)), abilities: collectionAbilities(request, 'scenarios') };
     },
   );
 
@@ -124,7 +101,7 @@ export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async
       await requireOrg(request.params.org);
       const scenario = await repository.getEntity(request.params.org, 'scenarios', request.params.id);
       if (!scenario) throw notFound('scenario', request.params.id);
-      return withAbilities(request, 'scenarios', scenario) as never;
+      return withAbilities(request, 'scenarios', scenario);
     },
   );
 
@@ -134,7 +111,7 @@ export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async
       config: { policy: { resource: 'scenarios', action: 'create' } },
       schema: { tags, summary: 'Create a scenario (checked against the model)', params: OrgParams, body: ScenarioBody, response: { 201: ScenarioView, ...ERRORS } },
     },
-    async (request, reply) => reply.code(201).send(withAbilities(request, 'scenarios', await saveScenario(app.db, request.params.org, request.body)) as never),
+    async (request, reply) => reply.code(201).send(withAbilities(request, 'scenarios', await saveScenario(app.db, request.params.org, request.body))),
   );
 
   app.put(
@@ -143,7 +120,7 @@ export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async
       config: { policy: { resource: 'scenarios', action: 'update' } },
       schema: { tags, summary: 'Replace a scenario', params: ItemParams, body: ScenarioBody, response: { 200: ScenarioView, ...ERRORS } },
     },
-    async (request) => withAbilities(request, 'scenarios', await saveScenario(app.db, request.params.org, request.body, request.params.id)) as never,
+    async (request) => withAbilities(request, 'scenarios', await saveScenario(app.db, request.params.org, request.body, request.params.id)),
   );
 
   app.delete(
@@ -169,7 +146,7 @@ export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async
         response: { 201: RunSchema, ...ERRORS },
       },
     },
-    async (request, reply) => reply.code(201).send(withAbilities(request, 'runs', await simulateStored(app.db, request.params.org, request.params.id)) as never),
+    async (request, reply) => reply.code(201).send(presentRun(request, await simulateStored(app.db, request.params.org, request.params.id))),
   );
 
   app.post(
@@ -191,7 +168,7 @@ export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async
         body.kind === 'montecarlo'
           ? await enqueueRun(app.db, request.params.org, { kind: 'montecarlo', scenarios: [body.scenario], runs: body.runs, seed: body.seed }, jobLimits)
           : await enqueueRun(app.db, request.params.org, { kind: 'recommendation', scenarios: body.scenarios, candidates: body.candidates }, jobLimits);
-      return reply.code(202).header('location', `/api/orgs/${request.params.org}/runs/${run.id}`).send(withAbilities(request, 'runs', run) as never);
+      return reply.code(202).header('location', `/api/orgs/${request.params.org}/runs/${run.id}`).send(presentRun(request, run));
     },
   );
 
@@ -204,24 +181,24 @@ export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async
         summary: 'Recent runs, newest first (without their results)',
         params: OrgParams,
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), scenario: Id.optional() }).strict(),
-        response: { 200: z.object({ items: z.array(RunSchema) }), ...ERRORS },
+        response: { 200: RunList, ...ERRORS },
       },
     },
     async (request) => ({
-      items: (await listRuns(app.db, request.params.org, request.query.limit, request.query.scenario)).map((run) => withAbilities(request, 'runs', run)) as never,
+      items: (await listRuns(app.db, request.params.org, request.query.limit, request.query.scenario)).map((run) => presentRun(request, run)),
     }),
   );
 
   app.get(
     '/orgs/:org/runs/:run',
     { config: { policy: { resource: 'runs', action: 'read' } }, schema: { tags, summary: 'A run with its progress and, when done, its result', params: RunParams, response: { 200: RunSchema, ...ERRORS } } },
-    async (request) => withAbilities(request, 'runs', await getRun(app.db, request.params.org, request.params.run)) as never,
+    async (request) => presentRun(request, await getRun(app.db, request.params.org, request.params.run)),
   );
 
   app.post(
     '/orgs/:org/runs/:run/cancel',
     { config: { policy: { resource: 'runs', action: 'cancel' } }, schema: { tags, summary: 'Cancel a queued or running job', params: RunParams, response: { 200: RunSchema, ...ERRORS } } },
-    async (request) => withAbilities(request, 'runs', await cancelRun(app.db, request.params.org, request.params.run)) as never,
+    async (request) => presentRun(request, await cancelRun(app.db, request.params.org, request.params.run)),
   );
 
   app.get(
@@ -240,7 +217,7 @@ export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async
       // An unknown run is a 404 before the stream opens.
       const current = await getRun(app.db, org, runId);
       const state = async (run: Run) =>
-        TERMINAL.has(run.status) ? { type: 'end', data: withAbilities(request, 'runs', run) } : { type: 'progress', data: { status: run.status, progress: run.progress } };
+        TERMINAL.has(run.status) ? { type: 'end', data: presentRun(request, run) } : { type: 'progress', data: { status: run.status, progress: run.progress } };
       await streamLiveEvents(request, reply, app.liveEvents, {
         org,
         topic: `run:${runId}`,
