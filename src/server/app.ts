@@ -30,7 +30,6 @@ import { organisationRoutes } from './routes/organisations.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { riskRoutes } from './routes/risks.js';
 import { fileRoutes } from './routes/files.js';
-import { widgetRoutes } from './routes/widget.js';
 import type { BlobLimits } from '../store/blob-store.js';
 import { JobRunner, type JobRunnerOptions } from '../operations/jobs/runner.js';
 import { JOB_HANDLERS } from '../operations/jobs/handlers/index.js';
@@ -38,6 +37,7 @@ import { jobRoutes } from './routes/jobs.js';
 import type { JobLimits } from '../operations/scenarios.js';
 import { registerWebApp } from './static.js';
 import { LiveEventHub, type Listen } from './live-events.js';
+import { installResponseCheck, type ResponseMismatch } from './response-check.js';
 
 export interface AppOptions {
   db: Kysely<Database>;
@@ -66,6 +66,11 @@ export interface AppOptions {
   organisationCreation?: OrganisationCreation;
   /** Largest file and an organisation's total, in bytes (REMPART_FILE_MAX_MB, REMPART_FILE_QUOTA_MB); `DEFAULT_BLOB_LIMITS` unless given. */
   files?: Partial<BlobLimits>;
+  /**
+   * Checks every response against the schema its route documents for the status and reports each mismatch
+   * (the test support turns them into failures); off unless given.
+   */
+  checkResponses?: (mismatch: ResponseMismatch) => void;
 }
 
 export type App = FastifyInstance;
@@ -174,6 +179,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   installErrorHandling(app);
   installEdgeGuards(app);
+  if (options.checkResponses) installResponseCheck(app, options.checkResponses);
 
   await app.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES } });
   await app.register(fastifyCookie);
@@ -205,7 +211,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'auth', description: 'Sign-in (password, then second factor), sessions, password, second-factor enrolment' },
         { name: 'files', description: 'Stored files: reports, plan attachments, evidence (streamed, with size limits and a quota per organisation)' },
         { name: 'access', description: 'Members and roles, API tokens, security settings and the audit trail of an organisation' },
-        { name: 'widget', description: 'The embeddable widget: an organisation’s public keys and their origins, its public settings, and the handshake widgets make' },
       ],
       components: {
         securitySchemes: {
@@ -216,13 +221,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             description: 'Set by POST /api/auth/sign-in. Changes (POST, PUT, DELETE) must also send the session’s CSRF token in the x-csrf-token header.',
           },
           bearer: { type: 'http', scheme: 'bearer', description: 'An API token of one organisation: `Authorization: Bearer rmp_…`.' },
-          link: {
-            type: 'http',
-            scheme: 'bearer',
-            description: 'A link token (one person, one purpose, expiring, often single-use): `Authorization: Bearer rmpl_…`. Another purpose: 403; expired, revoked or used up: 410.',
-          },
-          publicKey: { type: 'apiKey', in: 'header', name: 'x-rempart-key', description: 'An organisation’s public widget key (`rmpk_…`), valid only from its allowed origins.' },
-          publicKeyQuery: { type: 'apiKey', in: 'query', name: 'key', description: 'The public widget key as `?key=rmpk_…` (for requests that cannot set a header).' },
         },
       },
     },
@@ -245,7 +243,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(scenarioRoutes, { jobLimits: options.jobLimits });
       await api.register(riskRoutes);
       await api.register(fileRoutes, { limits: options.files });
-      await api.register(widgetRoutes);
       await api.register(jobRoutes);
       api.get('/openapi.json', { schema: { hide: true }, config: { policy: { access: 'public' } } }, async () => app.swagger());
     },

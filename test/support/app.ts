@@ -7,6 +7,7 @@ import { actAs, SYSTEM } from '../../src/operations/actor.js';
 import { issueSession, DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../../src/operations/sessions.js';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../src/server/access.js';
+import type { ResponseMismatch } from '../../src/server/response-check.js';
 import { AccountRepository } from '../../src/store/account-repository.js';
 import type { DatabaseHandle } from '../../src/store/database.js';
 import { hashPassword } from '../../src/security/passwords.js';
@@ -34,6 +35,8 @@ export interface TestApp {
   app: FastifyInstance;
   database: DatabaseHandle;
   clock: TestClock;
+  /** Responses that did not match their route's documented schema, not yet reported by a failed request. */
+  mismatches: ResponseMismatch[];
   /** The person every request is sent as by default: owner of every organisation the suite creates. */
   owner: TestUser;
   /** Sends a request as the owner, or `as` someone else (`null`: without any credentials). */
@@ -65,7 +68,12 @@ export async function startTestApp(options: Partial<Omit<AppOptions, 'db' | 'dat
   let offset = 0;
   const clock: TestClock = { now: () => Date.now() + offset, advance: (ms) => (offset += ms) };
   const sessions: SessionSettings = { ...DEFAULT_SESSION_SETTINGS, ...options.sessions, now: () => clock.now() };
+  // Every response is checked against the schema its route documents: `request` fails on a mismatch, `close`
+  // fails on one a direct `app.inject` left unreported.
+  const mismatches: ResponseMismatch[] = [];
+  let requests = 0;
   const app = await buildApp({
+    checkResponses: (mismatch) => mismatches.push(mismatch),
     secretKey: randomBytes(32),
     // Suites send thousands of requests from one address: only the limits a test sets apply.
     rateLimit: { perMinute: false, signInPerMinute: 100_000 },
@@ -114,16 +122,27 @@ export async function startTestApp(options: Partial<Omit<AppOptions, 'db' | 'dat
     join: async (org, role = 'owner', user = owner) => {
       await new AccountRepository(database.db).insertMembership(org, user.id, role, user.email.split('@')[0]);
     },
-    request: ({ as, ...options }) => {
+    mismatches,
+    request: async ({ as, ...options }) => {
       const credentials = as === undefined ? owner.session : as;
-      const headers = { ...credentialHeaders(credentials, options.method ?? 'GET'), ...(options.headers as Record<string, string> | undefined) };
-      return app.inject({ ...options, headers }) as never;
+      const tag = String(++requests);
+      const headers = { ...credentialHeaders(credentials, options.method ?? 'GET'), ...(options.headers as Record<string, string> | undefined), 'x-test-request': tag };
+      const response = (await app.inject({ ...options, headers })) as TestResponse;
+      const index = mismatches.findIndex((mismatch) => mismatch.requestTag === tag);
+      if (index >= 0) throw new Error(describeMismatch(mismatches.splice(index, 1)[0]));
+      return response;
     },
     close: async () => {
       await app.close();
       await database.close();
+      if (mismatches.length) throw new Error(`${mismatches.length} response(s) did not match their documented schema:\n${mismatches.map(describeMismatch).join('\n')}`);
     },
   };
+}
+
+/** One line per problem of a response that does not match its route's documented schema. */
+export function describeMismatch(mismatch: ResponseMismatch): string {
+  return `${mismatch.method} ${mismatch.url} answered ${mismatch.status}, which does not match the schema of ${mismatch.route ?? 'the error response'}:\n  ${mismatch.problems.join('\n  ')}`;
 }
 
 /** A small, complete model whose figures are easy to check by hand. */
