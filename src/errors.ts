@@ -11,6 +11,7 @@ export const ERROR_CATALOG = {
   mfa_required: { status: 403, description: 'The organisation requires a second factor for your role: enrol one (POST /api/auth/mfa/enrol) before going on.' },
   password_change_required: { status: 403, description: 'Choose a new password (POST /api/auth/password) before going on.' },
   not_found: { status: 404, description: 'No such organisation, item or route.' },
+  link_gone: { status: 410, description: 'The link token existed but no longer opens anything; the rule says why: expired, revoked or used (up).' },
   duplicate_id: { status: 409, description: 'An item with this id already exists in the organisation.' },
   model_invalid: { status: 409, description: 'The stored model or scenario breaks a simulation rule (RTO above MTPD, cycle, unknown id); details say what to fix first.' },
   in_use: { status: 409, description: 'The item is still referred to by others; details list them.' },

@@ -68,9 +68,9 @@ export type SecuritySettings = z.infer<typeof SecuritySettings>;
 /** Who did something, as the audit trail records it. */
 export const AuditActor = z
   .object({
-    type: z.enum(['user', 'token', 'system', 'anonymous']),
+    type: z.enum(['user', 'token', 'link', 'system', 'anonymous']),
     id: z.string().nullable(),
-    label: z.string().meta({ description: 'E-mail of the user, name of the token (and its creator), or the system part' }),
+    label: z.string().meta({ description: 'E-mail of the user, name of the token (and its creator), purpose and subject of a link token, or the system part' }),
   })
   .meta({ id: 'AuditActor' });
 export type AuditActor = z.infer<typeof AuditActor>;

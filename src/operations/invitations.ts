@@ -1,5 +1,6 @@
 // Named commands on invitations: invite an address with a role, list and revoke invitations, look one up by its
-// secret, and accept it (choosing a password for a new account, or signed in as the invited account).
+// secret, and accept it (choosing a password for a new account, or signed in as the invited account). The secret is a
+// link token of purpose `invitation` (single use, 7 days), so invitations share its storage, expiry and revocation.
 import type { Kysely } from 'kysely';
 import { RempartError } from '../errors.js';
 import type { Invitation, Role } from '../model/account.js';
@@ -7,25 +8,25 @@ import { AccountRepository, type UserRecord } from '../store/account-repository.
 import { InvitationRepository, type InvitationRecord } from '../store/invitation-repository.js';
 import { ModelRepository } from '../store/model-repository.js';
 import type { Database } from '../store/schema.js';
-import { randomSecret, sha256Hex } from '../security/crypto.js';
 import { hashPassword, passwordProblems } from '../security/passwords.js';
 import type { ActingContext } from './actor.js';
 import { recordAudit } from './audit.js';
+import { consumeLinkToken, issueLinkToken, LINK_PREFIX, resolveLinkToken, revokeLinkTokensFor } from './link-tokens.js';
 import { notFound } from './model-writer.js';
 import { issueSession, type IssuedSession, type RequestOrigin, type SessionSettings } from './sessions.js';
 
 /** An invitation can be accepted for seven days. */
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
-const TOKEN = /^([A-Za-z0-9][A-Za-z0-9._-]{0,79})\.([A-Za-z0-9_-]{43})$/;
+/**
+ * The shape of an invitation's secret, `<org>.<43 characters>` (its link token without the `rmpl_` prefix, which is
+ * also accepted): anything else is refused before any lookup.
+ */
+export const INVITATION_TOKEN_PATTERN = /^(?:rmpl_)?[A-Za-z0-9][A-Za-z0-9._-]{0,79}\.[A-Za-z0-9_-]{43}$/;
 
-/** The shape of an invitation's secret, `<org>.<43 characters>`: anything else is refused before any lookup. */
-export const INVITATION_TOKEN_PATTERN = TOKEN;
-
-/** Splits `<org>.<secret>`; undefined when the text cannot be an invitation's secret. */
-export function parseInvitationToken(token: string): { org: string } | undefined {
-  const match = TOKEN.exec(token);
-  return match ? { org: match[1] } : undefined;
+/** The subject of an invitation's link token. */
+export function invitationSubject(id: string): string {
+  return `invitation/${id}`;
 }
 
 /** Where an invitation stands at `now`. */
@@ -65,8 +66,8 @@ function notOpen(status: Invitation['status']): RempartError {
 
 /**
  * Invites an address to the organisation with a role. Whether the address has an account, here or anywhere, plays
- * no part: the answer is the same. A newer invitation of the same address replaces the open ones. The secret
- * `<org>.<random>` is returned once and stored as its SHA-256.
+ * no part: the answer is the same. A newer invitation of the same address replaces the open ones (and revokes their
+ * links). The secret `<org>.<random>` (a single-use link token) is returned once and stored as its SHA-256.
  */
 export async function createInvitation(
   db: Kysely<Database>,
@@ -76,23 +77,23 @@ export async function createInvitation(
   now: number,
 ): Promise<{ invitation: Invitation; token: string }> {
   const email = input.email.toLowerCase();
-  const token = `${orgId}.${randomSecret(32)}`;
-  const record = await db.transaction().execute(async (trx) => {
+  const { record, token } = await db.transaction().execute(async (trx) => {
     if (!(await new ModelRepository(trx).lockOrganisation(orgId))) throw notFound('organisation', orgId);
     const invitations = new InvitationRepository(trx);
     // Members are listed to whoever invites: saying so tells nothing about any other organisation.
     if (await invitations.isMember(orgId, email))
       throw new RempartError('duplicate_id', `${email} is already a member.`, [{ path: 'body.email', rule: 'unique', value: email, message: 'already a member' }]);
     const replaced = await invitations.revokeOpenFor(orgId, email, new Date(now));
+    await revokeLinkTokensFor(trx, orgId, 'invitation', replaced.map(invitationSubject), now);
     const created = await invitations.insert({
       orgId,
       email,
       role: input.role,
       displayName: input.displayName?.trim() || null,
-      tokenHash: sha256Hex(token),
       invitedBy: inviterId,
       expiresAt: new Date(now + INVITATION_LIFETIME_MS),
     });
+    const link = await issueLinkToken(trx, { org: orgId, purpose: 'invitation', subject: invitationSubject(created.id), ttlMs: INVITATION_LIFETIME_MS, maxUses: 1, createdBy: inviterId, now });
     await recordAudit(
       trx,
       {
@@ -104,7 +105,8 @@ export async function createInvitation(
       },
       new Date(now),
     );
-    return created;
+    // Invitation links keep the form they had before link tokens: without the prefix.
+    return { record: created, token: link.token.slice(LINK_PREFIX.length) };
   });
   return { invitation: invitationView(record, now), token };
 }
@@ -124,14 +126,22 @@ export async function revokeInvitation(db: Kysely<Database>, orgId: string, id: 
     if (record.acceptedAt) throw notOpen('accepted');
     if (record.revokedAt) return;
     await invitations.revoke(orgId, id, new Date(now));
+    await revokeLinkTokensFor(trx, orgId, 'invitation', [invitationSubject(id)], now);
     await recordAudit(trx, { org: orgId, action: 'revoke', entityType: 'invitation', entityId: id, before: { email: record.email, role: record.role } }, new Date(now));
   });
 }
 
+/** The invitation's id behind a secret: its link token must be of purpose `invitation`. */
+async function invitationOf(db: Kysely<Database>, token: string): Promise<{ orgId: string; id: string; linkId: string } | undefined> {
+  const resolved = await resolveLinkToken(db, token, Date.now(), { prefix: 'optional' });
+  if (!resolved || resolved.link.purpose !== 'invitation' || !resolved.link.subject.startsWith('invitation/')) return undefined;
+  return { orgId: resolved.link.orgId, id: resolved.link.subject.slice('invitation/'.length), linkId: resolved.link.id };
+}
+
 /** The invitation behind a secret (any status); not found when the secret is unknown. */
 export async function findInvitation(db: Kysely<Database>, token: string): Promise<InvitationRecord> {
-  const parsed = parseInvitationToken(token);
-  const record = parsed ? await new InvitationRepository(db).byTokenHash(parsed.org, sha256Hex(token)) : undefined;
+  const found = await invitationOf(db, token);
+  const record = found ? await new InvitationRepository(db).get(found.orgId, found.id) : undefined;
   if (!record) throw noInvitation();
   return record;
 }
@@ -159,6 +169,7 @@ export async function acceptInvitation(
   origin: RequestOrigin,
 ): Promise<Acceptance> {
   const now = settings.now();
+  const link = await invitationOf(db, token);
   const found = await findInvitation(db, token);
   const status = invitationStatus(found, now);
   if (status !== 'pending') throw notOpen(status);
@@ -183,10 +194,15 @@ export async function acceptInvitation(
     const invitations = new InvitationRepository(trx);
     const accounts = new AccountRepository(trx);
     // Locked: of two acceptances at once, the second finds it used.
-    const record = await invitations.byTokenHash(found.orgId, sha256Hex(token), true);
-    if (!record) throw noInvitation();
+    const record = await invitations.get(found.orgId, found.id, true);
+    if (!record || !link) throw noInvitation();
     const current = invitationStatus(record, now);
     if (current !== 'pending') throw notOpen(current);
+    // The link works once: spent here, in the transaction that uses it (a failed acceptance leaves it usable).
+    await consumeLinkToken(trx, { orgId: link.orgId, id: link.linkId }, now).catch((error: unknown) => {
+      const rule = error instanceof RempartError ? error.details[0]?.rule : undefined;
+      throw rule === 'expired' || rule === 'revoked' ? notOpen(rule) : rule === 'used' ? notOpen('accepted') : error;
+    });
     let user = caller;
     if (!user) {
       let userId: string;

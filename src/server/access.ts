@@ -1,11 +1,15 @@
-// Access control for every route, in one place: each route declares its policy in `config.policy`; hooks here sign
-// the request in (session cookie or API token), check CSRF, the organisation membership and the policy table, and
-// set who is acting for the audit trail. A route under /api without a policy cannot even be registered.
+// Access control for every route, in one place: each route declares its policy in `config.policy`, naming the kinds
+// of caller it accepts; hooks here sign the request in (session cookie, API token, link token, public key), check
+// CSRF, the organisation membership and the policy table, origins and CORS for widget routes, and set who is acting
+// for the audit trail. A route under /api without a policy, or with an inconsistent one, cannot even be registered.
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import { RempartError } from '../errors.js';
 import type { OrganisationCreation, Role } from '../model/account.js';
 import { ROLES } from '../model/account.js';
+import { CALLER_KINDS, canonicalOrigin, LINK_PURPOSES, originAllowed, PUBLIC_KEY_PREFIX, type CallerKind } from '../model/callers.js';
+import { linkGone, parseLinkToken, resolveLinkToken, type LinkTokenRecord } from '../operations/link-tokens.js';
+import { resolvePublicKey, type PublicKeyRecord } from '../operations/widget.js';
 import { actAs, type ActingContext } from '../operations/actor.js';
 import { resolveApiToken, resolveSession, csrfTokenOf, type IssuedSession, type SessionSettings } from '../operations/sessions.js';
 import { AccountRepository, type MembershipRecord, type SessionRecord, type TokenRecord, type UserRecord } from '../store/account-repository.js';
@@ -18,22 +22,39 @@ import { can, itemAbilities, listAbilities, POLICY, precheck, type Action, type 
 /** The session cookie's name, and the header carrying the session's CSRF token. */
 export const SESSION_COOKIE = 'rempart_session';
 export const CSRF_HEADER = 'x-csrf-token';
+/** The header (or `?key=`) carrying an organisation's public widget key. */
+export const PUBLIC_KEY_HEADER = 'x-rempart-key';
 
 /**
  * What a route requires.
- * - `public`: nothing (health, sign-in, the OpenAPI document);
+ * - `public`: nothing (health, sign-in, the OpenAPI document); no credentials are read;
  * - `signedIn`: a signed-in person or an API token;
  * - `person`: a signed-in person (never a token);
  * - `session`: any session of a person, also one still waiting for its second factor (sign-out);
  * - `mfaStep`: only a session waiting for its second factor;
  * - `personOrNobody`: nobody, or a signed-in person (a full session, with its CSRF token on changes), never an API
  *   token: the route decides what each may do (accepting an invitation);
+ * - `link`: a link token of one of the purposes in `callers` (`Authorization: Bearer rmpl_…`), nothing else;
+ * - `publicKey`: an organisation's public key from one of its origins (widget routes), nothing else: no cookie is
+ *   read, no token accepted, and the answer carries CORS headers for that origin;
  * - `{resource, action}`: a member of the route's organisation (`:org`) whose role the policy table allows.
+ *
+ * `callers` names the kinds of caller the route accepts (see `CallerKind`); left out, it is what the access implies:
+ * `signedIn` and `{resource, action}`: `['session', 'token']`; `person`, `session`, `mfaStep`: `['session']`;
+ * `personOrNobody`: `['nobody', 'session']`; `publicKey`: `['publicKey']`. `link:<purpose>` adds link tokens of that
+ * purpose (on `link` and `{resource, action}` routes from the Authorization header; on `personOrNobody` routes from the
+ * path parameter `linkParam`, as invitation links are). Registration refuses a policy whose callers contradict it.
  * `beforePasswordChange` keeps a route open to someone who must first choose a new password.
  */
 export type RoutePolicy =
-  | { access: 'public' | 'signedIn' | 'person' | 'session' | 'mfaStep' | 'personOrNobody'; beforePasswordChange?: boolean }
-  | { resource: Resource; action: Action; createsOrganisation?: boolean };
+  | {
+      access: 'public' | 'signedIn' | 'person' | 'session' | 'mfaStep' | 'personOrNobody' | 'link' | 'publicKey';
+      beforePasswordChange?: boolean;
+      callers?: readonly CallerKind[];
+      /** The path parameter carrying a link token (`personOrNobody` routes with a `link:<purpose>` caller). */
+      linkParam?: string;
+    }
+  | { resource: Resource; action: Action; createsOrganisation?: boolean; callers?: readonly CallerKind[] };
 
 /** Who sent the request. */
 export type Principal =
@@ -58,6 +79,13 @@ declare module 'fastify' {
     creatingOrganisation: boolean;
     /** The policy allows the action only on some items: the preHandler loads the item and decides. */
     policyNeedsTarget: boolean;
+    /**
+     * The link token the request carries, checked against the route's purposes and organisation: from the
+     * Authorization header (its state checked: active), or from the path (`linkParam`: its state is the route's to report).
+     */
+    link: LinkTokenRecord | null;
+    /** The organisation's public key, on widget routes, its origin checked. */
+    publicKey: PublicKeyRecord | null;
   }
 }
 
@@ -131,9 +159,12 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
   void reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
 }
 
-/** Who acts, for the audit trail: the person, the token (and whose it is), or nobody yet. */
+/** Who acts, for the audit trail: the person, the token (and whose it is), the holder of a link, a widget, or nobody yet. */
 export function actingOf(request: FastifyRequest): ActingContext {
   const principal = request.principal;
+  if (!principal && request.link) return { actor: { type: 'link', id: request.link.id, label: `link:${request.link.purpose} ${request.link.subject}` }, source: request.ip ?? null };
+  if (!principal && request.publicKey)
+    return { actor: { type: 'anonymous', id: null, label: `widget (public key ${request.publicKey.label}, ${request.headers.origin ?? 'no origin'})`.slice(0, 300) }, source: request.ip ?? null };
   if (!principal) return { actor: { type: 'anonymous', id: null, label: 'anonymous' }, source: request.ip ?? null };
   if (principal.via === 'token')
     return { actor: { type: 'token', id: principal.token.id, label: `${principal.token.name} (token of ${principal.user.email})` }, source: request.ip ?? null };
@@ -177,6 +208,9 @@ function describePolicy(policy: RoutePolicy): string {
       session: 'A session cookie, also one waiting for its second factor.',
       mfaStep: 'A session waiting for its second factor.',
       personOrNobody: 'Public, or a signed-in person (session cookie and CSRF token); not an API token.',
+      link: 'A link token (`Authorization: Bearer rmpl_…`) of the purpose below; nothing else.',
+      publicKey:
+        'An organisation’s public key (`x-rempart-key` header or `?key=`) sent from one of its allowed origins (`Origin`, exact match); no cookie is read and no token accepted. Answers carry `Access-Control-Allow-Origin` for that origin (never `*`, never credentials); `OPTIONS` answers the preflight.',
     }[policy.access];
   const roles = ROLES.map((role) => {
     const subject: Subject = { userId: '', email: '', memberName: '', via: 'session', roles: [role] };
@@ -190,6 +224,163 @@ function describePolicy(policy: RoutePolicy): string {
   }).filter(Boolean);
   const viaToken = precheck({ userId: '', email: '', memberName: '', via: 'token', roles: ['owner'] }, policy.resource, policy.action) === 'deny';
   return `Roles: ${roles.length > 0 ? roles.join(', ') : 'none'} (\`${policy.resource}:${policy.action}\`)${viaToken && roles.length > 0 ? '; signed-in people only, never an API token' : ''}.`;
+}
+
+const CALLER_LABELS: Record<string, string> = {
+  nobody: 'nobody (no credentials)',
+  session: 'a person’s session',
+  token: 'an API token',
+  publicKey: 'an organisation’s public key',
+};
+
+/** The kinds of caller a route accepts: its `callers`, or what its access implies. */
+export function callersOf(policy: RoutePolicy): readonly CallerKind[] {
+  if (policy.callers) return policy.callers;
+  if (!('access' in policy)) return ['session', 'token'];
+  switch (policy.access) {
+    case 'public':
+      return ['nobody'];
+    case 'signedIn':
+      return ['session', 'token'];
+    case 'personOrNobody':
+      return ['nobody', 'session'];
+    case 'publicKey':
+      return ['publicKey'];
+    case 'link':
+      return [];
+    default:
+      return ['session'];
+  }
+}
+
+/** The link purposes a route accepts (`link:<purpose>` callers). */
+function linkPurposes(policy: RoutePolicy): string[] {
+  return callersOf(policy)
+    .filter((caller) => caller.startsWith('link:'))
+    .map((caller) => caller.slice('link:'.length));
+}
+
+/** The callers, for the API reference. */
+function describeCallers(policy: RoutePolicy): string {
+  if ('access' in policy && policy.access === 'public') return 'anyone: no credentials are read';
+  return callersOf(policy)
+    .map((caller) => {
+      if (!caller.startsWith('link:')) return CALLER_LABELS[caller];
+      const where = 'linkParam' in policy && policy.linkParam ? `in the path (\`{${policy.linkParam}}\`)` : 'as `Authorization: Bearer rmpl_…`';
+      return `a link token of purpose \`${caller.slice(5)}\` ${where}`;
+    })
+    .join(', ');
+}
+
+function wrongCaller(message: string, kind: string): RempartError {
+  return new RempartError('forbidden', message, [{ path: 'credentials', rule: 'caller', value: kind, message }]);
+}
+
+/** The credentials a request carries, read without any lookup: what kind of caller it claims to be. */
+function presented(request: FastifyRequest): { linkHeader?: string; publicKey?: string; publicKeyConflict: boolean } {
+  const header = request.headers.authorization;
+  const bearer = typeof header === 'string' ? /^Bearer +([^\s]+)$/i.exec(header)?.[1] : undefined;
+  const fromHeader = request.headers[PUBLIC_KEY_HEADER];
+  const fromQuery = (request.query as { key?: unknown } | undefined)?.key;
+  const headerKey = typeof fromHeader === 'string' ? fromHeader : Array.isArray(fromHeader) ? fromHeader.join(',') : undefined;
+  // `?key=` is a public key on widget routes; elsewhere only when it looks like one (a route may have its own `key`).
+  const policy = request.routeOptions.config?.policy;
+  const widgetRoute = policy !== undefined && 'access' in policy && policy.access === 'publicKey';
+  const queryKey = typeof fromQuery === 'string' && (widgetRoute || fromQuery.startsWith(PUBLIC_KEY_PREFIX)) ? fromQuery : undefined;
+  return {
+    linkHeader: bearer?.startsWith('rmpl_') ? bearer : undefined,
+    publicKey: headerKey ?? queryKey,
+    publicKeyConflict: headerKey !== undefined && queryKey !== undefined && headerKey !== queryKey,
+  };
+}
+
+/**
+ * Signs a link token in from the Authorization header, on a route that accepts links of its purpose: unknown 401,
+ * another purpose 403 (rule `purpose`), another organisation's route 404, expired, revoked or used up 410.
+ */
+async function authoriseLink(request: FastifyRequest, db: Kysely<Database>, sessions: SessionSettings, policy: RoutePolicy, text: string): Promise<void> {
+  const now = sessions.now();
+  const resolved = await resolveLinkToken(db, text, now);
+  if (!resolved) throw unauthenticated('The link token is unknown: check the link you opened.', 'link');
+  const { link, state } = resolved;
+  const purposes = linkPurposes(policy);
+  if (!purposes.includes(link.purpose))
+    throw new RempartError('forbidden', `This link is for ${link.purpose}, not for this.`, [
+      { path: 'credentials', rule: 'purpose', value: link.purpose, message: `a link for ${purposes.join(' or ')}` },
+    ]);
+  const orgId = (request.params as { org?: unknown }).org;
+  if (orgId !== undefined && orgId !== link.orgId) throw organisationNotFound(typeof orgId === 'string' ? orgId.slice(0, 200) : '');
+  if (state !== 'active') throw linkGone(state);
+  request.link = link;
+}
+
+/**
+ * A link in the path (`linkParam`): checked against the route's purposes (403, rule `purpose`); an unknown one, and
+ * the state of a known one, are the route's to report (the address names a thing: 404 when nothing, its state shown).
+ * Text that cannot be a link is left to the route's schema (400).
+ */
+async function authorisePathLink(request: FastifyRequest, db: Kysely<Database>, sessions: SessionSettings, policy: RoutePolicy & { linkParam?: string }): Promise<void> {
+  const text = (request.params as Record<string, unknown>)[policy.linkParam!];
+  if (typeof text !== 'string' || !parseLinkToken(text, { prefix: 'optional' })) return;
+  const resolved = await resolveLinkToken(db, text, sessions.now(), { prefix: 'optional' });
+  if (!resolved) return;
+  const purposes = linkPurposes(policy);
+  if (!purposes.includes(resolved.link.purpose))
+    throw new RempartError('forbidden', `This link is for ${resolved.link.purpose}, not for this.`, [
+      { path: `params.${policy.linkParam}`, rule: 'purpose', value: resolved.link.purpose, message: `a link for ${purposes.join(' or ')}` },
+    ]);
+  request.link = resolved.link;
+}
+
+/**
+ * A widget's request: the organisation's public key (header or `?key=`), from one of the key's origins. No cookie is
+ * read and no Authorization accepted; the answer names that origin in Access-Control-Allow-Origin, never `*`, and
+ * never allows credentials.
+ */
+async function authorisePublicKey(request: FastifyRequest, reply: FastifyReply, db: Kysely<Database>, credentials: ReturnType<typeof presented>): Promise<void> {
+  void reply.header('vary', 'Origin');
+  if (request.headers.authorization !== undefined) throw wrongCaller('Widget routes take an organisation’s public key only: no API token, no link token.', 'authorization');
+  if (credentials.publicKeyConflict)
+    throw new RempartError('invalid_input', `Send the public key once: the ${PUBLIC_KEY_HEADER} header and ?key= differ.`, [{ path: 'query.key', rule: 'one_key', value: null, message: 'one key' }]);
+  if (credentials.publicKey === undefined) throw unauthenticated(`Send the organisation’s public key: the ${PUBLIC_KEY_HEADER} header or ?key=.`, 'public_key');
+  const record = await resolvePublicKey(db, credentials.publicKey);
+  if (!record) throw unauthenticated('The public key is unknown or revoked.', 'public_key');
+  const origin = request.headers.origin;
+  if (!originAllowed(origin, record.origins))
+    throw new RempartError('forbidden', origin === undefined ? 'Widget requests come from a web page: the Origin header is missing.' : 'This public key is not allowed from this origin.', [
+      { path: 'headers.origin', rule: 'origin', value: typeof origin === 'string' ? origin.slice(0, 200) : null, message: 'one of the key’s allowed origins' },
+    ]);
+  void reply.header('access-control-allow-origin', origin).header('cross-origin-resource-policy', 'cross-origin');
+  request.publicKey = record;
+}
+
+/**
+ * Answers the CORS preflight (`OPTIONS`) of a widget route: `Access-Control-Allow-Origin` is the request's origin when
+ * it is a well-formed one (and, when `?key=` names the key, one of its origins), never `*` and never with credentials.
+ * The preflight cannot carry the header key, so the actual request is checked again in full.
+ */
+export function publicKeyPreflight(app: FastifyInstance, url: string, methods: readonly string[]): void {
+  app.options(url, { schema: { hide: true }, config: { policy: { access: 'public' } } }, async (request, reply) => {
+    void reply.header('vary', 'Origin');
+    const origin = request.headers.origin;
+    const key = (request.query as { key?: unknown }).key;
+    let allowed = typeof origin === 'string' && origin !== 'null' && canonicalOrigin(origin) === origin;
+    if (allowed && typeof key === 'string') {
+      const record = await resolvePublicKey(request.server.db, key);
+      allowed = record !== undefined && originAllowed(origin, record.origins);
+    }
+    if (!allowed)
+      throw new RempartError('forbidden', 'This origin may not call this route.', [
+        { path: 'headers.origin', rule: 'origin', value: typeof origin === 'string' ? origin.slice(0, 200) : null, message: 'an allowed origin' },
+      ]);
+    return reply
+      .header('access-control-allow-origin', origin)
+      .header('access-control-allow-methods', [...methods, 'OPTIONS'].join(', '))
+      .header('access-control-allow-headers', PUBLIC_KEY_HEADER)
+      .header('access-control-max-age', '600')
+      .code(204)
+      .send();
+  });
 }
 
 /**
@@ -224,11 +415,30 @@ async function authorise(request: FastifyRequest, reply: FastifyReply, db: Kysel
     return;
   }
   if ('access' in policy && policy.access === 'public') return;
-  if ('access' in policy && policy.access === 'personOrNobody') return authoriseOptionalPerson(request, reply, db, sessions);
+  const credentials = presented(request);
+  const access = 'access' in policy ? policy.access : undefined;
+  // Each kind of credential opens only the routes that name it; told apart by its form, before any lookup.
+  if (access === 'publicKey') return authorisePublicKey(request, reply, db, credentials);
+  if (credentials.publicKey !== undefined) throw wrongCaller('A public key opens the widget’s routes only.', 'publicKey');
+  const headerLinks = linkPurposes(policy).length > 0 && !('linkParam' in policy && policy.linkParam);
+  if (credentials.linkHeader !== undefined) {
+    if (!headerLinks) throw wrongCaller('A link token opens only the routes of its purpose; this is not one of them.', 'link');
+    return authoriseLink(request, db, sessions, policy, credentials.linkHeader);
+  }
+  if (access === 'link') throw unauthenticated('Open the link you were sent: this route takes a link token (Authorization: Bearer rmpl_…).', 'link');
+  if (access === 'personOrNobody') {
+    if (callersOf(policy).includes('session')) await authoriseOptionalPerson(request, reply, db, sessions);
+    else if (request.headers.authorization !== undefined) throw wrongCaller('This route takes no Authorization header.', 'authorization');
+    if ('linkParam' in policy && policy.linkParam) await authorisePathLink(request, db, sessions, policy);
+    return;
+  }
 
   const principal = await authenticate(request, reply, db, sessions);
   if (!principal) throw unauthenticated('Sign in, or send an API token as "Authorization: Bearer <token>".');
   request.principal = principal;
+  // The route's callers decide which of the two kinds it takes.
+  if (principal.via === 'token' && !callersOf(policy).includes('token')) throw forbidden('API tokens cannot do this: sign in as a person.', 'credentials', access ?? 'token');
+  if (principal.via === 'session' && !callersOf(policy).includes('session')) throw wrongCaller('This route is not for signed-in people: it takes an API token.', 'session');
 
   if (principal.via === 'session') {
     if (!SAFE_METHODS.has(request.method)) {
@@ -322,14 +532,55 @@ async function authoriseTarget(request: FastifyRequest, db: Kysely<Database>): P
     throw forbidden(`Your role (${subjectOf(request).roles.join(' and ')}) allows ${policy.action} on ${policy.resource} only for some items, not this one.`, policy.resource, policy.action);
 }
 
-/** Checks a route at registration: every /api route names a policy, and organisation policies have an `:org`. */
+/** What each access admits in `callers` (links: any `link:<purpose>`). */
+const ADMITTED: Record<string, { kinds: readonly CallerKind[]; links: boolean }> = {
+  signedIn: { kinds: ['session', 'token'], links: false },
+  person: { kinds: ['session'], links: false },
+  session: { kinds: ['session'], links: false },
+  mfaStep: { kinds: ['session'], links: false },
+  personOrNobody: { kinds: ['nobody', 'session'], links: true },
+  link: { kinds: [], links: true },
+  publicKey: { kinds: ['publicKey'], links: false },
+  resource: { kinds: ['session', 'token'], links: true },
+};
+
+/** Why a policy contradicts itself or its route; undefined when it holds together. */
+export function policyProblem(policy: RoutePolicy, url: string): string | undefined {
+  const access = 'access' in policy ? policy.access : 'resource';
+  const linkParam = 'linkParam' in policy ? policy.linkParam : undefined;
+  if (!('access' in policy) && !url.includes(':org')) return 'names a resource policy but has no :org parameter';
+  if (access === 'public') return policy.callers || linkParam ? 'is public: it reads no credentials, so it names no callers' : undefined;
+  const callers = policy.callers;
+  if (callers !== undefined) {
+    if (callers.length === 0) return 'accepts no caller at all';
+    if (new Set(callers).size !== callers.length) return 'names a caller twice';
+    for (const caller of callers) {
+      if (!CALLER_KINDS.includes(caller)) return `names an unknown caller "${caller}" (known: ${CALLER_KINDS.join(', ')}; link purposes: ${LINK_PURPOSES.join(', ')})`;
+      const admitted = ADMITTED[access];
+      if (caller.startsWith('link:') ? !admitted.links : !admitted.kinds.includes(caller))
+        return caller === 'publicKey' ? 'accepts public keys, which only `access: "publicKey"` routes do (no cookie, no token there)' : `accepts "${caller}", which \`${access}\` does not admit`;
+    }
+  }
+  if (access === 'link' && linkPurposes(policy).length === 0) return 'is for link tokens but names no `link:<purpose>` caller';
+  if (access === 'publicKey' && url.includes(':org')) return 'is a widget route under an organisation: the organisation is the public key’s';
+  if (access === 'personOrNobody' && linkPurposes(policy).length > 0 && !linkParam) return 'takes link tokens on a route that refuses the Authorization header: name the path parameter (`linkParam`)';
+  if (linkParam !== undefined) {
+    if (access !== 'personOrNobody') return '`linkParam` is for personOrNobody routes (elsewhere links come in the Authorization header)';
+    if (linkPurposes(policy).length === 0) return 'names `linkParam` but accepts no `link:<purpose>` caller';
+    if (!new RegExp(`/:${linkParam}(/|$)`).test(url)) return `names \`linkParam: "${linkParam}"\` but has no :${linkParam} parameter`;
+  }
+  return undefined;
+}
+
+/** Checks a route at registration: every /api route names a policy, and it holds together (see `policyProblem`). */
 function checkRoute(route: RouteOptions): void {
   const url = route.url;
   if (!url.startsWith('/api')) return;
   if (isDocs(url)) return;
   const policy = route.config?.policy;
   if (!policy) throw new Error(`Route ${String(route.method)} ${url} has no access policy: add config.policy (see src/server/access.ts).`);
-  if (!('access' in policy) && !url.includes(':org')) throw new Error(`Route ${String(route.method)} ${url} names a resource policy but has no :org parameter.`);
+  const problem = policyProblem(policy, url);
+  if (problem) throw new Error(`Route ${String(route.method)} ${url} has an inconsistent access policy: it ${problem}.`);
 }
 
 /** Documents the policy in the OpenAPI document: who may call the route, and how credentials are sent. */
@@ -337,9 +588,23 @@ function documentRoute(route: RouteOptions): void {
   const policy = route.config?.policy;
   if (!policy || !route.schema || (route.schema as { hide?: boolean }).hide) return;
   const schema = route.schema as Record<string, unknown>;
-  const description = [schema.description, `**Access.** ${describePolicy(policy)}`].filter(Boolean).join('\n\n');
+  const description = [schema.description, `**Access.** ${describePolicy(policy)}`, `**Callers.** ${describeCallers(policy)}.`].filter(Boolean).join('\n\n');
   const isPublic = 'access' in policy && policy.access === 'public';
-  const security: Array<Record<string, string[]>> = isPublic ? [] : 'access' in policy && policy.access !== 'signedIn' ? [{ session: [] }] : [{ session: [] }, { bearer: [] }];
+  const linkParam = 'linkParam' in policy ? policy.linkParam : undefined;
+  // One alternative per accepted caller; `{}` (no credentials) where nobody is accepted too.
+  const security: Array<Record<string, string[]>> = isPublic
+    ? []
+    : [
+        ...new Map(
+          callersOf(policy).flatMap((caller): Array<[string, Record<string, string[]>]> => {
+            if (caller === 'nobody') return [['nobody', {}]];
+            if (caller === 'session') return [['session', { session: [] }]];
+            if (caller === 'token') return [['token', { bearer: [] }]];
+            if (caller === 'publicKey') return [['publicKey', { publicKey: [] }], ['publicKeyQuery', { publicKeyQuery: [] }]];
+            return linkParam ? [] : [['link', { link: [] }]];
+          }),
+        ).values(),
+      ];
   route.schema = { ...schema, description, security };
 }
 
@@ -356,6 +621,8 @@ export function installAccessControl(app: FastifyInstance, options: AccessOption
   app.decorateRequest('subject', null);
   app.decorateRequest('creatingOrganisation', false);
   app.decorateRequest('policyNeedsTarget', false);
+  app.decorateRequest('link', null);
+  app.decorateRequest('publicKey', null);
   const registry = new Map<string, RoutePolicy>();
   app.decorate('routePolicies', registry);
   app.addHook('onRoute', (route) => {

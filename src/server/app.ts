@@ -30,6 +30,7 @@ import { organisationRoutes } from './routes/organisations.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { riskRoutes } from './routes/risks.js';
 import { fileRoutes } from './routes/files.js';
+import { widgetRoutes } from './routes/widget.js';
 import type { BlobLimits } from '../store/blob-store.js';
 import { JobRunner, type JobRunnerOptions } from '../operations/jobs/runner.js';
 import { JOB_HANDLERS } from '../operations/jobs/handlers/index.js';
@@ -211,6 +212,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'auth', description: 'Sign-in (password, then second factor), sessions, password, second-factor enrolment' },
         { name: 'files', description: 'Stored files: reports, plan attachments, evidence (streamed, with size limits and a quota per organisation)' },
         { name: 'access', description: 'Members and roles, API tokens, security settings and the audit trail of an organisation' },
+        { name: 'widget', description: 'The embeddable widget: an organisation’s public keys and their origins, its public settings, and the handshake widgets make' },
       ],
       components: {
         securitySchemes: {
@@ -221,6 +223,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             description: 'Set by POST /api/auth/sign-in. Changes (POST, PUT, DELETE) must also send the session’s CSRF token in the x-csrf-token header.',
           },
           bearer: { type: 'http', scheme: 'bearer', description: 'An API token of one organisation: `Authorization: Bearer rmp_…`.' },
+          link: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A link token (one person, one purpose, expiring, often single-use): `Authorization: Bearer rmpl_…`. Another purpose: 403; expired, revoked or used up: 410.',
+          },
+          publicKey: { type: 'apiKey', in: 'header', name: 'x-rempart-key', description: 'An organisation’s public widget key (`rmpk_…`), valid only from its allowed origins.' },
+          publicKeyQuery: { type: 'apiKey', in: 'query', name: 'key', description: 'The public widget key as `?key=rmpk_…` (for requests that cannot set a header).' },
         },
       },
     },
@@ -243,6 +252,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(scenarioRoutes, { jobLimits: options.jobLimits });
       await api.register(riskRoutes);
       await api.register(fileRoutes, { limits: options.files });
+      await api.register(widgetRoutes);
       await api.register(jobRoutes);
       api.get('/openapi.json', { schema: { hide: true }, config: { policy: { access: 'public' } } }, async () => app.swagger());
     },

@@ -1,4 +1,4 @@
-// Invitations to join an organisation: one address, one role, a secret stored as its SHA-256; rows stay in here.
+// Invitations to join an organisation: one address, one role; their secret is a link token (purpose `invitation`). Rows stay in here.
 import { type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Role } from '../model/account.js';
 import type { Database, InvitationsTable } from './schema.js';
@@ -54,7 +54,7 @@ export class InvitationRepository {
       .select(['o.name as org_name', 'u.email as inviter_email']);
   }
 
-  async insert(invitation: { orgId: string; email: string; role: Role; displayName: string | null; tokenHash: string; invitedBy: string; expiresAt: Date }): Promise<InvitationRecord> {
+  async insert(invitation: { orgId: string; email: string; role: Role; displayName: string | null; invitedBy: string; expiresAt: Date }): Promise<InvitationRecord> {
     const row = await this.db
       .insertInto('invitations')
       .values({
@@ -62,7 +62,6 @@ export class InvitationRepository {
         email: invitation.email,
         role: invitation.role,
         display_name: invitation.displayName,
-        token_hash: invitation.tokenHash,
         invited_by: invitation.invitedBy,
         expires_at: invitation.expiresAt,
       })
@@ -71,14 +70,9 @@ export class InvitationRepository {
     return (await this.get(invitation.orgId, row.id))!;
   }
 
-  async get(orgId: string, id: string): Promise<InvitationRecord | undefined> {
-    const row = await this.query().where('i.org_id', '=', orgId).where('i.id', '=', id).executeTakeFirst();
-    return row ? toInvitation(row as Row) : undefined;
-  }
-
-  /** The invitation behind a secret; with `lock`, its row stays locked until the transaction ends (acceptance). */
-  async byTokenHash(orgId: string, tokenHash: string, lock = false): Promise<InvitationRecord | undefined> {
-    let query = this.query().where('i.org_id', '=', orgId).where('i.token_hash', '=', tokenHash);
+  /** One invitation; with `lock`, its row stays locked until the transaction ends (acceptance). */
+  async get(orgId: string, id: string, lock = false): Promise<InvitationRecord | undefined> {
+    let query = this.query().where('i.org_id', '=', orgId).where('i.id', '=', id);
     if (lock) query = query.forUpdate('i');
     const row = await query.executeTakeFirst();
     return row ? toInvitation(row as Row) : undefined;

@@ -12,6 +12,8 @@ export interface OrganisationsTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   mfa_required_roles: Generated<string[]>;
+  /** The widget's public settings (`WidgetSettings`); `{}` until an administrator sets them. */
+  widget: ColumnType<unknown, string | undefined, string>;
 }
 
 export interface EntityTable {
@@ -145,12 +147,40 @@ export interface InvitationsTable {
   email: string;
   role: string;
   display_name: string | null;
-  token_hash: string;
   invited_by: string | null;
   created_at: Generated<Date>;
   expires_at: Date;
   accepted_at: Date | null;
   accepted_by: string | null;
+  revoked_at: Date | null;
+}
+
+/** A link token: one purpose, one subject, the SHA-256 of `<org>.<secret>`, an expiry and a number of uses. */
+export interface LinkTokensTable {
+  org_id: string;
+  id: Generated<string>;
+  purpose: string;
+  subject: string;
+  secret_hash: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  /** null: any number of uses until it expires. */
+  max_uses: number | null;
+  uses: Generated<number>;
+  used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+/** An organisation's public widget key (not a secret) and the origins it may be used from. */
+export interface PublicKeysTable {
+  org_id: string;
+  id: Generated<string>;
+  key: string;
+  label: string;
+  origins: string[];
+  created_by: string | null;
+  created_at: Generated<Date>;
   revoked_at: Date | null;
 }
 
@@ -227,6 +257,8 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   invitations: InvitationsTable;
+  link_tokens: LinkTokensTable;
+  public_keys: PublicKeysTable;
   auth_throttle: AuthThrottleTable;
   audit_log: AuditLogTable;
   audit_heads: AuditHeadsTable;

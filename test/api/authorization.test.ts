@@ -1,9 +1,11 @@
 // The authorization matrix: every route of the OpenAPI document × every role (signed in, and as an API token),
-// plus nobody and another organisation's member, each answer checked against the policy table by a real request.
+// plus nobody, another organisation's member, link tokens (of a purpose no route takes, expired) and public keys
+// (from an allowed origin, and from another), each answer checked against the route's policy by a real request.
 // Then the cross-tenant walk: another organisation's ids, on every route, find nothing and leak nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/model/account.js';
-import type { RoutePolicy } from '../../src/server/access.js';
+import { issueLinkToken } from '../../src/operations/link-tokens.js';
+import { callersOf, type RoutePolicy } from '../../src/server/access.js';
 import { can, precheck, type Subject } from '../../src/server/policies/index.js';
 import { sql } from 'kysely';
 import { smallModel, startTestApp, type Credentials, type TestApp, type TestResponse, type TestUser } from '../support/app.js';
@@ -19,10 +21,14 @@ interface Route {
 
 interface Actor {
   name: string;
-  kind: 'session' | 'token' | 'anonymous' | 'outsider';
+  kind: 'session' | 'token' | 'anonymous' | 'outsider' | 'link' | 'publicKey';
   role?: Role;
   user?: TestUser;
   token?: string;
+  /** Public keys: the key and the Origin the request comes from; `originAllowed` says whether it is one of the key's. */
+  key?: string;
+  origin?: string;
+  originAllowed?: boolean;
 }
 
 let routes: Route[];
@@ -40,6 +46,9 @@ const PARAMS: Record<string, string> = {
 };
 /** Unknown to every strict schema: an allowed write stops at validation (400) and changes nothing. */
 const PROBE = { 'matrix-probe': true };
+const SHOP = 'https://shop.matrix.example';
+/** Link tokens in the path (invitation links): one of another purpose, and an expired invitation link. */
+const pathLinks: { otherPurpose: string; expiredInvitation: string } = { otherPurpose: '', expiredInvitation: '' };
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -63,6 +72,27 @@ beforeAll(async () => {
   expect((await t.request({ method: 'POST', url: '/api/orgs', payload: { id: 'elsewhere', name: 'Elsewhere' }, as: outsider.session })).statusCode).toBe(201);
   actors.push({ name: 'owner of another organisation', kind: 'outsider', user: outsider });
 
+  // The new kinds of caller: a link of a purpose no route of the API takes yet (check-in), an expired invitation link,
+  // and the organisation's public key from one of its origins and from another.
+  const now = t.clock.now();
+  const issue = (purpose: 'checkin' | 'invitation', at: number) =>
+    t.database.db.transaction().execute((trx) => issueLinkToken(trx, { org: ORG, purpose, subject: `matrix/${purpose}`, ttlMs: 3_600_000, maxUses: null, now: at }));
+  const checkin = await issue('checkin', now);
+  const expired = await issue('invitation', now - 2 * 3_600_000);
+  actors.push({ name: 'check-in link token', kind: 'link', token: checkin.token });
+  actors.push({ name: 'expired invitation link token', kind: 'link', token: expired.token });
+  pathLinks.otherPurpose = checkin.token.slice('rmpl_'.length);
+  const invited = await t.request({ method: 'POST', url: `/api/orgs/${ORG}/members`, payload: { email: 'expired.invitee@matrix.example', role: 'auditor' } });
+  expect(invited.statusCode, invited.body).toBe(202);
+  const past = new Date(now - 3_600_000);
+  await t.database.db.updateTable('invitations').set({ expires_at: past }).where('id', '=', invited.json().invitation.id).execute();
+  await t.database.db.updateTable('link_tokens').set({ expires_at: past }).where('subject', '=', `invitation/${invited.json().invitation.id}`).execute();
+  pathLinks.expiredInvitation = invited.json().token;
+  const key = await t.request({ method: 'POST', url: `/api/orgs/${ORG}/public-keys`, payload: { label: 'matrix', origins: [SHOP] } });
+  expect(key.statusCode, key.body).toBe(201);
+  actors.push({ name: 'public key', kind: 'publicKey', key: key.json().key, origin: SHOP, originAllowed: true });
+  actors.push({ name: 'public key from another origin', kind: 'publicKey', key: key.json().key, origin: 'https://evil.example', originAllowed: false });
+
   const doc = (await t.request({ method: 'GET', url: '/api/openapi.json', as: null })).json();
   routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
     Object.keys(methods)
@@ -82,10 +112,30 @@ afterAll(async () => {
 
 type Outcome = 'allow' | 'deny' | 'unauthenticated' | 'notFound' | 'conflict';
 
-/** What the policy table says this actor gets on this route. */
+/** The rule a refusal of this actor on this route names, when it is about the kind of caller (undefined: any). */
+function expectedRule(actor: Actor, policy: RoutePolicy): string | undefined {
+  const widget = 'access' in policy && policy.access === 'publicKey';
+  if (actor.kind === 'publicKey') return widget ? 'origin' : 'caller';
+  if (actor.kind === 'link' || (widget && actor.kind === 'token')) return 'caller';
+  return undefined;
+}
+
+/** What the route's policy (its callers, then the policy table) says this actor gets on this route. */
 function expected(actor: Actor, policy: RoutePolicy): Outcome {
+  if ('access' in policy && policy.access === 'public') return 'allow';
+  const callers = callersOf(policy);
+  // Widget routes: the public key from one of its origins; no cookie is read there, no token taken.
+  if (callers.includes('publicKey')) {
+    if (actor.kind === 'publicKey') return actor.originAllowed ? 'allow' : 'deny';
+    return actor.kind === 'token' || actor.kind === 'link' ? 'deny' : 'unauthenticated';
+  }
+  // Everywhere else a public key is refused, and so is a link in the Authorization header (no route takes one there yet).
+  if (actor.kind === 'publicKey') return 'deny';
+  if (actor.kind === 'link') {
+    expect(callers.some((caller) => caller.startsWith('link:') && !('linkParam' in policy && policy.linkParam)), 'a route takes links in the header: extend the matrix').toBe(false);
+    return 'deny';
+  }
   if ('access' in policy) {
-    if (policy.access === 'public') return 'allow';
     // Invitation links: for nobody or a person, never a token.
     if (policy.access === 'personOrNobody') return actor.kind === 'token' ? 'deny' : 'allow';
     if (actor.kind === 'anonymous') return 'unauthenticated';
@@ -109,7 +159,7 @@ function expected(actor: Actor, policy: RoutePolicy): Outcome {
   return can(subject, policy.resource, policy.action, target) ? 'allow' : 'deny';
 }
 
-function check(outcome: Outcome, response: TestResponse, label: string): void {
+function check(outcome: Outcome, response: TestResponse, label: string, rule?: string): void {
   const status = response.statusCode;
   expect(status, `${label}: ${response.body.slice(0, 200)}`).toBeLessThan(500);
   const error = status >= 400 ? response.json().error : undefined;
@@ -121,6 +171,7 @@ function check(outcome: Outcome, response: TestResponse, label: string): void {
     case 'deny':
       expect(status, `${label} should be refused: ${response.body.slice(0, 200)}`).toBe(403);
       expect(error.code, label).toBe('forbidden');
+      if (rule) expect(error.details[0]?.rule, label).toBe(rule);
       break;
     case 'unauthenticated':
       expect(status, label).toBe(401);
@@ -140,19 +191,21 @@ function urlOf(route: Route, params: Record<string, string>): string {
   return route.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? 'x'));
 }
 
-function send(route: Route, url: string, as: Credentials): Promise<TestResponse> {
+function send(route: Route, url: string, as: Credentials, headers: Record<string, string> = {}): Promise<TestResponse> {
   const hasBody = route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH';
   // Import routes take spreadsheets only (anything else is refused before access control looks at it).
-  if (hasBody && route.path.endsWith('.sheet')) return t.request({ method: route.method as 'GET', url, as, payload: 'id\r\n', headers: { 'content-type': 'text/csv' } });
-  return t.request({ method: route.method as 'GET', url, as, ...(hasBody ? { payload: PROBE } : {}) });
+  if (hasBody && route.path.endsWith('.sheet')) return t.request({ method: route.method as 'GET', url, as, payload: 'id\r\n', headers: { ...headers, 'content-type': 'text/csv' } });
+  return t.request({ method: route.method as 'GET', url, as, headers, ...(hasBody ? { payload: PROBE } : {}) });
 }
 
 let disposable = 0;
 
 /** The credentials of an actor for one request; deleting an organisation gets an organisation of its own to delete. */
-async function credentialsFor(actor: Actor, route: Route): Promise<{ as: Credentials; org: string }> {
+async function credentialsFor(actor: Actor, route: Route): Promise<{ as: Credentials; org: string; headers?: Record<string, string> }> {
   const deletesOrganisation = route.method === 'DELETE' && route.path === '/api/orgs/{org}';
   if (actor.kind === 'anonymous') return { as: null, org: ORG };
+  if (actor.kind === 'link') return { as: { bearer: actor.token! }, org: ORG };
+  if (actor.kind === 'publicKey') return { as: null, org: ORG, headers: { 'x-rempart-key': actor.key!, origin: actor.origin! } };
   if (actor.kind === 'outsider') return { as: await t.newSession(actor.user!), org: ORG };
   if (deletesOrganisation) {
     const org = `gone-${++disposable}`;
@@ -177,24 +230,43 @@ describe('authorization matrix', () => {
     await bare.close();
   });
 
-  it('answers every route × role (signed in and as a token), nobody and an outsider as the policy table says', { timeout: 120_000 }, async () => {
+  it('answers every route × role (signed in and as a token), nobody, an outsider, link tokens and public keys as the policy says', { timeout: 120_000 }, async () => {
     // Routes of the person come last: signing out everywhere would end the sessions the others use.
     const ordered = [...routes].sort((a, b) => Number('access' in a.policy) - Number('access' in b.policy));
     const counts: Record<Outcome, number> = { allow: 0, deny: 0, unauthenticated: 0, notFound: 0, conflict: 0 };
     for (const route of ordered) {
       for (const actor of actors) {
         const outcome = expected(actor, route.policy);
-        const { as, org } = await credentialsFor(actor, route);
+        const { as, org, headers } = await credentialsFor(actor, route);
         const url = urlOf(route, { ...PARAMS, org });
-        check(outcome, await send(route, url, as), `${route.method} ${url} as ${actor.name}`);
+        check(outcome, await send(route, url, as, headers), `${route.method} ${url} as ${actor.name}`, outcome === 'deny' ? expectedRule(actor, route.policy) : undefined);
         counts[outcome]++;
       }
     }
+    console.log(`authorization matrix: ${ordered.length} routes × ${actors.length} callers`, counts);
     // The matrix exercised every kind of answer, many times.
     expect(counts.allow).toBeGreaterThan(300);
     expect(counts.deny).toBeGreaterThan(200);
     expect(counts.unauthenticated).toBeGreaterThan(60);
     expect(counts.notFound).toBeGreaterThan(50);
+  });
+
+  it('walks the routes whose path carries a link: one of another purpose is refused (rule purpose), an expired one is the route’s to report', async () => {
+    const linkRoutes = routes.filter((route) => 'linkParam' in route.policy && route.policy.linkParam);
+    expect(linkRoutes.length).toBeGreaterThanOrEqual(2);
+    for (const route of linkRoutes) {
+      const param = (route.policy as { linkParam: string }).linkParam;
+      for (const actor of actors.filter((a) => a.kind === 'anonymous' || (a.kind === 'session' && a.role === 'auditor'))) {
+        const as = actor.kind === 'anonymous' ? null : await t.newSession(actor.user!);
+        const other = await send(route, urlOf(route, { ...PARAMS, [param]: pathLinks.otherPurpose }), as);
+        check('deny', other, `${route.method} ${route.path} with a check-in link as ${actor.name}`, 'purpose');
+        // Expired: not a refusal of the caller; the invitation says so (GET: its status; accepting: 409 or, here, the probe's 400).
+        const expired = await send(route, urlOf(route, { ...PARAMS, [param]: pathLinks.expiredInvitation }), as);
+        check('allow', expired, `${route.method} ${route.path} with an expired invitation link as ${actor.name}`);
+        if (route.method === 'GET') expect(expired.json().status).toBe('expired');
+        else expect(expired.statusCode).toBe(400);
+      }
+    }
   });
 
   it('states the roles from the issue: auditors and crisis teams change nothing, employees read nothing of the programme', () => {
@@ -207,7 +279,7 @@ describe('authorization matrix', () => {
         expect(precheck(subject('crisisTeam'), resource, action), `crisisTeam ${action} ${resource}`).toBe('deny');
       }
       expect(precheck(subject('employee'), resource, action), `employee ${action} ${resource}`).toBe('deny');
-      if (!['tokens', 'members', 'invitations', 'security', 'audit', 'jobs'].includes(resource) && !(resource === 'organisation' && action === 'delete'))
+      if (!['tokens', 'members', 'invitations', 'security', 'audit', 'publicKeys', 'widget', 'jobs'].includes(resource) && !(resource === 'organisation' && action === 'delete'))
         expect(precheck(subject('continuityManager'), resource, action), `continuityManager ${action} ${resource}`).toBe('allow');
       expect(precheck(subject('owner'), resource, action), `owner ${action} ${resource}`).toBe('allow');
     }

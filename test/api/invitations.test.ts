@@ -136,9 +136,12 @@ describe('inviting', () => {
   it('keeps only the SHA-256 of the secret, lists open invitations without it, and refuses a member already here', async () => {
     const email = `${unique('listed')}@acme.example`;
     const token = tokenOf(await invite('acme', { email, role: 'auditor', displayName: 'Listed Person' }));
-    const rows = await sql<{ token_hash: string }>`select token_hash from invitations where email = ${email}`.execute(t.database.db);
+    // The secret is a single-use link token of purpose `invitation`: only its digest is stored.
+    const rows = await sql<{ token_hash: string; max_uses: number }>`
+      select l.secret_hash as token_hash, l.max_uses from link_tokens l join invitations i on l.org_id = i.org_id and l.subject = 'invitation/' || i.id::text
+      where i.email = ${email} and l.purpose = 'invitation'`.execute(t.database.db);
     expect(rows.rows).toHaveLength(1);
-    expect(rows.rows[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows.rows[0]).toMatchObject({ token_hash: expect.stringMatching(/^[0-9a-f]{64}$/), max_uses: 1 });
     expect(rows.rows[0].token_hash).not.toContain(token.split('.')[1]);
     const list = await t.request({ method: 'GET', url: '/api/orgs/acme/invitations' });
     expect(list.statusCode, list.body).toBe(200);

@@ -197,13 +197,16 @@ export class JobRunner {
       set status = 'running', attempt = attempt + 1, claimed_at = now(), heartbeat_at = now(),
         failures = failures + (case when status = 'running' and heartbeat_at is not null then 1 else 0 end)
       where id = (
-        select j.id from jobs j
+        -- Each organisation's latest claim is looked up once, not once per waiting job.
+        with waiting as (select distinct coalesce(w.org_id, '') as org_key from jobs w where ${this.claimable('w')}),
+        served as (select org_key, (select max(s.claimed_at) from jobs s where coalesce(s.org_id, '') = waiting.org_key) as last_claim from waiting)
+        select j.id from jobs j join served on served.org_key = coalesce(j.org_id, '')
         where ${this.claimable('j')}
           and ((${this.perOrganisation}::jsonb ->> j.kind) is null or (
             select count(*) from jobs r
             where r.org_id = j.org_id and r.kind = j.kind and r.status = 'running' and r.heartbeat_at >= now() - make_interval(secs => ${this.staleAfterSeconds})
           ) < (${this.perOrganisation}::jsonb ->> j.kind)::int)
-        order by (select max(s.claimed_at) from jobs s where coalesce(s.org_id, '') = coalesce(j.org_id, '')) asc nulls first, j.priority desc, j.run_at, j.id
+        order by served.last_claim asc nulls first, j.priority desc, j.run_at, j.id
         limit 1
         for update of j skip locked)
       returning id, org_id, kind, payload, attempt, failures, max_attempts, state, cancel_requested, last_error`.execute(this.db);

@@ -6,12 +6,13 @@ import { fileRules } from './files.js';
 import { jobRules } from './jobs.js';
 import { programmeRules } from './programme.js';
 import { riskRules } from './risks.js';
+import { widgetRules } from './widget.js';
 import { RESOURCES, RESOURCE_NAMES, type Action, type Condition, type Resource, type Rule, type Subject } from './rules.js';
 
 export { RESOURCES, RESOURCE_NAMES, type Action, type Resource, type Subject } from './rules.js';
 
 /** Every rule there is. */
-export const POLICY: readonly Rule[] = [...programmeRules, ...riskRules, ...accessRules, ...fileRules, ...jobRules];
+export const POLICY: readonly Rule[] = [...programmeRules, ...riskRules, ...accessRules, ...fileRules, ...widgetRules, ...jobRules];
 
 /** What one role may do: true, false, or only where these conditions hold (any of them). */
 type Grant = true | false | Array<Condition<never>>;

@@ -29,6 +29,10 @@ export const RESOURCES = {
   files: ['read', 'create', 'delete'],
   /** Background jobs of the organisation; `retry` gives a dead job (a dead letter) new attempts. */
   jobs: ['read', 'retry'],
+  /** The organisation's widget keys (public, with their allowed origins). */
+  publicKeys: ['read', 'create', 'delete'],
+  /** The widget's public settings (name, languages, greeting). */
+  widget: ['read', 'update'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** A resource a route names, and an action on it. */

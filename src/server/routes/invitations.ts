@@ -17,6 +17,8 @@ const BODY_LIMIT = 16 * 1024;
 /** The invitation's secret as it may appear in a path: anything else is refused before any lookup. */
 const Token = z.string().max(200).regex(INVITATION_TOKEN_PATTERN, { message: 'an invitation secret: <organisation>.<43 characters>' });
 const TokenParams = z.object({ token: Token });
+/** Nobody or a signed-in person, holding an invitation's link token in the path (a link of another purpose: 403). */
+const INVITATION_LINK = { access: 'personOrNobody', callers: ['nobody', 'session', 'link:invitation'], linkParam: 'token' } as const;
 const InvitationParams = z.object({ org: Id, invitation: z.uuid() });
 
 /**
@@ -71,7 +73,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       // The secret is in the path: requests here are not logged (the web page sends it from the link's fragment).
       logLevel: 'warn',
-      config: { policy: { access: 'personOrNobody' }, rateLimit: attemptLimit },
+      config: { policy: INVITATION_LINK, rateLimit: attemptLimit },
       schema: {
         tags,
         summary: 'What an invitation offers: organisation, role, address, expiry and status',
@@ -98,7 +100,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       logLevel: 'warn',
       bodyLimit: BODY_LIMIT,
-      config: { policy: { access: 'personOrNobody' }, rateLimit: attemptLimit },
+      config: { policy: INVITATION_LINK, rateLimit: attemptLimit },
       schema: {
         tags,
         summary: 'Accept an invitation: signed in as the invited address, or, without an account, choosing a password',

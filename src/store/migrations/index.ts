@@ -11,6 +11,7 @@ import * as jobFencing from './2026-12-04T1550-job-fencing.js';
 import * as blobs from './2026-12-04T1600-blobs.js';
 import * as runEvents from './2026-12-04T1700-run-events.js';
 import * as jobs from './2026-12-04T1800-jobs.js';
+import * as callers from './2026-12-04T1900-callers.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T0900-organisation-model': organisationModel,
@@ -24,4 +25,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04T1600-blobs': blobs,
   '2026-12-04T1700-run-events': runEvents,
   '2026-12-04T1800-jobs': jobs,
+  '2026-12-04T1900-callers': callers,
 };

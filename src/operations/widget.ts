@@ -1,0 +1,91 @@
+// Named commands on an organisation's embeddable widget: its public keys (create, list, revoke, resolve with the
+// origin check) and its public settings (read, change, and what a widget is told).
+import type { Kysely } from 'kysely';
+import { RempartError } from '../errors.js';
+import { PUBLIC_KEY_PATTERN, PUBLIC_KEY_PREFIX, WidgetSettings, type PublicKey, type WidgetConfig } from '../model/callers.js';
+import { WidgetRepository, type PublicKeyRecord } from '../store/widget-repository.js';
+import type { Database } from '../store/schema.js';
+import { randomSecret } from '../security/crypto.js';
+import { recordAudit } from './audit.js';
+
+export type { PublicKeyRecord } from '../store/widget-repository.js';
+
+/** A key as listed: it is public, so it is shown in full. */
+export function publicKeyView(record: PublicKeyRecord): PublicKey {
+  return {
+    id: record.id,
+    key: record.key,
+    label: record.label,
+    origins: record.origins,
+    createdBy: record.createdBy,
+    createdAt: record.createdAt,
+    revokedAt: record.revokedAt,
+    status: record.revokedAt ? 'revoked' : 'active',
+  };
+}
+
+/** The organisation's widget keys, newest first (revoked ones too, marked so). */
+export async function listPublicKeys(db: Kysely<Database>, orgId: string): Promise<PublicKeyRecord[]> {
+  return new WidgetRepository(db).keys(orgId);
+}
+
+/**
+ * Creates a widget key for pages of these origins (`rmpk_<org>.<22 characters>`). It is not a secret: it says which
+ * organisation a widget belongs to, and the origin check says which pages may use it.
+ */
+export async function createPublicKey(db: Kysely<Database>, orgId: string, creatorId: string | null, input: { label: string; origins: string[] }, now: number): Promise<PublicKeyRecord> {
+  return db.transaction().execute(async (trx) => {
+    // 128 random bits: keys are public, so this only keeps them unguessable enough not to be enumerated.
+    const key = `${PUBLIC_KEY_PREFIX}${orgId}.${randomSecret(16)}`;
+    const created = await new WidgetRepository(trx).insertKey({ orgId, key, label: input.label, origins: input.origins, createdBy: creatorId });
+    await recordAudit(trx, { org: orgId, action: 'create', entityType: 'public_key', entityId: created.id, after: { label: created.label, origins: created.origins, key: created.key } }, new Date(now));
+    return created;
+  });
+}
+
+/** Revokes a widget key: the widgets using it stop working at once. Revoking twice is harmless. */
+export async function revokePublicKey(db: Kysely<Database>, orgId: string, id: string, now: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const widget = new WidgetRepository(trx);
+    const record = await widget.getKey(orgId, id);
+    if (!record) throw new RempartError('not_found', `No public key with id "${id}".`, [{ path: 'id', rule: 'exists', value: id, message: 'no such public key' }]);
+    if (!(await widget.revokeKey(orgId, id, new Date(now)))) return;
+    await recordAudit(trx, { org: orgId, action: 'revoke', entityType: 'public_key', entityId: id, before: { label: record.label, origins: record.origins } }, new Date(now));
+  });
+}
+
+/** The active key with this text; undefined when the text is no key, or the key is unknown or revoked. */
+export async function resolvePublicKey(db: Kysely<Database>, text: string): Promise<PublicKeyRecord | undefined> {
+  if (typeof text !== 'string' || text.length > 200) return undefined;
+  const match = PUBLIC_KEY_PATTERN.exec(text);
+  if (!match) return undefined;
+  const record = await new WidgetRepository(db).byKey(match[1], text);
+  return record && !record.revokedAt ? record : undefined;
+}
+
+/** The organisation's widget settings, the defaults filled in. */
+export async function readWidgetSettings(db: Kysely<Database>, orgId: string): Promise<WidgetSettings> {
+  const found = await new WidgetRepository(db).widget(orgId);
+  if (!found) throw new RempartError('not_found', `No organisation with id "${orgId}".`, [{ path: 'id', rule: 'exists', value: orgId, message: `no organisation "${orgId}"` }]);
+  // Stored by updateWidgetSettings, so valid; parsing fills the defaults of fields added since.
+  const parsed = WidgetSettings.safeParse(found.settings ?? {});
+  return parsed.success ? parsed.data : WidgetSettings.parse({});
+}
+
+/** Replaces the organisation's widget settings. */
+export async function updateWidgetSettings(db: Kysely<Database>, orgId: string, settings: WidgetSettings, now: number): Promise<WidgetSettings> {
+  return db.transaction().execute(async (trx) => {
+    const widget = new WidgetRepository(trx);
+    const before = await widget.widget(orgId);
+    await widget.setWidget(orgId, settings);
+    await recordAudit(trx, { org: orgId, action: 'update', entityType: 'widget', entityId: null, before: before?.settings ?? null, after: settings }, new Date(now));
+    return settings;
+  });
+}
+
+/** What a widget is told: the name it shows (the organisation's unless set), its languages and greetings. */
+export async function widgetConfig(db: Kysely<Database>, orgId: string): Promise<WidgetConfig> {
+  const found = await new WidgetRepository(db).widget(orgId);
+  const settings = await readWidgetSettings(db, orgId);
+  return { name: settings.name ?? found!.orgName, languages: settings.languages, greeting: settings.greeting };
+}
