@@ -1,63 +1,15 @@
 // Administration: the caller's abilities in an organisation (from GET /api/auth/me) and the shapes of the access API.
+import { ROLES, type RoleName } from '@shared/model/roles.js';
+import type { ApiToken, AuditEntry, Invited, ListedInvitation, Member } from '@shared/model/contract/access.js';
 import type { Me, Membership } from './auth.js';
 import { useCaller } from './auth.js';
 
-export const ROLES = ['owner', 'administrator', 'continuityManager', 'activityOwner', 'crisisTeam', 'auditor', 'employee'] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface Member {
-  userId: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  mfaEnabled: boolean;
-  createdAt: string;
-  abilities: Record<string, boolean>;
-}
-
+// The roles and the API's shapes, declared once in src/model (the roles module is plain data, without zod).
+export { ROLES };
+export type Role = RoleName;
 /** An invitation not yet accepted nor withdrawn (GET /api/orgs/{org}/invitations): never its secret. */
-export interface Invitation {
-  id: string;
-  email: string;
-  role: Role;
-  displayName: string | null;
-  invitedBy: { id: string; email: string } | null;
-  createdAt: string;
-  expiresAt: string;
-  status: 'pending' | 'expired' | 'accepted' | 'revoked';
-  abilities: Record<string, boolean>;
-}
-
-/** What inviting answers, this once: the invitation and the link to hand over. */
-export interface Invited {
-  invitation: Omit<Invitation, 'abilities'>;
-  token: string;
-  link: string;
-}
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  role: Role;
-  createdBy: { id: string; email: string };
-  createdAt: string;
-  expiresAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  status: 'active' | 'expired' | 'revoked';
-  abilities: Record<string, boolean>;
-}
-
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: { type: string; id: string | null; label: string };
-  action: string;
-  entity: { type: string; id: string | null };
-  before: unknown;
-  after: unknown;
-  source: string | null;
-}
+export type Invitation = ListedInvitation;
+export type { ApiToken, AuditEntry, Invited, Member };
 
 /** A membership ability: true, false, or a condition such as 'notOwner' (allowed, but not for owners). */
 export function allowed(value: boolean | string | undefined): boolean {

@@ -1,27 +1,22 @@
 // The HTTP client of the web app: JSON in and out, and the one error shape of the API as ApiError.
-import type { Finding } from '@shared/engine/bia.js';
-import type { Collection, EntityOf } from '@shared/model/organisation.js';
+import type { Collection } from '@shared/model/organisation.js';
 import type { Problem } from '@shared/model/problem.js';
-import type { ActivityComputed } from '@shared/server/presenters.js';
-import type { OrganisationRecord, Page } from '@shared/store/model-repository.js';
+import type { Page } from '@shared/model/contract/common.js';
+import type { ErrorCode } from '@shared/model/contract/errors.js';
+import type { ActivityComputed, ActivityView, EntityView, Finding, FindingsResponse, OrganisationView } from '@shared/model/contract/organisation.js';
 import type { WithAbilities } from './abilities.js';
 
-export type { Finding, Problem, OrganisationRecord as Organisation, Page, ActivityComputed };
+// The API's shapes, declared once in the contract (src/model/contract/): the web app imports their types only.
+export type { ActivityComputed, ErrorCode, Finding, FindingsResponse, OrganisationView, Page, Problem };
 
-/** An organisation as GET /api/orgs/{org} returns it: with the caller's role and what they may do to it. */
-export type OrganisationView = OrganisationRecord & WithAbilities & { role?: string };
+/** An organisation as the API returns it. */
+export type Organisation = OrganisationView;
 /** An activity as the API presents it: the stored activity plus its computed BIA figures and the caller's abilities. */
-export type PresentedActivity = EntityOf<'activities'> & { computed: ActivityComputed } & WithAbilities;
+export type PresentedActivity = ActivityView;
 /** An item of a collection as the API returns it. */
-export type Presented<C extends Collection> = C extends 'activities' ? PresentedActivity : EntityOf<C> & WithAbilities;
+export type Presented<C extends Collection> = EntityView<C>;
 /** A page of a list, with what the caller may do on the list (`create`, `import`). */
 export type ListPage<T> = Page<T> & WithAbilities;
-
-export interface FindingsResponse {
-  modelVersion: number;
-  counts: Record<string, number>;
-  items: Finding[];
-}
 
 /** A refusal from the API: `{error: {code, message, details}}`, or a network failure (`code: 'network'`). */
 export class ApiError extends Error {

@@ -1,31 +1,10 @@
 // Who is signed in (GET /api/auth/me), kept with the server state; a server without accounts answers 404: open.
 import { useQuery, type QueryClient } from '@tanstack/react-query';
+import type { Me, Membership, SignInResult } from '@shared/model/contract/access.js';
 import { api, isApiError, setCsrfToken } from './api.js';
 
-export interface Membership {
-  org: { id: string; name: string };
-  role: string;
-  displayName: string;
-  mfaRequired: boolean;
-  abilities: Record<string, Record<string, boolean | string>>;
-}
-
-export interface Me {
-  via: 'session' | 'token';
-  user: { id: string; email: string; displayName: string; mfaEnabled: boolean; passwordChangeRequired: boolean };
-  csrfToken: string | null;
-  session: { expiresAt: string; idleExpiresAt: string } | null;
-  memberships: Membership[];
-  canCreateOrganisations: boolean;
-}
-
-export interface SignInResult {
-  status: 'signedIn' | 'mfaRequired';
-  csrfToken: string;
-  expiresAt: string;
-  me?: Me;
-  recoveryCodesLeft?: number;
-}
+// The API's shapes, declared once in the contract (src/model/contract/access.ts).
+export type { Me, Membership, SignInResult };
 
 /** Signed in (Me), signed out (null), or a server without accounts ('open'). */
 export type Caller = Me | null | 'open';

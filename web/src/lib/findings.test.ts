@@ -1,5 +1,5 @@
 // Findings explained from their rule and values, in both languages.
-import type { Finding } from '@shared/engine/bia.js';
+import type { Finding } from '@shared/model/contract/organisation.js';
 import { describe, expect, it } from 'vitest';
 import { activitiesByRule, concerns, countByRule, explainFinding, filterFindings, groupBySeverity } from './findings.js';
 import { translator } from './testing.js';

@@ -1,5 +1,5 @@
 // Findings in plain words, in the interface language, built from each finding's rule and values.
-import type { Finding } from '@shared/engine/bia.js';
+import type { Finding } from '@shared/model/contract/organisation.js';
 import type { Formatter, Translate } from './format.js';
 
 export const SEVERITIES = ['error', 'warning', 'info'] as const;

@@ -1,49 +1,14 @@
 // The risk register on screen: API shapes, band colours with readable text, level labels, what a form sends.
-import type { Heatmap, RatedLevel } from '@shared/engine/risk.js';
-import type { AssetRef, AssetType, MatrixLevel, Rating, Risk, RiskBand, RiskMatrix, Threat, ThreatFamily, Treatment } from '@shared/model/risk.js';
+import type { AssetRef, AssetType, MatrixLevel, Rating, Risk, RiskBand, RiskMatrix, ThreatFamily, Treatment } from '@shared/model/risk.js';
+import type { Heatmap, RatedLevel, RiskAttention, RiskComputed, RiskHistory, RiskView, ThreatList, ThreatView } from '@shared/model/contract/risk.js';
 import type { Problem } from '@shared/model/problem.js';
-import type { WithAbilities } from './abilities.js';
 import { entityName } from './format.js';
 import type { Language } from './prefs.js';
 
 export type { Heatmap, RatedLevel, RiskMatrix, RiskBand, MatrixLevel, Rating, Risk, Treatment, ThreatFamily, AssetRef, AssetType };
-
-/** What the server computes next to a stored risk (GET /risks, /risks/:id). */
-export interface RiskComputed {
-  family: ThreatFamily | null;
-  inherent: RatedLevel;
-  residual: RatedLevel;
-  target: RatedLevel;
-  aboveAppetite: boolean;
-  treatmentRequired: boolean;
-  assessedAt: string | null;
-  assessedBy: string | null;
-}
-export type RiskView = Risk & { computed: RiskComputed } & WithAbilities;
-
-export type ThreatView = Threat & { source: 'shipped' | 'organisation' };
-export interface FamilyInfo {
-  id: ThreatFamily;
-  name: string;
-  names?: { en?: string; fr?: string };
-}
-export interface ThreatList {
-  families: FamilyInfo[];
-  items: ThreatView[];
-}
-
-export interface RiskAttention {
-  today: string;
-  top: RiskView[];
-  aboveAppetiteWithoutTreatment: RiskView[];
-  overdueTreatments: Array<{ risk: string; title: string; treatment: Treatment; daysOverdue: number }>;
-  notReviewed: Array<{ risk: string; title: string; reviewDate: string; daysOverdue: number }>;
-}
-
-export interface RiskHistory {
-  risk: string;
-  items: Array<{ seq: number; at: string; by: string | null; reason: 'created' | 'rated' | 'imported' | 'matrix_changed'; inherent: RatedLevel; residual: RatedLevel }>;
-}
+// The API's shapes, declared once in the contract (src/model/contract/risk.ts).
+export type { RiskAttention, RiskComputed, RiskHistory, RiskView, ThreatList, ThreatView };
+export type FamilyInfo = ThreatList['families'][number];
 
 // Lists kept here rather than imported from the schema module (which would bring zod into the page);
 // the `satisfies` checks tie them to the schema's types.

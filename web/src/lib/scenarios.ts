@@ -1,26 +1,48 @@
 // Scenarios on screen: API shapes, disrupted periods from a result, causes in plain words, disruptions described,
 // uncertain numbers for the editor, and the CSV of a result for the executive committee.
 import { isDistribution, meanOf, type DistributionSpec } from '@shared/engine/random.js';
-import type { MonteCarloResult } from '@shared/engine/montecarlo.js';
-import type { Recommendation, RemainingBreach } from '@shared/engine/recommend.js';
-import { curveRate, meanScenario, type ActivityResult, type Binding, type BindingCause, type PoolResult, type ResolvedDisruption, type SimulationResult } from '@shared/engine/simulate.js';
+import { curveRate, meanScenario, type ResolvedDisruption } from '@shared/engine/simulate.js';
+import type {
+  ActivityResult,
+  Binding,
+  BindingCause,
+  MonteCarloResult,
+  MonteCarloRun,
+  PoolResult,
+  Recommendation,
+  RecommendationRun,
+  RemainingBreach,
+  Run as AnyRun,
+  RunKind,
+  RunStatus,
+  ScenarioView,
+  SimulationResult,
+  SimulationRun,
+  StoredActivityResult,
+  StoredSimulationResult,
+} from '@shared/model/contract/runs.js';
 import type { OrganisationModel, Strategy } from '@shared/model/organisation.js';
 import type { Disruption, Distribution, Scenario } from '@shared/model/scenario.js';
-import type { Run as ServerRun } from '@shared/operations/scenarios.js';
-import type { WithAbilities } from './abilities.js';
 import type { Formatter, Translate } from './format.js';
 
 export type { ActivityResult, Binding, BindingCause, Disruption, Distribution, MonteCarloResult, PoolResult, Recommendation, RemainingBreach, Scenario, SimulationResult };
 
-/** A scenario as stored by the organisation (durations already in hours), with what the caller may do to it when read. */
-export type StoredScenario = Scenario & { id: string } & WithAbilities;
-
-export type RunKind = ServerRun['kind'];
-export type RunStatus = ServerRun['status'];
-export type Run<R = unknown> = Omit<ServerRun, 'result'> & { result?: R | null } & WithAbilities;
-export type SimulationRun = Run<SimulationResult>;
-export type MonteCarloRun = Run<MonteCarloResult>;
-export type RecommendationRun = Run<Recommendation>;
+// The API's shapes, declared once in the contract (src/model/contract/runs.ts): a run's `kind` says which result it has.
+export type { AnyRun, MonteCarloRun, RecommendationRun, RunKind, RunStatus, SimulationRun, StoredActivityResult, StoredSimulationResult };
+/** `kind` and `params` of each kind of run (a union: checking `kind` narrows `params`). */
+type KindParams<T> = T extends AnyRun ? Pick<T, 'kind' | 'params'> : never;
+/** `kind` and `params` of the run whose result is `R` (any kind for the union of results). */
+type KindFor<R> = [R] extends [Recommendation]
+  ? KindParams<RecommendationRun>
+  : [R] extends [MonteCarloResult]
+    ? KindParams<MonteCarloRun>
+    : [R] extends [StoredSimulationResult]
+      ? KindParams<SimulationRun>
+      : KindParams<AnyRun>;
+/** A run whose result a page reads as `R` (it knows the kind from what it asked for); by default any run, by `kind`. */
+export type Run<R = NonNullable<AnyRun['result']>> = Omit<AnyRun, 'kind' | 'params' | 'result'> & KindFor<R> & { result?: R | null };
+/** A scenario as stored by the organisation (durations already in hours), with what the caller may do to it. */
+export type StoredScenario = ScenarioView;
 
 export const RUN_KINDS = ['simulation', 'montecarlo', 'recommendation'] as const satisfies readonly RunKind[];
 export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const satisfies readonly RunStatus[];
@@ -63,10 +85,6 @@ export interface DisruptedRun {
   breachAt: number | null;
 }
 
-/** An activity result as stored: results computed before the engine gave each run its end (`to`) lack it. */
-export type StoredActivityResult = Omit<ActivityResult, 'binding'> & { binding: Array<Omit<Binding, 'to'> & { to?: number }> };
-/** A simulation result as stored (see StoredActivityResult). */
-export type StoredSimulationResult = Omit<SimulationResult, 'activities'> & { activities: StoredActivityResult[] };
 
 /**
  * The disrupted runs of an activity, as the engine computed them (`binding[].from` to `binding[].to`). A result
