@@ -7,8 +7,12 @@
 // each operand (×, +, −, min, max(·, 0)), so the interval computed with the same operations on the
 // ends contains the exact value of every hour, bit for bit, with no tolerance to choose. When the
 // bounds of every activity lie wholly below its MBCO or wholly at or above it, the block is decided
-// in one step; otherwise it is halved, down to single segments computed exactly. Disruption flips
-// are rare, so most hours are never computed one by one. simulate.test.ts checks the result against
+// in one step; otherwise it is halved, down to blocks of 16 segments computed exactly in one pass
+// (`exactBatch`, the loop structure of 4b66542), or computed that way at once when the bounds leave
+// most activities open. Below the top level only the open activities (and what can hold them down)
+// are computed, and entries of other activities whose first pool the bounds prove never used up are
+// skipped: they take nothing anyone else needs. Disruption flips are rare, so most hours are never
+// computed at all. simulate.test.ts checks the result against
 // a literal hour-by-hour reference (simulate.reference.ts), golden.test.ts against recorded results.
 //
 // With `detail` the kernel also needs, exactly: the binding term at the first hour of each disrupted
@@ -32,8 +36,15 @@ const NOTHING = 3;
 
 /** Segments in a top-level block (a power of two: halving stays balanced). */
 const MAX_BLOCK = 128;
-/** Blocks of this many segments or fewer are computed segment by segment (cheaper than bounds). */
-const LEAF = 4;
+/**
+ * Blocks of this many segments or fewer are computed exactly, BATCH segments per pass (see `exactBatch`):
+ * cheaper than bounds and halving when most hours need computing anyway.
+ */
+const BATCH = 16;
+/** An activity decided on its own (`decide`) is computed segment by segment below this many segments. */
+const ACTIVITY_LEAF = 4;
+/** A block whose bounds leave more than this share of its activities open is computed exactly, without halving. */
+const DENSE = 0.5;
 
 /** Scratch arrays reused across blocks and runs (no allocation in the hour loop). Activities in internal (topological) order. */
 export class Workspace {
@@ -84,6 +95,24 @@ export class Workspace {
   readonly unmetHours: Float64Array;
   /** With detail: a lower bound of each pool's peak demand over the horizon (prunes the search for it). */
   readonly peakFloor: Float64Array;
+  // Exact computation of BATCH segments at once (`exactBatch`), laid out `[item × BATCH + slot]`.
+  readonly batchAbsence: Float64Array;
+  readonly batchWorked: Float64Array;
+  readonly batchCap: Float64Array;
+  readonly batchRemaining: Float64Array;
+  readonly batchDemand: Float64Array;
+  readonly batchSeats: Float64Array;
+  readonly batchPendingKey: Int32Array;
+  readonly batchPendingNeed: Float64Array;
+  /** Activities of the list being computed in a batch carry `listStamp` here (the others keep their block bounds). */
+  readonly listMark: Int32Array;
+  listStamp = 0;
+  /**
+   * Per depth of the halving and pool: 1 when the bounds of that block prove the pool is never used
+   * up in any of its hours (its lower bound of what is left stays above 0). Every request reaching
+   * it is then served in full, and what is taken from it changes nobody else's allocation.
+   */
+  readonly poolSafe: Uint8Array;
 
   constructor(cm: CompiledModel) {
     const n = cm.activityCount;
@@ -123,6 +152,16 @@ export class Workspace {
     this.capacityAtPeak = new Float64Array(cm.poolCount);
     this.unmetHours = new Float64Array(cm.poolCount);
     this.peakFloor = new Float64Array(cm.poolCount);
+    this.batchAbsence = new Float64Array(Math.max(1, cm.siteCount) * BATCH);
+    this.batchWorked = new Float64Array(n * BATCH);
+    this.batchCap = new Float64Array(n * BATCH);
+    this.batchRemaining = new Float64Array(cm.poolCount * BATCH);
+    this.batchDemand = new Float64Array(cm.poolCount * BATCH);
+    this.batchSeats = new Float64Array(cm.seatCount * BATCH);
+    this.batchPendingKey = new Int32Array(pending * BATCH);
+    this.batchPendingNeed = new Float64Array(pending * BATCH);
+    this.listMark = new Int32Array(n);
+    this.poolSafe = new Uint8Array(8 * cm.poolCount);
   }
 }
 
@@ -154,13 +193,37 @@ export interface RunOptions {
   series?: boolean;
 }
 
+/** Marks the listed activities (all when null) with a new `ws.listStamp`; returns it. */
+function markList(cm: CompiledModel, ws: Workspace, list: Int32Array | null): number {
+  const stamp = ++ws.listStamp;
+  const mark = ws.listMark;
+  if (list === null) mark.fill(stamp, 0, cm.activityCount);
+  else for (let x = 0; x < list.length; x++) mark[list[x]] = stamp;
+  return stamp;
+}
+
+/**
+ * Whether entry e, of an activity not listed, can be left out of a computation of a block whose
+ * enclosing bounds proved the pools `safe[safeBase + p]`: its site is unavailable, it does not queue
+ * for alternate seats, and its first pool (if any) is never used up. It then gets all it asks there
+ * (or nothing, without pools), and touches nothing any other entry uses.
+ */
+function independent(cm: CompiledModel, safe: Uint8Array, safeBase: number, e: number): boolean {
+  const k = cm.accessStart[e];
+  return k === cm.accessStart[e + 1] || safe[safeBase + cm.accessList[k]] === 1;
+}
+
 /**
  * §4.1–4.6 on bounds: the absence of each site within [ws.absLo, ws.absHi]; fills ws.capLo/capHi
  * and, when some site is down, ws.demandLo/demandHi. Each line applies to both ends the operation
- * the exact computation (`exact` below) applies to the value, in the same order. Only the first
+ * the exact computation (`exactBatch` below) applies to the value, in the same order. Only the first
  * `entries` staff entries and the listed activities (null: all) are computed.
  */
-function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number, entries: number, list: Int32Array | null): void {
+function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number, entries: number, list: Int32Array | null, safeBase = -1): void {
+  // With a list (pool statistics done) and pools proven safe, entries independent of the others are left out or shortened.
+  const stamp = markList(cm, ws, list);
+  const mark = ws.listMark;
+  const safe = list !== null && safeBase >= 0 ? ws.poolSafe : null;
   const { absLo, absHi, workedLo, workedHi, remLo, remHi, demandLo, demandHi } = ws;
   const { entryActivity, entrySite, entryHeadcount, entryRemote, accessStart, accessList } = cm;
   const siteBase = phase * cm.siteCount;
@@ -177,9 +240,10 @@ function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: n
   if (!down) {
     status.fill(AVAILABLE);
     for (let e = 0; e < entries; e++) {
+      const a = entryActivity[e];
+      if (mark[a] !== stamp) continue;
       const c = siteClass[entrySite[e]];
       const h = entryHeadcount[e];
-      const a = entryActivity[e];
       workedLo[a] += h * (1 - absHi[c]);
       workedHi[a] += h * (1 - absLo[c]);
     }
@@ -193,14 +257,27 @@ function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: n
       const h = entryHeadcount[e];
       const a = entryActivity[e];
       const c = siteClass[s];
-      const presentLo = h * (1 - absHi[c]);
-      const presentHi = h * (1 - absLo[c]);
+      const listed = mark[a] === stamp;
       if (available[siteBase + s] === 1) {
-        workedLo[a] += presentLo;
-        workedHi[a] += presentHi;
+        if (!listed) continue;
+        workedLo[a] += h * (1 - absHi[c]);
+        workedHi[a] += h * (1 - absLo[c]);
         status[e] = AVAILABLE;
         continue;
       }
+      const queue = seats && lockdown[siteBase + s] === 0;
+      if (safe !== null && !queue && independent(cm, safe, safeBase, e)) {
+        if (!listed) continue;
+        // Served in full by its first pool, or nothing without pools (as the exact computation finds).
+        if (accessStart[e] < accessStart[e + 1]) {
+          workedLo[a] += h * (1 - absHi[c]) * entryRemote[e];
+          workedHi[a] += h * (1 - absLo[c]) * entryRemote[e];
+          status[e] = GRANTED;
+        } else status[e] = NOTHING;
+        continue;
+      }
+      const presentLo = h * (1 - absHi[c]);
+      const presentHi = h * (1 - absLo[c]);
       const remote = entryRemote[e];
       const askLo = presentLo * remote;
       const askHi = presentHi * remote;
@@ -236,7 +313,7 @@ function bounds(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: n
       workedLo[a] += grantedLo;
       workedHi[a] += grantedHi;
       status[e] = kind;
-      if (seats && lockdown[siteBase + s] === 0) {
+      if (queue) {
         status[e] = PARTIAL;
         pendingEntry[pending] = e;
         const needLo = presentLo - grantedHi;
@@ -306,93 +383,162 @@ function capacities(cm: CompiledModel, cs: CompiledScenario, phase: number, work
 }
 
 /**
- * §4.1–4.6 for one segment, exactly as the specification reads (the arithmetic of the engine since
- * 4b66542): fills ws.workedLo, ws.capLo, ws.demandLo (and copies them to the Hi arrays). Only the first
- * `entries` staff entries (priority order) and the listed activities (null: all) are computed.
+ * §4.1–4.6, exactly as the specification reads (the arithmetic of the engine since 4b66542), for
+ * the `count` (<= BATCH) segments from k0, all of one phase, in one pass: each staff entry
+ * and activity is visited once and handles the segments in an inner loop (its data loaded once, its
+ * branches repeating). Only the first `entries` staff entries (priority order) and the listed
+ * activities (null: all) are computed. Fills ws.batchWorked, batchCap (listed activities) and batchDemand, `[item × BATCH + slot]`;
+ * an upstream activity not listed keeps its block bounds (ws.capLo).
  */
-function exact(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number, segment: number, entries: number, list: Int32Array | null): void {
-  const { workedLo: worked, remLo: remaining, demandLo: demand } = ws;
+function exactBatch(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number, k0: number, count: number, entries: number, list: Int32Array | null, safeBase = -1): void {
+  const K = BATCH;
+  const { batchWorked: worked, batchRemaining: remaining, batchDemand: demand, batchAbsence: absence, batchCap: cap } = ws;
   const { entryActivity, entrySite, entryHeadcount, entryRemote, accessStart, accessList } = cm;
   const siteBase = phase * cm.siteCount;
   const siteClass = cs.siteClass;
-  const absence = cs.segmentAbsence;
-  const absBase = segment * cs.classCount;
+  const classes = cs.classCount;
   const available = cs.phaseSiteAvailable;
   const lockdown = cs.phaseSiteLockdown;
-  worked.fill(0);
-  demand.fill(0);
+  const n = list === null ? cm.activityCount : list.length;
+  // Absence transposed to [class × BATCH + slot].
+  for (let c = 0; c < classes; c++) for (let j = 0; j < count; j++) absence[c * K + j] = cs.segmentAbsence[(k0 + j) * classes + c];
+  const stamp = markList(cm, ws, list);
+  const mark = ws.listMark;
+  if (list === null) worked.fill(0, 0, cm.activityCount * K);
+  else for (let x = 0; x < n; x++) worked.fill(0, list[x] * K, list[x] * K + K);
+  // Entries of activities not listed matter only by their use of the pools and seats.
+  const safe = list !== null && safeBase >= 0 ? ws.poolSafe : null;
   if (cs.phaseSiteDown[phase] !== 1) {
-    for (let e = 0; e < entries; e++) worked[entryActivity[e]] += entryHeadcount[e] * (1 - absence[absBase + siteClass[entrySite[e]]]);
+    for (let e = 0; e < entries; e++) {
+      const a = entryActivity[e];
+      if (mark[a] !== stamp) continue;
+      const h = entryHeadcount[e];
+      const base = a * K;
+      const absBase = siteClass[entrySite[e]] * K;
+      for (let j = 0; j < count; j++) worked[base + j] += h * (1 - absence[absBase + j]);
+    }
+    demand.fill(0);
   } else {
-    const poolBase = phase * cm.poolCount;
-    for (let p = 0; p < cm.poolCount; p++) remaining[p] = cs.phasePoolCapacity[poolBase + p];
+    const P = cm.poolCount;
+    const poolBase = phase * P;
+    for (let p = 0; p < P; p++) {
+      const capacity = cs.phasePoolCapacity[poolBase + p];
+      for (let j = 0; j < K; j++) {
+        remaining[p * K + j] = capacity;
+        demand[p * K + j] = 0;
+      }
+    }
     const seats = cs.phaseSeatsAny[phase] === 1;
-    const { pendingEntry, pendingLo: pendingNeed } = ws;
+    const { batchPendingKey: pendingKey, batchPendingNeed: pendingNeed } = ws;
     let pending = 0;
     for (let e = 0; e < entries; e++) {
       const s = entrySite[e];
-      const present = entryHeadcount[e] * (1 - absence[absBase + siteClass[s]]);
+      const h = entryHeadcount[e];
+      const a = entryActivity[e];
+      const listed = mark[a] === stamp;
+      const base = a * K;
+      const absBase = siteClass[s] * K;
       if (available[siteBase + s] === 1) {
-        worked[entryActivity[e]] += present;
+        if (listed) for (let j = 0; j < count; j++) worked[base + j] += h * (1 - absence[absBase + j]);
         continue;
       }
-      const ask = present * entryRemote[e];
-      let want = ask;
-      for (let k = accessStart[e], end = accessStart[e + 1]; k < end; k++) {
-        if (!(want > 0)) break;
-        const p = accessList[k];
-        demand[p] += want;
-        const left = remaining[p];
-        const take = want < left ? want : left;
-        remaining[p] = left - take;
-        want -= take;
+      const remote = entryRemote[e];
+      const firstAccess = accessStart[e];
+      const endAccess = accessStart[e + 1];
+      const queue = seats && lockdown[siteBase + s] === 0;
+      if (safe !== null && !queue && independent(cm, safe, safeBase, e)) {
+        // granted = ask − 0 from its first pool (ask − ask = 0 without pools: adds nothing).
+        if (listed && firstAccess < endAccess) for (let j = 0; j < count; j++) worked[base + j] += h * (1 - absence[absBase + j]) * remote;
+        continue;
       }
-      const granted = ask - want;
-      worked[entryActivity[e]] += granted;
-      if (seats && lockdown[siteBase + s] === 0) {
-        pendingEntry[pending] = e;
-        pendingNeed[pending++] = present - granted;
+      for (let j = 0; j < count; j++) {
+        const present = h * (1 - absence[absBase + j]);
+        const ask = present * remote;
+        let want = ask;
+        for (let k = firstAccess; k < endAccess; k++) {
+          if (!(want > 0)) break;
+          const at = accessList[k] * K + j;
+          demand[at] += want;
+          const left = remaining[at];
+          const take = want < left ? want : left;
+          remaining[at] = left - take;
+          want -= take;
+        }
+        const granted = ask - want;
+        worked[base + j] += granted;
+        if (queue) {
+          pendingKey[pending] = e * K + j;
+          pendingNeed[pending++] = present - granted;
+        }
       }
     }
-    // Step 3: alternate seats, after all remote allocation, same order; effects in model order.
+    // Step 3: per slot, entries in priority order (keys are entry-major), effects in model order.
     if (pending > 0) {
-      const seatRemaining = ws.seatLo;
+      const seatRemaining = ws.batchSeats;
       const seatBase = phase * cm.seatCount;
-      for (let x = 0; x < cm.seatCount; x++) seatRemaining[x] = cs.phaseSeats[seatBase + x];
+      for (let x = 0; x < cm.seatCount; x++) seatRemaining.fill(cs.phaseSeats[seatBase + x], x * K, x * K + K);
       const { siteSeatStart, siteSeatList } = cm;
-      for (let i = 0; i < pending; i++) {
-        const e = pendingEntry[i];
+      for (let q = 0; q < pending; q++) {
+        const key = pendingKey[q];
+        const e = (key / K) | 0;
+        const j = key - e * K;
         const site = entrySite[e];
-        let need = pendingNeed[i];
+        let need = pendingNeed[q];
         for (let k = siteSeatStart[site], end = siteSeatStart[site + 1]; k < end && need > 0; k++) {
-          const x = siteSeatList[k];
-          const left = seatRemaining[x];
+          const at = siteSeatList[k] * K + j;
+          const left = seatRemaining[at];
           const take = need < left ? need : left;
-          seatRemaining[x] = left - take;
+          seatRemaining[at] = left - take;
           need -= take;
         }
-        worked[entryActivity[e]] += pendingNeed[i] - need;
+        worked[entryActivity[e] * K + j] += pendingNeed[q] - need;
       }
     }
   }
-  capacities(cm, cs, phase, worked, ws.capLo, list);
-  if (list === null) ws.capHi.set(ws.capLo);
-  else for (let x = 0; x < list.length; x++) ws.capHi[list[x]] = ws.capLo[list[x]];
-  ws.workedHi.set(worked);
-  ws.demandHi.set(demand);
+  // §4.4–4.6, as `capacities`: c = staff, then c = v for each term v < c.
+  const { staffed, headcount } = cm;
+  const { termStart, termList, phaseShares } = cs;
+  const C = cm.applicationCount + cm.supplierCount;
+  const shareBase = phase * C;
+  const capLo = ws.capLo;
+  for (let x = 0; x < n; x++) {
+    const i = list === null ? x : list[x];
+    const base = i * K;
+    if (staffed[i] === 1) {
+      const h = headcount[i];
+      for (let j = 0; j < count; j++) cap[base + j] = worked[base + j] / h;
+    } else for (let j = 0; j < count; j++) cap[base + j] = 1;
+    for (let k = termStart[i], end = termStart[i + 1]; k < end; k++) {
+      const term = termList[k];
+      if (term < C || mark[term - C] !== stamp) {
+        const v = term < C ? phaseShares[shareBase + term] : capLo[term - C];
+        for (let j = 0; j < count; j++) if (v < cap[base + j]) cap[base + j] = v;
+      } else {
+        const ub = (term - C) * K;
+        for (let j = 0; j < count; j++) {
+          const v = cap[ub + j];
+          if (v < cap[base + j]) cap[base + j] = v;
+        }
+      }
+    }
+  }
 }
 
-/** The binding term (§5) of internal activity i after an exact segment of `phase`. */
-function bindingCause(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number, i: number): BindingCause {
+/** The binding term (§5) of internal activity i in slot j of the last `exactBatch`. */
+function bindingCauseBatch(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number, i: number, j: number): BindingCause {
+  const K = BATCH;
   const C = cm.applicationCount + cm.supplierCount;
-  const limit = ws.capLo[i] + TOLERANCE;
-  const staff = cm.staffed[i] === 1 ? ws.workedLo[i] / cm.headcount[i] : 1;
+  const cap = ws.batchCap;
+  const mark = ws.listMark;
+  const stamp = ws.listStamp;
+  const limit = cap[i * K + j] + TOLERANCE;
+  const staff = cm.staffed[i] === 1 ? ws.batchWorked[i * K + j] / cm.headcount[i] : 1;
   if (staff <= limit) return 'staff';
   const A = cm.applicationCount;
   const shareBase = phase * C;
   for (let k = cm.termStart[i]; k < cm.termStart[i + 1]; k++) {
     const term = cm.termList[k];
-    const v = term < C ? cs.phaseShares[shareBase + term] : ws.capLo[term - C];
+    const v = term < C ? cs.phaseShares[shareBase + term] : mark[term - C] === stamp ? cap[(term - C) * K + j] : ws.capLo[term - C];
     if (v > limit) continue;
     if (term < A) return `application:${cm.model.applications[term].id}`;
     if (term < C) return `supplier:${cm.model.suppliers[term - A].id}`;
@@ -510,23 +656,42 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
   const handledUntil = ws.handledUntil;
   handledUntil.fill(-1);
 
-  /** One segment computed exactly, for the activities and pool statistics not yet done for it. */
-  const leaf = (k: number, phase: number, list: Int32Array | null, entries: number): void => {
-    const t0 = starts[k];
-    const t1 = end(k);
-    exact(cm, cs, ws, phase, k, entries, list);
+  /** Segments [k0, k1) of one phase computed exactly, BATCH at a time, for the activities and pool statistics not yet done. */
+  const leaves = (k0: number, k1: number, phase: number, list: Int32Array | null, entries: number, safeBase = -1): void => {
+    const K = BATCH;
+    const { batchCap, batchDemand } = ws;
     const count = list === null ? n : list.length;
-    for (let x = 0; x < count; x++) {
-      const i = list === null ? x : list[x];
-      if (handledUntil[i] >= t1) continue;
-      if (capLo[i] < disruptedBelow[i]) disrupt(i, t0, t1, current[i] === 0 && detail ? bindingCause(cm, cs, ws, phase, i) : null);
-      else if (current[i] !== 0) close(i, t0);
-    }
-    if (pools && poolsHandledUntil < t1) poolStats(t0, t1, phase, true);
-    if (series !== null) {
-      series.capacity.set(capLo, k * n);
-      series.poolDemand.set(ws.demandLo, k * P);
-      series.poolCapacity.set(cs.phasePoolCapacity.subarray(phase * P, phase * P + P), k * P);
+    const capacityBase = phase * P;
+    for (let b = k0; b < k1 && breached <= stopAfter; b += K) {
+      const width = k1 - b < K ? k1 - b : K;
+      exactBatch(cm, cs, ws, phase, b, width, entries, list, safeBase);
+      for (let j = 0; j < width; j++) {
+        const k = b + j;
+        const t0 = starts[k];
+        const t1 = end(k);
+        for (let x = 0; x < count; x++) {
+          const i = list === null ? x : list[x];
+          if (handledUntil[i] >= t1) continue;
+          if (batchCap[i * K + j] < disruptedBelow[i]) disrupt(i, t0, t1, current[i] === 0 && detail ? bindingCauseBatch(cm, cs, ws, phase, i, j) : null);
+          else if (current[i] !== 0) close(i, t0);
+        }
+        if (pools && poolsHandledUntil < t1)
+          for (let p = 0; p < P; p++) {
+            const capacity = cs.phasePoolCapacity[capacityBase + p];
+            const demand = batchDemand[p * K + j];
+            // Time order and a strict comparison: the earliest hour of the highest demand.
+            if (demand > peakDemand[p]) {
+              peakDemand[p] = demand;
+              capacityAtPeak[p] = capacity;
+            }
+            if (demand > capacity + TOLERANCE) unmetHours[p] += t1 - t0;
+          }
+        if (series !== null) {
+          for (let i = 0; i < n; i++) series.capacity[k * n + i] = batchCap[i * K + j];
+          for (let p = 0; p < P; p++) series.poolDemand[k * P + p] = batchDemand[p * K + j];
+          series.poolCapacity.set(cs.phasePoolCapacity.subarray(capacityBase, capacityBase + P), k * P);
+        }
+      }
     }
   };
 
@@ -552,7 +717,7 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
     for (let e = entryFirst[i], last = entryEnd[i]; e < last; e++) {
       const status = entryStatus[e];
       if (status === PARTIAL) return NaN;
-      // The same operations as `exact`: present, then ask = present × remote granted in full, or 0.
+      // The same operations as `exactBatch`: present, then ask = present × remote granted in full, or 0.
       const present = entryHeadcount[e] * (1 - cs.segmentAbsence[absBase + siteClass[entrySite[e]]]);
       if (status === AVAILABLE) worked += present;
       else if (status === GRANTED) worked += present * entryRemote[e];
@@ -706,7 +871,7 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
         return true;
       }
     }
-    if (kb - ka <= LEAF) {
+    if (kb - ka <= ACTIVITY_LEAF) {
       for (let k = ka; k < kb; k++) {
         memoSegment = keyBase + k;
         const c = capAt(i, k, shareBase);
@@ -734,16 +899,21 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
    * block, every other one is computed on its own when its entries are proven; the rest (and pool
    * statistics the bounds leave open) go to the two halves, down to exact segments.
    */
-  const block = (k0: number, k1: number, phase: number, list: Int32Array | null = null, entries = cm.entryCount): void => {
+  const block = (k0: number, k1: number, phase: number, list: Int32Array | null = null, entries = cm.entryCount, depth = 0): void => {
     if (breached > stopAfter) return;
     const t0 = starts[k0];
     const t1 = end(k1 - 1);
-    if (k1 - k0 <= LEAF) {
-      for (let k = k0; k < k1 && breached <= stopAfter; k++) leaf(k, phase, list, entries);
+    if (k1 - k0 <= BATCH) {
+      leaves(k0, k1, phase, list, entries, depth > 0 ? (depth - 1) * P : -1);
       return;
     }
     absenceRange(cs, ws, k0, k1);
-    bounds(cm, cs, ws, phase, entries, list);
+    bounds(cm, cs, ws, phase, entries, list, depth > 0 ? (depth - 1) * P : -1);
+    if (cs.phaseSiteDown[phase] === 1) {
+      const { poolSafe, remLo } = ws;
+      const row = depth * P;
+      for (let p = 0; p < P; p++) poolSafe[row + p] = (depth > 0 && poolSafe[row - P + p] === 1) || remLo[p] > 0 ? 1 : 0;
+    }
     let open = false;
     keyBase += S + 4 * MAX_BLOCK;
     memoSegment = keyBase + k0;
@@ -852,9 +1022,13 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
       childEntries = 0;
       for (let x = 0; x < childList.length; x++) if (entryEnd[childList[x]] > childEntries) childEntries = entryEnd[childList[x]];
     }
+    if (childList !== null && childList.length > DENSE * count) {
+      leaves(k0, k1, phase, childList, childEntries, depth * P);
+      return;
+    }
     const mid = (k0 + k1) >>> 1;
-    block(k0, mid, phase, childList, childEntries);
-    block(mid, k1, phase, childList, childEntries);
+    block(k0, mid, phase, childList, childEntries, depth + 1);
+    block(mid, k1, phase, childList, childEntries, depth + 1);
   };
 
   /** Calls fn(k0, k1, phase) for each top-level block of non-quiet segments, in time order; quiet segments go to `quiet`. */
@@ -891,7 +1065,7 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
   if (withSeries)
     blocks(
       (k0, k1, phase) => {
-        for (let k = k0; k < k1; k++) leaf(k, phase, null, cm.entryCount);
+        leaves(k0, k1, phase, null, cm.entryCount);
       },
       (k, phase) => {
         quiet(starts[k], phase);
