@@ -45,6 +45,13 @@ const BATCH = 16;
 const ACTIVITY_LEAF = 4;
 /** A block whose bounds leave more than this share of its activities open is computed exactly, without halving. */
 const DENSE = 0.5;
+/**
+ * When, in the blocks halved lately, more than this share of the segments still had to be computed
+ * exactly, halving costs bounds for nothing: open blocks are computed exactly at once, except one in
+ * EXPLORE (which keeps the measure up to date).
+ */
+const HALVING_USELESS = 0.75;
+const EXPLORE = 8;
 
 /** Scratch arrays reused across blocks and runs (no allocation in the hour loop). Activities in internal (topological) order. */
 export class Workspace {
@@ -113,6 +120,10 @@ export class Workspace {
    * it is then served in full, and what is taken from it changes nobody else's allocation.
    */
   readonly poolSafe: Uint8Array;
+  /** Segments of the blocks halved lately, and how many of them were computed exactly in the end (decaying; see HALVING_USELESS). */
+  halvedSegments = 0;
+  halvedExact = 0;
+  openBlocks = 0;
 
   constructor(cm: CompiledModel) {
     const n = cm.activityCount;
@@ -656,6 +667,8 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
   const handledUntil = ws.handledUntil;
   handledUntil.fill(-1);
 
+  /** Segments computed by `leaves` so far in this run. */
+  let exactSegments = 0;
   /** Segments [k0, k1) of one phase computed exactly, BATCH at a time, for the activities and pool statistics not yet done. */
   const leaves = (k0: number, k1: number, phase: number, list: Int32Array | null, entries: number, safeBase = -1): void => {
     const K = BATCH;
@@ -664,6 +677,7 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
     const capacityBase = phase * P;
     for (let b = k0; b < k1 && breached <= stopAfter; b += K) {
       const width = k1 - b < K ? k1 - b : K;
+      exactSegments += width;
       exactBatch(cm, cs, ws, phase, b, width, entries, list, safeBase);
       for (let j = 0; j < width; j++) {
         const k = b + j;
@@ -1022,13 +1036,22 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
       childEntries = 0;
       for (let x = 0; x < childList.length; x++) if (entryEnd[childList[x]] > childEntries) childEntries = entryEnd[childList[x]];
     }
-    if (childList !== null && childList.length > DENSE * count) {
-      leaves(k0, k1, phase, childList, childEntries, depth * P);
+    const useless = ws.halvedExact > HALVING_USELESS * ws.halvedSegments && ++ws.openBlocks % EXPLORE !== 0;
+    if (useless || (childList !== null && childList.length > DENSE * count)) {
+      leaves(k0, k1, phase, childList, childEntries, childList !== null ? depth * P : -1);
       return;
     }
-    const mid = (k0 + k1) >>> 1;
+    // Halves on multiples of BATCH segments: exact passes over full batches.
+    const mid = k0 + BATCH * Math.ceil((k1 - k0) / (2 * BATCH));
+    const before = exactSegments;
     block(k0, mid, phase, childList, childEntries, depth + 1);
     block(mid, k1, phase, childList, childEntries, depth + 1);
+    if (ws.halvedSegments > 4096) {
+      ws.halvedSegments /= 2;
+      ws.halvedExact /= 2;
+    }
+    ws.halvedSegments += k1 - k0;
+    ws.halvedExact += exactSegments - before;
   };
 
   /** Calls fn(k0, k1, phase) for each top-level block of non-quiet segments, in time order; quiet segments go to `quiet`. */
