@@ -139,7 +139,7 @@ program
   .option('--strict', 'also fail on BIA findings (RTO above MTPD, recovery gaps, cycles, missing assessments)')
   .action(async (file: string, flags: { strict?: boolean }) => {
     const kind = kindOf(file);
-    let problems: Problem[] = [];
+    let problems: Problem[];
     let findings: ReturnType<typeof biaFindings> = [];
     if (kind === 'json') {
       try {

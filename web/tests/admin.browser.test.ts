@@ -34,7 +34,7 @@ describe('administration', () => {
     await page.getByText('Invitation for ines.auditor@example.com created.').waitFor();
     // The link is shown this once; nobody became a member yet, the invitation waits.
     const link = (await page.getByTestId('invitation-link').textContent())!.trim();
-    expect(link).toMatch(new RegExp(`^${server.url}/invitation#demo\.[A-Za-z0-9_-]{43}$`));
+    expect(link).toMatch(new RegExp(`^${server.url}/invitation#demo\\.[A-Za-z0-9_-]{43}$`));
     expect(await page.getByText('initial password', { exact: false }).count()).toBe(0);
     await page.getByTestId('invitations').getByRole('row').filter({ hasText: 'ines.auditor@example.com' }).waitFor();
     expect(await page.getByTestId('members').getByRole('row').filter({ hasText: 'ines.auditor@example.com' }).count()).toBe(0);

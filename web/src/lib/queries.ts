@@ -69,7 +69,7 @@ export function useAll<C extends Collection>(org: string, collection: C, cap = 2
     queryFn: async () => {
       const items: Array<Presented<C>> = [];
       let cursor: string | null = null;
-      let total = 0;
+      let total: number;
       do {
         const page: Page<Presented<C>> = await api<Page<Presented<C>>>(orgPath(org, `/${collection}${query({ limit: 500, cursor })}`));
         items.push(...page.items);
