@@ -1,13 +1,15 @@
 // Benchmark: Monte Carlo of the demo pandemic (10,000 runs) and of a synthetic 1,000-activity organisation under the
 // same kind of scenario, on the main thread and on 2 worker threads, against the engine of 4b66542 measured in the same run.
-// Run: npx tsx bench/montecarlo.ts [--runs 10000] [--repetitions 3] [--big-runs 10000] [--baseline-big-runs 500]
+// Run: npm run build:server && npx tsx bench/montecarlo.ts [--runs 10000] [--repetitions 3] [--big-runs 10000] [--baseline-big-runs 500]
 // The baseline is the pre-issue-18 engine and worker pool kept in bench/baseline/ (see its header comments).
+// Workers are measured twice: from the TypeScript sources (tsx compiles the worker again in every thread) and, when
+// dist/ is built, from the compiled JavaScript the server and `rempart worker` run in production.
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { monteCarlo, type MonteCarloResult } from '../src/engine/montecarlo.js';
 import { OrganisationModel } from '../src/model/organisation.js';
 import { Scenario } from '../src/model/scenario.js';
-import { runMonteCarloParallel } from '../src/operations/montecarlo-workers.js';
+import * as sourcePool from '../src/operations/montecarlo-workers.js';
 import { monteCarlo as baselineMonteCarlo } from './baseline/engine/montecarlo.js';
 import { runMonteCarloParallel as baselineParallel } from './baseline/operations/montecarlo-workers.js';
 import { syntheticModel, syntheticScenario } from './synthetic.js';
@@ -51,6 +53,12 @@ async function medianOf(fn: () => Promise<unknown> | unknown, repetitions = REPE
 /** The fields the old engine had: the new result must carry the same numbers. */
 const core = (result: Pick<MonteCarloResult, 'runs' | 'seed'> & { activities: Array<Pick<MonteCarloResult['activities'][number], 'id' | 'breachProbability' | 'longestDisruption'>> }) => JSON.stringify({ runs: result.runs, seed: result.seed, activities: result.activities.map((a) => ({ id: a.id, breachProbability: a.breachProbability, longestDisruption: a.longestDisruption })) });
 
+/** The production build of the worker pool (dist/, from `npm run build:server`), when there is one. */
+const distUrl = new URL('../dist/src/operations/montecarlo-workers.js', import.meta.url);
+const distPool: typeof sourcePool | null = existsSync(distUrl) ? ((await import(distUrl.href)) as typeof sourcePool) : null;
+const pools: Array<[string, typeof sourcePool]> = [['tsx', sourcePool], ...(distPool ? [['dist', distPool] as [string, typeof sourcePool]] : [])];
+const { runMonteCarloParallel } = distPool ?? sourcePool;
+
 const ms = (value: number) => `${value.toFixed(0).padStart(7)} ms`;
 const line = (label: string, before: { wall: number; cpu: number }, after: { wall: number; cpu: number }, note = '') =>
   console.log(
@@ -79,16 +87,30 @@ if (core(reference) !== core(baselineMonteCarlo(demo, demoScenario, { runs: RUNS
 const inlineBefore = await measure(() => baselineMonteCarlo(demo, demoScenario, { runs: RUNS, seed: SEED }));
 const inlineAfter = await measure(() => monteCarlo(demo, demoScenario, { runs: RUNS, seed: SEED }));
 line('main thread, no worker', inlineBefore, inlineAfter, `   (${((inlineAfter.cpu * 1000) / RUNS).toFixed(0)} µs CPU a run)`);
+// The old pool started its threads for every job; the new one keeps them: "cold" is a job on an empty pool (its
+// threads started), "warm" the next jobs of the process (threads reused, the model sent once per job).
 for (const workers of [1, 2]) {
   const before = await measure(() => baselineParallel(demo, demoScenario, { runs: RUNS, seed: SEED, workers }));
-  let result: MonteCarloResult | undefined;
-  const after = await measure(async () => (result = await runMonteCarloParallel(demo, demoScenario, { runs: RUNS, seed: SEED, workers })));
-  if (JSON.stringify(result) !== JSON.stringify(reference)) throw new Error(`${workers} worker(s) gave a different result`);
-  line(`${workers} worker${workers > 1 ? 's' : ' '} (thread start included)`, before, after);
+  for (const [label, pool] of pools) {
+    let result: MonteCarloResult | undefined;
+    const check = (): void => {
+      if (JSON.stringify(result) !== JSON.stringify(reference)) throw new Error(`${workers} worker(s) (${label}) gave a different result`);
+    };
+    await pool.closeMonteCarloWorkers();
+    const cold = await measure(async () => (result = await pool.runMonteCarloParallel(demo, demoScenario, { runs: RUNS, seed: SEED, workers })), 1);
+    check();
+    const warm = await measure(async () => (result = await pool.runMonteCarloParallel(demo, demoScenario, { runs: RUNS, seed: SEED, workers })));
+    check();
+    line(`${workers} worker${workers > 1 ? 's' : ' '}, ${label}, cold (threads start)`, before, cold);
+    line(`${workers} worker${workers > 1 ? 's' : ' '}, ${label}, warm (pool reused)`, before, warm);
+  }
 }
-const start = await measure(() => runMonteCarloParallel(demo, demoScenario, { runs: 2, seed: SEED, workers: 2 }));
-console.log(`starting 2 workers alone (2 runs): ${start.wall.toFixed(0)} ms, CPU ${start.cpu.toFixed(0)} ms (tsx compiles the TypeScript worker in each thread; built JavaScript starts faster)`);
-console.log('results identical to the old engine for the same seed (checked above), whatever the number of workers');
+for (const [label, pool] of pools) {
+  await pool.closeMonteCarloWorkers();
+  const start = await measure(() => pool.runMonteCarloParallel(demo, demoScenario, { runs: 2, seed: SEED, workers: 2 }), 1);
+  console.log(`starting 2 workers alone (2 runs, ${label}): ${start.wall.toFixed(0)} ms, CPU ${start.cpu.toFixed(0)} ms${label === 'tsx' ? ' (tsx compiles the TypeScript worker in each thread)' : ''}`);
+}
+console.log(`results identical to the old engine for the same seed (checked above), whatever the number of workers;${distPool ? '' : ' dist/ not built (npm run build:server): tsx workers only;'}`);
 
 const big = syntheticModel({ activities: 1000, staffPerActivity: 3, applications: 200, pools: 20, seed: 42 });
 const bigScenario = syntheticScenario(big, { uncertain: true });
@@ -97,4 +119,5 @@ if (core(monteCarlo(big, bigScenario, { runs: 20, seed: SEED })) !== core(baseli
   throw new Error('the new engine gives other numbers than the old one (synthetic)');
 const bigBefore = await measure(() => baselineParallel(big, bigScenario, { runs: BASELINE_BIG_RUNS, seed: SEED, workers: 2 }), 1, BIG_RUNS / BASELINE_BIG_RUNS);
 const bigAfter = await measure(() => runMonteCarloParallel(big, bigScenario, { runs: BIG_RUNS, seed: SEED, workers: 2 }), 1);
-line(`${BIG_RUNS} runs on 2 workers`, bigBefore, bigAfter, `   (before: ${BASELINE_BIG_RUNS} runs measured, scaled ×${BIG_RUNS / BASELINE_BIG_RUNS}; one repetition each)`);
+line(`${BIG_RUNS} runs on 2 workers${distPool ? ' (dist)' : ''}`, bigBefore, bigAfter, `   (before: ${BASELINE_BIG_RUNS} runs measured, scaled ×${BIG_RUNS / BASELINE_BIG_RUNS}; one repetition each)`);
+for (const [, pool] of pools) await pool.closeMonteCarloWorkers();
