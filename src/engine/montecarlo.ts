@@ -170,6 +170,16 @@ export class MonteCarloSession {
     const n = cm.activityCount;
     const breaches = new Array<number>(n).fill(0);
     const histograms = Array.from({ length: n }, () => new Map<number, number>());
+    // Most activities repeat their value from run to run: a run of equal values is counted here and
+    // added to the histogram when the value changes (sums of whole numbers: the same counts).
+    const lastValue = new Float64Array(n).fill(NaN);
+    const lastCount = new Float64Array(n);
+    const flush = (a: number): void => {
+      if (lastCount[a] === 0) return;
+      const histogram = histograms[a];
+      histogram.set(lastValue[a], (histogram.get(lastValue[a]) ?? 0) + lastCount[a]);
+      lastCount[a] = 0;
+    };
     const every = Math.max(1, Math.floor(count / 100));
     // Convergence points strictly inside this slice: breaches of its runs numbered below each.
     const points = convergenceRuns(options.runs).filter((g) => g > first && g < first + count);
@@ -186,13 +196,17 @@ export class MonteCarloSession {
       for (let a = 0; a < n; a++) {
         const i = cm.internal[a];
         const longest = ws.longest[i];
-        const histogram = histograms[a];
-        histogram.set(longest, (histogram.get(longest) ?? 0) + weight);
+        if (longest !== lastValue[a]) {
+          flush(a);
+          lastValue[a] = longest;
+        }
+        lastCount[a] += weight;
         if (longest > cm.mtpd[i]) breaches[a] += weight;
       }
       if (this.uncertain) while (nextPoint < points.length && points[nextPoint] === first + r + 1) convergence.push([points[nextPoint++], [...breaches]]);
       if ((r + 1) % every === 0 || r + 1 === distinct) options.onProgress?.(this.uncertain ? r + 1 : count, count);
     }
+    for (let a = 0; a < n; a++) flush(a);
     // Every run the same: the runs below g are g − first copies of the one run.
     if (!this.uncertain) for (const g of points) convergence.push([g, breaches.map((b) => (count === 0 ? 0 : (b / count) * (g - first)))]);
     return {
