@@ -33,7 +33,6 @@ export interface ScenarioRunsTable {
   input: Json;
   model_version: number;
   status: Generated<'queued' | 'running' | 'done' | 'failed' | 'cancelled'>;
-  cancel_requested: Generated<boolean>;
   progress: Generated<number>;
   result: Json | null;
   error: Json | null;
