@@ -20,23 +20,27 @@ describe('a recommendation job', () => {
   it('never holds the event loop: every health poll answers in under 200 ms while it runs', { timeout: 300_000 }, async () => {
     const library = (await t.request({ method: 'GET', url: '/api/scenario-library' })).json().items as Array<{ id: string }>;
     // Every shipped scenario at once and every strategy: the largest search the demo organisation allows.
-    const queued = await t.request({ method: 'POST', url: `/api/orgs/${ORG}/runs`, payload: { kind: 'recommendation', scenarios: library.map((scenario) => scenario.id) } });
-    expect(queued.statusCode, queued.body).toBe(202);
-    const id = queued.json().id as string;
+    // Three of them back to back, so that the polls span well over a second however fast the search gets.
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const queued = await t.request({ method: 'POST', url: `/api/orgs/${ORG}/runs`, payload: { kind: 'recommendation', scenarios: library.map((scenario) => scenario.id) } });
+      expect(queued.statusCode, queued.body).toBe(202);
+      ids.push(queued.json().id as string);
+    }
     const latencies: number[] = [];
-    let status = 'queued';
+    let statuses = ids.map(() => 'queued');
     let polls = 0;
     const started = performance.now();
-    while (!['done', 'failed', 'cancelled'].includes(status)) {
+    while (!statuses.every((status) => ['done', 'failed', 'cancelled'].includes(status))) {
       const before = performance.now();
       const health = await t.request({ method: 'GET', url: '/api/health', as: null });
       latencies.push(performance.now() - before);
       expect(health.statusCode).toBe(200);
-      if (++polls % 5 === 0) status = (await t.request({ method: 'GET', url: `/api/orgs/${ORG}/runs/${id}` })).json().status;
+      if (++polls % 5 === 0) statuses = await Promise.all(ids.map(async (id) => (await t.request({ method: 'GET', url: `/api/orgs/${ORG}/runs/${id}` })).json().status as string));
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const elapsed = performance.now() - started;
-    expect(status).toBe('done');
+    expect(statuses).toEqual(['done', 'done', 'done']);
     // The search lasted long enough for the polls to mean something (an event-loop search of that length would
     // have held them for its whole duration, or for slices of it).
     expect(elapsed).toBeGreaterThan(500);
