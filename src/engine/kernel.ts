@@ -45,13 +45,6 @@ const BATCH = 16;
 const ACTIVITY_LEAF = 4;
 /** A block whose bounds leave more than this share of its activities open is computed exactly, without halving. */
 const DENSE = 0.5;
-/**
- * When, in the blocks halved lately, more than this share of the segments still had to be computed
- * exactly, halving costs bounds for nothing: open blocks are computed exactly at once, except one in
- * EXPLORE (which keeps the measure up to date).
- */
-const HALVING_USELESS = 0.75;
-const EXPLORE = 8;
 
 /** Scratch arrays reused across blocks and runs (no allocation in the hour loop). Activities in internal (topological) order. */
 export class Workspace {
@@ -120,10 +113,6 @@ export class Workspace {
    * it is then served in full, and what is taken from it changes nobody else's allocation.
    */
   readonly poolSafe: Uint8Array;
-  /** Segments of the blocks halved lately, and how many of them were computed exactly in the end (decaying; see HALVING_USELESS). */
-  halvedSegments = 0;
-  halvedExact = 0;
-  openBlocks = 0;
 
   constructor(cm: CompiledModel) {
     const n = cm.activityCount;
@@ -440,6 +429,7 @@ function exactBatch(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phas
       }
     }
     const seats = cs.phaseSeatsAny[phase] === 1;
+    const withDemand = list === null;
     const { batchPendingKey: pendingKey, batchPendingNeed: pendingNeed } = ws;
     let pending = 0;
     for (let e = 0; e < entries; e++) {
@@ -462,19 +452,31 @@ function exactBatch(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phas
         if (listed && firstAccess < endAccess) for (let j = 0; j < count; j++) worked[base + j] += h * (1 - absence[absBase + j]) * remote;
         continue;
       }
+      // One pool (the common case) without the loop; demand only when pool statistics are computed (no list).
+      const single = endAccess - firstAccess === 1 ? accessList[firstAccess] * K : -1;
       for (let j = 0; j < count; j++) {
         const present = h * (1 - absence[absBase + j]);
         const ask = present * remote;
         let want = ask;
-        for (let k = firstAccess; k < endAccess; k++) {
-          if (!(want > 0)) break;
-          const at = accessList[k] * K + j;
-          demand[at] += want;
-          const left = remaining[at];
-          const take = want < left ? want : left;
-          remaining[at] = left - take;
-          want -= take;
-        }
+        if (single >= 0) {
+          if (want > 0) {
+            const at = single + j;
+            if (withDemand) demand[at] += want;
+            const left = remaining[at];
+            const take = want < left ? want : left;
+            remaining[at] = left - take;
+            want -= take;
+          }
+        } else
+          for (let k = firstAccess; k < endAccess; k++) {
+            if (!(want > 0)) break;
+            const at = accessList[k] * K + j;
+            if (withDemand) demand[at] += want;
+            const left = remaining[at];
+            const take = want < left ? want : left;
+            remaining[at] = left - take;
+            want -= take;
+          }
         const granted = ask - want;
         worked[base + j] += granted;
         if (queue) {
@@ -667,8 +669,6 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
   const handledUntil = ws.handledUntil;
   handledUntil.fill(-1);
 
-  /** Segments computed by `leaves` so far in this run. */
-  let exactSegments = 0;
   /** Segments [k0, k1) of one phase computed exactly, BATCH at a time, for the activities and pool statistics not yet done. */
   const leaves = (k0: number, k1: number, phase: number, list: Int32Array | null, entries: number, safeBase = -1): void => {
     const K = BATCH;
@@ -677,7 +677,6 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
     const capacityBase = phase * P;
     for (let b = k0; b < k1 && breached <= stopAfter; b += K) {
       const width = k1 - b < K ? k1 - b : K;
-      exactSegments += width;
       exactBatch(cm, cs, ws, phase, b, width, entries, list, safeBase);
       for (let j = 0; j < width; j++) {
         const k = b + j;
@@ -1036,22 +1035,13 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
       childEntries = 0;
       for (let x = 0; x < childList.length; x++) if (entryEnd[childList[x]] > childEntries) childEntries = entryEnd[childList[x]];
     }
-    const useless = ws.halvedExact > HALVING_USELESS * ws.halvedSegments && ++ws.openBlocks % EXPLORE !== 0;
-    if (useless || (childList !== null && childList.length > DENSE * count)) {
-      leaves(k0, k1, phase, childList, childEntries, childList !== null ? depth * P : -1);
+    if (childList !== null && childList.length > DENSE * count) {
+      leaves(k0, k1, phase, childList, childEntries, depth * P);
       return;
     }
-    // Halves on multiples of BATCH segments: exact passes over full batches.
-    const mid = k0 + BATCH * Math.ceil((k1 - k0) / (2 * BATCH));
-    const before = exactSegments;
+    const mid = (k0 + k1) >>> 1;
     block(k0, mid, phase, childList, childEntries, depth + 1);
     block(mid, k1, phase, childList, childEntries, depth + 1);
-    if (ws.halvedSegments > 4096) {
-      ws.halvedSegments /= 2;
-      ws.halvedExact /= 2;
-    }
-    ws.halvedSegments += k1 - k0;
-    ws.halvedExact += exactSegments - before;
   };
 
   /** Calls fn(k0, k1, phase) for each top-level block of non-quiet segments, in time order; quiet segments go to `quiet`. */
