@@ -36,7 +36,7 @@ const ALLOWED = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-artifacts/**', 'coverage/**', 'bench/baseline/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test-artifacts/**', 'coverage/**', '.bench-baseline/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

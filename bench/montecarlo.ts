@@ -1,7 +1,7 @@
 // Benchmark: Monte Carlo of the demo pandemic (10,000 runs) and of a synthetic 1,000-activity organisation under the
 // same kind of scenario, on the main thread and on 2 worker threads, against the engine of 4b66542 measured in the same run.
 // Run: npm run build:server && npx tsx bench/montecarlo.ts [--runs 10000] [--repetitions 3] [--big-runs 10000] [--baseline-big-runs 500]
-// The baseline is the pre-issue-18 engine and worker pool kept in bench/baseline/ (see its header comments).
+// The baseline is the pre-issue-18 engine and worker pool checked out by bench/baseline.ts.
 // Workers are measured twice: from the TypeScript sources (tsx compiles the worker again in every thread) and, when
 // dist/ is built, from the compiled JavaScript the server and `rempart worker` run in production.
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,8 +10,10 @@ import { monteCarlo, type MonteCarloResult } from '../src/engine/montecarlo.js';
 import { OrganisationModel } from '../src/model/organisation.js';
 import { Scenario } from '../src/model/scenario.js';
 import * as sourcePool from '../src/operations/montecarlo-workers.js';
-import { monteCarlo as baselineMonteCarlo } from './baseline/engine/montecarlo.js';
-import { runMonteCarloParallel as baselineParallel } from './baseline/operations/montecarlo-workers.js';
+import { baselineMonteCarlo as oldMonteCarlo, baselineWorkers } from './baseline.js';
+
+const baselineMonteCarlo = oldMonteCarlo.monteCarlo;
+const baselineParallel = baselineWorkers.runMonteCarloParallel;
 import { syntheticModel, syntheticScenario } from './synthetic.js';
 
 const args = process.argv.slice(2);
@@ -77,7 +79,7 @@ if (!existsSync(org) || !existsSync(pandemic)) throw new Error('data/demo/organi
 const demo = OrganisationModel.parse(JSON.parse(readFileSync(org, 'utf8')));
 const demoScenario = Scenario.parse(JSON.parse(readFileSync(pandemic, 'utf8')));
 
-console.log(`${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(2)}; medians of ${REPETITIONS} repetitions; "before" = engine of 4b66542 (bench/baseline/);`);
+console.log(`${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(2)}; medians of ${REPETITIONS} repetitions; "before" = engine of 4b66542 (bench/baseline.ts);`);
 console.log('CPU = process CPU time, worker threads included (on 2 idle cores, 2 workers take about CPU / 2 of wall time)');
 console.log(`\n1. demo organisation × pandemic-lockdown: ${demo.activities.length} activities, ${RUNS} runs, seed ${SEED}`);
 baselineMonteCarlo(demo, demoScenario, { runs: 200, seed: SEED }); // warm-up (JIT)

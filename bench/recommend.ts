@@ -1,10 +1,12 @@
 // Benchmark: exact recommendation over 16 candidate strategies × 2 scenarios (demo insurer, and a larger synthetic model),
-// against the engine of 4b66542 (bench/baseline/) in the same run; then the heuristic's gap to the optimum.
+// against the engine of 4b66542 (bench/baseline.ts) in the same run; then the heuristic's gap to the optimum.
 // Run: npx tsx bench/recommend.ts [--gap-only] [--gap-instances 100]
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { recommend, type Recommendation } from '../src/engine/recommend.js';
-import { recommend as baselineRecommend } from './baseline/engine/recommend.js';
+import { baselineRecommend as oldRecommend } from './baseline.js';
+
+const baselineRecommend = oldRecommend.recommend;
 import type { Strategy } from '../src/model/organisation.js';
 import { OrganisationModel } from '../src/model/organisation.js';
 import { Scenario } from '../src/model/scenario.js';

@@ -1,7 +1,7 @@
 // Benchmark: one simulation of a large synthetic organisation (target: 10,000 activities × 2,160 h in < 150 ms on one
-// core, linear in activities × segments), against the engine of 4b66542 (bench/baseline/) measured in the same run.
+// core, linear in activities × segments), against the engine of 4b66542 (bench/baseline.ts) measured in the same run.
 import { compileModel, compileScenario, meanScenario, simulate, simulateCompiled, type SimulationResult } from '../src/engine/simulate.js';
-import * as baseline from './baseline/engine/simulate.js';
+import { baselineSimulate as baseline } from './baseline.js';
 import { availableParallelism, loadavg } from 'node:os';
 import { validateModel, validateScenario } from '../src/engine/validate.js';
 import { syntheticModel, syntheticScenario } from './synthetic.js';
@@ -31,7 +31,7 @@ const sizes = [
 console.log(`load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} CPUs`);
 console.log('activities  staff   apps  hours  segments  validate ms  engine ms  engine CPU ms  simulate() ms  ns per activity-segment  before: engine ms  CPU ms  ratio (CPU)');
 /** The result without what 4b66542 did not have (binding `to`): the old and new engines must agree on everything else. */
-const comparable = (result: baseline.SimulationResult | SimulationResult) => JSON.stringify({ ...result, activities: result.activities.map((a) => ({ ...a, binding: a.binding.map((b) => ({ from: b.from, cause: b.cause })) })) });
+const comparable = (result: SimulationResult) => JSON.stringify({ ...result, activities: result.activities.map((a) => ({ ...a, binding: a.binding.map((b) => ({ from: b.from, cause: b.cause })) })) });
 for (const size of sizes) {
   const model = syntheticModel({ activities: size.activities, staffPerActivity: 3, applications: size.applications, pools: 50, seed: 42 });
   const scenario = syntheticScenario(model, { horizon: size.horizon });
