@@ -13,7 +13,7 @@ import { readDemoModel } from '../../src/operations/demo.js';
 import { importModel } from '../../src/operations/model-writer.js';
 import { credentialHeaders, startTestApp, type TestApp, type TestUser } from '../support/app.js';
 import { createTestDatabase, usingPostgres } from '../support/database.js';
-import { startServerProcess, type ServerProcess } from '../jobs/server-process.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { actAs, SYSTEM } from '../../src/operations/actor.js';
 import { createUser } from '../../src/operations/accounts.js';
 import { loadDemo } from '../../src/operations/demo.js';

@@ -12,7 +12,7 @@ import { createUser } from '../../src/operations/accounts.js';
 import { loadDemo } from '../../src/operations/demo.js';
 import { createApiToken } from '../../src/operations/members.js';
 import { openDatabase } from '../../src/store/database.js';
-import { startServerProcess, type ServerProcess } from '../jobs/server-process.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { createTestDatabase, usingPostgres } from '../support/database.js';
 
 const ORG = 'live';

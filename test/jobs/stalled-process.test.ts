@@ -19,7 +19,7 @@ import { AccountRepository } from '../../src/store/account-repository.js';
 import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
 import type { Database } from '../../src/store/schema.js';
 import { createTestDatabase, usingPostgres } from '../support/database.js';
-import { runCommand, startServerProcess, type ServerProcess } from './server-process.js';
+import { runCommand, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const ORG = 'stall';
 // Several seconds on two threads (a turn is 1 s, so the job spans several checkpoints), minutes on a loaded machine.

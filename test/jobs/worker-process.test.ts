@@ -18,7 +18,7 @@ import { AccountRepository } from '../../src/store/account-repository.js';
 import { openDatabase } from '../../src/store/database.js';
 import type { Database } from '../../src/store/schema.js';
 import { createTestDatabase, usingPostgres } from '../support/database.js';
-import { runCommand, startServerProcess, startWorkerProcess, type ServerProcess } from './server-process.js';
+import { runCommand, startServerProcess, startWorkerProcess, type ServerProcess } from '../support/server-process.js';
 
 const ORG = 'workers';
 const settings = { REMPART_SECRET_KEY: randomBytes(32).toString('base64'), REMPART_RATE_LIMIT: '0' };

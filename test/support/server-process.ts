@@ -1,4 +1,4 @@
-// Real `rempart serve` and `rempart worker` processes for the job tests: started on a free port, their output kept, stopped by pid.
+// Real `rempart serve` (and `rempart worker`) processes for tests that need several processes or a process of its own: started on a free port, their output kept, stopped by pid.
 import { spawn, type ChildProcess } from 'node:child_process';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
