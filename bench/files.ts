@@ -45,7 +45,9 @@ function post(url: string, headers: Record<string, string>): Promise<string> {
     request.on('response', (response) => {
       const parts: Buffer[] = [];
       response.on('data', (part: Buffer) => parts.push(part));
-      response.on('end', () => (response.statusCode! < 300 ? resolve(Buffer.concat(parts).toString()) : reject(new Error(`${response.statusCode}: ${Buffer.concat(parts)}`))));
+      response.on('end', () =>
+        response.statusCode! < 300 ? resolve(Buffer.concat(parts).toString()) : reject(new Error(`${response.statusCode}: ${Buffer.concat(parts)}`)),
+      );
     });
     request.on('error', reject);
     source().pipe(request);
@@ -129,7 +131,13 @@ async function rempart(label: string, handle: DatabaseHandle): Promise<Row> {
   const { userId } = await createUser(handle.db, { email: 'bench@rempart.example', membership: { org: 'bench', role: 'owner' } });
   const token = (await createApiToken(handle.db, 'bench', userId, { name: 'bench', role: 'continuityManager', expiresInDays: 1 })).secret;
   const headers = { authorization: `Bearer ${token}` };
-  const app = await buildApp({ db: handle.db, databaseKind: handle.kind, listen: handle.listen, secretKey: randomBytes(32), rateLimit: { perMinute: false, signInPerMinute: 1000 } });
+  const app = await buildApp({
+    db: handle.db,
+    databaseKind: handle.kind,
+    listen: handle.listen,
+    secretKey: randomBytes(32),
+    rateLimit: { perMinute: false, signInPerMinute: 1000 },
+  });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   let last = '';
   try {

@@ -109,12 +109,16 @@ try {
     const times: number[] = [];
     let status = 0;
     for (let i = 0; i < rounds; i++) ({ status, ms: times[i] } = await send(target, token, 'POST', type, size));
-    console.log(`${name.padEnd(40)} status ${status}, answered in median ${median(times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (${(median(times) / median(baseline)).toFixed(1)}× baseline)`);
+    console.log(
+      `${name.padEnd(40)} status ${status}, answered in median ${median(times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (${(median(times) / median(baseline)).toFixed(1)}× baseline)`,
+    );
   }
   polling = false;
   await poll;
   clearInterval(sampler);
-  console.log(`server memory: ${rssBefore.toFixed(0)} MB before, peak ${rssPeak.toFixed(0)} MB (+${(rssPeak - rssBefore).toFixed(0)} MB) over ${cases.length * rounds} hostile uploads`);
+  console.log(
+    `server memory: ${rssBefore.toFixed(0)} MB before, peak ${rssPeak.toFixed(0)} MB (+${(rssPeak - rssBefore).toFixed(0)} MB) over ${cases.length * rounds} hostile uploads`,
+  );
   console.log(`/api/health meanwhile: median ${median(health).toFixed(1)} ms, p99 ${p99(health).toFixed(1)} ms over ${health.length} polls`);
 } finally {
   server?.child.kill('SIGTERM');

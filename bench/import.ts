@@ -27,7 +27,9 @@ const model = syntheticModel({ activities, staffPerActivity: 3, applications: ac
 // What a client sends: the document as JSON text, parsed and validated on arrival.
 const documentText = JSON.stringify(model);
 const staffEntries = model.activities.reduce((sum, activity) => sum + activity.staff.length, 0);
-console.log(`Synthetic organisation: ${model.activities.length} activities, ${staffEntries} staff entries, ${model.applications.length} applications, ${model.pools.length} pools (${(documentText.length / 1e6).toFixed(1)} MB of JSON)`);
+console.log(
+  `Synthetic organisation: ${model.activities.length} activities, ${staffEntries} staff entries, ${model.applications.length} applications, ${model.pools.length} pools (${(documentText.length / 1e6).toFixed(1)} MB of JSON)`,
+);
 
 /** The naive way: one INSERT per row, in one transaction. */
 async function rowByRow(handle: DatabaseHandle, orgId: string, parsed: OrganisationModel): Promise<void> {
@@ -37,7 +39,9 @@ async function rowByRow(handle: DatabaseHandle, orgId: string, parsed: Organisat
       await sql`delete from ${sql.table(collection)} where org_id = ${orgId}`.execute(trx);
       let position = 0;
       for (const entity of parsed[collection] as Array<{ id: string; name?: string }>)
-        await sql`insert into ${sql.table(collection)} (org_id, id, position, name, doc) values (${orgId}, ${entity.id}, ${position++}, ${entity.name ?? entity.id}, ${JSON.stringify(entity)}::jsonb)`.execute(trx);
+        await sql`insert into ${sql.table(collection)} (org_id, id, position, name, doc) values (${orgId}, ${entity.id}, ${position++}, ${entity.name ?? entity.id}, ${JSON.stringify(entity)}::jsonb)`.execute(
+          trx,
+        );
     }
   });
 }

@@ -40,7 +40,12 @@ async function runnerRate(db: Kysely<Database>, runners: number): Promise<number
   const started = performance.now();
   await Promise.all(Array.from({ length: runners }, () => new JobRunner(db, [noop], { staleAfterSeconds: 60 }).drain()));
   const seconds = (performance.now() - started) / 1000;
-  const { left } = await db.selectFrom('jobs').select(sql<number>`count(*)::int`.as('left')).where('kind', '=', 'bench.noop').where('status', '<>', 'done').executeTakeFirstOrThrow();
+  const { left } = await db
+    .selectFrom('jobs')
+    .select(sql<number>`count(*)::int`.as('left'))
+    .where('kind', '=', 'bench.noop')
+    .where('status', '<>', 'done')
+    .executeTakeFirstOrThrow();
   if (left !== 0) throw new Error(`${left} jobs left undone`);
   return JOBS / seconds;
 }
@@ -64,7 +69,8 @@ async function rawRate(db: Kysely<Database>, loops: number): Promise<number> {
 
 async function measure(label: string, handle: DatabaseHandle): Promise<void> {
   await actAs(SYSTEM, () => loadDemo(handle.db, 'bench-0'));
-  for (let i = 1; i < ORGS; i++) await sql`insert into organisations (id, name, doc, bia) select ${`bench-${i}`}, name, doc, bia from organisations where id = 'bench-0'`.execute(handle.db);
+  for (let i = 1; i < ORGS; i++)
+    await sql`insert into organisations (id, name, doc, bia) select ${`bench-${i}`}, name, doc, bia from organisations where id = 'bench-0'`.execute(handle.db);
   for (const parallel of [1, 2]) {
     const raw: number[] = [];
     const runner: number[] = [];

@@ -53,7 +53,16 @@ async function medianOf(fn: () => Promise<unknown> | unknown, repetitions = REPE
 }
 
 /** The fields the old engine had: the new result must carry the same numbers. */
-const core = (result: Pick<MonteCarloResult, 'runs' | 'seed'> & { activities: Array<Pick<MonteCarloResult['activities'][number], 'id' | 'breachProbability' | 'longestDisruption'>> }) => JSON.stringify({ runs: result.runs, seed: result.seed, activities: result.activities.map((a) => ({ id: a.id, breachProbability: a.breachProbability, longestDisruption: a.longestDisruption })) });
+const core = (
+  result: Pick<MonteCarloResult, 'runs' | 'seed'> & {
+    activities: Array<Pick<MonteCarloResult['activities'][number], 'id' | 'breachProbability' | 'longestDisruption'>>;
+  },
+) =>
+  JSON.stringify({
+    runs: result.runs,
+    seed: result.seed,
+    activities: result.activities.map((a) => ({ id: a.id, breachProbability: a.breachProbability, longestDisruption: a.longestDisruption })),
+  });
 
 /** The production build of the worker pool (dist/, from `npm run build:server`), when there is one. */
 const distUrl = new URL('../dist/src/operations/montecarlo-workers.js', import.meta.url);
@@ -79,13 +88,16 @@ if (!existsSync(org) || !existsSync(pandemic)) throw new Error('data/demo/organi
 const demo = OrganisationModel.parse(JSON.parse(readFileSync(org, 'utf8')));
 const demoScenario = Scenario.parse(JSON.parse(readFileSync(pandemic, 'utf8')));
 
-console.log(`${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(2)}; medians of ${REPETITIONS} repetitions; "before" = engine of 4b66542 (bench/baseline.ts);`);
+console.log(
+  `${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(2)}; medians of ${REPETITIONS} repetitions; "before" = engine of 4b66542 (bench/baseline.ts);`,
+);
 console.log('CPU = process CPU time, worker threads included (on 2 idle cores, 2 workers take about CPU / 2 of wall time)');
 console.log(`\n1. demo organisation × pandemic-lockdown: ${demo.activities.length} activities, ${RUNS} runs, seed ${SEED}`);
 baselineMonteCarlo(demo, demoScenario, { runs: 200, seed: SEED }); // warm-up (JIT)
 monteCarlo(demo, demoScenario, { runs: 200, seed: SEED });
 const reference = monteCarlo(demo, demoScenario, { runs: RUNS, seed: SEED });
-if (core(reference) !== core(baselineMonteCarlo(demo, demoScenario, { runs: RUNS, seed: SEED }))) throw new Error('the new engine gives other numbers than the old one');
+if (core(reference) !== core(baselineMonteCarlo(demo, demoScenario, { runs: RUNS, seed: SEED })))
+  throw new Error('the new engine gives other numbers than the old one');
 const inlineBefore = await measure(() => baselineMonteCarlo(demo, demoScenario, { runs: RUNS, seed: SEED }));
 const inlineAfter = await measure(() => monteCarlo(demo, demoScenario, { runs: RUNS, seed: SEED }));
 line('main thread, no worker', inlineBefore, inlineAfter, `   (${((inlineAfter.cpu * 1000) / RUNS).toFixed(0)} µs CPU a run)`);
@@ -110,16 +122,27 @@ for (const workers of [1, 2]) {
 for (const [label, pool] of pools) {
   await pool.closeMonteCarloWorkers();
   const start = await measure(() => pool.runMonteCarloParallel(demo, demoScenario, { runs: 2, seed: SEED, workers: 2 }), 1);
-  console.log(`starting 2 workers alone (2 runs, ${label}): ${start.wall.toFixed(0)} ms, CPU ${start.cpu.toFixed(0)} ms${label === 'tsx' ? ' (tsx compiles the TypeScript worker in each thread)' : ''}`);
+  console.log(
+    `starting 2 workers alone (2 runs, ${label}): ${start.wall.toFixed(0)} ms, CPU ${start.cpu.toFixed(0)} ms${label === 'tsx' ? ' (tsx compiles the TypeScript worker in each thread)' : ''}`,
+  );
 }
-console.log(`results identical to the old engine for the same seed (checked above), whatever the number of workers;${distPool ? '' : ' dist/ not built (npm run build:server): tsx workers only;'}`);
+console.log(
+  `results identical to the old engine for the same seed (checked above), whatever the number of workers;${distPool ? '' : ' dist/ not built (npm run build:server): tsx workers only;'}`,
+);
 
 const big = syntheticModel({ activities: 1000, staffPerActivity: 3, applications: 200, pools: 20, seed: 42 });
 const bigScenario = syntheticScenario(big, { uncertain: true });
-console.log(`\n2. synthetic organisation: ${big.activities.length} activities, ${big.activities.length * 3} staff entries, ${big.pools.length} pools × pandemic-like scenario (uncertain lockdown end and absenteeism peak), seed ${SEED}`);
+console.log(
+  `\n2. synthetic organisation: ${big.activities.length} activities, ${big.activities.length * 3} staff entries, ${big.pools.length} pools × pandemic-like scenario (uncertain lockdown end and absenteeism peak), seed ${SEED}`,
+);
 if (core(monteCarlo(big, bigScenario, { runs: 20, seed: SEED })) !== core(baselineMonteCarlo(big, bigScenario, { runs: 20, seed: SEED })))
   throw new Error('the new engine gives other numbers than the old one (synthetic)');
 const bigBefore = await measure(() => baselineParallel(big, bigScenario, { runs: BASELINE_BIG_RUNS, seed: SEED, workers: 2 }), 1, BIG_RUNS / BASELINE_BIG_RUNS);
 const bigAfter = await measure(() => runMonteCarloParallel(big, bigScenario, { runs: BIG_RUNS, seed: SEED, workers: 2 }), 1);
-line(`${BIG_RUNS} runs on 2 workers${distPool ? ' (dist)' : ''}`, bigBefore, bigAfter, `   (before: ${BASELINE_BIG_RUNS} runs measured, scaled ×${BIG_RUNS / BASELINE_BIG_RUNS}; one repetition each)`);
+line(
+  `${BIG_RUNS} runs on 2 workers${distPool ? ' (dist)' : ''}`,
+  bigBefore,
+  bigAfter,
+  `   (before: ${BASELINE_BIG_RUNS} runs measured, scaled ×${BIG_RUNS / BASELINE_BIG_RUNS}; one repetition each)`,
+);
 for (const [, pool] of pools) await pool.closeMonteCarloWorkers();

@@ -58,7 +58,8 @@ async function measure(label: string, env: NodeJS.ProcessEnv, extra: string[], t
     if (first.items.length !== 100 || first.total !== 10_000) throw new Error('unexpected page');
     // A cursor from the middle of the list: keyset pagination must not slow down with depth.
     let cursor = first.nextCursor;
-    for (let page = 0; page < 49; page++) cursor = (await (await fetch(`${url}/api/orgs/synthetic/activities?limit=100&cursor=${cursor}`, { headers })).json()).nextCursor;
+    for (let page = 0; page < 49; page++)
+      cursor = (await (await fetch(`${url}/api/orgs/synthetic/activities?limit=100&cursor=${cursor}`, { headers })).json()).nextCursor;
     const targets = [
       ['health (baseline)', `${url}/api/health`],
       ['activities, page 1', `${url}/api/orgs/synthetic/activities?limit=100`],

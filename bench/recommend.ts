@@ -35,7 +35,8 @@ function bench(label: string, model: OrganisationModel, scenarios: Scenario[]): 
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   const r = result!;
-  if (JSON.stringify([before.strategies, before.cost, before.evaluated]) !== JSON.stringify([r.strategies, r.cost, r.evaluated])) throw new Error(`${label}: the old engine recommends otherwise`);
+  if (JSON.stringify([before.strategies, before.cost, before.evaluated]) !== JSON.stringify([r.strategies, r.cost, r.evaluated]))
+    throw new Error(`${label}: the old engine recommends otherwise`);
   console.log(
     `${label}: ${model.strategies.length} candidates × ${scenarios.length} scenarios → before ${median(baselineTimes).toFixed(0)} ms, after ${median(times).toFixed(0)} ms (×${(median(baselineTimes) / median(times)).toFixed(1)}), ` +
       `${r.evaluated} of ${2 ** model.strategies.length} sets evaluated, ${r.exact ? 'exact' : 'heuristic'}, ` +
@@ -54,12 +55,32 @@ if (!gapOnly && existsSync(new URL('demo/organisation.json', data))) {
   const extra: Strategy[] = [
     { id: 'vpn-small-upgrade', name: 'VPN +150', leadTime: 24, cost: { fixed: 11000, perDay: 80 }, effect: { type: 'poolCapacity', pool: 'vpn', amount: 150 } },
     { id: 'vdi-burst', name: 'VDI +250', leadTime: 12, cost: { fixed: 5000, perDay: 700 }, effect: { type: 'poolCapacity', pool: 'vdi', amount: 250 } },
-    { id: 'manual-claims-lite', name: 'Paper claims', leadTime: 2, cost: { fixed: 1500, perDay: 900 }, effect: { type: 'workaround', application: 'claims-management', factor: 0.3 } },
-    { id: 'crm-spreadsheets', name: 'CRM on spreadsheets', leadTime: 4, cost: { fixed: 500, perDay: 400 }, effect: { type: 'workaround', application: 'crm', factor: 0.5 } },
-    { id: 'lyon-overflow-seats', name: 'Lyon overflow seats', leadTime: 8, cost: { fixed: 30000, perDay: 1500 }, effect: { type: 'alternateSite', seats: 80, sites: ['lyon'] } },
+    {
+      id: 'manual-claims-lite',
+      name: 'Paper claims',
+      leadTime: 2,
+      cost: { fixed: 1500, perDay: 900 },
+      effect: { type: 'workaround', application: 'claims-management', factor: 0.3 },
+    },
+    {
+      id: 'crm-spreadsheets',
+      name: 'CRM on spreadsheets',
+      leadTime: 4,
+      cost: { fixed: 500, perDay: 400 },
+      effect: { type: 'workaround', application: 'crm', factor: 0.5 },
+    },
+    {
+      id: 'lyon-overflow-seats',
+      name: 'Lyon overflow seats',
+      leadTime: 8,
+      cost: { fixed: 30000, perDay: 1500 },
+      effect: { type: 'alternateSite', seats: 80, sites: ['lyon'] },
+    },
   ];
   const model = { ...demo, strategies: [...demo.strategies, ...extra] };
-  const scenarios = ['pandemic-lockdown', 'ransomware-core-apps'].map((id) => Scenario.parse(JSON.parse(readFileSync(new URL(`scenarios/${id}.json`, data), 'utf8'))));
+  const scenarios = ['pandemic-lockdown', 'ransomware-core-apps'].map((id) =>
+    Scenario.parse(JSON.parse(readFileSync(new URL(`scenarios/${id}.json`, data), 'utf8'))),
+  );
   bench('demo insurer (26 activities)', model, scenarios);
 }
 
@@ -97,7 +118,16 @@ function instance(seed: number): { model: OrganisationModel; scenarios: Scenario
   const random = createRandom(seed, 0x9a9);
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const count = int(12, 16);
-  const base = syntheticModel({ activities: int(20, 50), staffPerActivity: 2, applications: 8, pools: int(2, 5), seed, sites: 3, suppliers: 4, strategies: count });
+  const base = syntheticModel({
+    activities: int(20, 50),
+    staffPerActivity: 2,
+    applications: 8,
+    pools: int(2, 5),
+    seed,
+    sites: 3,
+    suppliers: 4,
+    strategies: count,
+  });
   const squeeze = 0.25 + random() * 0.35;
   const model: OrganisationModel = {
     ...base,
@@ -106,9 +136,18 @@ function instance(seed: number): { model: OrganisationModel; scenarios: Scenario
       const kind = int(0, 3);
       const cost = { fixed: int(1, 60) * 1000, perDay: int(0, 40) * 50 };
       const leadTime = [0, 0, 2, 4, 12, 24][int(0, 5)];
-      if (kind === 0) return { ...s, cost, leadTime, effect: { type: 'poolCapacity', pool: base.pools[int(0, base.pools.length - 1)].id, amount: int(1, 12) * 25 } };
+      if (kind === 0)
+        return { ...s, cost, leadTime, effect: { type: 'poolCapacity', pool: base.pools[int(0, base.pools.length - 1)].id, amount: int(1, 12) * 25 } };
       if (kind === 1)
-        return { ...s, cost, leadTime, effect: random() < 0.5 ? { type: 'alternateSite', seats: int(1, 10) * 20 } : { type: 'alternateSite', seats: int(1, 10) * 20, sites: [base.sites[int(0, 2)].id] } };
+        return {
+          ...s,
+          cost,
+          leadTime,
+          effect:
+            random() < 0.5
+              ? { type: 'alternateSite', seats: int(1, 10) * 20 }
+              : { type: 'alternateSite', seats: int(1, 10) * 20, sites: [base.sites[int(0, 2)].id] },
+        };
       if (kind === 2) return { ...s, cost, leadTime, effect: { type: 'workaround', application: base.applications[int(0, 1)].id, factor: int(3, 9) / 10 } };
       return { ...s, cost, leadTime, effect: { type: 'alternateSupplier', supplier: base.suppliers[0].id } };
     }),

@@ -29,9 +29,12 @@ const sizes = [
 ];
 
 console.log(`load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} CPUs`);
-console.log('activities  staff   apps  hours  segments  validate ms  engine ms  engine CPU ms  simulate() ms  ns per activity-segment  before: engine ms  CPU ms  ratio (CPU)');
+console.log(
+  'activities  staff   apps  hours  segments  validate ms  engine ms  engine CPU ms  simulate() ms  ns per activity-segment  before: engine ms  CPU ms  ratio (CPU)',
+);
 /** The result without what 4b66542 did not have (binding `to`): the old and new engines must agree on everything else. */
-const comparable = (result: SimulationResult) => JSON.stringify({ ...result, activities: result.activities.map((a) => ({ ...a, binding: a.binding.map((b) => ({ from: b.from, cause: b.cause })) })) });
+const comparable = (result: SimulationResult) =>
+  JSON.stringify({ ...result, activities: result.activities.map((a) => ({ ...a, binding: a.binding.map((b) => ({ from: b.from, cause: b.cause })) })) });
 for (const size of sizes) {
   const model = syntheticModel({ activities: size.activities, staffPerActivity: 3, applications: size.applications, pools: 50, seed: 42 });
   const scenario = syntheticScenario(model, { horizon: size.horizon });
@@ -86,5 +89,7 @@ for (const size of sizes) {
 }
 const usage = process.memoryUsage();
 console.log(`RSS now ${(usage.rss / 1e6).toFixed(0)} MB, peak RSS ${(process.resourceUsage().maxRSS / 1e3).toFixed(0)} MB (whole benchmark process)`);
-console.log(`medians of ${REPETITIONS} runs after two warm-ups of each engine; "engine" = compile model + scenario + run, without validation; "before" = the same with the engine of 4b66542 (identical results, checked);`);
+console.log(
+  `medians of ${REPETITIONS} runs after two warm-ups of each engine; "engine" = compile model + scenario + run, without validation; "before" = the same with the engine of 4b66542 (identical results, checked);`,
+);
 console.log('time grows with activities × segments (hours where some input changes), at most activities × hours');

@@ -38,7 +38,20 @@ interface PhaseResult {
 // ---------------------------------------------------------------------------------------------------------------------
 // The old reader, kept here only as the baseline: the whole workbook in memory, then its rows (src/interchange/table-file.ts before the fix).
 
-const IGNORED_NODES = ['dataValidations', 'conditionalFormatting', 'hyperlinks', 'drawing', 'picture', 'extLst', 'mergeCells', 'rowBreaks', 'tableParts', 'headerFooter', 'pageSetup', 'printOptions'];
+const IGNORED_NODES = [
+  'dataValidations',
+  'conditionalFormatting',
+  'hyperlinks',
+  'drawing',
+  'picture',
+  'extLst',
+  'mergeCells',
+  'rowBreaks',
+  'tableParts',
+  'headerFooter',
+  'pageSetup',
+  'printOptions',
+];
 
 async function oldReadXlsx(buffer: Buffer, maxRows: number): Promise<{ rows: number; truncated: boolean }> {
   const workbook = await new ExcelJS.Workbook().xlsx.load(buffer as unknown as Parameters<ExcelJS.Xlsx['load']>[0], { ignoreNodes: IGNORED_NODES });
@@ -132,7 +145,9 @@ async function main(): Promise<void> {
       const bomb = await writeXlsxBomb({ rows: bombRows, columns });
       const file = join(folder, `${name}.xlsx`);
       writeFileSync(file, bomb.file);
-      console.log(`${name}: ${bombRows} rows × ${columns} cells, ${(bomb.file.length / MB).toFixed(1)} MB of XLSX, ${(bomb.sheetXmlBytes / MB).toFixed(0)} MB of XML`);
+      console.log(
+        `${name}: ${bombRows} rows × ${columns} cells, ${(bomb.file.length / MB).toFixed(1)} MB of XLSX, ${(bomb.sheetXmlBytes / MB).toFixed(0)} MB of XML`,
+      );
       return { file, bomb };
     };
     const full = await write('bomb', rows);
@@ -144,7 +159,12 @@ async function main(): Promise<void> {
     const small = baselineRows === rows ? full : await write('baseline', baselineRows);
     if (baselineRows !== rows) files.push({ phase: 'same-route', file: small.file, label: `new reader, 2 × ${baselineRows} rows (activities route)` });
     // Two whole workbooks at once need about twice the 4 GB one takes: the baseline's child gets the heap for it.
-    files.push({ phase: 'baseline', file: small.file, label: `old reader (exceljs load), 2 × ${baselineRows} rows`, heapMb: Math.max(4096, Math.ceil((baselineRows / 400_000) * 12_288)) });
+    files.push({
+      phase: 'baseline',
+      file: small.file,
+      label: `old reader (exceljs load), 2 × ${baselineRows} rows`,
+      heapMb: Math.max(4096, Math.ceil((baselineRows / 400_000) * 12_288)),
+    });
 
     const results: PhaseResult[] = [];
     for (const entry of files) {
@@ -160,12 +180,16 @@ async function main(): Promise<void> {
 
     const ms = (value: number) => `${value.toFixed(0)} ms`.padStart(9);
     console.log('');
-    console.log(`${'phase'.padEnd(78)} ${'time'.padStart(8)} ${'health p50'.padStart(10)} ${'p99'.padStart(9)} ${'max'.padStart(9)} ${'polls'.padStart(6)} ${'RSS before'.padStart(11)} ${'peak RSS'.padStart(9)}  outcome`);
+    console.log(
+      `${'phase'.padEnd(78)} ${'time'.padStart(8)} ${'health p50'.padStart(10)} ${'p99'.padStart(9)} ${'max'.padStart(9)} ${'polls'.padStart(6)} ${'RSS before'.padStart(11)} ${'peak RSS'.padStart(9)}  outcome`,
+    );
     for (const result of results)
       console.log(
         `${result.label.padEnd(78)} ${`${result.seconds.toFixed(1)} s`.padStart(8)} ${ms(result.health.p50).padStart(10)} ${ms(result.health.p99)} ${ms(result.health.max)} ${String(result.health.count).padStart(6)} ${`${result.rssBeforeMb.toFixed(0)} MB`.padStart(11)} ${`${result.peakRssMb.toFixed(0)} MB`.padStart(9)}  ${result.outcomes.join(', ')}`,
       );
-    console.log('\nHealth: GET /api/health every 20 ms from a worker thread, latency from sending to the answer. RSS: the whole process (server, embedded database, client), sampled every 10 ms from that thread.');
+    console.log(
+      '\nHealth: GET /api/health every 20 ms from a worker thread, latency from sending to the answer. RSS: the whole process (server, embedded database, client), sampled every 10 ms from that thread.',
+    );
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

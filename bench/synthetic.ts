@@ -62,7 +62,7 @@ export function syntheticModel(options: SyntheticOptions): OrganisationModel {
       name: `Activity ${i + 1}`,
       products: [],
       mtpd,
-      rto: Math.max(1, Math.floor(mtpd * int(3, 10) / 10)),
+      rto: Math.max(1, Math.floor((mtpd * int(3, 10)) / 10)),
       mbco: int(2, 6) / 10,
       staff,
       applications: apps,
@@ -83,7 +83,13 @@ export function syntheticModel(options: SyntheticOptions): OrganisationModel {
     else if (kind === 1 || (kind === 0 && pools.length === 0))
       strategies.push({ id, name: `Seats ${id}`, leadTime, cost, effect: { type: 'alternateSite', seats: int(1, 20) * 50 } });
     else if (kind === 2 && applications.length > 0)
-      strategies.push({ id, name: `Workaround ${id}`, leadTime, cost, effect: { type: 'workaround', application: pick(applications).id, factor: int(3, 9) / 10 } });
+      strategies.push({
+        id,
+        name: `Workaround ${id}`,
+        leadTime,
+        cost,
+        effect: { type: 'workaround', application: pick(applications).id, factor: int(3, 9) / 10 },
+      });
     else if (suppliers.length > 0)
       strategies.push({ id, name: `Alternate ${id}`, leadTime, cost, effect: { type: 'alternateSupplier', supplier: pick(suppliers).id } });
   }

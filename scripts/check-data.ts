@@ -73,9 +73,11 @@ function dependencyCycles(activities: ReadonlyArray<{ id: string; dependsOn: Rea
 /** Checks of the organisation document beyond its schema. */
 export function organisationProblems(model: Model): Problem[] {
   const problems: Problem[] = [];
-  if (!model.organisation) problems.push(problem(['organisation'], 'required', undefined, 'the demo needs an organisation block (id, name, names, description)'));
+  if (!model.organisation)
+    problems.push(problem(['organisation'], 'required', undefined, 'the demo needs an organisation block (id, name, names, description)'));
   else {
-    if (model.organisation.id !== 'demo') problems.push(problem(['organisation', 'id'], 'demo_id', model.organisation.id, 'the demo organisation id must be "demo"'));
+    if (model.organisation.id !== 'demo')
+      problems.push(problem(['organisation', 'id'], 'demo_id', model.organisation.id, 'the demo organisation id must be "demo"'));
     checkNames(model.organisation, ['organisation'], problems);
     if (!model.organisation.description) problems.push(problem(['organisation', 'description'], 'required', undefined, 'describe the organisation'));
   }
@@ -109,14 +111,23 @@ export function organisationProblems(model: Model): Problem[] {
       reference(sites, 'site', entry.site, at('staff', s, 'site'), problems);
       entry.access.forEach((pool, p) => reference(pools, 'pool', pool, at('staff', s, 'access', p), problems));
       if (entry.remote > 0 && entry.access.length === 0)
-        problems.push(problem(at('staff', s, 'access'), 'remote_without_access', entry.access, `${entry.remote} of these staff can work remotely but no pool is listed`));
+        problems.push(
+          problem(at('staff', s, 'access'), 'remote_without_access', entry.access, `${entry.remote} of these staff can work remotely but no pool is listed`),
+        );
     });
     activity.applications.forEach((id, i) => {
       reference(applications, 'application', id, at('applications', i), problems);
       const application = applicationById.get(id);
       // The product reports these as BIA findings; the demo must show a BIA without findings.
       if (application && application.rto > activity.rto)
-        problems.push(problem(at('applications', i), 'recovery_gap', id, `application ${id} recovers in ${application.rto} h, after the activity's RTO of ${activity.rto} h`));
+        problems.push(
+          problem(
+            at('applications', i),
+            'recovery_gap',
+            id,
+            `application ${id} recovers in ${application.rto} h, after the activity's RTO of ${activity.rto} h`,
+          ),
+        );
     });
     activity.suppliers.forEach((id, i) => reference(suppliers, 'supplier', id, at('suppliers', i), problems));
     activity.dependsOn.forEach((id, i) => {
@@ -124,7 +135,14 @@ export function organisationProblems(model: Model): Problem[] {
       if (id === activity.id) problems.push(problem(at('dependsOn', i), 'self_dependency', id, 'an activity cannot depend on itself'));
       const upstream = activityById.get(id);
       if (upstream && upstream.rto > activity.rto)
-        problems.push(problem(at('dependsOn', i), 'upstream_rto', id, `upstream activity ${id} has an RTO of ${upstream.rto} h, longer than this activity's ${activity.rto} h`));
+        problems.push(
+          problem(
+            at('dependsOn', i),
+            'upstream_rto',
+            id,
+            `upstream activity ${id} has an RTO of ${upstream.rto} h, longer than this activity's ${activity.rto} h`,
+          ),
+        );
     });
 
     // Impacts: every category, one rating per time point, on the scale, never decreasing over time.
@@ -139,10 +157,13 @@ export function organisationProblems(model: Model): Problem[] {
         problems.push(problem(at('impacts', category.id), 'length', ratings.length, `expected one rating per time point (${bia.timePoints.length})`));
       ratings.forEach((rating, index) => {
         if (rating === null) problems.push(problem(at('impacts', category.id, index), 'not_rated', null, 'every time point of the demo is rated'));
-        else if (!scale.has(rating)) problems.push(problem(at('impacts', category.id, index), 'not_in_scale', rating, `rating must be one of ${[...scale].join(', ')}`));
+        else if (!scale.has(rating))
+          problems.push(problem(at('impacts', category.id, index), 'not_in_scale', rating, `rating must be one of ${[...scale].join(', ')}`));
         const previous = ratings[index - 1];
         if (index > 0 && rating !== null && previous !== null && previous !== undefined && rating < previous)
-          problems.push(problem(at('impacts', category.id, index), 'impact_decreases', rating, `impact falls from ${previous} to ${rating} as the disruption lasts longer`));
+          problems.push(
+            problem(at('impacts', category.id, index), 'impact_decreases', rating, `impact falls from ${previous} to ${rating} as the disruption lasts longer`),
+          );
         if (rating !== null && rating >= bia.intolerable && index < bia.timePoints.length) {
           const hours = bia.timePoints[index];
           if (firstIntolerable === null || hours < firstIntolerable) firstIntolerable = hours;
@@ -153,9 +174,23 @@ export function organisationProblems(model: Model): Problem[] {
       if (!bia.categories.some((known) => known.id === category))
         problems.push(problem(at('impacts', category), 'unknown_reference', category, `no impact category "${category}"`));
     if (firstIntolerable !== null && firstIntolerable !== activity.mtpd)
-      problems.push(problem(at('mtpd'), 'mtpd_differs_from_suggested', activity.mtpd, `the ratings become intolerable at ${firstIntolerable} h: the MTPD should be ${firstIntolerable} h`));
+      problems.push(
+        problem(
+          at('mtpd'),
+          'mtpd_differs_from_suggested',
+          activity.mtpd,
+          `the ratings become intolerable at ${firstIntolerable} h: the MTPD should be ${firstIntolerable} h`,
+        ),
+      );
     if (firstIntolerable === null && activity.mtpd <= bia.timePoints[bia.timePoints.length - 1])
-      problems.push(problem(at('mtpd'), 'mtpd_without_intolerable_impact', activity.mtpd, 'no rating reaches the intolerable level, yet the MTPD is within the assessed time frame'));
+      problems.push(
+        problem(
+          at('mtpd'),
+          'mtpd_without_intolerable_impact',
+          activity.mtpd,
+          'no rating reaches the intolerable level, yet the MTPD is within the assessed time frame',
+        ),
+      );
   });
 
   for (const cycle of dependencyCycles(model.activities)) {
@@ -204,7 +239,8 @@ export function scenarioProblems(scenario: ScenarioType, model: Model, fileId: s
   if (!scenario.name) problems.push(problem(['name'], 'required', undefined, 'a scenario of the library has a name'));
   checkNames(scenario, [], problems);
   for (const language of ['en', 'fr'] as const)
-    if (!scenario.descriptions?.[language]) problems.push(problem(['descriptions', language], 'missing_translation', undefined, `a ${language} description is required`));
+    if (!scenario.descriptions?.[language])
+      problems.push(problem(['descriptions', language], 'missing_translation', undefined, `a ${language} description is required`));
   if (!scenario.description) problems.push(problem(['description'], 'required', undefined, 'a scenario of the library has a description'));
   if (scenario.frequency === undefined) problems.push(problem(['frequency'], 'required', undefined, 'give the expected occurrences per year'));
   if (scenario.disruptions.length === 0) problems.push(problem(['disruptions'], 'required', [], 'a scenario needs at least one disruption'));
@@ -284,7 +320,11 @@ export function checkData(dataDir: string): { problems: FileProblem[]; model?: M
   }
 
   const scenarioDir = join(dataDir, 'scenarios');
-  const files = existsSync(scenarioDir) ? readdirSync(scenarioDir).filter((name) => name.endsWith('.json')).sort() : [];
+  const files = existsSync(scenarioDir)
+    ? readdirSync(scenarioDir)
+        .filter((name) => name.endsWith('.json'))
+        .sort()
+    : [];
   if (files.length === 0) collect(scenarioDir, [problem([], 'missing_file', scenarioDir, 'the scenario library is empty')]);
   const ids = new Map<string, string>();
   for (const name of files) {

@@ -16,7 +16,9 @@ describe('configuration', () => {
 
   it('puts the audit checkpoints beside the embedded data, in the configured folder, or nowhere with PostgreSQL alone', () => {
     expect(auditCheckpointFolder(loadConfig({ data: '/srv/rempart' }, {}))).toBe(join(resolve('/srv/rempart'), 'audit-checkpoints'));
-    expect(auditCheckpointFolder(loadConfig({}, { REMPART_AUDIT_CHECKPOINTS: '/var/lib/rempart/checkpoints', DATABASE_URL: 'postgres://db/r' }))).toBe(resolve('/var/lib/rempart/checkpoints'));
+    expect(auditCheckpointFolder(loadConfig({}, { REMPART_AUDIT_CHECKPOINTS: '/var/lib/rempart/checkpoints', DATABASE_URL: 'postgres://db/r' }))).toBe(
+      resolve('/var/lib/rempart/checkpoints'),
+    );
     expect(auditCheckpointFolder(loadConfig({}, { DATABASE_URL: 'postgres://db/r' }))).toBeNull();
     expect(auditCheckpointFolder(loadConfig({ data: 'memory://' }, {}))).toBeNull();
   });
@@ -38,8 +40,18 @@ describe('configuration', () => {
 
   it('reads the access settings and never shows the secret key', () => {
     const key = 'c2VjcmV0LWtleS1vZi10aGlydHktdHdvLWJ5dGVzISE=';
-    const config = loadConfig({}, { REMPART_SECRET_KEY: key, REMPART_TRUST_PROXY: '10.0.0.1, 10.0.0.2', REMPART_RATE_LIMIT: '0', REMPART_SESSION_IDLE_MINUTES: '30' });
-    expect(config).toMatchObject({ secretKey: key, trustProxy: ['10.0.0.1', '10.0.0.2'], rateLimit: 0, signInRateLimit: 10, sessionIdleMinutes: 30, sessionMaxHours: 168 });
+    const config = loadConfig(
+      {},
+      { REMPART_SECRET_KEY: key, REMPART_TRUST_PROXY: '10.0.0.1, 10.0.0.2', REMPART_RATE_LIMIT: '0', REMPART_SESSION_IDLE_MINUTES: '30' },
+    );
+    expect(config).toMatchObject({
+      secretKey: key,
+      trustProxy: ['10.0.0.1', '10.0.0.2'],
+      rateLimit: 0,
+      signInRateLimit: 10,
+      sessionIdleMinutes: 30,
+      sessionMaxHours: 168,
+    });
     expect(JSON.stringify(describeConfig(config))).not.toContain(key);
     expect(loadConfig({}, { REMPART_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(loadConfig({}, {}).trustProxy).toBe(false);

@@ -28,15 +28,27 @@ const Config = z
     trustProxy: z
       .string()
       .optional()
-      .transform((value) => (value === undefined || value === '' || value === 'false' ? false : value === 'true' ? true : value.split(',').map((part) => part.trim()))),
+      .transform((value) =>
+        value === undefined || value === '' || value === 'false' ? false : value === 'true' ? true : value.split(',').map((part) => part.trim()),
+      ),
     /** Requests per minute and address for the whole API (0: no global limit). */
     rateLimit: z.coerce.number().int().min(0).default(1200),
     /** Sign-in and second-factor attempts per minute and address (on top of the per-account lockout). */
     signInRateLimit: z.coerce.number().int().min(1).default(10),
     /** A session unused this many minutes ends. */
-    sessionIdleMinutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(8 * 60),
+    sessionIdleMinutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(8 * 60),
     /** A session ends this many hours after sign-in. */
-    sessionMaxHours: z.coerce.number().int().min(1).max(90 * 24).default(7 * 24),
+    sessionMaxHours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(90 * 24)
+      .default(7 * 24),
     /** Run queued jobs in this server process (`--no-jobs` / REMPART_JOBS=0: serve only, and let `rempart worker` processes run them). */
     runJobs: z.boolean().default(true),
     /** Queued and running jobs (Monte Carlo, recommendations) an organisation may have at once. */
@@ -46,7 +58,11 @@ const Config = z
     /** Seconds a Monte Carlo job computes between checkpoints, where it gives way to another organisation's job. */
     jobTurnSeconds: z.coerce.number().min(0.1).max(3600).default(JOB_RUNNER_DEFAULTS.turnSeconds),
     /** Seconds without a heartbeat after which a running job is presumed orphaned and another process takes it. */
-    jobStaleSeconds: z.coerce.number().min(1).max(24 * 3600).default(JOB_RUNNER_DEFAULTS.staleAfterSeconds),
+    jobStaleSeconds: z.coerce
+      .number()
+      .min(1)
+      .max(24 * 3600)
+      .default(JOB_RUNNER_DEFAULTS.staleAfterSeconds),
     /** Who may create organisations: server administrators only (accounts made with the CLI), also owners, or anyone signed in. */
     organisationCreation: z.enum(ORGANISATION_CREATION).default('admins'),
     /** The largest stored file, in megabytes (reports, attachments, evidence). */

@@ -44,7 +44,10 @@ function parseEmail(value: string): string {
 
 async function userByEmail(handle: DatabaseHandle, email: string) {
   const user = await new AccountRepository(handle.db).userByEmail(email);
-  if (!user) throw new RempartError('not_found', `No account with the e-mail address ${email}.`, [{ path: '--email', rule: 'exists', value: email, message: 'unknown account' }]);
+  if (!user)
+    throw new RempartError('not_found', `No account with the e-mail address ${email}.`, [
+      { path: '--email', rule: 'exists', value: email, message: 'unknown account' },
+    ]);
   return user;
 }
 
@@ -98,7 +101,14 @@ export function registerAccountCommands(program: Command, helpers: AccountComman
         await actAs(cliActing(), () =>
           handle.db.transaction().execute(async (trx) => {
             await new AccountRepository(trx).setServerAdmin(found.id, serverAdmin);
-            await recordAudit(trx, { org: null, action: serverAdmin ? 'server_admin_grant' : 'server_admin_revoke', entityType: 'user', entityId: found.id, before: { serverAdmin: found.serverAdmin }, after: { serverAdmin } });
+            await recordAudit(trx, {
+              org: null,
+              action: serverAdmin ? 'server_admin_grant' : 'server_admin_revoke',
+              entityType: 'user',
+              entityId: found.id,
+              before: { serverAdmin: found.serverAdmin },
+              after: { serverAdmin },
+            });
           }),
         );
       });
@@ -172,10 +182,11 @@ export function registerAccountCommands(program: Command, helpers: AccountComman
       else {
         for (const report of reports) (report.ok ? out() : err()).write(`${describeReport(report)}\n`);
         if (!options.checkpoints)
-          out().write('No checkpoint folder (set REMPART_AUDIT_CHECKPOINTS): edits are detected, but not the removal of the newest entries or of a whole chain.\n');
+          out().write(
+            'No checkpoint folder (set REMPART_AUDIT_CHECKPOINTS): edits are detected, but not the removal of the newest entries or of a whole chain.\n',
+          );
       }
       if (reports.length === 0 && !flags.json) out().write('The audit trail is empty.\n');
       if (reports.some((report) => !report.ok)) process.exitCode = 1;
     });
 }
-

@@ -16,7 +16,8 @@ export const dataOption = () => new Option('--data <dir>', 'embedded data folder
 export function auditSettings(config: Config, options: { createKey: boolean }): { key: () => Buffer; checkpointDir: string | null } {
   let key: Buffer | undefined;
   return {
-    key: () => (key ??= loadSecretKey({ fromEnv: config.secretKey, embeddedDataDir: config.databaseUrl ? undefined : config.dataDir, create: options.createKey }).key),
+    key: () =>
+      (key ??= loadSecretKey({ fromEnv: config.secretKey, embeddedDataDir: config.databaseUrl ? undefined : config.dataDir, create: options.createKey }).key),
     checkpointDir: auditCheckpointFolder(config),
   };
 }
@@ -25,7 +26,11 @@ export async function withDatabase<T>(flags: ConfigFlags, work: (handle: Databas
   const config = loadConfig(flags);
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   // What a command records is keyed and checkpointed like what the server records.
-  const trail = configureAuditTrail({ ...auditSettings(config, { createKey: true }), db: handle.db, onProblem: (message) => process.stderr.write(`Warning: ${message}\n`) });
+  const trail = configureAuditTrail({
+    ...auditSettings(config, { createKey: true }),
+    db: handle.db,
+    onProblem: (message) => process.stderr.write(`Warning: ${message}\n`),
+  });
   try {
     return await work(handle);
   } finally {
@@ -42,8 +47,11 @@ export async function resolveOrg(handle: DatabaseHandle, org: string | undefined
   if (org) return org;
   const orgs = await new ModelRepository(handle.db).listOrganisations();
   if (orgs.length === 1) return orgs[0].id;
-  throw new RempartError('invalid_input', orgs.length === 0 ? 'There is no organisation yet: import a model or run `rempart demo`.' : `Several organisations exist (${orgs.map((o) => o.id).join(', ')}): choose one with --org.`, [
-    { path: '--org', rule: 'required', value: null, message: 'organisation id' },
-  ]);
+  throw new RempartError(
+    'invalid_input',
+    orgs.length === 0
+      ? 'There is no organisation yet: import a model or run `rempart demo`.'
+      : `Several organisations exist (${orgs.map((o) => o.id).join(', ')}): choose one with --org.`,
+    [{ path: '--org', rule: 'required', value: null, message: 'organisation id' }],
+  );
 }
-

@@ -19,22 +19,21 @@ export function isLoopback(host: string): boolean {
  * database with the demo, listening on loopback only, a demo owner is created with a random password shown
  * this once. Anywhere else nobody gets in by default: the message says how to create the first administrator.
  */
-export async function firstRunAccess(
-  db: Kysely<Database>,
-  options: { embedded: boolean; host: string; demoLoadedNow: boolean },
-): Promise<string | null> {
+export async function firstRunAccess(db: Kysely<Database>, options: { embedded: boolean; host: string; demoLoadedNow: boolean }): Promise<string | null> {
   if ((await new AccountRepository(db).countUsers()) > 0) return null;
   if (options.embedded && options.demoLoadedNow && isLoopback(options.host)) {
     const { generatedPassword } = await createUser(db, { email: DEMO_OWNER_EMAIL, displayName: 'Demo owner', membership: { org: DEMO_ORG_ID, role: 'owner' } });
-    return [
-      'Sign in to the demo organisation with (shown this once, keep it):',
-      `  e-mail:   ${DEMO_OWNER_EMAIL}`,
-      `  password: ${generatedPassword}`,
-    ].join('\n');
+    return ['Sign in to the demo organisation with (shown this once, keep it):', `  e-mail:   ${DEMO_OWNER_EMAIL}`, `  password: ${generatedPassword}`].join(
+      '\n',
+    );
   }
   const org = options.demoLoadedNow ? DEMO_ORG_ID : 'ORG';
   const create = `npx rempart user create --email you@example.com --org ${org} --role owner   (prints a password once; --password-stdin to choose it)`;
   return options.embedded
     ? ['No account exists yet. Stop the server (Ctrl+C) and create the first administrator:', `  ${create}`, 'then start it again.'].join('\n')
-    : ['No account exists yet. Create the first administrator (the server may keep running):', `  ${create}`, 'Without --org, sign in and create the organisation from the web app or POST /api/orgs.'].join('\n');
+    : [
+        'No account exists yet. Create the first administrator (the server may keep running):',
+        `  ${create}`,
+        'Without --org, sign in and create the organisation from the web app or POST /api/orgs.',
+      ].join('\n');
 }

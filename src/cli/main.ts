@@ -93,17 +93,24 @@ program
     await withDatabase(flags, async (handle) => {
       if (model) {
         const orgId = flags.org ?? model.organisation?.id;
-        if (!orgId) throw new RempartError('invalid_input', 'Say which organisation to import into with --org (the file has no organisation.id).', [{ path: '--org', rule: 'required', value: null, message: 'organisation id' }]);
+        if (!orgId)
+          throw new RempartError('invalid_input', 'Say which organisation to import into with --org (the file has no organisation.id).', [
+            { path: '--org', rule: 'required', value: null, message: 'organisation id' },
+          ]);
         const summary = await importModel(handle.db, orgId, model);
-        const counts = Object.entries(summary.counts).map(([k, v]) => `${v} ${k}`).join(', ');
+        const counts = Object.entries(summary.counts)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ');
         process.stdout.write(`${summary.created ? 'Created' : 'Replaced'} organisation ${orgId}: ${counts} (model version ${summary.modelVersion}).\n`);
         return;
       }
       const orgId = await resolveOrg(handle, flags.org);
       const org = await new ModelRepository(handle.db).getOrganisation(orgId);
-      if (!org) throw new RempartError('not_found', `No organisation "${orgId}".`, [{ path: '--org', rule: 'exists', value: orgId, message: 'unknown organisation' }]);
+      if (!org)
+        throw new RempartError('not_found', `No organisation "${orgId}".`, [{ path: '--org', rule: 'exists', value: orgId, message: 'unknown organisation' }]);
       const sheet = await parseActivitySheet(await readFile(file), kind as 'csv' | 'xlsx', org.bia);
-      if (sheet.problems.length > 0) throw new RempartError('invalid_input', `${file} has ${sheet.problems.length} problem(s); nothing was imported.`, sheet.problems);
+      if (sheet.problems.length > 0)
+        throw new RempartError('invalid_input', `${file} has ${sheet.problems.length} problem(s); nothing was imported.`, sheet.problems);
       const result = await upsertActivities(handle.db, orgId, sheet.activities, (p) => locateActivityProblem(p, sheet.rowOf, sheet.columns));
       process.stdout.write(`Imported ${sheet.activities.length} activities into ${orgId}: ${result.created} new, ${result.updated} replaced.\n`);
     });
@@ -190,7 +197,9 @@ program
   .action(async (flags: ConfigFlags & { org: string }) => {
     await withDatabase(flags, async (handle) => {
       const summary = await loadDemo(handle.db, flags.org);
-      process.stdout.write(`Loaded the demo organisation as "${flags.org}" (${summary.counts.activities} activities, ${summary.counts.applications} applications).\n`);
+      process.stdout.write(
+        `Loaded the demo organisation as "${flags.org}" (${summary.counts.activities} activities, ${summary.counts.applications} applications).\n`,
+      );
     });
   });
 
@@ -206,7 +215,10 @@ program
     if (flags.org)
       bia = await withDatabase(flags, async (handle) => {
         const org = await new ModelRepository(handle.db).getOrganisation(flags.org!);
-        if (!org) throw new RempartError('not_found', `No organisation "${flags.org}".`, [{ path: '--org', rule: 'exists', value: flags.org, message: 'unknown organisation' }]);
+        if (!org)
+          throw new RempartError('not_found', `No organisation "${flags.org}".`, [
+            { path: '--org', rule: 'exists', value: flags.org, message: 'unknown organisation' },
+          ]);
         return org.bia;
       });
     const output = flags.output ?? `rempart-activities-template.${flags.format}`;

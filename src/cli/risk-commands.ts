@@ -37,7 +37,15 @@ function rating(level: RiskView['computed']['residual']): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => `${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}\n`).join('');
+  return rows
+    .map(
+      (row) =>
+        `${row
+          .map((cell, column) => cell.padEnd(widths[column]))
+          .join('  ')
+          .trimEnd()}\n`,
+    )
+    .join('');
 }
 
 /** Adds `rempart risks …` to the program. */
@@ -58,7 +66,9 @@ export function registerRiskCommands(program: Command, helpers: RiskCommandHelpe
         const snapshot = await registerSnapshot(handle.db, orgId);
         const views = snapshot.risks
           .map((stored) => presentRisk(snapshot.matrix, stored, snapshot.familyOf))
-          .sort((a, b) => b.computed.residual.score - a.computed.residual.score || b.computed.inherent.score - a.computed.inherent.score || (a.id < b.id ? -1 : 1));
+          .sort(
+            (a, b) => b.computed.residual.score - a.computed.residual.score || b.computed.inherent.score - a.computed.inherent.score || (a.id < b.id ? -1 : 1),
+          );
         if (flags.json) {
           out().write(`${JSON.stringify(views, null, 2)}\n`);
           return;
@@ -79,7 +89,9 @@ export function registerRiskCommands(program: Command, helpers: RiskCommandHelpe
             view.owner ?? '—',
           ]);
         const untreated = views.filter((view) => view.computed.treatmentRequired).length;
-        out().write(`${table(rows)}${views.length} risk(s); ${views.filter((v) => v.computed.aboveAppetite).length} above appetite, ${untreated} of them without treatment.\n`);
+        out().write(
+          `${table(rows)}${views.length} risk(s); ${views.filter((v) => v.computed.aboveAppetite).length} above appetite, ${untreated} of them without treatment.\n`,
+        );
       });
     });
 
@@ -97,7 +109,9 @@ export function registerRiskCommands(program: Command, helpers: RiskCommandHelpe
         const orgId = await helpers.resolveOrg(handle, flags.org);
         try {
           const summary = await importRiskSheet(handle.db, orgId, data, format, flags.by);
-          out().write(`Imported ${summary.created + summary.updated} risk(s) into ${orgId}: ${summary.created} new, ${summary.updated} replaced (${summary.rerated} re-rated).\n`);
+          out().write(
+            `Imported ${summary.created + summary.updated} risk(s) into ${orgId}: ${summary.created} new, ${summary.updated} replaced (${summary.rerated} re-rated).\n`,
+          );
         } catch (error) {
           if (error instanceof RempartError && error.details.length > 0 && error.code !== 'not_found')
             throw new RempartError(error.code, `${file}: ${error.message}`, error.details);

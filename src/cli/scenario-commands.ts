@@ -22,7 +22,11 @@ interface SourceFlags extends ConfigFlags {
   json?: boolean;
 }
 
-async function parseFile<T>(file: string, schema: { safeParse(data: unknown, params?: { reportInput?: boolean }): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, what: string): Promise<T> {
+async function parseFile<T>(
+  file: string,
+  schema: { safeParse(data: unknown, params?: { reportInput?: boolean }): { success: true; data: T } | { success: false; error: import('zod').ZodError } },
+  what: string,
+): Promise<T> {
   const json = await readJsonFile(file);
   const parsed = schema.safeParse(json, { reportInput: true });
   if (!parsed.success) throw new RempartError('invalid_input', `${file} is not a valid ${what}.`, problemsFromZod(parsed.error, json));
@@ -47,7 +51,10 @@ async function withInputs<T>(flags: SourceFlags, scenarioArgs: string[], work: (
       scenarioArgs.map(async (arg) => {
         if (existsSync(arg)) return parseFile(arg, Scenario, 'scenario');
         const stored = await repository.getEntity(orgId, 'scenarios', arg);
-        if (!stored) throw new RempartError('not_found', `No scenario file or stored scenario "${arg}" in ${orgId}.`, [{ path: '--scenario', rule: 'exists', value: arg, message: 'a file or a scenario id' }]);
+        if (!stored)
+          throw new RempartError('not_found', `No scenario file or stored scenario "${arg}" in ${orgId}.`, [
+            { path: '--scenario', rule: 'exists', value: arg, message: 'a file or a scenario id' },
+          ]);
         return stored;
       }),
     );
@@ -65,7 +72,13 @@ function hours(value: number | null): string {
 
 function printTable(rows: string[][]): void {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}\n`);
+  for (const row of rows)
+    process.stdout.write(
+      `${row
+        .map((cell, column) => cell.padEnd(widths[column]))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
 }
 
 function printSimulation(model: OrganisationModel, result: SimulationResult): void {
@@ -74,13 +87,24 @@ function printSimulation(model: OrganisationModel, result: SimulationResult): vo
   const sorted = [...result.activities].sort((a, b) => Number(b.mtpdBreached) - Number(a.mtpdBreached) || b.longestDisruption - a.longestDisruption);
   for (const activity of sorted) {
     const causes = [...new Set(activity.binding.map((b) => b.cause))].join(', ');
-    rows.push([activity.id, hours(activity.longestDisruption), hours(activity.recoveredAt), hours(names.get(activity.id)?.mtpd ?? null), activity.mtpdBreached ? 'YES' : 'no', causes || '—']);
+    rows.push([
+      activity.id,
+      hours(activity.longestDisruption),
+      hours(activity.recoveredAt),
+      hours(names.get(activity.id)?.mtpd ?? null),
+      activity.mtpdBreached ? 'YES' : 'no',
+      causes || '—',
+    ]);
   }
   printTable(rows);
   const pools = result.pools.filter((p) => p.unmetHours > 0);
   for (const pool of pools)
-    process.stdout.write(`Pool ${pool.id}: peak demand ${Math.round(pool.peakDemand)} for a capacity of ${Math.round(pool.capacityAtPeak)}, short for ${hours(pool.unmetHours)}.\n`);
-  process.stdout.write(`${result.breached} activit${result.breached === 1 ? 'y breaches its' : 'ies breach their'} MTPD. Cost of activated strategies: ${Math.round(result.cost).toLocaleString('en')}.\n`);
+    process.stdout.write(
+      `Pool ${pool.id}: peak demand ${Math.round(pool.peakDemand)} for a capacity of ${Math.round(pool.capacityAtPeak)}, short for ${hours(pool.unmetHours)}.\n`,
+    );
+  process.stdout.write(
+    `${result.breached} activit${result.breached === 1 ? 'y breaches its' : 'ies breach their'} MTPD. Cost of activated strategies: ${Math.round(result.cost).toLocaleString('en')}.\n`,
+  );
 }
 
 const scenarioOption = () => new Option('--scenario <file-or-id...>', 'scenario file (or, with --org, a stored scenario id)').makeOptionMandatory();
@@ -121,13 +145,23 @@ export function registerScenarioCommands(program: Command): void {
     .option('--json', 'print the result object (scenario-model §6 fields)')
     .addOption(dataOption())
     .action(async (flags: SourceFlags & { scenario: string[]; runs: string; seed: string; workers?: string }) => {
-      const numbers = { runs: Number(flags.runs), seed: Number(flags.seed), workers: flags.workers === undefined ? (await import('node:os')).availableParallelism() : Number(flags.workers) };
+      const numbers = {
+        runs: Number(flags.runs),
+        seed: Number(flags.seed),
+        workers: flags.workers === undefined ? (await import('node:os')).availableParallelism() : Number(flags.workers),
+      };
       const problems = Object.entries(numbers)
         .filter(([name, value]) => !Number.isSafeInteger(value) || value < (name === 'seed' ? 0 : 1))
         .map(([name, value]) => ({ path: `--${name}`, rule: 'integer', value, message: name === 'seed' ? 'a whole number ≥ 0' : 'a whole number ≥ 1' }));
       if (problems.length > 0) throw new RempartError('invalid_input', 'Invalid options.', problems);
       await withInputs(flags, flags.scenario.slice(0, 1), async (model, [scenario]) => {
-        const bar = process.stderr.isTTY && !flags.json ? new cliProgress.SingleBar({ stream: process.stderr, format: 'Monte Carlo [{bar}] {value}/{total} runs  {eta_formatted}' }, cliProgress.Presets.shades_classic) : undefined;
+        const bar =
+          process.stderr.isTTY && !flags.json
+            ? new cliProgress.SingleBar(
+                { stream: process.stderr, format: 'Monte Carlo [{bar}] {value}/{total} runs  {eta_formatted}' },
+                cliProgress.Presets.shades_classic,
+              )
+            : undefined;
         bar?.start(numbers.runs, 0);
         let result;
         try {
@@ -143,7 +177,13 @@ export function registerScenarioCommands(program: Command): void {
         }
         const rows = [['ACTIVITY', 'P(BREACH)', 'P50', 'P90', 'P99']];
         for (const a of [...result.activities].sort((x, y) => y.breachProbability - x.breachProbability))
-          rows.push([a.id, `${(a.breachProbability * 100).toFixed(1)} %`, hours(a.longestDisruption.p50), hours(a.longestDisruption.p90), hours(a.longestDisruption.p99)]);
+          rows.push([
+            a.id,
+            `${(a.breachProbability * 100).toFixed(1)} %`,
+            hours(a.longestDisruption.p50),
+            hours(a.longestDisruption.p90),
+            hours(a.longestDisruption.p99),
+          ]);
         printTable(rows);
         process.stdout.write(`${result.runs} runs, seed ${result.seed}.\n`);
       });
@@ -162,7 +202,12 @@ export function registerScenarioCommands(program: Command): void {
       await withInputs(flags, flags.scenario, async (model, scenarios) => {
         let result;
         try {
-          result = recommend(model, scenarios, { candidates: flags.candidates?.split(',').map((id) => id.trim()).filter(Boolean) });
+          result = recommend(model, scenarios, {
+            candidates: flags.candidates
+              ?.split(',')
+              .map((id) => id.trim())
+              .filter(Boolean),
+          });
         } catch (error) {
           engineRefusal(error);
         }
@@ -174,9 +219,13 @@ export function registerScenarioCommands(program: Command): void {
         process.stdout.write(
           `${result.feasible ? 'Keeps every activity within its MTPD' : 'No set keeps every activity within its MTPD; the best found'}: ${result.strategies.map((id) => `${names.get(id)} (${id})`).join(', ') || 'no strategy needed'}\n`,
         );
-        process.stdout.write(`Expected yearly cost: ${Math.round(result.cost).toLocaleString('en')} (${result.exact ? 'exact optimum' : 'heuristic'}, ${result.evaluated} sets evaluated).\n`);
+        process.stdout.write(
+          `Expected yearly cost: ${Math.round(result.cost).toLocaleString('en')} (${result.exact ? 'exact optimum' : 'heuristic'}, ${result.evaluated} sets evaluated).\n`,
+        );
         for (const breach of result.remainingBreaches)
-          process.stdout.write(`  still breached: ${breach.activity} in ${breach.scenario.id ?? `scenario ${breach.scenario.index + 1}`} (${breach.binding.map((b) => b.cause).join(', ')})\n`);
+          process.stdout.write(
+            `  still breached: ${breach.activity} in ${breach.scenario.id ?? `scenario ${breach.scenario.index + 1}`} (${breach.binding.map((b) => b.cause).join(', ')})\n`,
+          );
       });
     });
 }

@@ -19,7 +19,12 @@ export async function startWorker(config: Config): Promise<void> {
     if (LEVELS.indexOf(level) < LEVELS.indexOf(config.logLevel)) return;
     process.stderr.write(`${JSON.stringify({ level, time: Date.now(), msg: message, ...data })}\n`);
   };
-  const trail = configureAuditTrail({ key: secret.key, db: handle.db, checkpointDir: auditCheckpointFolder(config), onProblem: (message) => log('warn', message) });
+  const trail = configureAuditTrail({
+    key: secret.key,
+    db: handle.db,
+    checkpointDir: auditCheckpointFolder(config),
+    onProblem: (message) => log('warn', message),
+  });
   const runner = new JobRunner(handle.db, JOB_HANDLERS, {
     turnSeconds: config.jobTurnSeconds,
     staleAfterSeconds: config.jobStaleSeconds,

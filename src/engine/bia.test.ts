@@ -6,7 +6,20 @@ import { assessmentState, biaFindings, suggestedMtpd } from './bia.js';
 const bia = DEFAULT_BIA;
 
 function activity(overrides: Partial<Activity>): Activity {
-  return { id: 'a', name: 'A', mtpd: 72, rto: 24, mbco: 0.5, products: [], staff: [], applications: [], suppliers: [], dependsOn: [], impacts: {}, ...overrides };
+  return {
+    id: 'a',
+    name: 'A',
+    mtpd: 72,
+    rto: 24,
+    mbco: 0.5,
+    products: [],
+    staff: [],
+    applications: [],
+    suppliers: [],
+    dependsOn: [],
+    impacts: {},
+    ...overrides,
+  };
 }
 
 describe('suggested MTPD', () => {
@@ -38,7 +51,12 @@ describe('findings', () => {
 
   it.each([
     ['RTO above MTPD', [activity({ rto: 100, mtpd: 72, impacts: full })], [], ['rto_above_mtpd:a']],
-    ['recovery gap: the application recovers after the RTO', [activity({ applications: ['erp'], impacts: full })], [{ id: 'erp', name: 'ERP', rto: 48 }], ['recovery_gap:a']],
+    [
+      'recovery gap: the application recovers after the RTO',
+      [activity({ applications: ['erp'], impacts: full })],
+      [{ id: 'erp', name: 'ERP', rto: 48 }],
+      ['recovery_gap:a'],
+    ],
     ['no gap when the application is as fast', [activity({ applications: ['erp'], impacts: full })], [{ id: 'erp', name: 'ERP', rto: 24 }], []],
     [
       'upstream activity slower than its dependant',

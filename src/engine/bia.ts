@@ -36,11 +36,7 @@ export type { Finding, FindingRule } from '../model/contract/organisation.js';
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
 /** Every finding of an organisation's BIA, most severe first, then by activity id. */
-export function biaFindings(model: {
-  activities: ReadonlyArray<Activity>;
-  applications: ReadonlyArray<Application>;
-  bia: BiaSettings;
-}): Finding[] {
+export function biaFindings(model: { activities: ReadonlyArray<Activity>; applications: ReadonlyArray<Application>; bia: BiaSettings }): Finding[] {
   const findings: Finding[] = [];
   const applications = new Map(model.applications.map((application) => [application.id, application]));
   const activities = new Map(model.activities.map((activity) => [activity.id, activity]));

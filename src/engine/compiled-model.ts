@@ -112,7 +112,9 @@ export function compileModel(model: OrganisationModel): CompiledModel {
   const S = suppliers.length;
 
   // Upstream lists in model indices, then a topological order (Kahn).
-  const upstream = activities.map((activity, a) => (activity.dependsOn ?? []).map((id, i) => lookup(activityIndex, id, () => `activities[${a}].dependsOn[${i}]`)));
+  const upstream = activities.map((activity, a) =>
+    (activity.dependsOn ?? []).map((id, i) => lookup(activityIndex, id, () => `activities[${a}].dependsOn[${i}]`)),
+  );
   const dependents: number[][] = activities.map(() => []);
   const pending = new Int32Array(n);
   upstream.forEach((list, a) => {

@@ -390,7 +390,17 @@ function capacities(cm: CompiledModel, cs: CompiledScenario, phase: number, work
  * activities (null: all) are computed. Fills ws.batchWorked, batchCap (listed activities) and batchDemand, `[item × BATCH + slot]`;
  * an upstream activity not listed keeps its block bounds (ws.capLo).
  */
-function exactBatch(cm: CompiledModel, cs: CompiledScenario, ws: Workspace, phase: number, k0: number, count: number, entries: number, list: Int32Array | null, safeBase = -1): void {
+function exactBatch(
+  cm: CompiledModel,
+  cs: CompiledScenario,
+  ws: Workspace,
+  phase: number,
+  k0: number,
+  count: number,
+  entries: number,
+  list: Int32Array | null,
+  safeBase = -1,
+): void {
   const K = BATCH;
   const { batchWorked: worked, batchRemaining: remaining, batchDemand: demand, batchAbsence: absence, batchCap: cap } = ws;
   const { entryActivity, entrySite, entryHeadcount, entryRemote, accessStart, accessList } = cm;
@@ -1065,14 +1075,11 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
     // A floor for each pool's peak: the highest lower bound of any top-level block (0 if any hour is
     // quiet). Blocks whose demand stays below it cannot hold the peak and are not searched.
     peakFloor.fill(0);
-    blocks(
-      (k0, k1, phase) => {
-        absenceRange(cs, ws, k0, k1);
-        bounds(cm, cs, ws, phase, cm.entryCount, null);
-        for (let p = 0; p < P; p++) if (ws.demandLo[p] > peakFloor[p]) peakFloor[p] = ws.demandLo[p];
-      },
-      null,
-    );
+    blocks((k0, k1, phase) => {
+      absenceRange(cs, ws, k0, k1);
+      bounds(cm, cs, ws, phase, cm.entryCount, null);
+      for (let p = 0; p < P; p++) if (ws.demandLo[p] > peakFloor[p]) peakFloor[p] = ws.demandLo[p];
+    }, null);
   } else peakFloor.fill(-Infinity);
 
   if (withSeries)
@@ -1086,7 +1093,11 @@ export function runCompiled(cm: CompiledModel, cs: CompiledScenario, ws: Workspa
         series!.poolCapacity.set(cs.phasePoolCapacity.subarray(phase * P, phase * P + P), k * P);
       },
     );
-  else blocks((k0, k1, phase) => block(k0, k1, phase), (k, phase) => quiet(starts[k], phase));
+  else
+    blocks(
+      (k0, k1, phase) => block(k0, k1, phase),
+      (k, phase) => quiet(starts[k], phase),
+    );
 
   // Runs still in progress at the end of the horizon keep `to` = horizon.
   if (detail && S === 0) {

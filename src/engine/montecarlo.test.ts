@@ -75,7 +75,10 @@ describe('monteCarlo', () => {
     const longest: number[][] = [[], []];
     for (let i = 0; i < runs; i++) {
       const random = createRandom(77, i);
-      const r = simulateCompiled(cm, resolveScenario(uncertain, (d) => sample(d, random)));
+      const r = simulateCompiled(
+        cm,
+        resolveScenario(uncertain, (d) => sample(d, random)),
+      );
       r.activities.forEach((a, k) => longest[k].push(a.longestDisruption));
     }
     const rank = (values: number[], p: number) => [...values].sort((x, y) => x - y)[Math.ceil((p * values.length) / 100) - 1];
@@ -98,7 +101,10 @@ describe('monteCarlo', () => {
         const bounds = [...new Set([0, runs, ...cuts.map((c) => c % runs)])].sort((x, y) => x - y);
         const session = new MonteCarloSession(m, uncertain);
         // Slices computed in reverse order, as workers might finish.
-        const partials = bounds.slice(1).map((end, i) => session.run({ runs, seed, firstRun: bounds[i], runCount: end - bounds[i] })).reverse();
+        const partials = bounds
+          .slice(1)
+          .map((end, i) => session.run({ runs, seed, firstRun: bounds[i], runCount: end - bounds[i] }))
+          .reverse();
         expect(summariseMonteCarlo(mergeMonteCarlo(partials))).toEqual(whole);
       }),
       { numRuns: 30 },

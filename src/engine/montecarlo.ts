@@ -90,8 +90,7 @@ export interface MonteCarloResult {
 /** The run counts k at which the convergence is reported for a job of `runs` runs: 1, 2, 5, 10, 20, 50… and `runs`. */
 export function convergenceRuns(runs: number): number[] {
   const points: number[] = [];
-  for (let decade = 1; decade < runs; decade *= 10)
-    for (const step of [1, 2, 5]) if (step * decade < runs) points.push(step * decade);
+  for (let decade = 1; decade < runs; decade *= 10) for (const step of [1, 2, 5]) if (step * decade < runs) points.push(step * decade);
   points.push(runs);
   return points;
 }

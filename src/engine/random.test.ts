@@ -9,9 +9,11 @@ const draws = (seed: number, stream: number, n: number) => {
 
 describe('createRandom', () => {
   it('gives the same numbers for the same (seed, stream)', () => {
-    fc.assert(fc.property(fc.maxSafeInteger(), fc.nat({ max: 0xffffffff }), (seed, stream) => {
-      expect(draws(seed, stream, 5)).toEqual(draws(seed, stream, 5));
-    }));
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), fc.nat({ max: 0xffffffff }), (seed, stream) => {
+        expect(draws(seed, stream, 5)).toEqual(draws(seed, stream, 5));
+      }),
+    );
   });
   it.each([
     { rule: 'streams differ', a: [1, 0], b: [1, 1] },

@@ -203,7 +203,16 @@ function bruteForce(m: OrganisationModel, scenarios: Scenario[]): { strategies: 
 
 const arbCase = fc
   .record({
-    acts: fc.array(fc.record({ mtpd: fc.integer({ min: 2, max: 30 }), heads: fc.integer({ min: 1, max: 10 }), remote: fc.integer({ min: 0, max: 10 }), access: fc.subarray(['p0', 'p1']), app: fc.boolean() }), { minLength: 1, maxLength: 3 }),
+    acts: fc.array(
+      fc.record({
+        mtpd: fc.integer({ min: 2, max: 30 }),
+        heads: fc.integer({ min: 1, max: 10 }),
+        remote: fc.integer({ min: 0, max: 10 }),
+        access: fc.subarray(['p0', 'p1']),
+        app: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
     strategies: fc.array(
       fc.record({
         kind: fc.constantFrom('p0', 'p1', 'seats', 'workaround'),
@@ -244,7 +253,9 @@ const arbCase = fc
     const sc = scenarios.map((s) =>
       scenario(
         [
-          s.lockdown ? { type: 'lockdown' as const, from: s.from, to: s.from + 40 } : { type: 'siteUnavailable' as const, site: 's1', from: s.from, to: s.from + 40 },
+          s.lockdown
+            ? { type: 'lockdown' as const, from: s.from, to: s.from + 40 }
+            : { type: 'siteUnavailable' as const, site: 's1', from: s.from, to: s.from + 40 },
           ...(s.outage ? [{ type: 'applicationOutage' as const, application: 'crm', from: s.from + 1 }] : []),
         ],
         { horizon: 72, ...(s.frequency === undefined ? {} : { frequency: s.frequency }) },

@@ -222,7 +222,11 @@ function* heuristic(p: Prepared): Generator<RecommendProgress, Recommendation, v
  * strategy can be removed) after n + 1 evaluations, but not necessarily the cheapest: reported
  * with `heuristic: true`, `exact: false`.
  */
-export function* recommendSteps(model: OrganisationModel, scenarios: ReadonlyArray<Scenario>, options: RecommendOptions = {}): Generator<RecommendProgress, Recommendation, void> {
+export function* recommendSteps(
+  model: OrganisationModel,
+  scenarios: ReadonlyArray<Scenario>,
+  options: RecommendOptions = {},
+): Generator<RecommendProgress, Recommendation, void> {
   const p = prepare(model, scenarios, options);
   const n = p.candidates.length;
   if (n > EXACT_LIMIT || options.method === 'heuristic') return yield* heuristic(p);

@@ -44,8 +44,7 @@ function clampField(value: number, kind: FieldKind): number {
  * curve point's at and rate), so a seeded `pick` gives the same scenario every time.
  */
 export function resolveScenario(scenario: Scenario, pick: Picker): ResolvedScenario {
-  const value = (v: unknown, kind: FieldKind): number =>
-    isDistribution(v) ? clampField(pick(v, kind), kind) : (v as number);
+  const value = (v: unknown, kind: FieldKind): number => (isDistribution(v) ? clampField(pick(v, kind), kind) : (v as number));
   const optional = (v: unknown, kind: FieldKind): number | undefined => (v === undefined ? undefined : value(v, kind));
   const disruptions = (scenario.disruptions ?? []).map((d): ResolvedDisruption => {
     const from = value(d.from, 'hours');

@@ -116,14 +116,12 @@ export function toResult(cm: CompiledModel, cs: CompiledScenario, output: RunOut
       binding: output.bindings ? output.bindings[i] : [],
     };
   });
-  const pools = cm.model.pools.map(
-    (pool, p): PoolResult => ({
-      id: pool.id,
-      peakDemand: ws.peakDemand[p],
-      capacityAtPeak: ws.capacityAtPeak[p],
-      unmetHours: ws.unmetHours[p],
-    }),
-  );
+  const pools = cm.model.pools.map((pool, p): PoolResult => ({
+    id: pool.id,
+    peakDemand: ws.peakDemand[p],
+    capacityAtPeak: ws.capacityAtPeak[p],
+    unmetHours: ws.unmetHours[p],
+  }));
   const result: SimulationResult = { activities, pools, breached: activities.filter((a) => a.mtpdBreached).length, cost: scenarioCost(cm, cs) };
   const series = output.series;
   if (series !== null) {

@@ -62,7 +62,11 @@ const REGISTER: Risk[] = [
   risk('c', 'fire', ['site:paris'], [2, 4], [2, 3], { reviewDate: '2026-06-30' }),
   risk('d', 'strike', ['site:lyon', 'activity:cs'], [4, 2], [4, 2], { treatments: [treatment('d1', 'accept', 'done')], reviewDate: '2027-01-01' }),
   risk('e', 'storm', ['site:lyon', 'supplier:telco'], [4, 4], [3, 4], {
-    treatments: [treatment('e1', 'reduce', 'in-progress', '2026-11-15'), treatment('e2', 'reduce', 'cancelled', '2026-01-01'), treatment('e3', 'transfer', 'planned')],
+    treatments: [
+      treatment('e1', 'reduce', 'in-progress', '2026-11-15'),
+      treatment('e2', 'reduce', 'cancelled', '2026-01-01'),
+      treatment('e3', 'transfer', 'planned'),
+    ],
     reviewDate: '2026-11-28',
   }),
   risk('f', 'pandemic', ['pool:vpn'], [3, 5], [3, 4], { treatments: [treatment('f1', 'accept', 'cancelled')] }),
@@ -141,11 +145,19 @@ describe('scores and bands', () => {
     [
       'lowest expected level wins, cancelled ignored',
       risk('x', 't', [], [5, 5], [4, 4], {
-        treatments: [treatment('1', 'reduce', 'planned', undefined, { impact: 3 }), treatment('2', 'reduce', 'in-progress', undefined, { impact: 2, likelihood: 3 }), treatment('3', 'reduce', 'cancelled', undefined, { likelihood: 1 })],
+        treatments: [
+          treatment('1', 'reduce', 'planned', undefined, { impact: 3 }),
+          treatment('2', 'reduce', 'in-progress', undefined, { impact: 2, likelihood: 3 }),
+          treatment('3', 'reduce', 'cancelled', undefined, { likelihood: 1 }),
+        ],
       }),
       { likelihood: 3, impact: 2 },
     ],
-    ['an effect above the residual does not raise it', risk('y', 't', [], [3, 3], [2, 2], { treatments: [treatment('1', 'reduce', 'planned', undefined, { impact: 3 })] }), { likelihood: 2, impact: 2 }],
+    [
+      'an effect above the residual does not raise it',
+      risk('y', 't', [], [3, 3], [2, 2], { treatments: [treatment('1', 'reduce', 'planned', undefined, { impact: 3 })] }),
+      { likelihood: 2, impact: 2 },
+    ],
   ])('target rating: %s', (_name, subject, target) => {
     expect(targetRating(subject)).toEqual(target);
   });
@@ -176,8 +188,20 @@ describe('heat map', () => {
     ['residual, any site', 'residual', { assetType: 'site' }, { '4x2': 'd', '3x4': 'a,e', '2x3': 'c' }, { low: 0, medium: 2, high: 2, critical: 0 }],
     ['residual, asset id paris (any type)', 'residual', { assetId: 'paris' }, { '3x4': 'a', '2x3': 'c' }, { low: 0, medium: 1, high: 1, critical: 0 }],
     ['inherent, site lyon', 'inherent', { assetType: 'site', assetId: 'lyon' }, { '4x2': 'd', '4x4': 'e' }, { low: 0, medium: 1, high: 1, critical: 0 }],
-    ['residual, activities of the people family', 'residual', { assetType: 'activity', family: 'people' }, { '4x2': 'd' }, { low: 0, medium: 1, high: 0, critical: 0 }],
-    ['residual, applications of the health family: none', 'residual', { assetType: 'application', family: 'health' }, {}, { low: 0, medium: 0, high: 0, critical: 0 }],
+    [
+      'residual, activities of the people family',
+      'residual',
+      { assetType: 'activity', family: 'people' },
+      { '4x2': 'd' },
+      { low: 0, medium: 1, high: 0, critical: 0 },
+    ],
+    [
+      'residual, applications of the health family: none',
+      'residual',
+      { assetType: 'application', family: 'health' },
+      {},
+      { low: 0, medium: 0, high: 0, critical: 0 },
+    ],
     ['residual, an id of the wrong type', 'residual', { assetType: 'pool', assetId: 'paris' }, {}, { low: 0, medium: 0, high: 0, critical: 0 }],
   ])('%s', (_name, rating, filter, cells, bands) => {
     const map = heatmap(M, REGISTER, rating, filter, FAMILY_OF);
@@ -210,7 +234,13 @@ describe('attention lists', () => {
   });
 
   it.each([
-    ['2026-11-29', [['a', 'a1', 59], ['e', 'e1', 14]]],
+    [
+      '2026-11-29',
+      [
+        ['a', 'a1', 59],
+        ['e', 'e1', 14],
+      ],
+    ],
     ['2026-11-15', [['a', 'a1', 45]]],
     ['2026-10-01', []],
     ['2026-10-02', [['a', 'a1', 1]]],
@@ -219,9 +249,22 @@ describe('attention lists', () => {
   });
 
   it.each([
-    ['2026-11-29', [['c', 152], ['e', 1]]],
+    [
+      '2026-11-29',
+      [
+        ['c', 152],
+        ['e', 1],
+      ],
+    ],
     ['2026-06-30', []],
-    ['2027-01-02', [['c', 186], ['e', 35], ['d', 1]]],
+    [
+      '2027-01-02',
+      [
+        ['c', 186],
+        ['e', 35],
+        ['d', 1],
+      ],
+    ],
   ])('risks not reviewed on %s', (today, expected) => {
     expect(notReviewed(REGISTER, today).map((o) => [o.risk, o.daysOverdue])).toEqual(expected);
   });
@@ -251,23 +294,38 @@ describe('checks against the organisation', () => {
     assets: { site: new Set(['paris']), activity: new Set(['cs']), application: new Set(), supplier: new Set(), pool: new Set(['vpn']) },
     scenarios: new Set(['pandemic-lockdown']),
   };
-  const ok = risk('ok', 'pandemic', ['site:paris', 'pool:vpn'], [4, 4], [3, 2], { scenarios: ['pandemic-lockdown'], treatments: [treatment('t', 'reduce', 'planned', undefined, { impact: 1 })] });
+  const ok = risk('ok', 'pandemic', ['site:paris', 'pool:vpn'], [4, 4], [3, 2], {
+    scenarios: ['pandemic-lockdown'],
+    treatments: [treatment('t', 'reduce', 'planned', undefined, { impact: 1 })],
+  });
 
   it.each<[string, Risk, Array<[string, string, unknown]>]>([
     ['a clean risk', ok, []],
     ['a reserved id', { ...ok, id: 'heatmap' }, [['id', 'reserved_id', 'heatmap']]],
     ['an unknown threat', { ...ok, threat: 'meteor' }, [['threat', 'unknown_reference', 'meteor']]],
-    ['an unknown asset, and one listed twice', risk('x', 'pandemic', ['site:lyon', 'site:paris', 'site:paris'], [1, 1], [1, 1]), [
-      ['assets[0].id', 'unknown_reference', 'lyon'],
-      ['assets[2]', 'duplicate', 'site:paris'],
-    ]],
+    [
+      'an unknown asset, and one listed twice',
+      risk('x', 'pandemic', ['site:lyon', 'site:paris', 'site:paris'], [1, 1], [1, 1]),
+      [
+        ['assets[0].id', 'unknown_reference', 'lyon'],
+        ['assets[2]', 'duplicate', 'site:paris'],
+      ],
+    ],
     ['an asset of the wrong type', risk('x', 'pandemic', ['application:paris'], [1, 1], [1, 1]), [['assets[0].id', 'unknown_reference', 'paris']]],
-    ['levels the matrix lacks', risk('x', 'pandemic', [], [5, 4], [4, 5], { treatments: [treatment('t', 'reduce', 'planned', undefined, { likelihood: 5 })] }), [
-      ['inherent.likelihood', 'not_in_matrix', 5],
-      ['residual.impact', 'not_in_matrix', 5],
-      ['treatments[0].expectedEffect.likelihood', 'not_in_matrix', 5],
-    ]],
-    ['treatment ids used twice', { ...ok, treatments: [treatment('t', 'reduce', 'planned'), treatment('t', 'avoid', 'done')] }, [['treatments[1].id', 'duplicate_id', 't']]],
+    [
+      'levels the matrix lacks',
+      risk('x', 'pandemic', [], [5, 4], [4, 5], { treatments: [treatment('t', 'reduce', 'planned', undefined, { likelihood: 5 })] }),
+      [
+        ['inherent.likelihood', 'not_in_matrix', 5],
+        ['residual.impact', 'not_in_matrix', 5],
+        ['treatments[0].expectedEffect.likelihood', 'not_in_matrix', 5],
+      ],
+    ],
+    [
+      'treatment ids used twice',
+      { ...ok, treatments: [treatment('t', 'reduce', 'planned'), treatment('t', 'avoid', 'done')] },
+      [['treatments[1].id', 'duplicate_id', 't']],
+    ],
     ['an unknown scenario', { ...ok, scenarios: ['pandemic-lockdown', 'alien-invasion'] }, [['scenarios[1]', 'unknown_reference', 'alien-invasion']]],
   ])('%s', (_name, subject, expected) => {
     expect(riskProblems(subject, context).map((p) => [p.path, p.rule, p.value])).toEqual(expected);
@@ -292,9 +350,18 @@ describe('matrix changes', () => {
     expect(result.removedLevels).toEqual([]);
     expect(result.rerated).toEqual(['a', 'b', 'f']);
     const byId = Object.fromEntries(result.risks.map((r) => [r.id, [r.inherent, r.residual]]));
-    expect(byId.a).toEqual([{ likelihood: 4, impact: 4 }, { likelihood: 3, impact: 4 }]);
-    expect(byId.b).toEqual([{ likelihood: 4, impact: 4 }, { likelihood: 3, impact: 4 }]);
-    expect(byId.f).toEqual([{ likelihood: 3, impact: 4 }, { likelihood: 3, impact: 4 }]);
+    expect(byId.a).toEqual([
+      { likelihood: 4, impact: 4 },
+      { likelihood: 3, impact: 4 },
+    ]);
+    expect(byId.b).toEqual([
+      { likelihood: 4, impact: 4 },
+      { likelihood: 3, impact: 4 },
+    ]);
+    expect(byId.f).toEqual([
+      { likelihood: 3, impact: 4 },
+      { likelihood: 3, impact: 4 },
+    ]);
     // Untouched risks are the same objects: nothing to write for them.
     expect(result.risks[2]).toBe(REGISTER[2]);
     // In the 4 × 4 matrix, b's residual 3 × 4 = 12 is critical.
@@ -322,17 +389,26 @@ describe('properties', () => {
     inherent: fc.tuple(level, level),
     residual: fc.tuple(level, level),
   });
-  const register = fc.array(arbitraryRisk, { maxLength: 40 }).map((items) => items.map((r, index) => risk(`${r.id}${index}`, r.threat, [r.asset], r.inherent, r.residual)));
+  const register = fc
+    .array(arbitraryRisk, { maxLength: 40 })
+    .map((items) => items.map((r, index) => risk(`${r.id}${index}`, r.threat, [r.asset], r.inherent, r.residual)));
 
   it('every risk that passes the filter is counted once, in a cell and in a band', () => {
     fc.assert(
-      fc.property(register, fc.constantFrom<'inherent' | 'residual'>('inherent', 'residual'), fc.constantFrom<RiskFilter>({}, { assetType: 'site' }, { assetId: 'vpn' }), (risks, rating, filter) => {
-        const map = heatmap(M, risks, rating, filter);
-        const expected = risks.filter((r) => r.assets.some((a) => (filter.assetType ? a.type === filter.assetType : true) && (filter.assetId ? a.id === filter.assetId : true))).length;
-        expect(map.total).toBe(expected);
-        expect(map.cells.reduce((sum, cell) => sum + cell.count, 0)).toBe(expected);
-        expect(Object.values(map.bands).reduce((sum, n) => sum + n, 0)).toBe(expected);
-      }),
+      fc.property(
+        register,
+        fc.constantFrom<'inherent' | 'residual'>('inherent', 'residual'),
+        fc.constantFrom<RiskFilter>({}, { assetType: 'site' }, { assetId: 'vpn' }),
+        (risks, rating, filter) => {
+          const map = heatmap(M, risks, rating, filter);
+          const expected = risks.filter((r) =>
+            r.assets.some((a) => (filter.assetType ? a.type === filter.assetType : true) && (filter.assetId ? a.id === filter.assetId : true)),
+          ).length;
+          expect(map.total).toBe(expected);
+          expect(map.cells.reduce((sum, cell) => sum + cell.count, 0)).toBe(expected);
+          expect(Object.values(map.bands).reduce((sum, n) => sum + n, 0)).toBe(expected);
+        },
+      ),
     );
   });
 

@@ -68,7 +68,6 @@ export function targetRating(risk: Risk): Rating {
   return { likelihood, impact };
 }
 
-
 export function computeRisk(matrix: RiskMatrix, risk: Risk, familyOf: FamilyOf = () => undefined): RiskScores {
   const aboveAppetite = isAboveAppetite(matrix, risk.residual);
   return {
@@ -106,7 +105,13 @@ export function matchesFilter(risk: Risk, filter: RiskFilter, familyOf: FamilyOf
 }
 
 /** Counts the risks per cell of the matrix for one rating, after the filter. */
-export function heatmap(matrix: RiskMatrix, risks: readonly Risk[], rating: RatingKind, filter: RiskFilter = {}, familyOf: FamilyOf = () => undefined): Heatmap {
+export function heatmap(
+  matrix: RiskMatrix,
+  risks: readonly Risk[],
+  rating: RatingKind,
+  filter: RiskFilter = {},
+  familyOf: FamilyOf = () => undefined,
+): Heatmap {
   const cells: HeatCell[] = [];
   const at = new Map<string, HeatCell>();
   for (let likelihood = matrix.likelihood.length; likelihood >= 1; likelihood--)
@@ -215,7 +220,8 @@ export function riskProblems(risk: Risk, context: RiskContext): Problem[] {
   const problems: Problem[] = [];
   const { matrix } = context;
   if (RESERVED_RISK_IDS.has(risk.id)) problems.push(problem(['id'], 'reserved_id', risk.id, `"${risk.id}" is reserved: choose another id`));
-  if (!context.threats.has(risk.threat)) problems.push(problem(['threat'], 'unknown_reference', risk.threat, `no threat "${risk.threat}" in the catalogue or the organisation`));
+  if (!context.threats.has(risk.threat))
+    problems.push(problem(['threat'], 'unknown_reference', risk.threat, `no threat "${risk.threat}" in the catalogue or the organisation`));
   const seenAssets = new Set<string>();
   risk.assets.forEach((asset, index) => {
     if (!context.assets[asset.type].has(asset.id))
@@ -228,11 +234,11 @@ export function riskProblems(risk: Risk, context: RiskContext): Problem[] {
     if (value !== undefined && value > matrix[axis].length)
       problems.push(problem(path, 'not_in_matrix', value, `the risk matrix has ${matrix[axis].length} ${axis} levels`));
   };
-  for (const kind of ['inherent', 'residual'] as const)
-    for (const axis of ['likelihood', 'impact'] as const) level([kind, axis], axis, risk[kind][axis]);
+  for (const kind of ['inherent', 'residual'] as const) for (const axis of ['likelihood', 'impact'] as const) level([kind, axis], axis, risk[kind][axis]);
   const treatmentIds = new Set<string>();
   risk.treatments.forEach((treatment, index) => {
-    if (treatmentIds.has(treatment.id)) problems.push(problem(['treatments', index, 'id'], 'duplicate_id', treatment.id, `treatment id "${treatment.id}" is used twice`));
+    if (treatmentIds.has(treatment.id))
+      problems.push(problem(['treatments', index, 'id'], 'duplicate_id', treatment.id, `treatment id "${treatment.id}" is used twice`));
     treatmentIds.add(treatment.id);
     for (const axis of ['likelihood', 'impact'] as const) level(['treatments', index, 'expectedEffect', axis], axis, treatment.expectedEffect?.[axis]);
   });
@@ -274,15 +280,28 @@ export function rerateRisks(previous: RiskMatrix, next: RiskMatrix, mapping: Lev
     if (mapped !== undefined) return mapped;
     if (value <= next[axis].length) return value;
     const label = previous[axis][value - 1]?.label;
-    removedLevels.push(problem(path, 'level_removed', value, `risk "${riskId}" uses ${axis} ${value}${label ? ` (${label})` : ''}, which the new matrix lacks: map it to a new level`));
+    removedLevels.push(
+      problem(
+        path,
+        'level_removed',
+        value,
+        `risk "${riskId}" uses ${axis} ${value}${label ? ` (${label})` : ''}, which the new matrix lacks: map it to a new level`,
+      ),
+    );
     return value;
   };
 
   const rerated: string[] = [];
   const moved = risks.map((risk) => {
     const at = (...rest: PropertyKey[]) => ['risks', risk.id, ...rest];
-    const inherent = { likelihood: move('likelihood', risk.inherent.likelihood, at('inherent', 'likelihood'), risk.id), impact: move('impact', risk.inherent.impact, at('inherent', 'impact'), risk.id) };
-    const residual = { likelihood: move('likelihood', risk.residual.likelihood, at('residual', 'likelihood'), risk.id), impact: move('impact', risk.residual.impact, at('residual', 'impact'), risk.id) };
+    const inherent = {
+      likelihood: move('likelihood', risk.inherent.likelihood, at('inherent', 'likelihood'), risk.id),
+      impact: move('impact', risk.inherent.impact, at('inherent', 'impact'), risk.id),
+    };
+    const residual = {
+      likelihood: move('likelihood', risk.residual.likelihood, at('residual', 'likelihood'), risk.id),
+      impact: move('impact', risk.residual.impact, at('residual', 'impact'), risk.id),
+    };
     let treatmentsMoved = false;
     const treatments = risk.treatments.map((treatment, index) => {
       const effect = treatment.expectedEffect;

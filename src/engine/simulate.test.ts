@@ -69,10 +69,7 @@ describe('§4.2 access order', () => {
         { id: 'p1', capacity: 4 },
         { id: 'p2', capacity: 10 },
       ],
-      activities: [
-        activity('a', { mtpd: 24, staff: [staff('s1', 10, 1, ['p1', 'p2'])] }),
-        activity('b', { mtpd: 48, staff: [staff('s1', 10, 1, ['p2'])] }),
-      ],
+      activities: [activity('a', { mtpd: 24, staff: [staff('s1', 10, 1, ['p1', 'p2'])] }), activity('b', { mtpd: 48, staff: [staff('s1', 10, 1, ['p2'])] })],
     });
     const result = simulate(m, scenario([siteDown()], { horizon: 6 }));
     expect(byId(result, 'a').disruptedHours).toBe(0);
@@ -107,8 +104,7 @@ describe('§4.2 access order', () => {
 });
 
 describe('§4.3 alternate seats', () => {
-  const seats = (id: string, amount: number, sites?: string[]): Strategy =>
-    strategy(id, { type: 'alternateSite', seats: amount, ...(sites ? { sites } : {}) });
+  const seats = (id: string, amount: number, sites?: string[]): Strategy => strategy(id, { type: 'alternateSite', seats: amount, ...(sites ? { sites } : {}) });
 
   it.each([
     {
@@ -150,10 +146,7 @@ describe('§4.3 alternate seats', () => {
   ])('$rule', ({ disruption, extra, strategies, expected }) => {
     const m = model({
       pools: [{ id: 'vpn', capacity: 5 }],
-      activities: [
-        activity('a', { mtpd: 24, staff: [staff('s1', 10, 0.5, ['vpn'])] }),
-        activity('b', { mtpd: 48, staff: [staff('s1', 10, 0, [])] }),
-      ],
+      activities: [activity('a', { mtpd: 24, staff: [staff('s1', 10, 0.5, ['vpn'])] }), activity('b', { mtpd: 48, staff: [staff('s1', 10, 0, [])] })],
       strategies,
     });
     const activate = strategies.map((s) => ({ strategy: s.id, at: 0 }));
@@ -173,10 +166,16 @@ describe('§4.3 alternate seats', () => {
       activities: [activity('a', { mtpd: 24, staff: [staff('s1', 5)] }), activity('b', { mtpd: 48, staff: [staff('s2', 5)] })],
       strategies: order.map((id) => effects[id]),
     });
-    const sc = scenario([{ type: 'siteUnavailable', site: 's1', from: 0 }, { type: 'siteUnavailable', site: 's2', from: 0 }], {
-      horizon: 4,
-      activate: order.map((strategy) => ({ strategy, at: 0 })),
-    });
+    const sc = scenario(
+      [
+        { type: 'siteUnavailable', site: 's1', from: 0 },
+        { type: 'siteUnavailable', site: 's2', from: 0 },
+      ],
+      {
+        horizon: 4,
+        activate: order.map((strategy) => ({ strategy, at: 0 })),
+      },
+    );
     const result = simulate(m, sc);
     expect(byId(result, 'a').disruptedHours).toBe(0);
     expect(byId(result, 'b').disruptedHours).toBe(bDisrupted);
@@ -214,12 +213,37 @@ describe('§3 absenteeism', () => {
   it.each([
     // Curve 0 at hour 0 to 0.5 at hour 10: rate(t) = 0.05 t. mbco 0.7 → disrupted when 1 − 0.05t < 0.7 ⇔ t > 6.
     // After hour 10 the rate stays 0.5; the window ends at 20 → recovered at 20.
-    { rule: 'linear between points, constant after the last', curve: [{ at: 0, rate: 0 }, { at: 10, rate: 0.5 }], first: 7, recoveredAt: 20 },
+    {
+      rule: 'linear between points, constant after the last',
+      curve: [
+        { at: 0, rate: 0 },
+        { at: 10, rate: 0.5 },
+      ],
+      first: 7,
+      recoveredAt: 20,
+    },
     // Before the first point the first rate applies: 0.5 from hour 0 to 10, then down to 0 at hour 20.
     // 1 − rate < 0.7 ⇔ rate > 0.3 ⇔ 0.5 − 0.05(t−10) > 0.3 ⇔ t < 14 → hours 0..13.
-    { rule: 'constant before the first point', curve: [{ at: 10, rate: 0.5 }, { at: 20, rate: 0 }], first: 0, recoveredAt: 14 },
+    {
+      rule: 'constant before the first point',
+      curve: [
+        { at: 10, rate: 0.5 },
+        { at: 20, rate: 0 },
+      ],
+      first: 0,
+      recoveredAt: 14,
+    },
     // Two points at the same time make a step: rate 0 up to hour 4, 0.6 from hour 5 on (t >= 5).
-    { rule: 'equal `at` make a step', curve: [{ at: 0, rate: 0 }, { at: 5, rate: 0 }, { at: 5, rate: 0.6 }], first: 5, recoveredAt: 20 },
+    {
+      rule: 'equal `at` make a step',
+      curve: [
+        { at: 0, rate: 0 },
+        { at: 5, rate: 0 },
+        { at: 5, rate: 0.6 },
+      ],
+      first: 5,
+      recoveredAt: 20,
+    },
   ])('curve: $rule', ({ curve, first, recoveredAt }) => {
     const a = one(0.7, [{ type: 'absenteeism', from: 0, to: 20, curve }], 30);
     expect(a.firstDisrupted).toBe(first);
@@ -227,7 +251,10 @@ describe('§3 absenteeism', () => {
   });
 
   it('curveRate reads the curve at the start of the hour', () => {
-    const curve = [{ at: 0, rate: 0 }, { at: 10, rate: 0.5 }];
+    const curve = [
+      { at: 0, rate: 0 },
+      { at: 10, rate: 0.5 },
+    ];
     expect(curveRate(curve, 4)).toBeCloseTo(0.2, 12);
     expect(curveRate(curve, -1)).toBe(0);
     expect(curveRate(curve, 99)).toBe(0.5);
@@ -321,11 +348,7 @@ describe('§4.6 upstream propagation and binding', () => {
     // c → b → a (c depends on b, b on a), listed downstream first. crm down hours 0..3 stops a.
     const m = model({
       applications: [{ id: 'crm', rto: 4 }],
-      activities: [
-        activity('c', { dependsOn: ['b'] }),
-        activity('b', { dependsOn: ['a'] }),
-        activity('a', { applications: ['crm'] }),
-      ],
+      activities: [activity('c', { dependsOn: ['b'] }), activity('b', { dependsOn: ['a'] }), activity('a', { applications: ['crm'] })],
     });
     const result = simulate(m, scenario([{ type: 'applicationOutage', application: 'crm', from: 0 }], { horizon: 10 }));
     expect(byId(result, 'a').binding).toEqual([{ from: 0, to: 4, cause: 'application:crm' }]);
@@ -393,7 +416,13 @@ describe('§4.6 upstream propagation and binding', () => {
 
 describe('§5 results', () => {
   const single = (a: Partial<Activity>, disruptions: Disruption[], horizon = 10) =>
-    byId(simulate(model({ applications: [{ id: 'crm', rto: 100 }], activities: [activity('a', { applications: ['crm'], ...a })] }), scenario(disruptions, { horizon })), 'a');
+    byId(
+      simulate(
+        model({ applications: [{ id: 'crm', rto: 100 }], activities: [activity('a', { applications: ['crm'], ...a })] }),
+        scenario(disruptions, { horizon }),
+      ),
+      'a',
+    );
   const down = (from: number, to?: number): Disruption => ({ type: 'applicationOutage', application: 'crm', from, ...(to === undefined ? {} : { to }) });
 
   it.each([
@@ -407,7 +436,11 @@ describe('§5 results', () => {
     // Recovered exactly at the last hour: disrupted 0..8, hour 9 fine → 9.
     { rule: 'recovered in the last hour', d: [down(0, 9)], expected: { disruptedHours: 9, longestDisruption: 9, firstDisrupted: 0, recoveredAt: 9 } },
     // Adjacent windows are one run: 2..4 and 5..6 → 5 hours in one run.
-    { rule: 'adjacent windows form one run', d: [down(2, 5), down(5, 7)], expected: { disruptedHours: 5, longestDisruption: 5, firstDisrupted: 2, recoveredAt: 7 } },
+    {
+      rule: 'adjacent windows form one run',
+      d: [down(2, 5), down(5, 7)],
+      expected: { disruptedHours: 5, longestDisruption: 5, firstDisrupted: 2, recoveredAt: 7 },
+    },
   ])('$rule', ({ d, expected }) => {
     expect(single({}, d)).toMatchObject(expected);
   });
@@ -465,14 +498,23 @@ describe('§5 results', () => {
     // Activated at 0: the whole horizon, 2160/24 = 90 days × 10 = 900.
     { at: 0, leadTime: 0, fixed: 0, perDay: 10, horizon: 2160, cost: 900 },
   ])('cost: activated at $at + $leadTime over $horizon h → $cost', ({ at, leadTime, fixed, perDay, horizon, cost }) => {
-    const m = model({ pools: [{ id: 'vpn', capacity: 0 }], strategies: [strategy('s', { type: 'poolCapacity', pool: 'vpn', amount: 1 }, { leadTime, fixed, perDay })] });
+    const m = model({
+      pools: [{ id: 'vpn', capacity: 0 }],
+      strategies: [strategy('s', { type: 'poolCapacity', pool: 'vpn', amount: 1 }, { leadTime, fixed, perDay })],
+    });
     expect(simulate(m, scenario([], { horizon, activate: [{ strategy: 's', at }] })).cost).toBeCloseTo(cost, 9);
   });
 
   it('a strategy activated twice is paid once, from its earliest activation', () => {
     // perDay 24 → 1 per hour; earliest at 4 → 44 hours of a 48-hour horizon.
-    const m = model({ pools: [{ id: 'vpn', capacity: 0 }], strategies: [strategy('s', { type: 'poolCapacity', pool: 'vpn', amount: 1 }, { perDay: 24 })] })
-    const sc = scenario([], { horizon: 48, activate: [{ strategy: 's', at: 20 }, { strategy: 's', at: 4 }] });
+    const m = model({ pools: [{ id: 'vpn', capacity: 0 }], strategies: [strategy('s', { type: 'poolCapacity', pool: 'vpn', amount: 1 }, { perDay: 24 })] });
+    const sc = scenario([], {
+      horizon: 48,
+      activate: [
+        { strategy: 's', at: 20 },
+        { strategy: 's', at: 4 },
+      ],
+    });
     expect(simulate(m, sc).cost).toBeCloseTo(44, 9);
   });
 });
@@ -503,7 +545,13 @@ const frac = fc.integer({ min: 0, max: 10 }).map((x) => x / 10);
 
 /** A random valid model: few of everything so that pools, seats and ties are contended. */
 const arbModel: fc.Arbitrary<OrganisationModel> = fc
-  .record({ sites: fc.integer({ min: 1, max: 3 }), pools: fc.integer({ min: 0, max: 3 }), apps: fc.integer({ min: 0, max: 3 }), sups: fc.integer({ min: 0, max: 2 }), acts: fc.integer({ min: 1, max: 6 }) })
+  .record({
+    sites: fc.integer({ min: 1, max: 3 }),
+    pools: fc.integer({ min: 0, max: 3 }),
+    apps: fc.integer({ min: 0, max: 3 }),
+    sups: fc.integer({ min: 0, max: 2 }),
+    acts: fc.integer({ min: 1, max: 6 }),
+  })
   .chain((n) => {
     const sites = ids('s', n.sites);
     const pools = ids('p', n.pools);
@@ -523,21 +571,41 @@ const arbModel: fc.Arbitrary<OrganisationModel> = fc
           mtpd: fc.integer({ min: 0, max: 12 }),
           rtoShare: frac,
           // Mostly demanding activities with staff, so that small changes in staffing show.
-          mbco: fc.oneof(frac, fc.integer({ min: 5, max: 10 }).map((x) => x / 10)),
+          mbco: fc.oneof(
+            frac,
+            fc.integer({ min: 5, max: 10 }).map((x) => x / 10),
+          ),
           staff: fc.array(entry, { minLength: index === 0 ? 1 : 0, maxLength: 3 }),
           applications: sub(apps),
           suppliers: sub(sups),
           // Only earlier activities upstream: acyclic by construction.
           dependsOn: sub(acts.slice(0, index)),
         })
-        .map((r) => activity(id, { mtpd: r.mtpd, rto: Math.floor(r.mtpd * r.rtoShare), mbco: r.mbco, staff: r.staff, applications: r.applications, suppliers: r.suppliers, dependsOn: r.dependsOn }));
+        .map((r) =>
+          activity(id, {
+            mtpd: r.mtpd,
+            rto: Math.floor(r.mtpd * r.rtoShare),
+            mbco: r.mbco,
+            staff: r.staff,
+            applications: r.applications,
+            suppliers: r.suppliers,
+            dependsOn: r.dependsOn,
+          }),
+        );
     const effect = fc.oneof(
-      ...(pools.length ? [fc.record({ type: fc.constant('poolCapacity' as const), pool: fc.constantFrom(...pools), amount: fc.integer({ min: 0, max: 20 }) })] : []),
-      fc.record({ type: fc.constant('alternateSite' as const), seats: fc.integer({ min: 0, max: 20 }), sites: fc.option(sub(sites), { nil: undefined }) }).map((e) => (e.sites === undefined ? { type: e.type, seats: e.seats } : e)),
+      ...(pools.length
+        ? [fc.record({ type: fc.constant('poolCapacity' as const), pool: fc.constantFrom(...pools), amount: fc.integer({ min: 0, max: 20 }) })]
+        : []),
+      fc
+        .record({ type: fc.constant('alternateSite' as const), seats: fc.integer({ min: 0, max: 20 }), sites: fc.option(sub(sites), { nil: undefined }) })
+        .map((e) => (e.sites === undefined ? { type: e.type, seats: e.seats } : e)),
       ...(apps.length ? [fc.record({ type: fc.constant('workaround' as const), application: fc.constantFrom(...apps), factor: frac })] : []),
       ...(sups.length ? [fc.record({ type: fc.constant('alternateSupplier' as const), supplier: fc.constantFrom(...sups) })] : []),
     );
-    const strategyArb = fc.array(fc.record({ effect, leadTime: fc.integer({ min: 0, max: 5 }), fixed: fc.integer({ min: 0, max: 100 }), perDay: fc.integer({ min: 0, max: 10 }) }), { maxLength: 4 });
+    const strategyArb = fc.array(
+      fc.record({ effect, leadTime: fc.integer({ min: 0, max: 5 }), fixed: fc.integer({ min: 0, max: 100 }), perDay: fc.integer({ min: 0, max: 10 }) }),
+      { maxLength: 4 },
+    );
     return fc.record({ acts: fc.tuple(...acts.map((id, i) => activityArb(id, i))), strategies: strategyArb }).map(({ acts: activities, strategies }) =>
       model({
         sites,
@@ -553,7 +621,9 @@ const arbModel: fc.Arbitrary<OrganisationModel> = fc
 function arbScenario(m: OrganisationModel, maxHour = 30): fc.Arbitrary<Scenario> {
   const sites = m.sites.map((s) => s.id);
   const hour = fc.integer({ min: 0, max: maxHour });
-  const window = fc.record({ from: hour, to: fc.option(hour, { nil: undefined }) }).map(({ from, to }) => (to === undefined ? { from } : { from, to: Math.max(from, to) }));
+  const window = fc
+    .record({ from: hour, to: fc.option(hour, { nil: undefined }) })
+    .map(({ from, to }) => (to === undefined ? { from } : { from, to: Math.max(from, to) }));
   const siteSubset = fc.option(fc.uniqueArray(fc.constantFrom(...sites), { minLength: 1, maxLength: sites.length }), { nil: undefined });
   const drop = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   const disruption: fc.Arbitrary<Disruption> = fc.oneof(
@@ -563,11 +633,27 @@ function arbScenario(m: OrganisationModel, maxHour = 30): fc.Arbitrary<Scenario>
     fc
       .tuple(window, siteSubset, fc.array(fc.record({ at: hour, rate: frac }), { minLength: 1, maxLength: 4 }))
       .map(([w, s, curve]) => drop({ type: 'absenteeism' as const, ...w, sites: s, curve: [...curve].sort((p, q) => p.at - q.at) })),
-    ...(m.applications.length ? [fc.tuple(window, fc.constantFrom(...m.applications.map((a) => a.id))).map(([w, application]) => ({ type: 'applicationOutage' as const, application, ...w }))] : []),
-    ...(m.suppliers.length ? [fc.tuple(window, fc.constantFrom(...m.suppliers.map((a) => a.id))).map(([w, supplier]) => ({ type: 'supplierOutage' as const, supplier, ...w }))] : []),
+    ...(m.applications.length
+      ? [
+          fc
+            .tuple(window, fc.constantFrom(...m.applications.map((a) => a.id)))
+            .map(([w, application]) => ({ type: 'applicationOutage' as const, application, ...w })),
+        ]
+      : []),
+    ...(m.suppliers.length
+      ? [fc.tuple(window, fc.constantFrom(...m.suppliers.map((a) => a.id))).map(([w, supplier]) => ({ type: 'supplierOutage' as const, supplier, ...w }))]
+      : []),
   );
-  const activation = m.strategies.length ? fc.array(fc.record({ strategy: fc.constantFrom(...m.strategies.map((s) => s.id)), at: hour }), { maxLength: 4 }) : fc.constant([] as Array<{ strategy: string; at: number }>);
-  return fc.record({ horizon: fc.integer({ min: 1, max: Math.ceil(maxHour * 1.3) }), disruptions: fc.array(disruption, { minLength: 1, maxLength: 5 }), activate: activation }).map((s) => scenario(s.disruptions, s));
+  const activation = m.strategies.length
+    ? fc.array(fc.record({ strategy: fc.constantFrom(...m.strategies.map((s) => s.id)), at: hour }), { maxLength: 4 })
+    : fc.constant([] as Array<{ strategy: string; at: number }>);
+  return fc
+    .record({
+      horizon: fc.integer({ min: 1, max: Math.ceil(maxHour * 1.3) }),
+      disruptions: fc.array(disruption, { minLength: 1, maxLength: 5 }),
+      activate: activation,
+    })
+    .map((s) => scenario(s.disruptions, s));
 }
 
 const modelAndScenario = arbModel.chain((m) => arbScenario(m).map((s) => ({ m, s })));
@@ -585,12 +671,15 @@ describe('properties', () => {
 
   it('a workspace reused across scenarios gives the same results as a fresh one', () => {
     fc.assert(
-      fc.property(arbModel.chain((m) => fc.tuple(fc.constant(m), arbScenario(m), arbScenario(m))), ([m, s1, s2]) => {
-        const cm = compileModel(m);
-        const shared = new Workspace(cm);
-        simulateCompiled(cm, meanScenario(s1), shared);
-        expect(simulateCompiled(cm, meanScenario(s2), shared)).toEqual(simulateCompiled(cm, meanScenario(s2)));
-      }),
+      fc.property(
+        arbModel.chain((m) => fc.tuple(fc.constant(m), arbScenario(m), arbScenario(m))),
+        ([m, s1, s2]) => {
+          const cm = compileModel(m);
+          const shared = new Workspace(cm);
+          simulateCompiled(cm, meanScenario(s1), shared);
+          expect(simulateCompiled(cm, meanScenario(s2), shared)).toEqual(simulateCompiled(cm, meanScenario(s2)));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -598,10 +687,13 @@ describe('properties', () => {
   it('the same on long horizons, where segments fill whole batches', () => {
     // Curves over up to 150 hours give one segment per hour: batches of 16 segments and partial ones.
     fc.assert(
-      fc.property(arbModel.chain((m) => arbScenario(m, 150).map((s) => ({ m, s }))), ({ m, s }) => {
-        const resolved = meanScenario(s);
-        expect(simulateCompiled(compileModel(m), resolved)).toEqual(referenceSimulate(m, resolved));
-      }),
+      fc.property(
+        arbModel.chain((m) => arbScenario(m, 150).map((s) => ({ m, s }))),
+        ({ m, s }) => {
+          const resolved = meanScenario(s);
+          expect(simulateCompiled(compileModel(m), resolved)).toEqual(referenceSimulate(m, resolved));
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -609,23 +701,29 @@ describe('properties', () => {
   it('blocks of many segments (bounds, halving, pool peaks): still the reference, hour for hour', () => {
     // Horizons up to 520 hours with curves: top-level blocks of 128 segments, bounds and halving.
     fc.assert(
-      fc.property(arbModel.chain((m) => arbScenario(m, 400).map((s) => ({ m, s }))), ({ m, s }) => {
-        const resolved = meanScenario(s);
-        expect(simulateCompiled(compileModel(m), resolved)).toEqual(referenceSimulate(m, resolved));
-      }),
+      fc.property(
+        arbModel.chain((m) => arbScenario(m, 400).map((s) => ({ m, s }))),
+        ({ m, s }) => {
+          const resolved = meanScenario(s);
+          expect(simulateCompiled(compileModel(m), resolved)).toEqual(referenceSimulate(m, resolved));
+        },
+      ),
       { numRuns: 100 },
     );
   });
 
   it('the series option gives the hourly capacities and pool demands of the reference', () => {
     fc.assert(
-      fc.property(arbModel.chain((m) => arbScenario(m, 60).map((s) => ({ m, s }))), ({ m, s }) => {
-        const resolved = meanScenario(s);
-        const result = simulateCompiled(compileModel(m), resolved, undefined, { series: true });
-        expect(result).toEqual(referenceSimulate(m, resolved, { series: true }));
-        // The series changes nothing else.
-        expect({ ...result, series: undefined }).toEqual({ ...simulateCompiled(compileModel(m), resolved), series: undefined });
-      }),
+      fc.property(
+        arbModel.chain((m) => arbScenario(m, 60).map((s) => ({ m, s }))),
+        ({ m, s }) => {
+          const resolved = meanScenario(s);
+          const result = simulateCompiled(compileModel(m), resolved, undefined, { series: true });
+          expect(result).toEqual(referenceSimulate(m, resolved, { series: true }));
+          // The series changes nothing else.
+          expect({ ...result, series: undefined }).toEqual({ ...simulateCompiled(compileModel(m), resolved), series: undefined });
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -695,10 +793,14 @@ describe('properties', () => {
       return copy;
     });
     fc.assert(
-      fc.property(isolated.chain((m) => arbScenario(m).map((s) => ({ m, s }))), frac, ({ m, s }, rate) => {
-        const sicker = { ...s, disruptions: [...s.disruptions, { type: 'absenteeism' as const, from: 0, rate }] };
-        noWorse(simulate(m, s), simulate(m, sicker));
-      }),
+      fc.property(
+        isolated.chain((m) => arbScenario(m).map((s) => ({ m, s }))),
+        frac,
+        ({ m, s }, rate) => {
+          const sicker = { ...s, disruptions: [...s.disruptions, { type: 'absenteeism' as const, from: 0, rate }] };
+          noWorse(simulate(m, s), simulate(m, sicker));
+        },
+      ),
       { numRuns: 300 },
     );
   });

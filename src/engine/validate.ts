@@ -15,10 +15,7 @@ export class EngineInputError extends Error {
   readonly problems: Problem[];
   constructor(problems: Problem[]) {
     const first = problems[0];
-    super(
-      `invalid simulation input (${problems.length} problem${problems.length === 1 ? '' : 's'})` +
-        (first ? `: ${first.path}: ${first.message}` : ''),
-    );
+    super(`invalid simulation input (${problems.length} problem${problems.length === 1 ? '' : 's'})` + (first ? `: ${first.path}: ${first.message}` : ''));
     this.name = 'EngineInputError';
     this.problems = problems;
   }
@@ -111,9 +108,7 @@ export function validateModel(model: OrganisationModel): Problem[] {
     const mtpdOk = fits(activity.mtpd, HOURS) || checkNumber(activity.mtpd, HOURS, ['activities', i, 'mtpd'], `${name}: mtpd`, out);
     const rtoOk = fits(activity.rto, HOURS) || checkNumber(activity.rto, HOURS, ['activities', i, 'rto'], `${name}: rto`, out);
     if (mtpdOk && rtoOk && activity.rto > activity.mtpd)
-      out.push(
-        problem(['activities', i, 'rto'], 'rto_above_mtpd', activity.rto, `${name}: rto (${activity.rto}h) is above mtpd (${activity.mtpd}h)`),
-      );
+      out.push(problem(['activities', i, 'rto'], 'rto_above_mtpd', activity.rto, `${name}: rto (${activity.rto}h) is above mtpd (${activity.mtpd}h)`));
     if (activity.rpo !== undefined && !fits(activity.rpo, HOURS)) checkNumber(activity.rpo, HOURS, ['activities', i, 'rpo'], `${name}: rpo`, out);
     if (!fits(activity.mbco, FRACTION)) checkNumber(activity.mbco, FRACTION, ['activities', i, 'mbco'], `${name}: mbco`, out);
     activity.staff.forEach((entry, s) => {

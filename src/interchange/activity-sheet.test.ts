@@ -138,7 +138,18 @@ describe('round trip', () => {
     const instructions: string[] = [];
     workbook.worksheets[1].eachRow((row) => instructions.push(row.values.toString()));
     const text = instructions.join('\n');
-    for (const expected of ['Maximum tolerable period of disruption', "Durée maximale d'interruption acceptable", 'site:headcount:remote:pool1|pool2', 'Négligeable', 'Severe', 'Critique', '@30d', '30 days', '30 jours', 'financial@4h'])
+    for (const expected of [
+      'Maximum tolerable period of disruption',
+      "Durée maximale d'interruption acceptable",
+      'site:headcount:remote:pool1|pool2',
+      'Négligeable',
+      'Severe',
+      'Critique',
+      '@30d',
+      '30 days',
+      '30 jours',
+      'financial@4h',
+    ])
       expect(text).toContain(expected);
   });
 
@@ -196,7 +207,13 @@ describe('reading what people write', () => {
         impacts: { customer: [null, null, 5, null] },
       }),
     ]);
-    expect(parsed.columns).toMatchObject({ id: 'ID', mtpd: 'MTPD', dependsOn: 'Depends_On', 'impacts.financial[0]': 'Financial@4h', 'impacts.customer[2]': 'customer@1W' });
+    expect(parsed.columns).toMatchObject({
+      id: 'ID',
+      mtpd: 'MTPD',
+      dependsOn: 'Depends_On',
+      'impacts.financial[0]': 'Financial@4h',
+      'impacts.customer[2]': 'customer@1W',
+    });
   });
 
   it('reads Windows-1252 CSV, as plain "CSV" from French Excel is saved', async () => {
@@ -217,16 +234,14 @@ describe('reading what people write', () => {
     const workbook = new ExcelJS.Workbook();
     workbook.addWorksheet('Notes').addRow(['not', 'the', 'table']);
     const sheet = workbook.addWorksheet('activities');
-    sheet.addRows([
-      [],
-      ['id', 'name', 'mtpd', 'rto', 'mbco', 'financial@4h'],
-      [7, 'Seven', 48, 1.5, 0.5, 3],
-    ]);
+    sheet.addRows([[], ['id', 'name', 'mtpd', 'rto', 'mbco', 'financial@4h'], [7, 'Seven', 48, 1.5, 0.5, 3]]);
     sheet.getCell('A3').font = { bold: true };
     const parsed = await parseActivitySheet(Buffer.from(await workbook.xlsx.writeBuffer()), 'xlsx', BIA);
     expect(parsed.problems).toEqual([]);
     expect(parsed.rowOf).toEqual([3]);
-    expect(parsed.activities).toStrictEqual([Activity.parse({ id: '7', name: 'Seven', mtpd: 48, rto: 1.5, mbco: 0.5, impacts: { financial: [3, null, null, null] } })]);
+    expect(parsed.activities).toStrictEqual([
+      Activity.parse({ id: '7', name: 'Seven', mtpd: 48, rto: 1.5, mbco: 0.5, impacts: { financial: [3, null, null, null] } }),
+    ]);
   });
 
   it('refuses "1,000", which may be a thousand or a decimal', async () => {
@@ -332,7 +347,9 @@ describe('header and file problems', () => {
 
   it('reports an XLSX workbook without rows as empty, and a file that is no workbook as unreadable', async () => {
     expect(summary((await parseActivitySheet(await xlsx([]), 'xlsx', BIA)).problems)).toEqual([{ row: undefined, column: undefined, rule: 'empty_file' }]);
-    expect(summary((await parseActivitySheet(Buffer.from('id,name\n'), 'xlsx', BIA)).problems)).toEqual([{ row: undefined, column: undefined, rule: 'unreadable_file' }]);
+    expect(summary((await parseActivitySheet(Buffer.from('id,name\n'), 'xlsx', BIA)).problems)).toEqual([
+      { row: undefined, column: undefined, rule: 'unreadable_file' },
+    ]);
     const truncated = (await xlsx([['id']])).subarray(0, 200);
     expect(summary((await parseActivitySheet(truncated, 'xlsx', BIA)).problems)).toEqual([{ row: undefined, column: undefined, rule: 'unreadable_file' }]);
   });
@@ -354,7 +371,11 @@ describe('locateActivityProblem', () => {
     const { rowOf, columns, problems } = await parseActivitySheet(data, 'csv', BIA);
     expect(problems).toEqual([]);
     const at = (path: string): Problem => ({ path, rule: 'unknown_reference', value: 'x', message: 'unknown' });
-    expect(locateActivityProblem(at('activities[0].applications[0]'), rowOf, columns)).toEqual({ ...at('rows[2].applications[0]'), row: 2, column: 'Applications' });
+    expect(locateActivityProblem(at('activities[0].applications[0]'), rowOf, columns)).toEqual({
+      ...at('rows[2].applications[0]'),
+      row: 2,
+      column: 'Applications',
+    });
     expect(locateActivityProblem(at('activities[1].dependsOn[0]'), rowOf, columns)).toEqual({ ...at('rows[4].dependsOn[0]'), row: 4, column: 'Depends_On' });
     expect(locateActivityProblem(at('activities[0].staff[0].site'), rowOf, columns)).toMatchObject({ row: 2, column: 'staff', path: 'rows[2].staff[0].site' });
     expect(locateActivityProblem(at('activities[0].impacts.customer[1]'), rowOf, columns)).toMatchObject({ row: 2, column: 'Customer@1d' });

@@ -3,7 +3,18 @@ import ExcelJS from 'exceljs';
 import { formatDuration, parseDuration } from '../model/duration.js';
 import { Activity, type BiaSettings } from '../model/organisation.js';
 import { formatPath, problem as makeProblem, type Problem } from '../model/problem.js';
-import { cellText, escapeXlsxText, isBlank, readTable, writeCsv, type CellValue, type TableFormat, type TableRow, RowProblems, type LocatedProblem as Located } from './table-file.js';
+import {
+  cellText,
+  escapeXlsxText,
+  isBlank,
+  readTable,
+  writeCsv,
+  type CellValue,
+  type TableFormat,
+  type TableRow,
+  RowProblems,
+  type LocatedProblem as Located,
+} from './table-file.js';
 
 /** Name of the worksheet that holds the table; read first when present, whatever its position. */
 export const ACTIVITY_SHEET_NAME = 'Activities';
@@ -118,7 +129,11 @@ function parseNumberText(text: string): Parsed<number> {
   const comma = DECIMAL_COMMA.exec(source);
   if (comma) {
     if (comma[2].length === 3 && !/^[+-]?0$/.test(comma[1]))
-      return { ok: false, rule: 'ambiguous_number', message: `"${source}" could be a thousand separator or a decimal comma: write ${comma[1]}${comma[2]} or ${comma[1]}.${comma[2]}` };
+      return {
+        ok: false,
+        rule: 'ambiguous_number',
+        message: `"${source}" could be a thousand separator or a decimal comma: write ${comma[1]}${comma[2]} or ${comma[1]}.${comma[2]}`,
+      };
     source = `${comma[1]}.${comma[2]}${comma[3]}`;
   }
   if (!NUMBER_TEXT.test(source)) return { ok: false, rule: 'not_a_number', message: 'must be a number' };
@@ -150,7 +165,13 @@ function parseHours(cell: CellValue): Parsed<number> {
     const number = parseNumberText(cell);
     if (number.ok) hours = number.value;
     else if (number.rule === 'ambiguous_number') return number;
-    else hours = parseDuration(cell.trim().toLowerCase().replace(/^(\d+),(\d+)/, '$1.$2'));
+    else
+      hours = parseDuration(
+        cell
+          .trim()
+          .toLowerCase()
+          .replace(/^(\d+),(\d+)/, '$1.$2'),
+      );
   }
   if (hours === undefined || !Number.isFinite(hours)) return { ok: false, rule: 'not_a_duration', message: DURATION_MESSAGE };
   if (hours < 0) return { ok: false, rule: 'too_small', message: 'must be 0 hours or more' };
@@ -175,7 +196,10 @@ interface Header {
 }
 
 function normaliseBase(header: string): string {
-  return header.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return header
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 function columnLetter(index: number): string {
@@ -219,13 +243,23 @@ function analyseHeader(headerRow: TableRow, dataRows: TableRow[], bia: BiaSettin
       const point = hours.ok ? bia.timePoints.indexOf(hours.value) : -1;
       if (!category) {
         problems.push(
-          headerProblem(header, 'unknown_column', header, `unknown impact category "${categoryText}": expected one of ${bia.categories.map((c) => c.id).join(', ')}`),
+          headerProblem(
+            header,
+            'unknown_column',
+            header,
+            `unknown impact category "${categoryText}": expected one of ${bia.categories.map((c) => c.id).join(', ')}`,
+          ),
         );
         return;
       }
       if (point < 0) {
         problems.push(
-          headerProblem(header, 'unknown_column', header, `"${pointText}" is not one of the BIA time points: ${bia.timePoints.map((h) => formatDuration(h)).join(', ')}`),
+          headerProblem(
+            header,
+            'unknown_column',
+            header,
+            `"${pointText}" is not one of the BIA time points: ${bia.timePoints.map((h) => formatDuration(h)).join(', ')}`,
+          ),
         );
         return;
       }
@@ -237,7 +271,9 @@ function analyseHeader(headerRow: TableRow, dataRows: TableRow[], bia: BiaSettin
     }
     const previous = bound.get(binding.field);
     if (previous) {
-      problems.push(headerProblem(header, 'duplicate_column', header, `column "${header}" repeats column ${columnLetter(previous.index)} ("${previous.header}")`));
+      problems.push(
+        headerProblem(header, 'duplicate_column', header, `column "${header}" repeats column ${columnLetter(previous.index)} ("${previous.header}")`),
+      );
       return;
     }
     bound.set(binding.field, binding);
@@ -291,7 +327,12 @@ class RowReader extends RowProblems {
 }
 
 /** Zod's messages are written for developers: say the same for people, and name the list item at fault. */
-function friendlierMessage(relative: string, rule: string, issue: { message: string; origin?: unknown; maximum?: unknown; minimum?: unknown }, cell: string): string {
+function friendlierMessage(
+  relative: string,
+  rule: string,
+  issue: { message: string; origin?: unknown; maximum?: unknown; minimum?: unknown },
+  cell: string,
+): string {
   let message = issue.message;
   if ((relative === 'mbco' || /^staff\[\d+\]\.remote$/.test(relative)) && (rule === 'too_big' || rule === 'too_small'))
     message = 'must be a share between 0 and 1, or between 0% and 100%';
@@ -442,7 +483,9 @@ export async function parseActivitySheet(data: Buffer | Uint8Array, format: Tabl
     return {
       ...none,
       // Reading stopped at the first row past the limit: the value is the number of activity rows found so far.
-      problems: [makeProblem(['file'], 'too_many_rows', MAX_ACTIVITY_ROWS + 1, `the file has more than ${MAX_ACTIVITY_ROWS} activity rows: split it into several files`)],
+      problems: [
+        makeProblem(['file'], 'too_many_rows', MAX_ACTIVITY_ROWS + 1, `the file has more than ${MAX_ACTIVITY_ROWS} activity rows: split it into several files`),
+      ],
     };
 
   const [headerRow, ...dataRows] = table.rows;
@@ -584,14 +627,17 @@ function addActivitiesSheet(workbook: ExcelJS.Workbook, activities: Activity[], 
     // A drop-down of the scale on the rating cells, with room below the data for new activities.
     const lastRow = Math.max(activities.length + 1, 500);
     // exceljs types only per-cell validations; its worksheet model takes a range in one entry, which stays fast for large sheets.
-    (sheet as unknown as { dataValidations: { add(address: string, validation: ExcelJS.DataValidation): void } }).dataValidations.add(`${columnLetter(first - 1)}2:${columnLetter(header.length - 1)}${lastRow}`, {
-      type: 'list',
-      allowBlank: true,
-      formulae: [`"${bia.scale.map((level) => level.value).join(',')}"`],
-      showErrorMessage: true,
-      errorTitle: 'Rating / Note',
-      error: `Choose a rating of the scale (see Instructions). / Choisissez une note de l'échelle (voir Instructions).`,
-    });
+    (sheet as unknown as { dataValidations: { add(address: string, validation: ExcelJS.DataValidation): void } }).dataValidations.add(
+      `${columnLetter(first - 1)}2:${columnLetter(header.length - 1)}${lastRow}`,
+      {
+        type: 'list',
+        allowBlank: true,
+        formulae: [`"${bia.scale.map((level) => level.value).join(',')}"`],
+        showErrorMessage: true,
+        errorTitle: 'Rating / Note',
+        error: `Choose a rating of the scale (see Instructions). / Choisissez une note de l'échelle (voir Instructions).`,
+      },
+    );
   }
 }
 
@@ -629,7 +675,8 @@ const COLUMN_HELP: Record<ActivityColumn, [en: string, fr: string]> = {
 };
 
 function hoursLabel(hours: number): [en: string, fr: string] {
-  const [count, en, fr] = hours > 0 && hours % 168 === 0 ? [hours / 168, 'week', 'semaine'] : hours > 0 && hours % 24 === 0 ? [hours / 24, 'day', 'jour'] : [hours, 'hour', 'heure'];
+  const [count, en, fr] =
+    hours > 0 && hours % 168 === 0 ? [hours / 168, 'week', 'semaine'] : hours > 0 && hours % 24 === 0 ? [hours / 24, 'day', 'jour'] : [hours, 'hour', 'heure'];
   // French keeps the singular below two ("1,5 heure").
   return [`${count} ${en}${count === 1 ? '' : 's'}`, `${String(count).replace('.', ',')} ${fr}${count >= 2 ? 's' : ''}`];
 }
@@ -732,7 +779,12 @@ async function toXlsx(activities: Activity[], bia: BiaSettings): Promise<Buffer>
  * reads back as absent. List items containing ";" cannot be told apart when read back. XLSX adds an "Instructions"
  * worksheet in English and French.
  */
-export async function writeActivitySheet(activities: Activity[], bia: BiaSettings, format: TableFormat, options: ActivitySheetWriteOptions = {}): Promise<Buffer> {
+export async function writeActivitySheet(
+  activities: Activity[],
+  bia: BiaSettings,
+  format: TableFormat,
+  options: ActivitySheetWriteOptions = {},
+): Promise<Buffer> {
   return format === 'csv' ? toCsv(activities, bia, options) : toXlsx(activities, bia);
 }
 
@@ -744,7 +796,9 @@ export function exampleActivity(bia: BiaSettings): Activity {
   bia.categories.forEach((category, index) => {
     // Impacts grow with time; categories differ a little so that the example does not look mechanical.
     const offset = index % 3 === 2 ? 1 : 0;
-    impacts[category.id] = bia.timePoints.map((_, point) => values[Math.max(0, Math.min(values.length - 1, Math.round((point / last) * (values.length - 1)) - offset))]);
+    impacts[category.id] = bia.timePoints.map(
+      (_, point) => values[Math.max(0, Math.min(values.length - 1, Math.round((point / last) * (values.length - 1)) - offset))],
+    );
   });
   return {
     id: 'claims-handling',

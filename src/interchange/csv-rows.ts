@@ -2,7 +2,17 @@
 import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { detectDelimiter, fileProblem, isBlank, PROGRESS_STEP, unescapeFormula, type CellValue, type ReadTableOptions, type ReadTableResult, type TableRow } from './table-cells.js';
+import {
+  detectDelimiter,
+  fileProblem,
+  isBlank,
+  PROGRESS_STEP,
+  unescapeFormula,
+  type CellValue,
+  type ReadTableOptions,
+  type ReadTableResult,
+  type TableRow,
+} from './table-cells.js';
 
 /** Bytes decoded at a time. */
 const SLICE = 256 * 1024;

@@ -3,7 +3,18 @@ import ExcelJS from 'exceljs';
 import { bandOf } from '../engine/risk.js';
 import { formatPath, problem as makeProblem, type Problem } from '../model/problem.js';
 import { Risk, type RiskMatrix, type Treatment } from '../model/risk.js';
-import { cellText, escapeXlsxText, isBlank, readTable, writeCsv, type CellValue, type TableFormat, type TableRow, RowProblems, type LocatedProblem as Located } from './table-file.js';
+import {
+  cellText,
+  escapeXlsxText,
+  isBlank,
+  readTable,
+  writeCsv,
+  type CellValue,
+  type TableFormat,
+  type TableRow,
+  RowProblems,
+  type LocatedProblem as Located,
+} from './table-file.js';
 
 /** Worksheet holding the register; read first when present, whatever its position. */
 export const RISK_SHEET_NAME = 'Risks';
@@ -34,7 +45,15 @@ export type RiskColumn = (typeof RISK_COLUMNS)[number];
 /** Written for people reading the file, ignored on import: the matrix computes them. */
 export const COMPUTED_RISK_COLUMNS = ['inherent_score', 'inherent_band', 'residual_score', 'residual_band'] as const;
 
-export const REQUIRED_RISK_COLUMNS: readonly RiskColumn[] = ['id', 'title', 'threat', 'inherent_likelihood', 'inherent_impact', 'residual_likelihood', 'residual_impact'];
+export const REQUIRED_RISK_COLUMNS: readonly RiskColumn[] = [
+  'id',
+  'title',
+  'threat',
+  'inherent_likelihood',
+  'inherent_impact',
+  'residual_likelihood',
+  'residual_impact',
+];
 
 const FIELD_OF: Record<RiskColumn, string> = {
   id: 'id',
@@ -57,7 +76,8 @@ const FIELD_OF: Record<RiskColumn, string> = {
 const COLUMN_OF_FIELD: Record<string, string> = Object.fromEntries(Object.entries(FIELD_OF).map(([column, field]) => [field, column]));
 
 /** How one treatment is written in the `treatments` cell; one treatment per line. */
-export const TREATMENT_SYNTAX = 'id | type | status | due | owner | effect | description, e.g. "mfa | reduce | planned | 2027-03-31 | CISO | L2 I3 | MFA on the VPN"';
+export const TREATMENT_SYNTAX =
+  'id | type | status | due | owner | effect | description, e.g. "mfa | reduce | planned | 2027-03-31 | CISO | L2 I3 | MFA on the VPN"';
 
 /** `treatments[0].due` → `treatments`, `inherent.likelihood` → `inherent.likelihood`, `names.fr` → `names.fr`. */
 function fieldHead(relative: string): string {
@@ -100,7 +120,10 @@ function columnLetter(index: number): string {
 }
 
 function normalise(header: string): string {
-  return header.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return header
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 interface Binding {
@@ -114,7 +137,11 @@ function analyseHeader(headerRow: TableRow, dataRows: TableRow[]): { bindings: B
   const bindings: Binding[] = [];
   const problems: Problem[] = [];
   const row = headerRow.number;
-  const headerProblem = (column: string, rule: string, value: unknown, message: string): Problem => ({ ...makeProblem(['rows', row], rule, value, message), row, column });
+  const headerProblem = (column: string, rule: string, value: unknown, message: string): Problem => ({
+    ...makeProblem(['rows', row], rule, value, message),
+    row,
+    column,
+  });
   const bound = new Map<string, Binding>();
   const unnamed = new Set<number>();
   headerRow.cells.forEach((cell, index) => {
@@ -132,7 +159,9 @@ function analyseHeader(headerRow: TableRow, dataRows: TableRow[]): { bindings: B
     const column = name as RiskColumn;
     const previous = bound.get(column);
     if (previous) {
-      problems.push(headerProblem(header, 'duplicate_column', header, `column "${header}" repeats column ${columnLetter(previous.index)} ("${previous.header}")`));
+      problems.push(
+        headerProblem(header, 'duplicate_column', header, `column "${header}" repeats column ${columnLetter(previous.index)} ("${previous.header}")`),
+      );
       return;
     }
     const binding = { index, header, column, field: FIELD_OF[column] };
@@ -149,7 +178,11 @@ function analyseHeader(headerRow: TableRow, dataRows: TableRow[]): { bindings: B
       if ((index < width && !unnamed.has(index)) || reported.has(index) || isBlank(cell)) return;
       reported.add(index);
       const letter = columnLetter(index);
-      problems.push({ ...makeProblem(['rows', dataRow.number], 'unnamed_column', cellText(cell), `column ${letter} holds data but has no header`), row: dataRow.number, column: letter });
+      problems.push({
+        ...makeProblem(['rows', dataRow.number], 'unnamed_column', cellText(cell), `column ${letter} holds data but has no header`),
+        row: dataRow.number,
+        column: letter,
+      });
     });
   return { bindings, problems };
 }
@@ -232,7 +265,13 @@ function readTreatments(reader: RowReader, text: string): unknown[] {
     if (effectText !== '') {
       const effect = EFFECT.exec(effectText);
       if (!effect || (effect[1] === undefined && effect[2] === undefined))
-        reader.report('treatments', ['treatments', index, 'expectedEffect'], 'effect_syntax', `treatment ${index + 1}: the effect "${effectText}" should read like "L2 I3", "L2" or "I3"`, effectText);
+        reader.report(
+          'treatments',
+          ['treatments', index, 'expectedEffect'],
+          'effect_syntax',
+          `treatment ${index + 1}: the effect "${effectText}" should read like "L2 I3", "L2" or "I3"`,
+          effectText,
+        );
       else
         treatment.expectedEffect = {
           ...(effect[1] !== undefined ? { likelihood: Number(effect[1]) } : {}),
@@ -285,7 +324,13 @@ function readRow(row: TableRow, byField: Map<string, Binding>, matrix: RiskMatri
     input.assets = splitList(assets, ';').map((entry, index) => {
       const at = entry.indexOf(':');
       if (at < 0) {
-        reader.report('assets', ['assets', index], 'asset_syntax', `asset ${index + 1} "${entry}": write type:id, e.g. "site:paris" (site, activity, application, supplier or pool)`, entry);
+        reader.report(
+          'assets',
+          ['assets', index],
+          'asset_syntax',
+          `asset ${index + 1} "${entry}": write type:id, e.g. "site:paris" (site, activity, application, supplier or pool)`,
+          entry,
+        );
         return undefined;
       }
       return { type: entry.slice(0, at).trim().toLowerCase(), id: entry.slice(at + 1).trim() };
@@ -307,7 +352,9 @@ function readRow(row: TableRow, byField: Map<string, Binding>, matrix: RiskMatri
       const params = (issue as { params?: { rule?: string } }).params;
       const rule = params?.rule ?? (issue.code === 'invalid_format' ? 'format' : issue.code);
       const list = /^(assets|scenarios|treatments)\[(\d+)\]/.exec(relative);
-      const message = list ? `${list[1] === 'treatments' ? 'treatment' : 'item'} ${Number(list[2]) + 1}, ${relative.slice(list[0].length).replace(/^\./, '') || 'value'}: ${issue.message}` : issue.message;
+      const message = list
+        ? `${list[1] === 'treatments' ? 'treatment' : 'item'} ${Number(list[2]) + 1}, ${relative.slice(list[0].length).replace(/^\./, '') || 'value'}: ${issue.message}`
+        : issue.message;
       const value = 'input' in issue && issue.input !== undefined ? issue.input : undefined;
       reader.report(fieldHead(relative), issue.path, rule, message, value);
     }
@@ -326,7 +373,8 @@ export async function parseRiskSheet(data: Buffer | Uint8Array, format: TableFor
   const none = { risks: [], rowOf: [], columns: {} };
   const table = await readTable(data, format, { sheetName: RISK_SHEET_NAME, maxRows: MAX_RISK_ROWS + 1 });
   if (table.problems.length > 0) return { ...none, problems: table.problems };
-  if (table.rows.length === 0) return { ...none, problems: [makeProblem(['rows'], 'empty_file', '', 'the file is empty: expected a header row, then one row per risk')] };
+  if (table.rows.length === 0)
+    return { ...none, problems: [makeProblem(['rows'], 'empty_file', '', 'the file is empty: expected a header row, then one row per risk')] };
   if (table.truncated)
     // Reading stopped at the first row past the limit: the value is the number of risk rows found so far.
     return { ...none, problems: [makeProblem(['file'], 'too_many_rows', MAX_RISK_ROWS + 1, `the file has more than ${MAX_RISK_ROWS} risk rows: split it`)] };
@@ -350,7 +398,11 @@ export async function parseRiskSheet(data: Buffer | Uint8Array, format: TableFor
       if (first === undefined) firstRowOfId.set(outcome.id, row.number);
       else
         outcome.located.push({
-          problem: { ...makeProblem(['rows', row.number, 'id'], 'duplicate_id', outcome.id, `id "${outcome.id}" is already used on row ${first}`), row: row.number, column: idBinding?.header },
+          problem: {
+            ...makeProblem(['rows', row.number, 'id'], 'duplicate_id', outcome.id, `id "${outcome.id}" is already used on row ${first}`),
+            row: row.number,
+            column: idBinding?.header,
+          },
           order: idBinding?.index ?? -1,
         });
     }
@@ -371,7 +423,9 @@ type OutCell = string | number | null;
 
 function treatmentLine(treatment: Treatment): string {
   const effect = treatment.expectedEffect;
-  const effectText = [effect?.likelihood !== undefined ? `L${effect.likelihood}` : '', effect?.impact !== undefined ? `I${effect.impact}` : ''].filter(Boolean).join(' ');
+  const effectText = [effect?.likelihood !== undefined ? `L${effect.likelihood}` : '', effect?.impact !== undefined ? `I${effect.impact}` : '']
+    .filter(Boolean)
+    .join(' ');
   return [treatment.id, treatment.type, treatment.status, treatment.due ?? '', treatment.owner ?? '', effectText, treatment.description].join(' | ');
 }
 

@@ -110,33 +110,41 @@ const EVERY_KIND =
   '<x:row><x:c t="inlineStr"><x:is><x:t>no</x:t></x:is></x:c><x:c t="inlineStr"><x:is><x:t>refs</x:t></x:is></x:c></x:row>';
 
 describe('readTable on XLSX, as a stream', () => {
-  it.each(['inline', 'worker'] as const)('reads the sheet asked for by name, every kind of cell, skipping blank rows but counting them (%s)', async (thread) => {
-    const file = handWritten(EVERY_KIND);
-    const table = await readTable(file, 'xlsx', { sheetName: 'activities', thread });
-    expect(table).toEqual({
-      rows: [
-        { number: 2, cells: ['plain', 'rich ', '+33 1', '', 'in&line'] },
-        { number: 3, cells: ['', 'plain'] },
-        { number: 6, cells: ['2024-01-31T00:00:00.000Z', '2024-01-31T12:00:00.000Z', 1500, 'FALSE', '#N/A', '2024-01-31T10:00:00.000Z'] },
-        { number: 7, cells: [2, '=x', 'TRUE', '#DIV/0!', '', '2024-01-31T00:00:00.000Z'] },
-        { number: 8, cells: ['no', 'refs'] },
-      ],
-      truncated: false,
-      problems: [],
-    });
-    // Without a matching name: the first worksheet of the workbook.
-    expect((await readTable(file, 'xlsx', { sheetName: 'Risks', thread })).rows).toEqual([{ number: 1, cells: ['notes'] }]);
-  });
+  it.each(['inline', 'worker'] as const)(
+    'reads the sheet asked for by name, every kind of cell, skipping blank rows but counting them (%s)',
+    async (thread) => {
+      const file = handWritten(EVERY_KIND);
+      const table = await readTable(file, 'xlsx', { sheetName: 'activities', thread });
+      expect(table).toEqual({
+        rows: [
+          { number: 2, cells: ['plain', 'rich ', '+33 1', '', 'in&line'] },
+          { number: 3, cells: ['', 'plain'] },
+          { number: 6, cells: ['2024-01-31T00:00:00.000Z', '2024-01-31T12:00:00.000Z', 1500, 'FALSE', '#N/A', '2024-01-31T10:00:00.000Z'] },
+          { number: 7, cells: [2, '=x', 'TRUE', '#DIV/0!', '', '2024-01-31T00:00:00.000Z'] },
+          { number: 8, cells: ['no', 'refs'] },
+        ],
+        truncated: false,
+        problems: [],
+      });
+      // Without a matching name: the first worksheet of the workbook.
+      expect((await readTable(file, 'xlsx', { sheetName: 'Risks', thread })).rows).toEqual([{ number: 1, cells: ['notes'] }]);
+    },
+  );
 
   it('reads dates of workbooks that count from 1904', async () => {
-    const table = await readTable(handWritten('<x:row r="1"><x:c r="A1" s="1"><x:v>43860</x:v></x:c></x:row>', { date1904: true }), 'xlsx', { sheetName: 'Activities' });
+    const table = await readTable(handWritten('<x:row r="1"><x:c r="A1" s="1"><x:v>43860</x:v></x:c></x:row>', { date1904: true }), 'xlsx', {
+      sheetName: 'Activities',
+    });
     expect(table.rows).toEqual([{ number: 1, cells: ['2024-01-31T00:00:00.000Z'] }]);
   });
 
   it('stops at maxRows without reading further', async () => {
     const rows = Array.from({ length: 100 }, (_, index) => `<x:row r="${index + 1}"><x:c r="A${index + 1}"><x:v>${index}</x:v></x:c></x:row>`).join('');
     // The rest of the worksheet is not XML at all: reading stopped before it.
-    const table = await readTable(handWritten(`${rows}<x:row r="101"><x:c r="A101"><x:v>100</x:v></x:c></x:row><<<`), 'xlsx', { sheetName: 'Activities', maxRows: 100 });
+    const table = await readTable(handWritten(`${rows}<x:row r="101"><x:c r="A101"><x:v>100</x:v></x:c></x:row><<<`), 'xlsx', {
+      sheetName: 'Activities',
+      maxRows: 100,
+    });
     expect(table.truncated).toBe(true);
     expect(table.rows).toHaveLength(100);
     expect(table.problems).toEqual([]);
@@ -148,7 +156,14 @@ describe('readTable on XLSX, as a stream', () => {
     const table = await readTable(file, 'xlsx', { sheetName: 'Activities' });
     expect(table.rows).toEqual([]);
     expect(table.problems).toEqual([
-      { path: 'file', rule: 'too_large_uncompressed', value: expect.any(Number), message: expect.stringMatching(/^the workbook holds 1907\.\d MB of XML once uncompressed, of which xl\/worksheets\/sheet1\.xml holds 1907\.3 MB \(\d+ times its compressed size\); the limit is 50\.0 MB/) },
+      {
+        path: 'file',
+        rule: 'too_large_uncompressed',
+        value: expect.any(Number),
+        message: expect.stringMatching(
+          /^the workbook holds 1907\.\d MB of XML once uncompressed, of which xl\/worksheets\/sheet1\.xml holds 1907\.3 MB \(\d+ times its compressed size\); the limit is 50\.0 MB/,
+        ),
+      },
     ]);
     expect(table.problems[0].value).toBeGreaterThan(2_000_000_000);
   });
@@ -167,7 +182,14 @@ describe('readTable on XLSX, as a stream', () => {
     expect(table).toEqual({
       rows: [],
       truncated: false,
-      problems: [{ path: 'file', rule: 'unreadable_file', value: '', message: expect.stringContaining('xl/worksheets/sheet1.xml inflates to more than the 100000 bytes its ZIP directory declares') }],
+      problems: [
+        {
+          path: 'file',
+          rule: 'unreadable_file',
+          value: '',
+          message: expect.stringContaining('xl/worksheets/sheet1.xml inflates to more than the 100000 bytes its ZIP directory declares'),
+        },
+      ],
     });
   });
 

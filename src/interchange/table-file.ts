@@ -50,7 +50,14 @@ function refuseInvalidCells(result: ReadTableResult): ReadTableResult {
     for (const [index, cell] of row.cells.entries()) {
       if (typeof cell !== 'string' || !isInvalidText(cell)) continue;
       const column = columnLetters(index);
-      problems.push({ path: `rows[${row.number}]`, rule: 'invalid_text', value: cell.slice(0, 200), message: `cell ${column}${row.number}: ${INVALID_TEXT_MESSAGE}`, row: row.number, column });
+      problems.push({
+        path: `rows[${row.number}]`,
+        rule: 'invalid_text',
+        value: cell.slice(0, 200),
+        message: `cell ${column}${row.number}: ${INVALID_TEXT_MESSAGE}`,
+        row: row.number,
+        column,
+      });
       if (problems.length >= 20) return { rows: [], truncated: false, problems };
     }
   }
@@ -68,7 +75,8 @@ async function readRows(data: Buffer | Uint8Array, format: TableFormat, options:
   const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const thread = options.thread ?? 'auto';
   if (thread === 'worker') return readTableInWorker(buffer, format, options);
-  if (format === 'csv') return thread === 'inline' || buffer.length <= INLINE_CSV_BYTES ? readCsvRows(buffer, options) : readTableInWorker(buffer, format, options);
+  if (format === 'csv')
+    return thread === 'inline' || buffer.length <= INLINE_CSV_BYTES ? readCsvRows(buffer, options) : readTableInWorker(buffer, format, options);
   if (thread === 'inline') return readXlsxRows(buffer, options);
   // Bombs and damaged files are refused here in a few milliseconds, from the ZIP directory and the workbook's small parts.
   const checked = await checkXlsx(buffer, options, INLINE_XLSX_BYTES);
@@ -103,10 +111,20 @@ export class RowProblems {
   readonly reported = new Set<string>();
   constructor(readonly row: TableRow) {}
 
-  protected add(column: { index: number; header: string } | undefined, relative: ReadonlyArray<PropertyKey>, rule: string, message: string, value: unknown): void {
+  protected add(
+    column: { index: number; header: string } | undefined,
+    relative: ReadonlyArray<PropertyKey>,
+    rule: string,
+    message: string,
+    value: unknown,
+  ): void {
     this.reported.add(formatPath(relative));
     this.located.push({
-      problem: { ...makeProblem(['rows', this.row.number, ...relative], rule, value, message), row: this.row.number, ...(column ? { column: column.header } : {}) },
+      problem: {
+        ...makeProblem(['rows', this.row.number, ...relative], rule, value, message),
+        row: this.row.number,
+        ...(column ? { column: column.header } : {}),
+      },
       order: column ? column.index : -1,
     });
   }

@@ -28,10 +28,13 @@ if (port) {
   const { data, format, options: given } = workerData as TableWorkerData;
   const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const { progress, ...rest } = given;
-  const options: ReadTableOptions = progress ? { ...rest, onProgress: (done, total) => port.postMessage({ type: 'progress', done, total } satisfies TableWorkerMessage) } : rest;
+  const options: ReadTableOptions = progress
+    ? { ...rest, onProgress: (done, total) => port.postMessage({ type: 'progress', done, total } satisfies TableWorkerMessage) }
+    : rest;
   (format === 'csv' ? readCsvRows(buffer, options) : readXlsxRows(buffer, options)).then(
     (result) => {
-      for (let first = 0; first < result.rows.length; first += BATCH) port.postMessage({ type: 'rows', rows: result.rows.slice(first, first + BATCH) } satisfies TableWorkerMessage);
+      for (let first = 0; first < result.rows.length; first += BATCH)
+        port.postMessage({ type: 'rows', rows: result.rows.slice(first, first + BATCH) } satisfies TableWorkerMessage);
       port.postMessage({ type: 'done', truncated: result.truncated, problems: result.problems } satisfies TableWorkerMessage);
     },
     (error: unknown) => port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies TableWorkerMessage),

@@ -1,7 +1,18 @@
 // Reads the rows of one XLSX worksheet as a stream: ZIP directory checked first, each part inflated and parsed chunk by chunk, bytes and rows counted.
 import { posix } from 'node:path';
 import { SaxesParser } from 'saxes';
-import { fileProblem, isBlank, megabytes, MAX_UNCOMPRESSED_BYTES, PROGRESS_STEP, unescapeFormula, type CellValue, type ReadTableOptions, type ReadTableResult, type TableRow } from './table-cells.js';
+import {
+  fileProblem,
+  isBlank,
+  megabytes,
+  MAX_UNCOMPRESSED_BYTES,
+  PROGRESS_STEP,
+  unescapeFormula,
+  type CellValue,
+  type ReadTableOptions,
+  type ReadTableResult,
+  type TableRow,
+} from './table-cells.js';
 import { inflateEntry, looksLikeZip, readZipDirectory, ZipEntryTooLargeError, ZipFormatError, type ZipEntry } from './zip-directory.js';
 
 /** Excel's own bounds: a cell reference beyond them is damage or an attack, never data. */
@@ -78,7 +89,8 @@ async function parsePart(buffer: Buffer, entry: ZipEntry, budget: Budget, handle
     parser.write(decoder.decode());
     parser.close();
   } catch (error) {
-    if (error instanceof StopReading || error instanceof ZipEntryTooLargeError || error instanceof ZipFormatError || error instanceof UnreadableError) throw error;
+    if (error instanceof StopReading || error instanceof ZipEntryTooLargeError || error instanceof ZipFormatError || error instanceof UnreadableError)
+      throw error;
     // saxes names the XML rule broken; the part name says where.
     throw new UnreadableError(`${entry.name} is not valid XML: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -275,7 +287,8 @@ async function readSheet(buffer: Buffer, entry: ZipEntry, budget: Budget, contex
         switch (name) {
           case 'row': {
             const declared = attributes.r === undefined ? rowNumber + 1 : parseInt(attributes.r, 10);
-            if (!(declared >= 1 && declared <= MAX_ROW_NUMBER)) throw new UnreadableError(`a row is numbered ${String(attributes.r).slice(0, 20)}, outside Excel's 1 to ${MAX_ROW_NUMBER}`);
+            if (!(declared >= 1 && declared <= MAX_ROW_NUMBER))
+              throw new UnreadableError(`a row is numbered ${String(attributes.r).slice(0, 20)}, outside Excel's 1 to ${MAX_ROW_NUMBER}`);
             rowNumber = declared;
             cells = [];
             column = -1;
@@ -384,7 +397,8 @@ const unreadable = (message: string): ReadTableResult => fileProblem('unreadable
  */
 async function inspect(buffer: Buffer, options: ReadTableOptions, metadataCap: number): Promise<Inspection> {
   const limit = options.maxUncompressedBytes ?? MAX_UNCOMPRESSED_BYTES;
-  if (!looksLikeZip(buffer)) return { result: fileProblem('unreadable_file', '', 'this is not an XLSX workbook (save it from Excel as "Excel Workbook (.xlsx)", or import it as CSV)') };
+  if (!looksLikeZip(buffer))
+    return { result: fileProblem('unreadable_file', '', 'this is not an XLSX workbook (save it from Excel as "Excel Workbook (.xlsx)", or import it as CSV)') };
   const budget: Budget = { limit, used: 0 };
   try {
     const entries = readZipDirectory(buffer);
@@ -412,7 +426,9 @@ async function inspect(buffer: Buffer, options: ReadTableOptions, metadataCap: n
     const wanted = options.sheetName?.toLowerCase();
     const sheet = (wanted !== undefined ? worksheets.find((candidate) => candidate.name.trim().toLowerCase() === wanted) : undefined) ?? worksheets[0];
     if (!sheet) return { result: { rows: [], truncated: false, problems: [] } };
-    const sheetPath = (sheet.relationshipId !== undefined ? relationships.get(sheet.relationshipId)?.target : undefined) ?? `${folder}/worksheets/sheet${sheet.position + 1}.xml`;
+    const sheetPath =
+      (sheet.relationshipId !== undefined ? relationships.get(sheet.relationshipId)?.target : undefined) ??
+      `${folder}/worksheets/sheet${sheet.position + 1}.xml`;
     const sheetEntry = entries.get(sheetPath);
     if (!sheetEntry) return { result: unreadable(`its worksheet "${sheet.name}" (${sheetPath}) is missing`) };
     const styles = entries.get(relationshipOfType(relationships, 'styles') ?? `${folder}/styles.xml`);

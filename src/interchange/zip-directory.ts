@@ -155,7 +155,9 @@ export async function* inflateEntry(buffer: Buffer, entry: ZipEntry, limit: numb
     total += chunk.length;
     if (total > limit) throw new ZipEntryTooLargeError(entry.name, total, limit);
     if (total > entry.uncompressedSize)
-      throw new ZipFormatError(`${entry.name} inflates to more than the ${entry.uncompressedSize} bytes its ZIP directory declares (the file is damaged or forged)`);
+      throw new ZipFormatError(
+        `${entry.name} inflates to more than the ${entry.uncompressedSize} bytes its ZIP directory declares (the file is damaged or forged)`,
+      );
   };
   if (entry.method === 0) {
     for (let offset = 0; offset < data.length; offset += CHUNK) {
@@ -180,5 +182,7 @@ export async function* inflateEntry(buffer: Buffer, entry: ZipEntry, limit: numb
     }
   } else throw new ZipFormatError(`${entry.name} uses ZIP compression method ${entry.method}, which spreadsheets do not use`);
   if (total !== entry.uncompressedSize)
-    throw new ZipFormatError(`${entry.name} inflates to ${total} bytes, not the ${entry.uncompressedSize} its ZIP directory declares (the file is damaged or forged)`);
+    throw new ZipFormatError(
+      `${entry.name} inflates to ${total} bytes, not the ${entry.uncompressedSize} its ZIP directory declares (the file is damaged or forged)`,
+    );
 }

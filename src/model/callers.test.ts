@@ -42,7 +42,10 @@ describe('allowed origins as typed by an administrator', () => {
   });
 
   it('normalises a list, drops duplicates, and takes "*" only alone', () => {
-    expect(AllowedOrigins.parse(['https://Shop.example/', 'https://shop.example', 'http://localhost:5173'])).toEqual(['https://shop.example', 'http://localhost:5173']);
+    expect(AllowedOrigins.parse(['https://Shop.example/', 'https://shop.example', 'http://localhost:5173'])).toEqual([
+      'https://shop.example',
+      'http://localhost:5173',
+    ]);
     expect(AllowedOrigins.parse(['*'])).toEqual(['*']);
     const mixed = AllowedOrigins.safeParse(['*', 'https://shop.example']);
     expect(mixed.success).toBe(false);

@@ -74,7 +74,13 @@ export const AllowedOrigins = z
       context.addIssue({ code: 'custom', message: '"*" (every origin) stands alone', params: { rule: 'any_origin_alone' }, input: origins });
     origins.forEach((origin, index) => {
       if (origin !== ANY_ORIGIN && canonicalOrigin(origin) === undefined)
-        context.addIssue({ code: 'custom', path: [index], message: 'an origin: http(s)://host[:port], without path', params: { rule: 'origin' }, input: origin });
+        context.addIssue({
+          code: 'custom',
+          path: [index],
+          message: 'an origin: http(s)://host[:port], without path',
+          params: { rule: 'origin' },
+          input: origin,
+        });
     });
   })
   .transform((origins) => [...new Set(origins.map((origin) => (origin === ANY_ORIGIN ? origin : canonicalOrigin(origin)!)))])
@@ -110,7 +116,10 @@ const WidgetText = z
 /** What an organisation's embeddable widget shows before anyone signs in; editable by its owners and administrators. */
 export const WidgetSettings = z
   .object({
-    name: WidgetText.pipe(z.string().min(1).max(100)).nullable().default(null).meta({ description: 'The name the widget shows (none: the organisation’s name)' }),
+    name: WidgetText.pipe(z.string().min(1).max(100))
+      .nullable()
+      .default(null)
+      .meta({ description: 'The name the widget shows (none: the organisation’s name)' }),
     languages: z
       .array(LanguageTag)
       .min(1)
@@ -118,16 +127,19 @@ export const WidgetSettings = z
       .default(['fr', 'en'])
       .refine((languages) => new Set(languages).size === languages.length, { message: 'each language once', params: { rule: 'unique' } })
       .meta({ description: 'The languages offered, the first one by default' }),
-    greeting: z
-      .record(LanguageTag, WidgetText)
-      .default({})
-      .meta({ description: 'The greeting per language: {"fr": "Bonjour…", "en": "Hello…"}' }),
+    greeting: z.record(LanguageTag, WidgetText).default({}).meta({ description: 'The greeting per language: {"fr": "Bonjour…", "en": "Hello…"}' }),
   })
   .strict()
   .superRefine((settings, context) => {
     for (const language of Object.keys(settings.greeting))
       if (!settings.languages.includes(language))
-        context.addIssue({ code: 'custom', path: ['greeting', language], message: 'a greeting in a language the widget offers', params: { rule: 'language' }, input: language });
+        context.addIssue({
+          code: 'custom',
+          path: ['greeting', language],
+          message: 'a greeting in a language the widget offers',
+          params: { rule: 'language' },
+          input: language,
+        });
   })
   .meta({ id: 'WidgetSettings' });
 export type WidgetSettings = z.infer<typeof WidgetSettings>;

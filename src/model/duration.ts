@@ -23,9 +23,6 @@ export function formatDuration(hours: number): string | number {
 
 /** A non-negative number of hours, written as a number or a duration text. */
 export const Duration = z
-  .union([
-    z.number().nonnegative(),
-    z.string().regex(DURATION_TEXT, { message: 'a duration such as 48, "90m", "48h", "3d" or "2w"' }),
-  ])
+  .union([z.number().nonnegative(), z.string().regex(DURATION_TEXT, { message: 'a duration such as 48, "90m", "48h", "3d" or "2w"' })])
   .transform((value) => (typeof value === 'number' ? value : parseDuration(value)!))
   .meta({ description: 'Hours, as a number or as "90m", "48h", "3d", "2w"' });

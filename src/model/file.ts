@@ -3,7 +3,9 @@ import { z } from 'zod';
 
 /** What a file is for; lists can be filtered by it. */
 export const FILE_PURPOSES = ['attachment', 'evidence', 'report', 'other'] as const;
-export const FilePurpose = z.enum(FILE_PURPOSES).meta({ id: 'FilePurpose', description: 'attachment (of a plan or an item), evidence (for an audit), report (produced by Rempart), other' });
+export const FilePurpose = z
+  .enum(FILE_PURPOSES)
+  .meta({ id: 'FilePurpose', description: 'attachment (of a plan or an item), evidence (for an audit), report (produced by Rempart), other' });
 export type FilePurpose = z.infer<typeof FilePurpose>;
 
 /** A file name's length in characters (code points), as PostgreSQL counts it. */
@@ -35,7 +37,10 @@ export const FileName = z
     if (BIDI.test(name)) return refuse('bidi_control', 'no bidirectional control character');
     if (/^\.+$/.test(name)) return refuse('reserved_name', 'not "." or ".."');
   })
-  .meta({ description: 'The file’s name: at most 200 characters, no "/" or "\\", no control or bidirectional control character', example: 'evacuation-plan-lyon.pdf' });
+  .meta({
+    description: 'The file’s name: at most 200 characters, no "/" or "\\", no control or bidirectional control character',
+    example: 'evacuation-plan-lyon.pdf',
+  });
 
 /** A media type as sent in Content-Type: `type/subtype`, with parameters (`; charset=utf-8`). */
 export const MediaType = z

@@ -63,7 +63,10 @@ export const MatrixLevel = z
     label: Name,
     names: Names.optional(),
     definition: z.string().max(400).optional().meta({ example: 'once in 10 years' }),
-    definitions: z.object({ en: z.string().max(400).optional(), fr: z.string().max(400).optional() }).strict().optional(),
+    definitions: z
+      .object({ en: z.string().max(400).optional(), fr: z.string().max(400).optional() })
+      .strict()
+      .optional(),
   })
   .strict()
   .meta({ id: 'MatrixLevel' });
@@ -94,22 +97,47 @@ function refineMatrix(matrix: MatrixShape, ctx: z.RefinementCtx): void {
   for (const axis of ['likelihood', 'impact'] as const)
     matrix[axis].forEach((level, index) => {
       if (level.value !== index + 1)
-        ctx.addIssue({ code: 'custom', path: [axis, index, 'value'], message: `levels are numbered 1, 2, 3… in order: expected ${index + 1}`, input: level.value, params: { rule: 'level_order' } });
+        ctx.addIssue({
+          code: 'custom',
+          path: [axis, index, 'value'],
+          message: `levels are numbered 1, 2, 3… in order: expected ${index + 1}`,
+          input: level.value,
+          params: { rule: 'level_order' },
+        });
     });
   const max = matrix.likelihood.length * matrix.impact.length;
   const ids = new Set<string>();
   matrix.bands.forEach((band, index) => {
-    if (ids.has(band.id)) ctx.addIssue({ code: 'custom', path: ['bands', index, 'id'], message: 'duplicate band id', input: band.id, params: { rule: 'unique' } });
+    if (ids.has(band.id))
+      ctx.addIssue({ code: 'custom', path: ['bands', index, 'id'], message: 'duplicate band id', input: band.id, params: { rule: 'unique' } });
     ids.add(band.id);
     if (index === 0 && band.min !== 1)
       ctx.addIssue({ code: 'custom', path: ['bands', 0, 'min'], message: 'the first band starts at score 1', input: band.min, params: { rule: 'band_start' } });
     if (index > 0 && band.min <= matrix.bands[index - 1].min)
-      ctx.addIssue({ code: 'custom', path: ['bands', index, 'min'], message: 'bands must start at increasing scores', input: band.min, params: { rule: 'ascending' } });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bands', index, 'min'],
+        message: 'bands must start at increasing scores',
+        input: band.min,
+        params: { rule: 'ascending' },
+      });
     if (band.min > max)
-      ctx.addIssue({ code: 'custom', path: ['bands', index, 'min'], message: `no score reaches ${band.min}: the highest is ${max}`, input: band.min, params: { rule: 'band_unreachable' } });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bands', index, 'min'],
+        message: `no score reaches ${band.min}: the highest is ${max}`,
+        input: band.min,
+        params: { rule: 'band_unreachable' },
+      });
   });
   if (!ids.has(matrix.appetite))
-    ctx.addIssue({ code: 'custom', path: ['appetite'], message: 'must be the id of one of the bands', input: matrix.appetite, params: { rule: 'unknown_band' } });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['appetite'],
+      message: 'must be the id of one of the bands',
+      input: matrix.appetite,
+      params: { rule: 'unknown_band' },
+    });
 }
 
 /**
@@ -140,7 +168,13 @@ export const RiskMatrixChange = z
     for (const axis of ['likelihood', 'impact'] as const)
       for (const [from, to] of Object.entries(change.mapping?.[axis] ?? {}))
         if (to > change[axis].length)
-          ctx.addIssue({ code: 'custom', path: ['mapping', axis, from], message: `the new matrix has ${change[axis].length} ${axis} levels`, input: to, params: { rule: 'not_in_matrix' } });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['mapping', axis, from],
+            message: `the new matrix has ${change[axis].length} ${axis} levels`,
+            input: to,
+            params: { rule: 'not_in_matrix' },
+          });
   })
   .meta({ id: 'RiskMatrixChange' });
 export type RiskMatrixChange = z.output<typeof RiskMatrixChange>;
@@ -168,7 +202,13 @@ export const DEFAULT_RISK_MATRIX: RiskMatrix = Object.freeze({
     level(2, 'Minor', 'Mineur', 'disruption well within the RTOs', 'interruption bien en deçà des RTO'),
     level(3, 'Moderate', 'Modéré', 'some activities miss their RTO', 'des activités dépassent leur RTO'),
     level(4, 'Major', 'Majeur', 'some activities exceed their MTPD', 'des activités dépassent leur DMIA'),
-    level(5, 'Severe', 'Critique', 'many activities exceed their MTPD; the organisation’s survival is at stake', 'nombreuses activités au-delà de leur DMIA ; la survie de l’organisation est en jeu'),
+    level(
+      5,
+      'Severe',
+      'Critique',
+      'many activities exceed their MTPD; the organisation’s survival is at stake',
+      'nombreuses activités au-delà de leur DMIA ; la survie de l’organisation est en jeu',
+    ),
   ],
   bands: [
     { id: 'low', label: 'Low', names: { en: 'Low', fr: 'Faible' }, colour: '#2e7d32', min: 1 },

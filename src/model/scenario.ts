@@ -46,7 +46,10 @@ export const Scenario = z
     name: z.string().trim().min(1).max(200).optional(),
     names: Names.optional(),
     description: z.string().max(4000).optional(),
-    descriptions: z.object({ en: z.string().max(4000).optional(), fr: z.string().max(4000).optional() }).strict().optional(),
+    descriptions: z
+      .object({ en: z.string().max(4000).optional(), fr: z.string().max(4000).optional() })
+      .strict()
+      .optional(),
     horizon: Duration.default(2160),
     frequency: z.number().nonnegative().optional().meta({ description: 'Expected occurrences per year (default 1)' }),
     disruptions: z.array(Disruption).default([]),

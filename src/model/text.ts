@@ -31,7 +31,8 @@ export function invalidTextProblems(value: unknown, path: PropertyKey[], found: 
     // Not bytes nor a stream (a body handed over unread): those are not text to walk. Parsed queries have their own prototype.
     for (const [key, item] of Object.entries(value)) {
       if (found.length >= MAX_PROBLEMS) break;
-      if (isInvalidText(key)) found.push({ path: formatPath([...path, key]), rule: 'invalid_text', value: clipText(key), message: `a field name with ${INVALID_TEXT_MESSAGE}` });
+      if (isInvalidText(key))
+        found.push({ path: formatPath([...path, key]), rule: 'invalid_text', value: clipText(key), message: `a field name with ${INVALID_TEXT_MESSAGE}` });
       else invalidTextProblems(item, [...path, key], found);
     }
   }

@@ -37,7 +37,9 @@ export async function createUser(db: Kysely<Database>, input: NewUser): Promise<
   const email = input.email.toLowerCase();
   const existing = await new AccountRepository(db).userByEmail(email);
   if (existing && !input.membership)
-    throw new RempartError('duplicate_id', `An account with the e-mail address ${email} already exists.`, [{ path: 'email', rule: 'unique', value: email, message: 'already used' }]);
+    throw new RempartError('duplicate_id', `An account with the e-mail address ${email} already exists.`, [
+      { path: 'email', rule: 'unique', value: email, message: 'already used' },
+    ]);
   let generatedPassword: string | undefined;
   let passwordHash: string | undefined;
   if (!existing) {
@@ -57,7 +59,9 @@ export async function createUser(db: Kysely<Database>, input: NewUser): Promise<
         userId = await accounts.insertUser({ email, displayName, passwordHash: passwordHash!, mustChange: input.mustChange ?? false, serverAdmin: true });
       } catch (error) {
         if ((error as { code?: string }).code === '23505')
-          throw new RempartError('duplicate_id', `An account with the e-mail address ${email} already exists.`, [{ path: 'email', rule: 'unique', value: email, message: 'already used' }]);
+          throw new RempartError('duplicate_id', `An account with the e-mail address ${email} already exists.`, [
+            { path: 'email', rule: 'unique', value: email, message: 'already used' },
+          ]);
         throw error;
       }
     }
@@ -96,14 +100,20 @@ export async function changePassword(
   const problems = passwordProblems(input.newPassword, 'body.newPassword', { email: user.email });
   if (problems.length > 0) throw new RempartError('invalid_input', 'The new password does not meet the rules.', problems);
   if (input.newPassword === input.currentPassword)
-    throw new RempartError('invalid_input', 'The new password is the current one.', [{ path: 'body.newPassword', rule: 'unchanged', value: '[hidden]', message: 'choose a different password' }]);
+    throw new RempartError('invalid_input', 'The new password is the current one.', [
+      { path: 'body.newPassword', rule: 'unchanged', value: '[hidden]', message: 'choose a different password' },
+    ]);
   const passwordHash = await hashPassword(input.newPassword);
   return db.transaction().execute(async (trx) => {
     const accounts = new AccountRepository(trx);
     await accounts.setPassword(user.id, passwordHash, false);
     const ended = await accounts.deleteSessionsOf(user.id);
     const session = await issueSession(trx, settings, { ...user, passwordHash, passwordMustChange: false }, origin);
-    await recordAudit(trx, { org: null, action: 'password_change', entityType: 'user', entityId: user.id, after: { sessionsEnded: ended } }, new Date(settings.now()));
+    await recordAudit(
+      trx,
+      { org: null, action: 'password_change', entityType: 'user', entityId: user.id, after: { sessionsEnded: ended } },
+      new Date(settings.now()),
+    );
     return session;
   });
 }
@@ -156,7 +166,17 @@ export async function confirmMfaEnrolment(
     const recoveryCodes = newRecoveryCodes();
     await accounts.replaceRecoveryCodes(user.id, recoveryCodes.map(recoveryCodeHash));
     const ended = await accounts.deleteSessionsOf(user.id, sessionId);
-    await recordAudit(trx, { org: null, action: 'mfa_enable', entityType: 'user', entityId: user.id, after: { method: 'totp', recoveryCodes: recoveryCodes.length, sessionsEnded: ended } }, new Date(now));
+    await recordAudit(
+      trx,
+      {
+        org: null,
+        action: 'mfa_enable',
+        entityType: 'user',
+        entityId: user.id,
+        after: { method: 'totp', recoveryCodes: recoveryCodes.length, sessionsEnded: ended },
+      },
+      new Date(now),
+    );
     return { recoveryCodes };
   });
   if (!result)

@@ -52,7 +52,14 @@ async function append(chain: string, count: number): Promise<void> {
   for (let i = 1; i <= count; i++)
     await actAs(acting, () =>
       database.db.transaction().execute((trx) =>
-        recordAudit(trx, { org: chain, action: 'update', entityType: 'site', entityId: `s${i}`, before: { seats: i - 1, nested: { b: 1, a: [1, { z: 0, y: null }] } }, after: { seats: i, ratio: 0.1 + 0.2, big: 1e21 } }),
+        recordAudit(trx, {
+          org: chain,
+          action: 'update',
+          entityType: 'site',
+          entityId: `s${i}`,
+          before: { seats: i - 1, nested: { b: 1, a: [1, { z: 0, y: null }] } },
+          after: { seats: i, ratio: 0.1 + 0.2, big: 1e21 },
+        }),
       ),
     );
 }
@@ -96,7 +103,13 @@ describe('audit chain', () => {
     expect(await verifyChain(database.db, 'intact')).toEqual({ chain: 'intact', entries: 5, ok: true, problems: [], plainEntries: 0, checkpoint: null });
     const page = await listAudit(database.db, 'intact', { limit: 2 });
     expect(page.items.map((entry) => entry.seq)).toEqual([5, 4]);
-    expect(page.items[0]).toMatchObject({ actor: acting.actor, source: '192.0.2.1', entity: { type: 'site', id: 's5' }, before: { seats: 4 }, after: { seats: 5 } });
+    expect(page.items[0]).toMatchObject({
+      actor: acting.actor,
+      source: '192.0.2.1',
+      entity: { type: 'site', id: 's5' },
+      before: { seats: 4 },
+      after: { seats: 5 },
+    });
     expect(page.items[0].prevHash).toBe(page.items[1].hash);
     expect((await listAudit(database.db, 'intact', { limit: 10, cursor: Number(page.nextCursor) })).items.map((entry) => entry.seq)).toEqual([3, 2, 1]);
   });
@@ -107,7 +120,10 @@ describe('audit chain', () => {
     expect(rows.map((row) => row.hash_alg)).toEqual([HASH_KEYED, HASH_KEYED]);
     expect(rows[0].hash).not.toBe(entryHash(rows[0].prev_hash, fieldsOf(rows[0])));
     // Another key does not verify them.
-    expect(await verifyChain(database.db, 'keyed', { key: randomBytes(32), checkpoints: null })).toMatchObject({ ok: false, broken: { seq: 1, kind: 'rewritten' } });
+    expect(await verifyChain(database.db, 'keyed', { key: randomBytes(32), checkpoints: null })).toMatchObject({
+      ok: false,
+      broken: { seq: 1, kind: 'rewritten' },
+    });
   });
 
   it('refuses updates, deletions and truncation of entries', async () => {
@@ -120,7 +136,11 @@ describe('audit chain', () => {
   it('names an edited entry', async () => {
     await append('edited', 5);
     await tamper(sql`update audit_log set after = '{"seats": 1000}'::jsonb where chain = 'edited' and seq = 3`);
-    expect(await verifyChain(database.db, 'edited')).toMatchObject({ ok: false, entries: 2, broken: { seq: 3, kind: 'rewritten', reason: expect.stringMatching(/^entry 3 was rewritten.*edited/) } });
+    expect(await verifyChain(database.db, 'edited')).toMatchObject({
+      ok: false,
+      entries: 2,
+      broken: { seq: 3, kind: 'rewritten', reason: expect.stringMatching(/^entry 3 was rewritten.*edited/) },
+    });
   });
 
   it('names the entry after an edited one whose hash was replaced', async () => {
@@ -147,7 +167,10 @@ describe('audit chain', () => {
   it('names a deleted entry', async () => {
     await append('deleted', 5);
     await tamper(sql`delete from audit_log where chain = 'deleted' and seq = 3`);
-    expect(await verifyChain(database.db, 'deleted')).toMatchObject({ ok: false, broken: { seq: 3, kind: 'missing', reason: 'entry 3 is missing: the entries jump from 2 to 4 (deleted)' } });
+    expect(await verifyChain(database.db, 'deleted')).toMatchObject({
+      ok: false,
+      broken: { seq: 3, kind: 'missing', reason: 'entry 3 is missing: the entries jump from 2 to 4 (deleted)' },
+    });
   });
 
   it('names reordered entries', async () => {
@@ -173,7 +196,9 @@ describe('audit chain', () => {
   it('does not fork when many writers append at once', async () => {
     await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
-        actAs(acting, () => database.db.transaction().execute((trx) => recordAudit(trx, { org: 'concurrent', action: 'create', entityType: 'site', entityId: `c${i}` }))),
+        actAs(acting, () =>
+          database.db.transaction().execute((trx) => recordAudit(trx, { org: 'concurrent', action: 'create', entityType: 'site', entityId: `c${i}` })),
+        ),
       ),
     );
     const rows = await sql<{ seq: string }>`select seq from audit_log where chain = 'concurrent' order by seq`.execute(database.db);
@@ -197,7 +222,11 @@ describe('entries from before the chain was keyed', () => {
     // A process without the key appending after keyed entries is as good as a forger.
     configureAuditTrail({ key: null });
     await append('upgraded', 1);
-    expect(await verifyChain(database.db, 'upgraded', { key, checkpoints: null })).toMatchObject({ ok: false, entries: 4, broken: { seq: 5, kind: 'rewritten' } });
+    expect(await verifyChain(database.db, 'upgraded', { key, checkpoints: null })).toMatchObject({
+      ok: false,
+      entries: 4,
+      broken: { seq: 5, kind: 'rewritten' },
+    });
   });
 });
 
@@ -264,7 +293,11 @@ describe('signed checkpoints outside the database', () => {
     await tamper(sql`delete from audit_heads where chain = 'headless-too'`, sql`delete from audit_log where chain = 'headless-too' and seq = 4`);
     expect(await verifyChain(database.db, 'headless-too')).toMatchObject({
       ok: false,
-      broken: { seq: 4, kind: 'truncated', reason: expect.stringMatching(/^entries after 3 are missing \(the checkpoint of \S+ records 4 entries; the head row was deleted too\)$/) },
+      broken: {
+        seq: 4,
+        kind: 'truncated',
+        reason: expect.stringMatching(/^entries after 3 are missing \(the checkpoint of \S+ records 4 entries; the head row was deleted too\)$/),
+      },
     });
   });
 
@@ -274,7 +307,11 @@ describe('signed checkpoints outside the database', () => {
     await tamper(sql`delete from audit_log where chain = 'erased'`, sql`delete from audit_heads where chain = 'erased'`);
     expect(await auditChains(database.db)).toContain('erased');
     const report = await verifyChain(database.db, 'erased');
-    expect(report).toMatchObject({ ok: false, entries: 0, broken: { seq: 1, kind: 'all-deleted', reason: expect.stringMatching(/^all 4 entries were deleted \(the checkpoint of \S+ records 4 entries\)$/) } });
+    expect(report).toMatchObject({
+      ok: false,
+      entries: 0,
+      broken: { seq: 1, kind: 'all-deleted', reason: expect.stringMatching(/^all 4 entries were deleted \(the checkpoint of \S+ records 4 entries\)$/) },
+    });
     expect(describeReport(report)).toMatch(/^organisation erased: BROKEN \(all-deleted\): all 4 entries were deleted/);
   });
 
@@ -299,7 +336,12 @@ describe('signed checkpoints outside the database', () => {
     const original = JSON.parse(readFileSync(file, 'utf8'));
     writeFileSync(file, JSON.stringify({ ...original, count: 2 }), { mode: 0o600 });
     const report = await verifyChain(database.db, 'forged-checkpoint');
-    expect(report).toMatchObject({ ok: false, entries: 3, checkpoint: null, broken: { kind: 'checkpoint-tampered', reason: expect.stringContaining('its signature does not match its content') } });
+    expect(report).toMatchObject({
+      ok: false,
+      entries: 3,
+      checkpoint: null,
+      broken: { kind: 'checkpoint-tampered', reason: expect.stringContaining('its signature does not match its content') },
+    });
     expect(describeReport(report)).toContain(`organisation forged-checkpoint: BROKEN (checkpoint-tampered): the checkpoint file ${file} was tampered with`);
 
     await append('forged-checkpoint', 1);
@@ -308,7 +350,9 @@ describe('signed checkpoints outside the database', () => {
 
     // Another chain's genuine checkpoint under this name does not pass either.
     writeFileSync(file, readFileSync(checkpointFile('sealed')));
-    expect(await verifyChain(database.db, 'forged-checkpoint')).toMatchObject({ broken: { kind: 'checkpoint-tampered', reason: expect.stringContaining('signed for the chain "sealed"') } });
+    expect(await verifyChain(database.db, 'forged-checkpoint')).toMatchObject({
+      broken: { kind: 'checkpoint-tampered', reason: expect.stringContaining('signed for the chain "sealed"') },
+    });
     // Nor one signed with another key.
     const other = new CheckpointStore(folder, randomBytes(32));
     other.write({ chain: 'forged-checkpoint', count: 4, head: original.head, at: original.at });

@@ -129,7 +129,12 @@ export async function recordAudit(trx: Transaction<Database>, event: AuditEvent,
     // A head row removed behind our back would restart the chain at entry 1 and collide with it: continue after
     // the last entry instead (verification still reports the removal, and checkpoints any truncation).
     const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).where('chain', '=', chain).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    if (last) await trx.updateTable('audit_heads').set({ seq: Number(last.seq), hash: last.hash }).where('chain', '=', chain).execute();
+    if (last)
+      await trx
+        .updateTable('audit_heads')
+        .set({ seq: Number(last.seq), hash: last.hash })
+        .where('chain', '=', chain)
+        .execute();
   }
   const head = await trx.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
   const fields: HashedFields = {
@@ -233,7 +238,10 @@ export async function listAudit(db: Executor, chain: string, query: AuditQuery):
   if (query.from) select = select.where('at', '>=', new Date(query.from));
   if (query.to) select = select.where('at', '<=', new Date(query.to));
   if (query.cursor !== undefined) select = select.where('seq', '<', query.cursor);
-  const rows = await select.orderBy('seq', 'desc').limit(query.limit + 1).execute();
+  const rows = await select
+    .orderBy('seq', 'desc')
+    .limit(query.limit + 1)
+    .execute();
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   return { items: page.map(present), nextCursor: more ? String(Number(page[page.length - 1].seq)) : null };
@@ -323,13 +331,20 @@ class ChainWalk {
       const expected = this.expectedSeq;
       const what = seq - expected === 1 ? `entry ${expected} is missing` : `entries ${expected} to ${seq - 1} are missing`;
       const where = expected === 1 ? `the chain starts at entry ${seq}` : `the entries jump from ${expected - 1} to ${seq}`;
-      return { seq: expected, kind: seq > expected ? 'missing' : 'rewritten', reason: seq > expected ? `${what}: ${where} (deleted)` : `entry ${seq} appears out of order after entry ${expected - 1}` };
+      return {
+        seq: expected,
+        kind: seq > expected ? 'missing' : 'rewritten',
+        reason: seq > expected ? `${what}: ${where} (deleted)` : `entry ${seq} appears out of order after entry ${expected - 1}`,
+      };
     }
     let computed: string;
     if (row.hash_alg === HASH_KEYED) {
       const key = this.#key.get();
       if (!key)
-        throw new RempartError('invalid_input', `Entry ${seq} of the audit chain "${row.chain}" is keyed: checking it needs the server key (REMPART_SECRET_KEY, or secret.key in the data folder).`);
+        throw new RempartError(
+          'invalid_input',
+          `Entry ${seq} of the audit chain "${row.chain}" is keyed: checking it needs the server key (REMPART_SECRET_KEY, or secret.key in the data folder).`,
+        );
       computed = keyedEntryHash(key, row.prev_hash, fieldsOf(row));
     } else if (row.hash_alg === HASH_PLAIN) {
       if (this.keyedSeen)
@@ -406,12 +421,26 @@ export async function verifyChain(db: Executor, chain: string, options: VerifyOp
       .filter(Boolean)
       .join('; ');
     if (entries < expected) {
-      if (entries === 0) problems.push({ seq: 1, kind: 'all-deleted', reason: `${expected === 1 ? 'the only entry was' : `all ${expected} entries were`} deleted (${evidence})` });
+      if (entries === 0)
+        problems.push({
+          seq: 1,
+          kind: 'all-deleted',
+          reason: `${expected === 1 ? 'the only entry was' : `all ${expected} entries were`} deleted (${evidence})`,
+        });
       else if (headSeq === entries)
-        problems.push({ seq: entries + 1, kind: 'head-moved-back', reason: `entries after ${entries} are missing and the head was moved back to entry ${entries} (${evidence})` });
+        problems.push({
+          seq: entries + 1,
+          kind: 'head-moved-back',
+          reason: `entries after ${entries} are missing and the head was moved back to entry ${entries} (${evidence})`,
+        });
       else problems.push({ seq: entries + 1, kind: 'truncated', reason: `entries after ${entries} are missing (${evidence})` });
     } else if (headSeq === null) {
-      if (entries > 0) problems.push({ seq: entries, kind: 'head-missing', reason: `the chain's head row was deleted (its ${entriesText(entries)} ${entries === 1 ? 'holds' : 'hold'})` });
+      if (entries > 0)
+        problems.push({
+          seq: entries,
+          kind: 'head-missing',
+          reason: `the chain's head row was deleted (its ${entriesText(entries)} ${entries === 1 ? 'holds' : 'hold'})`,
+        });
     } else if (headSeq < entries) {
       problems.push({ seq: headSeq + 1, kind: 'head-moved-back', reason: `the head was moved back to entry ${headSeq} while entries go up to ${entries}` });
     } else if (entries > 0 && head!.hash !== walk.prevHash) {
@@ -424,7 +453,8 @@ export async function verifyChain(db: Executor, chain: string, options: VerifyOp
         reason: `entries up to ${checkpoint.count} were rewritten: entry ${checkpoint.count} differs from the checkpoint of ${checkpoint.at}`,
       });
   }
-  if (read?.state === 'invalid') problems.push({ seq: entries + 1, kind: 'checkpoint-tampered', reason: `the checkpoint file ${read.file} was tampered with: ${read.reason}` });
+  if (read?.state === 'invalid')
+    problems.push({ seq: entries + 1, kind: 'checkpoint-tampered', reason: `the checkpoint file ${read.file} was tampered with: ${read.reason}` });
 
   return {
     chain,
@@ -481,7 +511,13 @@ export type CheckpointOutcome = { written: true; checkpoint: Checkpoint } | { wr
  * last checkpoint verify (a forged tail is never sealed). A checkpoint file that does not verify is left for an
  * operator to look at, not replaced.
  */
-export async function writeCheckpoint(db: Kysely<Database>, chain: string, store: CheckpointStore, key: ChainKeyLike, now: () => Date = () => new Date()): Promise<CheckpointOutcome> {
+export async function writeCheckpoint(
+  db: Kysely<Database>,
+  chain: string,
+  store: CheckpointStore,
+  key: ChainKeyLike,
+  now: () => Date = () => new Date(),
+): Promise<CheckpointOutcome> {
   const chainKey = key instanceof ChainKey ? key : new ChainKey(key);
   return db.transaction().execute(async (trx) => {
     const head = await trx.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirst();
@@ -489,14 +525,25 @@ export async function writeCheckpoint(db: Kysely<Database>, chain: string, store
     if (!head || headSeq === 0) return { written: false };
     const read = store.read(chain);
     if (read.state === 'invalid')
-      return { written: false, problem: `${chainLabel(chain)}: its checkpoint file ${read.file} does not verify (${read.reason}); it is kept as evidence and no new checkpoint is written until it is removed (see \`rempart audit verify\`)` };
+      return {
+        written: false,
+        problem: `${chainLabel(chain)}: its checkpoint file ${read.file} does not verify (${read.reason}); it is kept as evidence and no new checkpoint is written until it is removed (see \`rempart audit verify\`)`,
+      };
     const last = checkpointOf(read);
     if (last && last.count >= headSeq) return { written: false };
     let walk = new ChainWalk(chainKey);
     if (last) {
-      const covered = await trx.selectFrom('audit_log').select(['hash', 'hash_alg']).where('chain', '=', chain).where('seq', '=', last.count).executeTakeFirst();
+      const covered = await trx
+        .selectFrom('audit_log')
+        .select(['hash', 'hash_alg'])
+        .where('chain', '=', chain)
+        .where('seq', '=', last.count)
+        .executeTakeFirst();
       if (!covered || covered.hash !== last.head)
-        return { written: false, problem: `${chainLabel(chain)}: entry ${last.count} no longer matches its checkpoint of ${last.at}; not checkpointing (see \`rempart audit verify\`)` };
+        return {
+          written: false,
+          problem: `${chainLabel(chain)}: entry ${last.count} no longer matches its checkpoint of ${last.at}; not checkpointing (see \`rempart audit verify\`)`,
+        };
       walk = new ChainWalk(chainKey, { seq: last.count + 1, prevHash: last.head, keyedSeen: covered.hash_alg === HASH_KEYED });
     }
     for await (const row of chainRows(trx, chain, walk.expectedSeq, headSeq)) {
@@ -504,7 +551,10 @@ export async function writeCheckpoint(db: Kysely<Database>, chain: string, store
       if (problem) return { written: false, problem: `${chainLabel(chain)}: ${problem.reason}; not checkpointing (see \`rempart audit verify\`)` };
     }
     if (walk.expectedSeq - 1 !== headSeq || walk.prevHash !== head.hash)
-      return { written: false, problem: `${chainLabel(chain)}: the head names entry ${headSeq} but the entries do not end there; not checkpointing (see \`rempart audit verify\`)` };
+      return {
+        written: false,
+        problem: `${chainLabel(chain)}: the head names entry ${headSeq} but the entries do not end there; not checkpointing (see \`rempart audit verify\`)`,
+      };
     const checkpoint: Checkpoint = { chain, count: headSeq, head: head.hash, at: now().toISOString() };
     store.write(checkpoint);
     return { written: true, checkpoint };
@@ -577,7 +627,9 @@ export class AuditTrail {
     state.again = false;
     state.running = this.checkpoint(chain)
       .then(() => undefined)
-      .catch((error: unknown) => this.#report(`${chainLabel(chain)}: the checkpoint could not be written: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) =>
+        this.#report(`${chainLabel(chain)}: the checkpoint could not be written: ${error instanceof Error ? error.message : String(error)}`),
+      )
       .finally(() => {
         state.running = null;
         this.#lastAt.set(chain, Date.now());

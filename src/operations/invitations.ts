@@ -51,7 +51,9 @@ export function invitationView(record: InvitationRecord, now: number): Invitatio
 }
 
 function noInvitation(): RempartError {
-  return new RempartError('not_found', 'No such invitation: check the link, or ask for a new one.', [{ path: 'token', rule: 'exists', value: null, message: 'unknown invitation' }]);
+  return new RempartError('not_found', 'No such invitation: check the link, or ask for a new one.', [
+    { path: 'token', rule: 'exists', value: null, message: 'unknown invitation' },
+  ]);
 }
 
 function notOpen(status: Invitation['status']): RempartError {
@@ -82,7 +84,9 @@ export async function createInvitation(
     const invitations = new InvitationRepository(trx);
     // Members are listed to whoever invites: saying so tells nothing about any other organisation.
     if (await invitations.isMember(orgId, email))
-      throw new RempartError('duplicate_id', `${email} is already a member.`, [{ path: 'body.email', rule: 'unique', value: email, message: 'already a member' }]);
+      throw new RempartError('duplicate_id', `${email} is already a member.`, [
+        { path: 'body.email', rule: 'unique', value: email, message: 'already a member' },
+      ]);
     const replaced = await invitations.revokeOpenFor(orgId, email, new Date(now));
     await revokeLinkTokensFor(trx, orgId, 'invitation', replaced.map(invitationSubject), now);
     const created = await invitations.insert({
@@ -93,7 +97,15 @@ export async function createInvitation(
       invitedBy: inviterId,
       expiresAt: new Date(now + INVITATION_LIFETIME_MS),
     });
-    const link = await issueLinkToken(trx, { org: orgId, purpose: 'invitation', subject: invitationSubject(created.id), ttlMs: INVITATION_LIFETIME_MS, maxUses: 1, createdBy: inviterId, now });
+    const link = await issueLinkToken(trx, {
+      org: orgId,
+      purpose: 'invitation',
+      subject: invitationSubject(created.id),
+      ttlMs: INVITATION_LIFETIME_MS,
+      maxUses: 1,
+      createdBy: inviterId,
+      now,
+    });
     await recordAudit(
       trx,
       {
@@ -101,7 +113,13 @@ export async function createInvitation(
         action: 'invite',
         entityType: 'invitation',
         entityId: created.id,
-        after: { email, role: created.role, displayName: created.displayName, expiresAt: created.expiresAt, ...(replaced.length > 0 ? { replaces: replaced } : {}) },
+        after: {
+          email,
+          role: created.role,
+          displayName: created.displayName,
+          expiresAt: created.expiresAt,
+          ...(replaced.length > 0 ? { replaces: replaced } : {}),
+        },
       },
       new Date(now),
     );
@@ -122,12 +140,17 @@ export async function revokeInvitation(db: Kysely<Database>, orgId: string, id: 
     if (!(await new ModelRepository(trx).lockOrganisation(orgId))) throw notFound('organisation', orgId);
     const invitations = new InvitationRepository(trx);
     const record = await invitations.get(orgId, id);
-    if (!record) throw new RempartError('not_found', `No invitation with id "${id}".`, [{ path: 'invitation', rule: 'exists', value: id, message: 'no such invitation' }]);
+    if (!record)
+      throw new RempartError('not_found', `No invitation with id "${id}".`, [{ path: 'invitation', rule: 'exists', value: id, message: 'no such invitation' }]);
     if (record.acceptedAt) throw notOpen('accepted');
     if (record.revokedAt) return;
     await invitations.revoke(orgId, id, new Date(now));
     await revokeLinkTokensFor(trx, orgId, 'invitation', [invitationSubject(id)], now);
-    await recordAudit(trx, { org: orgId, action: 'revoke', entityType: 'invitation', entityId: id, before: { email: record.email, role: record.role } }, new Date(now));
+    await recordAudit(
+      trx,
+      { org: orgId, action: 'revoke', entityType: 'invitation', entityId: id, before: { email: record.email, role: record.role } },
+      new Date(now),
+    );
   });
 }
 
@@ -207,7 +230,12 @@ export async function acceptInvitation(
     if (!user) {
       let userId: string;
       try {
-        userId = await accounts.insertUser({ email, displayName: input.displayName?.trim() || record.displayName || email.split('@')[0], passwordHash: passwordHash!, mustChange: false });
+        userId = await accounts.insertUser({
+          email,
+          displayName: input.displayName?.trim() || record.displayName || email.split('@')[0],
+          passwordHash: passwordHash!,
+          mustChange: false,
+        });
       } catch (error) {
         if ((error as { code?: string }).code === '23505') throw signInFirst(email);
         throw error;
@@ -215,18 +243,34 @@ export async function acceptInvitation(
       user = (await accounts.user(userId))!;
       await recordAudit(
         trx,
-        { org: null, action: 'create', entityType: 'user', entityId: userId, after: { email, displayName: user.displayName, invitation: { org: record.orgId, id: record.id } }, acting: acting(user, origin) },
+        {
+          org: null,
+          action: 'create',
+          entityType: 'user',
+          entityId: userId,
+          after: { email, displayName: user.displayName, invitation: { org: record.orgId, id: record.id } },
+          acting: acting(user, origin),
+        },
         new Date(now),
       );
     } else if (await accounts.membership(record.orgId, user.id)) {
-      throw new RempartError('conflict', `You are already a member of ${record.orgName}.`, [{ path: 'token', rule: 'already_member', value: null, message: 'already a member' }]);
+      throw new RempartError('conflict', `You are already a member of ${record.orgName}.`, [
+        { path: 'token', rule: 'already_member', value: null, message: 'already a member' },
+      ]);
     }
     const displayName = record.displayName || input.displayName?.trim() || user.displayName;
     await accounts.insertMembership(record.orgId, user.id, record.role, displayName);
     await invitations.markAccepted(record.orgId, record.id, user.id, new Date(now));
     await recordAudit(
       trx,
-      { org: record.orgId, action: 'add', entityType: 'member', entityId: user.id, after: { email, role: record.role, displayName, invitation: record.id }, acting: acting(user, origin) },
+      {
+        org: record.orgId,
+        action: 'add',
+        entityType: 'member',
+        entityId: user.id,
+        after: { email, role: record.role, displayName, invitation: record.id },
+        acting: acting(user, origin),
+      },
       new Date(now),
     );
     const issued = caller ? undefined : await issueSession(trx, settings, user, origin);

@@ -66,18 +66,24 @@ function checkRequest(request: Omit<LinkTokenRequest, 'subject'>): void {
   if (!Number.isInteger(request.ttlMs) || request.ttlMs < LINK_TTL_LIMITS.minMs || request.ttlMs > LINK_TTL_LIMITS.maxMs)
     throw invalid('ttlMs', 'range', request.ttlMs, 'a life of one minute to 366 days');
   const maxUses = request.maxUses === undefined ? 1 : request.maxUses;
-  if (maxUses !== null && (!Number.isInteger(maxUses) || maxUses < 1 || maxUses > 1_000_000)) throw invalid('maxUses', 'range', maxUses, '1 to 1,000,000 uses, or null');
+  if (maxUses !== null && (!Number.isInteger(maxUses) || maxUses < 1 || maxUses > 1_000_000))
+    throw invalid('maxUses', 'range', maxUses, '1 to 1,000,000 uses, or null');
 }
 
 function checkSubject(subject: string): void {
-  if (typeof subject !== 'string' || subject.length < 1 || subject.length > 300 || isInvalidText(subject)) throw invalid('subject', 'format', String(subject).slice(0, 100), 'a subject of 1 to 300 characters');
+  if (typeof subject !== 'string' || subject.length < 1 || subject.length > 300 || isInvalidText(subject))
+    throw invalid('subject', 'format', String(subject).slice(0, 100), 'a subject of 1 to 300 characters');
 }
 
 /**
  * Issues links for many subjects at once, inside the caller's transaction (the transaction that decides "ask these
  * 1,200 people to check in" issues their links): one random secret and one SHA-256 each, one INSERT per 5,000.
  */
-export async function issueLinkTokens(trx: Kysely<Database> | Transaction<Database>, request: Omit<LinkTokenRequest, 'subject'>, subjects: readonly string[]): Promise<IssuedLinkToken[]> {
+export async function issueLinkTokens(
+  trx: Kysely<Database> | Transaction<Database>,
+  request: Omit<LinkTokenRequest, 'subject'>,
+  subjects: readonly string[],
+): Promise<IssuedLinkToken[]> {
   checkRequest(request);
   subjects.forEach(checkSubject);
   const now = request.now ?? Date.now();
@@ -127,7 +133,11 @@ export async function resolveLinkToken(
  * Of concurrent uses of a single-use link, exactly one succeeds; the others (and any use of a link that is no longer
  * active) get 410 `link_gone` naming the state.
  */
-export async function consumeLinkToken(trx: Transaction<Database> | Kysely<Database>, link: Pick<LinkTokenRecord, 'orgId' | 'id'>, now: number): Promise<LinkTokenRecord> {
+export async function consumeLinkToken(
+  trx: Transaction<Database> | Kysely<Database>,
+  link: Pick<LinkTokenRecord, 'orgId' | 'id'>,
+  now: number,
+): Promise<LinkTokenRecord> {
   const repository = new LinkTokenRepository(trx);
   const used = await repository.use(link.orgId, link.id, new Date(now));
   if (used) return used;

@@ -15,7 +15,9 @@ async function lockedOrganisation(trx: Transaction<Database>, orgId: string): Pr
 }
 
 function noMember(userId: string): RempartError {
-  return new RempartError('not_found', `No member with id "${userId}".`, [{ path: 'user', rule: 'exists', value: userId, message: 'not a member of this organisation' }]);
+  return new RempartError('not_found', `No member with id "${userId}".`, [
+    { path: 'user', rule: 'exists', value: userId, message: 'not a member of this organisation' },
+  ]);
 }
 
 function lastOwner(): RempartError {
@@ -58,7 +60,14 @@ export async function removeMember(db: Kysely<Database>, orgId: string, userId: 
     if (before.role === 'owner' && (await accounts.countOwners(orgId)) <= 1) throw lastOwner();
     await accounts.deleteMembership(orgId, userId);
     const revoked = await accounts.revokeTokensOf(orgId, userId, new Date());
-    await recordAudit(trx, { org: orgId, action: 'delete', entityType: 'member', entityId: userId, before: memberView(before), after: revoked.length > 0 ? { revokedTokens: revoked } : null });
+    await recordAudit(trx, {
+      org: orgId,
+      action: 'delete',
+      entityType: 'member',
+      entityId: userId,
+      before: memberView(before),
+      after: revoked.length > 0 ? { revokedTokens: revoked } : null,
+    });
   });
 }
 
@@ -83,8 +92,21 @@ export async function createApiToken(
   const expiresAt = new Date(now + input.expiresInDays * 24 * 60 * 60 * 1000);
   const token = await db.transaction().execute(async (trx) => {
     await lockedOrganisation(trx, orgId);
-    const created = await new AccountRepository(trx).insertToken({ orgId, name: input.name, tokenHash: sha256Hex(secret), role: input.role, createdBy: creatorId, expiresAt });
-    await recordAudit(trx, { org: orgId, action: 'create', entityType: 'token', entityId: created.id, after: { name: created.name, role: created.role, expiresAt: created.expiresAt } });
+    const created = await new AccountRepository(trx).insertToken({
+      orgId,
+      name: input.name,
+      tokenHash: sha256Hex(secret),
+      role: input.role,
+      createdBy: creatorId,
+      expiresAt,
+    });
+    await recordAudit(trx, {
+      org: orgId,
+      action: 'create',
+      entityType: 'token',
+      entityId: created.id,
+      after: { name: created.name, role: created.role, expiresAt: created.expiresAt },
+    });
     return created;
   });
   return { secret, token };
@@ -101,7 +123,8 @@ export async function revokeApiToken(db: Kysely<Database>, orgId: string, tokenI
     await lockedOrganisation(trx, orgId);
     const accounts = new AccountRepository(trx);
     const token = await accounts.token(orgId, tokenId);
-    if (!token) throw new RempartError('not_found', `No token with id "${tokenId}".`, [{ path: 'token', rule: 'exists', value: tokenId, message: 'no such token' }]);
+    if (!token)
+      throw new RempartError('not_found', `No token with id "${tokenId}".`, [{ path: 'token', rule: 'exists', value: tokenId, message: 'no such token' }]);
     if (token.revokedAt) return;
     await accounts.revokeToken(orgId, tokenId, new Date());
     await recordAudit(trx, { org: orgId, action: 'revoke', entityType: 'token', entityId: tokenId, before: { name: token.name, role: token.role } });

@@ -2,14 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { integrityProblems } from '../engine/integrity.js';
 import { RempartError } from '../errors.js';
-import {
-  COLLECTIONS,
-  DEFAULT_BIA,
-  type BiaSettings,
-  type Collection,
-  type EntityOf,
-  type OrganisationModel,
-} from '../model/organisation.js';
+import { COLLECTIONS, DEFAULT_BIA, type BiaSettings, type Collection, type EntityOf, type OrganisationModel } from '../model/organisation.js';
 import type { Problem } from '../model/problem.js';
 import { AccountRepository } from '../store/account-repository.js';
 import { ModelRepository, type OrganisationRecord } from '../store/model-repository.js';
@@ -66,7 +59,9 @@ export interface FirstOwner {
 }
 
 function duplicateOrganisation(id: string): RempartError {
-  return new RempartError('duplicate_id', `An organisation with id "${id}" already exists.`, [{ path: 'id', rule: 'unique', value: id, message: 'already used' }]);
+  return new RempartError('duplicate_id', `An organisation with id "${id}" already exists.`, [
+    { path: 'id', rule: 'unique', value: id, message: 'already used' },
+  ]);
 }
 
 /**
@@ -94,7 +89,13 @@ export async function createOrganisation(
       await repository.insertOrganisation(input);
       if (owner) await new AccountRepository(trx).insertMembership(input.id, owner.userId, 'owner', owner.displayName);
       const created = (await repository.getOrganisation(input.id))!;
-      await recordAudit(trx, { org: input.id, action: 'create', entityType: 'organisation', entityId: input.id, after: { ...organisationSnapshot(created), owner: owner?.userId ?? null } });
+      await recordAudit(trx, {
+        org: input.id,
+        action: 'create',
+        entityType: 'organisation',
+        entityId: input.id,
+        after: { ...organisationSnapshot(created), owner: owner?.userId ?? null },
+      });
       return created;
     });
   } catch (error) {
@@ -133,7 +134,10 @@ export async function updateOrganisation(
     }
     await repository.updateOrganisation(orgId, { ...input, bia });
     const after = (await repository.getOrganisation(orgId))!;
-    return { result: after, audit: { action: 'update', entityType: 'organisation', entityId: orgId, before: organisationSnapshot(org), after: organisationSnapshot(after) } };
+    return {
+      result: after,
+      audit: { action: 'update', entityType: 'organisation', entityId: orgId, before: organisationSnapshot(org), after: organisationSnapshot(after) },
+    };
   });
 }
 
@@ -213,7 +217,12 @@ async function refuseRiskReferences(repository: ModelRepository, orgId: string, 
     throw new RempartError(
       'in_use',
       `The ${SINGULAR[collection]} "${id}" is an asset of ${risks.length} risk(s); change those risks first.`,
-      risks.map((risk) => ({ path: `risks[${risk}].assets`, rule: 'unknown_reference', value: id, message: `risk ${risk} names ${SINGULAR[collection]} "${id}"` })),
+      risks.map((risk) => ({
+        path: `risks[${risk}].assets`,
+        rule: 'unknown_reference',
+        value: id,
+        message: `risk ${risk} names ${SINGULAR[collection]} "${id}"`,
+      })),
     );
 }
 
@@ -253,8 +262,7 @@ export async function importModel(
 ): Promise<ImportSummary> {
   const bia = model.bia ?? DEFAULT_BIA;
   const problems = integrityProblems({ ...model, bia });
-  if (problems.length > 0)
-    throw new RempartError('invalid_reference', `The model has ${problems.length} problem(s); nothing was imported.`, problems);
+  if (problems.length > 0) throw new RempartError('invalid_reference', `The model has ${problems.length} problem(s); nothing was imported.`, problems);
 
   const summary = await db.transaction().execute(async (trx) => {
     const repository = new ModelRepository(trx);
@@ -281,7 +289,12 @@ export async function importModel(
         throw new RempartError(
           'in_use',
           `The new model drops ${orphaned.length} asset(s) that risks name; change those risks first. Nothing was imported.`,
-          orphaned.map((a) => ({ path: `risks[${a.risk}].assets`, rule: 'unknown_reference', value: a.id, message: `risk ${a.risk} names ${a.type} "${a.id}"` })),
+          orphaned.map((a) => ({
+            path: `risks[${a.risk}].assets`,
+            rule: 'unknown_reference',
+            value: a.id,
+            message: `risk ${a.risk} names ${a.type} "${a.id}"`,
+          })),
         );
       await repository.updateOrganisation(orgId, { ...info, bia: model.bia ?? org.bia });
       await repository.deleteAllEntities(orgId);
@@ -360,8 +373,7 @@ export async function upsertActivities(
       const incoming = match ? incomingIndex.get(Number(match[1])) : undefined;
       return incoming === undefined ? p : locate({ ...p, path: `activities[${incoming}]${match![2]}` });
     });
-    if (problems.length > 0)
-      throw new RempartError('invalid_reference', `The file has ${problems.length} problem(s); nothing was imported.`, problems);
+    if (problems.length > 0) throw new RempartError('invalid_reference', `The file has ${problems.length} problem(s); nothing was imported.`, problems);
     await repository.upsertEntities(orgId, 'activities', activities);
     const modelVersion = await repository.bumpModelVersion(orgId);
     const before = new Set(existingIds);
@@ -370,7 +382,11 @@ export async function upsertActivities(
       action: 'import',
       entityType: 'activities',
       entityId: null,
-      after: { created: activities.filter((a) => !before.has(a.id)).map((a) => a.id), replaced: activities.filter((a) => before.has(a.id)).map((a) => a.id), modelVersion },
+      after: {
+        created: activities.filter((a) => !before.has(a.id)).map((a) => a.id),
+        replaced: activities.filter((a) => before.has(a.id)).map((a) => a.id),
+        modelVersion,
+      },
     });
     return { created, updated: activities.length - created, modelVersion };
   });

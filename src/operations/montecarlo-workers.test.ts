@@ -17,7 +17,15 @@ const uncertain: Scenario = scenario(
   [
     { type: 'lockdown', from: { uniform: [0, 10] }, to: { triangular: [20, 40, 90] } },
     { type: 'applicationOutage', application: 'crm', from: 5, to: { choice: [10, 30, 60] } },
-    { type: 'absenteeism', from: 0, curve: [{ at: 0, rate: 0 }, { at: { uniform: [10, 30] }, rate: { normal: [0.3, 0.1] } }, { at: 80, rate: 0 }] },
+    {
+      type: 'absenteeism',
+      from: 0,
+      curve: [
+        { at: 0, rate: 0 },
+        { at: { uniform: [10, 30] }, rate: { normal: [0.3, 0.1] } },
+        { at: 80, rate: 0 },
+      ],
+    },
   ],
   { horizon: 120 },
 );

@@ -36,7 +36,8 @@ if (port) {
     });
     port.postMessage({ type: 'done', result } satisfies RecommendWorkerMessage);
   } catch (error) {
-    if (error instanceof EngineInputError) port.postMessage({ type: 'invalid', message: error.message, problems: error.problems } satisfies RecommendWorkerMessage);
+    if (error instanceof EngineInputError)
+      port.postMessage({ type: 'invalid', message: error.message, problems: error.problems } satisfies RecommendWorkerMessage);
     else port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies RecommendWorkerMessage);
   }
 }

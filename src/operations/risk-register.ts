@@ -35,7 +35,11 @@ export function threatCatalogue(): Promise<ThreatCatalogue> {
     const json: unknown = JSON.parse(await readFile(join(DATA_DIR, 'threats.json'), 'utf8'));
     const parsed = ThreatCatalogue.safeParse(json);
     if (!parsed.success)
-      throw new Error(`data/threats.json is invalid: ${problemsFromZod(parsed.error, json).map((p) => `${p.path} ${p.message}`).join('; ')}`);
+      throw new Error(
+        `data/threats.json is invalid: ${problemsFromZod(parsed.error, json)
+          .map((p) => `${p.path} ${p.message}`)
+          .join('; ')}`,
+      );
     return parsed.data;
   })();
   return catalogueCache;
@@ -118,7 +122,12 @@ async function familyOf(risks: RiskRepository, orgId: string): Promise<FamilyOf>
 }
 
 async function riskContext(risks: RiskRepository, orgId: string, matrix: RiskMatrix): Promise<RiskContext> {
-  const [catalogue, own, assets, scenarios] = await Promise.all([threatCatalogue(), risks.listThreats(orgId), risks.assetIds(orgId), scenarioIds(risks, orgId)]);
+  const [catalogue, own, assets, scenarios] = await Promise.all([
+    threatCatalogue(),
+    risks.listThreats(orgId),
+    risks.assetIds(orgId),
+    scenarioIds(risks, orgId),
+  ]);
   return { matrix, threats: new Set([...catalogue.threats, ...own].map((threat) => threat.id)), assets, scenarios };
 }
 
@@ -129,14 +138,18 @@ function readOnly(id: string): RempartError {
 }
 
 function duplicateThreat(id: string, shipped: boolean): RempartError {
-  return new RempartError('duplicate_id', shipped ? `"${id}" is the id of a shipped threat: choose another id.` : `The organisation already has a threat with id "${id}".`, [
-    { path: 'id', rule: 'unique', value: id, message: shipped ? 'used by the shipped catalogue' : 'already used' },
-  ]);
+  return new RempartError(
+    'duplicate_id',
+    shipped ? `"${id}" is the id of a shipped threat: choose another id.` : `The organisation already has a threat with id "${id}".`,
+    [{ path: 'id', rule: 'unique', value: id, message: shipped ? 'used by the shipped catalogue' : 'already used' }],
+  );
 }
 
 async function threatScenarioProblems(risks: RiskRepository, orgId: string, threat: Threat): Promise<void> {
   const known = await scenarioIds(risks, orgId);
-  const problems = threat.scenarios.flatMap((id, index) => (known.has(id) ? [] : [problem(['scenarios', index], 'unknown_reference', id, `no scenario "${id}" in the library`)]));
+  const problems = threat.scenarios.flatMap((id, index) =>
+    known.has(id) ? [] : [problem(['scenarios', index], 'unknown_reference', id, `no scenario "${id}" in the library`)],
+  );
   if (problems.length > 0) throw new RempartError('invalid_reference', 'The threat refers to scenarios that do not exist.', problems);
 }
 
@@ -203,7 +216,10 @@ export async function registerSnapshot(db: Kysely<Database>, orgId: string): Pro
 }
 
 /** The matrix and family lookup to present risks of an organisation. */
-export async function presentationContext(db: Kysely<Database>, orgId: string): Promise<{ matrix: RiskMatrix; familyOf: FamilyOf; threatsOfFamily(family: ThreatFamily): string[] }> {
+export async function presentationContext(
+  db: Kysely<Database>,
+  orgId: string,
+): Promise<{ matrix: RiskMatrix; familyOf: FamilyOf; threatsOfFamily(family: ThreatFamily): string[] }> {
   await requireOrganisation(db, orgId);
   const repository = new RiskRepository(db);
   const [matrix, catalogue, own] = await Promise.all([storedMatrix(repository, orgId), threatCatalogue(), repository.listThreats(orgId)]);
@@ -216,7 +232,9 @@ function refuseRiskProblems(problems: Problem[]): void {
 }
 
 function duplicateRisk(id: string): RempartError {
-  return new RempartError('duplicate_id', `The organisation already has a risk with id "${id}".`, [{ path: 'id', rule: 'unique', value: id, message: 'already used' }]);
+  return new RempartError('duplicate_id', `The organisation already has a risk with id "${id}".`, [
+    { path: 'id', rule: 'unique', value: id, message: 'already used' },
+  ]);
 }
 
 export async function createRisk(db: Kysely<Database>, orgId: string, risk: Risk, by?: string): Promise<RiskView> {
@@ -271,7 +289,12 @@ export async function changeMatrix(db: Kysely<Database>, orgId: string, change: 
   return inLockedOrganisation(db, orgId, async (risks, record) => {
     const previous = await storedMatrix(risks, orgId);
     const stored = await risks.allRisks(orgId);
-    const result = rerateRisks(previous, matrix, mapping, stored.map((s) => s.risk));
+    const result = rerateRisks(
+      previous,
+      matrix,
+      mapping,
+      stored.map((s) => s.risk),
+    );
     if (result.mappingProblems.length > 0)
       throw new RempartError('invalid_input', 'The mapping names levels the current matrix does not have.', result.mappingProblems);
     if (result.removedLevels.length > 0) {
@@ -288,19 +311,31 @@ export async function changeMatrix(db: Kysely<Database>, orgId: string, change: 
     const byId = new Map(result.risks.map((risk) => [risk.id, risk]));
     await risks.appendAssessments(
       orgId,
-      result.rerated.map((riskId) => ({ riskId, by: by ?? null, reason: 'matrix_changed', inherent: byId.get(riskId)!.inherent, residual: byId.get(riskId)!.residual })),
+      result.rerated.map((riskId) => ({
+        riskId,
+        by: by ?? null,
+        reason: 'matrix_changed',
+        inherent: byId.get(riskId)!.inherent,
+        residual: byId.get(riskId)!.residual,
+      })),
     );
     record({ action: 'update', entityType: 'riskMatrix', entityId: orgId, before: previous, after: { ...matrix, rerated: result.rerated } });
     return { matrix, rerated: result.rerated };
   });
 }
 
-
 /**
  * Adds or replaces risks by id, leaving the others. All or nothing: one problem anywhere and nothing is written.
  * `locate` turns a problem of `risks[i]` into the caller's terms (a spreadsheet row and column).
  */
-async function writeRisks(risks: RiskRepository, orgId: string, matrix: RiskMatrix, incoming: readonly Risk[], by: string | null, locate: (p: Problem) => Problem): Promise<RiskImportSummary> {
+async function writeRisks(
+  risks: RiskRepository,
+  orgId: string,
+  matrix: RiskMatrix,
+  incoming: readonly Risk[],
+  by: string | null,
+  locate: (p: Problem) => Problem,
+): Promise<RiskImportSummary> {
   const context = await riskContext(risks, orgId, matrix);
   const problems = incoming.flatMap((risk, index) =>
     riskProblems(risk, context).map((p) => locate({ ...p, path: `risks[${index}]${p.path.startsWith('[') ? '' : '.'}${p.path}` })),
@@ -323,11 +358,18 @@ async function writeRisks(risks: RiskRepository, orgId: string, matrix: RiskMatr
 }
 
 /** Imports the register spreadsheet (CSV or XLSX): adds new ids, replaces existing ones; all or nothing. */
-export async function importRiskSheet(db: Kysely<Database>, orgId: string, data: Buffer | Uint8Array, format: TableFormat, by?: string): Promise<RiskImportSummary> {
+export async function importRiskSheet(
+  db: Kysely<Database>,
+  orgId: string,
+  data: Buffer | Uint8Array,
+  format: TableFormat,
+  by?: string,
+): Promise<RiskImportSummary> {
   return inLockedOrganisation(db, orgId, async (risks, record) => {
     const matrix = await storedMatrix(risks, orgId);
     const sheet = await parseRiskSheet(data, format, matrix);
-    if (sheet.problems.length > 0) throw new RempartError('invalid_input', `The spreadsheet has ${sheet.problems.length} problem(s); nothing was imported.`, sheet.problems);
+    if (sheet.problems.length > 0)
+      throw new RempartError('invalid_input', `The spreadsheet has ${sheet.problems.length} problem(s); nothing was imported.`, sheet.problems);
     const summary = await writeRisks(risks, orgId, matrix, sheet.risks, by ?? null, (p) => locateRiskProblem(p, sheet.rowOf, sheet.columns));
     record({ action: 'import', entityType: 'risks', entityId: null, after: { ...summary, risks: sheet.risks.map((risk) => risk.id), format } });
     return summary;

@@ -47,7 +47,12 @@ export function scenarioLibrary(): Promise<Scenario[]> {
       files.map(async (file) => {
         const json = JSON.parse(await readFile(join(folder, file), 'utf8'));
         const parsed = Scenario.safeParse(json);
-        if (!parsed.success) throw new Error(`data/scenarios/${file} is invalid: ${problemsFromZod(parsed.error, json).map((p) => `${p.path} ${p.message}`).join('; ')}`);
+        if (!parsed.success)
+          throw new Error(
+            `data/scenarios/${file} is invalid: ${problemsFromZod(parsed.error, json)
+              .map((p) => `${p.path} ${p.message}`)
+              .join('; ')}`,
+          );
         return parsed.data;
       }),
     );
@@ -60,7 +65,13 @@ export async function installScenarioLibrary(db: Kysely<Database>, orgId: string
   const library = await scenarioLibrary();
   await db.transaction().execute(async (trx) => {
     await new ModelRepository(trx).upsertEntities(orgId, 'scenarios', library as Array<Scenario & { id: string }>);
-    await recordAudit(trx, { org: orgId, action: 'install', entityType: 'scenarios', entityId: null, after: { scenarios: library.map((scenario) => scenario.id) } });
+    await recordAudit(trx, {
+      org: orgId,
+      action: 'install',
+      entityType: 'scenarios',
+      entityId: null,
+      after: { scenarios: library.map((scenario) => scenario.id) },
+    });
   });
   return library.length;
 }
@@ -123,7 +134,12 @@ export async function deleteScenario(db: Kysely<Database>, orgId: string, scenar
       throw new RempartError(
         'in_use',
         `The scenario "${scenarioId}" is linked from ${linking.length} risk(s); unlink it there first.`,
-        linking.map((risk) => ({ path: `risks[${risk}].scenarios`, rule: 'unknown_reference', value: scenarioId, message: `risk ${risk} links to scenario "${scenarioId}"` })),
+        linking.map((risk) => ({
+          path: `risks[${risk}].scenarios`,
+          rule: 'unknown_reference',
+          value: scenarioId,
+          message: `risk ${risk} links to scenario "${scenarioId}"`,
+        })),
       );
     if (!(await repository.deleteEntity(orgId, 'scenarios', scenarioId))) throw notFound('scenario', scenarioId);
     await recordAudit(trx, { org: orgId, action: 'delete', entityType: 'scenario', entityId: scenarioId, before });
@@ -148,20 +164,23 @@ export function engineRefusal(error: unknown): never {
   throw error;
 }
 
-function toRun(row: {
-  id: string;
-  kind: RunKind;
-  scenario_ids: string[];
-  status: RunStatus;
-  progress: number;
-  model_version: number;
-  input: unknown;
-  result: unknown;
-  error: unknown;
-  created_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-}, currentVersion?: number): Run {
+function toRun(
+  row: {
+    id: string;
+    kind: RunKind;
+    scenario_ids: string[];
+    status: RunStatus;
+    progress: number;
+    model_version: number;
+    input: unknown;
+    result: unknown;
+    error: unknown;
+    created_at: Date;
+    started_at: Date | null;
+    finished_at: Date | null;
+  },
+  currentVersion?: number,
+): Run {
   const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
   return {
     id: row.id,
@@ -207,7 +226,13 @@ export async function simulateStored(db: Kysely<Database>, orgId: string, scenar
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(trx, { org: orgId, action: 'simulate', entityType: 'run', entityId: inserted.id, after: { kind: 'simulation', scenarios: [scenarioId], modelVersion: version } });
+    await recordAudit(trx, {
+      org: orgId,
+      action: 'simulate',
+      entityType: 'run',
+      entityId: inserted.id,
+      after: { kind: 'simulation', scenarios: [scenarioId], modelVersion: version },
+    });
     return inserted;
   });
   return toRun(row, version);
@@ -243,7 +268,12 @@ export interface JobRequest {
  * Queues a long run; any server process's job runner will claim it. Refused with `rate_limited` when the
  * organisation already has `limits.perOrganisation` queued or running jobs.
  */
-export async function enqueueRun(db: Kysely<Database>, orgId: string, request: JobRequest, limits: Pick<JobLimits, 'perOrganisation'> = JOB_LIMIT_DEFAULTS): Promise<Run> {
+export async function enqueueRun(
+  db: Kysely<Database>,
+  orgId: string,
+  request: JobRequest,
+  limits: Pick<JobLimits, 'perOrganisation'> = JOB_LIMIT_DEFAULTS,
+): Promise<Run> {
   const { model, version } = await engineModel(db, orgId);
   const scenarios = await loadScenarios(db, orgId, request.scenarios);
   // Refuse now what the engine would refuse later, so the user hears it from this request, not from a failed job.
@@ -265,7 +295,14 @@ export async function enqueueRun(db: Kysely<Database>, orgId: string, request: J
       throw new RempartError(
         'rate_limited',
         `The organisation already has ${active} queued or running jobs, the most allowed (${limits.perOrganisation}, REMPART_JOBS_PER_ORG): wait for one to finish, or cancel one.`,
-        [{ path: 'jobs', rule: 'max_jobs_per_organisation', value: active, message: `at most ${limits.perOrganisation} queued or running jobs per organisation` }],
+        [
+          {
+            path: 'jobs',
+            rule: 'max_jobs_per_organisation',
+            value: active,
+            message: `at most ${limits.perOrganisation} queued or running jobs per organisation`,
+          },
+        ],
         { retryAfter: QUEUE_FULL_RETRY_SECONDS },
       );
     const inserted = await trx
@@ -281,7 +318,13 @@ export async function enqueueRun(db: Kysely<Database>, orgId: string, request: J
       .executeTakeFirstOrThrow();
     // The run and its job commit together: no job without its run, no run left without a job.
     await enqueueJob(trx, { org: orgId, kind: `runs.${request.kind}`, id: inserted.id, payload: { run: inserted.id } });
-    await recordAudit(trx, { org: orgId, action: 'queue', entityType: 'run', entityId: inserted.id, after: { kind: request.kind, scenarios: request.scenarios, params, modelVersion: version } });
+    await recordAudit(trx, {
+      org: orgId,
+      action: 'queue',
+      entityType: 'run',
+      entityId: inserted.id,
+      after: { kind: request.kind, scenarios: request.scenarios, params, modelVersion: version },
+    });
     return inserted;
   });
   return toRun(row, version);
@@ -315,9 +358,21 @@ export async function cancelRun(db: Kysely<Database>, orgId: string, runId: stri
   await db.transaction().execute(async (trx) => {
     const outcome = await cancelJob(trx, orgId, runId);
     if (outcome === 'cancelled')
-      await trx.updateTable('scenario_runs').set({ status: 'cancelled', finished_at: sql`now()` }).where('org_id', '=', orgId).where('id', '=', runId).where('status', 'in', ['queued', 'running']).execute();
+      await trx
+        .updateTable('scenario_runs')
+        .set({ status: 'cancelled', finished_at: sql`now()` })
+        .where('org_id', '=', orgId)
+        .where('id', '=', runId)
+        .where('status', 'in', ['queued', 'running'])
+        .execute();
     if (outcome !== 'none')
-      await recordAudit(trx, { org: orgId, action: 'cancel', entityType: 'run', entityId: runId, before: { status: before.status, progress: before.progress } });
+      await recordAudit(trx, {
+        org: orgId,
+        action: 'cancel',
+        entityType: 'run',
+        entityId: runId,
+        before: { status: before.status, progress: before.progress },
+      });
   });
   return getRun(db, orgId, runId);
 }

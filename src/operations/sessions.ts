@@ -124,8 +124,12 @@ async function succeeded(db: Kysely<Database>, attempt: Attempt, ownKey: string)
 
 function invalidCredentials(what: 'password' | 'code'): RempartError {
   return what === 'password'
-    ? new RempartError('invalid_credentials', 'The e-mail address or the password is wrong.', [{ path: 'body', rule: 'credentials', value: null, message: 'check both and try again' }])
-    : new RempartError('invalid_credentials', 'The code is wrong or was already used.', [{ path: 'body.code', rule: 'code', value: null, message: 'enter the current code of your app, or an unused recovery code' }]);
+    ? new RempartError('invalid_credentials', 'The e-mail address or the password is wrong.', [
+        { path: 'body', rule: 'credentials', value: null, message: 'check both and try again' },
+      ])
+    : new RempartError('invalid_credentials', 'The code is wrong or was already used.', [
+        { path: 'body.code', rule: 'code', value: null, message: 'enter the current code of your app, or an unused recovery code' },
+      ]);
 }
 
 function userActing(user: Pick<UserRecord, 'id' | 'email'>, origin: RequestOrigin): ActingContext {
@@ -215,7 +219,14 @@ export async function signIn(
     const issued = await issue(trx, settings, user, stage, input, now);
     await recordAudit(
       trx,
-      { org: null, action: stage === 'full' ? 'sign_in' : 'sign_in_password_ok', entityType: 'user', entityId: user.id, after: { stage }, acting: userActing(user, input) },
+      {
+        org: null,
+        action: stage === 'full' ? 'sign_in' : 'sign_in_password_ok',
+        entityType: 'user',
+        entityId: user.id,
+        after: { stage },
+        acting: userActing(user, input),
+      },
       new Date(now),
     );
     return issued;
@@ -267,7 +278,14 @@ export async function verifySecondFactor(
       const lock = lockStarted(attempt);
       await recordAudit(
         trx,
-        { org: null, action: `${audit.action}_failed`, entityType: 'user', entityId: user.id, after: { lockedForSeconds: lock === null ? null : Math.ceil(lock / 1000) }, acting: userActing(user, origin) },
+        {
+          org: null,
+          action: `${audit.action}_failed`,
+          entityType: 'user',
+          entityId: user.id,
+          after: { lockedForSeconds: lock === null ? null : Math.ceil(lock / 1000) },
+          acting: userActing(user, origin),
+        },
         new Date(now),
       );
       return null;
@@ -296,12 +314,20 @@ export async function completeSignIn(
   return db.transaction().execute(async (trx) => {
     const accounts = new AccountRepository(trx);
     // Two concurrent second steps on one waiting session: only the first opens a session.
-    if (!(await accounts.deleteSession(pending.session.id))) throw new RempartError('unauthenticated', 'This sign-in step has already been used: sign in again.');
+    if (!(await accounts.deleteSession(pending.session.id)))
+      throw new RempartError('unauthenticated', 'This sign-in step has already been used: sign in again.');
     const issued = await issue(trx, settings, pending.user, 'full', origin, now);
     const recoveryCodesLeft = await accounts.unusedRecoveryCodes(pending.user.id);
     await recordAudit(
       trx,
-      { org: null, action: 'sign_in', entityType: 'user', entityId: pending.user.id, after: { stage: 'full', secondFactor: method, recoveryCodesLeft }, acting: userActing(pending.user, origin) },
+      {
+        org: null,
+        action: 'sign_in',
+        entityType: 'user',
+        entityId: pending.user.id,
+        after: { stage: 'full', secondFactor: method, recoveryCodesLeft },
+        acting: userActing(pending.user, origin),
+      },
       new Date(now),
     );
     return { ...issued, method, recoveryCodesLeft };
@@ -309,7 +335,11 @@ export async function completeSignIn(
 }
 
 /** The session behind a cookie value, if it is still valid; an ended one is removed on the way. */
-export async function resolveSession(db: Kysely<Database>, settings: SessionSettings, token: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
+export async function resolveSession(
+  db: Kysely<Database>,
+  settings: SessionSettings,
+  token: string,
+): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
   if (token.length < 20 || token.length > 200) return undefined;
   const repository = new AccountRepository(db);
   const found = await repository.sessionByHash(sha256Hex(token));
@@ -373,7 +403,14 @@ export async function signOut(db: Kysely<Database>, session: SessionRecord, user
 export async function signOutEverywhere(db: Kysely<Database>, user: UserRecord, origin: RequestOrigin): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const ended = await new AccountRepository(trx).deleteSessionsOf(user.id);
-    await recordAudit(trx, { org: null, action: 'sign_out_everywhere', entityType: 'user', entityId: user.id, after: { sessions: ended }, acting: userActing(user, origin) });
+    await recordAudit(trx, {
+      org: null,
+      action: 'sign_out_everywhere',
+      entityType: 'user',
+      entityId: user.id,
+      after: { sessions: ended },
+      acting: userActing(user, origin),
+    });
     return ended;
   });
 }
@@ -384,7 +421,14 @@ export function issueSession(trx: Transaction<Database>, settings: SessionSettin
 }
 
 /** Counts a failed password check of a signed-in person (password change, disabling the second factor). */
-export async function passwordCheck(db: Kysely<Database>, settings: SessionSettings, user: UserRecord, password: string, origin: RequestOrigin, path: string): Promise<void> {
+export async function passwordCheck(
+  db: Kysely<Database>,
+  settings: SessionSettings,
+  user: UserRecord,
+  password: string,
+  origin: RequestOrigin,
+  path: string,
+): Promise<void> {
   const now = settings.now();
   const keys: Array<[string, ThrottlePolicy]> = [
     [`account:${user.email}`, THROTTLE.account],
@@ -399,9 +443,18 @@ export async function passwordCheck(db: Kysely<Database>, settings: SessionSetti
     const lock = lockStarted(attempt);
     await recordAudit(
       trx,
-      { org: null, action: 'password_check_failed', entityType: 'user', entityId: user.id, after: { lockedForSeconds: lock === null ? null : Math.ceil(lock / 1000) }, acting: userActing(user, origin) },
+      {
+        org: null,
+        action: 'password_check_failed',
+        entityType: 'user',
+        entityId: user.id,
+        after: { lockedForSeconds: lock === null ? null : Math.ceil(lock / 1000) },
+        acting: userActing(user, origin),
+      },
       new Date(now),
     );
   });
-  throw new RempartError('invalid_credentials', 'The current password is wrong.', [{ path, rule: 'credentials', value: null, message: 'your current password' }]);
+  throw new RempartError('invalid_credentials', 'The current password is wrong.', [
+    { path, rule: 'credentials', value: null, message: 'your current password' },
+  ]);
 }

@@ -33,12 +33,28 @@ export async function listPublicKeys(db: Kysely<Database>, orgId: string): Promi
  * Creates a widget key for pages of these origins (`rmpk_<org>.<22 characters>`). It is not a secret: it says which
  * organisation a widget belongs to, and the origin check says which pages may use it.
  */
-export async function createPublicKey(db: Kysely<Database>, orgId: string, creatorId: string | null, input: { label: string; origins: string[] }, now: number): Promise<PublicKeyRecord> {
+export async function createPublicKey(
+  db: Kysely<Database>,
+  orgId: string,
+  creatorId: string | null,
+  input: { label: string; origins: string[] },
+  now: number,
+): Promise<PublicKeyRecord> {
   return db.transaction().execute(async (trx) => {
     // 128 random bits: keys are public, so this only keeps them unguessable enough not to be enumerated.
     const key = `${PUBLIC_KEY_PREFIX}${orgId}.${randomSecret(16)}`;
     const created = await new WidgetRepository(trx).insertKey({ orgId, key, label: input.label, origins: input.origins, createdBy: creatorId });
-    await recordAudit(trx, { org: orgId, action: 'create', entityType: 'public_key', entityId: created.id, after: { label: created.label, origins: created.origins, key: created.key } }, new Date(now));
+    await recordAudit(
+      trx,
+      {
+        org: orgId,
+        action: 'create',
+        entityType: 'public_key',
+        entityId: created.id,
+        after: { label: created.label, origins: created.origins, key: created.key },
+      },
+      new Date(now),
+    );
     return created;
   });
 }
@@ -48,9 +64,14 @@ export async function revokePublicKey(db: Kysely<Database>, orgId: string, id: s
   await db.transaction().execute(async (trx) => {
     const widget = new WidgetRepository(trx);
     const record = await widget.getKey(orgId, id);
-    if (!record) throw new RempartError('not_found', `No public key with id "${id}".`, [{ path: 'id', rule: 'exists', value: id, message: 'no such public key' }]);
+    if (!record)
+      throw new RempartError('not_found', `No public key with id "${id}".`, [{ path: 'id', rule: 'exists', value: id, message: 'no such public key' }]);
     if (!(await widget.revokeKey(orgId, id, new Date(now)))) return;
-    await recordAudit(trx, { org: orgId, action: 'revoke', entityType: 'public_key', entityId: id, before: { label: record.label, origins: record.origins } }, new Date(now));
+    await recordAudit(
+      trx,
+      { org: orgId, action: 'revoke', entityType: 'public_key', entityId: id, before: { label: record.label, origins: record.origins } },
+      new Date(now),
+    );
   });
 }
 
@@ -66,7 +87,10 @@ export async function resolvePublicKey(db: Kysely<Database>, text: string): Prom
 /** The organisation's widget settings, the defaults filled in. */
 export async function readWidgetSettings(db: Kysely<Database>, orgId: string): Promise<WidgetSettings> {
   const found = await new WidgetRepository(db).widget(orgId);
-  if (!found) throw new RempartError('not_found', `No organisation with id "${orgId}".`, [{ path: 'id', rule: 'exists', value: orgId, message: `no organisation "${orgId}"` }]);
+  if (!found)
+    throw new RempartError('not_found', `No organisation with id "${orgId}".`, [
+      { path: 'id', rule: 'exists', value: orgId, message: `no organisation "${orgId}"` },
+    ]);
   // Stored by updateWidgetSettings, so valid; parsing fills the defaults of fields added since.
   const parsed = WidgetSettings.safeParse(found.settings ?? {});
   return parsed.success ? parsed.data : WidgetSettings.parse({});
@@ -78,7 +102,11 @@ export async function updateWidgetSettings(db: Kysely<Database>, orgId: string, 
     const widget = new WidgetRepository(trx);
     const before = await widget.widget(orgId);
     await widget.setWidget(orgId, settings);
-    await recordAudit(trx, { org: orgId, action: 'update', entityType: 'widget', entityId: null, before: before?.settings ?? null, after: settings }, new Date(now));
+    await recordAudit(
+      trx,
+      { org: orgId, action: 'update', entityType: 'widget', entityId: null, before: before?.settings ?? null, after: settings },
+      new Date(now),
+    );
     return settings;
   });
 }

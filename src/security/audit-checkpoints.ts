@@ -20,10 +20,7 @@ export interface Checkpoint {
 }
 
 /** A checkpoint file as read: none, a valid one, or one whose signature or content does not hold. */
-export type CheckpointRead =
-  | { state: 'none' }
-  | { state: 'valid'; checkpoint: Checkpoint; file: string }
-  | { state: 'invalid'; file: string; reason: string };
+export type CheckpointRead = { state: 'none' } | { state: 'valid'; checkpoint: Checkpoint; file: string } | { state: 'invalid'; file: string; reason: string };
 
 /** The text that is signed: every field, in a fixed order. */
 function signedText(checkpoint: Checkpoint): string {
@@ -95,7 +92,8 @@ export class CheckpointStore {
     )
       return { state: 'invalid', file, reason: 'its fields are missing or malformed' };
     const checkpoint: Checkpoint = { chain: value.chain, count: value.count as number, head: value.head, at: value.at };
-    if (!sameSecret(this.#sign(checkpoint), value.mac)) return { state: 'invalid', file, reason: 'its signature does not match its content (altered, or signed with another key)' };
+    if (!sameSecret(this.#sign(checkpoint), value.mac))
+      return { state: 'invalid', file, reason: 'its signature does not match its content (altered, or signed with another key)' };
     // A valid file copied over another chain's name is still a forgery for that chain.
     if (chain !== null && checkpoint.chain !== chain) return { state: 'invalid', file, reason: `it is signed for the chain "${checkpoint.chain}"` };
     return { state: 'valid', checkpoint, file };

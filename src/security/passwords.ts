@@ -31,8 +31,7 @@ export function commonPasswords(): Set<string> {
  */
 export function passwordProblems(password: string, path: string, context: { email?: string } = {}): Problem[] {
   const length = [...password].length;
-  if (length < PASSWORD_MIN)
-    return [problem([path], 'too_short', '[hidden]', `at least ${PASSWORD_MIN} characters (a few unrelated words make a good one)`)];
+  if (length < PASSWORD_MIN) return [problem([path], 'too_short', '[hidden]', `at least ${PASSWORD_MIN} characters (a few unrelated words make a good one)`)];
   if (length > PASSWORD_MAX) return [problem([path], 'too_long', '[hidden]', `at most ${PASSWORD_MAX} characters`)];
   const lowered = password.normalize('NFKC').toLowerCase();
   if (commonPasswords().has(lowered) || commonPasswords().has(lowered.trim()))

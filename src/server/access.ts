@@ -141,7 +141,9 @@ function forbidden(message: string, resource: string, action: string): RempartEr
 }
 
 function organisationNotFound(orgId: string): RempartError {
-  return new RempartError('not_found', `No organisation with id "${orgId}".`, [{ path: 'id', rule: 'exists', value: orgId, message: `no organisation "${orgId}"` }]);
+  return new RempartError('not_found', `No organisation with id "${orgId}".`, [
+    { path: 'id', rule: 'exists', value: orgId, message: `no organisation "${orgId}"` },
+  ]);
 }
 
 /** Cookie attributes: HttpOnly, SameSite=Lax, Secure when the request came over TLS (directly or via a trusted proxy). */
@@ -162,12 +164,19 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
 /** Who acts, for the audit trail: the person, the token (and whose it is), the holder of a link, a widget, or nobody yet. */
 export function actingOf(request: FastifyRequest): ActingContext {
   const principal = request.principal;
-  if (!principal && request.link) return { actor: { type: 'link', id: request.link.id, label: `link:${request.link.purpose} ${request.link.subject}` }, source: request.ip ?? null };
+  if (!principal && request.link)
+    return { actor: { type: 'link', id: request.link.id, label: `link:${request.link.purpose} ${request.link.subject}` }, source: request.ip ?? null };
   if (!principal && request.publicKey)
-    return { actor: { type: 'anonymous', id: null, label: `widget (public key ${request.publicKey.label}, ${request.headers.origin ?? 'no origin'})`.slice(0, 300) }, source: request.ip ?? null };
+    return {
+      actor: { type: 'anonymous', id: null, label: `widget (public key ${request.publicKey.label}, ${request.headers.origin ?? 'no origin'})`.slice(0, 300) },
+      source: request.ip ?? null,
+    };
   if (!principal) return { actor: { type: 'anonymous', id: null, label: 'anonymous' }, source: request.ip ?? null };
   if (principal.via === 'token')
-    return { actor: { type: 'token', id: principal.token.id, label: `${principal.token.name} (token of ${principal.user.email})` }, source: request.ip ?? null };
+    return {
+      actor: { type: 'token', id: principal.token.id, label: `${principal.token.name} (token of ${principal.user.email})` },
+      source: request.ip ?? null,
+    };
   return { actor: { type: 'user', id: principal.user.id, label: principal.user.email }, source: request.ip ?? null };
 }
 
@@ -189,7 +198,12 @@ export function subjectFor(principal: Principal, membership: MembershipRecord): 
 }
 
 /** An item with what the caller may do to it: `{...item, abilities: {update, delete}}`. */
-export function withAbilities<T extends object>(request: FastifyRequest, resource: Resource, item: T, target: unknown = item): T & { abilities: Record<string, boolean> } {
+export function withAbilities<T extends object>(
+  request: FastifyRequest,
+  resource: Resource,
+  item: T,
+  target: unknown = item,
+): T & { abilities: Record<string, boolean> } {
   return { ...item, abilities: itemAbilities(subjectOf(request), resource, target) };
 }
 
@@ -217,9 +231,9 @@ function describePolicy(policy: RoutePolicy): string {
     const decision = precheck(subject, policy.resource, policy.action);
     if (decision === 'deny') return undefined;
     if (decision === 'allow') return role;
-    const labels = POLICY.filter((rule) => rule.when && rule.roles.includes(role) && rule.resources.includes(policy.resource) && rule.actions.includes(policy.action)).map(
-      (rule) => rule.when!.label,
-    );
+    const labels = POLICY.filter(
+      (rule) => rule.when && rule.roles.includes(role) && rule.resources.includes(policy.resource) && rule.actions.includes(policy.action),
+    ).map((rule) => rule.when!.label);
     return `${role} (${labels.join(', ')})`;
   }).filter(Boolean);
   const viaToken = precheck({ userId: '', email: '', memberName: '', via: 'token', roles: ['owner'] }, policy.resource, policy.action) === 'deny';
@@ -319,7 +333,12 @@ async function authoriseLink(request: FastifyRequest, db: Kysely<Database>, sess
  * the state of a known one, are the route's to report (the address names a thing: 404 when nothing, its state shown).
  * Text that cannot be a link is left to the route's schema (400).
  */
-async function authorisePathLink(request: FastifyRequest, db: Kysely<Database>, sessions: SessionSettings, policy: RoutePolicy & { linkParam?: string }): Promise<void> {
+async function authorisePathLink(
+  request: FastifyRequest,
+  db: Kysely<Database>,
+  sessions: SessionSettings,
+  policy: RoutePolicy & { linkParam?: string },
+): Promise<void> {
   const text = (request.params as Record<string, unknown>)[policy.linkParam!];
   if (typeof text !== 'string' || !parseLinkToken(text, { prefix: 'optional' })) return;
   const resolved = await resolveLinkToken(db, text, sessions.now(), { prefix: 'optional' });
@@ -337,19 +356,36 @@ async function authorisePathLink(request: FastifyRequest, db: Kysely<Database>, 
  * read and no Authorization accepted; the answer names that origin in Access-Control-Allow-Origin, never `*`, and
  * never allows credentials.
  */
-async function authorisePublicKey(request: FastifyRequest, reply: FastifyReply, db: Kysely<Database>, credentials: ReturnType<typeof presented>): Promise<void> {
+async function authorisePublicKey(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  db: Kysely<Database>,
+  credentials: ReturnType<typeof presented>,
+): Promise<void> {
   void reply.header('vary', 'Origin');
-  if (request.headers.authorization !== undefined) throw wrongCaller('Widget routes take an organisation’s public key only: no API token, no link token.', 'authorization');
+  if (request.headers.authorization !== undefined)
+    throw wrongCaller('Widget routes take an organisation’s public key only: no API token, no link token.', 'authorization');
   if (credentials.publicKeyConflict)
-    throw new RempartError('invalid_input', `Send the public key once: the ${PUBLIC_KEY_HEADER} header and ?key= differ.`, [{ path: 'query.key', rule: 'one_key', value: null, message: 'one key' }]);
+    throw new RempartError('invalid_input', `Send the public key once: the ${PUBLIC_KEY_HEADER} header and ?key= differ.`, [
+      { path: 'query.key', rule: 'one_key', value: null, message: 'one key' },
+    ]);
   if (credentials.publicKey === undefined) throw unauthenticated(`Send the organisation’s public key: the ${PUBLIC_KEY_HEADER} header or ?key=.`, 'public_key');
   const record = await resolvePublicKey(db, credentials.publicKey);
   if (!record) throw unauthenticated('The public key is unknown or revoked.', 'public_key');
   const origin = request.headers.origin;
   if (!originAllowed(origin, record.origins))
-    throw new RempartError('forbidden', origin === undefined ? 'Widget requests come from a web page: the Origin header is missing.' : 'This public key is not allowed from this origin.', [
-      { path: 'headers.origin', rule: 'origin', value: typeof origin === 'string' ? origin.slice(0, 200) : null, message: 'one of the key’s allowed origins' },
-    ]);
+    throw new RempartError(
+      'forbidden',
+      origin === undefined ? 'Widget requests come from a web page: the Origin header is missing.' : 'This public key is not allowed from this origin.',
+      [
+        {
+          path: 'headers.origin',
+          rule: 'origin',
+          value: typeof origin === 'string' ? origin.slice(0, 200) : null,
+          message: 'one of the key’s allowed origins',
+        },
+      ],
+    );
   void reply.header('access-control-allow-origin', origin).header('cross-origin-resource-policy', 'cross-origin');
   request.publicKey = record;
 }
@@ -437,8 +473,10 @@ async function authorise(request: FastifyRequest, reply: FastifyReply, db: Kysel
   if (!principal) throw unauthenticated('Sign in, or send an API token as "Authorization: Bearer <token>".');
   request.principal = principal;
   // The route's callers decide which of the two kinds it takes.
-  if (principal.via === 'token' && !callersOf(policy).includes('token')) throw forbidden('API tokens cannot do this: sign in as a person.', 'credentials', access ?? 'token');
-  if (principal.via === 'session' && !callersOf(policy).includes('session')) throw wrongCaller('This route is not for signed-in people: it takes an API token.', 'session');
+  if (principal.via === 'token' && !callersOf(policy).includes('token'))
+    throw forbidden('API tokens cannot do this: sign in as a person.', 'credentials', access ?? 'token');
+  if (principal.via === 'session' && !callersOf(policy).includes('session'))
+    throw wrongCaller('This route is not for signed-in people: it takes an API token.', 'session');
 
   if (principal.via === 'session') {
     if (!SAFE_METHODS.has(request.method)) {
@@ -450,7 +488,8 @@ async function authorise(request: FastifyRequest, reply: FastifyReply, db: Kysel
     }
     const waiting = principal.session.stage === 'mfa';
     const access = 'access' in policy ? policy.access : undefined;
-    if (waiting && access !== 'mfaStep' && access !== 'session') throw unauthenticated('Enter the code of your second factor first (POST /api/auth/mfa).', 'mfa_pending');
+    if (waiting && access !== 'mfaStep' && access !== 'session')
+      throw unauthenticated('Enter the code of your second factor first (POST /api/auth/mfa).', 'mfa_pending');
     if (!waiting && principal.user.passwordMustChange && !('access' in policy && policy.beforePasswordChange))
       throw new RempartError('password_change_required', 'Choose a new password first (POST /api/auth/password): the current one was set by someone else.');
   }
@@ -458,7 +497,8 @@ async function authorise(request: FastifyRequest, reply: FastifyReply, db: Kysel
   if ('access' in policy) {
     if (policy.access === 'signedIn') return;
     if (principal.via !== 'session') throw forbidden('API tokens cannot do this: sign in as a person.', 'credentials', policy.access);
-    if (policy.access === 'mfaStep' && principal.session.stage !== 'mfa') throw new RempartError('conflict', 'No second-factor step is waiting: you are signed in already.');
+    if (policy.access === 'mfaStep' && principal.session.stage !== 'mfa')
+      throw new RempartError('conflict', 'No second-factor step is waiting: you are signed in already.');
     return;
   }
 
@@ -484,14 +524,17 @@ async function authorise(request: FastifyRequest, reply: FastifyReply, db: Kysel
     throw organisationNotFound(orgId);
   }
   if (principal.via === 'session' && membership.mfaRequiredRoles.includes(membership.role) && !principal.user.mfaEnabled)
-    throw new RempartError('mfa_required', `${membership.orgName} requires a second factor for your role (${membership.role}): enrol one (POST /api/auth/mfa/enrol, then /confirm) to go on.`, [
-      { path: 'organisation', rule: 'mfa_required', value: orgId, message: 'enrol a second factor' },
-    ]);
+    throw new RempartError(
+      'mfa_required',
+      `${membership.orgName} requires a second factor for your role (${membership.role}): enrol one (POST /api/auth/mfa/enrol, then /confirm) to go on.`,
+      [{ path: 'organisation', rule: 'mfa_required', value: orgId, message: 'enrol a second factor' }],
+    );
   const subject = subjectFor(principal, membership);
   request.membership = membership;
   request.subject = subject;
   const decision = precheck(subject, policy.resource, policy.action);
-  if (decision === 'deny') throw forbidden(`Your role (${subject.roles.join(' and ')}) does not allow ${policy.action} on ${policy.resource}.`, policy.resource, policy.action);
+  if (decision === 'deny')
+    throw forbidden(`Your role (${subject.roles.join(' and ')}) does not allow ${policy.action} on ${policy.resource}.`, policy.resource, policy.action);
   request.policyNeedsTarget = decision === 'target';
 }
 
@@ -527,9 +570,16 @@ async function authoriseTarget(request: FastifyRequest, db: Kysely<Database>): P
   const policy = request.routeOptions.config!.policy as { resource: Resource; action: Action };
   const loader = TARGETS[policy.resource];
   const target = loader ? await loader(request, db) : undefined;
-  if (target === undefined) throw new RempartError('not_found', `No such item in ${policy.resource}.`, [{ path: 'id', rule: 'exists', value: (request.params as { id?: string }).id ?? null, message: 'not found' }]);
+  if (target === undefined)
+    throw new RempartError('not_found', `No such item in ${policy.resource}.`, [
+      { path: 'id', rule: 'exists', value: (request.params as { id?: string }).id ?? null, message: 'not found' },
+    ]);
   if (!can(subjectOf(request), policy.resource, policy.action, target))
-    throw forbidden(`Your role (${subjectOf(request).roles.join(' and ')}) allows ${policy.action} on ${policy.resource} only for some items, not this one.`, policy.resource, policy.action);
+    throw forbidden(
+      `Your role (${subjectOf(request).roles.join(' and ')}) allows ${policy.action} on ${policy.resource} only for some items, not this one.`,
+      policy.resource,
+      policy.action,
+    );
 }
 
 /** What each access admits in `callers` (links: any `link:<purpose>`). */
@@ -555,15 +605,19 @@ export function policyProblem(policy: RoutePolicy, url: string): string | undefi
     if (callers.length === 0) return 'accepts no caller at all';
     if (new Set(callers).size !== callers.length) return 'names a caller twice';
     for (const caller of callers) {
-      if (!CALLER_KINDS.includes(caller)) return `names an unknown caller "${caller}" (known: ${CALLER_KINDS.join(', ')}; link purposes: ${LINK_PURPOSES.join(', ')})`;
+      if (!CALLER_KINDS.includes(caller))
+        return `names an unknown caller "${caller}" (known: ${CALLER_KINDS.join(', ')}; link purposes: ${LINK_PURPOSES.join(', ')})`;
       const admitted = ADMITTED[access];
       if (caller.startsWith('link:') ? !admitted.links : !admitted.kinds.includes(caller))
-        return caller === 'publicKey' ? 'accepts public keys, which only `access: "publicKey"` routes do (no cookie, no token there)' : `accepts "${caller}", which \`${access}\` does not admit`;
+        return caller === 'publicKey'
+          ? 'accepts public keys, which only `access: "publicKey"` routes do (no cookie, no token there)'
+          : `accepts "${caller}", which \`${access}\` does not admit`;
     }
   }
   if (access === 'link' && linkPurposes(policy).length === 0) return 'is for link tokens but names no `link:<purpose>` caller';
   if (access === 'publicKey' && url.includes(':org')) return 'is a widget route under an organisation: the organisation is the public key’s';
-  if (access === 'personOrNobody' && linkPurposes(policy).length > 0 && !linkParam) return 'takes link tokens on a route that refuses the Authorization header: name the path parameter (`linkParam`)';
+  if (access === 'personOrNobody' && linkPurposes(policy).length > 0 && !linkParam)
+    return 'takes link tokens on a route that refuses the Authorization header: name the path parameter (`linkParam`)';
   if (linkParam !== undefined) {
     if (access !== 'personOrNobody') return '`linkParam` is for personOrNobody routes (elsewhere links come in the Authorization header)';
     if (linkPurposes(policy).length === 0) return 'names `linkParam` but accepts no `link:<purpose>` caller';
@@ -600,7 +654,11 @@ function documentRoute(route: RouteOptions): void {
             if (caller === 'nobody') return [['nobody', {}]];
             if (caller === 'session') return [['session', { session: [] }]];
             if (caller === 'token') return [['token', { bearer: [] }]];
-            if (caller === 'publicKey') return [['publicKey', { publicKey: [] }], ['publicKeyQuery', { publicKeyQuery: [] }]];
+            if (caller === 'publicKey')
+              return [
+                ['publicKey', { publicKey: [] }],
+                ['publicKeyQuery', { publicKeyQuery: [] }],
+              ];
             return linkParam ? [] : [['link', { link: [] }]];
           }),
         ).values(),

@@ -143,14 +143,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const code = (error as { code?: string }).code;
       if (code === 'FST_ERR_MAX_PARAM_LENGTH') {
         const overlong = overlongSegment(app, request.method, request.url);
-        void (reply as FastifyReply).code(400).send(
-          new RempartError('invalid_input', `A part of the address is longer than ${MAX_SEGMENT_LENGTH} characters.`, overlong ? [overlong] : []).toJSON(),
-        );
+        void (reply as FastifyReply)
+          .code(400)
+          .send(
+            new RempartError('invalid_input', `A part of the address is longer than ${MAX_SEGMENT_LENGTH} characters.`, overlong ? [overlong] : []).toJSON(),
+          );
         return;
       }
       const status = (error as { statusCode?: number }).statusCode ?? 400;
       void (reply as FastifyReply).code(status).send({
-        error: { code: 'invalid_input', message: 'The address is not valid URL encoding.', details: [{ path: 'url', rule: 'encoding', value: request.url.slice(0, MAX_SEGMENT_LENGTH), message: error.message.slice(0, 300) }] },
+        error: {
+          code: 'invalid_input',
+          message: 'The address is not valid URL encoding.',
+          details: [{ path: 'url', rule: 'encoding', value: request.url.slice(0, MAX_SEGMENT_LENGTH), message: error.message.slice(0, 300) }],
+        },
       });
     },
   }).withTypeProvider<ZodTypeProvider>();
@@ -162,7 +168,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => liveEvents.stop());
   const sessions: SessionSettings = { ...DEFAULT_SESSION_SETTINGS, ...options.sessions };
   const rateLimit = options.rateLimit ?? { perMinute: 1200, signInPerMinute: 10 };
-  app.decorate('access', { sessions, secretKey: options.secretKey, signInPerMinute: rateLimit.signInPerMinute, organisationCreation: options.organisationCreation ?? 'admins' });
+  app.decorate('access', {
+    sessions,
+    secretKey: options.secretKey,
+    signInPerMinute: rateLimit.signInPerMinute,
+    organisationCreation: options.organisationCreation ?? 'admins',
+  });
 
   // Validation with Zod at the edge: every problem at once, each with path, rule and value.
   app.setValidatorCompiler<ZodType>(({ schema, httpPart }) => (data: unknown) => {
@@ -212,7 +223,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'auth', description: 'Sign-in (password, then second factor), sessions, password, second-factor enrolment' },
         { name: 'files', description: 'Stored files: reports, plan attachments, evidence (streamed, with size limits and a quota per organisation)' },
         { name: 'access', description: 'Members and roles, API tokens, security settings and the audit trail of an organisation' },
-        { name: 'widget', description: 'The embeddable widget: an organisation’s public keys and their origins, its public settings, and the handshake widgets make' },
+        {
+          name: 'widget',
+          description: 'The embeddable widget: an organisation’s public keys and their origins, its public settings, and the handshake widgets make',
+        },
       ],
       components: {
         securitySchemes: {
@@ -226,10 +240,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           link: {
             type: 'http',
             scheme: 'bearer',
-            description: 'A link token (one person, one purpose, expiring, often single-use): `Authorization: Bearer rmpl_…`. Another purpose: 403; expired, revoked or used up: 410.',
+            description:
+              'A link token (one person, one purpose, expiring, often single-use): `Authorization: Bearer rmpl_…`. Another purpose: 403; expired, revoked or used up: 410.',
           },
-          publicKey: { type: 'apiKey', in: 'header', name: 'x-rempart-key', description: 'An organisation’s public widget key (`rmpk_…`), valid only from its allowed origins.' },
-          publicKeyQuery: { type: 'apiKey', in: 'query', name: 'key', description: 'The public widget key as `?key=rmpk_…` (for requests that cannot set a header).' },
+          publicKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-rempart-key',
+            description: 'An organisation’s public widget key (`rmpk_…`), valid only from its allowed origins.',
+          },
+          publicKeyQuery: {
+            type: 'apiKey',
+            in: 'query',
+            name: 'key',
+            description: 'The public widget key as `?key=rmpk_…` (for requests that cannot set a header).',
+          },
         },
       },
     },
@@ -260,7 +285,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   await registerWebApp(app);
   if (options.jobs) {
-    const runner = new JobRunner(options.db, JOB_HANDLERS, { listen: options.listen, ...options.jobs, log: (message, data) => app.log.warn(data ?? {}, message) });
+    const runner = new JobRunner(options.db, JOB_HANDLERS, {
+      listen: options.listen,
+      ...options.jobs,
+      log: (message, data) => app.log.warn(data ?? {}, message),
+    });
     app.addHook('onReady', async () => runner.start());
     app.addHook('onClose', async () => runner.stop());
   }

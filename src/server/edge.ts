@@ -17,11 +17,7 @@ declare module 'fastify' {
 }
 
 /** The media types of spreadsheet uploads: only import routes name them. */
-export const SPREADSHEET_MEDIA_TYPES = [
-  'text/csv',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/octet-stream',
-] as const;
+export const SPREADSHEET_MEDIA_TYPES = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream'] as const;
 
 /** An import spreadsheet's size on the wire: 10,000 activities with their BIA take a few megabytes. */
 export const SPREADSHEET_LIMIT = 32 * 1024 * 1024;
@@ -77,7 +73,8 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (inString) {
-      if (code === 0x5c) i++; // backslash: skip the escaped character
+      if (code === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (code === 0x22) inString = false;
     } else if (code === 0x22) inString = true;
     else if (code === 0x7b || code === 0x5b) {

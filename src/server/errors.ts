@@ -31,9 +31,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     const code = (error as FastifyError).code && FASTIFY_CODES[(error as FastifyError).code];
     if (code) {
       const status = ERROR_CATALOG[code].status;
-      const details = code === 'invalid_input' || code === 'payload_too_large' || code === 'unsupported_media_type'
-        ? [{ path: 'body', rule: (error as FastifyError).code.replace(/^FST_ERR_CTP_/, '').toLowerCase(), value: null, message: error.message }]
-        : [];
+      const details =
+        code === 'invalid_input' || code === 'payload_too_large' || code === 'unsupported_media_type'
+          ? [{ path: 'body', rule: (error as FastifyError).code.replace(/^FST_ERR_CTP_/, '').toLowerCase(), value: null, message: error.message }]
+          : [];
       return reply.code(status).send({ error: { code, message: error.message, details } });
     }
     // A client error Fastify raised that we do not map yet still stays a 4xx.
@@ -49,8 +50,11 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
   app.setNotFoundHandler((request, reply) => {
     const overlong = overlongSegment(app, request.method, request.url);
-    if (overlong) return sendRempartError(reply, new RempartError('invalid_input', `A part of the address is longer than ${MAX_SEGMENT_LENGTH} characters.`, [overlong]));
+    if (overlong)
+      return sendRempartError(reply, new RempartError('invalid_input', `A part of the address is longer than ${MAX_SEGMENT_LENGTH} characters.`, [overlong]));
     const path = request.url.split('?')[0];
-    return reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${path.length > 300 ? `${path.slice(0, 300)}…` : path}.`, details: [] } });
+    return reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `No route ${request.method} ${path.length > 300 ? `${path.slice(0, 300)}…` : path}.`, details: [] } });
   });
 }

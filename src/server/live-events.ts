@@ -197,7 +197,9 @@ export async function streamLiveEvents(request: FastifyRequest, reply: FastifyRe
   let chain = Promise.resolve();
   const deliver = (event: LiveEvent) => {
     chain = chain
-      .then(async () => (open ? write({ id: event.id, ...(options.present ? await options.present(event) : { type: event.type, data: event.data }) }) : undefined))
+      .then(async () =>
+        open ? write({ id: event.id, ...(options.present ? await options.present(event) : { type: event.type, data: event.data }) }) : undefined,
+      )
       .catch(() => close());
   };
   let unsubscribe: (() => void) | undefined = undefined;

@@ -20,7 +20,11 @@ export function presentActivity(activity: Activity, bia: BiaSettings): Activity 
 }
 
 /** Presents one entity of any collection (without the caller's abilities, which the route adds). */
-export function presentEntity<C extends Collection>(collection: C, entity: EntityOf<C>, bia: BiaSettings): Omit<ActivityView, 'abilities'> | EntityOf<Exclude<Collection, 'activities'>> {
+export function presentEntity<C extends Collection>(
+  collection: C,
+  entity: EntityOf<C>,
+  bia: BiaSettings,
+): Omit<ActivityView, 'abilities'> | EntityOf<Exclude<Collection, 'activities'>> {
   return collection === 'activities' ? presentActivity(entity as Activity, bia) : (entity as EntityOf<Exclude<Collection, 'activities'>>);
 }
 

@@ -140,7 +140,10 @@ export class AccountRepository {
   }
 
   async countUsers(): Promise<number> {
-    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .executeTakeFirstOrThrow();
     return Number(row.count);
   }
 
@@ -169,11 +172,19 @@ export class AccountRepository {
 
   /** Names or un-names a server administrator (the operator's CLI). */
   async setServerAdmin(id: string, serverAdmin: boolean): Promise<void> {
-    await this.db.updateTable('users').set({ is_server_admin: serverAdmin, updated_at: sql`now()` }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('users')
+      .set({ is_server_admin: serverAdmin, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .execute();
   }
 
   async setPendingMfa(id: string, sealed: string | null): Promise<void> {
-    await this.db.updateTable('users').set({ mfa_pending_secret: sealed, updated_at: sql`now()` }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('users')
+      .set({ mfa_pending_secret: sealed, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .execute();
   }
 
   async enableMfa(id: string, sealed: string, at: Date, step: number): Promise<void> {
@@ -199,7 +210,11 @@ export class AccountRepository {
 
   async replaceRecoveryCodes(id: string, hashes: string[]): Promise<void> {
     await this.db.deleteFrom('recovery_codes').where('user_id', '=', id).execute();
-    if (hashes.length > 0) await this.db.insertInto('recovery_codes').values(hashes.map((code_hash) => ({ user_id: id, code_hash, used_at: null }))).execute();
+    if (hashes.length > 0)
+      await this.db
+        .insertInto('recovery_codes')
+        .values(hashes.map((code_hash) => ({ user_id: id, code_hash, used_at: null })))
+        .execute();
   }
 
   /** Marks an unused recovery code used; false when there is no such unused code. */
@@ -299,13 +314,25 @@ export class AccountRepository {
   }
 
   async setMfaRequiredRoles(orgId: string, roles: Role[]): Promise<void> {
-    await this.db.updateTable('organisations').set({ mfa_required_roles: sql`${roles}::text[]` as never }).where('id', '=', orgId).execute();
+    await this.db
+      .updateTable('organisations')
+      .set({ mfa_required_roles: sql`${roles}::text[]` as never })
+      .where('id', '=', orgId)
+      .execute();
   }
 
   // ------------------------------------------------------------------------------------------------------------------
   // Sessions
 
-  async insertSession(session: { tokenHash: string; userId: string; stage: 'mfa' | 'full'; at: number; expiresAt: number; ip: string | null; userAgent: string | null }): Promise<string> {
+  async insertSession(session: {
+    tokenHash: string;
+    userId: string;
+    stage: 'mfa' | 'full';
+    at: number;
+    expiresAt: number;
+    ip: string | null;
+    userAgent: string | null;
+  }): Promise<string> {
     const row = await this.db
       .insertInto('sessions')
       .values({
@@ -333,13 +360,24 @@ export class AccountRepository {
       .executeTakeFirst();
     if (!row) return undefined;
     return {
-      session: { id: row.session_id, userId: row.id, stage: row.stage, createdAt: ms(row.session_created_at), lastSeenAt: ms(row.last_seen_at), expiresAt: ms(row.expires_at) },
+      session: {
+        id: row.session_id,
+        userId: row.id,
+        stage: row.stage,
+        createdAt: ms(row.session_created_at),
+        lastSeenAt: ms(row.last_seen_at),
+        expiresAt: ms(row.expires_at),
+      },
       user: toUser(row),
     };
   }
 
   async touchSession(id: string, at: number): Promise<void> {
-    await this.db.updateTable('sessions').set({ last_seen_at: new Date(at) }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(at) })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Ends a session; false when it had already ended. */
@@ -378,7 +416,14 @@ export class AccountRepository {
   async insertToken(token: { orgId: string; name: string; tokenHash: string; role: Role; createdBy: string; expiresAt: Date }): Promise<TokenRecord> {
     const row = await this.db
       .insertInto('api_tokens')
-      .values({ org_id: token.orgId, name: token.name, token_hash: token.tokenHash, role: token.role, created_by: token.createdBy, expires_at: token.expiresAt })
+      .values({
+        org_id: token.orgId,
+        name: token.name,
+        token_hash: token.tokenHash,
+        role: token.role,
+        created_by: token.createdBy,
+        expires_at: token.expiresAt,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return (await this.token(token.orgId, row.id))!;
@@ -417,7 +462,12 @@ export class AccountRepository {
   }
 
   async touchToken(orgId: string, id: string, at: number): Promise<void> {
-    await this.db.updateTable('api_tokens').set({ last_used_at: new Date(at) }).where('org_id', '=', orgId).where('id', '=', id).execute();
+    await this.db
+      .updateTable('api_tokens')
+      .set({ last_used_at: new Date(at) })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .execute();
   }
 
   // ------------------------------------------------------------------------------------------------------------------
@@ -426,7 +476,12 @@ export class AccountRepository {
   async throttles(keys: string[]): Promise<ThrottleRecord[]> {
     if (keys.length === 0) return [];
     const rows = await this.db.selectFrom('auth_throttle').selectAll().where('key', 'in', keys).execute();
-    return rows.map((row) => ({ key: row.key, failures: row.failures, lastFailureAt: ms(row.last_failure_at), lockedUntil: row.locked_until ? ms(row.locked_until) : null }));
+    return rows.map((row) => ({
+      key: row.key,
+      failures: row.failures,
+      lastFailureAt: ms(row.last_failure_at),
+      lockedUntil: row.locked_until ? ms(row.locked_until) : null,
+    }));
   }
 
   /**
@@ -475,7 +530,14 @@ export class AccountRepository {
   }
 }
 
-function toMembership(row: { org_id: string; org_name: string; user_id: string; role: string; display_name: string; mfa_required_roles: string[] }): MembershipRecord {
+function toMembership(row: {
+  org_id: string;
+  org_name: string;
+  user_id: string;
+  role: string;
+  display_name: string;
+  mfa_required_roles: string[];
+}): MembershipRecord {
   return {
     orgId: row.org_id,
     orgName: row.org_name,

@@ -80,7 +80,11 @@ export interface BlobStore {
   open(orgId: string, id: string): Promise<{ record: BlobRecord; content: Readable } | undefined>;
   list(orgId: string, query: BlobListQuery): Promise<BlobPage>;
   /** Removes a file; `inCommit` runs in its transaction. Undefined when there was no such file. */
-  delete(orgId: string, id: string, options?: { inCommit?: (trx: Transaction<Database>, record: BlobRecord) => Promise<void> }): Promise<BlobRecord | undefined>;
+  delete(
+    orgId: string,
+    id: string,
+    options?: { inCommit?: (trx: Transaction<Database>, record: BlobRecord) => Promise<void> },
+  ): Promise<BlobRecord | undefined>;
   /** Complete files and their total size. */
   usage(orgId: string): Promise<{ files: number; bytes: number }>;
   /** Removes uploads left incomplete since before `olderThan` (their process died); returns how many. */
@@ -101,7 +105,9 @@ export function fileTooLarge(limits: BlobLimits, rule: 'max_size' | 'quota', val
 }
 
 function invalidCursor(cursor: string): RempartError {
-  return new RempartError('invalid_input', 'The cursor is not one this list gave.', [{ path: 'query.cursor', rule: 'cursor', value: cursor.slice(0, 200), message: 'a nextCursor from this list' }]);
+  return new RempartError('invalid_input', 'The cursor is not one this list gave.', [
+    { path: 'query.cursor', rule: 'cursor', value: cursor.slice(0, 200), message: 'a nextCursor from this list' },
+  ]);
 }
 
 type Row = Selectable<BlobsTable> & { creator_email: string | null };
@@ -172,7 +178,14 @@ export class DatabaseBlobStore implements BlobStore {
     const { orgId } = blob;
     const created = await this.db
       .insertInto('blobs')
-      .values({ org_id: orgId, name: blob.name, content_type: blob.contentType, purpose: blob.purpose ?? 'attachment', created_by: blob.createdBy, created_at: new Date() })
+      .values({
+        org_id: orgId,
+        name: blob.name,
+        content_type: blob.contentType,
+        purpose: blob.purpose ?? 'attachment',
+        created_by: blob.createdBy,
+        created_at: new Date(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const id = created.id;
@@ -202,7 +215,10 @@ export class DatabaseBlobStore implements BlobStore {
           pendingBytes = rest.length;
         }
       }
-      if (size === 0) throw new RempartError('invalid_input', 'The file is empty: send its content as the body.', [{ path: 'body', rule: 'required', value: 0, message: 'at least one byte' }]);
+      if (size === 0)
+        throw new RempartError('invalid_input', 'The file is empty: send its content as the body.', [
+          { path: 'body', rule: 'required', value: 0, message: 'at least one byte' },
+        ]);
       if (pendingBytes > 0) await store(pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes));
       const sha256 = hash.digest('hex');
 
@@ -281,7 +297,11 @@ export class DatabaseBlobStore implements BlobStore {
 
   async list(orgId: string, query: BlobListQuery): Promise<BlobPage> {
     let items = this.select(this.db).where('b.org_id', '=', orgId).where('b.completed_at', 'is not', null);
-    let count = this.db.selectFrom('blobs').select((eb) => eb.fn.countAll<string | number>().as('n')).where('org_id', '=', orgId).where('completed_at', 'is not', null);
+    let count = this.db
+      .selectFrom('blobs')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('org_id', '=', orgId)
+      .where('completed_at', 'is not', null);
     if (query.purpose) {
       items = items.where('b.purpose', '=', query.purpose);
       count = count.where('purpose', '=', query.purpose);
@@ -291,17 +311,30 @@ export class DatabaseBlobStore implements BlobStore {
       items = items.where(sql<boolean>`(b.created_at, b.id) < (${at}, ${id}::uuid)`);
     }
     const [rows, total] = await Promise.all([
-      items.orderBy('b.created_at', 'desc').orderBy('b.id', 'desc').limit(query.limit + 1).execute(),
+      items
+        .orderBy('b.created_at', 'desc')
+        .orderBy('b.id', 'desc')
+        .limit(query.limit + 1)
+        .execute(),
       count.executeTakeFirstOrThrow(),
     ]);
     const page = rows.slice(0, query.limit).map(toRecord);
     return { items: page, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]) : null, total: Number(total.n) };
   }
 
-  async delete(orgId: string, id: string, options: { inCommit?: (trx: Transaction<Database>, record: BlobRecord) => Promise<void> } = {}): Promise<BlobRecord | undefined> {
+  async delete(
+    orgId: string,
+    id: string,
+    options: { inCommit?: (trx: Transaction<Database>, record: BlobRecord) => Promise<void> } = {},
+  ): Promise<BlobRecord | undefined> {
     if (!UUID.test(id)) return undefined;
     return this.db.transaction().execute(async (trx) => {
-      const row = await this.select(trx).where('b.org_id', '=', orgId).where('b.id', '=', id).where('b.completed_at', 'is not', null).forUpdate('b').executeTakeFirst();
+      const row = await this.select(trx)
+        .where('b.org_id', '=', orgId)
+        .where('b.id', '=', id)
+        .where('b.completed_at', 'is not', null)
+        .forUpdate('b')
+        .executeTakeFirst();
       if (!row) return undefined;
       const record = toRecord(row);
       // The chunks go with the row (on delete cascade).

@@ -65,12 +65,27 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   return handle;
 }
 
+/** How long a server session may sit idle inside a transaction before PostgreSQL ends it (see `openServer`). */
+export const IDLE_IN_TRANSACTION_MS = 60_000;
+
 function openServer(databaseUrl: string, poolSize: number): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
-  // An idle client losing its connection must not take the process down; the next query reconnects.
+  // A process paused or hung inside a transaction (SIGSTOP, a debugger, a frozen VM) would hold its row locks for
+  // ever: a job's row stays unclaimable by every other process. PostgreSQL ends such a session after a minute, far
+  // beyond any pause between the statements of our own transactions.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS });
+  // A client losing its connection must not take the process down: idle ones are the pool's (its 'error' event),
+  // checked-out ones between two statements are ours (the server ends a session idle in a transaction): the next
+  // statement on it fails with the reason and the pool replaces it.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', location: redactUrl(databaseUrl), listen: (channel, onPayload, onReconnect) => listenOnServer(databaseUrl, channel, onPayload, onReconnect), close: () => db.destroy() };
+  return {
+    db,
+    kind: 'postgres',
+    location: redactUrl(databaseUrl),
+    listen: (channel, onPayload, onReconnect) => listenOnServer(databaseUrl, channel, onPayload, onReconnect),
+    close: () => db.destroy(),
+  };
 }
 
 /** LISTEN on a client outside the pool (a pooled client would be handed to queries), reconnecting with back-off. */

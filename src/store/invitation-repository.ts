@@ -54,7 +54,14 @@ export class InvitationRepository {
       .select(['o.name as org_name', 'u.email as inviter_email']);
   }
 
-  async insert(invitation: { orgId: string; email: string; role: Role; displayName: string | null; invitedBy: string; expiresAt: Date }): Promise<InvitationRecord> {
+  async insert(invitation: {
+    orgId: string;
+    email: string;
+    role: Role;
+    displayName: string | null;
+    invitedBy: string;
+    expiresAt: Date;
+  }): Promise<InvitationRecord> {
     const row = await this.db
       .insertInto('invitations')
       .values({

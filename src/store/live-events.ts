@@ -32,10 +32,7 @@ export interface LiveEventNotice {
  * topic, taken before the id, makes writers of one topic commit one after the other (writers of different topics
  * do not wait for each other); high-volume sources publish aggregates on a topic rather than one event per row.
  */
-export async function publishLiveEvent(
-  db: Transaction<Database>,
-  event: { org: string; topic: string; type: string; data: unknown },
-): Promise<string> {
+export async function publishLiveEvent(db: Transaction<Database>, event: { org: string; topic: string; type: string; data: unknown }): Promise<string> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`live:${event.org}:${event.topic}`}, 0))`.execute(db);
   const row = await db
     .insertInto('live_events')
@@ -58,7 +55,14 @@ export async function liveEventsAfter(db: Kysely<Database>, org: string, topic: 
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map((row) => ({ id: String(row.id), org: row.org_id, topic: row.topic, type: row.type, data: row.data, at: new Date(row.created_at).toISOString() }));
+  return rows.map((row) => ({
+    id: String(row.id),
+    org: row.org_id,
+    topic: row.topic,
+    type: row.type,
+    data: row.data,
+    at: new Date(row.created_at).toISOString(),
+  }));
 }
 
 /** Forgets events older than `before`: replay covers reconnections, not history. */

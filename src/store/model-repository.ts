@@ -179,7 +179,9 @@ export class ModelRepository {
       query = query.where((eb) => eb.or([eb('id', 'ilike', pattern), eb('name', 'ilike', pattern)]));
     }
     const counting =
-      knownTotal === undefined ? query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow() : Promise.resolve({ total: String(knownTotal) });
+      knownTotal === undefined
+        ? query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()
+        : Promise.resolve({ total: String(knownTotal) });
     const keys = SORT_KEYS[page.sort];
     const descending = page.order === 'desc';
     let listing = query.select(['id', 'doc', 'position', 'name']).select(keys.map((key, index) => key.as(`k${index}`)));
@@ -201,21 +203,14 @@ export class ModelRepository {
   }
 
   async getEntity<C extends Stored>(orgId: string, collection: C, id: string): Promise<DocOf<C> | undefined> {
-    const row = await this.db
-      .selectFrom(table(collection))
-      .select('doc')
-      .where('org_id', '=', orgId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom(table(collection)).select('doc').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
     return row ? (row.doc as DocOf<C>) : undefined;
   }
 
   /** The whole model of an organisation, each collection in its stored order. */
   async loadModel(orgId: string): Promise<Omit<OrganisationModel, 'organisation' | 'bia'>> {
     const loaded = await Promise.all(
-      COLLECTIONS.map((collection) =>
-        this.db.selectFrom(collection).select('doc').where('org_id', '=', orgId).orderBy('position').execute(),
-      ),
+      COLLECTIONS.map((collection) => this.db.selectFrom(collection).select('doc').where('org_id', '=', orgId).orderBy('position').execute()),
     );
     const model = {} as Record<Collection, unknown[]>;
     COLLECTIONS.forEach((collection, index) => {
@@ -285,7 +280,11 @@ export class ModelRepository {
   async countEntities(orgId: string): Promise<Record<Collection, number>> {
     const counts = await Promise.all(
       COLLECTIONS.map((collection) =>
-        this.db.selectFrom(collection).select((eb) => eb.fn.countAll<string>().as('count')).where('org_id', '=', orgId).executeTakeFirstOrThrow(),
+        this.db
+          .selectFrom(collection)
+          .select((eb) => eb.fn.countAll<string>().as('count'))
+          .where('org_id', '=', orgId)
+          .executeTakeFirstOrThrow(),
       ),
     );
     return Object.fromEntries(COLLECTIONS.map((collection, index) => [collection, Number(counts[index].count)])) as Record<Collection, number>;

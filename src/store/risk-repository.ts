@@ -117,7 +117,14 @@ function toStored(row: { doc: unknown; assessed_at: Date | null; assessed_by: st
 }
 
 function riskRow(risk: Risk) {
-  return { id: risk.id, title: risk.title, threat: risk.threat, inherent_score: risk.inherent.likelihood * risk.inherent.impact, residual_score: risk.residual.likelihood * risk.residual.impact, doc: JSON.stringify(risk) };
+  return {
+    id: risk.id,
+    title: risk.title,
+    threat: risk.threat,
+    inherent_score: risk.inherent.likelihood * risk.inherent.impact,
+    residual_score: risk.residual.likelihood * risk.residual.impact,
+    doc: JSON.stringify(risk),
+  };
 }
 
 export class RiskRepository {
@@ -163,7 +170,10 @@ export class RiskRepository {
       .values((eb) => ({
         org_id: orgId,
         id: threat.id,
-        position: eb.selectFrom('org_threats').select(sql<number>`coalesce(max(position), -1) + 1`.as('next')).where('org_id', '=', orgId),
+        position: eb
+          .selectFrom('org_threats')
+          .select(sql<number>`coalesce(max(position), -1) + 1`.as('next'))
+          .where('org_id', '=', orgId),
         name: threat.name,
         family: threat.family,
         doc: JSON.stringify(threat),
@@ -250,7 +260,12 @@ export class RiskRepository {
   }
 
   async getRisk(orgId: string, id: string): Promise<StoredRisk | undefined> {
-    const row = await this.db.selectFrom('risks').select(['doc', 'assessed_at', 'assessed_by']).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('risks')
+      .select(['doc', 'assessed_at', 'assessed_by'])
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toStored(row) : undefined;
   }
 
@@ -260,7 +275,10 @@ export class RiskRepository {
       .values((eb) => ({
         org_id: orgId,
         ...riskRow(risk),
-        position: eb.selectFrom('risks').select(sql<number>`coalesce(max(position), -1) + 1`.as('next')).where('org_id', '=', orgId),
+        position: eb
+          .selectFrom('risks')
+          .select(sql<number>`coalesce(max(position), -1) + 1`.as('next'))
+          .where('org_id', '=', orgId),
       }))
       .execute();
   }
@@ -329,7 +347,9 @@ export class RiskRepository {
         select ${orgId}, r.risk_id,
           coalesce((select max(seq) from risk_assessments h where h.org_id = ${orgId} and h.risk_id = r.risk_id), 0) + 1,
           r.by, r.reason, r.il, r.ii, r.rl, r.ri
-        from jsonb_to_recordset(${payload}::jsonb) as r(risk_id text, by text, reason text, il smallint, ii smallint, rl smallint, ri smallint)`.execute(this.db);
+        from jsonb_to_recordset(${payload}::jsonb) as r(risk_id text, by text, reason text, il smallint, ii smallint, rl smallint, ri smallint)`.execute(
+        this.db,
+      );
       await sql`
         update risks set assessed_at = now(), assessed_by = r.by
         from jsonb_to_recordset(${payload}::jsonb) as r(risk_id text, by text)
@@ -357,7 +377,11 @@ export class RiskRepository {
     const tables = { site: 'sites', activity: 'activities', application: 'applications', supplier: 'suppliers', pool: 'pools' } as const;
     const entries = await Promise.all(
       (Object.keys(tables) as AssetType[]).map(async (type) => {
-        const rows = await this.db.selectFrom(tables[type] as 'sites').select('id').where('org_id', '=', orgId).execute();
+        const rows = await this.db
+          .selectFrom(tables[type] as 'sites')
+          .select('id')
+          .where('org_id', '=', orgId)
+          .execute();
         return [type, new Set(rows.map((row) => row.id))] as const;
       }),
     );

@@ -64,17 +64,19 @@ export class WidgetRepository {
 
   /** The organisation's keys, newest first. */
   async keys(orgId: string): Promise<PublicKeyRecord[]> {
-    const rows = await this.query()
-      .where('k.org_id', '=', orgId)
-      .orderBy('k.created_at', 'desc')
-      .orderBy('k.id')
-      .execute();
+    const rows = await this.query().where('k.org_id', '=', orgId).orderBy('k.created_at', 'desc').orderBy('k.id').execute();
     return rows.map((row) => toRecord(row as Row));
   }
 
   /** Revokes a key not revoked yet; false when there was none to revoke. */
   async revokeKey(orgId: string, id: string, at: Date): Promise<boolean> {
-    const result = await this.db.updateTable('public_keys').set({ revoked_at: at }).where('org_id', '=', orgId).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    const result = await this.db
+      .updateTable('public_keys')
+      .set({ revoked_at: at })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 
@@ -85,6 +87,10 @@ export class WidgetRepository {
   }
 
   async setWidget(orgId: string, settings: unknown): Promise<void> {
-    await this.db.updateTable('organisations').set({ widget: JSON.stringify(settings) }).where('id', '=', orgId).execute();
+    await this.db
+      .updateTable('organisations')
+      .set({ widget: JSON.stringify(settings) })
+      .where('id', '=', orgId)
+      .execute();
   }
 }

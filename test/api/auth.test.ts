@@ -101,12 +101,26 @@ describe('sign-in and sessions', () => {
   it('refuses cookie-authenticated changes without the CSRF header, but not reads nor API tokens', async () => {
     const session = sessionOf(await signIn(t.owner.email, TEST_PASSWORD));
     const site = { id: 'csrf-site', name: 'CSRF' };
-    const missing = await t.request({ method: 'POST', url: '/api/orgs/acme/sites', payload: site, as: null, headers: { cookie: `rempart_session=${session.cookie}` } });
+    const missing = await t.request({
+      method: 'POST',
+      url: '/api/orgs/acme/sites',
+      payload: site,
+      as: null,
+      headers: { cookie: `rempart_session=${session.cookie}` },
+    });
     expect(missing.statusCode).toBe(403);
     expect(missing.json().error.code).toBe('csrf_failed');
-    const wrong = await t.request({ method: 'POST', url: '/api/orgs/acme/sites', payload: site, as: null, headers: { cookie: `rempart_session=${session.cookie}`, 'x-csrf-token': t.owner.session.csrf } });
+    const wrong = await t.request({
+      method: 'POST',
+      url: '/api/orgs/acme/sites',
+      payload: site,
+      as: null,
+      headers: { cookie: `rempart_session=${session.cookie}`, 'x-csrf-token': t.owner.session.csrf },
+    });
     expect(wrong.statusCode).toBe(403);
-    expect((await t.request({ method: 'GET', url: '/api/orgs/acme/sites', as: null, headers: { cookie: `rempart_session=${session.cookie}` } })).statusCode).toBe(200);
+    expect(
+      (await t.request({ method: 'GET', url: '/api/orgs/acme/sites', as: null, headers: { cookie: `rempart_session=${session.cookie}` } })).statusCode,
+    ).toBe(200);
     expect((await t.request({ method: 'POST', url: '/api/orgs/acme/sites', payload: site, as: session })).statusCode).toBe(201);
 
     const token = (await t.request({ method: 'POST', url: '/api/orgs/acme/tokens', payload: { name: 'csrf check', role: 'continuityManager' } })).json().token;
@@ -152,7 +166,12 @@ describe('sign-in and sessions', () => {
   });
 
   it('answers 401 without credentials, with a malformed or unknown token, and keeps public routes public', async () => {
-    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer rmp_acme.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' }, { cookie: 'rempart_session=forged-session-id-of-some-length' }]) {
+    for (const headers of [
+      {},
+      { authorization: 'Basic abc' },
+      { authorization: 'Bearer rmp_acme.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' },
+      { cookie: 'rempart_session=forged-session-id-of-some-length' },
+    ]) {
       const response = await t.request({ method: 'GET', url: '/api/orgs/acme/activities', as: null, headers });
       expect(response.statusCode, JSON.stringify(headers)).toBe(401);
       expect(response.json().error.code).toBe('unauthenticated');
@@ -184,8 +203,19 @@ describe('lockout and rate limits', () => {
     expect(Number(locked.headers['retry-after'])).toBe(15);
 
     // Another server process on the same database sees the same lock.
-    const other = await buildApp({ db: t.database.db, databaseKind: t.database.kind, listen: t.database.listen, secretKey: Buffer.alloc(32, 1), sessions: { now: () => t.clock.now() } });
-    const elsewhere = await other.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: person.email, password: TEST_PASSWORD }, remoteAddress: '198.51.100.98' });
+    const other = await buildApp({
+      db: t.database.db,
+      databaseKind: t.database.kind,
+      listen: t.database.listen,
+      secretKey: Buffer.alloc(32, 1),
+      sessions: { now: () => t.clock.now() },
+    });
+    const elsewhere = await other.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in',
+      payload: { email: person.email, password: TEST_PASSWORD },
+      remoteAddress: '198.51.100.98',
+    });
     expect(elsewhere.statusCode).toBe(429);
     await other.close();
 
@@ -227,9 +257,17 @@ describe('lockout and rate limits', () => {
     try {
       const statuses = [];
       for (let i = 0; i < 4; i++)
-        statuses.push((await limited.request({ method: 'POST', url: '/api/auth/sign-in', payload: { email: limited.owner.email, password: TEST_PASSWORD }, as: null })).statusCode);
+        statuses.push(
+          (await limited.request({ method: 'POST', url: '/api/auth/sign-in', payload: { email: limited.owner.email, password: TEST_PASSWORD }, as: null }))
+            .statusCode,
+        );
       expect(statuses).toEqual([200, 200, 200, 429]);
-      const refused = await limited.request({ method: 'POST', url: '/api/auth/sign-in', payload: { email: limited.owner.email, password: TEST_PASSWORD }, as: null });
+      const refused = await limited.request({
+        method: 'POST',
+        url: '/api/auth/sign-in',
+        payload: { email: limited.owner.email, password: TEST_PASSWORD },
+        as: null,
+      });
       expect(refused.json().error.code).toBe('rate_limited');
       expect(refused.headers['retry-after']).toBeDefined();
     } finally {
@@ -276,12 +314,23 @@ describe('passwords', () => {
         done();
       },
     });
-    const logged = await buildApp({ db: t.database.db, databaseKind: t.database.kind, listen: t.database.listen, secretKey: Buffer.alloc(32, 2), logger: { level: 'trace', stream } });
+    const logged = await buildApp({
+      db: t.database.db,
+      databaseKind: t.database.kind,
+      listen: t.database.listen,
+      secretKey: Buffer.alloc(32, 2),
+      logger: { level: 'trace', stream },
+    });
     const secret = 'a secret password never to be logged';
     await logged.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: t.owner.email, password: secret } });
     const good = await logged.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: t.owner.email, password: TEST_PASSWORD } });
     const cookie = good.cookies.find((c) => c.name === 'rempart_session')!.value;
-    await logged.inject({ method: 'POST', url: '/api/orgs/acme/sites', payload: { id: 'log-site', name: 'L' }, headers: { cookie: `rempart_session=${cookie}`, 'x-csrf-token': good.json().csrfToken } });
+    await logged.inject({
+      method: 'POST',
+      url: '/api/orgs/acme/sites',
+      payload: { id: 'log-site', name: 'L' },
+      headers: { cookie: `rempart_session=${cookie}`, 'x-csrf-token': good.json().csrfToken },
+    });
     await logged.close();
     const log = lines.join('');
     expect(log.length).toBeGreaterThan(100);
@@ -360,7 +409,8 @@ describe('second factor', () => {
     const person = await member('auditor');
     const { secret } = await enrol(person.session);
     const pending = sessionOf(await signIn(person.email, TEST_PASSWORD));
-    for (let i = 0; i < 5; i++) expect((await t.request({ method: 'POST', url: '/api/auth/mfa', payload: { code: String(111111 + i) }, as: pending })).statusCode).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await t.request({ method: 'POST', url: '/api/auth/mfa', payload: { code: String(111111 + i) }, as: pending })).statusCode).toBe(401);
     const locked = await t.request({ method: 'POST', url: '/api/auth/mfa', payload: { code: await totpCode(secret, t.clock.now()) }, as: pending });
     expect(locked.statusCode).toBe(429);
   });
@@ -381,7 +431,12 @@ describe('second factor', () => {
 
       const { secret, codes } = await enrol(manager.session);
       expect((await t.request({ method: 'GET', url: '/api/orgs/acme/activities', as: manager.session })).statusCode).toBe(200);
-      const disable = await t.request({ method: 'POST', url: '/api/auth/mfa/disable', payload: { password: TEST_PASSWORD, code: codes[0] }, as: manager.session });
+      const disable = await t.request({
+        method: 'POST',
+        url: '/api/auth/mfa/disable',
+        payload: { password: TEST_PASSWORD, code: codes[0] },
+        as: manager.session,
+      });
       expect(disable.statusCode).toBe(409);
       expect(secret).toBeTruthy();
     } finally {
@@ -392,9 +447,19 @@ describe('second factor', () => {
   it('turns the second factor off with the password and a code', async () => {
     const person = await member('auditor');
     const { secret } = await enrol(person.session);
-    const wrong = await t.request({ method: 'POST', url: '/api/auth/mfa/disable', payload: { password: 'not the password', code: await nextCode(secret) }, as: person.session });
+    const wrong = await t.request({
+      method: 'POST',
+      url: '/api/auth/mfa/disable',
+      payload: { password: 'not the password', code: await nextCode(secret) },
+      as: person.session,
+    });
     expect(wrong.statusCode).toBe(401);
-    const done = await t.request({ method: 'POST', url: '/api/auth/mfa/disable', payload: { password: TEST_PASSWORD, code: await nextCode(secret) }, as: person.session });
+    const done = await t.request({
+      method: 'POST',
+      url: '/api/auth/mfa/disable',
+      payload: { password: TEST_PASSWORD, code: await nextCode(secret) },
+      as: person.session,
+    });
     expect(done.statusCode, done.body).toBe(204);
     expect((await signIn(person.email, TEST_PASSWORD)).json().status).toBe('signedIn');
   });
@@ -402,7 +467,11 @@ describe('second factor', () => {
 
 describe('members', () => {
   it('adds a person by invitation only: no account, no membership, no password handed out', async () => {
-    const added = await t.request({ method: 'POST', url: '/api/orgs/acme/members', payload: { email: 'New.Person@Acme.example', role: 'crisisTeam', displayName: 'New Person' } });
+    const added = await t.request({
+      method: 'POST',
+      url: '/api/orgs/acme/members',
+      payload: { email: 'New.Person@Acme.example', role: 'crisisTeam', displayName: 'New Person' },
+    });
     expect(added.statusCode, added.body).toBe(202);
     expect(added.json()).not.toHaveProperty('initialPassword');
     expect(added.json().invitation).toMatchObject({ email: 'new.person@acme.example', role: 'crisisTeam', displayName: 'New Person', status: 'pending' });
@@ -434,7 +503,10 @@ describe('members', () => {
   it('lets an activity owner change the activities that name them, and only those', async () => {
     const owner = await member('activityOwner', 'Claire Morel');
     const claims = (await t.request({ method: 'GET', url: '/api/orgs/acme/activities/claims' })).json();
-    expect((await t.request({ method: 'PUT', url: '/api/orgs/acme/activities/claims', payload: { ...claims, owner: 'Claire Morel, Head of Claims (Lyon)' } })).statusCode).toBe(200);
+    expect(
+      (await t.request({ method: 'PUT', url: '/api/orgs/acme/activities/claims', payload: { ...claims, owner: 'Claire Morel, Head of Claims (Lyon)' } }))
+        .statusCode,
+    ).toBe(200);
 
     const list = (await t.request({ method: 'GET', url: '/api/orgs/acme/activities', as: owner.session })).json();
     const abilities = Object.fromEntries(list.items.map((a: { id: string; abilities: object }) => [a.id, a.abilities]));
@@ -445,12 +517,19 @@ describe('members', () => {
     expect(myAbilities.sites).toMatchObject({ read: true, update: false });
 
     const read = (await t.request({ method: 'GET', url: '/api/orgs/acme/activities/claims', as: owner.session })).json();
-    const mine = await t.request({ method: 'PUT', url: '/api/orgs/acme/activities/claims', payload: { ...read, description: 'Updated by its owner' }, as: owner.session });
+    const mine = await t.request({
+      method: 'PUT',
+      url: '/api/orgs/acme/activities/claims',
+      payload: { ...read, description: 'Updated by its owner' },
+      as: owner.session,
+    });
     expect(mine.statusCode, mine.body).toBe(200);
     const payments = (await t.request({ method: 'GET', url: '/api/orgs/acme/activities/payments', as: owner.session })).json();
     expect((await t.request({ method: 'PUT', url: '/api/orgs/acme/activities/payments', payload: payments, as: owner.session })).statusCode).toBe(403);
     expect((await t.request({ method: 'DELETE', url: '/api/orgs/acme/activities/claims', as: owner.session })).statusCode).toBe(403);
-    expect((await t.request({ method: 'PUT', url: '/api/orgs/acme/sites/paris', payload: { id: 'paris', name: 'Paris' }, as: owner.session })).statusCode).toBe(403);
+    expect((await t.request({ method: 'PUT', url: '/api/orgs/acme/sites/paris', payload: { id: 'paris', name: 'Paris' }, as: owner.session })).statusCode).toBe(
+      403,
+    );
     expect((await t.request({ method: 'PUT', url: '/api/orgs/acme/activities/nothing', payload: payments, as: owner.session })).statusCode).toBe(404);
   });
 });
@@ -488,7 +567,9 @@ describe('API tokens', () => {
     expect((await t.request({ method: 'GET', url: '/api/orgs/acme/activities', as: bearer })).statusCode).toBe(200);
     expect((await t.request({ method: 'DELETE', url: `/api/orgs/acme/tokens/${id}` })).statusCode).toBe(204);
     expect((await t.request({ method: 'GET', url: '/api/orgs/acme/activities', as: bearer })).statusCode).toBe(401);
-    expect((await t.request({ method: 'GET', url: '/api/orgs/acme/tokens' })).json().items.find((item: { id: string }) => item.id === id).status).toBe('revoked');
+    expect((await t.request({ method: 'GET', url: '/api/orgs/acme/tokens' })).json().items.find((item: { id: string }) => item.id === id).status).toBe(
+      'revoked',
+    );
   });
 
   it('never lets a token do more than its creator may do today', async () => {
@@ -496,7 +577,9 @@ describe('API tokens', () => {
     const above = await t.request({ method: 'POST', url: '/api/orgs/acme/tokens', payload: { name: 'too much', role: 'owner' }, as: admin.session });
     expect(above.statusCode).toBe(403);
     expect(above.json().error.details[0].rule).toBe('above_creator');
-    const token = (await t.request({ method: 'POST', url: '/api/orgs/acme/tokens', payload: { name: 'writer', role: 'continuityManager' }, as: admin.session })).json().token;
+    const token = (
+      await t.request({ method: 'POST', url: '/api/orgs/acme/tokens', payload: { name: 'writer', role: 'continuityManager' }, as: admin.session })
+    ).json().token;
     const write = (id: string) => t.request({ method: 'POST', url: '/api/orgs/acme/sites', payload: { id, name: id }, as: { bearer: token } });
     expect((await write('by-admin-token')).statusCode).toBe(201);
     // The creator is demoted: the token keeps its role but loses what the creator lost.
@@ -518,7 +601,12 @@ describe('audit trail', () => {
     expect(page.statusCode, page.body).toBe(200);
     const items = page.json().items;
     expect(items.map((e: { action: string }) => e.action)).toEqual(['delete', 'update', 'create']);
-    expect(items[2]).toMatchObject({ actor: { type: 'user', id: t.owner.id, label: t.owner.email }, source: '192.0.2.77', before: null, after: { id: 'audited', seats: 1 } });
+    expect(items[2]).toMatchObject({
+      actor: { type: 'user', id: t.owner.id, label: t.owner.email },
+      source: '192.0.2.77',
+      before: null,
+      after: { id: 'audited', seats: 1 },
+    });
     expect(items[1]).toMatchObject({ before: { seats: 1 }, after: { seats: 2 } });
     expect(items[0]).toMatchObject({ before: { seats: 2 }, after: null });
     expect(items[1].prevHash).toBe(items[2].hash);
@@ -528,7 +616,9 @@ describe('audit trail', () => {
     expect(byActor.nextCursor).toEqual(expect.any(String));
     const next = (await t.request({ method: 'GET', url: `/api/orgs/acme/audit?actor=${t.owner.id}&limit=2&cursor=${byActor.nextCursor}` })).json();
     expect(next.items[0].seq).toBeLessThan(byActor.items[1].seq);
-    const future = (await t.request({ method: 'GET', url: `/api/orgs/acme/audit?from=${encodeURIComponent(new Date(Date.now() + 365 * 24 * HOUR).toISOString())}` })).json();
+    const future = (
+      await t.request({ method: 'GET', url: `/api/orgs/acme/audit?from=${encodeURIComponent(new Date(Date.now() + 365 * 24 * HOUR).toISOString())}` })
+    ).json();
     expect(future.items).toEqual([]);
     const manager = await member('continuityManager');
     expect((await t.request({ method: 'GET', url: '/api/orgs/acme/audit', as: manager.session })).statusCode).toBe(403);

@@ -58,7 +58,10 @@ beforeAll(async () => {
   claims = (await t.request({ method: 'GET', url: `/api/orgs/${ORG}/activities/claims` })).json();
 
   for (const role of ROLES) {
-    const user = role === 'owner' ? t.owner : await t.createUser(`${role.toLowerCase()}@matrix.example`, { org: ORG, role, displayName: role === 'activityOwner' ? 'Matrix Owner' : role });
+    const user =
+      role === 'owner'
+        ? t.owner
+        : await t.createUser(`${role.toLowerCase()}@matrix.example`, { org: ORG, role, displayName: role === 'activityOwner' ? 'Matrix Owner' : role });
     actors.push({ name: `${role} (signed in)`, kind: 'session', role, user });
   }
   for (const role of ROLES) {
@@ -76,7 +79,9 @@ beforeAll(async () => {
   // and the organisation's public key from one of its origins and from another.
   const now = t.clock.now();
   const issue = (purpose: 'checkin' | 'invitation', at: number) =>
-    t.database.db.transaction().execute((trx) => issueLinkToken(trx, { org: ORG, purpose, subject: `matrix/${purpose}`, ttlMs: 3_600_000, maxUses: null, now: at }));
+    t.database.db
+      .transaction()
+      .execute((trx) => issueLinkToken(trx, { org: ORG, purpose, subject: `matrix/${purpose}`, ttlMs: 3_600_000, maxUses: null, now: at }));
   const checkin = await issue('checkin', now);
   const expired = await issue('invitation', now - 2 * 3_600_000);
   actors.push({ name: 'check-in link token', kind: 'link', token: checkin.token });
@@ -132,7 +137,10 @@ function expected(actor: Actor, policy: RoutePolicy): Outcome {
   // Everywhere else a public key is refused, and so is a link in the Authorization header (no route takes one there yet).
   if (actor.kind === 'publicKey') return 'deny';
   if (actor.kind === 'link') {
-    expect(callers.some((caller) => caller.startsWith('link:') && !('linkParam' in policy && policy.linkParam)), 'a route takes links in the header: extend the matrix').toBe(false);
+    expect(
+      callers.some((caller) => caller.startsWith('link:') && !('linkParam' in policy && policy.linkParam)),
+      'a route takes links in the header: extend the matrix',
+    ).toBe(false);
     return 'deny';
   }
   if ('access' in policy) {
@@ -194,7 +202,8 @@ function urlOf(route: Route, params: Record<string, string>): string {
 function send(route: Route, url: string, as: Credentials, headers: Record<string, string> = {}): Promise<TestResponse> {
   const hasBody = route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH';
   // Import routes take spreadsheets only (anything else is refused before access control looks at it).
-  if (hasBody && route.path.endsWith('.sheet')) return t.request({ method: route.method as 'GET', url, as, payload: 'id\r\n', headers: { ...headers, 'content-type': 'text/csv' } });
+  if (hasBody && route.path.endsWith('.sheet'))
+    return t.request({ method: route.method as 'GET', url, as, payload: 'id\r\n', headers: { ...headers, 'content-type': 'text/csv' } });
   return t.request({ method: route.method as 'GET', url, as, headers, ...(hasBody ? { payload: PROBE } : {}) });
 }
 
@@ -225,31 +234,42 @@ async function credentialsFor(actor: Actor, route: Route): Promise<{ as: Credent
 describe('authorization matrix', () => {
   it('gives every route of the OpenAPI document a policy, and refuses to register a route without one', async () => {
     expect(routes.length).toBeGreaterThan(60);
-    const bare = await (await import('../../src/server/app.js')).buildApp({ db: t.database.db, databaseKind: t.database.kind, listen: t.database.listen, secretKey: Buffer.alloc(32) });
+    const bare = await (
+      await import('../../src/server/app.js')
+    ).buildApp({ db: t.database.db, databaseKind: t.database.kind, listen: t.database.listen, secretKey: Buffer.alloc(32) });
     expect(() => bare.get('/api/unguarded', async () => ({ secret: true }))).toThrow(/has no access policy/);
     await bare.close();
   });
 
-  it('answers every route × role (signed in and as a token), nobody, an outsider, link tokens and public keys as the policy says', { timeout: 120_000 }, async () => {
-    // Routes of the person come last: signing out everywhere would end the sessions the others use.
-    const ordered = [...routes].sort((a, b) => Number('access' in a.policy) - Number('access' in b.policy));
-    const counts: Record<Outcome, number> = { allow: 0, deny: 0, unauthenticated: 0, notFound: 0, conflict: 0 };
-    for (const route of ordered) {
-      for (const actor of actors) {
-        const outcome = expected(actor, route.policy);
-        const { as, org, headers } = await credentialsFor(actor, route);
-        const url = urlOf(route, { ...PARAMS, org });
-        check(outcome, await send(route, url, as, headers), `${route.method} ${url} as ${actor.name}`, outcome === 'deny' ? expectedRule(actor, route.policy) : undefined);
-        counts[outcome]++;
+  it(
+    'answers every route × role (signed in and as a token), nobody, an outsider, link tokens and public keys as the policy says',
+    { timeout: 120_000 },
+    async () => {
+      // Routes of the person come last: signing out everywhere would end the sessions the others use.
+      const ordered = [...routes].sort((a, b) => Number('access' in a.policy) - Number('access' in b.policy));
+      const counts: Record<Outcome, number> = { allow: 0, deny: 0, unauthenticated: 0, notFound: 0, conflict: 0 };
+      for (const route of ordered) {
+        for (const actor of actors) {
+          const outcome = expected(actor, route.policy);
+          const { as, org, headers } = await credentialsFor(actor, route);
+          const url = urlOf(route, { ...PARAMS, org });
+          check(
+            outcome,
+            await send(route, url, as, headers),
+            `${route.method} ${url} as ${actor.name}`,
+            outcome === 'deny' ? expectedRule(actor, route.policy) : undefined,
+          );
+          counts[outcome]++;
+        }
       }
-    }
-    console.log(`authorization matrix: ${ordered.length} routes × ${actors.length} callers`, counts);
-    // The matrix exercised every kind of answer, many times.
-    expect(counts.allow).toBeGreaterThan(300);
-    expect(counts.deny).toBeGreaterThan(200);
-    expect(counts.unauthenticated).toBeGreaterThan(60);
-    expect(counts.notFound).toBeGreaterThan(50);
-  });
+      console.log(`authorization matrix: ${ordered.length} routes × ${actors.length} callers`, counts);
+      // The matrix exercised every kind of answer, many times.
+      expect(counts.allow).toBeGreaterThan(300);
+      expect(counts.deny).toBeGreaterThan(200);
+      expect(counts.unauthenticated).toBeGreaterThan(60);
+      expect(counts.notFound).toBeGreaterThan(50);
+    },
+  );
 
   it('walks the routes whose path carries a link: one of another purpose is refused (rule purpose), an expired one is the route’s to report', async () => {
     const linkRoutes = routes.filter((route) => 'linkParam' in route.policy && route.policy.linkParam);
@@ -279,7 +299,10 @@ describe('authorization matrix', () => {
         expect(precheck(subject('crisisTeam'), resource, action), `crisisTeam ${action} ${resource}`).toBe('deny');
       }
       expect(precheck(subject('employee'), resource, action), `employee ${action} ${resource}`).toBe('deny');
-      if (!['tokens', 'members', 'invitations', 'security', 'audit', 'publicKeys', 'widget', 'jobs'].includes(resource) && !(resource === 'organisation' && action === 'delete'))
+      if (
+        !['tokens', 'members', 'invitations', 'security', 'audit', 'publicKeys', 'widget', 'jobs'].includes(resource) &&
+        !(resource === 'organisation' && action === 'delete')
+      )
         expect(precheck(subject('continuityManager'), resource, action), `continuityManager ${action} ${resource}`).toBe('allow');
       expect(precheck(subject('owner'), resource, action), `owner ${action} ${resource}`).toBe('allow');
     }
@@ -307,8 +330,21 @@ describe('cross-tenant walk', () => {
       pools: [{ id: 'vx', kind: 'vpn', capacity: 5, name: `Pool ${MARKER}` }],
       applications: [{ id: 'vx', name: `App ${MARKER}`, rto: 4 }],
       suppliers: [{ id: 'vx', name: `Supplier ${MARKER}` }],
-      activities: [{ id: 'vx', name: `Activity ${MARKER}`, mtpd: 72, rto: 24, mbco: 0.5, staff: [{ site: 'vx', headcount: 3, remote: 0.5, access: ['vx'] }], applications: ['vx'], suppliers: ['vx'] }],
-      strategies: [{ id: 'vx', name: `Strategy ${MARKER}`, leadTime: 24, cost: { fixed: 1, perDay: 0 }, effect: { type: 'poolCapacity', pool: 'vx', amount: 5 } }],
+      activities: [
+        {
+          id: 'vx',
+          name: `Activity ${MARKER}`,
+          mtpd: 72,
+          rto: 24,
+          mbco: 0.5,
+          staff: [{ site: 'vx', headcount: 3, remote: 0.5, access: ['vx'] }],
+          applications: ['vx'],
+          suppliers: ['vx'],
+        },
+      ],
+      strategies: [
+        { id: 'vx', name: `Strategy ${MARKER}`, leadTime: 24, cost: { fixed: 1, perDay: 0 }, effect: { type: 'poolCapacity', pool: 'vx', amount: 5 } },
+      ],
     };
     expect((await t.request({ method: 'PUT', url: '/api/orgs/victim/model', payload: model, as })).statusCode).toBe(200);
     const scenario = { id: 'vx', name: `Scenario ${MARKER}`, disruptions: [{ type: 'siteUnavailable', site: 'vx', from: 0, to: 24 }] };
@@ -316,12 +352,26 @@ describe('cross-tenant walk', () => {
     const threat = { id: 'vx', family: 'technology', name: `Threat ${MARKER}` };
     const createdThreat = await t.request({ method: 'POST', url: '/api/orgs/victim/threats', payload: threat, as });
     expect(createdThreat.statusCode, createdThreat.body).toBe(201);
-    const risk = { id: 'vx', title: `Risk ${MARKER}`, threat: 'vx', assets: [{ type: 'site', id: 'vx' }], inherent: { likelihood: 3, impact: 3 }, residual: { likelihood: 2, impact: 2 } };
+    const risk = {
+      id: 'vx',
+      title: `Risk ${MARKER}`,
+      threat: 'vx',
+      assets: [{ type: 'site', id: 'vx' }],
+      inherent: { likelihood: 3, impact: 3 },
+      residual: { likelihood: 2, impact: 2 },
+    };
     const createdRisk = await t.request({ method: 'POST', url: '/api/orgs/victim/risks', payload: risk, as });
     expect(createdRisk.statusCode, createdRisk.body).toBe(201);
     ids.run = (await t.request({ method: 'POST', url: '/api/orgs/victim/scenarios/vx/simulate', as })).json().id;
     ids.user = (await t.createUser('victim.member@victim.example', { org: 'victim', role: 'auditor', displayName: `Member ${MARKER}` })).id;
-    const invited = (await t.request({ method: 'POST', url: '/api/orgs/victim/members', payload: { email: 'victim.invitee@victim.example', role: 'auditor', displayName: `Invitee ${MARKER}` }, as })).json();
+    const invited = (
+      await t.request({
+        method: 'POST',
+        url: '/api/orgs/victim/members',
+        payload: { email: 'victim.invitee@victim.example', role: 'auditor', displayName: `Invitee ${MARKER}` },
+        as,
+      })
+    ).json();
     ids.invitation = invited.invitation.id;
     victimInvitation = invited.token;
     ids.token = (await t.request({ method: 'POST', url: '/api/orgs/victim/tokens', payload: { name: `Token ${MARKER}`, role: 'auditor' }, as })).json().id;
@@ -342,14 +392,22 @@ describe('cross-tenant walk', () => {
         const mine = await send(route, urlOf(route, { ...ids, org: ORG }), as);
         expect(mine.statusCode, `${route.method} ${route.path} in matrix with victim ids`).toBeLessThan(500);
         expect(mine.body, `${route.method} ${route.path}`).not.toContain(MARKER);
-        if (mine.statusCode === 200 && route.method === 'GET' && /\{(id|run|user|token|invitation)\}/.test(route.path)) throw new Error(`${route.path} found a victim id in matrix`);
+        if (mine.statusCode === 200 && route.method === 'GET' && /\{(id|run|user|token|invitation)\}/.test(route.path))
+          throw new Error(`${route.path} found a victim id in matrix`);
       }
     }
     // The victim's invitation secret, rewritten for this organisation, opens nothing here.
     const forged = await t.request({ method: 'GET', url: `/api/invitations/${ORG}.${victimInvitation.split('.')[1]}` });
     expect(forged.statusCode).toBe(404);
     expect(forged.body).not.toContain(MARKER);
-    for (const url of ['/api/orgs', '/api/auth/me', '/api/orgs/matrix/audit?limit=500', '/api/orgs/matrix/members', '/api/orgs/matrix/invitations', '/api/orgs/matrix/tokens']) {
+    for (const url of [
+      '/api/orgs',
+      '/api/auth/me',
+      '/api/orgs/matrix/audit?limit=500',
+      '/api/orgs/matrix/members',
+      '/api/orgs/matrix/invitations',
+      '/api/orgs/matrix/tokens',
+    ]) {
       const response = await t.request({ method: 'GET', url });
       expect(response.statusCode, url).toBe(200);
       expect(response.body, url).not.toContain(MARKER);

@@ -16,16 +16,35 @@ const HOUR = 3_600_000;
 beforeAll(async () => {
   t = await startTestApp();
   for (const org of ['acme', 'bravo']) {
-    const response = await t.request({ method: 'PUT', url: `/api/orgs/${org}/model`, payload: { ...smallModel(), organisation: { name: org === 'acme' ? 'Acme' : 'Bravo' } } });
+    const response = await t.request({
+      method: 'PUT',
+      url: `/api/orgs/${org}/model`,
+      payload: { ...smallModel(), organisation: { name: org === 'acme' ? 'Acme' : 'Bravo' } },
+    });
     expect(response.statusCode, response.body).toBe(200);
   }
-  linkApp = await buildApp({ db: t.database.db, databaseKind: t.database.kind, listen: t.database.listen, secretKey: Buffer.alloc(32, 7), sessions: { now: () => t.clock.now() } });
-  linkApp.get('/api/test/checkin', { config: { policy: { access: 'link', callers: ['link:checkin'] } } }, async (request) => ({ org: request.link!.orgId, subject: request.link!.subject }));
-  linkApp.get('/api/orgs/:org/test/checkins', { config: { policy: { resource: 'organisation', action: 'read', callers: ['session', 'token', 'link:checkin'] } } }, async (request) => ({
-    via: request.link ? 'link' : request.principal!.via,
-    subject: request.link?.subject ?? null,
+  linkApp = await buildApp({
+    db: t.database.db,
+    databaseKind: t.database.kind,
+    listen: t.database.listen,
+    secretKey: Buffer.alloc(32, 7),
+    sessions: { now: () => t.clock.now() },
+  });
+  linkApp.get('/api/test/checkin', { config: { policy: { access: 'link', callers: ['link:checkin'] } } }, async (request) => ({
+    org: request.link!.orgId,
+    subject: request.link!.subject,
   }));
-  linkApp.get('/api/orgs/:org/test/people-only', { config: { policy: { resource: 'organisation', action: 'read', callers: ['session'] } } }, async () => ({ ok: true }));
+  linkApp.get(
+    '/api/orgs/:org/test/checkins',
+    { config: { policy: { resource: 'organisation', action: 'read', callers: ['session', 'token', 'link:checkin'] } } },
+    async (request) => ({
+      via: request.link ? 'link' : request.principal!.via,
+      subject: request.link?.subject ?? null,
+    }),
+  );
+  linkApp.get('/api/orgs/:org/test/people-only', { config: { policy: { resource: 'organisation', action: 'read', callers: ['session'] } } }, async () => ({
+    ok: true,
+  }));
   linkApp.get('/api/test/tokens-only', { config: { policy: { access: 'signedIn', callers: ['token'] } } }, async () => ({ ok: true }));
   await linkApp.ready();
 });
@@ -36,7 +55,14 @@ afterAll(async () => {
 
 function link(org: string, purpose: 'checkin' | 'invitation', request: { ttlMs?: number; maxUses?: number | null; subject?: string } = {}) {
   return t.database.db.transaction().execute((trx) =>
-    issueLinkToken(trx, { org, purpose, subject: request.subject ?? 'alert/a1/person/p1', ttlMs: request.ttlMs ?? HOUR, maxUses: request.maxUses, now: t.clock.now() }),
+    issueLinkToken(trx, {
+      org,
+      purpose,
+      subject: request.subject ?? 'alert/a1/person/p1',
+      ttlMs: request.ttlMs ?? HOUR,
+      maxUses: request.maxUses,
+      now: t.clock.now(),
+    }),
   );
 }
 
@@ -106,11 +132,20 @@ describe('link tokens', () => {
   });
 
   it('refuses hostile link tokens without a 500', async () => {
-    for (const bearer of ['rmpl_', 'rmpl_acme.', `rmpl_${'a'.repeat(5000)}`, `rmpl_acme.${'a'.repeat(42)}`, "rmpl_acme.' or 1=1 --", `rmpl_ac me.${'a'.repeat(43)}`]) {
+    for (const bearer of [
+      'rmpl_',
+      'rmpl_acme.',
+      `rmpl_${'a'.repeat(5000)}`,
+      `rmpl_acme.${'a'.repeat(42)}`,
+      "rmpl_acme.' or 1=1 --",
+      `rmpl_ac me.${'a'.repeat(43)}`,
+    ]) {
       const response = await onLinkApp('/api/test/checkin', { bearer });
       expect([400, 401], `${bearer.slice(0, 40)}: ${response.body}`).toContain(response.statusCode);
     }
-    const nul = await linkApp.inject({ method: 'GET', url: '/api/test/checkin', headers: { authorization: 'Bearer rmpl_acme.\u0000' } }).catch((error: unknown) => error);
+    const nul = await linkApp
+      .inject({ method: 'GET', url: '/api/test/checkin', headers: { authorization: 'Bearer rmpl_acme.\u0000' } })
+      .catch((error: unknown) => error);
     if (!(nul instanceof Error)) expect((nul as TestResponse).statusCode).toBeLessThan(500);
   });
 
@@ -119,12 +154,20 @@ describe('link tokens', () => {
     const bare = checkin.token.slice('rmpl_'.length);
     for (const token of [bare, checkin.token]) {
       expectError(await t.request({ method: 'GET', url: `/api/invitations/${token}`, as: null }), 403, 'forbidden', 'purpose');
-      expectError(await t.request({ method: 'POST', url: `/api/invitations/${token}/accept`, payload: { password: 'a long password for the test' }, as: null }), 403, 'forbidden', 'purpose');
+      expectError(
+        await t.request({ method: 'POST', url: `/api/invitations/${token}/accept`, payload: { password: 'a long password for the test' }, as: null }),
+        403,
+        'forbidden',
+        'purpose',
+      );
     }
     // A real invitation works with or without its prefix.
     const invited = await t.request({ method: 'POST', url: '/api/orgs/acme/members', payload: { email: 'prefixed@acme.example', role: 'auditor' } });
     expect(invited.statusCode, invited.body).toBe(202);
-    expect((await t.request({ method: 'GET', url: `/api/invitations/rmpl_${invited.json().token}`, as: null })).json()).toMatchObject({ status: 'pending', email: 'prefixed@acme.example' });
+    expect((await t.request({ method: 'GET', url: `/api/invitations/rmpl_${invited.json().token}`, as: null })).json()).toMatchObject({
+      status: 'pending',
+      email: 'prefixed@acme.example',
+    });
   });
 });
 
@@ -177,16 +220,29 @@ describe('public keys', () => {
   let keyId = '';
 
   beforeAll(async () => {
-    const created = await t.request({ method: 'POST', url: '/api/orgs/acme/public-keys', payload: { label: 'Shop', origins: ['HTTPS://Shop.Acme.Example:443/', 'http://localhost:5173'] } });
+    const created = await t.request({
+      method: 'POST',
+      url: '/api/orgs/acme/public-keys',
+      payload: { label: 'Shop', origins: ['HTTPS://Shop.Acme.Example:443/', 'http://localhost:5173'] },
+    });
     expect(created.statusCode, created.body).toBe(201);
     key = created.json().key;
     keyId = created.json().id;
-    const widget = await t.request({ method: 'PUT', url: '/api/orgs/acme/widget', payload: { name: 'Acme help', languages: ['fr', 'en'], greeting: { fr: 'Bonjour', en: 'Hello' } } });
+    const widget = await t.request({
+      method: 'PUT',
+      url: '/api/orgs/acme/widget',
+      payload: { name: 'Acme help', languages: ['fr', 'en'], greeting: { fr: 'Bonjour', en: 'Hello' } },
+    });
     expect(widget.statusCode, widget.body).toBe(200);
   });
 
   const config = (headers: Record<string, string | undefined>, query = '', as: Credentials = null) =>
-    t.request({ method: 'GET', url: `/api/widget/config${query}`, as, headers: Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)) as Record<string, string> });
+    t.request({
+      method: 'GET',
+      url: `/api/widget/config${query}`,
+      as,
+      headers: Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)) as Record<string, string>,
+    });
 
   it('are created by owners and administrators with canonical origins, listed, and revoked', async () => {
     const list = await t.request({ method: 'GET', url: '/api/orgs/acme/public-keys' });
@@ -204,25 +260,38 @@ describe('public keys', () => {
     const admin = await t.createUser('admin@acme.example', { org: 'acme', role: 'administrator' });
     const manager = await t.createUser('manager@acme.example', { org: 'acme', role: 'continuityManager' });
     const auditor = await t.createUser('auditor@acme.example', { org: 'acme', role: 'auditor' });
-    const byAdmin = await t.request({ method: 'POST', url: '/api/orgs/acme/public-keys', payload: { label: 'Intranet', origins: ['https://intranet.acme.example'] }, as: admin.session });
+    const byAdmin = await t.request({
+      method: 'POST',
+      url: '/api/orgs/acme/public-keys',
+      payload: { label: 'Intranet', origins: ['https://intranet.acme.example'] },
+      as: admin.session,
+    });
     expect(byAdmin.statusCode, byAdmin.body).toBe(201);
-    expect((await t.request({ method: 'POST', url: '/api/orgs/acme/public-keys', payload: { label: 'x', origins: [SHOP] }, as: manager.session })).statusCode).toBe(403);
+    expect(
+      (await t.request({ method: 'POST', url: '/api/orgs/acme/public-keys', payload: { label: 'x', origins: [SHOP] }, as: manager.session })).statusCode,
+    ).toBe(403);
     expect((await t.request({ method: 'GET', url: '/api/orgs/acme/public-keys', as: manager.session })).statusCode).toBe(403);
     expect((await t.request({ method: 'GET', url: '/api/orgs/acme/public-keys', as: auditor.session })).statusCode).toBe(200);
     expect((await t.request({ method: 'DELETE', url: `/api/orgs/acme/public-keys/${byAdmin.json().id}`, as: auditor.session })).statusCode).toBe(403);
     // An API token may list and revoke keys, never make one.
     const token = (await t.request({ method: 'POST', url: '/api/orgs/acme/tokens', payload: { name: 'automation', role: 'administrator' } })).json().token;
-    expect((await t.request({ method: 'POST', url: '/api/orgs/acme/public-keys', payload: { label: 'x', origins: [SHOP] }, as: { bearer: token } })).statusCode).toBe(403);
+    expect(
+      (await t.request({ method: 'POST', url: '/api/orgs/acme/public-keys', payload: { label: 'x', origins: [SHOP] }, as: { bearer: token } })).statusCode,
+    ).toBe(403);
     expect((await t.request({ method: 'DELETE', url: `/api/orgs/acme/public-keys/${byAdmin.json().id}`, as: { bearer: token } })).statusCode).toBe(204);
     expect((await t.request({ method: 'DELETE', url: `/api/orgs/acme/public-keys/${byAdmin.json().id}` })).statusCode).toBe(204);
-    const revoked = (await t.request({ method: 'GET', url: '/api/orgs/acme/public-keys' })).json().items.find((item: { id: string }) => item.id === byAdmin.json().id);
+    const revoked = (await t.request({ method: 'GET', url: '/api/orgs/acme/public-keys' }))
+      .json()
+      .items.find((item: { id: string }) => item.id === byAdmin.json().id);
     expect(revoked).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
     const stopped = await config({ 'x-rempart-key': byAdmin.json().key, origin: 'https://intranet.acme.example' });
     expectError(stopped, 401, 'unauthenticated', 'public_key');
     // Another organisation's key is not found from here.
     expect((await t.request({ method: 'DELETE', url: `/api/orgs/bravo/public-keys/${keyId}` })).statusCode).toBe(404);
     expect((await t.request({ method: 'DELETE', url: '/api/orgs/acme/public-keys/00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404);
-    const audit = (await t.request({ method: 'GET', url: '/api/orgs/acme/audit?entity=public_key' })).json().items.map((entry: { action: string }) => entry.action);
+    const audit = (await t.request({ method: 'GET', url: '/api/orgs/acme/audit?entity=public_key' }))
+      .json()
+      .items.map((entry: { action: string }) => entry.action);
     expect(audit).toEqual(expect.arrayContaining(['create', 'revoke']));
   });
 
@@ -238,8 +307,14 @@ describe('public keys', () => {
     expect(byQuery.statusCode, byQuery.body).toBe(200);
     expect(byQuery.headers['access-control-allow-origin']).toBe('http://localhost:5173');
     // The organisation's name when the widget has none.
-    const bravoKey = (await t.request({ method: 'POST', url: '/api/orgs/bravo/public-keys', payload: { label: 'B', origins: ['https://bravo.example'] } })).json().key;
-    expect((await config({ 'x-rempart-key': bravoKey, origin: 'https://bravo.example' })).json()).toEqual({ name: 'Bravo', languages: ['fr', 'en'], greeting: {} });
+    const bravoKey = (
+      await t.request({ method: 'POST', url: '/api/orgs/bravo/public-keys', payload: { label: 'B', origins: ['https://bravo.example'] } })
+    ).json().key;
+    expect((await config({ 'x-rempart-key': bravoKey, origin: 'https://bravo.example' })).json()).toEqual({
+      name: 'Bravo',
+      languages: ['fr', 'en'],
+      greeting: {},
+    });
   });
 
   it.each([
@@ -273,13 +348,23 @@ describe('public keys', () => {
   it('open nothing but widget routes (403, rule caller), even beside a valid session', async () => {
     for (const url of ['/api/orgs/acme/activities', '/api/orgs/acme/widget', '/api/auth/me', '/api/orgs/acme/public-keys']) {
       expectError(await t.request({ method: 'GET', url, headers: { 'x-rempart-key': key, origin: SHOP } }), 403, 'forbidden', 'caller');
-      expectError(await t.request({ method: 'GET', url: `${url}${url.includes('?') ? '&' : '?'}key=${key}`, headers: { origin: SHOP } }), 403, 'forbidden', 'caller');
+      expectError(
+        await t.request({ method: 'GET', url: `${url}${url.includes('?') ? '&' : '?'}key=${key}`, headers: { origin: SHOP } }),
+        403,
+        'forbidden',
+        'caller',
+      );
     }
   });
 
   it('answer the CORS preflight with that origin, never "*", never credentials', async () => {
     const preflight = (origin: string | undefined, query = '') =>
-      t.request({ method: 'OPTIONS', url: `/api/widget/config${query}`, as: null, headers: { ...(origin ? { origin } : {}), 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-rempart-key' } });
+      t.request({
+        method: 'OPTIONS',
+        url: `/api/widget/config${query}`,
+        as: null,
+        headers: { ...(origin ? { origin } : {}), 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-rempart-key' },
+      });
     const ok = await preflight(SHOP);
     expect(ok.statusCode, ok.body).toBe(204);
     expect(ok.headers['access-control-allow-origin']).toBe(SHOP);
@@ -311,7 +396,17 @@ describe('public keys', () => {
   });
 
   it('refuse hostile keys and bodies with 400/401/413, never 500', async () => {
-    for (const sent of ['', 'rmpk_', 'rmpk_acme.', `rmpk_acme.${'a'.repeat(22)}`, `rmpk_bravo.${key.split('.')[1]}`, `${key}x`, 'x'.repeat(5000), `rmpk_${'a'.repeat(300)}`, "rmpk_acme.' or 1=1 --aaaaaaaaaa"]) {
+    for (const sent of [
+      '',
+      'rmpk_',
+      'rmpk_acme.',
+      `rmpk_acme.${'a'.repeat(22)}`,
+      `rmpk_bravo.${key.split('.')[1]}`,
+      `${key}x`,
+      'x'.repeat(5000),
+      `rmpk_${'a'.repeat(300)}`,
+      "rmpk_acme.' or 1=1 --aaaaaaaaaa",
+    ]) {
       const response = await config({ 'x-rempart-key': sent, origin: SHOP });
       expect([400, 401], `${sent.slice(0, 40)}: ${response.body}`).toContain(response.statusCode);
       expect(response.headers['access-control-allow-origin']).toBeUndefined();
@@ -321,7 +416,8 @@ describe('public keys', () => {
       expect([400, 401], `${query.slice(0, 40)}: ${response.body}`).toContain(response.statusCode);
     }
     expectError(await config({ 'x-rempart-key': key, origin: SHOP }, `?key=${key}x`), 400, 'invalid_input', 'one_key');
-    const post = (payload: unknown, headers: Record<string, string> = {}) => t.request({ method: 'POST', url: '/api/orgs/acme/public-keys', payload: payload as object, headers });
+    const post = (payload: unknown, headers: Record<string, string> = {}) =>
+      t.request({ method: 'POST', url: '/api/orgs/acme/public-keys', payload: payload as object, headers });
     const bad: Array<[unknown, string]> = [
       [{ label: 'x', origins: ['https://shop.example/path'] }, 'origin'],
       [{ label: 'x', origins: ['null'] }, 'origin'],
@@ -337,14 +433,20 @@ describe('public keys', () => {
     for (const [payload, rule] of bad) {
       const response = await post(payload);
       expect(response.statusCode, `${JSON.stringify(payload).slice(0, 80)}: ${response.body}`).toBe(400);
-      expect(response.json().error.details.map((d: { rule: string }) => d.rule), JSON.stringify(payload).slice(0, 80)).toContain(rule);
+      expect(
+        response.json().error.details.map((d: { rule: string }) => d.rule),
+        JSON.stringify(payload).slice(0, 80),
+      ).toContain(rule);
     }
     expect((await post({ label: 'x', origins: [SHOP], padding: 'x'.repeat(64 * 1024) })).statusCode).toBe(413);
     expect((await t.request({ method: 'DELETE', url: '/api/orgs/acme/public-keys/not-a-uuid' })).statusCode).toBe(400);
     const widget = (payload: unknown) => t.request({ method: 'PUT', url: '/api/orgs/acme/widget', payload: payload as object });
     expect((await widget({ greeting: { fr: 'x'.repeat(501) } })).statusCode).toBe(400);
     expect((await widget({ greeting: { fr: 'Bon\u0000jour' } })).statusCode).toBe(400);
-    expect((await widget({ languages: ['fr'], greeting: { en: 'Hello' } })).json().error.details[0]).toMatchObject({ path: 'body.greeting.en', rule: 'language' });
+    expect((await widget({ languages: ['fr'], greeting: { en: 'Hello' } })).json().error.details[0]).toMatchObject({
+      path: 'body.greeting.en',
+      rule: 'language',
+    });
     expect((await widget({ name: 'N', padding: 'x'.repeat(64 * 1024) })).statusCode).toBe(413);
     // The widget's settings survived all of it.
     expect((await config({ 'x-rempart-key': key, origin: SHOP })).json().name).toBe('Acme help');
@@ -361,7 +463,11 @@ describe('widget settings', () => {
     expect((await t.request({ method: 'GET', url: '/api/orgs/bravo/widget', as: manager.session })).statusCode).toBe(403);
     expect((await t.request({ method: 'PUT', url: '/api/orgs/bravo/widget', payload: { name: 'x' }, as: auditor.session })).statusCode).toBe(403);
     const mine = (await t.request({ method: 'GET', url: '/api/orgs/bravo/widget' })).json();
-    const saved = await t.request({ method: 'PUT', url: '/api/orgs/bravo/widget', payload: { ...mine, languages: ['en'], greeting: { en: 'How can we help?' } } });
+    const saved = await t.request({
+      method: 'PUT',
+      url: '/api/orgs/bravo/widget',
+      payload: { ...mine, languages: ['en'], greeting: { en: 'How can we help?' } },
+    });
     expect(saved.statusCode, saved.body).toBe(200);
     expect(saved.json()).toEqual({ name: null, languages: ['en'], greeting: { en: 'How can we help?' }, abilities: { update: true } });
     const audit = (await t.request({ method: 'GET', url: '/api/orgs/bravo/audit?entity=widget' })).json().items;

@@ -38,7 +38,12 @@ afterAll(async () => {
 const MB = 1024 * 1024;
 
 /** Sends `size` bytes as a stream of 1 MB chunks (the client holds 1 MB, not the whole body); resolves at the answer. */
-function upload(path: string, who: TestUser | { base: URL; headers: Record<string, string> }, contentType: string, size: number): Promise<{ status: number; body: string; ms: number }> {
+function upload(
+  path: string,
+  who: TestUser | { base: URL; headers: Record<string, string> },
+  contentType: string,
+  size: number,
+): Promise<{ status: number; body: string; ms: number }> {
   const target = 'base' in who ? who.base : base;
   const credentials = 'base' in who ? who.headers : credentialHeaders(who.session, 'POST');
   const chunk = Buffer.alloc(MB, 0x61);
@@ -123,47 +128,49 @@ describe('body envelope of a server process', () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it('refuses 50 MB of the wrong type to any route within 100 ms, the process growing by less than 50 MB, while health answers', { timeout: 120_000 }, async () => {
-    const routes = ['/api/orgs/demo/sites', '/api/orgs/demo/activities', '/api/orgs/demo/scenarios', '/api/orgs/demo/risks', '/api/orgs/demo/runs'];
-    // A first request warms the connection and the code paths up: what is measured is the refusal, not the start.
-    await upload('/api/orgs/demo/sites', callers.manager, 'application/octet-stream', MB);
-    const pid = server.process.pid!;
-    const before = residentBytes(pid);
-    const times: number[] = [];
-    const healthTimes: number[] = [];
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, residentBytes(pid))), 5);
-    try {
-      for (const who of [callers.employee, callers.manager])
-        for (const route of routes) {
-          const [answer, healthMs] = await Promise.all([upload(route, who, 'application/octet-stream', 50 * MB), health(new URL('/api/health', who.base))]);
-          expect([413, 415], `${route}: ${answer.body}`).toContain(answer.status);
-          times.push(answer.ms);
-          // No echo: the answer is a sentence, whatever was sent.
-          expect(answer.body.length).toBeLessThan(1000);
-          expect(JSON.parse(answer.body).error.code).toMatch(/^(unsupported_media_type|payload_too_large)$/);
-          healthTimes.push(healthMs);
-        }
-    } finally {
-      clearInterval(sampler);
-    }
-    // The machine is shared with other suites: the median is the refusal's cost, the maximum only bounds the noise.
-    times.sort((a, b) => a - b);
-    expect(times[Math.floor(times.length / 2)]).toBeLessThan(100);
-    expect(times[times.length - 1]).toBeLessThan(1000);
-    healthTimes.sort((a, b) => a - b);
-    expect(healthTimes[Math.floor(healthTimes.length / 2)]).toBeLessThan(100);
-    expect(peak - before).toBeLessThan(50 * MB);
-  });
+  it(
+    'refuses 50 MB of the wrong type to any route within 100 ms, the process growing by less than 50 MB, while health answers',
+    { timeout: 120_000 },
+    async () => {
+      const routes = ['/api/orgs/demo/sites', '/api/orgs/demo/activities', '/api/orgs/demo/scenarios', '/api/orgs/demo/risks', '/api/orgs/demo/runs'];
+      // A first request warms the connection and the code paths up: what is measured is the refusal, not the start.
+      await upload('/api/orgs/demo/sites', callers.manager, 'application/octet-stream', MB);
+      const pid = server.process.pid!;
+      const before = residentBytes(pid);
+      const times: number[] = [];
+      const healthTimes: number[] = [];
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, residentBytes(pid))), 5);
+      try {
+        for (const who of [callers.employee, callers.manager])
+          for (const route of routes) {
+            const [answer, healthMs] = await Promise.all([upload(route, who, 'application/octet-stream', 50 * MB), health(new URL('/api/health', who.base))]);
+            expect([413, 415], `${route}: ${answer.body}`).toContain(answer.status);
+            times.push(answer.ms);
+            // No echo: the answer is a sentence, whatever was sent.
+            expect(answer.body.length).toBeLessThan(1000);
+            expect(JSON.parse(answer.body).error.code).toMatch(/^(unsupported_media_type|payload_too_large)$/);
+            healthTimes.push(healthMs);
+          }
+      } finally {
+        clearInterval(sampler);
+      }
+      // The machine is shared with other suites: the median is the refusal's cost, the maximum only bounds the noise.
+      times.sort((a, b) => a - b);
+      expect(times[Math.floor(times.length / 2)]).toBeLessThan(100);
+      expect(times[times.length - 1]).toBeLessThan(1000);
+      healthTimes.sort((a, b) => a - b);
+      expect(healthTimes[Math.floor(healthTimes.length / 2)]).toBeLessThan(100);
+      expect(peak - before).toBeLessThan(50 * MB);
+    },
+  );
 });
 
 describe('body envelope', () => {
   it('names the media types a route takes, and the limit of a body that is too large', async () => {
     const csv = await upload('/api/orgs/demo/sites', manager, 'text/csv', 2 * MB);
     expect(csv.status).toBe(415);
-    expect(JSON.parse(csv.body).error.details).toEqual([
-      { path: 'headers.content-type', rule: 'media_type', value: 'text/csv', message: 'application/json' },
-    ]);
+    expect(JSON.parse(csv.body).error.details).toEqual([{ path: 'headers.content-type', rule: 'media_type', value: 'text/csv', message: 'application/json' }]);
     const json = await upload('/api/orgs/demo/sites', manager, 'application/json', 2 * MB);
     expect(json.status).toBe(413);
     expect(JSON.parse(json.body).error.details[0]).toMatchObject({ path: 'body', rule: 'max_size', value: 2 * MB });
@@ -188,7 +195,12 @@ describe('body envelope', () => {
 
   it('refuses JSON nested deeper than 64 levels by saying so', async () => {
     for (const depth of [65, 100_000]) {
-      const response = await t.request({ method: 'POST', url: '/api/orgs/demo/sites', payload: '['.repeat(depth) + ']'.repeat(depth), headers: { 'content-type': 'application/json' } });
+      const response = await t.request({
+        method: 'POST',
+        url: '/api/orgs/demo/sites',
+        payload: '['.repeat(depth) + ']'.repeat(depth),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json().error.message).toBe('The JSON body is nested deeper than 64 levels.');
       expect(response.json().error.details).toEqual([{ path: 'body', rule: 'too_deep', value: null, message: 'at most 64 levels of objects and arrays' }]);
@@ -236,8 +248,16 @@ describe('text PostgreSQL cannot store, in files', () => {
     const template = await t.request({ method: 'GET', url: '/api/orgs/demo/activities.template?format=csv' });
     expect(template.statusCode).toBe(200);
     const header = template.body.replace(/^\uFEFF/, '').split(/\r?\n/)[0];
-    const row = header.split(',').map((_, i) => (i === 0 ? 'nul-activity' : i === 1 ? 'Claims\u0000 hotline' : '')).join(',');
-    const response = await t.request({ method: 'POST', url: '/api/orgs/demo/activities.sheet', payload: `${header}\r\n${row}\r\n`, headers: { 'content-type': 'text/csv' } });
+    const row = header
+      .split(',')
+      .map((_, i) => (i === 0 ? 'nul-activity' : i === 1 ? 'Claims\u0000 hotline' : ''))
+      .join(',');
+    const response = await t.request({
+      method: 'POST',
+      url: '/api/orgs/demo/activities.sheet',
+      payload: `${header}\r\n${row}\r\n`,
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.details).toEqual([expect.objectContaining({ rule: 'invalid_text', row: 2, column: 'B', path: 'rows[2]' })]);
     expect((await t.request({ method: 'GET', url: '/api/orgs/demo/activities/nul-activity' })).statusCode).toBe(404);

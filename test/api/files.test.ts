@@ -59,20 +59,36 @@ function binary(size: number): Buffer {
   return data;
 }
 
-function upload(content: Buffer | Readable, options: { name?: string; type?: string; as?: Credentials; headers?: Record<string, string>; org?: string; app?: TestApp['app'] } = {}) {
+function upload(
+  content: Buffer | Readable,
+  options: { name?: string; type?: string; as?: Credentials; headers?: Record<string, string>; org?: string; app?: TestApp['app'] } = {},
+) {
   const query = options.name === undefined ? '' : `?name=${encodeURIComponent(options.name)}`;
   const headers: Record<string, string> = { ...(options.type === undefined ? {} : { 'content-type': options.type }), ...options.headers };
   if (content instanceof Readable && !('content-length' in headers)) headers['transfer-encoding'] = 'chunked';
   if (options.app) {
     const as = options.as === undefined ? t.owner.session : options.as;
-    return options.app.inject({ method: 'POST', url: `/api/orgs/${options.org ?? ORG}/files${query}`, payload: content, headers: { ...credentialHeaders(as, 'POST'), ...headers } });
+    return options.app.inject({
+      method: 'POST',
+      url: `/api/orgs/${options.org ?? ORG}/files${query}`,
+      payload: content,
+      headers: { ...credentialHeaders(as, 'POST'), ...headers },
+    });
   }
   return t.request({ method: 'POST', url: `/api/orgs/${options.org ?? ORG}/files${query}`, payload: content, headers, as: options.as });
 }
 
 async function rows(org = ORG): Promise<{ blobs: number; chunks: number }> {
-  const blobs = await t.database.db.selectFrom('blobs').select((eb) => eb.fn.countAll<string>().as('n')).where('org_id', '=', org).executeTakeFirstOrThrow();
-  const chunks = await t.database.db.selectFrom('blob_chunks').select((eb) => eb.fn.countAll<string>().as('n')).where('org_id', '=', org).executeTakeFirstOrThrow();
+  const blobs = await t.database.db
+    .selectFrom('blobs')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('org_id', '=', org)
+    .executeTakeFirstOrThrow();
+  const chunks = await t.database.db
+    .selectFrom('blob_chunks')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('org_id', '=', org)
+    .executeTakeFirstOrThrow();
   return { blobs: Number(blobs.n), chunks: Number(chunks.n) };
 }
 
@@ -96,7 +112,13 @@ describe('round trip', () => {
     const created = await upload(data, { name: 'Plan de continuité – Lyon.pdf', type: 'application/pdf' });
     expect(created.statusCode, created.body).toBe(201);
     const file = created.json();
-    expect(file).toMatchObject({ name: 'Plan de continuité – Lyon.pdf', contentType: 'application/pdf', size: data.length, sha256: sha256(data), purpose: 'attachment' });
+    expect(file).toMatchObject({
+      name: 'Plan de continuité – Lyon.pdf',
+      contentType: 'application/pdf',
+      size: data.length,
+      sha256: sha256(data),
+      purpose: 'attachment',
+    });
     expect(file.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(file.createdAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(created.headers.location).toBe(`/api/orgs/${ORG}/files/${file.id}`);
@@ -107,11 +129,18 @@ describe('round trip', () => {
     expect(download.rawPayload.equals(data)).toBe(true);
     expect(download.headers['content-type']).toBe('application/pdf');
     expect(download.headers['content-length']).toBe(String(data.length));
-    expect(download.headers['content-disposition']).toBe(`attachment; filename="Plan de continuite _ Lyon.pdf"; filename*=UTF-8''Plan%20de%20continuit%C3%A9%20%E2%80%93%20Lyon.pdf`);
+    expect(download.headers['content-disposition']).toBe(
+      `attachment; filename="Plan de continuite _ Lyon.pdf"; filename*=UTF-8''Plan%20de%20continuit%C3%A9%20%E2%80%93%20Lyon.pdf`,
+    );
     expect(download.headers['x-content-type-options']).toBe('nosniff');
     expect(download.headers.etag).toBe(`"${sha256(data)}"`);
     // Stored in chunks, the last one short.
-    const chunks = await t.database.db.selectFrom('blob_chunks').select(['seq', sql<number>`length(data)`.as('length')]).where('blob_id', '=', file.id).orderBy('seq').execute();
+    const chunks = await t.database.db
+      .selectFrom('blob_chunks')
+      .select(['seq', sql<number>`length(data)`.as('length')])
+      .where('blob_id', '=', file.id)
+      .orderBy('seq')
+      .execute();
     expect(chunks.length).toBe(Math.ceil(data.length / CHUNK_SIZE));
     expect(chunks.slice(0, -1).every((chunk) => chunk.length === CHUNK_SIZE)).toBe(true);
     expect(chunks.map((chunk) => chunk.seq)).toEqual(chunks.map((_, i) => i));
@@ -138,7 +167,12 @@ describe('round trip', () => {
     expect(json.statusCode).toBe(201);
     expect(json.json().contentType).toBe('application/json');
 
-    const untyped = await t.app.inject({ method: 'POST', url: `/api/orgs/${ORG}/files?name=raw.bin`, payload: Readable.from([Buffer.from([1, 2, 3])]), headers: { ...credentialHeaders(t.owner.session, 'POST'), 'transfer-encoding': 'chunked' } });
+    const untyped = await t.app.inject({
+      method: 'POST',
+      url: `/api/orgs/${ORG}/files?name=raw.bin`,
+      payload: Readable.from([Buffer.from([1, 2, 3])]),
+      headers: { ...credentialHeaders(t.owner.session, 'POST'), 'transfer-encoding': 'chunked' },
+    });
     expect(untyped.statusCode, untyped.body).toBe(201);
     expect(untyped.json().contentType).toBe('application/octet-stream');
 
@@ -158,12 +192,20 @@ describe('round trip', () => {
     });
     expect(named.statusCode, named.body).toBe(201);
     expect(named.json().name).toBe('été 🙂.txt');
-    const plain = await upload(Buffer.from('report'), { type: 'text/plain', headers: { 'content-disposition': 'attachment; filename="rapport \\"final\\".txt"' } });
+    const plain = await upload(Buffer.from('report'), {
+      type: 'text/plain',
+      headers: { 'content-disposition': 'attachment; filename="rapport \\"final\\".txt"' },
+    });
     expect(plain.json().name).toBe('rapport "final".txt');
     const download = await t.request({ method: 'GET', url: `/api/orgs/${ORG}/files/${plain.json().id}` });
     expect(download.headers['content-disposition']).toBe(`attachment; filename="rapport _final_.txt"; filename*=UTF-8''rapport%20%22final%22.txt`);
 
-    const evidence = await t.request({ method: 'POST', url: `/api/orgs/${ORG}/files?name=proof.txt&purpose=evidence`, payload: Buffer.from('proof'), headers: { 'content-type': 'text/plain' } });
+    const evidence = await t.request({
+      method: 'POST',
+      url: `/api/orgs/${ORG}/files?name=proof.txt&purpose=evidence`,
+      payload: Buffer.from('proof'),
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(evidence.json().purpose).toBe('evidence');
 
     const all = await t.request({ method: 'GET', url: `/api/orgs/${ORG}/files` });
@@ -180,7 +222,9 @@ describe('round trip', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: Array<{ id: string }>; nextCursor: string | null } = (await t.request({ method: 'GET', url: `/api/orgs/${ORG}/files?limit=2${cursor ? `&cursor=${cursor}` : ''}` })).json();
+      const page: { items: Array<{ id: string }>; nextCursor: string | null } = (
+        await t.request({ method: 'GET', url: `/api/orgs/${ORG}/files?limit=2${cursor ? `&cursor=${cursor}` : ''}` })
+      ).json();
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((item) => item.id));
       cursor = page.nextCursor;
@@ -201,7 +245,13 @@ describe('round trip', () => {
     expect((await t.request({ method: 'GET', url: `/api/orgs/${ORG}/files/${created.id}` })).statusCode).toBe(404);
     expect((await t.request({ method: 'DELETE', url: `/api/orgs/${ORG}/files/${created.id}` })).statusCode).toBe(404);
     expect(await t.database.db.selectFrom('blob_chunks').select('seq').where('blob_id', '=', created.id).execute()).toEqual([]);
-    const trail = await t.database.db.selectFrom('audit_log').select(['action', 'after', 'before']).where('entity_type', '=', 'file').where('entity_id', '=', created.id).orderBy('seq').execute();
+    const trail = await t.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'after', 'before'])
+      .where('entity_type', '=', 'file')
+      .where('entity_id', '=', created.id)
+      .orderBy('seq')
+      .execute();
     expect(trail.map((entry) => entry.action)).toEqual(['create', 'delete']);
     expect(trail[0].after).toMatchObject({ name: 'gone.bin', size: 600 * 1024, sha256: created.sha256 });
   });
@@ -349,7 +399,14 @@ describe('limits', () => {
   beforeAll(async () => {
     expect((await t.request({ method: 'POST', url: '/api/orgs', payload: { id: LIMITED, name: 'Limited' } })).statusCode).toBe(201);
     // A second server on the same database, with small limits: 1 MB a file, 3 MB an organisation.
-    limited = await buildApp({ db: t.database.db, databaseKind: t.database.kind, listen: t.database.listen, secretKey: randomBytes(32), rateLimit: { perMinute: false, signInPerMinute: 1000 }, files: { maxBytes: MB, quotaBytes: 3 * MB } });
+    limited = await buildApp({
+      db: t.database.db,
+      databaseKind: t.database.kind,
+      listen: t.database.listen,
+      secretKey: randomBytes(32),
+      rateLimit: { perMinute: false, signInPerMinute: 1000 },
+      files: { maxBytes: MB, quotaBytes: 3 * MB },
+    });
     await limited.ready();
   });
   afterAll(async () => {
@@ -369,7 +426,10 @@ describe('limits', () => {
     // Exactly the limit is fine.
     const exact = await upload(binary(MB), { name: 'exact.bin', type: 'application/octet-stream', org: LIMITED, app: limited });
     expect(exact.statusCode, exact.body).toBe(201);
-    expect((await limited.inject({ method: 'DELETE', url: `/api/orgs/${LIMITED}/files/${exact.json().id}`, headers: credentialHeaders(t.owner.session, 'DELETE') })).statusCode).toBe(204);
+    expect(
+      (await limited.inject({ method: 'DELETE', url: `/api/orgs/${LIMITED}/files/${exact.json().id}`, headers: credentialHeaders(t.owner.session, 'DELETE') }))
+        .statusCode,
+    ).toBe(204);
   });
 
   it('holds an organisation to its quota, also for uploads that finish together, and frees room on delete', async () => {
@@ -379,7 +439,13 @@ describe('limits', () => {
       expect(created.statusCode, created.body).toBe(201);
       ids.push(created.json().id);
     }
-    const over = await upload(binary(MB), { name: 'over.bin', type: 'application/octet-stream', org: LIMITED, app: limited, headers: { 'content-length': String(MB) } });
+    const over = await upload(binary(MB), {
+      name: 'over.bin',
+      type: 'application/octet-stream',
+      org: LIMITED,
+      app: limited,
+      headers: { 'content-length': String(MB) },
+    });
     expect(over.statusCode).toBe(201);
     ids.push(over.json().id);
     // 3 MB used: one more byte is refused before it is read (announced) or as it comes (streamed).
@@ -395,7 +461,9 @@ describe('limits', () => {
 
     // Room for one 1 MB file, two sent at once: one fits, the other is refused when it completes.
     await limited.inject({ method: 'DELETE', url: `/api/orgs/${LIMITED}/files/${ids.pop()}`, headers: credentialHeaders(t.owner.session, 'DELETE') });
-    const both = await Promise.all([0, 1].map((i) => upload(generated(MB, 64 * 1024, i), { name: `race${i}.bin`, type: 'application/octet-stream', org: LIMITED, app: limited })));
+    const both = await Promise.all(
+      [0, 1].map((i) => upload(generated(MB, 64 * 1024, i), { name: `race${i}.bin`, type: 'application/octet-stream', org: LIMITED, app: limited })),
+    );
     expect(both.map((answer) => answer.statusCode).sort()).toEqual([201, 413]);
     const usage = (await limited.inject({ method: 'GET', url: `/api/orgs/${LIMITED}/files`, headers: credentialHeaders(t.owner.session) })).json().usage;
     expect(usage).toEqual({ files: 3, bytes: 3 * MB, quotaBytes: 3 * MB, maxFileBytes: MB });
@@ -407,7 +475,9 @@ describe('configuration', () => {
   it('reads REMPART_FILE_MAX_MB and REMPART_FILE_QUOTA_MB, 50 and 1024 by default, and refuses nonsense', () => {
     expect(loadConfig({}, {})).toMatchObject({ fileMaxMb: 50, fileQuotaMb: 1024 });
     expect(loadConfig({}, { REMPART_FILE_MAX_MB: '5', REMPART_FILE_QUOTA_MB: '0.5' })).toMatchObject({ fileMaxMb: 5, fileQuotaMb: 0.5 });
-    expect(() => loadConfig({}, { REMPART_FILE_MAX_MB: 'lots', REMPART_FILE_QUOTA_MB: '-1' })).toThrow(expect.objectContaining({ details: [expect.objectContaining({ path: 'fileMaxMb' }), expect.objectContaining({ path: 'fileQuotaMb' })] }));
+    expect(() => loadConfig({}, { REMPART_FILE_MAX_MB: 'lots', REMPART_FILE_QUOTA_MB: '-1' })).toThrow(
+      expect.objectContaining({ details: [expect.objectContaining({ path: 'fileMaxMb' }), expect.objectContaining({ path: 'fileQuotaMb' })] }),
+    );
   });
 });
 
@@ -419,14 +489,27 @@ describe('the store', () => {
       yield Buffer.alloc(700 * 1024, 1);
       throw new Error('connection reset by peer');
     }
-    await expect(store.put({ orgId: org, name: 'cut.bin', contentType: 'application/octet-stream', createdBy: null }, failing())).rejects.toThrow('connection reset');
+    await expect(store.put({ orgId: org, name: 'cut.bin', contentType: 'application/octet-stream', createdBy: null }, failing())).rejects.toThrow(
+      'connection reset',
+    );
     expect(await rows(org)).toEqual({ blobs: 0, chunks: 0 });
 
     // What a process that died mid-upload leaves: an incomplete row and some chunks, listed nowhere.
     const old = new Date(Date.now() - 2 * 3600_000);
-    const { id } = await t.database.db.insertInto('blobs').values({ org_id: org, name: 'dead.bin', content_type: 'application/octet-stream', created_by: null, created_at: old }).returning('id').executeTakeFirstOrThrow();
-    await t.database.db.insertInto('blob_chunks').values({ org_id: org, blob_id: id, seq: 0, data: Buffer.alloc(10) }).execute();
-    const fresh = await t.database.db.insertInto('blobs').values({ org_id: org, name: 'uploading.bin', content_type: 'application/octet-stream', created_by: null }).returning('id').executeTakeFirstOrThrow();
+    const { id } = await t.database.db
+      .insertInto('blobs')
+      .values({ org_id: org, name: 'dead.bin', content_type: 'application/octet-stream', created_by: null, created_at: old })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await t.database.db
+      .insertInto('blob_chunks')
+      .values({ org_id: org, blob_id: id, seq: 0, data: Buffer.alloc(10) })
+      .execute();
+    const fresh = await t.database.db
+      .insertInto('blobs')
+      .values({ org_id: org, name: 'uploading.bin', content_type: 'application/octet-stream', created_by: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     expect(await store.get(org, id)).toBeUndefined();
     expect((await store.list(org, { limit: 10 })).items).toEqual([]);
     expect(await store.usage(org)).toEqual({ files: 0, bytes: 0 });
@@ -450,17 +533,19 @@ describe('the store', () => {
     const reader = again.content[Symbol.asyncIterator]();
     await reader.next();
     await store.delete('other', record.id);
-    await expect((async () => {
-      for (;;) if ((await reader.next()).done) break;
-    })()).rejects.toThrow(/missing|ended/);
+    await expect(
+      (async () => {
+        for (;;) if ((await reader.next()).done) break;
+      })(),
+    ).rejects.toThrow(/missing|ended/);
   });
 });
 
-/** A minor (scavenge) collection, through V8's `gc` exposed at run time. */
-function youngGenerationCollector(): () => void {
+/** A full collection, through V8's `gc` exposed at run time. */
+function collector(): () => void {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (options?: { type: 'minor' | 'major'; execution: 'sync' }) => void;
-  return () => gc({ type: 'minor', execution: 'sync' });
+  return () => gc({ type: 'major', execution: 'sync' });
 }
 
 describe('streaming memory', () => {
@@ -481,12 +566,24 @@ describe('streaming memory', () => {
       session = await actAs(SYSTEM, () =>
         db.transaction().execute(async (trx) => {
           const accounts = new AccountRepository(trx);
-          const id = await accounts.insertUser({ email: 'owner@disk.example', displayName: 'Owner', passwordHash: 'unused', mustChange: false, serverAdmin: true });
+          const id = await accounts.insertUser({
+            email: 'owner@disk.example',
+            displayName: 'Owner',
+            passwordHash: 'unused',
+            mustChange: false,
+            serverAdmin: true,
+          });
           const issued = await issueSession(trx, DEFAULT_SESSION_SETTINGS, (await accounts.user(id))!, { ip: '127.0.0.1', userAgent: 'test' });
           return { cookie: issued.token, csrf: issued.csrfToken };
         }),
       );
-      app = await buildApp({ db, databaseKind: 'embedded', listen: handle.listen, secretKey: randomBytes(32), rateLimit: { perMinute: false, signInPerMinute: 1000 } });
+      app = await buildApp({
+        db,
+        databaseKind: 'embedded',
+        listen: handle.listen,
+        secretKey: randomBytes(32),
+        rateLimit: { perMinute: false, signInPerMinute: 1000 },
+      });
       const created = await app.inject({ method: 'PUT', url: `/api/orgs/${ORG}/model`, payload: smallModel(), headers: credentialHeaders(session, 'PUT') });
       expect(created.statusCode, created.body).toBe(200);
     }
@@ -516,21 +613,30 @@ describe('streaming memory', () => {
     });
   }
 
-  it('uploads and downloads 40 MB with the process growing by less than 30 MB', { timeout: 120_000 }, async () => {
+  it('uploads and downloads 40 MB holding less than 30 MB more, and the process growing by less than 60 MB', { timeout: 120_000 }, async () => {
     // A first file warms the code paths and the database's buffers up; the second one is measured.
     const warm = await send(40 * MB);
     expect(warm.status, warm.body).toBe(201);
     // Every socket read is a fresh buffer, garbage as soon as it is stored: V8 collects such buffers when it sees fit
-    // (up to tens of megabytes later). Collecting the young generation as we sample measures what is held, which is
-    // what streaming is about: a server that kept the file would still grow by 40 MB.
-    const collect = youngGenerationCollector();
+    // (up to tens of megabytes later). A full collection before each sample measures what is held, which is what
+    // streaming is about: a server that kept the file would still grow by 40 MB.
+    const collect = collector();
     collect();
+    // What JavaScript holds (heap and buffers) judges streaming; the RSS, which the allocator gives back when it sees
+    // fit and which counts the test's own client, only bounds gross growth.
+    const held = () => {
+      const usage = process.memoryUsage();
+      return usage.heapUsed + usage.arrayBuffers;
+    };
     const before = process.memoryUsage().rss;
+    const heldBefore = held();
     let peak = before;
+    let heldPeak = heldBefore;
     const sampler = setInterval(() => {
       collect();
       peak = Math.max(peak, process.memoryUsage().rss);
-    }, 10);
+      heldPeak = Math.max(heldPeak, held());
+    }, 20);
     let created;
     let received = 0;
     try {
@@ -549,7 +655,9 @@ describe('streaming memory', () => {
     }
     expect(received).toBe(40 * MB);
     expect(JSON.parse(created.body).sha256).toBe(sha256(Buffer.alloc(40 * MB, 7)));
-    console.log(`40 MB up and down: RSS grew by ${((peak - before) / MB).toFixed(1)} MB`);
-    expect((peak - before) / MB, `RSS grew by ${((peak - before) / MB).toFixed(1)} MB`).toBeLessThan(30);
+    const grew = `held memory grew by ${((heldPeak - heldBefore) / MB).toFixed(1)} MB, RSS by ${((peak - before) / MB).toFixed(1)} MB`;
+    console.log(`40 MB up and down: ${grew}`);
+    expect((heldPeak - heldBefore) / MB, grew).toBeLessThan(30);
+    expect((peak - before) / MB, grew).toBeLessThan(60);
   });
 });

@@ -41,38 +41,66 @@ const body = fc.oneof(
   fc.record({ id: fc.string(), name: fc.string(), mtpd: fc.oneof(fc.double(), fc.string()), rto: fc.anything(), mbco: fc.double() }),
   fc.string(),
 );
-const contentType = fc.constantFrom('application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/plain', 'application/x-www-form-urlencoded', '');
+const contentType = fc.constantFrom(
+  'application/json',
+  'text/csv',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  '',
+);
 
 /** Credentials of every kind: none, the owner's session, and forged or malformed tokens, cookies and CSRF headers. */
 const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
 const credentials = fc.oneof(
   fc.constant({ kind: 'none' as const }),
   fc.constant({ kind: 'owner' as const }),
-  fc.record({ kind: fc.constant('headers' as const), authorization: fc.oneof(printable(80), printable(60).map((s) => `Bearer ${s}`), fc.constant(`Bearer rmp_demo.${'A'.repeat(43)}`)) }),
-  fc.record({ kind: fc.constant('headers' as const), cookie: fc.oneof(printable(80).map((s) => `rempart_session=${s}`), printable(80)), 'x-csrf-token': printable(60) }),
+  fc.record({
+    kind: fc.constant('headers' as const),
+    authorization: fc.oneof(
+      printable(80),
+      printable(60).map((s) => `Bearer ${s}`),
+      fc.constant(`Bearer rmp_demo.${'A'.repeat(43)}`),
+    ),
+  }),
+  fc.record({
+    kind: fc.constant('headers' as const),
+    cookie: fc.oneof(
+      printable(80).map((s) => `rempart_session=${s}`),
+      printable(80),
+    ),
+    'x-csrf-token': printable(60),
+  }),
 );
 
 /** Requests of one route, `runs` times, with random path segments, queries, bodies, content types and credentials. */
 async function fuzz(route: { method: string; path: string }, runs: number, who: fc.Arbitrary<{ kind: string } & Record<string, string>>) {
   await fc.assert(
-    fc.asyncProperty(fc.array(segment, { minLength: 3, maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 10 }), fc.oneof(fc.string({ maxLength: 20 }), hostileText), { maxKeys: 3 }), body, contentType, who, async (segments, query, payload, type, caller) => {
-      let index = 0;
-      const url = route.path.replace(/\{[^}]+\}/g, () => encodeURIComponent(segments[index++ % segments.length]));
-      const search = new URLSearchParams(query).toString();
-      const hasBody = route.method !== 'GET' && route.method !== 'DELETE';
-      const { kind, ...headers } = caller;
-      // The person's own routes may sign the owner out: they get a session of their own each time.
-      const owner = route.path.startsWith('/api/auth/') ? await t.newSession(t.owner) : t.owner.session;
-      const response = await t.request({
-        method: route.method as 'GET',
-        url: search ? `${url}?${search}` : url,
-        as: kind === 'owner' ? owner : null,
-        ...(hasBody ? { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) } : {}),
-        headers: { ...(hasBody && type ? { 'content-type': type } : {}), ...headers },
-      });
-      if (response.statusCode >= 500) throw new Error(`${route.method} ${url} → ${response.statusCode}: ${response.body.slice(0, 300)}`);
-      if (response.statusCode >= 400) expect(response.json().error.code, `${route.method} ${url}`).toEqual(expect.any(String));
-    }),
+    fc.asyncProperty(
+      fc.array(segment, { minLength: 3, maxLength: 3 }),
+      fc.dictionary(fc.string({ maxLength: 10 }), fc.oneof(fc.string({ maxLength: 20 }), hostileText), { maxKeys: 3 }),
+      body,
+      contentType,
+      who,
+      async (segments, query, payload, type, caller) => {
+        let index = 0;
+        const url = route.path.replace(/\{[^}]+\}/g, () => encodeURIComponent(segments[index++ % segments.length]));
+        const search = new URLSearchParams(query).toString();
+        const hasBody = route.method !== 'GET' && route.method !== 'DELETE';
+        const { kind, ...headers } = caller;
+        // The person's own routes may sign the owner out: they get a session of their own each time.
+        const owner = route.path.startsWith('/api/auth/') ? await t.newSession(t.owner) : t.owner.session;
+        const response = await t.request({
+          method: route.method as 'GET',
+          url: search ? `${url}?${search}` : url,
+          as: kind === 'owner' ? owner : null,
+          ...(hasBody ? { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) } : {}),
+          headers: { ...(hasBody && type ? { 'content-type': type } : {}), ...headers },
+        });
+        if (response.statusCode >= 500) throw new Error(`${route.method} ${url} → ${response.statusCode}: ${response.body.slice(0, 300)}`);
+        if (response.statusCode >= 400) expect(response.json().error.code, `${route.method} ${url}`).toEqual(expect.any(String));
+      },
+    ),
     { numRuns: runs, seed: 20261129 },
   );
 }

@@ -12,7 +12,11 @@ let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
   for (const org of ['acme', 'bravo']) {
-    const response = await t.request({ method: 'PUT', url: `/api/orgs/${org}/model`, payload: { ...smallModel(), organisation: { name: org === 'acme' ? 'Acme' : 'Bravo' } } });
+    const response = await t.request({
+      method: 'PUT',
+      url: `/api/orgs/${org}/model`,
+      payload: { ...smallModel(), organisation: { name: org === 'acme' ? 'Acme' : 'Bravo' } },
+    });
     expect(response.statusCode, response.body).toBe(200);
   }
 });
@@ -62,7 +66,14 @@ describe('the takeover of issue 9, item 4', () => {
     expect((await t.request({ method: 'GET', url: '/api/orgs/trap' })).statusCode).toBe(404);
 
     // A deployment that lets anyone create organisations: the attacker pre-registers the CFO of Bravo…
-    const open = await buildApp({ db: t.database.db, databaseKind: t.database.kind, listen: t.database.listen, secretKey: Buffer.alloc(32, 3), organisationCreation: 'anyone', sessions: { now: () => t.clock.now() } });
+    const open = await buildApp({
+      db: t.database.db,
+      databaseKind: t.database.kind,
+      listen: t.database.listen,
+      secretKey: Buffer.alloc(32, 3),
+      organisationCreation: 'anyone',
+      sessions: { now: () => t.clock.now() },
+    });
     try {
       const headers = { cookie: `rempart_session=${employee.session.cookie}`, 'x-csrf-token': employee.session.csrf };
       expect((await open.inject({ method: 'GET', url: '/api/auth/me', headers })).json().canCreateOrganisations).toBe(true);
@@ -71,7 +82,11 @@ describe('the takeover of issue 9, item 4', () => {
       expect(invited.statusCode, invited.body).toBe(202);
       expect(invited.json()).not.toHaveProperty('initialPassword');
       // …and accepts their own invitation with a password of their choosing.
-      const taken = await open.inject({ method: 'POST', url: `/api/invitations/${invited.json().token}/accept`, payload: { password: 'the attacker chose this one' } });
+      const taken = await open.inject({
+        method: 'POST',
+        url: `/api/invitations/${invited.json().token}/accept`,
+        payload: { password: 'the attacker chose this one' },
+      });
       expect(taken.statusCode, taken.body).toBe(200);
     } finally {
       await open.close();
@@ -84,13 +99,17 @@ describe('the takeover of issue 9, item 4', () => {
     const members = (await t.request({ method: 'GET', url: '/api/orgs/bravo/members' })).json().items.map((m: { email: string }) => m.email);
     expect(members).not.toContain('cfo@bravo.example');
     expect((await t.request({ method: 'GET', url: '/api/orgs/bravo/activities', as: attacker })).statusCode).toBe(404);
-    expect((await t.request({ method: 'GET', url: '/api/auth/me', as: attacker })).json().memberships.map((m: { org: { id: string } }) => m.org.id)).toEqual(['trap']);
+    expect((await t.request({ method: 'GET', url: '/api/auth/me', as: attacker })).json().memberships.map((m: { org: { id: string } }) => m.org.id)).toEqual([
+      'trap',
+    ]);
     // Without signing in, Bravo's link cannot join the existing account, whatever password is sent.
     const silent = await accept(bravoToken, { password: 'another long password here' });
     expect(silent.statusCode, silent.body).toBe(409);
     expect(silent.json().error.details[0].rule).toBe('sign_in');
     expect(silent.cookies.find((c) => c.name === 'rempart_session')).toBeUndefined();
-    expect((await t.request({ method: 'GET', url: '/api/orgs/bravo/members' })).json().items.map((m: { email: string }) => m.email)).not.toContain('cfo@bravo.example');
+    expect((await t.request({ method: 'GET', url: '/api/orgs/bravo/members' })).json().items.map((m: { email: string }) => m.email)).not.toContain(
+      'cfo@bravo.example',
+    );
   });
 });
 
@@ -118,7 +137,16 @@ describe('inviting', () => {
     expect(a.body).not.toContain('Secret Name Of Known');
     expect(a.body).not.toMatch(/mfa|initialPassword|accountExists|userId/i);
     expect(a.json()).toEqual({
-      invitation: { id: expect.any(String), email: known.email, role: 'crisisTeam', displayName: null, invitedBy: { id: t.owner.id, email: t.owner.email }, createdAt: expect.any(String), expiresAt: expect.any(String), status: 'pending' },
+      invitation: {
+        id: expect.any(String),
+        email: known.email,
+        role: 'crisisTeam',
+        displayName: null,
+        invitedBy: { id: t.owner.id, email: t.owner.email },
+        createdAt: expect.any(String),
+        expiresAt: expect.any(String),
+        status: 'pending',
+      },
       token: expect.stringMatching(/^acme\.[A-Za-z0-9_-]{43}$/),
       link: `http://localhost:80/invitation#${a.json().token}`,
     });
@@ -146,7 +174,12 @@ describe('inviting', () => {
     const list = await t.request({ method: 'GET', url: '/api/orgs/acme/invitations' });
     expect(list.statusCode, list.body).toBe(200);
     expect(list.body).not.toContain(token.split('.')[1]);
-    expect(list.json().items.find((item: { email: string }) => item.email === email)).toMatchObject({ role: 'auditor', displayName: 'Listed Person', status: 'pending', abilities: { delete: true } });
+    expect(list.json().items.find((item: { email: string }) => item.email === email)).toMatchObject({
+      role: 'auditor',
+      displayName: 'Listed Person',
+      status: 'pending',
+      abilities: { delete: true },
+    });
     const all = await sql<{ doc: string }>`select row_to_json(a)::text as doc from audit_log a`.execute(t.database.db);
     expect(all.rows.map((row) => row.doc).join('\n')).not.toContain(token.split('.')[1]);
 
@@ -198,7 +231,9 @@ describe('tokens cannot mint people (issue 9, item 5)', () => {
       const id = (await t.request({ method: 'GET', url: '/api/orgs/acme/invitations' })).json().items[0].id;
       expect((await t.request({ method: 'DELETE', url: `/api/orgs/acme/invitations/${id}`, as: bearer })).statusCode).toBe(204);
     }
-    expect((await t.request({ method: 'GET', url: '/api/orgs/acme/members' })).json().items.find((m: { userId: string }) => m.userId === target.id).role).toBe('employee');
+    expect((await t.request({ method: 'GET', url: '/api/orgs/acme/members' })).json().items.find((m: { userId: string }) => m.userId === target.id).role).toBe(
+      'employee',
+    );
   });
 });
 
@@ -208,7 +243,14 @@ describe('accepting', () => {
     const token = tokenOf(await invite('acme', { email, role: 'auditor', displayName: 'New Comer' }));
     const read = await t.request({ method: 'GET', url: `/api/invitations/${token}`, as: null });
     expect(read.statusCode, read.body).toBe(200);
-    expect(read.json()).toEqual({ organisation: { id: 'acme', name: 'Acme' }, email, role: 'auditor', expiresAt: expect.any(String), status: 'pending', signedInAs: null });
+    expect(read.json()).toEqual({
+      organisation: { id: 'acme', name: 'Acme' },
+      email,
+      role: 'auditor',
+      expiresAt: expect.any(String),
+      status: 'pending',
+      signedInAs: null,
+    });
 
     const missing = await accept(token, {});
     expect(missing.statusCode).toBe(400);
@@ -299,9 +341,15 @@ describe('accepting', () => {
   it('accepts an invitation once when two acceptances race', async () => {
     const email = `${unique('racer')}@acme.example`;
     const token = tokenOf(await invite('acme', { email, role: 'auditor' }));
-    const answers = await Promise.all([accept(token, { password: NEW_PASSWORD }), accept(token, { password: NEW_PASSWORD }), accept(token, { password: NEW_PASSWORD })]);
+    const answers = await Promise.all([
+      accept(token, { password: NEW_PASSWORD }),
+      accept(token, { password: NEW_PASSWORD }),
+      accept(token, { password: NEW_PASSWORD }),
+    ]);
     expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409, 409]);
-    const rows = await sql<{ n: number }>`select count(*)::int as n from memberships m join users u on u.id = m.user_id where u.email = ${email}`.execute(t.database.db);
+    const rows = await sql<{ n: number }>`select count(*)::int as n from memberships m join users u on u.id = m.user_id where u.email = ${email}`.execute(
+      t.database.db,
+    );
     expect(rows.rows[0].n).toBe(1);
   });
 });
@@ -311,12 +359,25 @@ describe('who may create organisations', () => {
     expect((await t.request({ method: 'GET', url: '/api/auth/me' })).json()).toMatchObject({ canCreateOrganisations: true, user: { serverAdmin: true } });
     const owner = await t.createUser(`${unique('owner')}@acme.example`, { org: 'acme', role: 'owner' });
     const admin = await t.createUser(`${unique('admin')}@acme.example`, { org: 'acme', role: 'administrator' });
-    for (const person of [owner, admin]) expect((await t.request({ method: 'POST', url: '/api/orgs', payload: { id: unique('new'), name: 'N' }, as: person.session })).statusCode).toBe(403);
+    for (const person of [owner, admin])
+      expect((await t.request({ method: 'POST', url: '/api/orgs', payload: { id: unique('new'), name: 'N' }, as: person.session })).statusCode).toBe(403);
 
-    const owners = await buildApp({ db: t.database.db, databaseKind: t.database.kind, listen: t.database.listen, secretKey: Buffer.alloc(32, 4), organisationCreation: 'owners', sessions: { now: () => t.clock.now() } });
+    const owners = await buildApp({
+      db: t.database.db,
+      databaseKind: t.database.kind,
+      listen: t.database.listen,
+      secretKey: Buffer.alloc(32, 4),
+      organisationCreation: 'owners',
+      sessions: { now: () => t.clock.now() },
+    });
     try {
       const post = (person: typeof owner, id: string) =>
-        owners.inject({ method: 'POST', url: '/api/orgs', payload: { id, name: id }, headers: { cookie: `rempart_session=${person.session.cookie}`, 'x-csrf-token': person.session.csrf } });
+        owners.inject({
+          method: 'POST',
+          url: '/api/orgs',
+          payload: { id, name: id },
+          headers: { cookie: `rempart_session=${person.session.cookie}`, 'x-csrf-token': person.session.csrf },
+        });
       expect((await post(owner, unique('owned'))).statusCode).toBe(201);
       expect((await post(admin, unique('owned'))).statusCode).toBe(403);
       const put = await owners.inject({
@@ -353,7 +414,10 @@ describe('hostile input on the invitation routes', () => {
     ];
     for (const [value, statuses] of cases) {
       const url = `/api/invitations/${value === '%00' ? value : encodeURIComponent(value)}`;
-      for (const response of [await t.request({ method: 'GET', url, as: null }), await t.request({ method: 'POST', url: `${url}/accept`, payload: { password: NEW_PASSWORD }, as: null })]) {
+      for (const response of [
+        await t.request({ method: 'GET', url, as: null }),
+        await t.request({ method: 'POST', url: `${url}/accept`, payload: { password: NEW_PASSWORD }, as: null }),
+      ]) {
         expect(statuses, `${value.slice(0, 40)}: ${response.statusCode} ${response.body.slice(0, 200)}`).toContain(response.statusCode);
         expect(response.json().error).toBeDefined();
       }

@@ -31,7 +31,9 @@ async function deadRun(message: string): Promise<string> {
   expect(queued.statusCode, queued.body).toBe(202);
   const id = queued.json().id as string;
   const error = JSON.stringify({ message, attempt: 3, at: new Date().toISOString() });
-  await sql`update jobs set status = 'dead', failures = 3, attempt = 3, last_error = ${error}::jsonb, finished_at = now() where id = ${id}`.execute(t.database.db);
+  await sql`update jobs set status = 'dead', failures = 3, attempt = 3, last_error = ${error}::jsonb, finished_at = now() where id = ${id}`.execute(
+    t.database.db,
+  );
   await sql`update scenario_runs set status = 'failed', finished_at = now() where id = ${id}`.execute(t.database.db);
   return id;
 }
@@ -43,7 +45,14 @@ describe('dead letters', () => {
     expect(first.statusCode, first.body).toBe(200);
     const page = first.json();
     expect(page.items.map((job: { id: string }) => job.id)).toEqual([ids[2], ids[1]]);
-    expect(page.items[0]).toMatchObject({ kind: 'runs.montecarlo', status: 'dead', failures: 3, maxAttempts: 3, payload: { run: ids[2] }, lastError: { message: 'third failure', attempt: 3 } });
+    expect(page.items[0]).toMatchObject({
+      kind: 'runs.montecarlo',
+      status: 'dead',
+      failures: 3,
+      maxAttempts: 3,
+      payload: { run: ids[2] },
+      lastError: { message: 'third failure', attempt: 3 },
+    });
     expect(page.nextCursor).toEqual(expect.any(String));
     const second = (await t.request({ method: 'GET', url: `/api/orgs/${ORG}/jobs?status=dead&limit=2&cursor=${page.nextCursor}`, as: auditor.session })).json();
     expect(second.items.map((job: { id: string }) => job.id)).toEqual([ids[0]]);

@@ -79,7 +79,11 @@ async function openStream(url: string, headers: Record<string, string> = {}) {
         while ((end = text.indexOf('\n\n')) >= 0) {
           const block = text.slice(0, end);
           text = text.slice(end + 2);
-          const field = (name: string) => block.split('\n').find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
+          const field = (name: string) =>
+            block
+              .split('\n')
+              .find((line) => line.startsWith(`${name}: `))
+              ?.slice(name.length + 2);
           const type = field('event');
           if (type) events.push({ type, id: field('id'), data: JSON.parse(field('data') ?? 'null'), at: performance.now() });
         }

@@ -70,7 +70,13 @@ describe('organisations', () => {
   });
 
   it('answers 404 for an unknown organisation on every kind of route', async () => {
-    for (const url of ['/api/orgs/nobody', '/api/orgs/nobody/activities', '/api/orgs/nobody/activities/x', '/api/orgs/nobody/findings', '/api/orgs/nobody/model']) {
+    for (const url of [
+      '/api/orgs/nobody',
+      '/api/orgs/nobody/activities',
+      '/api/orgs/nobody/activities/x',
+      '/api/orgs/nobody/findings',
+      '/api/orgs/nobody/model',
+    ]) {
       const response = await t.request({ method: 'GET', url });
       expect(response.statusCode, url).toBe(404);
       expect(response.json().error.code).toBe('not_found');
@@ -243,7 +249,11 @@ describe('business impact analysis', () => {
     // What the client read can be sent back as is: `computed` is read-only and ignored.
     expect((await t.request({ method: 'PUT', url: '/api/orgs/bia/activities/claims', payload: changed })).statusCode).toBe(200);
 
-    const badRating = await t.request({ method: 'PUT', url: '/api/orgs/bia/activities/claims', payload: { ...activity, impacts: { financial: [1, 2, 3, 3, 4, 5, 9] } } });
+    const badRating = await t.request({
+      method: 'PUT',
+      url: '/api/orgs/bia/activities/claims',
+      payload: { ...activity, impacts: { financial: [1, 2, 3, 3, 4, 5, 9] } },
+    });
     expect(badRating.statusCode).toBe(400);
     expect(badRating.json().error.details[0]).toMatchObject({ path: 'impacts.financial[6]', rule: 'not_in_scale', value: 9 });
   });
@@ -307,7 +317,11 @@ describe('model interchange', () => {
     expect(response.json().error.details).toEqual([expect.objectContaining({ path: 'activities[2].suppliers[0]', rule: 'unknown_reference', value: 'ghost' })]);
     expect((await t.request({ method: 'GET', url: '/api/orgs/atomic/model' })).json()).toEqual(before);
 
-    const schemaBroken = await t.request({ method: 'PUT', url: '/api/orgs/atomic/model', payload: { activities: [{ id: 'a', name: 'A', mtpd: -1, rto: 0, mbco: 2 }] } });
+    const schemaBroken = await t.request({
+      method: 'PUT',
+      url: '/api/orgs/atomic/model',
+      payload: { activities: [{ id: 'a', name: 'A', mtpd: -1, rto: 0, mbco: 2 }] },
+    });
     expect(schemaBroken.statusCode).toBe(400);
     expect(schemaBroken.json().error.details.map((d: { path: string }) => d.path)).toEqual(['body.activities[0].mtpd', 'body.activities[0].mbco']);
   });

@@ -19,9 +19,19 @@ beforeAll(async () => {
   app.get('/good', { schema }, async () => ({ id: 'a', size: 1 }));
   app.get('/wrong-type', { schema }, async () => ({ id: 'a', size: 'big' }) as never);
   app.get('/extra-field', { schema }, async () => ({ id: 'a', size: 1, secret: 'x' }) as never);
-  app.get('/undocumented-status', { schema }, async (_request, reply) => reply.code(409 as 404).send({ error: { code: 'conflict', message: 'm', details: [] } }) as never);
-  app.get('/wrong-error-code', { schema }, async (_request, reply) => reply.code(404).send({ error: { code: 'forbidden', message: 'm', details: [] } }) as never);
-  app.get('/not-found', { schema }, async (_request, reply) => reply.code(404).send({ error: { code: 'not_found', message: 'm', details: [{ path: 'id', rule: 'exists', message: 'none' }] } }));
+  app.get(
+    '/undocumented-status',
+    { schema },
+    async (_request, reply) => reply.code(409 as 404).send({ error: { code: 'conflict', message: 'm', details: [] } }) as never,
+  );
+  app.get(
+    '/wrong-error-code',
+    { schema },
+    async (_request, reply) => reply.code(404).send({ error: { code: 'forbidden', message: 'm', details: [] } }) as never,
+  );
+  app.get('/not-found', { schema }, async (_request, reply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: 'm', details: [{ path: 'id', rule: 'exists', message: 'none' }] } }),
+  );
   await app.ready();
 });
 afterAll(() => app.close());

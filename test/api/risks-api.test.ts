@@ -48,12 +48,39 @@ function registerFixture() {
       owner: 'HR Director',
       inherent: { likelihood: 4, impact: 5 },
       residual: { likelihood: 3, impact: 4 },
-      treatments: [{ id: 'vpn', type: 'reduce', description: 'VPN upgrade | +400 users', owner: 'IT', due: '2026-10-01', status: 'planned', expectedEffect: { impact: 3 } }],
+      treatments: [
+        {
+          id: 'vpn',
+          type: 'reduce',
+          description: 'VPN upgrade | +400 users',
+          owner: 'IT',
+          due: '2026-10-01',
+          status: 'planned',
+          expectedEffect: { impact: 3 },
+        },
+      ],
       reviewDate: '2027-01-31',
       scenarios: ['pandemic-lockdown'],
     },
-    { id: 'ransomware', title: 'Ransomware on the CRM', threat: 'ransomware', assets: [{ type: 'application', id: 'crm' }], inherent: { likelihood: 4, impact: 5 }, residual: { likelihood: 3, impact: 5 }, reviewDate: '2026-06-30', scenarios: ['ransomware-core-apps'] },
-    { id: 'paris-fire', title: 'Fire in Paris', threat: 'fire', assets: [{ type: 'site', id: 'paris' }], inherent: { likelihood: 2, impact: 4 }, residual: { likelihood: 2, impact: 3 }, scenarios: ['site-loss-paris-fire'] },
+    {
+      id: 'ransomware',
+      title: 'Ransomware on the CRM',
+      threat: 'ransomware',
+      assets: [{ type: 'application', id: 'crm' }],
+      inherent: { likelihood: 4, impact: 5 },
+      residual: { likelihood: 3, impact: 5 },
+      reviewDate: '2026-06-30',
+      scenarios: ['ransomware-core-apps'],
+    },
+    {
+      id: 'paris-fire',
+      title: 'Fire in Paris',
+      threat: 'fire',
+      assets: [{ type: 'site', id: 'paris' }],
+      inherent: { likelihood: 2, impact: 4 },
+      residual: { likelihood: 2, impact: 3 },
+      scenarios: ['site-loss-paris-fire'],
+    },
     {
       id: 'lyon-strike',
       title: 'Strike in Lyon',
@@ -102,23 +129,62 @@ describe('threat catalogue', () => {
     expect(response.statusCode).toBe(200);
     const { families, items } = response.json();
     expect(items.length).toBeGreaterThanOrEqual(30);
-    expect(families.map((f: { id: string }) => f.id)).toEqual(['health', 'people', 'sites', 'technology', 'third-parties', 'environment', 'society', 'governance']);
+    expect(families.map((f: { id: string }) => f.id)).toEqual([
+      'health',
+      'people',
+      'sites',
+      'technology',
+      'third-parties',
+      'environment',
+      'society',
+      'governance',
+    ]);
     for (const threat of items) {
       expect(threat.source).toBe('shipped');
       expect(threat.names.en && threat.names.fr && threat.descriptions.en && threat.descriptions.fr, threat.id).toBeTruthy();
       for (const scenario of threat.scenarios) expect(LIBRARY, `${threat.id} → ${scenario}`).toContain(scenario);
     }
     const byId = Object.fromEntries(items.map((threat: { id: string }) => [threat.id, threat]));
-    for (const id of ['pandemic', 'epidemic', 'mass-absenteeism', 'key-staff-loss', 'strike', 'fire', 'flood', 'site-access-denied', 'lockdown', 'ransomware', 'data-centre-loss', 'remote-access-attack', 'telecom-outage', 'power-outage', 'supplier-failure', 'cloud-provider-outage', 'heatwave', 'storm', 'civil-unrest'])
+    for (const id of [
+      'pandemic',
+      'epidemic',
+      'mass-absenteeism',
+      'key-staff-loss',
+      'strike',
+      'fire',
+      'flood',
+      'site-access-denied',
+      'lockdown',
+      'ransomware',
+      'data-centre-loss',
+      'remote-access-attack',
+      'telecom-outage',
+      'power-outage',
+      'supplier-failure',
+      'cloud-provider-outage',
+      'heatwave',
+      'storm',
+      'civil-unrest',
+    ])
       expect(byId[id], id).toBeDefined();
     expect(byId.pandemic.scenarios).toContain('pandemic-lockdown');
     expect(byId['remote-access-attack'].scenarios.length).toBeGreaterThan(0);
     // Every library scenario is reachable from some threat.
-    for (const scenario of LIBRARY) expect(items.some((threat: { scenarios: string[] }) => threat.scenarios.includes(scenario)), scenario).toBe(true);
+    for (const scenario of LIBRARY)
+      expect(
+        items.some((threat: { scenarios: string[] }) => threat.scenarios.includes(scenario)),
+        scenario,
+      ).toBe(true);
   });
 
   it('adds, reads, changes and deletes an organisation threat, which other organisations do not see', async () => {
-    const threat = { id: 'volcanic-ash', name: 'Volcanic ash cloud', names: { fr: 'Nuage de cendres volcaniques' }, family: 'environment', scenarios: ['strike'] };
+    const threat = {
+      id: 'volcanic-ash',
+      name: 'Volcanic ash cloud',
+      names: { fr: 'Nuage de cendres volcaniques' },
+      family: 'environment',
+      scenarios: ['strike'],
+    };
     const created = await t.request({ method: 'POST', url: '/api/orgs/threats/threats', payload: threat });
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()).toMatchObject({ ...threat, source: 'organisation' });
@@ -151,11 +217,19 @@ describe('threat catalogue', () => {
     await t.request({ method: 'POST', url: '/api/orgs/threats/threats', payload: { id: 'meteor', name: 'Meteor', family: 'environment' } });
     const twice = await t.request({ method: 'POST', url: '/api/orgs/threats/threats', payload: { id: 'meteor', name: 'Meteor', family: 'environment' } });
     expect(twice.statusCode).toBe(409);
-    const renameToShipped = await t.request({ method: 'PUT', url: '/api/orgs/threats/threats/meteor', payload: { id: 'fire', name: 'Meteor', family: 'environment' } });
+    const renameToShipped = await t.request({
+      method: 'PUT',
+      url: '/api/orgs/threats/threats/meteor',
+      payload: { id: 'fire', name: 'Meteor', family: 'environment' },
+    });
     expect(renameToShipped.statusCode).toBe(409);
 
     for (const method of ['PUT', 'DELETE'] as const) {
-      const response = await t.request({ method, url: '/api/orgs/threats/threats/pandemic', ...(method === 'PUT' ? { payload: { id: 'pandemic', name: 'X', family: 'health' } } : {}) });
+      const response = await t.request({
+        method,
+        url: '/api/orgs/threats/threats/pandemic',
+        ...(method === 'PUT' ? { payload: { id: 'pandemic', name: 'X', family: 'health' } } : {}),
+      });
       expect(response.statusCode, method).toBe(403);
       expect(response.json().error).toMatchObject({ code: 'forbidden', details: [{ path: 'id', rule: 'read_only', value: 'pandemic' }] });
     }
@@ -168,18 +242,34 @@ describe('threat catalogue', () => {
         expect.objectContaining({ path: 'body.family', rule: 'invalid_value', value: 'aliens' }),
       ]),
     );
-    const unknownScenario = await t.request({ method: 'POST', url: '/api/orgs/threats/threats', payload: { id: 'x', name: 'X', family: 'health', scenarios: ['nowhere'] } });
+    const unknownScenario = await t.request({
+      method: 'POST',
+      url: '/api/orgs/threats/threats',
+      payload: { id: 'x', name: 'X', family: 'health', scenarios: ['nowhere'] },
+    });
     expect(unknownScenario.statusCode).toBe(400);
-    expect(unknownScenario.json().error).toMatchObject({ code: 'invalid_reference', details: [{ path: 'scenarios[0]', rule: 'unknown_reference', value: 'nowhere' }] });
+    expect(unknownScenario.json().error).toMatchObject({
+      code: 'invalid_reference',
+      details: [{ path: 'scenarios[0]', rule: 'unknown_reference', value: 'nowhere' }],
+    });
 
     expect((await t.request({ method: 'GET', url: '/api/orgs/nobody/threats' })).statusCode).toBe(404);
     expect((await t.request({ method: 'POST', url: '/api/orgs/nobody/threats', payload: { id: 'x', name: 'X', family: 'health' } })).statusCode).toBe(404);
-    expect((await t.request({ method: 'PUT', url: '/api/orgs/threats/threats/unknown', payload: { id: 'unknown', name: 'X', family: 'health' } })).statusCode).toBe(404);
+    expect(
+      (await t.request({ method: 'PUT', url: '/api/orgs/threats/threats/unknown', payload: { id: 'unknown', name: 'X', family: 'health' } })).statusCode,
+    ).toBe(404);
   });
 
   it('refuses to delete or rename a threat while risks name it, listing them (409)', async () => {
     await t.request({ method: 'POST', url: '/api/orgs/threats/threats', payload: { id: 'sinkhole', name: 'Sinkhole', family: 'sites' } });
-    const risk = { id: 'hole', title: 'Sinkhole under Paris', threat: 'sinkhole', assets: [{ type: 'site', id: 'paris' }], inherent: { likelihood: 1, impact: 4 }, residual: { likelihood: 1, impact: 3 } };
+    const risk = {
+      id: 'hole',
+      title: 'Sinkhole under Paris',
+      threat: 'sinkhole',
+      assets: [{ type: 'site', id: 'paris' }],
+      inherent: { likelihood: 1, impact: 4 },
+      residual: { likelihood: 1, impact: 3 },
+    };
     expect((await t.request({ method: 'POST', url: '/api/orgs/threats/risks', payload: risk })).statusCode).toBe(201);
     expect((await t.request({ method: 'GET', url: '/api/orgs/threats/risks/hole' })).json().computed.family).toBe('sites');
     const deleted = await t.request({ method: 'DELETE', url: '/api/orgs/threats/threats/sinkhole' });
@@ -222,7 +312,11 @@ describe('risk matrix', () => {
       ...matrix,
       likelihood: [...matrix.likelihood.slice(0, 2), { ...matrix.likelihood[3] }],
       impact: [...matrix.impact, { value: 6, label: 'Six' }, { value: 7, label: 'Seven' }],
-      bands: [{ ...matrix.bands[0], min: 2 }, { ...matrix.bands[1], colour: 'green' }, { ...matrix.bands[2], min: 40 }],
+      bands: [
+        { ...matrix.bands[0], min: 2 },
+        { ...matrix.bands[1], colour: 'green' },
+        { ...matrix.bands[2], min: 40 },
+      ],
       appetite: 'none',
     };
     const response = await t.request({ method: 'PUT', url: '/api/orgs/matrix/risk-matrix', payload: bad });
@@ -237,7 +331,12 @@ describe('risk matrix', () => {
     const refined = await t.request({
       method: 'PUT',
       url: '/api/orgs/matrix/risk-matrix',
-      payload: { ...matrix, likelihood: [...matrix.likelihood.slice(0, 2), { ...matrix.likelihood[3] }], bands: [{ ...matrix.bands[0], min: 2 }, matrix.bands[1], { ...matrix.bands[2], min: 30 }], appetite: 'none' },
+      payload: {
+        ...matrix,
+        likelihood: [...matrix.likelihood.slice(0, 2), { ...matrix.likelihood[3] }],
+        bands: [{ ...matrix.bands[0], min: 2 }, matrix.bands[1], { ...matrix.bands[2], min: 30 }],
+        appetite: 'none',
+      },
     });
     expect(refined.statusCode).toBe(400);
     expect(refined.json().error.details).toEqual([
@@ -270,7 +369,10 @@ describe('risk register', () => {
       assessedBy: 'Seeder',
     });
     expect(Date.parse(risk.computed.assessedAt)).not.toBeNaN();
-    expect((await t.request({ method: 'GET', url: '/api/orgs/reg/risks/ransomware' })).json().computed).toMatchObject({ aboveAppetite: true, treatmentRequired: true });
+    expect((await t.request({ method: 'GET', url: '/api/orgs/reg/risks/ransomware' })).json().computed).toMatchObject({
+      aboveAppetite: true,
+      treatmentRequired: true,
+    });
   });
 
   it('refuses a duplicate id (409), bad input (400 with path, rule, value) and references to nothing (400)', async () => {
@@ -281,7 +383,15 @@ describe('risk register', () => {
     const bad = await t.request({
       method: 'POST',
       url: '/api/orgs/reg/risks',
-      payload: { id: 'bad', title: '', threat: 'fire', inherent: { likelihood: 0, impact: 3 }, residual: { likelihood: 2, impact: 2 }, assets: [{ type: 'building', id: 'paris' }], treatments: [{ id: 't', type: 'reduce', description: 'x', due: '31/03/2027', status: 'late' }] },
+      payload: {
+        id: 'bad',
+        title: '',
+        threat: 'fire',
+        inherent: { likelihood: 0, impact: 3 },
+        residual: { likelihood: 2, impact: 2 },
+        assets: [{ type: 'building', id: 'paris' }],
+        treatments: [{ id: 't', type: 'reduce', description: 'x', due: '31/03/2027', status: 'late' }],
+      },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('invalid_input');
@@ -302,7 +412,10 @@ describe('risk register', () => {
         id: 'refs',
         title: 'Refs',
         threat: 'meteor',
-        assets: [{ type: 'site', id: 'mars' }, { type: 'application', id: 'paris' }],
+        assets: [
+          { type: 'site', id: 'mars' },
+          { type: 'application', id: 'paris' },
+        ],
         inherent: { likelihood: 6, impact: 3 },
         residual: { likelihood: 2, impact: 2 },
         scenarios: ['pandemic-lockdown', 'alien-invasion'],
@@ -331,9 +444,17 @@ describe('risk register', () => {
     expect(same.statusCode, same.body).toBe(200);
     expect((await t.request({ method: 'GET', url: '/api/orgs/reg/risks/hist/history' })).json().items).toHaveLength(1);
 
-    const worse = await t.request({ method: 'PUT', url: '/api/orgs/reg/risks/hist', payload: { ...read, residual: { likelihood: 3, impact: 4 }, by: 'Carol' } });
+    const worse = await t.request({
+      method: 'PUT',
+      url: '/api/orgs/reg/risks/hist',
+      payload: { ...read, residual: { likelihood: 3, impact: 4 }, by: 'Carol' },
+    });
     expect(worse.json().computed).toMatchObject({ residual: { score: 12, band: 'high' }, assessedBy: 'Carol' });
-    const renamed = await t.request({ method: 'PUT', url: '/api/orgs/reg/risks/hist', payload: { ...read, id: 'hist-2', inherent: { likelihood: 3, impact: 4 }, residual: { likelihood: 3, impact: 4 } } });
+    const renamed = await t.request({
+      method: 'PUT',
+      url: '/api/orgs/reg/risks/hist',
+      payload: { ...read, id: 'hist-2', inherent: { likelihood: 3, impact: 4 }, residual: { likelihood: 3, impact: 4 } },
+    });
     expect(renamed.statusCode, renamed.body).toBe(200);
     expect((await t.request({ method: 'GET', url: '/api/orgs/reg/risks/hist' })).statusCode).toBe(404);
 
@@ -346,7 +467,10 @@ describe('risk register', () => {
       // Without `by`, the assessment is the signed-in person's: their name in the organisation.
       [3, t.owner.email.split('@')[0], 'rated'],
     ]);
-    expect(items[0]).toMatchObject({ inherent: { likelihood: 2, impact: 4, score: 8, band: 'medium' }, residual: { likelihood: 2, impact: 3, score: 6, band: 'medium' } });
+    expect(items[0]).toMatchObject({
+      inherent: { likelihood: 2, impact: 4, score: 8, band: 'medium' },
+      residual: { likelihood: 2, impact: 3, score: 6, band: 'medium' },
+    });
     expect(items[2]).toMatchObject({ inherent: { score: 12, band: 'high' }, residual: { score: 12, band: 'high' } });
     for (let i = 1; i < items.length; i++) expect(Date.parse(items[i].at)).toBeGreaterThanOrEqual(Date.parse(items[i - 1].at));
 
@@ -375,7 +499,13 @@ describe('risk register', () => {
     expect(list).toEqual({ items: [], nextCursor: null, total: 0, abilities: expect.any(Object) });
     expect((await t.request({ method: 'GET', url: '/api/orgs/reg-other/risks/heatmap' })).json().total).toBe(0);
     expect((await t.request({ method: 'GET', url: '/api/orgs/reg/risks/paris-fire' })).statusCode).toBe(200);
-    for (const url of ['/api/orgs/nobody/risks', '/api/orgs/nobody/risks/x', '/api/orgs/nobody/risks/heatmap', '/api/orgs/nobody/risks/attention', '/api/orgs/nobody/risks.sheet'])
+    for (const url of [
+      '/api/orgs/nobody/risks',
+      '/api/orgs/nobody/risks/x',
+      '/api/orgs/nobody/risks/heatmap',
+      '/api/orgs/nobody/risks/attention',
+      '/api/orgs/nobody/risks.sheet',
+    ])
       expect((await t.request({ method: 'GET', url })).statusCode, url).toBe(404);
     expect((await t.request({ method: 'POST', url: '/api/orgs/nobody/risks', payload: risk })).statusCode).toBe(404);
   });
@@ -439,8 +569,16 @@ describe('risk register', () => {
   });
 
   it.each<[string, Record<string, string>, Record<string, number>]>([
-    ['rating=residual', { '3x4': 'pandemic-absence', '3x5': 'ransomware', '4x2': 'lyon-strike', '2x3': 'paris-fire', '2x2': 'telco-outage' }, { low: 1, medium: 2, high: 2, critical: 0 }],
-    ['rating=inherent', { '4x5': 'pandemic-absence,ransomware', '4x2': 'lyon-strike', '3x3': 'telco-outage', '2x4': 'paris-fire' }, { low: 0, medium: 3, high: 0, critical: 2 }],
+    [
+      'rating=residual',
+      { '3x4': 'pandemic-absence', '3x5': 'ransomware', '4x2': 'lyon-strike', '2x3': 'paris-fire', '2x2': 'telco-outage' },
+      { low: 1, medium: 2, high: 2, critical: 0 },
+    ],
+    [
+      'rating=inherent',
+      { '4x5': 'pandemic-absence,ransomware', '4x2': 'lyon-strike', '3x3': 'telco-outage', '2x4': 'paris-fire' },
+      { low: 0, medium: 3, high: 0, critical: 2 },
+    ],
     ['family=technology', { '3x5': 'ransomware', '2x2': 'telco-outage' }, { low: 1, medium: 0, high: 1, critical: 0 }],
     ['assetType=site', { '3x4': 'pandemic-absence', '4x2': 'lyon-strike', '2x3': 'paris-fire' }, { low: 0, medium: 2, high: 1, critical: 0 }],
     ['assetType=site&assetId=paris&rating=inherent', { '4x5': 'pandemic-absence', '2x4': 'paris-fire' }, { low: 0, medium: 1, high: 0, critical: 1 }],
@@ -451,7 +589,9 @@ describe('risk register', () => {
     const map = response.json();
     expect(map.cells).toHaveLength(25);
     const found = Object.fromEntries(
-      map.cells.filter((cell: { count: number }) => cell.count > 0).map((cell: { likelihood: number; impact: number; risks: string[] }) => [`${cell.likelihood}x${cell.impact}`, cell.risks.join(',')]),
+      map.cells
+        .filter((cell: { count: number }) => cell.count > 0)
+        .map((cell: { likelihood: number; impact: number; risks: string[] }) => [`${cell.likelihood}x${cell.impact}`, cell.risks.join(',')]),
     );
     expect(found).toEqual(cells);
     expect(map.bands).toEqual(bands);
@@ -461,7 +601,12 @@ describe('risk register', () => {
   it('refuses a bad heat map query (400)', async () => {
     const response = await t.request({ method: 'GET', url: '/api/orgs/reg/risks/heatmap?rating=target&assetType=car' });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.details.map((d: { path: string }) => d.path).sort()).toEqual(['query.assetType', 'query.rating']);
+    expect(
+      response
+        .json()
+        .error.details.map((d: { path: string }) => d.path)
+        .sort(),
+    ).toEqual(['query.assetType', 'query.rating']);
   });
 
   it('lists what needs attention on a given day', async () => {
@@ -472,7 +617,9 @@ describe('risk register', () => {
     expect(ids(found.top)).toEqual(['ransomware', 'pandemic-absence', 'lyon-strike']);
     expect(found.top[0].computed.residual.score).toBe(15);
     expect(ids(found.aboveAppetiteWithoutTreatment)).toEqual(['ransomware']);
-    expect(found.overdueTreatments.map((o: { risk: string; treatment: { id: string }; daysOverdue: number }) => [o.risk, o.treatment.id, o.daysOverdue])).toEqual([
+    expect(
+      found.overdueTreatments.map((o: { risk: string; treatment: { id: string }; daysOverdue: number }) => [o.risk, o.treatment.id, o.daysOverdue]),
+    ).toEqual([
       ['pandemic-absence', 'vpn', 59],
       ['telco-outage', 'second-carrier', 28],
     ]);
@@ -521,7 +668,11 @@ describe('changing the matrix', () => {
     expect((await t.request({ method: 'GET', url: '/api/orgs/rerate/risk-matrix' })).json().likelihood).toHaveLength(5);
     expect((await t.request({ method: 'GET', url: '/api/orgs/rerate/risks' })).json()).toEqual(before);
 
-    const unknownLevel = await t.request({ method: 'PUT', url: '/api/orgs/rerate/risk-matrix', payload: { ...fourByFour, mapping: { impact: { '5': 4 }, likelihood: { '6': 4 } } } });
+    const unknownLevel = await t.request({
+      method: 'PUT',
+      url: '/api/orgs/rerate/risk-matrix',
+      payload: { ...fourByFour, mapping: { impact: { '5': 4 }, likelihood: { '6': 4 } } },
+    });
     expect(unknownLevel.statusCode).toBe(400);
     expect(unknownLevel.json().error.details).toEqual([expect.objectContaining({ path: 'mapping.likelihood.6', rule: 'unknown_level', value: 6 })]);
     const outside = await t.request({ method: 'PUT', url: '/api/orgs/rerate/risk-matrix', payload: { ...fourByFour, mapping: { impact: { '5': 5 } } } });
@@ -568,7 +719,10 @@ describe('changing the matrix', () => {
     const response = await t.request({ method: 'PUT', url: '/api/orgs/rerate/risk-matrix', payload: matrix });
     expect(response.statusCode).toBe(200);
     expect(response.json().rerated).toEqual([]);
-    expect(ids((await t.request({ method: 'GET', url: '/api/orgs/rerate/risks?aboveAppetite=true' })).json().items)).toEqual(['pandemic-absence', 'ransomware']);
+    expect(ids((await t.request({ method: 'GET', url: '/api/orgs/rerate/risks?aboveAppetite=true' })).json().items)).toEqual([
+      'pandemic-absence',
+      'ransomware',
+    ]);
   });
 });
 
@@ -585,11 +739,18 @@ describe('register spreadsheet', () => {
       expect(file.headers['content-disposition']).toContain(`sheet-risks.${format}`);
       if (format === 'csv') {
         const header = file.body.replace(/^\uFEFF/, '').split('\r\n')[0];
-        expect(header).toBe('id,title,title_fr,title_en,threat,assets,cause,consequence,owner,inherent_likelihood,inherent_impact,residual_likelihood,residual_impact,review_date,scenarios,treatments,inherent_score,inherent_band,residual_score,residual_band');
+        expect(header).toBe(
+          'id,title,title_fr,title_en,threat,assets,cause,consequence,owner,inherent_likelihood,inherent_impact,residual_likelihood,residual_impact,review_date,scenarios,treatments,inherent_score,inherent_band,residual_score,residual_band',
+        );
         expect(file.body).toContain('site:paris; activity:claims; pool:vpn');
         expect(file.body).toContain('vpn | reduce | planned | 2026-10-01 | IT | I3 | VPN upgrade | +400 users');
       }
-      const back = await t.request({ method: 'POST', url: '/api/orgs/sheet/risks.sheet', payload: file.rawPayload, headers: { 'content-type': format === 'csv' ? 'text/csv' : XLSX } });
+      const back = await t.request({
+        method: 'POST',
+        url: '/api/orgs/sheet/risks.sheet',
+        payload: file.rawPayload,
+        headers: { 'content-type': format === 'csv' ? 'text/csv' : XLSX },
+      });
       expect(back.statusCode, back.body).toBe(200);
       expect(back.json()).toEqual({ created: 0, updated: 5, rerated: 0 });
       expect((await t.request({ method: 'GET', url: '/api/orgs/sheet/risks' })).json()).toEqual(before);
@@ -611,7 +772,17 @@ describe('register spreadsheet', () => {
       inherent: { likelihood: 3, impact: 4 },
       residual: { likelihood: 2, impact: 3 },
       reviewDate: '2027-06-30',
-      treatments: [{ id: 'levee', type: 'reduce', status: 'planned', due: '2027-01-31', owner: 'Facilities', expectedEffect: { likelihood: 1 }, description: 'Temporary barriers; pumps' }],
+      treatments: [
+        {
+          id: 'levee',
+          type: 'reduce',
+          status: 'planned',
+          due: '2027-01-31',
+          owner: 'Facilities',
+          expectedEffect: { likelihood: 1 },
+          description: 'Temporary barriers; pumps',
+        },
+      ],
       computed: { assessedBy: 'Importer' },
     });
     const history = (await t.request({ method: 'GET', url: '/api/orgs/sheet/risks/ransomware/history' })).json().items;
@@ -634,15 +805,17 @@ describe('register spreadsheet', () => {
     const response = await t.request({ method: 'POST', url: '/api/orgs/sheet/risks.sheet', payload: csv, headers: { 'content-type': 'text/csv' } });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('invalid_input');
-    expect(response.json().error.details.map((d: { row: number; column: string; rule: string; value: unknown }) => [d.row, d.column, d.rule, d.value])).toEqual([
-      [3, 'inherent_likelihood', 'not_in_matrix', '9'],
-      [3, 'inherent_impact', 'not_in_matrix', 'Huge'],
-      [4, 'id', 'required', ''],
-      [4, 'assets', 'asset_syntax', 'paris'],
-      [4, 'review_date', 'format', 'someday'],
-      [5, 'treatments', 'treatment_syntax', 't1 | reduce | planned'],
-      [6, 'id', 'duplicate_id', 'fine'],
-    ]);
+    expect(response.json().error.details.map((d: { row: number; column: string; rule: string; value: unknown }) => [d.row, d.column, d.rule, d.value])).toEqual(
+      [
+        [3, 'inherent_likelihood', 'not_in_matrix', '9'],
+        [3, 'inherent_impact', 'not_in_matrix', 'Huge'],
+        [4, 'id', 'required', ''],
+        [4, 'assets', 'asset_syntax', 'paris'],
+        [4, 'review_date', 'format', 'someday'],
+        [5, 'treatments', 'treatment_syntax', 't1 | reduce | planned'],
+        [6, 'id', 'duplicate_id', 'fine'],
+      ],
+    );
     expect(response.json().error.details[0].path).toBe('rows[3].inherent.likelihood');
 
     const references = [
@@ -659,7 +832,12 @@ describe('register spreadsheet', () => {
       [3, 'scenarios', 'unknown_reference', 'nowhere'],
     ]);
 
-    const header = await t.request({ method: 'POST', url: '/api/orgs/sheet/risks.sheet', payload: 'id,title,colour\nx,X,red', headers: { 'content-type': 'text/csv' } });
+    const header = await t.request({
+      method: 'POST',
+      url: '/api/orgs/sheet/risks.sheet',
+      payload: 'id,title,colour\nx,X,red',
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(header.statusCode).toBe(400);
     expect(header.json().error.details.map((d: { column: string; rule: string }) => [d.column, d.rule])).toEqual([
       ['colour', 'unknown_column'],
@@ -669,7 +847,12 @@ describe('register spreadsheet', () => {
       ['residual_likelihood', 'missing_column'],
       ['residual_impact', 'missing_column'],
     ]);
-    const broken = await t.request({ method: 'POST', url: '/api/orgs/sheet/risks.sheet', payload: Buffer.from('not a zip'), headers: { 'content-type': XLSX } });
+    const broken = await t.request({
+      method: 'POST',
+      url: '/api/orgs/sheet/risks.sheet',
+      payload: Buffer.from('not a zip'),
+      headers: { 'content-type': XLSX },
+    });
     expect(broken.statusCode).toBe(400);
     expect(broken.json().error.details[0].rule).toBe('unreadable_file');
 
@@ -738,7 +921,14 @@ describe('assets named by risks', () => {
     await importSmall('assets');
     const created = await t.request({ method: 'POST', url: '/api/orgs/assets/suppliers', payload: { id: 'insurer-b', name: 'Second insurer' } });
     expect(created.statusCode).toBe(201);
-    const risk = { id: 'insurer-default', title: 'Insurer default', threat: 'supplier-failure', assets: [{ type: 'supplier', id: 'insurer-b' }], inherent: { likelihood: 2, impact: 4 }, residual: { likelihood: 2, impact: 3 } };
+    const risk = {
+      id: 'insurer-default',
+      title: 'Insurer default',
+      threat: 'supplier-failure',
+      assets: [{ type: 'supplier', id: 'insurer-b' }],
+      inherent: { likelihood: 2, impact: 4 },
+      residual: { likelihood: 2, impact: 3 },
+    };
     const saved = await t.request({ method: 'POST', url: '/api/orgs/assets/risks', payload: risk });
     expect(saved.statusCode, saved.body).toBe(201);
 

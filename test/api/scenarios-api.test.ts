@@ -52,14 +52,26 @@ describe('scenario library', () => {
   });
 
   it('saves, reads and deletes a scenario of its own', async () => {
-    const scenario = { id: 'lyon-closed', name: 'Lyon closed for a week', horizon: '30d', disruptions: [{ type: 'siteUnavailable', site: 'lyon', from: 0, to: '1w' }] };
+    const scenario = {
+      id: 'lyon-closed',
+      name: 'Lyon closed for a week',
+      horizon: '30d',
+      disruptions: [{ type: 'siteUnavailable', site: 'lyon', from: 0, to: '1w' }],
+    };
     expect((await request({ method: 'POST', url: '/api/orgs/demo/scenarios', payload: scenario })).statusCode).toBe(201);
     expect((await request({ method: 'POST', url: '/api/orgs/demo/scenarios', payload: scenario })).statusCode).toBe(409);
     const read = (await request({ method: 'GET', url: '/api/orgs/demo/scenarios/lyon-closed' })).json();
     expect(read).toMatchObject({ horizon: 720, disruptions: [{ to: 168 }] });
 
     // A risk that links to it keeps it alive until the link goes.
-    const risk = { id: 'lyon-closure', title: 'Lyon closed', threat: 'pandemic', inherent: { likelihood: 2, impact: 3 }, residual: { likelihood: 2, impact: 2 }, scenarios: ['lyon-closed'] };
+    const risk = {
+      id: 'lyon-closure',
+      title: 'Lyon closed',
+      threat: 'pandemic',
+      inherent: { likelihood: 2, impact: 3 },
+      residual: { likelihood: 2, impact: 2 },
+      scenarios: ['lyon-closed'],
+    };
     expect((await request({ method: 'POST', url: '/api/orgs/demo/risks', payload: risk })).statusCode).toBe(201);
     const refused = await request({ method: 'DELETE', url: '/api/orgs/demo/scenarios/lyon-closed' });
     expect(refused.statusCode).toBe(409);
@@ -106,7 +118,11 @@ describe('simulation', () => {
 
 describe('jobs', () => {
   it('runs a Monte Carlo job to completion with breach probabilities', async () => {
-    const queued = await request({ method: 'POST', url: '/api/orgs/demo/runs', payload: { kind: 'montecarlo', scenario: 'pandemic-lockdown', runs: 300, seed: 7 } });
+    const queued = await request({
+      method: 'POST',
+      url: '/api/orgs/demo/runs',
+      payload: { kind: 'montecarlo', scenario: 'pandemic-lockdown', runs: 300, seed: 7 },
+    });
     expect(queued.statusCode, queued.body).toBe(202);
     expect(queued.headers.location).toContain(queued.json().id);
     const done = await waitFor(queued.json().id, (run) => run.status === 'done' || run.status === 'failed');
@@ -132,7 +148,9 @@ describe('jobs', () => {
   });
 
   it('streams progress as server-sent events and ends with the run', async () => {
-    const queued = (await request({ method: 'POST', url: '/api/orgs/demo/runs', payload: { kind: 'montecarlo', scenario: 'pandemic-lockdown', runs: 100, seed: 3 } })).json();
+    const queued = (
+      await request({ method: 'POST', url: '/api/orgs/demo/runs', payload: { kind: 'montecarlo', scenario: 'pandemic-lockdown', runs: 100, seed: 3 } })
+    ).json();
     const stream = await request({ method: 'GET', url: `/api/orgs/demo/runs/${queued.id}/events` });
     expect(stream.headers['content-type']).toContain('text/event-stream');
     const events = stream.body.split('\n\n').filter(Boolean);
@@ -142,7 +160,9 @@ describe('jobs', () => {
   });
 
   it('cancels a long job', async () => {
-    const queued = (await request({ method: 'POST', url: '/api/orgs/demo/runs', payload: { kind: 'montecarlo', scenario: 'pandemic-lockdown', runs: 100_000, seed: 1 } })).json();
+    const queued = (
+      await request({ method: 'POST', url: '/api/orgs/demo/runs', payload: { kind: 'montecarlo', scenario: 'pandemic-lockdown', runs: 100_000, seed: 1 } })
+    ).json();
     await waitFor(queued.id, (run) => run.status === 'running' && run.progress > 0);
     const cancelled = await request({ method: 'POST', url: `/api/orgs/demo/runs/${queued.id}/cancel` });
     expect(cancelled.statusCode).toBe(200);
@@ -161,7 +181,11 @@ describe('jobs', () => {
     expect(tooMany.json().error).toMatchObject({ code: 'invalid_input', details: [{ path: 'body.runs', rule: 'too_big', value: 100_001 }] });
     const unknownScenario = await request({ method: 'POST', url: '/api/orgs/demo/runs', payload: { kind: 'montecarlo', scenario: 'nope' } });
     expect(unknownScenario.statusCode).toBe(404);
-    const unknownStrategy = await request({ method: 'POST', url: '/api/orgs/demo/runs', payload: { kind: 'recommendation', scenarios: ['strike'], candidates: ['teleport'] } });
+    const unknownStrategy = await request({
+      method: 'POST',
+      url: '/api/orgs/demo/runs',
+      payload: { kind: 'recommendation', scenarios: ['strike'], candidates: ['teleport'] },
+    });
     expect(unknownStrategy.statusCode).toBe(400);
     expect(unknownStrategy.json().error.details[0]).toMatchObject({ path: 'candidates', value: 'teleport' });
     expect((await request({ method: 'GET', url: '/api/orgs/demo/runs/00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404);

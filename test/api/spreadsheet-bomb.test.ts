@@ -54,7 +54,10 @@ afterAll(async () => {
 /** One upload from a worker thread, as from another machine: the test's thread runs the server only. */
 async function upload(route: 'activities.sheet' | 'risks.sheet', file: string) {
   const response = await postFileFromWorker(`${base}/api/orgs/bombed/${route}`, { ...credentialHeaders(t.owner.session, 'POST'), 'content-type': XLSX }, file);
-  return { status: response.status, body: JSON.parse(response.text) as { error: { code: string; details: Array<{ path: string; rule: string; value: unknown; message: string }> } } };
+  return {
+    status: response.status,
+    body: JSON.parse(response.text) as { error: { code: string; details: Array<{ path: string; rule: string; value: unknown; message: string }> } },
+  };
 }
 
 describe('spreadsheet bombs', () => {
@@ -71,7 +74,12 @@ describe('spreadsheet bombs', () => {
       expect(response.status).toBe(400);
       expect(response.body.error.code).toBe('invalid_input');
       expect(response.body.error.details).toEqual([
-        { path: 'file', rule: 'too_large_uncompressed', value: expect.any(Number), message: expect.stringMatching(/xl\/worksheets\/sheet1\.xml holds 438\.\d MB.*limit is 50\.0 MB/) },
+        {
+          path: 'file',
+          rule: 'too_large_uncompressed',
+          value: expect.any(Number),
+          message: expect.stringMatching(/xl\/worksheets\/sheet1\.xml holds 438\.\d MB.*limit is 50\.0 MB/),
+        },
       ]);
       expect(response.body.error.details[0].value).toBeGreaterThanOrEqual(bomb.sheetXmlBytes);
     }
@@ -92,7 +100,12 @@ describe('spreadsheet bombs', () => {
     for (const response of responses) {
       expect(response.status).toBe(400);
       expect(response.body.error.details).toEqual([
-        { path: 'file', rule: 'unreadable_file', value: '', message: expect.stringContaining('xl/worksheets/sheet1.xml inflates to more than the 47185920 bytes its ZIP directory declares') },
+        {
+          path: 'file',
+          rule: 'unreadable_file',
+          value: '',
+          message: expect.stringContaining('xl/worksheets/sheet1.xml inflates to more than the 47185920 bytes its ZIP directory declares'),
+        },
       ]);
     }
     expect(health.latencies.length).toBeGreaterThan(0);
@@ -104,6 +117,8 @@ describe('spreadsheet bombs', () => {
   it('refuses a workbook with more rows than the import allows, stopping at the limit', async () => {
     const response = await upload('risks.sheet', files.tall);
     expect(response.status).toBe(400);
-    expect(response.body.error.details).toEqual([{ path: 'file', rule: 'too_many_rows', value: 20_001, message: expect.stringContaining('more than 20000 risk rows') }]);
+    expect(response.body.error.details).toEqual([
+      { path: 'file', rule: 'too_many_rows', value: 20_001, message: expect.stringContaining('more than 20000 risk rows') },
+    ]);
   }, 60_000);
 });

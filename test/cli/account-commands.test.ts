@@ -73,7 +73,11 @@ describe('rempart user create', () => {
     // The operator's accounts are server administrators: they may create organisations.
     expect(user.serverAdmin).toBe(true);
     expect(stdout).toContain('server administrator');
-    const entry = await sql<{ actor_label: string; action: string; after: { email: string } }>`select actor_label, action, after from audit_log where chain = 'acme' and entity_type = 'member'`.execute(database.db);
+    const entry = await sql<{
+      actor_label: string;
+      action: string;
+      after: { email: string };
+    }>`select actor_label, action, after from audit_log where chain = 'acme' and entity_type = 'member'`.execute(database.db);
     expect(entry.rows[0]).toMatchObject({ action: 'add', after: { email: 'admin@acme.example' } });
     expect(entry.rows[0].actor_label).toMatch(/^cli:/);
     expect(JSON.stringify(entry.rows)).not.toContain(password);
@@ -83,7 +87,10 @@ describe('rempart user create', () => {
     const weak = await rempart(['user', 'create', '--email', 'weak@acme.example', '--password-stdin'], 'password1234\n').catch((e: unknown) => e);
     expect(weak).toBeInstanceOf(RempartError);
     expect((weak as RempartError).details[0]).toMatchObject({ rule: 'common_password', value: '[hidden]' });
-    const { stdout } = await rempart(['user', 'create', '--email', 'chosen@acme.example', '--password-stdin', '--name', 'Chosen One'], 'a password of my own choice\n');
+    const { stdout } = await rempart(
+      ['user', 'create', '--email', 'chosen@acme.example', '--password-stdin', '--name', 'Chosen One'],
+      'a password of my own choice\n',
+    );
     expect(stdout).not.toContain('Password');
     const user = (await new AccountRepository(database.db).userByEmail('chosen@acme.example'))!;
     expect(user.displayName).toBe('Chosen One');
@@ -93,8 +100,12 @@ describe('rempart user create', () => {
   it('adds an existing account to an organisation, and refuses a duplicate or an unknown organisation', async () => {
     const { stdout } = await rempart(['user', 'create', '--email', 'chosen@acme.example', '--org', 'acme', '--role', 'auditor']);
     expect(stdout).toContain('already had an account');
-    expect((await rempart(['user', 'create', '--email', 'chosen@acme.example']).catch((e: unknown) => e)) as RempartError).toMatchObject({ code: 'duplicate_id' });
-    expect((await rempart(['user', 'create', '--email', 'x@acme.example', '--org', 'nowhere']).catch((e: unknown) => e)) as RempartError).toMatchObject({ code: 'not_found' });
+    expect((await rempart(['user', 'create', '--email', 'chosen@acme.example']).catch((e: unknown) => e)) as RempartError).toMatchObject({
+      code: 'duplicate_id',
+    });
+    expect((await rempart(['user', 'create', '--email', 'x@acme.example', '--org', 'nowhere']).catch((e: unknown) => e)) as RempartError).toMatchObject({
+      code: 'not_found',
+    });
     expect((await rempart(['user', 'create', '--email', 'not-an-address']).catch((e: unknown) => e)) as RempartError).toMatchObject({ code: 'invalid_input' });
   });
 
@@ -107,7 +118,9 @@ describe('rempart user create', () => {
     expect((await rempart(['user', 'admin', '--email', 'invited@acme.example', '--revoke'])).stdout).toContain('no longer');
     expect((await accounts.userByEmail('invited@acme.example'))!.serverAdmin).toBe(false);
     expect((await rempart(['user', 'admin', '--email', 'nobody@acme.example']).catch((e: unknown) => e)) as RempartError).toMatchObject({ code: 'not_found' });
-    const audit = await sql<{ action: string }>`select action from audit_log where chain = '@accounts' and action like 'server_admin%' order by seq`.execute(database.db);
+    const audit = await sql<{ action: string }>`select action from audit_log where chain = '@accounts' and action like 'server_admin%' order by seq`.execute(
+      database.db,
+    );
     expect(audit.rows.map((row) => row.action)).toEqual(['server_admin_grant', 'server_admin_revoke']);
   });
 
@@ -140,7 +153,9 @@ describe('rempart audit verify', () => {
     await tamper(database.db, sql`update audit_log set actor_label = 'someone else' where chain = 'acme' and seq = 2`);
     const broken = await rempart(['audit', 'verify', '--org', 'acme']);
     expect(broken.exitCode).toBe(1);
-    expect(broken.stderr).toMatch(/^organisation acme: BROKEN \(rewritten\): entry 2 was rewritten: its content does not match its keyed hash .*; entry 1 holds$/m);
+    expect(broken.stderr).toMatch(
+      /^organisation acme: BROKEN \(rewritten\): entry 2 was rewritten: its content does not match its keyed hash .*; entry 1 holds$/m,
+    );
     const json = JSON.parse((await rempart(['audit', 'verify', '--json'])).stdout);
     expect(json.find((report: { chain: string }) => report.chain === 'acme')).toMatchObject({ ok: false, broken: { seq: 2, kind: 'rewritten' } });
     expect(json.find((report: { chain: string }) => report.chain === '@accounts')).toMatchObject({ ok: true });
@@ -211,7 +226,11 @@ describe('rempart audit verify --data DIR (embedded, real processes)', () => {
       const erased = await rempartProcess('audit', 'verify', '--data', folder, '--json');
       expect(erased.code).toBe(1);
       expect(JSON.parse(erased.stdout)).toContainEqual(
-        expect.objectContaining({ chain: 'demo', ok: false, broken: expect.objectContaining({ kind: 'all-deleted', reason: expect.stringMatching(new RegExp(`^all ${count} entries were deleted`)) }) }),
+        expect.objectContaining({
+          chain: 'demo',
+          ok: false,
+          broken: expect.objectContaining({ kind: 'all-deleted', reason: expect.stringMatching(new RegExp(`^all ${count} entries were deleted`)) }),
+        }),
       );
     } finally {
       rmSync(folder, { recursive: true, force: true });

@@ -16,7 +16,10 @@ afterAll(async () => {
 function rempart(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     // DATABASE_URL is cleared so that the CLI uses the embedded folder even in the PostgreSQL pass.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -47,7 +50,10 @@ describe('rempart validate', () => {
 
   it('refuses text the database cannot store (NUL, lone surrogates) in a model file, with its path', async () => {
     const file = join(folder, 'nul-model.json');
-    await writeFile(file, '{"sites": [{"id": "paris", "name": "Paris\\u0000"}], "activities": [{"id": "a", "name": "\\ud800", "mtpd": 24, "rto": 4, "mbco": 0.5}]}');
+    await writeFile(
+      file,
+      '{"sites": [{"id": "paris", "name": "Paris\\u0000"}], "activities": [{"id": "a", "name": "\\ud800", "mtpd": 24, "rto": 4, "mbco": 0.5}]}',
+    );
     const result = await rempart('import', file, '--org', 'nul', '--data', join(folder, 'nul-data'));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/sites\[0\]\.name: .*\[invalid_text\]/);

@@ -78,7 +78,10 @@ describe('rempart risks', () => {
 
   it('refuses a bad file with every problem and writes nothing', async () => {
     const file = join(folder, 'bad.csv');
-    await writeFile(file, 'id,title,threat,inherent_likelihood,inherent_impact,residual_likelihood,residual_impact\nnew-one,New,fire,1,1,1,1\nbad,Bad,meteor,1,1,1,1\n');
+    await writeFile(
+      file,
+      'id,title,threat,inherent_likelihood,inherent_impact,residual_likelihood,residual_impact\nnew-one,New,fire,1,1,1,1\nbad,Bad,meteor,1,1,1,1\n',
+    );
     const error = await rempart('risks', 'import', file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RempartError);
     expect((error as RempartError).message).toContain('bad.csv');

@@ -99,7 +99,9 @@ describe('limits on jobs', () => {
   });
 
   it('refuses a job over the organisation’s limit with 429, even when the requests arrive together', async () => {
-    const responses = await Promise.all(Array.from({ length: 8 }, () => t.request({ method: 'POST', url: '/api/orgs/charlie/runs', payload: montecarlo(100) })));
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => t.request({ method: 'POST', url: '/api/orgs/charlie/runs', payload: montecarlo(100) })),
+    );
     const statuses = responses.map((response) => response.statusCode).sort();
     expect(statuses).toEqual([202, 202, 202, 429, 429, 429, 429, 429]);
     const refused = responses.find((response) => response.statusCode === 429)!;
@@ -107,7 +109,9 @@ describe('limits on jobs', () => {
     const error = refused.json().error;
     expect(error.code).toBe('rate_limited');
     expect(error.message).toMatch(/3 queued or running jobs.*REMPART_JOBS_PER_ORG/);
-    expect(error.details).toEqual([{ path: 'jobs', rule: 'max_jobs_per_organisation', value: 3, message: 'at most 3 queued or running jobs per organisation' }]);
+    expect(error.details).toEqual([
+      { path: 'jobs', rule: 'max_jobs_per_organisation', value: 3, message: 'at most 3 queued or running jobs per organisation' },
+    ]);
 
     // The limit is the organisation's own: another one still queues.
     expect((await t.request({ method: 'POST', url: '/api/orgs/delta/runs', payload: montecarlo(100) })).statusCode).toBe(202);

@@ -72,7 +72,11 @@ describe('fencing tokens', () => {
     const writes: Write[] = [];
     const messages: Array<{ runner: number; message: string }> = [];
     const runner = (n: 1 | 2) =>
-      new JobRunner(database.db.withPlugin(recorder(n, writes)), JOB_HANDLERS, { workers: 1, turnSeconds: 0.3, log: (message) => messages.push({ runner: n, message }) });
+      new JobRunner(database.db.withPlugin(recorder(n, writes)), JOB_HANDLERS, {
+        workers: 1,
+        turnSeconds: 0.3,
+        log: (message) => messages.push({ runner: n, message }),
+      });
     const first = runner(1);
     const second = runner(2);
 

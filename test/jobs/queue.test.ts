@@ -62,7 +62,13 @@ describe('the job queue', () => {
       const before = await dbNow();
       expect(await runner.drain()).toBe(1);
       const row = await job(id);
-      expect(row).toMatchObject({ status: 'queued', failures: attempt, attempt, heartbeat_at: null, last_error: { message: `the provider refused attempt ${attempt}`, attempt } });
+      expect(row).toMatchObject({
+        status: 'queued',
+        failures: attempt,
+        attempt,
+        heartbeat_at: null,
+        last_error: { message: `the provider refused attempt ${attempt}`, attempt },
+      });
       const wait = row.run_at.getTime() - before;
       waits.push(wait);
       // Not due yet: nothing to claim.
@@ -171,35 +177,39 @@ describe('the job queue', () => {
     expect(await cancelJob(database.db, 'alpha', id)).toBe('none');
   });
 
-  it('runs at most `perOrganisation` jobs of a kind at once for one organisation, while another organisation’s runs beside them', { timeout: 30_000 }, async () => {
-    const runningNow = new Map<string, number>();
-    const most = new Map<string, number>();
-    const slow: JobHandler = {
-      kind: 'test.slow',
-      perOrganisation: 1,
-      async run(context) {
-        const org = context.org!;
-        runningNow.set(org, (runningNow.get(org) ?? 0) + 1);
-        most.set(org, Math.max(most.get(org) ?? 0, runningNow.get(org)!));
-        await pause(400);
-        runningNow.set(org, runningNow.get(org)! - 1);
-      },
-    };
-    for (const org of ['alpha', 'alpha', 'alpha', 'bravo']) await enqueueJob(database.db, { org, kind: 'test.slow' });
-    const runners = [new JobRunner(database.db, [slow]), new JobRunner(database.db, [slow])];
-    // Each runner drains until nothing is claimable for it; a runner kept out by the limit tries again.
-    const drainAll = async (runner: JobRunner) => {
-      for (;;) {
-        await runner.drain();
-        const left = await database.db.selectFrom('jobs').select('id').where('kind', '=', 'test.slow').where('status', '<>', 'done').execute();
-        if (left.length === 0) return;
-        await pause(50);
-      }
-    };
-    await Promise.all(runners.map(drainAll));
-    expect(most.get('alpha')).toBe(1);
-    expect(most.get('bravo')).toBe(1);
-  });
+  it(
+    'runs at most `perOrganisation` jobs of a kind at once for one organisation, while another organisation’s runs beside them',
+    { timeout: 30_000 },
+    async () => {
+      const runningNow = new Map<string, number>();
+      const most = new Map<string, number>();
+      const slow: JobHandler = {
+        kind: 'test.slow',
+        perOrganisation: 1,
+        async run(context) {
+          const org = context.org!;
+          runningNow.set(org, (runningNow.get(org) ?? 0) + 1);
+          most.set(org, Math.max(most.get(org) ?? 0, runningNow.get(org)!));
+          await pause(400);
+          runningNow.set(org, runningNow.get(org)! - 1);
+        },
+      };
+      for (const org of ['alpha', 'alpha', 'alpha', 'bravo']) await enqueueJob(database.db, { org, kind: 'test.slow' });
+      const runners = [new JobRunner(database.db, [slow]), new JobRunner(database.db, [slow])];
+      // Each runner drains until nothing is claimable for it; a runner kept out by the limit tries again.
+      const drainAll = async (runner: JobRunner) => {
+        for (;;) {
+          await runner.drain();
+          const left = await database.db.selectFrom('jobs').select('id').where('kind', '=', 'test.slow').where('status', '<>', 'done').execute();
+          if (left.length === 0) return;
+          await pause(50);
+        }
+      };
+      await Promise.all(runners.map(drainAll));
+      expect(most.get('alpha')).toBe(1);
+      expect(most.get('bravo')).toBe(1);
+    },
+  );
 
   it('keeps one row for a recurring job, queued again after each run', async () => {
     let runs = 0;

@@ -23,7 +23,11 @@ describe('a recommendation job', () => {
     // Three of them back to back, so that the polls span well over a second however fast the search gets.
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const queued = await t.request({ method: 'POST', url: `/api/orgs/${ORG}/runs`, payload: { kind: 'recommendation', scenarios: library.map((scenario) => scenario.id) } });
+      const queued = await t.request({
+        method: 'POST',
+        url: `/api/orgs/${ORG}/runs`,
+        payload: { kind: 'recommendation', scenarios: library.map((scenario) => scenario.id) },
+      });
       expect(queued.statusCode, queued.body).toBe(202);
       ids.push(queued.json().id as string);
     }
@@ -36,7 +40,8 @@ describe('a recommendation job', () => {
       const health = await t.request({ method: 'GET', url: '/api/health', as: null });
       latencies.push(performance.now() - before);
       expect(health.statusCode).toBe(200);
-      if (++polls % 5 === 0) statuses = await Promise.all(ids.map(async (id) => (await t.request({ method: 'GET', url: `/api/orgs/${ORG}/runs/${id}` })).json().status as string));
+      if (++polls % 5 === 0)
+        statuses = await Promise.all(ids.map(async (id) => (await t.request({ method: 'GET', url: `/api/orgs/${ORG}/runs/${id}` })).json().status as string));
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const elapsed = performance.now() - started;

@@ -26,7 +26,8 @@ const ORG = 'stall';
 const RUNS = 100_000;
 const SEED = 17;
 const STALE_SECONDS = 3;
-const CLAIM_LOST = 'job claimed by another process: this one stops and writes nothing more';
+// Said when a beat, a turn or the last write finds the claim gone (the last write has its own wording).
+const CLAIM_LOST = 'job claimed by another process';
 
 interface JobRow {
   status: string;
@@ -108,6 +109,9 @@ describe('a server process paused while it computes a job', () => {
       const database = await createTestDatabase();
       cleanups.push(() => database.close());
       const db = database.db;
+      // A process paused inside a transaction loses it after a minute, so that its row locks cannot keep the job from the others.
+      const { rows: timeout } = await sql<{ idle_in_transaction_session_timeout: string }>`show idle_in_transaction_session_timeout`.execute(db);
+      expect(timeout[0].idle_in_transaction_session_timeout).toBe('1min');
       await actAs(SYSTEM, () => loadDemo(db, ORG));
       await logJobWrites(db);
       const job = await actAs(SYSTEM, () => enqueueRun(db, ORG, { kind: 'montecarlo', scenarios: ['pandemic-lockdown'], runs: RUNS, seed: SEED }));
@@ -119,17 +123,29 @@ describe('a server process paused while it computes a job', () => {
       // Running, with a checkpoint saved, so that the second process has runs to resume from.
       await until('the first process to save a checkpoint', row, (current) => current.status === 'running' && current.checkpoint !== null);
       first.process.kill('SIGSTOP');
+      // On a loaded machine the first process may already have lost and taken the job again on its own: the claims
+      // that matter are those after the pause.
+      const pausedAttempt = (await row()).attempt;
 
       const second = await startServerProcess({ ...env, PGAPPNAME: 'rempart-b' });
       servers.push(second);
-      const taken = await until('the second process to claim the job', row, (current) => current.attempt === 2 || current.status !== 'running');
-      expect(taken).toMatchObject({ status: 'running', attempt: 2 });
+      const taken = await until('the second process to claim the job', row, (current) => current.attempt > pausedAttempt || current.status !== 'running');
+      expect(taken).toMatchObject({ status: 'running', attempt: pausedAttempt + 1 });
       // Both now believe they hold the job: wake the first while the second computes.
-      await until('the second process to write progress', () => writesOf(db), (logged) => logged.some((w) => w.app === 'rempart-b' && w.progress > 0));
+      await until(
+        'the second process to write progress',
+        () => writesOf(db),
+        (logged) => logged.some((w) => w.app === 'rempart-b' && w.progress > 0),
+      );
       first.process.kill('SIGCONT');
 
       final = await until('the job to end', row, (current) => current.status !== 'running');
-      await until('the woken process to notice', async () => first.output(), (output) => output.includes(CLAIM_LOST), 60_000);
+      await until(
+        'the woken process to notice',
+        async () => first.output(),
+        (output) => output.includes(CLAIM_LOST),
+        60_000,
+      );
       // Woken, it serves requests as before; it simply stopped the job it no longer holds.
       expect((await fetch(`${first.url}/api/health`)).status).toBe(200);
       await pause(1500);
@@ -145,7 +161,9 @@ describe('a server process paused while it computes a job', () => {
       for (const w of writes) holders.set(w.attempt, (holders.get(w.attempt) ?? new Set()).add(w.app));
       for (const [attempt, apps] of holders) expect([attempt, apps.size]).toEqual([attempt, 1]);
       expect([...holders.get(1)!]).toEqual(['rempart-a']);
-      expect([...holders.get(2)!]).toEqual(['rempart-b']);
+      // A claim the first process took again just before its pause may have written nothing.
+      for (let attempt = 2; attempt <= pausedAttempt; attempt++) expect([attempt, ...(holders.get(attempt) ?? ['rempart-a'])]).toEqual([attempt, 'rempart-a']);
+      expect([...(holders.get(pausedAttempt + 1) ?? [])]).toEqual(['rempart-b']);
     } else {
       const folder = await mkdtemp(join(tmpdir(), 'rempart-stall-'));
       cleanups.push(() => rm(folder, { recursive: true, force: true }));
@@ -174,7 +192,8 @@ describe('a server process paused while it computes a job', () => {
 
       const only = await startServerProcess(env, ['--data', folder]);
       servers.push(only);
-      const read = async (): Promise<{ status: string; progress: number }> => (await fetch(`${only.url}/api/orgs/${ORG}/runs/${jobId}`, { headers: { cookie } })).json();
+      const read = async (): Promise<{ status: string; progress: number }> =>
+        (await fetch(`${only.url}/api/orgs/${ORG}/runs/${jobId}`, { headers: { cookie } })).json();
       const seen: number[] = [];
       await until('the job to run', read, (run) => run.status === 'running' && run.progress > 0);
       only.process.kill('SIGSTOP');
@@ -186,11 +205,15 @@ describe('a server process paused while it computes a job', () => {
       await pause(Math.max(0, STALE_SECONDS * 2000 - (Date.now() - stoppedAt)));
       only.process.kill('SIGCONT');
       // Woken, its heartbeat is stale but its claim still holds: it goes on and finishes.
-      const ended = await until('the job to end', async () => {
-        const run = await read();
-        seen.push(run.progress);
-        return run;
-      }, (run) => run.status !== 'running');
+      const ended = await until(
+        'the job to end',
+        async () => {
+          const run = await read();
+          seen.push(run.progress);
+          return run;
+        },
+        (run) => run.status !== 'running',
+      );
       expect(seen).toEqual([...seen].sort((x, y) => x - y));
       expect(ended.status).toBe('done');
       expect(only.output()).not.toContain(CLAIM_LOST);

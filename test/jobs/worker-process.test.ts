@@ -80,7 +80,11 @@ describe('rempart worker', () => {
 
       const worker = await startWorkerProcess(env);
       processes.push(worker);
-      const finished = await until('the worker to run the job', () => runOf(database.db, run.id), (current) => current.status === 'done' || current.status === 'failed');
+      const finished = await until(
+        'the worker to run the job',
+        () => runOf(database.db, run.id),
+        (current) => current.status === 'done' || current.status === 'failed',
+      );
       expect(finished).toMatchObject({ status: 'done', result: { runs: 2000, seed: 5 } });
       // The API of the serving process shows what the worker wrote.
       const read = await fetch(`${server.url}/api/orgs/${ORG}/runs/${run.id}`, { headers });

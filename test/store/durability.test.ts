@@ -35,7 +35,10 @@ function startServer(env: NodeJS.ProcessEnv, args: string[]): Promise<Server> {
 
 function run(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('exit', (code) => resolve({ code, stderr }));
@@ -54,7 +57,10 @@ async function signIn(url: string): Promise<Record<string, string>> {
     body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
   });
   expect(response.status).toBe(200);
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('rempart_session='))!.split(';')[0];
+  const cookie = response.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('rempart_session='))!
+    .split(';')[0];
   return { cookie, 'x-csrf-token': ((await response.json()) as { csrfToken: string }).csrfToken };
 }
 
@@ -132,10 +138,9 @@ describe('durability', () => {
       const stored = new Set<string>();
       let cursor: string | null = null;
       do {
-        const page: { items: Array<{ id: string }>; nextCursor: string | null } = await (
-          // The session lives in the database: it outlives the process that opened it.
-          await fetch(`${second.url}/api/orgs/durable/sites?limit=500${cursor ? `&cursor=${cursor}` : ''}`, { headers: session })
-        ).json();
+        const page: { items: Array<{ id: string }>; nextCursor: string | null } =
+          await // The session lives in the database: it outlives the process that opened it.
+          (await fetch(`${second.url}/api/orgs/durable/sites?limit=500${cursor ? `&cursor=${cursor}` : ''}`, { headers: session })).json();
         for (const item of page.items) stored.add(item.id);
         cursor = page.nextCursor;
       } while (cursor);

@@ -32,7 +32,9 @@ afterAll(async () => {
 });
 
 const issue = (request: Partial<Parameters<typeof issueLinkToken>[1]> = {}) =>
-  database.db.transaction().execute((trx) => issueLinkToken(trx, { org: 'acme', purpose: 'checkin', subject: 'alert/a1/person/p1', ttlMs: HOUR, now: NOW, ...request }));
+  database.db
+    .transaction()
+    .execute((trx) => issueLinkToken(trx, { org: 'acme', purpose: 'checkin', subject: 'alert/a1/person/p1', ttlMs: HOUR, now: NOW, ...request }));
 
 async function refusal(promise: Promise<unknown>): Promise<RempartError> {
   const error = await promise.then(
@@ -63,7 +65,9 @@ describe('issuing', () => {
   it('issues thousands in one transaction, each its own secret, cheaply', async () => {
     const subjects = Array.from({ length: 6000 }, (_, i) => `alert/big/person/${i}`);
     const started = performance.now();
-    const issued = await database.db.transaction().execute((trx) => issueLinkTokens(trx, { org: 'acme', purpose: 'checkin', ttlMs: HOUR, maxUses: null, now: NOW }, subjects));
+    const issued = await database.db
+      .transaction()
+      .execute((trx) => issueLinkTokens(trx, { org: 'acme', purpose: 'checkin', ttlMs: HOUR, maxUses: null, now: NOW }, subjects));
     const elapsed = performance.now() - started;
     console.log(`issued ${issued.length} link tokens in one transaction in ${elapsed.toFixed(0)} ms (${usingPostgres ? 'PostgreSQL' : 'embedded'})`);
     expect(issued.map((link) => link.subject)).toEqual(subjects);
@@ -110,7 +114,17 @@ describe('resolving', () => {
   it('finds nothing for unknown, malformed, forged or oversized text', async () => {
     const issued = await issue();
     const secret = issued.token.split('.')[1];
-    for (const text of ['', 'rmpl_', `rmpl_acme.${'a'.repeat(43)}`, `rmpl_bravo.${secret}`, `rmp_acme.${secret}`, `rmpl_acme.${secret}x`, `rmpl_acme.${secret.slice(1)}`, `rmpl_acme.${secret}\u0000`, 'rmpl_' + 'a'.repeat(5000)])
+    for (const text of [
+      '',
+      'rmpl_',
+      `rmpl_acme.${'a'.repeat(43)}`,
+      `rmpl_bravo.${secret}`,
+      `rmp_acme.${secret}`,
+      `rmpl_acme.${secret}x`,
+      `rmpl_acme.${secret.slice(1)}`,
+      `rmpl_acme.${secret}\u0000`,
+      'rmpl_' + 'a'.repeat(5000),
+    ])
       expect(await resolveLinkToken(database.db, text, NOW), JSON.stringify(text.slice(0, 60))).toBeUndefined();
   });
 
@@ -147,7 +161,7 @@ describe('resolving', () => {
     expect((await refusal(use(twice.id))).details[0].rule).toBe('used');
     const unlimited = await issue({ maxUses: null });
     for (let i = 1; i <= 5; i++) expect((await use(unlimited.id)).uses).toBe(i);
-    expect((await resolveLinkToken(database.db, unlimited.token, NOW))).toMatchObject({ state: 'active', link: { usedAt: new Date(NOW).toISOString() } });
+    expect(await resolveLinkToken(database.db, unlimited.token, NOW)).toMatchObject({ state: 'active', link: { usedAt: new Date(NOW).toISOString() } });
   });
 
   it('does not count a use whose transaction failed', async () => {
@@ -178,7 +192,8 @@ describe('single use under concurrency', () => {
         ),
       );
       expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
-      for (const outcome of outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected')) expect(outcome.reason).toMatchObject({ code: 'link_gone', details: [{ rule: 'used' }] });
+      for (const outcome of outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected'))
+        expect(outcome.reason).toMatchObject({ code: 'link_gone', details: [{ rule: 'used' }] });
       const row = await sql<{ uses: number }>`select uses from link_tokens where id = ${once.id}`.execute(database.db);
       expect(row.rows[0].uses).toBe(1);
     }
@@ -186,7 +201,9 @@ describe('single use under concurrency', () => {
 
   it('lets exactly three of ten simultaneous uses of a three-use link succeed', async () => {
     const thrice = await issue({ maxUses: 3, subject: 'alert/race/three' });
-    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => database.db.transaction().execute((trx) => consumeLinkToken(trx, { orgId: 'acme', id: thrice.id }, NOW))));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, () => database.db.transaction().execute((trx) => consumeLinkToken(trx, { orgId: 'acme', id: thrice.id }, NOW))),
+    );
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(3);
   });
 });
@@ -227,13 +244,22 @@ describe('the migration onto link tokens', () => {
       const secrets = { open: `old.${'o'.repeat(43)}`, accepted: `old.${'a'.repeat(43)}`, withdrawn: `old.${'w'.repeat(43)}` };
       const hash = (text: string) => createHash('sha256').update(text).digest('hex');
       const future = new Date(Date.now() + 86_400_000);
-      await sql`insert into invitations (org_id, email, role, token_hash, expires_at) values ('old', 'open@old.example', 'auditor', ${hash(secrets.open)}, ${future})`.execute(db);
-      await sql`insert into invitations (org_id, email, role, token_hash, expires_at, accepted_at) values ('old', 'accepted@old.example', 'auditor', ${hash(secrets.accepted)}, ${future}, now())`.execute(db);
-      await sql`insert into invitations (org_id, email, role, token_hash, expires_at, revoked_at) values ('old', 'withdrawn@old.example', 'auditor', ${hash(secrets.withdrawn)}, ${future}, now())`.execute(db);
+      await sql`insert into invitations (org_id, email, role, token_hash, expires_at) values ('old', 'open@old.example', 'auditor', ${hash(secrets.open)}, ${future})`.execute(
+        db,
+      );
+      await sql`insert into invitations (org_id, email, role, token_hash, expires_at, accepted_at) values ('old', 'accepted@old.example', 'auditor', ${hash(secrets.accepted)}, ${future}, now())`.execute(
+        db,
+      );
+      await sql`insert into invitations (org_id, email, role, token_hash, expires_at, revoked_at) values ('old', 'withdrawn@old.example', 'auditor', ${hash(secrets.withdrawn)}, ${future}, now())`.execute(
+        db,
+      );
       expect(await migrate(db)).toContain('2026-12-04T1900-callers');
 
       expect(await findInvitation(db, secrets.open)).toMatchObject({ email: 'open@old.example', acceptedAt: null, revokedAt: null });
-      expect(await resolveLinkToken(db, secrets.open, Date.now(), { prefix: 'optional' })).toMatchObject({ state: 'active', link: { purpose: 'invitation', maxUses: 1 } });
+      expect(await resolveLinkToken(db, secrets.open, Date.now(), { prefix: 'optional' })).toMatchObject({
+        state: 'active',
+        link: { purpose: 'invitation', maxUses: 1 },
+      });
       expect((await resolveLinkToken(db, secrets.accepted, Date.now(), { prefix: 'optional' }))?.state).toBe('used');
       expect((await resolveLinkToken(db, secrets.withdrawn, Date.now(), { prefix: 'optional' }))?.state).toBe('revoked');
       const columns = await sql<{ column_name: string }>`select column_name from information_schema.columns where table_name = 'invitations'`.execute(db);

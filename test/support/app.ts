@@ -126,7 +126,11 @@ export async function startTestApp(options: Partial<Omit<AppOptions, 'db' | 'dat
     request: async ({ as, ...options }) => {
       const credentials = as === undefined ? owner.session : as;
       const tag = String(++requests);
-      const headers = { ...credentialHeaders(credentials, options.method ?? 'GET'), ...(options.headers as Record<string, string> | undefined), 'x-test-request': tag };
+      const headers = {
+        ...credentialHeaders(credentials, options.method ?? 'GET'),
+        ...(options.headers as Record<string, string> | undefined),
+        'x-test-request': tag,
+      };
       const response = (await app.inject({ ...options, headers })) as TestResponse;
       const index = mismatches.findIndex((mismatch) => mismatch.requestTag === tag);
       if (index >= 0) throw new Error(describeMismatch(mismatches.splice(index, 1)[0]));
@@ -135,7 +139,8 @@ export async function startTestApp(options: Partial<Omit<AppOptions, 'db' | 'dat
     close: async () => {
       await app.close();
       await database.close();
-      if (mismatches.length) throw new Error(`${mismatches.length} response(s) did not match their documented schema:\n${mismatches.map(describeMismatch).join('\n')}`);
+      if (mismatches.length)
+        throw new Error(`${mismatches.length} response(s) did not match their documented schema:\n${mismatches.map(describeMismatch).join('\n')}`);
     },
   };
 }

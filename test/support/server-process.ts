@@ -57,7 +57,10 @@ export function runCommand(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 6
 /** Starts `rempart worker` and resolves once it runs jobs. */
 export function startWorkerProcess(env: NodeJS.ProcessEnv, args: string[] = []): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, 'worker', ...args], { env: { ...process.env, REMPART_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI, 'worker', ...args], {
+      env: { ...process.env, REMPART_LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     const stop = async () => {

@@ -102,9 +102,13 @@ export async function writeXlsxBomb(options: XlsxBombOptions): Promise<XlsxBomb>
   ];
   const count = { bytes: 0, crc: 0 };
   const compressed: Buffer[] = [];
-  await pipeline(Readable.from(sheetXml(options.rows, options.columns, count)), createDeflateRaw({ level: options.level ?? 6 }), async (source: AsyncIterable<Buffer>) => {
-    for await (const chunk of source) compressed.push(chunk);
-  });
+  await pipeline(
+    Readable.from(sheetXml(options.rows, options.columns, count)),
+    createDeflateRaw({ level: options.level ?? 6 }),
+    async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) compressed.push(chunk);
+    },
+  );
   parts.push({ name: 'xl/worksheets/sheet1.xml', data: Buffer.concat(compressed), crc: count.crc, size: options.declaredSheetSize ?? count.bytes });
   return { file: zip(parts), sheetXmlBytes: count.bytes };
 }

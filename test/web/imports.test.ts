@@ -27,7 +27,13 @@ export function importsOf(text: string): Import[] {
   for (const match of text.matchAll(/^\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*['"]([^'"]+)['"]/gm)) {
     const named = match[3];
     // `import { type A, type B }` is type-only too.
-    const allTypes = /^\{[^}]*\}$/.test(named.trim()) && named.replace(/[{}]/g, '').split(',').filter((part) => part.trim()).every((part) => /^\s*type\s/.test(part));
+    const allTypes =
+      /^\{[^}]*\}$/.test(named.trim()) &&
+      named
+        .replace(/[{}]/g, '')
+        .split(',')
+        .filter((part) => part.trim())
+        .every((part) => /^\s*type\s/.test(part));
     found.push({ specifier: match[4], typeOnly: Boolean(match[2]) || allTypes });
   }
   for (const match of text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) found.push({ specifier: match[1], typeOnly: false });
@@ -37,11 +43,14 @@ export function importsOf(text: string): Import[] {
 
 /** What is wrong with one import of a web module (null: nothing). */
 export function refusal(item: Import): string | null {
-  if (/^(\.\.\/)+(\.\.\/)?src\//.test(item.specifier) || /(^|\/)\.\.\/\.\.\/src\//.test(item.specifier)) return 'reaches into src/ by a relative path: use @shared/model or @shared/engine';
+  if (/^(\.\.\/)+(\.\.\/)?src\//.test(item.specifier) || /(^|\/)\.\.\/\.\.\/src\//.test(item.specifier))
+    return 'reaches into src/ by a relative path: use @shared/model or @shared/engine';
   const shared = /^@shared\/([^/]+)\//.exec(item.specifier);
   if (!shared) return null;
-  if (!ALLOWED.includes(shared[1])) return `imports @shared/${shared[1]}: the web app may import only ${ALLOWED.map((folder) => `@shared/${folder}`).join(' and ')}`;
-  if (item.specifier.startsWith('@shared/model/contract/') && !item.typeOnly) return 'imports a value from the contract: use `import type` (its schemas are the server’s)';
+  if (!ALLOWED.includes(shared[1]))
+    return `imports @shared/${shared[1]}: the web app may import only ${ALLOWED.map((folder) => `@shared/${folder}`).join(' and ')}`;
+  if (item.specifier.startsWith('@shared/model/contract/') && !item.typeOnly)
+    return 'imports a value from the contract: use `import type` (its schemas are the server’s)';
   return null;
 }
 

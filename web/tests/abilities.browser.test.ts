@@ -21,7 +21,15 @@ beforeAll(async () => {
   browser = await launchBrowser();
   for (const account of [ACTIVITY_OWNER, AUDITOR, CRISIS_TEAM]) sessions.set(account.email, await signIn(server, account));
   // A server that has just started compiles and caches on its first requests (the machine is shared): warm it.
-  for (const path of ['/api/auth/me', '/api/orgs', '/api/orgs/demo', '/api/orgs/demo/findings', `/api/orgs/demo/activities/${THEIRS}`, '/api/orgs/demo/risks?limit=1']) await server.fetch(path);
+  for (const path of [
+    '/api/auth/me',
+    '/api/orgs',
+    '/api/orgs/demo',
+    '/api/orgs/demo/findings',
+    `/api/orgs/demo/activities/${THEIRS}`,
+    '/api/orgs/demo/risks?limit=1',
+  ])
+    await server.fetch(path);
 });
 
 afterAll(async () => {
@@ -35,10 +43,13 @@ const unexpected = (errors: string[]) => errors.filter((text) => !/Failed to loa
 /** Inputs, text areas and selects one could type in or choose from (hidden form values aside). */
 const FIELDS = 'input:not([type=hidden]):enabled, textarea:enabled, select:enabled';
 /** Buttons that change something, by their English label. */
-const CHANGING = /^(Save|Save the matrix|Delete|Delete the scenario…|Discard changes|New activity|New risk|New scenario|New site|Simulate now|Run the Monte Carlo|Find the cheapest strategies|Import the spreadsheet|Import the register|Replace the model…|Add a staff entry|Add a treatment|Add a disruption|Use the suggested MTPD.*)$/;
+const CHANGING =
+  /^(Save|Save the matrix|Delete|Delete the scenario…|Discard changes|New activity|New risk|New scenario|New site|Simulate now|Run the Monte Carlo|Find the cheapest strategies|Import the spreadsheet|Import the register|Replace the model…|Add a staff entry|Add a treatment|Add a disruption|Use the suggested MTPD.*)$/;
 
 async function changingButtons(scope: Locator): Promise<string[]> {
-  const names = await scope.getByRole('button').evaluateAll((buttons) => buttons.map((button) => (button.getAttribute('aria-label') ?? button.textContent ?? '').trim()));
+  const names = await scope
+    .getByRole('button')
+    .evaluateAll((buttons) => buttons.map((button) => (button.getAttribute('aria-label') ?? button.textContent ?? '').trim()));
   return names.filter((name) => CHANGING.test(name));
 }
 
@@ -112,10 +123,16 @@ describe('the controls follow the abilities the server sends', () => {
 
     await page.goto(`${server.url}/orgs/demo/sites`);
     await page.getByRole('heading', { level: 1, name: 'Sites' }).waitFor();
-    await page.getByRole('button', { name: /^View / }).first().waitFor();
+    await page
+      .getByRole('button', { name: /^View / })
+      .first()
+      .waitFor();
     expect(await page.getByRole('button', { name: /^(Edit|Delete) / }).count()).toBe(0);
     expect(await changingButtons(page.locator('main'))).toEqual([]);
-    await page.getByRole('button', { name: /^View / }).first().click();
+    await page
+      .getByRole('button', { name: /^View / })
+      .first()
+      .click();
     const drawer = page.getByRole('dialog', { name: /^View:? site$/ });
     await drawer.getByTestId('read-only-notice').waitFor();
     expect(await drawer.locator(FIELDS).count()).toBe(0);
@@ -192,7 +209,10 @@ describe('the controls follow the abilities the server sends', () => {
 
     await page.goto(`${server.url}/orgs/demo/scenarios/pandemic-lockdown?tab=uncertainty`);
     await page.getByRole('tab', { name: 'Uncertainty (Monte Carlo)' }).waitFor();
-    await page.getByText(/^Your role lets you .* not start new ones\.$/).first().waitFor();
+    await page
+      .getByText(/^Your role lets you .* not start new ones\.$/)
+      .first()
+      .waitFor();
     await expectReadOnly(page);
 
     await page.goto(`${server.url}/orgs/demo/exchange`);

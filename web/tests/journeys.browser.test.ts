@@ -24,7 +24,8 @@ describe('web application journeys', () => {
     // A server that has just started compiles and caches on its first requests: warm it through the API
     // (not the page), then measure a browser with an empty cache. The machine is shared with other test
     // runs, so the better of two first loads counts, each in a fresh context.
-    for (const path of ['/api/auth/me', '/api/orgs', '/api/orgs/demo', '/api/orgs/demo/findings', '/api/orgs/demo/activities?limit=1']) await server.fetch(path);
+    for (const path of ['/api/auth/me', '/api/orgs', '/api/orgs/demo', '/api/orgs/demo/findings', '/api/orgs/demo/activities?limit=1'])
+      await server.fetch(path);
     const loads: number[] = [];
     for (let attempt = 0; attempt < 2 && !loads.some((ms) => ms < 1500); attempt++) {
       const { context, page, errors } = await newPage(browser, { server });
@@ -103,7 +104,10 @@ describe('web application journeys', () => {
     await page.goto(`${server.url}/orgs/demo/exchange`);
     await page.getByRole('heading', { name: 'Activities spreadsheet (BIA)' }).waitFor();
     const csv = ['id,name,mtpd,rto,mbco', 'new-activity,A fine row,3d,1d,0.5', 'bad id,,soon,2d,7', 'other,Unknown app,1d,4h,0.5'].join('\n');
-    await page.locator('input[type=file]').first().setInputFiles({ name: 'activities.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page
+      .locator('input[type=file]')
+      .first()
+      .setInputFiles({ name: 'activities.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     const posted = page.waitForResponse((response) => response.url().endsWith('/api/orgs/demo/activities.sheet') && response.request().method() === 'POST');
     await page.getByRole('button', { name: 'Import the spreadsheet' }).click();
     expect((await posted).status()).toBe(400);

@@ -52,7 +52,10 @@ describe('risk register and scenario journeys', () => {
     await drawer.getByLabel(/^Id/).fill('vpn-saturation');
     await drawer.getByLabel(/^Title\s*\*?$/).fill('VPN saturated during a lockdown');
     await drawer.getByRole('combobox', { name: /^Threat/ }).fill('Lockdown');
-    await page.getByRole('option', { name: /^Lockdown/ }).first().click();
+    await page
+      .getByRole('option', { name: /^Lockdown/ })
+      .first()
+      .click();
     await drawer.getByRole('combobox', { name: /^Affected assets/ }).fill('Corporate VPN');
     await page.getByRole('option', { name: 'Corporate VPN' }).click();
     await drawer.getByLabel('Cause').fill('Everyone works from home; the VPN carries 300 users.');
@@ -70,7 +73,10 @@ describe('risk register and scenario journeys', () => {
     expect((await posted).status()).toBe(201);
     await page.getByRole('heading', { name: 'VPN saturated during a lockdown' }).waitFor();
     await page.getByText('Risk added.').waitFor();
-    await page.getByTestId('risk-appetite').getByText(/no treatment answers it/).waitFor();
+    await page
+      .getByTestId('risk-appetite')
+      .getByText(/no treatment answers it/)
+      .waitFor();
 
     await page.getByRole('link', { name: 'See it on the heat map' }).first().click();
     await page.getByRole('heading', { name: 'Heat map' }).waitFor();
@@ -108,7 +114,9 @@ describe('risk register and scenario journeys', () => {
     const customerService = breaches.locator('tr[data-activity="customer-service"]');
     await customerService.getByText('day 3').waitFor();
     // The cause in plain words: staff cannot work because the remote-access pools are full.
-    expect(await customerService.innerText()).toMatch(/Staff: not enough people can work — Corporate VPN \(300 places for 862 people\) and Virtual desktops \(VDI\) \(50 places for 476 people\) are full/);
+    expect(await customerService.innerText()).toMatch(
+      /Staff: not enough people can work — Corporate VPN \(300 places for 862 people\) and Virtual desktops \(VDI\) \(50 places for 476 people\) are full/,
+    );
     // Breached activities come first in the table, earliest breach first.
     const first = await breaches.locator('tbody tr').first().getAttribute('data-activity');
     expect(['claims-payment', 'customer-service']).toContain(first);
@@ -123,14 +131,19 @@ describe('risk register and scenario journeys', () => {
     expect((await queued).status()).toBe(202);
     const strategies = page.getByTestId('recommended-strategies');
     await strategies.waitFor({ timeout: 60_000 });
-    expect(await strategies.locator('[data-strategy]').evaluateAll((items) => items.map((item) => item.getAttribute('data-strategy')))).toEqual(['cloud-desktops', 'vpn-upgrade']);
+    expect(await strategies.locator('[data-strategy]').evaluateAll((items) => items.map((item) => item.getAttribute('data-strategy')))).toEqual([
+      'cloud-desktops',
+      'vpn-upgrade',
+    ]);
     await strategies.getByText('VPN capacity upgrade (+400 users)').waitFor();
     await strategies.getByText('Cloud desktops on demand (+600)').waitFor();
     await page.getByText('Every activity stays within its MTPD').waitFor();
     await page.getByText('Proven the cheapest (every set checked)').waitFor();
     expect(await page.getByTestId('recommended-cost').innerText()).toMatch(/^\d{1,3}(,\d{3})*$/);
     // The lesson: the contracted fallback site does not help when nobody may leave home.
-    expect(await page.getByTestId('lockdown-lesson').innerText()).toMatch(/Contracted work-area recovery site \(250 seats\) does not help here: under a lockdown/);
+    expect(await page.getByTestId('lockdown-lesson').innerText()).toMatch(
+      /Contracted work-area recovery site \(250 seats\) does not help here: under a lockdown/,
+    );
     const whatIf = page.getByTestId('what-if');
     expect(await whatIf.locator('tr', { hasText: 'Contracted work-area recovery site (250 seats) alone' }).innerText()).toMatch(/16$/);
     expect(await whatIf.locator('tr', { hasText: 'The recommended set' }).innerText()).toMatch(/0$/);
@@ -161,7 +174,11 @@ describe('risk register and scenario journeys', () => {
 
     // The model changes (the VPN gets 50 more users): the kept simulation says it may no longer hold.
     const vpn = await (await server.fetch('/api/orgs/demo/pools/vpn')).json();
-    const changed = await server.fetch('/api/orgs/demo/pools/vpn', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...vpn, capacity: 350 }) });
+    const changed = await server.fetch('/api/orgs/demo/pools/vpn', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...vpn, capacity: 350 }),
+    });
     expect(changed.status).toBe(200);
     await page.getByRole('tab', { name: 'Simulation' }).click();
     await page.reload();

@@ -61,7 +61,11 @@ export async function startServer(options: { accounts?: TestAccount[] } = {}): P
   if (options.accounts) {
     await cli(dataDir, ['demo']);
     for (const account of [DEMO_OWNER, ...options.accounts])
-      await cli(dataDir, ['user', 'create', '--email', account.email, '--name', account.name, '--org', 'demo', '--role', account.role, '--password-stdin'], `${account.password}\n`);
+      await cli(
+        dataDir,
+        ['user', 'create', '--email', account.email, '--name', account.name, '--org', 'demo', '--role', account.role, '--password-stdin'],
+        `${account.password}\n`,
+      );
   }
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--data', dataDir], {
     cwd: ROOT,
@@ -87,22 +91,28 @@ export async function startServer(options: { accounts?: TestAccount[] } = {}): P
     });
   });
   // The first-run message with the demo owner's credentials follows the address (servers with accounts only).
-  const credentials = options.accounts ? { email: DEMO_OWNER.email, password: DEMO_OWNER.password } : await new Promise<RunningServer['credentials']>((resolve) => {
-    const started = Date.now();
-    const look = () => {
-      const email = /e-mail:\s+(\S+@\S+)/.exec(output)?.[1];
-      const password = /password:\s+(\S+)/.exec(output)?.[1];
-      if (email && password) resolve({ email, password });
-      else if (Date.now() - started > 5000) resolve(undefined);
-      else setTimeout(look, 50);
-    };
-    look();
-  });
+  const credentials = options.accounts
+    ? { email: DEMO_OWNER.email, password: DEMO_OWNER.password }
+    : await new Promise<RunningServer['credentials']>((resolve) => {
+        const started = Date.now();
+        const look = () => {
+          const email = /e-mail:\s+(\S+@\S+)/.exec(output)?.[1];
+          const password = /password:\s+(\S+)/.exec(output)?.[1];
+          if (email && password) resolve({ email, password });
+          else if (Date.now() - started > 5000) resolve(undefined);
+          else setTimeout(look, 50);
+        };
+        look();
+      });
   let session: string | undefined;
   let csrf: string | undefined;
   if (credentials) {
     // One sign-in per server: sign-in attempts are rate-limited per address.
-    const response = await fetch(`${url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
+    const response = await fetch(`${url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(credentials),
+    });
     if (!response.ok) throw new Error(`the demo owner could not sign in: ${response.status} ${await response.text()}`);
     session = /rempart_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
     csrf = ((await response.json()) as { csrfToken?: string }).csrfToken;
@@ -134,13 +144,26 @@ export async function startServer(options: { accounts?: TestAccount[] } = {}): P
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
 /** Signs in through the API and returns the session cookie's value (sign-ins are rate-limited: one per person). */
 export async function signIn(server: RunningServer, account: Pick<TestAccount, 'email' | 'password'>): Promise<string> {
-  const response = await fetch(`${server.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: account.email, password: account.password }) });
+  const response = await fetch(`${server.url}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: account.email, password: account.password }),
+  });
   if (!response.ok) throw new Error(`${account.email} could not sign in: ${response.status} ${await response.text()}`);
   const session = /rempart_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
   if (!session) throw new Error(`signing in ${account.email} set no session cookie`);
@@ -158,7 +181,8 @@ export async function newPage(
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ locale: options.locale ?? 'en-GB', viewport: { width: options.width ?? 1280, height: 900 } });
   const session = options.session ?? options.server?.session;
-  if (options.server && session) await context.addCookies([{ name: 'rempart_session', value: session, url: options.server.url, httpOnly: true, sameSite: 'Lax' }]);
+  if (options.server && session)
+    await context.addCookies([{ name: 'rempart_session', value: session, url: options.server.url, httpOnly: true, sameSite: 'Lax' }]);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

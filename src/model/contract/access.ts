@@ -10,7 +10,9 @@ export const Membership = z
     org: z.object({ id: z.string(), name: z.string() }),
     role: Role,
     displayName: z.string().meta({ description: 'The person’s name in this organisation' }),
-    mfaRequired: z.boolean().meta({ description: 'The organisation requires a second factor for this role and the person has none yet: only enrolment is open' }),
+    mfaRequired: z
+      .boolean()
+      .meta({ description: 'The organisation requires a second factor for this role and the person has none yet: only enrolment is open' }),
     abilities: OrganisationAbilities,
   })
   .meta({ id: 'Membership' });
@@ -35,7 +37,9 @@ export const Me = z
       .nullable()
       .meta({ description: 'The API token the request came with (null for a session)' }),
     memberships: z.array(Membership),
-    canCreateOrganisations: z.boolean().meta({ description: 'POST /api/orgs is open to the caller (the deployment’s REMPART_ORG_CREATION and the caller’s standing)' }),
+    canCreateOrganisations: z
+      .boolean()
+      .meta({ description: 'POST /api/orgs is open to the caller (the deployment’s REMPART_ORG_CREATION and the caller’s standing)' }),
   })
   .meta({ id: 'Me' });
 export type Me = z.infer<typeof Me>;
@@ -67,7 +71,9 @@ export const Member = z
   .object({
     userId: z.string(),
     email: z.string(),
-    displayName: z.string().meta({ description: 'The name this organisation gives the person; activities whose owner is this name (or the e-mail) are theirs' }),
+    displayName: z
+      .string()
+      .meta({ description: 'The name this organisation gives the person; activities whose owner is this name (or the e-mail) are theirs' }),
     role: Role,
     mfaEnabled: z.boolean(),
     createdAt: z.string(),

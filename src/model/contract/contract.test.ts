@@ -50,7 +50,20 @@ describe('engine results parse with the contract, with nothing undeclared', () =
     const result = simulate(model, scenario('pandemic-lockdown'), { series: true });
     expect(result.activities.some((activity) => activity.binding.length > 0)).toBe(true);
     expect(schemaProblems(Contract.SimulationResult, result)).toEqual([]);
-    const run = { id: 'r', kind: 'simulation', scenarios: ['pandemic-lockdown'], status: 'done', progress: 1, modelVersion: 1, params: {}, result, error: null, createdAt: 'x', startedAt: null, finishedAt: null };
+    const run = {
+      id: 'r',
+      kind: 'simulation',
+      scenarios: ['pandemic-lockdown'],
+      status: 'done',
+      progress: 1,
+      modelVersion: 1,
+      params: {},
+      result,
+      error: null,
+      createdAt: 'x',
+      startedAt: null,
+      finishedAt: null,
+    };
     expect(schemaProblems(Contract.Run, JSON.parse(JSON.stringify(run)))).toEqual([]);
   });
 
@@ -73,7 +86,20 @@ describe('engine results parse with the contract, with nothing undeclared', () =
   it('finds a field the contract does not declare, and a wrong kind of result', () => {
     const result = simulate(model, scenario('pandemic-lockdown'));
     expect(schemaProblems(Contract.SimulationResult, { ...result, secret: 1 })).toEqual(['secret: not in the documented schema']);
-    const run = { id: 'r', kind: 'montecarlo', scenarios: [], status: 'done', progress: 1, modelVersion: 1, params: { runs: 1, seed: 1 }, result, error: null, createdAt: 'x', startedAt: null, finishedAt: null };
+    const run = {
+      id: 'r',
+      kind: 'montecarlo',
+      scenarios: [],
+      status: 'done',
+      progress: 1,
+      modelVersion: 1,
+      params: { runs: 1, seed: 1 },
+      result,
+      error: null,
+      createdAt: 'x',
+      startedAt: null,
+      finishedAt: null,
+    };
     expect(schemaProblems(Contract.Run, run).length).toBeGreaterThan(0);
   });
 });

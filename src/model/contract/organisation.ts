@@ -74,10 +74,14 @@ export const FINDING_RULES = [
 export const Finding = z
   .object({
     rule: z.enum(FINDING_RULES),
-    severity: z.enum(['error', 'warning', 'info']).meta({ description: 'error: the plan cannot hold; warning: the BIA is incomplete; info: a deliberate choice to review' }),
+    severity: z
+      .enum(['error', 'warning', 'info'])
+      .meta({ description: 'error: the plan cannot hold; warning: the BIA is incomplete; info: a deliberate choice to review' }),
     activity: z.string().meta({ description: 'The activity the finding is about' }),
     related: z.array(z.object({ type: z.enum(['activity', 'application']), id: z.string() })).meta({ description: 'Other entities involved' }),
-    values: z.record(z.string(), z.union([z.number(), z.string(), z.null()])).meta({ description: 'The figures behind the finding, in hours, so clients can word it in their language' }),
+    values: z
+      .record(z.string(), z.union([z.number(), z.string(), z.null()]))
+      .meta({ description: 'The figures behind the finding, in hours, so clients can word it in their language' }),
     message: z.string(),
   })
   .meta({ id: 'Finding' });
@@ -88,7 +92,12 @@ export const FindingsResponse = z.object({ modelVersion: z.number(), counts: z.r
 export type FindingsResponse = z.infer<typeof FindingsResponse>;
 
 /** What importing a whole model answers. */
-export const ModelImportSummary = z.object({ organisation: z.string(), created: z.boolean(), counts: z.record(z.string(), z.number()), modelVersion: z.number() });
+export const ModelImportSummary = z.object({
+  organisation: z.string(),
+  created: z.boolean(),
+  counts: z.record(z.string(), z.number()),
+  modelVersion: z.number(),
+});
 export type ModelImportSummary = z.infer<typeof ModelImportSummary>;
 
 /** What importing the BIA spreadsheet answers. */

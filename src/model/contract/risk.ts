@@ -5,9 +5,7 @@ import { ASSESSMENT_REASONS, Risk, RiskMatrix, Threat, ThreatFamily, ThreatFamil
 import { Abilities } from './common.js';
 
 /** A rating with its score (likelihood × impact) and the id of the band the score falls in. */
-export const RatedLevel = z
-  .object({ likelihood: z.number(), impact: z.number(), score: z.number(), band: z.string() })
-  .meta({ id: 'RatedLevel' });
+export const RatedLevel = z.object({ likelihood: z.number(), impact: z.number(), score: z.number(), band: z.string() }).meta({ id: 'RatedLevel' });
 export type RatedLevel = z.infer<typeof RatedLevel>;
 
 /** What the engine computes next to a stored risk (`computeRisk`). */
@@ -36,7 +34,9 @@ export type RiskList = z.infer<typeof RiskList>;
 export const ThreatView = Threat.extend({ source: z.enum(['shipped', 'organisation']), abilities: Abilities.optional() }).meta({ id: 'ThreatView' });
 export type ThreatView = z.infer<typeof ThreatView>;
 
-export const ThreatList = z.object({ families: z.array(ThreatFamilyInfo), items: z.array(ThreatView), abilities: Abilities.optional() }).meta({ id: 'ThreatList' });
+export const ThreatList = z
+  .object({ families: z.array(ThreatFamilyInfo), items: z.array(ThreatView), abilities: Abilities.optional() })
+  .meta({ id: 'ThreatList' });
 export type ThreatList = z.infer<typeof ThreatList>;
 
 /** The risk matrix with what the caller may do to it. */

@@ -120,11 +120,15 @@ const RunFields = {
   finishedAt: z.string().nullable(),
   abilities: Abilities.optional(),
 };
-const resultOf = <T extends z.ZodType>(result: T) =>
-  result.nullable().optional().meta({ description: 'null until the run is done; absent in lists' });
+const resultOf = <T extends z.ZodType>(result: T) => result.nullable().optional().meta({ description: 'null until the run is done; absent in lists' });
 
 export const SimulationRun = z.object({ ...RunFields, kind: z.literal('simulation'), params: z.object({}), result: resultOf(StoredSimulationResult) });
-export const MonteCarloRun = z.object({ ...RunFields, kind: z.literal('montecarlo'), params: z.object({ runs: z.number(), seed: z.number() }), result: resultOf(MonteCarloResult) });
+export const MonteCarloRun = z.object({
+  ...RunFields,
+  kind: z.literal('montecarlo'),
+  params: z.object({ runs: z.number(), seed: z.number() }),
+  result: resultOf(MonteCarloResult),
+});
 export const RecommendationRun = z.object({
   ...RunFields,
   kind: z.literal('recommendation'),

@@ -105,13 +105,19 @@ export async function listJobs(
     const [at, id] = Buffer.from(options.cursor, 'base64url').toString().split('|');
     query = query.where(sql<boolean>`(created_at, id) < (${at}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   // Microseconds matter: a JavaScript Date would round the cursor and skip or repeat rows.
   const nextCursor =
     rows.length > options.limit && last
-      ? Buffer.from(`${(await sql<{ at: string }>`select ${last.created_at}::timestamptz::text as at`.execute(db)).rows[0].at}|${last.id}`).toString('base64url')
+      ? Buffer.from(`${(await sql<{ at: string }>`select ${last.created_at}::timestamptz::text as at`.execute(db)).rows[0].at}|${last.id}`).toString(
+          'base64url',
+        )
       : null;
   return { items: page.map((row) => toView(row, handlers)), nextCursor };
 }

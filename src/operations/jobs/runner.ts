@@ -92,7 +92,9 @@ export class JobRunner {
   ) {
     this.handlers = Array.isArray(handlers) ? handlerMap(handlers) : (handlers as JobHandlers);
     this.kinds = [...this.handlers.keys()];
-    this.perOrganisation = JSON.stringify(Object.fromEntries([...this.handlers.values()].filter((h) => h.perOrganisation).map((h) => [h.kind, h.perOrganisation])));
+    this.perOrganisation = JSON.stringify(
+      Object.fromEntries([...this.handlers.values()].filter((h) => h.perOrganisation).map((h) => [h.kind, h.perOrganisation])),
+    );
     this.pollMs = options.pollMs ?? 500;
     this.staleAfterSeconds = options.staleAfterSeconds ?? JOB_RUNNER_DEFAULTS.staleAfterSeconds;
     this.context = { workers: options.workers ?? Math.max(1, availableParallelism()), turnMs: (options.turnSeconds ?? JOB_RUNNER_DEFAULTS.turnSeconds) * 1000 };
@@ -273,13 +275,21 @@ export class JobRunner {
     const beat = async (): Promise<void> => {
       if (lost) return;
       lastBeat = Date.now();
-      readFlags(await this.fenced(this.db, job).set({ heartbeat_at: sql`now()` }).returning('cancel_requested').executeTakeFirst());
+      readFlags(
+        await this.fenced(this.db, job)
+          .set({ heartbeat_at: sql`now()` })
+          .returning('cancel_requested')
+          .executeTakeFirst(),
+      );
     };
     // Beats come from a clock, not from the handler's progress: slow work on a loaded machine must not make a live
     // process look dead. A paused process's clock stops too, which is what lets another one take over.
-    const pulse = setInterval(() => {
-      if (Date.now() - lastBeat >= BEAT_MS) beats.push(beat().catch(() => undefined));
-    }, Math.max(BEAT_MS, (this.staleAfterSeconds * 1000) / 4));
+    const pulse = setInterval(
+      () => {
+        if (Date.now() - lastBeat >= BEAT_MS) beats.push(beat().catch(() => undefined));
+      },
+      Math.max(BEAT_MS, (this.staleAfterSeconds * 1000) / 4),
+    );
 
     const context: JobContext<never> = {
       ...record,
@@ -293,7 +303,10 @@ export class JobRunner {
       fenced: async (write) => {
         if (lost) return undefined;
         return this.db.transaction().execute(async (trx) => {
-          const row = await this.fenced(trx, job).set({ heartbeat_at: sql`now()` }).returning('cancel_requested').executeTakeFirst();
+          const row = await this.fenced(trx, job)
+            .set({ heartbeat_at: sql`now()` })
+            .returning('cancel_requested')
+            .executeTakeFirst();
           readFlags(row);
           lastBeat = Date.now();
           return row ? write(trx) : undefined;
@@ -303,7 +316,12 @@ export class JobRunner {
         if (lost) return false;
         const row = await this.fenced(this.db, job)
           .set({ state: JSON.stringify(state), heartbeat_at: sql`now()` })
-          .returning(['cancel_requested', sql<boolean>`exists(select 1 from jobs other where coalesce(other.org_id, '') <> coalesce(jobs.org_id, '') and ${this.claimable('other')})`.as('contended')])
+          .returning([
+            'cancel_requested',
+            sql<boolean>`exists(select 1 from jobs other where coalesce(other.org_id, '') <> coalesce(jobs.org_id, '') and ${this.claimable('other')})`.as(
+              'contended',
+            ),
+          ])
           .executeTakeFirst();
         return readFlags(row) && !row!.contended;
       },
@@ -338,7 +356,13 @@ export class JobRunner {
     } else {
       const message = failure instanceof Error ? failure.message : String(failure);
       this.options.log?.('job failed', { job: job.id, kind: job.kind, attempt: job.attempt, error: message });
-      await this.fail(job, handler, record, { message: message.slice(0, 2000), attempt: job.attempt, at: new Date().toISOString() }, failure instanceof PermanentJobError);
+      await this.fail(
+        job,
+        handler,
+        record,
+        { message: message.slice(0, 2000), attempt: job.attempt, at: new Date().toISOString() },
+        failure instanceof PermanentJobError,
+      );
     }
   }
 
@@ -349,11 +373,22 @@ export class JobRunner {
     const lastError = JSON.stringify(error);
     if (permanent || failures >= maxAttempts) {
       if (handler.everyMs !== undefined) await this.end(job, { ...this.nextOccurrence(handler.everyMs), last_error: lastError });
-      else await this.end(job, { status: 'dead', failures, finished_at: sql`now()`, last_error: lastError }, handler.onDead && ((trx) => handler.onDead!(trx, record, error)));
+      else
+        await this.end(
+          job,
+          { status: 'dead', failures, finished_at: sql`now()`, last_error: lastError },
+          handler.onDead && ((trx) => handler.onDead!(trx, record, error)),
+        );
       return;
     }
     const delayMs = backoffDelay(failures, handler.backoff);
-    await this.end(job, { status: 'queued', failures, heartbeat_at: null, run_at: sql`now() + make_interval(secs => ${delayMs / 1000})`, last_error: lastError });
+    await this.end(job, {
+      status: 'queued',
+      failures,
+      heartbeat_at: null,
+      run_at: sql`now() + make_interval(secs => ${delayMs / 1000})`,
+      last_error: lastError,
+    });
   }
 
   private nextOccurrence(everyMs: number): UpdateObject<Database, 'jobs'> {

@@ -97,7 +97,14 @@ export function permissionsOf(role: Role, via: Subject['via'] = 'token'): Map<st
     for (const action of RESOURCES[resource] as readonly Action[]) {
       const granted = grant(role, resource, action, via);
       if (granted === true) permissions.set(`${resource}:${action}`, true);
-      else if (granted !== false) permissions.set(`${resource}:${action}`, granted.map((condition) => condition.label).sort().join('+'));
+      else if (granted !== false)
+        permissions.set(
+          `${resource}:${action}`,
+          granted
+            .map((condition) => condition.label)
+            .sort()
+            .join('+'),
+        );
     }
   return permissions;
 }

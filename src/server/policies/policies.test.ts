@@ -4,7 +4,13 @@ import { ROLES, type Role } from '../../model/account.js';
 import { abilities, can, policyTable, precheck, roleWithin, type Subject } from './index.js';
 import { ownsActivity } from './programme.js';
 
-const subject = (role: Role, via: Subject['via'] = 'session', memberName = 'Claire Morel'): Subject => ({ userId: 'u', email: 'claire.morel@example.com', memberName, via, roles: [role] });
+const subject = (role: Role, via: Subject['via'] = 'session', memberName = 'Claire Morel'): Subject => ({
+  userId: 'u',
+  email: 'claire.morel@example.com',
+  memberName,
+  via,
+  roles: [role],
+});
 
 describe('activity ownership', () => {
   it.each([

@@ -42,7 +42,12 @@ function sessionPrincipal(request: FastifyRequest): Extract<Principal, { via: 's
 }
 
 /** The caller as the web app needs them: person, session or token, and per organisation their role and abilities. */
-export async function describeCaller(db: Kysely<Database>, principal: Principal, idleMs: number, organisationCreation: OrganisationCreation): Promise<z.infer<typeof Me>> {
+export async function describeCaller(
+  db: Kysely<Database>,
+  principal: Principal,
+  idleMs: number,
+  organisationCreation: OrganisationCreation,
+): Promise<z.infer<typeof Me>> {
   const accounts = new AccountRepository(db);
   const memberships = principal.via === 'token' ? [principal.membership] : await accounts.membershipsOf(principal.user.id);
   return {
@@ -101,7 +106,12 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       setSessionCookie(request, reply, issued, sessions.now());
       const expiresAt = new Date(issued.expiresAt).toISOString();
       if (issued.stage === 'mfa') return { status: 'mfaRequired' as const, csrfToken: issued.csrfToken, expiresAt };
-      return { status: 'signedIn' as const, csrfToken: issued.csrfToken, expiresAt, me: await describeCaller(app.db, principalOf(issued, sessions.now()), sessions.idleMs, app.access.organisationCreation) };
+      return {
+        status: 'signedIn' as const,
+        csrfToken: issued.csrfToken,
+        expiresAt,
+        me: await describeCaller(app.db, principalOf(issued, sessions.now()), sessions.idleMs, app.access.organisationCreation),
+      };
     },
   );
 
@@ -252,4 +262,3 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 };
-

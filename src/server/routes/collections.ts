@@ -48,8 +48,11 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
     const body = z.preprocess((value) => withoutReadOnly(value), schema);
     const tags = ['model'];
     // The rules of activity owners look at the activity as stored, so abilities are computed on the stored item.
-    const present = (request: Parameters<typeof withAbilities>[0], entity: EntityOf<Collection>, bia: Parameters<typeof presentEntity>[2]): EntityView<Collection> =>
-      withAbilities(request, collection, presentEntity(collection, entity, bia), entity);
+    const present = (
+      request: Parameters<typeof withAbilities>[0],
+      entity: EntityOf<Collection>,
+      bia: Parameters<typeof presentEntity>[2],
+    ): EntityView<Collection> => withAbilities(request, collection, presentEntity(collection, entity, bia), entity);
 
     app.get(
       `/orgs/:org/${collection}`,
@@ -84,7 +87,10 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
 
     app.get(
       `/orgs/:org/${collection}/:id`,
-      { config: { policy: { resource: collection, action: 'read' } }, schema: { tags, summary: `Read one ${singular}`, params: ItemParams, response: { 200: item, ...ERRORS } } },
+      {
+        config: { policy: { resource: collection, action: 'read' } },
+        schema: { tags, summary: `Read one ${singular}`, params: ItemParams, response: { 200: item, ...ERRORS } },
+      },
       async (request) => {
         const { org: orgId, id } = request.params;
         const [org, entity] = await Promise.all([organisation(orgId), repository.getEntity(orgId, collection, id)]);
@@ -95,7 +101,10 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
 
     app.post(
       `/orgs/:org/${collection}`,
-      { config: { policy: { resource: collection, action: 'create' } }, schema: { tags, summary: `Create a ${singular}`, params: OrgParams, body, response: { 201: item, ...ERRORS } } },
+      {
+        config: { policy: { resource: collection, action: 'create' } },
+        schema: { tags, summary: `Create a ${singular}`, params: OrgParams, body, response: { 201: item, ...ERRORS } },
+      },
       async (request, reply) => {
         const { org: orgId } = request.params;
         const created = await createEntity(app.db, orgId, collection, request.body as EntityOf<Collection>);

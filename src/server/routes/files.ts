@@ -20,7 +20,7 @@ const FileParams = z.object({ org: Id, id: z.uuid() });
 
 const UploadQuery = z
   .object({
-    name: FileName.optional().meta({ description: 'The file’s name; or send it as `Content-Disposition: attachment; filename*=UTF-8\'\'…`' }),
+    name: FileName.optional().meta({ description: "The file’s name; or send it as `Content-Disposition: attachment; filename*=UTF-8''…`" }),
     purpose: FilePurpose.default('attachment'),
   })
   .strict();
@@ -33,7 +33,6 @@ const ListQuery = z
   })
   .strict();
 
-
 /** The media type a file is stored with when the upload names none. */
 const DEFAULT_TYPE = 'application/octet-stream';
 
@@ -45,13 +44,20 @@ const UNSAFE_ASCII = /[^\x20-\x7e]|["\\%;]/g;
  * in RFC 5987 form. Always an attachment: a stored HTML or SVG file is never rendered in the application's origin.
  */
 export function contentDisposition(name: string): string {
-  const fallback = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(UNSAFE_ASCII, '_').trim() || 'file';
+  const fallback =
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(UNSAFE_ASCII, '_')
+      .trim() || 'file';
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
 function badHeader(header: string, rule: string, value: unknown, message: string): RempartError {
-  return new RempartError('invalid_input', `The ${header} header is invalid: ${message}.`, [{ path: `headers.${header}`, rule, value: typeof value === 'string' ? value.slice(0, 200) : value, message }]);
+  return new RempartError('invalid_input', `The ${header} header is invalid: ${message}.`, [
+    { path: `headers.${header}`, rule, value: typeof value === 'string' ? value.slice(0, 200) : value, message },
+  ]);
 }
 
 /** The `filename*` (RFC 5987/6266, preferred) or `filename` parameter of a Content-Disposition header. */
@@ -152,13 +158,23 @@ export const fileRoutes: FastifyPluginAsyncZod<{ limits?: Partial<BlobLimits> }>
         const name = fileNameOf(request, request.query.name);
         const contentType = contentTypeOf(request);
         const body = request.body as Readable | undefined;
-        if (!body) throw new RempartError('invalid_input', 'The file is empty: send its content as the body.', [{ path: 'body', rule: 'required', value: null, message: 'at least one byte' }]);
+        if (!body)
+          throw new RempartError('invalid_input', 'The file is empty: send its content as the body.', [
+            { path: 'body', rule: 'required', value: null, message: 'at least one byte' },
+          ]);
         const length = Number(request.headers['content-length']);
         let record: BlobRecord;
         try {
           record = await uploadFile(
             store,
-            { orgId: org, name, contentType, purpose: request.query.purpose, createdBy: request.principal?.user.id ?? null, declaredSize: Number.isFinite(length) ? length : undefined },
+            {
+              orgId: org,
+              name,
+              contentType,
+              purpose: request.query.purpose,
+              createdBy: request.principal?.user.id ?? null,
+              declaredSize: Number.isFinite(length) ? length : undefined,
+            },
             // Stopping early (a limit) must not destroy the request: that would cut the socket before the answer.
             body.iterator({ destroyOnReturn: false }),
           );
@@ -176,7 +192,13 @@ export const fileRoutes: FastifyPluginAsyncZod<{ limits?: Partial<BlobLimits> }>
     '/orgs/:org/files',
     {
       config: { policy: { resource: 'files', action: 'read' } },
-      schema: { tags, summary: 'The organisation’s files, newest first, with its use of the quota', params: OrgParams, querystring: ListQuery, response: { 200: FileList, ...ERRORS } },
+      schema: {
+        tags,
+        summary: 'The organisation’s files, newest first, with its use of the quota',
+        params: OrgParams,
+        querystring: ListQuery,
+        response: { 200: FileList, ...ERRORS },
+      },
     },
     async (request) => {
       const { org } = request.params;
@@ -197,7 +219,8 @@ export const fileRoutes: FastifyPluginAsyncZod<{ limits?: Partial<BlobLimits> }>
       schema: {
         tags,
         summary: 'Download a file (always as an attachment)',
-        description: 'The content with its stored Content-Type, Content-Length and SHA-256 (as the ETag); `Content-Disposition: attachment` and `X-Content-Type-Options: nosniff`.',
+        description:
+          'The content with its stored Content-Type, Content-Length and SHA-256 (as the ETag); `Content-Disposition: attachment` and `X-Content-Type-Options: nosniff`.',
         params: FileParams,
         produces: ['*/*'],
         response: { 200: z.unknown().meta({ description: 'The file’s content, of its stored media type' }), ...ERRORS },
@@ -208,25 +231,31 @@ export const fileRoutes: FastifyPluginAsyncZod<{ limits?: Partial<BlobLimits> }>
       const opened = await store.open(org, id);
       if (!opened) throw new RempartError('not_found', `No file with id "${id}".`, [{ path: 'id', rule: 'exists', value: id, message: 'no such file' }]);
       const { record, content } = opened;
-      return reply
-        .header('content-type', record.contentType)
-        .header('content-length', String(record.size))
-        .header('content-disposition', contentDisposition(record.name))
-        .header('x-content-type-options', 'nosniff')
-        // Should a browser render it anyway, it runs nothing and reaches nothing.
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('etag', `"${record.sha256}"`)
-        .header('cache-control', 'private, no-cache')
-        .send(content);
+      return (
+        reply
+          .header('content-type', record.contentType)
+          .header('content-length', String(record.size))
+          .header('content-disposition', contentDisposition(record.name))
+          .header('x-content-type-options', 'nosniff')
+          // Should a browser render it anyway, it runs nothing and reaches nothing.
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('etag', `"${record.sha256}"`)
+          .header('cache-control', 'private, no-cache')
+          .send(content)
+      );
     },
   );
 
   app.delete(
     '/orgs/:org/files/:id',
-    { config: { policy: { resource: 'files', action: 'delete' } }, schema: { tags, summary: 'Delete a file', params: FileParams, response: { 204: z.null(), ...ERRORS } } },
+    {
+      config: { policy: { resource: 'files', action: 'delete' } },
+      schema: { tags, summary: 'Delete a file', params: FileParams, response: { 204: z.null(), ...ERRORS } },
+    },
     async (request, reply) => {
       const { org, id } = request.params;
-      if (!(await deleteFile(store, org, id))) throw new RempartError('not_found', `No file with id "${id}".`, [{ path: 'id', rule: 'exists', value: id, message: 'no such file' }]);
+      if (!(await deleteFile(store, org, id)))
+        throw new RempartError('not_found', `No file with id "${id}".`, [{ path: 'id', rule: 'exists', value: id, message: 'no such file' }]);
       return reply.code(204).send(null);
     },
   );

@@ -7,13 +7,24 @@ import { ERROR_RESPONSES } from '../../model/contract/errors.js';
 const Health = z.object({ status: z.enum(['ok', 'degraded']), database: z.object({ ready: z.boolean(), latencyMs: z.number() }) }).meta({ id: 'Health' });
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/health', { config: { policy: { access: 'public' } }, schema: { tags: ['health'], summary: 'Liveness and database readiness', response: { 200: Health, 400: ERROR_RESPONSES[400], 429: ERROR_RESPONSES[429], 503: Health } } }, async (_request, reply) => {
-    const started = performance.now();
-    try {
-      await sql`select 1`.execute(app.db);
-      return { status: 'ok' as const, database: { ready: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 } };
-    } catch {
-      return reply.code(503).send({ status: 'degraded' as const, database: { ready: false, latencyMs: Math.round(performance.now() - started) } });
-    }
-  });
+  app.get(
+    '/health',
+    {
+      config: { policy: { access: 'public' } },
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness and database readiness',
+        response: { 200: Health, 400: ERROR_RESPONSES[400], 429: ERROR_RESPONSES[429], 503: Health },
+      },
+    },
+    async (_request, reply) => {
+      const started = performance.now();
+      try {
+        await sql`select 1`.execute(app.db);
+        return { status: 'ok' as const, database: { ready: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 } };
+      } catch {
+        return reply.code(503).send({ status: 'degraded' as const, database: { ready: false, latencyMs: Math.round(performance.now() - started) } });
+      }
+    },
+  );
 };

@@ -6,7 +6,14 @@ import { z } from 'zod';
 import { DisplayName } from '../../model/account.js';
 import { InvitationAccepted, InvitationList, InvitationView } from '../../model/contract/access.js';
 import { Id } from '../../model/organisation.js';
-import { acceptInvitation, findInvitation, INVITATION_TOKEN_PATTERN, invitationStatus, listInvitations, revokeInvitation } from '../../operations/invitations.js';
+import {
+  acceptInvitation,
+  findInvitation,
+  INVITATION_TOKEN_PATTERN,
+  invitationStatus,
+  listInvitations,
+  revokeInvitation,
+} from '../../operations/invitations.js';
 import { collectionAbilities, setSessionCookie, withAbilities } from '../access.js';
 import { ERRORS, OrgParams } from './shared.js';
 
@@ -32,7 +39,10 @@ export function invitationLink(request: FastifyRequest, token: string): string {
 export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
   const { sessions, signInPerMinute } = app.access;
   const attemptLimit = { max: signInPerMinute, timeWindow: '1 minute' };
-  const origin = (request: FastifyRequest) => ({ ip: request.ip, userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null });
+  const origin = (request: FastifyRequest) => ({
+    ip: request.ip,
+    userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null,
+  });
 
   app.get(
     '/orgs/:org/invitations',
@@ -46,7 +56,9 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => ({
-      items: (await listInvitations(app.db, request.params.org, sessions.now())).map((invitation) => withAbilities(request, 'invitations', invitation, { role: invitation.role })),
+      items: (await listInvitations(app.db, request.params.org, sessions.now())).map((invitation) =>
+        withAbilities(request, 'invitations', invitation, { role: invitation.role }),
+      ),
       abilities: { ...collectionAbilities(request, 'members') },
     }),
   );

@@ -42,7 +42,9 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { status, limit, cursor } = request.query;
       if (cursor !== undefined && !isJobCursor(cursor))
-        throw new RempartError('invalid_input', 'The cursor does not come from this list.', [{ path: 'query.cursor', rule: 'cursor', value: cursor, message: 'pass back nextCursor' }]);
+        throw new RempartError('invalid_input', 'The cursor does not come from this list.', [
+          { path: 'query.cursor', rule: 'cursor', value: cursor, message: 'pass back nextCursor' },
+        ]);
       await requireOrg(request.params.org);
       return listJobs(app.db, request.params.org, { status, limit, cursor }, JOB_HANDLERS);
     },
@@ -64,10 +66,14 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
       await requireOrg(org);
       const job = await app.db.transaction().execute(async (trx) => {
         const retried = await retryJob(trx, JOB_HANDLERS, org, id);
-        if (retried) await recordAudit(trx, { org, action: 'retry', entityType: 'job', entityId: id, after: { kind: retried.kind, lastError: retried.lastError } });
+        if (retried)
+          await recordAudit(trx, { org, action: 'retry', entityType: 'job', entityId: id, after: { kind: retried.kind, lastError: retried.lastError } });
         return retried;
       });
-      if (!job) throw new RempartError('not_found', `The organisation has no dead job "${id}".`, [{ path: 'id', rule: 'dead_job', value: id, message: 'no dead job with this id' }]);
+      if (!job)
+        throw new RempartError('not_found', `The organisation has no dead job "${id}".`, [
+          { path: 'id', rule: 'dead_job', value: id, message: 'no dead job with this id' },
+        ]);
       return job;
     },
   );

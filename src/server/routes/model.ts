@@ -21,7 +21,12 @@ function formatOf(contentType: string | undefined): 'csv' | 'xlsx' {
   if (contentType?.startsWith('text/csv')) return 'csv';
   if (contentType?.startsWith('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')) return 'xlsx';
   throw new RempartError('unsupported_media_type', 'Send the spreadsheet as text/csv or as an XLSX file.', [
-    { path: 'headers.content-type', rule: 'media_type', value: contentType ?? null, message: 'text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    {
+      path: 'headers.content-type',
+      rule: 'media_type',
+      value: contentType ?? null,
+      message: 'text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    },
   ]);
 }
 
@@ -36,7 +41,15 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/orgs/:org/model',
-    { config: { policy: { resource: 'model', action: 'read' } }, schema: { tags: ['model'], summary: 'Export the whole model as an interchange document (JSON)', params: OrgParams, response: { 200: OrganisationModel, ...ERRORS } } },
+    {
+      config: { policy: { resource: 'model', action: 'read' } },
+      schema: {
+        tags: ['model'],
+        summary: 'Export the whole model as an interchange document (JSON)',
+        params: OrgParams,
+        response: { 200: OrganisationModel, ...ERRORS },
+      },
+    },
     async (request) => exportModel(app.db, request.params.org),
   );
 
@@ -57,7 +70,12 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { user } = request.principal!;
-      return importModel(app.db, request.params.org, request.body, request.creatingOrganisation ? { newOwner: { userId: user.id, displayName: user.displayName } } : {});
+      return importModel(
+        app.db,
+        request.params.org,
+        request.body,
+        request.creatingOrganisation ? { newOwner: { userId: user.id, displayName: user.displayName } } : {},
+      );
     },
   );
 
@@ -103,10 +121,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
       const { activities } = await repository.loadModel(org.id);
       const format = request.query.format;
       const file = await writeActivitySheet(activities, org.bia, format);
-      return reply
-        .type(CONTENT_TYPES[format])
-        .header('content-disposition', `attachment; filename="${org.id}-activities.${format}"`)
-        .send(file);
+      return reply.type(CONTENT_TYPES[format]).header('content-disposition', `attachment; filename="${org.id}-activities.${format}"`).send(file);
     },
   );
 
@@ -159,7 +174,9 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const format = formatOf(request.headers['content-type']);
       if (!Buffer.isBuffer(request.body) || request.body.length === 0)
-        throw new RempartError('invalid_input', 'The spreadsheet is empty.', [{ path: 'body', rule: 'required', value: null, message: 'send the file as the body' }]);
+        throw new RempartError('invalid_input', 'The spreadsheet is empty.', [
+          { path: 'body', rule: 'required', value: null, message: 'send the file as the body' },
+        ]);
       const org = await organisation(request.params.org);
       const sheet = await parseActivitySheet(request.body, format, org.bia);
       if (sheet.problems.length > 0)

@@ -46,7 +46,9 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
       const memberships = principal.via === 'token' ? [principal.membership] : await new AccountRepository(app.db).membershipsOf(principal.user.id);
       // Employees belong without reading the programme: GET /api/auth/me lists every membership.
       const readable = new Map(
-        memberships.map((membership) => [membership.orgId, { membership, subject: subjectFor(principal, membership) }] as const).filter(([, { subject }]) => can(subject, 'organisation', 'read')),
+        memberships
+          .map((membership) => [membership.orgId, { membership, subject: subjectFor(principal, membership) }] as const)
+          .filter(([, { subject }]) => can(subject, 'organisation', 'read')),
       );
       const orgs = await repository.listOrganisations([...readable.keys()]);
       return {
@@ -74,9 +76,11 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { user } = request.principal!;
       if (!(await mayCreateOrganisations(app.db, request.principal!, app.access.organisationCreation)))
-        throw new RempartError('forbidden', 'Only server administrators may create organisations on this server: ask one (they are made with `rempart user create`).', [
-          { path: 'organisation', rule: 'organisation_creation', value: app.access.organisationCreation, message: 'not allowed to create organisations' },
-        ]);
+        throw new RempartError(
+          'forbidden',
+          'Only server administrators may create organisations on this server: ask one (they are made with `rempart user create`).',
+          [{ path: 'organisation', rule: 'organisation_creation', value: app.access.organisationCreation, message: 'not allowed to create organisations' }],
+        );
       const created = await createOrganisation(app.db, request.body, { userId: user.id, displayName: user.displayName });
       const membership = (await new AccountRepository(app.db).membership(created.id, user.id))!;
       const subject = subjectFor(request.principal!, membership);
@@ -116,7 +120,12 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
     '/orgs/:org',
     {
       config: { policy: { resource: 'organisation', action: 'delete' } },
-      schema: { tags: ['organisations'], summary: 'Delete an organisation and all its data (its audit trail stays)', params: OrgParams, response: { 204: z.null(), ...ERRORS } },
+      schema: {
+        tags: ['organisations'],
+        summary: 'Delete an organisation and all its data (its audit trail stays)',
+        params: OrgParams,
+        response: { 204: z.null(), ...ERRORS },
+      },
     },
     async (request, reply) => {
       await deleteOrganisation(app.db, request.params.org);

@@ -7,7 +7,18 @@ import { appetiteLimit, attention, bandRange, heatmap, maxScore, rate } from '..
 import { RempartError } from '../../errors.js';
 import { Id } from '../../model/organisation.js';
 import { AssetType, IsoDate, RiskMatrixChange, RiskWrite, Threat, ThreatFamily, Actor } from '../../model/risk.js';
-import { Heatmap, MatrixChanged, RiskAttention, RiskHistory, RiskImportSummary, RiskList, RiskMatrixView, RiskView, ThreatList, ThreatView } from '../../model/contract/risk.js';
+import {
+  Heatmap,
+  MatrixChanged,
+  RiskAttention,
+  RiskHistory,
+  RiskImportSummary,
+  RiskList,
+  RiskMatrixView,
+  RiskView,
+  ThreatList,
+  ThreatView,
+} from '../../model/contract/risk.js';
 import {
   changeMatrix,
   createRisk,
@@ -49,7 +60,10 @@ const RiskListQuery = z
     limit: z.coerce.number().int().min(1).max(500).default(100),
     cursor: z.string().max(500).optional(),
     q: z.string().max(200).optional(),
-    sort: z.enum(['position', 'id', 'title', 'severity']).default('position').meta({ description: 'severity: residual score, then inherent score, highest first' }),
+    sort: z
+      .enum(['position', 'id', 'title', 'severity'])
+      .default('position')
+      .meta({ description: 'severity: residual score, then inherent score, highest first' }),
     family: ThreatFamily.optional(),
     threat: Id.optional(),
     assetType: AssetType.optional(),
@@ -61,7 +75,12 @@ const RiskListQuery = z
   .strict();
 
 const HeatmapQuery = z
-  .object({ rating: z.enum(['inherent', 'residual']).default('residual'), family: ThreatFamily.optional(), assetType: AssetType.optional(), assetId: Id.optional() })
+  .object({
+    rating: z.enum(['inherent', 'residual']).default('residual'),
+    family: ThreatFamily.optional(),
+    assetType: AssetType.optional(),
+    assetId: Id.optional(),
+  })
   .strict();
 const AttentionQuery = z
   .object({
@@ -93,7 +112,10 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/threats',
-    { config: { policy: { access: 'signedIn' } }, schema: { tags, summary: 'The shipped threat catalogue (read-only), with the threat families', response: { 200: ThreatList, ...ERRORS } } },
+    {
+      config: { policy: { access: 'signedIn' } },
+      schema: { tags, summary: 'The shipped threat catalogue (read-only), with the threat families', response: { 200: ThreatList, ...ERRORS } },
+    },
     async () => listThreats(app.db),
   );
 
@@ -119,7 +141,10 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/orgs/:org/threats/:id',
-    { config: { policy: { resource: 'threats', action: 'read' } }, schema: { tags, summary: 'One threat, shipped or the organisation’s', params: ItemParams, response: { 200: ThreatView, ...ERRORS } } },
+    {
+      config: { policy: { resource: 'threats', action: 'read' } },
+      schema: { tags, summary: 'One threat, shipped or the organisation’s', params: ItemParams, response: { 200: ThreatView, ...ERRORS } },
+    },
     async (request) => presentThreat(request, await getThreat(app.db, request.params.org, request.params.id)),
   );
 
@@ -157,7 +182,15 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/orgs/:org/threats/:id',
-    { config: { policy: { resource: 'threats', action: 'delete' } }, schema: { tags, summary: 'Delete a threat of the organisation (refused while risks name it)', params: ItemParams, response: { 204: z.null(), ...ERRORS } } },
+    {
+      config: { policy: { resource: 'threats', action: 'delete' } },
+      schema: {
+        tags,
+        summary: 'Delete a threat of the organisation (refused while risks name it)',
+        params: ItemParams,
+        response: { 204: z.null(), ...ERRORS },
+      },
+    },
     async (request, reply) => {
       await deleteThreat(app.db, request.params.org, request.params.id);
       return reply.code(204).send(null);
@@ -209,7 +242,8 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'List risks, with scores and bands',
-        description: 'Paged by cursor: pass `nextCursor` back as `cursor` with the same filters and sort. `family` is the threat family; `assetId` alone matches any asset type.',
+        description:
+          'Paged by cursor: pass `nextCursor` back as `cursor` with the same filters and sort. `family` is the threat family; `assetId` alone matches any asset type.',
         params: OrgParams,
         querystring: RiskListQuery,
         response: { 200: RiskList, ...ERRORS },
@@ -328,7 +362,10 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/orgs/:org/risks/:id',
-    { config: { policy: { resource: 'risks', action: 'read' } }, schema: { tags, summary: 'One risk, with scores and bands', params: ItemParams, response: { 200: RiskView, ...ERRORS } } },
+    {
+      config: { policy: { resource: 'risks', action: 'read' } },
+      schema: { tags, summary: 'One risk, with scores and bands', params: ItemParams, response: { 200: RiskView, ...ERRORS } },
+    },
     async (request) => {
       const { org, id } = request.params;
       const context = await presentationContext(app.db, org);
@@ -358,7 +395,10 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/orgs/:org/risks/:id',
-    { config: { policy: { resource: 'risks', action: 'delete' } }, schema: { tags, summary: 'Delete a risk and its history', params: ItemParams, response: { 204: z.null(), ...ERRORS } } },
+    {
+      config: { policy: { resource: 'risks', action: 'delete' } },
+      schema: { tags, summary: 'Delete a risk and its history', params: ItemParams, response: { 204: z.null(), ...ERRORS } },
+    },
     async (request, reply) => {
       await deleteRisk(app.db, request.params.org, request.params.id);
       return reply.code(204).send(null);
@@ -367,7 +407,10 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/orgs/:org/risks/:id/history',
-    { config: { policy: { resource: 'risks', action: 'read' } }, schema: { tags, summary: 'Assessments of a risk over time (oldest first)', params: ItemParams, response: { 200: RiskHistory, ...ERRORS } } },
+    {
+      config: { policy: { resource: 'risks', action: 'read' } },
+      schema: { tags, summary: 'Assessments of a risk over time (oldest first)', params: ItemParams, response: { 200: RiskHistory, ...ERRORS } },
+    },
     async (request) => {
       const { org, id } = request.params;
       const [items, matrix] = await Promise.all([riskHistory(app.db, org, id), readMatrix(app.db, org)]);
@@ -418,7 +461,9 @@ export const riskRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const format = formatOf(request.headers['content-type']);
       if (!Buffer.isBuffer(request.body) || request.body.length === 0)
-        throw new RempartError('invalid_input', 'The spreadsheet is empty.', [{ path: 'body', rule: 'required', value: null, message: 'send the file as the body' }]);
+        throw new RempartError('invalid_input', 'The spreadsheet is empty.', [
+          { path: 'body', rule: 'required', value: null, message: 'send the file as the body' },
+        ]);
       return importRiskSheet(app.db, request.params.org, request.body, format, request.query.by ?? subjectOf(request).memberName);
     },
   );

@@ -29,23 +29,35 @@ const ScenarioBody = z.preprocess((body) => withoutReadOnly(body, ['abilities'])
 const RunParams = z.object({ org: Id, run: z.uuid() });
 
 /** The body of a job request; the most runs a Monte Carlo job may ask for is a deployment setting. */
-const jobBody = (maxRuns: number) => z.discriminatedUnion('kind', [
-  z
-    .object({
-      kind: z.literal('montecarlo'),
-      scenario: Id,
-      runs: z.number().int().min(1).max(maxRuns).default(Math.min(1000, maxRuns)).meta({ description: `At most ${maxRuns} (REMPART_MAX_RUNS)` }),
-      seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('recommendation'),
-      scenarios: z.array(Id).min(1).max(20),
-      candidates: z.array(Id).max(64).optional().meta({ description: 'Strategy ids to choose from (default: all)' }),
-    })
-    .strict(),
-]);
+const jobBody = (maxRuns: number) =>
+  z.discriminatedUnion('kind', [
+    z
+      .object({
+        kind: z.literal('montecarlo'),
+        scenario: Id,
+        runs: z
+          .number()
+          .int()
+          .min(1)
+          .max(maxRuns)
+          .default(Math.min(1000, maxRuns))
+          .meta({ description: `At most ${maxRuns} (REMPART_MAX_RUNS)` }),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1)
+          .default(1),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('recommendation'),
+        scenarios: z.array(Id).min(1).max(20),
+        candidates: z.array(Id).max(64).optional().meta({ description: 'Strategy ids to choose from (default: all)' }),
+      })
+      .strict(),
+  ]);
 
 const TERMINAL = new Set(['done', 'failed', 'cancelled']);
 
@@ -68,7 +80,14 @@ export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async
 
   app.get(
     '/scenario-library',
-    { config: { policy: { access: 'signedIn' } }, schema: { tags, summary: 'The shipped scenario library (bilingual): pandemic lockdown, site loss, ransomware, supplier failure, outage, strike', response: { 200: ScenarioLibrary, ...ERRORS } } },
+    {
+      config: { policy: { access: 'signedIn' } },
+      schema: {
+        tags,
+        summary: 'The shipped scenario library (bilingual): pandemic lockdown, site loss, ransomware, supplier failure, outage, strike',
+        response: { 200: ScenarioLibrary, ...ERRORS },
+      },
+    },
     async () => ({ items: await scenarioLibrary() }),
   );
 
@@ -87,16 +106,25 @@ export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async
     async (request) => {
       const { query } = request;
       if (query.cursor && !isValidCursor(query.cursor, query.sort))
-        throw new RempartError('invalid_input', 'The cursor does not come from this list.', [{ path: 'query.cursor', rule: 'cursor', value: query.cursor, message: 'pass back nextCursor' }]);
+        throw new RempartError('invalid_input', 'The cursor does not come from this list.', [
+          { path: 'query.cursor', rule: 'cursor', value: query.cursor, message: 'pass back nextCursor' },
+        ]);
       await requireOrg(request.params.org);
       const page = await repository.listEntities(request.params.org, 'scenarios', query);
-      return { ...page, items: page.items.map((scenario) => withAbilities(request, 'scenarios', scenario)), abilities: collectionAbilities(request, 'scenarios') };
+      return {
+        ...page,
+        items: page.items.map((scenario) => withAbilities(request, 'scenarios', scenario)),
+        abilities: collectionAbilities(request, 'scenarios'),
+      };
     },
   );
 
   app.get(
     '/orgs/:org/scenarios/:id',
-    { config: { policy: { resource: 'scenarios', action: 'read' } }, schema: { tags, summary: 'Read a scenario', params: ItemParams, response: { 200: ScenarioView, ...ERRORS } } },
+    {
+      config: { policy: { resource: 'scenarios', action: 'read' } },
+      schema: { tags, summary: 'Read a scenario', params: ItemParams, response: { 200: ScenarioView, ...ERRORS } },
+    },
     async (request) => {
       await requireOrg(request.params.org);
       const scenario = await repository.getEntity(request.params.org, 'scenarios', request.params.id);
@@ -109,7 +137,13 @@ export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async
     '/orgs/:org/scenarios',
     {
       config: { policy: { resource: 'scenarios', action: 'create' } },
-      schema: { tags, summary: 'Create a scenario (checked against the model)', params: OrgParams, body: ScenarioBody, response: { 201: ScenarioView, ...ERRORS } },
+      schema: {
+        tags,
+        summary: 'Create a scenario (checked against the model)',
+        params: OrgParams,
+        body: ScenarioBody,
+        response: { 201: ScenarioView, ...ERRORS },
+      },
     },
     async (request, reply) => reply.code(201).send(withAbilities(request, 'scenarios', await saveScenario(app.db, request.params.org, request.body))),
   );
@@ -191,13 +225,19 @@ export const scenarioRoutes: FastifyPluginAsyncZod<ScenarioRouteOptions> = async
 
   app.get(
     '/orgs/:org/runs/:run',
-    { config: { policy: { resource: 'runs', action: 'read' } }, schema: { tags, summary: 'A run with its progress and, when done, its result', params: RunParams, response: { 200: RunSchema, ...ERRORS } } },
+    {
+      config: { policy: { resource: 'runs', action: 'read' } },
+      schema: { tags, summary: 'A run with its progress and, when done, its result', params: RunParams, response: { 200: RunSchema, ...ERRORS } },
+    },
     async (request) => presentRun(request, await getRun(app.db, request.params.org, request.params.run)),
   );
 
   app.post(
     '/orgs/:org/runs/:run/cancel',
-    { config: { policy: { resource: 'runs', action: 'cancel' } }, schema: { tags, summary: 'Cancel a queued or running job', params: RunParams, response: { 200: RunSchema, ...ERRORS } } },
+    {
+      config: { policy: { resource: 'runs', action: 'cancel' } },
+      schema: { tags, summary: 'Cancel a queued or running job', params: RunParams, response: { 200: RunSchema, ...ERRORS } },
+    },
     async (request) => presentRun(request, await cancelRun(app.db, request.params.org, request.params.run)),
   );
 

@@ -5,7 +5,16 @@ import { z } from 'zod';
 import { AllowedOrigins, PublicKey, WidgetConfig, WidgetSettings } from '../../model/callers.js';
 import { Id } from '../../model/organisation.js';
 import { isInvalidText } from '../../model/text.js';
-import { createPublicKey, listPublicKeys, publicKeyView, readWidgetSettings, revokePublicKey, updateWidgetSettings, widgetConfig, type PublicKeyRecord } from '../../operations/widget.js';
+import {
+  createPublicKey,
+  listPublicKeys,
+  publicKeyView,
+  readWidgetSettings,
+  revokePublicKey,
+  updateWidgetSettings,
+  widgetConfig,
+  type PublicKeyRecord,
+} from '../../operations/widget.js';
 import { collectionAbilities, publicKeyPreflight, subjectOf, withAbilities } from '../access.js';
 import { ERRORS, ItemAbilities, OrgParams, withoutReadOnly } from './shared.js';
 
@@ -110,7 +119,8 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'The widget’s handshake: the organisation’s public settings, for a page of an allowed origin',
-        description: 'Send the key as the `x-rempart-key` header (or `?key=`) from a page of one of its origins; the answer names that origin in `Access-Control-Allow-Origin`.',
+        description:
+          'Send the key as the `x-rempart-key` header (or `?key=`) from a page of one of its origins; the answer names that origin in `Access-Control-Allow-Origin`.',
         querystring: z.object({ key: z.string().max(200).optional() }).strict(),
         response: { 200: WidgetConfig, ...ERRORS },
       },

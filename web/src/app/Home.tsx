@@ -27,8 +27,7 @@ export function Home({ notFound = false }: { notFound?: boolean }) {
       </Container>
     );
   // A remembered organisation opens at once; the shell says so if it no longer exists.
-  if (saved && (orgs.isPending || orgs.data?.items.some((org) => org.id === saved)))
-    return <Navigate to={`/orgs/${encodeURIComponent(saved)}`} replace />;
+  if (saved && (orgs.isPending || orgs.data?.items.some((org) => org.id === saved))) return <Navigate to={`/orgs/${encodeURIComponent(saved)}`} replace />;
   if (orgs.isPending)
     return (
       <Center h="100vh">

@@ -1,5 +1,22 @@
 // The frame of every organisation page: header (organisation, language, who is signed in), navigation, and the page.
-import { Alert, Anchor, AppShell, Badge, Burger, Button, Center, Container, Group, Loader, NativeSelect, NavLink, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  AppShell,
+  Badge,
+  Burger,
+  Button,
+  Center,
+  Container,
+  Group,
+  Loader,
+  NativeSelect,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Suspense, useEffect, type ReactNode } from 'react';
@@ -58,7 +75,12 @@ export function Shell() {
         {
           path: '/findings',
           label: t('nav.findings'),
-          badge: errors > 0 ? <Badge color="red" size="sm" aria-label={t('nav.errorCount', { count: errors })}>{errors}</Badge> : undefined,
+          badge:
+            errors > 0 ? (
+              <Badge color="red" size="sm" aria-label={t('nav.errorCount', { count: errors })}>
+                {errors}
+              </Badge>
+            ) : undefined,
         },
       ],
     },
@@ -213,7 +235,16 @@ function UserMenu({ ready, org }: { ready: boolean; org: string }) {
   if (!caller.data || caller.data === 'open') return null;
   return (
     <Group gap={6} wrap="nowrap">
-      <Anchor component={Link} to={`/orgs/${encodeURIComponent(org)}/admin/account`} size="sm" truncate maw={160} visibleFrom="lg" title={caller.data.user.email} aria-label={t('nav.accountOf', { name: caller.data.user.displayName })}>
+      <Anchor
+        component={Link}
+        to={`/orgs/${encodeURIComponent(org)}/admin/account`}
+        size="sm"
+        truncate
+        maw={160}
+        visibleFrom="lg"
+        title={caller.data.user.email}
+        aria-label={t('nav.accountOf', { name: caller.data.user.displayName })}
+      >
         {caller.data.user.displayName}
       </Anchor>
       <Button size="compact-sm" variant="default" onClick={() => signOut.mutate()} loading={signOut.isPending}>

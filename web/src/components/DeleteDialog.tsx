@@ -75,7 +75,9 @@ export function InUse({ org, name, details, rename = false }: { org: string; nam
       <Text size="sm">{t(rename ? 'delete.renameInUseText' : 'delete.inUseText', { count: users.length })}</Text>
       <List size="sm" mt="xs">
         {users.map((usage) => {
-          const item = (model.data?.[usage.collection] as Array<{ id: string; name?: string; names?: { en?: string; fr?: string } }> | undefined)?.[usage.index];
+          const item = (model.data?.[usage.collection] as Array<{ id: string; name?: string; names?: { en?: string; fr?: string } }> | undefined)?.[
+            usage.index
+          ];
           const label = item ? entityName(item, language) : `#${usage.index + 1}`;
           const href = item
             ? usage.collection === 'activities'

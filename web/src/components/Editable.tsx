@@ -13,7 +13,11 @@ const EditableContext = createContext(true);
 export function Editable({ editable, children }: { editable: boolean; children: ReactNode }) {
   return (
     <EditableContext.Provider value={editable}>
-      <fieldset disabled={!editable} data-read-only={editable ? undefined : 'true'} style={{ display: 'contents', border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+      <fieldset
+        disabled={!editable}
+        data-read-only={editable ? undefined : 'true'}
+        style={{ display: 'contents', border: 0, padding: 0, margin: 0, minWidth: 0 }}
+      >
         {children}
       </fieldset>
     </EditableContext.Provider>

@@ -11,7 +11,19 @@ export function useLeaveGuard(active: boolean): Blocker {
 }
 
 /** Save and discard, with the state of the draft said aloud; `extra` stands beside the state (a delete button). */
-export function SaveBar({ dirty, saving, onDiscard, onSave, extra }: { dirty: boolean; saving: boolean; onDiscard: () => void; onSave: () => void; extra?: ReactNode }) {
+export function SaveBar({
+  dirty,
+  saving,
+  onDiscard,
+  onSave,
+  extra,
+}: {
+  dirty: boolean;
+  saving: boolean;
+  onDiscard: () => void;
+  onSave: () => void;
+  extra?: ReactNode;
+}) {
   const { t } = useTranslation();
   return (
     <Paper

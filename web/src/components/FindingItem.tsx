@@ -16,7 +16,17 @@ export function SeverityBadge({ severity }: { severity: Finding['severity'] }) {
   );
 }
 
-export function FindingItem({ finding, org, context, showActivity = true }: { finding: Finding; org: string; context: ExplainContext; showActivity?: boolean }) {
+export function FindingItem({
+  finding,
+  org,
+  context,
+  showActivity = true,
+}: {
+  finding: Finding;
+  org: string;
+  context: ExplainContext;
+  showActivity?: boolean;
+}) {
   const { t } = useTranslation();
   const base = `/orgs/${encodeURIComponent(org)}`;
   const link = (type: 'activity' | 'application', id: string) =>

@@ -27,7 +27,10 @@ export function ImpactChart({ bia, impacts, suggestedIndex }: { bia: BiaSettings
       aria: { enabled: true },
       color: PALETTE,
       animation: false,
-      tooltip: { trigger: 'axis', valueFormatter: (value: number | null) => (value === null || value === undefined ? t('impact.notRated') : `${value} · ${levelName(value)}`) },
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: (value: number | null) => (value === null || value === undefined ? t('impact.notRated') : `${value} · ${levelName(value)}`),
+      },
       legend: { type: 'scroll', bottom: 0, textStyle: { color: '#1a1b1e' } },
       grid: { left: 110, right: 24, top: 24, bottom: 56 },
       xAxis: { type: 'category', data: times, boundaryGap: false, axisLabel: { color: '#343a40' }, name: '', axisLine: { lineStyle: { color: '#495057' } } },

@@ -110,7 +110,13 @@ export function ImpactGrid({ bia, impacts, onChange, suggestedIndex, errorAt }: 
               role="listitem"
               px={6}
               py={2}
-              style={{ background: colour.background, color: colour.color, border: `1px solid ${colour.border}`, borderRadius: 4, fontWeight: level.value >= bia.intolerable ? 700 : 400 }}
+              style={{
+                background: colour.background,
+                color: colour.color,
+                border: `1px solid ${colour.border}`,
+                borderRadius: 4,
+                fontWeight: level.value >= bia.intolerable ? 700 : 400,
+              }}
             >
               {level.value} · {levelName(level)}
               {level.value === bia.intolerable ? ` — ${t('impact.intolerableFrom')}` : ''}

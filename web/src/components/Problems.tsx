@@ -48,7 +48,13 @@ export function ProblemTable({ problems, rows = false, caption }: { problems: re
               <Table.Td>
                 <code>{problem.rule}</code>
               </Table.Td>
-              <Table.Td style={{ overflowWrap: 'anywhere' }}>{displayValue(problem.value) || <Text span size="sm" c="dimmed">{t('problems.empty')}</Text>}</Table.Td>
+              <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                {displayValue(problem.value) || (
+                  <Text span size="sm" c="dimmed">
+                    {t('problems.empty')}
+                  </Text>
+                )}
+              </Table.Td>
               <Table.Td>{problemMessage(problem, t)}</Table.Td>
             </Table.Tr>
           ))}

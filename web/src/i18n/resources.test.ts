@@ -80,7 +80,10 @@ describe('translation resources', () => {
       ...TRANSLATED_CODES.map((code) => `apiErrors.${code}`),
       ...SEVERITIES.flatMap((severity) => ['one', 'group', 'meaning'].map((part) => `severity.${severity}.${part}`)),
       ...['none', 'partial', 'complete'].map((state) => `assessment.${state}`),
-      ...['sites', 'pools', 'applications', 'suppliers', 'activities', 'strategies'].flatMap((collection) => [`collections.${collection}.one`, `collections.${collection}.title`]),
+      ...['sites', 'pools', 'applications', 'suppliers', 'activities', 'strategies'].flatMap((collection) => [
+        `collections.${collection}.one`,
+        `collections.${collection}.title`,
+      ]),
       ...['sites', 'pools', 'applications', 'suppliers', 'strategies'].flatMap((collection) =>
         ['description', 'new', 'emptyTitle', 'emptyText'].map((part) => `collections.${collection}.${part}`),
       ),
@@ -102,7 +105,19 @@ describe('translation resources', () => {
       ...['min', 'max', 'mode', 'mean', 'sd'].map((part) => `uncertain.partsShort.${part}`),
       ...RUN_KINDS.map((kind) => `runs.kinds.${kind}`),
       ...RUN_STATUSES.map((status) => `runs.statuses.${status}`),
-      ...['id', 'activity', 'mtpdHours', 'rtoHours', 'mtpdBreached', 'breachAtHour', 'firstDisruptedHour', 'longestDisruptionHours', 'disruptedHours', 'recoveredAtHour', 'causes'].map((key) => `csv.${key}`),
+      ...[
+        'id',
+        'activity',
+        'mtpdHours',
+        'rtoHours',
+        'mtpdBreached',
+        'breachAtHour',
+        'firstDisruptedHour',
+        'longestDisruptionHours',
+        'disruptedHours',
+        'recoveredAtHour',
+        'causes',
+      ].map((key) => `csv.${key}`),
       ...['results', 'uncertainty', 'strategies', 'runs', 'edit'].map((tab) => `scenario.tabs.${tab}`),
     ];
     expect(wanted.filter((key) => !known.has(key))).toEqual([]);

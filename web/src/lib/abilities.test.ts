@@ -19,7 +19,10 @@ describe('abilities', () => {
   });
 
   it('counts a per-item condition of the organisation as no for actions without an item', () => {
-    const activityOwner = { activities: { read: true, create: false, update: 'own', delete: false, import: false }, runs: { read: true, create: false, cancel: false } };
+    const activityOwner = {
+      activities: { read: true, create: false, update: 'own', delete: false, import: false },
+      runs: { read: true, create: false, cancel: false },
+    };
     expect(allowsEverywhere(activityOwner, 'activities', 'read')).toBe(true);
     expect(allowsEverywhere(activityOwner, 'activities', 'update')).toBe(false);
     expect(allowsEverywhere(activityOwner, 'activities', 'import')).toBe(false);

@@ -102,7 +102,13 @@ async function request<T>(path: string, options: RequestOptions): Promise<T> {
   if (!response.ok) {
     const error = (json as { error?: { code?: string; message?: string; details?: Problem[] } } | undefined)?.error;
     const retry = Number(response.headers.get('retry-after'));
-    throw new ApiError(response.status, error?.code ?? 'http_' + response.status, error?.message ?? response.statusText, error?.details ?? [], Number.isFinite(retry) && retry > 0 ? retry : undefined);
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'http_' + response.status,
+      error?.message ?? response.statusText,
+      error?.details ?? [],
+      Number.isFinite(retry) && retry > 0 ? retry : undefined,
+    );
   }
   return json as T;
 }

@@ -32,10 +32,7 @@ export function levelColour(value: number | null | undefined, bia: Pick<BiaSetti
 }
 
 /** Where the impact first becomes intolerable: the earliest time point, the first category in the settings' order. */
-export function firstIntolerable(
-  impacts: Activity['impacts'],
-  bia: BiaSettings,
-): { category: string; index: number; hours: number; rating: number } | null {
+export function firstIntolerable(impacts: Activity['impacts'], bia: BiaSettings): { category: string; index: number; hours: number; rating: number } | null {
   let best: { category: string; index: number; hours: number; rating: number } | null = null;
   for (const category of bia.categories) {
     const ratings = impacts[category.id] ?? [];
@@ -75,7 +72,6 @@ export function normaliseImpacts(impacts: Activity['impacts'], bia: BiaSettings)
 /** Ratings to send: a category the activity did not have and that is still unrated stays out of the document. */
 export function compactImpacts(impacts: Activity['impacts'], original: Activity['impacts'] = {}): Activity['impacts'] {
   const out: Activity['impacts'] = {};
-  for (const [category, ratings] of Object.entries(impacts))
-    if (category in original || ratings.some((rating) => rating !== null)) out[category] = ratings;
+  for (const [category, ratings] of Object.entries(impacts)) if (category in original || ratings.some((rating) => rating !== null)) out[category] = ratings;
   return out;
 }

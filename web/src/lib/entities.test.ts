@@ -26,7 +26,9 @@ describe('describeEffect', () => {
     const name = (_kind: string, id: string) => id.toUpperCase();
     expect(describeEffect({ type: 'poolCapacity', pool: 'vpn', amount: 400 }, t, format, name)).toBe('+400 utilisateurs sur VPN');
     expect(describeEffect({ type: 'alternateSite', seats: 250, sites: ['paris'] }, t, format, name)).toBe('250 postes sur un site de repli pour PARIS');
-    expect(describeEffect({ type: 'workaround', application: 'crm', factor: 0.5 }, t, format, name).replace(/\s/g, ' ')).toBe('Fonctionne sans CRM à 50 % de la production');
+    expect(describeEffect({ type: 'workaround', application: 'crm', factor: 0.5 }, t, format, name).replace(/\s/g, ' ')).toBe(
+      'Fonctionne sans CRM à 50 % de la production',
+    );
     expect(describeEffect({ type: 'alternateSupplier', supplier: 'telco' }, t, format, name)).toBe('Remplace TELCO');
   });
 });

@@ -14,7 +14,7 @@ export function cleanEntity(draft: Draft, { optionalName = false } = {}): Draft 
     if (value === undefined || value === null) continue;
     if (typeof value === 'string') {
       const trimmed = key === 'description' ? value : value.trim();
-      if (trimmed === '' && (key !== 'id' && (key !== 'name' || optionalName))) continue;
+      if (trimmed === '' && key !== 'id' && (key !== 'name' || optionalName)) continue;
       out[key] = key === 'description' ? value : trimmed;
     } else if (key === 'names') {
       const names: Record<string, string> = {};
@@ -25,7 +25,12 @@ export function cleanEntity(draft: Draft, { optionalName = false } = {}): Draft 
   return out;
 }
 
-export function describeEffect(effect: StrategyEffect, t: Translate, format: Formatter, name: (collection: 'pools' | 'sites' | 'applications' | 'suppliers', id: string) => string): string {
+export function describeEffect(
+  effect: StrategyEffect,
+  t: Translate,
+  format: Formatter,
+  name: (collection: 'pools' | 'sites' | 'applications' | 'suppliers', id: string) => string,
+): string {
   switch (effect.type) {
     case 'poolCapacity':
       return t('effects.poolCapacityText', { amount: format.number(effect.amount), pool: name('pools', effect.pool) });
@@ -39,4 +44,3 @@ export function describeEffect(effect: StrategyEffect, t: Translate, format: For
       return t('effects.alternateSupplierText', { supplier: name('suppliers', effect.supplier) });
   }
 }
-

@@ -5,7 +5,13 @@ import { activitiesByRule, concerns, countByRule, explainFinding, filterFindings
 import { translator } from './testing.js';
 
 const names: Record<string, string> = { claims: 'Claims handling', crm: 'CRM', payments: 'Payments', 'call-centre': 'Call centre' };
-const finding = (rule: Finding['rule'], values: Finding['values'], related: Finding['related'] = [], severity: Finding['severity'] = 'error', activity = 'claims'): Finding => ({
+const finding = (
+  rule: Finding['rule'],
+  values: Finding['values'],
+  related: Finding['related'] = [],
+  severity: Finding['severity'] = 'error',
+  activity = 'claims',
+): Finding => ({
   rule,
   severity,
   activity,
@@ -65,7 +71,11 @@ describe('grouping and filtering', () => {
     expect(filterFindings(FINDINGS, { rule: 'recovery_gap' })).toHaveLength(1);
     expect(filterFindings(FINDINGS, { severity: 'warning' })).toHaveLength(2);
     // An activity is concerned by its own findings and those naming it as the upstream activity.
-    expect(filterFindings(FINDINGS, { activity: 'payments' }).map((item) => item.rule)).toEqual(['upstream_rto', 'dependency_cycle', 'mtpd_differs_from_suggested']);
+    expect(filterFindings(FINDINGS, { activity: 'payments' }).map((item) => item.rule)).toEqual([
+      'upstream_rto',
+      'dependency_cycle',
+      'mtpd_differs_from_suggested',
+    ]);
     expect(concerns(FINDINGS[1], 'crm')).toBe(false);
   });
 });

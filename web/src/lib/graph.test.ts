@@ -23,7 +23,15 @@ const MODEL = {
   applications: [{ id: 'crm', name: 'CRM', rto: 4 }],
   suppliers: [{ id: 'telco', name: 'Telco' }],
   activities: [
-    activity('a', { applications: ['crm'], suppliers: ['telco'], staff: [{ site: 'paris', headcount: 3, remote: 0, access: [] }, { site: 'paris', headcount: 1, remote: 1, access: [] }], dependsOn: ['b'] }),
+    activity('a', {
+      applications: ['crm'],
+      suppliers: ['telco'],
+      staff: [
+        { site: 'paris', headcount: 3, remote: 0, access: [] },
+        { site: 'paris', headcount: 1, remote: 1, access: [] },
+      ],
+      dependsOn: ['b'],
+    }),
     activity('b', { applications: ['crm'], dependsOn: ['c'] }),
     activity('c'),
     activity('d', { dependsOn: ['a'] }),
@@ -35,7 +43,15 @@ const all = new Set(LINK_KINDS);
 describe('buildGraph', () => {
   it('draws every activity with its applications, suppliers, sites (once) and upstream activities', () => {
     const graph = buildGraph(MODEL, { kinds: all, limit: 100, language: 'fr' });
-    expect(graph.nodes.map((node) => node.key).sort()).toEqual(['activity:a', 'activity:b', 'activity:c', 'activity:d', 'application:crm', 'site:paris', 'supplier:telco']);
+    expect(graph.nodes.map((node) => node.key).sort()).toEqual([
+      'activity:a',
+      'activity:b',
+      'activity:c',
+      'activity:d',
+      'application:crm',
+      'site:paris',
+      'supplier:telco',
+    ]);
     expect(graph.links).toHaveLength(7);
     expect(graph.nodes.find((node) => node.key === 'site:paris')?.name).toBe('Paris (siège)');
     expect(graph.truncated).toBe(false);

@@ -71,7 +71,8 @@ export function buildGraph(
       for (const id of activity.dependsOn)
         if (shown.has(id) && (expand || id === options.focus)) links.push({ source: from, target: add('activity', id), kind: 'upstream' });
     if (!expand) continue;
-    if (options.kinds.has('application')) for (const id of activity.applications) links.push({ source: from, target: add('application', id), kind: 'application' });
+    if (options.kinds.has('application'))
+      for (const id of activity.applications) links.push({ source: from, target: add('application', id), kind: 'application' });
     if (options.kinds.has('supplier')) for (const id of activity.suppliers) links.push({ source: from, target: add('supplier', id), kind: 'supplier' });
     if (options.kinds.has('site'))
       for (const site of new Set(activity.staff.map((entry) => entry.site))) links.push({ source: from, target: add('site', site), kind: 'site' });

@@ -22,7 +22,12 @@ describe('fieldKey', () => {
 });
 
 describe('problems at fields', () => {
-  const map = groupByField([p('body.name'), p('body.applications[1]', 'unknown_reference', 'crm'), p('staff[0].site', 'unknown_reference', 'x'), p('body.extra', 'unrecognized_keys')]);
+  const map = groupByField([
+    p('body.name'),
+    p('body.applications[1]', 'unknown_reference', 'crm'),
+    p('staff[0].site', 'unknown_reference', 'x'),
+    p('body.extra', 'unrecognized_keys'),
+  ]);
 
   it('finds a field’s own problems, and with nested its parts', () => {
     expect(problemsAt(map, 'name')).toHaveLength(1);

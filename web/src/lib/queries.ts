@@ -91,7 +91,9 @@ export function useInfiniteList<C extends Collection>(org: string, collection: C
     initialPageParam: null as string | null,
     placeholderData: keepPreviousData,
     queryFn: ({ pageParam, signal }) =>
-      api<ListPage<Presented<C>>>(orgPath(org, `/${collection}${query({ limit: params.limit, q: params.q, sort: params.sort, cursor: pageParam })}`), { signal }),
+      api<ListPage<Presented<C>>>(orgPath(org, `/${collection}${query({ limit: params.limit, q: params.q, sort: params.sort, cursor: pageParam })}`), {
+        signal,
+      }),
     getNextPageParam: (last) => last.nextCursor,
   });
 }

@@ -6,7 +6,20 @@ import type { WithAbilities } from './abilities.js';
 import { api, orgPath, query, type ListPage, type Page } from './api.js';
 import { entityName } from './format.js';
 import { useAll, useLanguage } from './queries.js';
-import { ASSET_COLLECTION, ASSET_TYPES, assetKey, type AssetType, type Heatmap, type RiskAttention, type RiskFilters, type RiskHistory, type RiskMatrix, type RiskView, type ThreatList, riskListQuery } from './risks.js';
+import {
+  ASSET_COLLECTION,
+  ASSET_TYPES,
+  assetKey,
+  type AssetType,
+  type Heatmap,
+  type RiskAttention,
+  type RiskFilters,
+  type RiskHistory,
+  type RiskMatrix,
+  type RiskView,
+  type ThreatList,
+  riskListQuery,
+} from './risks.js';
 
 export const riskKeys = {
   all: (org: string) => ['org', org, 'risks'] as const,
@@ -22,7 +35,12 @@ export const riskKeys = {
 };
 
 export function useRiskMatrix(org: string) {
-  return useQuery({ queryKey: riskKeys.matrix(org), queryFn: () => api<RiskMatrix & WithAbilities>(orgPath(org, '/risk-matrix')), enabled: Boolean(org), staleTime: 30_000 });
+  return useQuery({
+    queryKey: riskKeys.matrix(org),
+    queryFn: () => api<RiskMatrix & WithAbilities>(orgPath(org, '/risk-matrix')),
+    enabled: Boolean(org),
+    staleTime: 30_000,
+  });
 }
 
 export function useThreats(org: string) {
@@ -51,7 +69,11 @@ export function useRiskCount(org: string, params: Record<string, string>) {
 }
 
 export function useRisk(org: string, id: string) {
-  return useQuery({ queryKey: riskKeys.one(org, id), queryFn: () => api<RiskView>(orgPath(org, `/risks/${encodeURIComponent(id)}`)), enabled: Boolean(org && id) });
+  return useQuery({
+    queryKey: riskKeys.one(org, id),
+    queryFn: () => api<RiskView>(orgPath(org, `/risks/${encodeURIComponent(id)}`)),
+    enabled: Boolean(org && id),
+  });
 }
 
 export function useHeatmap(org: string, params: { rating: 'inherent' | 'residual'; family?: string; assetType?: string; assetId?: string }) {
@@ -68,7 +90,11 @@ export function useAttention(org: string) {
 }
 
 export function useRiskHistory(org: string, id: string) {
-  return useQuery({ queryKey: riskKeys.history(org, id), queryFn: () => api<RiskHistory>(orgPath(org, `/risks/${encodeURIComponent(id)}/history`)), enabled: Boolean(org && id) });
+  return useQuery({
+    queryKey: riskKeys.history(org, id),
+    queryFn: () => api<RiskHistory>(orgPath(org, `/risks/${encodeURIComponent(id)}/history`)),
+    enabled: Boolean(org && id),
+  });
 }
 
 /** Every risk of the register (pages of 500), for names and the heat map's cell lists. */
@@ -99,7 +125,13 @@ export function useAssetOptions(org: string) {
   const applications = useAll(org, 'applications');
   const suppliers = useAll(org, 'suppliers');
   const pools = useAll(org, 'pools');
-  const byType: Record<AssetType, typeof sites.data> = { site: sites.data, activity: activities.data as never, application: applications.data as never, supplier: suppliers.data as never, pool: pools.data as never };
+  const byType: Record<AssetType, typeof sites.data> = {
+    site: sites.data,
+    activity: activities.data as never,
+    application: applications.data as never,
+    supplier: suppliers.data as never,
+    pool: pools.data as never,
+  };
   return useMemo(() => {
     const names = new Map<string, string>();
     const groups = ASSET_TYPES.map((type) => ({

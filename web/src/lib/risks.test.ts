@@ -64,7 +64,16 @@ describe('register filters', () => {
   it('reads the address and builds the API query (asset as type and id, band with its rating)', () => {
     const filters = readRiskFilters(new URLSearchParams('q=vpn&family=health&band=high&rating=inherent&aboveAppetite=true&asset=pool:vpn'));
     expect(filters).toEqual({ q: 'vpn', family: 'health', band: 'high', rating: 'inherent', aboveAppetite: 'true', asset: 'pool:vpn', sort: 'severity' });
-    expect(riskListQuery(filters)).toEqual({ q: 'vpn', family: 'health', band: 'high', rating: 'inherent', aboveAppetite: 'true', assetType: 'pool', assetId: 'vpn', sort: 'severity' });
+    expect(riskListQuery(filters)).toEqual({
+      q: 'vpn',
+      family: 'health',
+      band: 'high',
+      rating: 'inherent',
+      aboveAppetite: 'true',
+      assetType: 'pool',
+      assetId: 'vpn',
+      sort: 'severity',
+    });
   });
 
   it('ignores values it does not know', () => {
@@ -108,7 +117,13 @@ describe('risk form', () => {
   });
 
   it('leaves empty optional texts out, keeps an empty id and title so the refusal names them', () => {
-    const draft = { ...emptyRisk(), cause: '  ', owner: '', reviewDate: '', treatments: [{ id: 't1', type: 'accept' as const, description: ' ok ', owner: '', due: '', status: 'done' as const, expectedEffect: {} }] };
+    const draft = {
+      ...emptyRisk(),
+      cause: '  ',
+      owner: '',
+      reviewDate: '',
+      treatments: [{ id: 't1', type: 'accept' as const, description: ' ok ', owner: '', due: '', status: 'done' as const, expectedEffect: {} }],
+    };
     const body = toRiskBody(draft);
     expect(body).not.toHaveProperty('cause');
     expect(body).not.toHaveProperty('owner');

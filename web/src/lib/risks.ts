@@ -288,7 +288,9 @@ export function removedLevels(details: readonly Problem[]): RemovedLevel[] {
   const found = new Map<string, RemovedLevel>();
   for (const problem of details) {
     if (problem.rule !== 'level_removed') continue;
-    const match = /^risks\.(.+)\.(?:inherent|residual|treatments\[\d+\]\.expectedEffect|treatments\.\d+\.expectedEffect)\.(likelihood|impact)$/.exec(problem.path);
+    const match = /^risks\.(.+)\.(?:inherent|residual|treatments\[\d+\]\.expectedEffect|treatments\.\d+\.expectedEffect)\.(likelihood|impact)$/.exec(
+      problem.path,
+    );
     if (!match || typeof problem.value !== 'number') continue;
     const axis = match[2] as Axis;
     const key = `${axis}:${problem.value}`;

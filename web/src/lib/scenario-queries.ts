@@ -30,7 +30,11 @@ export function useScenarios(org: string) {
 }
 
 export function useScenario(org: string, id: string) {
-  return useQuery({ queryKey: scenarioKeys.one(org, id), queryFn: () => api<StoredScenario>(orgPath(org, `/scenarios/${encodeURIComponent(id)}`)), enabled: Boolean(org && id) });
+  return useQuery({
+    queryKey: scenarioKeys.one(org, id),
+    queryFn: () => api<StoredScenario>(orgPath(org, `/scenarios/${encodeURIComponent(id)}`)),
+    enabled: Boolean(org && id),
+  });
 }
 
 /** Display names of the scenarios by id. */

@@ -57,7 +57,11 @@ describe('disrupted runs', () => {
 
   // Results stored before the engine gave runs their end: rebuilt from the totals.
   it('rebuilds one run from its start to its recovery, split where the MTPD runs out', () => {
-    const runs = disruptedRuns(activity('a', { disruptedHours: 1344, longestDisruption: 1344, firstDisrupted: 0, recoveredAt: 1344, binding: [{ from: 0, cause: 'staff' }] }), 2160, 72);
+    const runs = disruptedRuns(
+      activity('a', { disruptedHours: 1344, longestDisruption: 1344, firstDisrupted: 0, recoveredAt: 1344, binding: [{ from: 0, cause: 'staff' }] }),
+      2160,
+      72,
+    );
     expect(runs).toEqual([{ from: 0, to: 1344, exact: true, cause: 'staff', breachAt: 72 }]);
   });
 
@@ -70,7 +74,17 @@ describe('disrupted runs', () => {
 
   it('knows both runs exactly when there are two (the first is the rest of the disrupted hours)', () => {
     const runs = disruptedRuns(
-      activity('claims-payment', { disruptedHours: 703, longestDisruption: 433, firstDisrupted: 0, recoveredAt: 1344, mtpdBreached: true, binding: [{ from: 0, cause: 'staff' }, { from: 1074, cause: 'staff' }] }),
+      activity('claims-payment', {
+        disruptedHours: 703,
+        longestDisruption: 433,
+        firstDisrupted: 0,
+        recoveredAt: 1344,
+        mtpdBreached: true,
+        binding: [
+          { from: 0, cause: 'staff' },
+          { from: 1074, cause: 'staff' },
+        ],
+      }),
       2160,
       72,
     );
@@ -82,7 +96,17 @@ describe('disrupted runs', () => {
 
   it('marks inner runs inexact when three or more runs leave their lengths unknown', () => {
     const runs = disruptedRuns(
-      activity('a', { disruptedHours: 40, longestDisruption: 20, firstDisrupted: 0, recoveredAt: 210, binding: [{ from: 0, cause: 'staff' }, { from: 100, cause: 'staff' }, { from: 200, cause: 'staff' }] }),
+      activity('a', {
+        disruptedHours: 40,
+        longestDisruption: 20,
+        firstDisrupted: 0,
+        recoveredAt: 210,
+        binding: [
+          { from: 0, cause: 'staff' },
+          { from: 100, cause: 'staff' },
+          { from: 200, cause: 'staff' },
+        ],
+      }),
       300,
       500,
     );
@@ -94,7 +118,20 @@ describe('disrupted runs', () => {
   });
 
   it('knows inner runs that fill their windows', () => {
-    const runs = disruptedRuns(activity('a', { disruptedHours: 12, firstDisrupted: 0, recoveredAt: 14, binding: [{ from: 0, cause: 'staff' }, { from: 5, cause: 'staff' }, { from: 10, cause: 'staff' }] }), 30, 3);
+    const runs = disruptedRuns(
+      activity('a', {
+        disruptedHours: 12,
+        firstDisrupted: 0,
+        recoveredAt: 14,
+        binding: [
+          { from: 0, cause: 'staff' },
+          { from: 5, cause: 'staff' },
+          { from: 10, cause: 'staff' },
+        ],
+      }),
+      30,
+      3,
+    );
     expect(runs.map((run) => [run.from, run.to, run.exact, run.breachAt])).toEqual([
       [0, 4, true, 3],
       [5, 9, true, 8],
@@ -109,9 +146,23 @@ describe('disrupted runs', () => {
       pools: [],
       activities: [
         activity('calm', {}),
-        activity('late', { disruptedHours: 500, longestDisruption: 500, firstDisrupted: 0, recoveredAt: 500, mtpdBreached: true, binding: [{ from: 0, cause: 'staff' }] }),
+        activity('late', {
+          disruptedHours: 500,
+          longestDisruption: 500,
+          firstDisrupted: 0,
+          recoveredAt: 500,
+          mtpdBreached: true,
+          binding: [{ from: 0, cause: 'staff' }],
+        }),
         activity('short', { disruptedHours: 10, longestDisruption: 10, firstDisrupted: 5, recoveredAt: 15, binding: [{ from: 5, cause: 'staff' }] }),
-        activity('early', { disruptedHours: 500, longestDisruption: 500, firstDisrupted: 0, recoveredAt: 500, mtpdBreached: true, binding: [{ from: 0, cause: 'staff' }] }),
+        activity('early', {
+          disruptedHours: 500,
+          longestDisruption: 500,
+          firstDisrupted: 0,
+          recoveredAt: 500,
+          mtpdBreached: true,
+          binding: [{ from: 0, cause: 'staff' }],
+        }),
       ],
     };
     const rows = timelineRows(
@@ -149,8 +200,24 @@ const model = OrganisationModel.parse({
     { id: 'more-vpn', name: 'More VPN', leadTime: 0, cost: { fixed: 500, perDay: 1 }, effect: { type: 'poolCapacity', pool: 'vpn', amount: 100 } },
   ],
 });
-const lockdown = Scenario.parse({ id: 'lock', horizon: 200, disruptions: [{ type: 'lockdown', from: 0, to: 100 }, { type: 'absenteeism', from: 0, rate: { uniform: [0.1, 0.3] } }] });
-const names: Record<string, string> = { calls: 'Call centre', payments: 'Payments', vpn: 'Corporate VPN', ledger: 'General ledger', bank: 'Clearing bank', lyon: 'Lyon', fallback: 'Fallback site', 'more-vpn': 'More VPN' };
+const lockdown = Scenario.parse({
+  id: 'lock',
+  horizon: 200,
+  disruptions: [
+    { type: 'lockdown', from: 0, to: 100 },
+    { type: 'absenteeism', from: 0, rate: { uniform: [0.1, 0.3] } },
+  ],
+});
+const names: Record<string, string> = {
+  calls: 'Call centre',
+  payments: 'Payments',
+  vpn: 'Corporate VPN',
+  ledger: 'General ledger',
+  bank: 'Clearing bank',
+  lyon: 'Lyon',
+  fallback: 'Fallback site',
+  'more-vpn': 'More VPN',
+};
 const name: NameOf = (_collection, id) => names[id] ?? id;
 
 describe('causes in plain words', () => {
@@ -170,13 +237,17 @@ describe('causes in plain words', () => {
   ] as const)('words a staff cause in %s', async (language, text) => {
     const { t, format } = await translator(language);
     const calls = result.activities.find((item) => item.id === 'calls')!;
-    expect(causeText(explainCause('calls', calls.binding[0], { model, scenario: lockdown, result }), t, format, name).replace(/\u202f|\u00a0/g, ' ')).toBe(text);
+    expect(causeText(explainCause('calls', calls.binding[0], { model, scenario: lockdown, result }), t, format, name).replace(/\u202f|\u00a0/g, ' ')).toBe(
+      text,
+    );
   });
 
   it.each(['en', 'fr'] as const)('words every other cause in %s, with names', async (language) => {
     const { t, format } = await translator(language);
     const context = { model, scenario: lockdown, result };
-    const texts = (['application:ledger', 'supplier:bank', 'upstream:calls'] as const).map((cause) => causeText(explainCause('payments', { from: 0, cause }, context), t, format, name));
+    const texts = (['application:ledger', 'supplier:bank', 'upstream:calls'] as const).map((cause) =>
+      causeText(explainCause('payments', { from: 0, cause }, context), t, format, name),
+    );
     expect(texts[0]).toContain('General ledger');
     expect(texts[1]).toContain('Clearing bank');
     expect(texts[2]).toContain('Call centre');
@@ -185,7 +256,11 @@ describe('causes in plain words', () => {
 
   it('says when staff at a closed site cannot work remotely at all', async () => {
     const { t, format } = await translator('en');
-    const noRemote = OrganisationModel.parse({ ...model, activities: [{ ...model.activities[0], staff: [{ site: 'lyon', headcount: 10, remote: 0, access: [] }] }], strategies: [] });
+    const noRemote = OrganisationModel.parse({
+      ...model,
+      activities: [{ ...model.activities[0], staff: [{ site: 'lyon', headcount: 10, remote: 0, access: [] }] }],
+      strategies: [],
+    });
     const closed = Scenario.parse({ horizon: 100, disruptions: [{ type: 'siteUnavailable', site: 'lyon', from: 0, to: 50 }] });
     const cause = explainCause('calls', { from: 0, cause: 'staff' }, { model: noRemote, scenario: closed, result: simulate(noRemote, closed) });
     expect(causeText(cause, t, format, name)).toBe('Staff: not enough people can work — the site is closed and some staff cannot work remotely');
@@ -201,7 +276,14 @@ describe('uncertain numbers', () => {
     expect(withParts('choice', [])).toEqual({ choice: [0] });
     expect(isUncertain(lockdown)).toBe(true);
     expect(isUncertain({ disruptions: [{ type: 'lockdown', from: 0 }] })).toBe(false);
-    expect(firstDisruptionHour({ disruptions: [{ type: 'lockdown', from: { uniform: [10, 20] } }, { type: 'lockdown', from: 30 }] })).toBe(15);
+    expect(
+      firstDisruptionHour({
+        disruptions: [
+          { type: 'lockdown', from: { uniform: [10, 20] } },
+          { type: 'lockdown', from: 30 },
+        ],
+      }),
+    ).toBe(15);
   });
 
   it('reads them out in words', async () => {
@@ -216,12 +298,28 @@ describe('uncertain numbers', () => {
 
 describe('disruptions in words', () => {
   it.each([
-    ['en', ['Lockdown of all sites from the start to 100 h', 'Absence of between 10% and 30% of the staff of all sites from the start to the end', 'General ledger down from 1 d until recovered (RTO 3 d)']],
-    ['fr', ['Confinement de tous les sites dès le début jusqu’à 100 h', 'Absence de entre 10 % et 30 % du personnel de tous les sites dès le début jusqu’à la fin', 'General ledger en panne à partir de 1 j jusqu’à sa reprise (RTO 3 j)']],
+    [
+      'en',
+      [
+        'Lockdown of all sites from the start to 100 h',
+        'Absence of between 10% and 30% of the staff of all sites from the start to the end',
+        'General ledger down from 1 d until recovered (RTO 3 d)',
+      ],
+    ],
+    [
+      'fr',
+      [
+        'Confinement de tous les sites dès le début jusqu’à 100 h',
+        'Absence de entre 10 % et 30 % du personnel de tous les sites dès le début jusqu’à la fin',
+        'General ledger en panne à partir de 1 j jusqu’à sa reprise (RTO 3 j)',
+      ],
+    ],
   ] as const)('in %s', async (language, expected) => {
     const { t, format } = await translator(language);
     const rto = (id: string) => model.applications.find((application) => application.id === id)?.rto;
-    const texts = [...lockdown.disruptions, { type: 'applicationOutage' as const, application: 'ledger', from: 24 }].map((disruption) => describeDisruption(disruption, t, format, name, rto).replace(/\u202f|\u00a0/g, ' '));
+    const texts = [...lockdown.disruptions, { type: 'applicationOutage' as const, application: 'ledger', from: 24 }].map((disruption) =>
+      describeDisruption(disruption, t, format, name, rto).replace(/\u202f|\u00a0/g, ' '),
+    );
     expect(texts).toEqual(expected);
   });
 });
@@ -248,16 +346,29 @@ describe('the lockdown lesson', () => {
 
 describe('export', () => {
   it('writes CSV with a byte-order mark, quoting what needs it', () => {
-    expect(toCsv([['a', 'b,c'], [1, 'say "hi"'], [null, true]])).toBe('\uFEFFa,"b,c"\r\n1,"say ""hi"""\r\n,true\r\n');
+    expect(
+      toCsv([
+        ['a', 'b,c'],
+        [1, 'say "hi"'],
+        [null, true],
+      ]),
+    ).toBe('\uFEFFa,"b,c"\r\n1,"say ""hi"""\r\n,true\r\n');
   });
 
   it('gives one row per activity with hours as numbers and the causes in words', async () => {
     const { t, format } = await translator('en');
     const result = simulate(model, lockdown);
     const rows = timelineRows(result, model.activities, 200);
-    const csv = resultCsv(rows, name, (row, index) => causeText(explainCause(row.id, row.result.binding[index], { model, scenario: lockdown, result }), t, format, name), t);
+    const csv = resultCsv(
+      rows,
+      name,
+      (row, index) => causeText(explainCause(row.id, row.result.binding[index], { model, scenario: lockdown, result }), t, format, name),
+      t,
+    );
     const lines = csv.slice(1).trim().split('\r\n');
-    expect(lines[0]).toBe('Activity id,Activity,MTPD (hours),RTO (hours),MTPD breached,MTPD breached at (hour),First disrupted (hour),Longest disruption (hours),Disrupted hours,Recovered at (hour),Causes');
+    expect(lines[0]).toBe(
+      'Activity id,Activity,MTPD (hours),RTO (hours),MTPD breached,MTPD breached at (hour),First disrupted (hour),Longest disruption (hours),Disrupted hours,Recovered at (hour),Causes',
+    );
     expect(lines[1]).toMatch(/^calls,Call centre,24,4,yes,24,0,100,100,100,"?Staff: not enough people can work — Corporate VPN/);
   });
 });

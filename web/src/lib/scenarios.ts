@@ -25,7 +25,19 @@ import type { OrganisationModel, Strategy } from '@shared/model/organisation.js'
 import type { Disruption, Distribution, Scenario } from '@shared/model/scenario.js';
 import type { Formatter, Translate } from './format.js';
 
-export type { ActivityResult, Binding, BindingCause, Disruption, Distribution, MonteCarloResult, PoolResult, Recommendation, RemainingBreach, Scenario, SimulationResult };
+export type {
+  ActivityResult,
+  Binding,
+  BindingCause,
+  Disruption,
+  Distribution,
+  MonteCarloResult,
+  PoolResult,
+  Recommendation,
+  RemainingBreach,
+  Scenario,
+  SimulationResult,
+};
 
 // The API's shapes, declared once in the contract (src/model/contract/runs.ts): a run's `kind` says which result it has.
 export type { AnyRun, MonteCarloRun, RecommendationRun, RunKind, RunStatus, SimulationRun, StoredActivityResult, StoredSimulationResult };
@@ -46,7 +58,9 @@ export type StoredScenario = ScenarioView;
 
 export const RUN_KINDS = ['simulation', 'montecarlo', 'recommendation'] as const satisfies readonly RunKind[];
 export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const satisfies readonly RunStatus[];
-export const DISRUPTION_TYPES = ['lockdown', 'absenteeism', 'siteUnavailable', 'applicationOutage', 'supplierOutage'] as const satisfies ReadonlyArray<Disruption['type']>;
+export const DISRUPTION_TYPES = ['lockdown', 'absenteeism', 'siteUnavailable', 'applicationOutage', 'supplierOutage'] as const satisfies ReadonlyArray<
+  Disruption['type']
+>;
 export const CAUSE_KINDS = ['staff', 'application', 'supplier', 'upstream'] as const;
 export type CauseKind = (typeof CAUSE_KINDS)[number];
 
@@ -85,7 +99,6 @@ export interface DisruptedRun {
   breachAt: number | null;
 }
 
-
 /**
  * The disrupted runs of an activity, as the engine computed them (`binding[].from` to `binding[].to`). A result
  * stored before runs had a `to` is rebuilt instead: each run starts at its `from`; the last one ends at `recoveredAt`
@@ -97,7 +110,13 @@ export function disruptedRuns(activity: StoredActivityResult, horizon: number, m
   const n = binding.length;
   if (n === 0) return [];
   if (binding.every((bind) => bind.to !== undefined))
-    return binding.map((bind) => ({ from: bind.from, to: bind.to!, exact: true, cause: bind.cause, breachAt: bind.to! - bind.from > mtpd ? bind.from + mtpd : null }));
+    return binding.map((bind) => ({
+      from: bind.from,
+      to: bind.to!,
+      exact: true,
+      cause: bind.cause,
+      breachAt: bind.to! - bind.from > mtpd ? bind.from + mtpd : null,
+    }));
   const lastEnd = activity.recoveredAt ?? horizon;
   const runs: DisruptedRun[] = binding.map((bind, index) => ({
     from: bind.from,
@@ -139,7 +158,11 @@ export interface TimelineRow {
  * One row per activity of the result, breached first (earliest breach first), then disrupted within their MTPD
  * (earliest first), then never disrupted; model order within ties.
  */
-export function timelineRows(result: StoredSimulationResult, activities: ReadonlyArray<{ id: string; mtpd: number; rto: number }>, horizon: number): TimelineRow[] {
+export function timelineRows(
+  result: StoredSimulationResult,
+  activities: ReadonlyArray<{ id: string; mtpd: number; rto: number }>,
+  horizon: number,
+): TimelineRow[] {
   const byId = new Map(activities.map((activity) => [activity.id, activity]));
   const rows = result.activities.map((item, index) => {
     const activity = byId.get(item.id);
@@ -361,9 +384,16 @@ export function isUncertain(scenario: Pick<Scenario, 'disruptions'>): boolean {
 // Disruptions in words
 
 /** "Lockdown of all sites from the start to 8 w", "Claims system down from 0 h until recovered (RTO 3 d)". */
-export function describeDisruption(disruption: Disruption, t: Translate, format: Formatter, name: NameOf, rto?: (application: string) => number | undefined): string {
+export function describeDisruption(
+  disruption: Disruption,
+  t: Translate,
+  format: Formatter,
+  name: NameOf,
+  rto?: (application: string) => number | undefined,
+): string {
   const hours = (value: Uncertain | undefined) => uncertainText(value, 'hours', t, format);
-  const from = isDistribution(disruption.from) || disruption.from !== 0 ? t('disruptions.fromTime', { time: hours(disruption.from) }) : t('disruptions.fromStart');
+  const from =
+    isDistribution(disruption.from) || disruption.from !== 0 ? t('disruptions.fromTime', { time: hours(disruption.from) }) : t('disruptions.fromStart');
   const until =
     disruption.to !== undefined
       ? t('disruptions.toTime', { time: hours(disruption.to) })
@@ -371,7 +401,13 @@ export function describeDisruption(disruption: Disruption, t: Translate, format:
         ? t('disruptions.untilRecovered', { rto: format.duration(rto?.(disruption.application)) })
         : t('disruptions.toEnd');
   const period = `${from} ${until}`;
-  const sites = (ids: readonly string[] | undefined) => (ids?.length ? joinList(ids.map((id) => name('sites', id)), t) : t('disruptions.allSites'));
+  const sites = (ids: readonly string[] | undefined) =>
+    ids?.length
+      ? joinList(
+          ids.map((id) => name('sites', id)),
+          t,
+        )
+      : t('disruptions.allSites');
   switch (disruption.type) {
     case 'siteUnavailable':
       return t('disruptions.siteUnavailableText', { site: name('sites', disruption.site), period });
@@ -381,7 +417,12 @@ export function describeDisruption(disruption: Disruption, t: Translate, format:
       const rate = disruption.curve?.length
         ? t('disruptions.curveText', {
             points: disruption.curve.length,
-            peak: uncertainText(disruption.curve.reduce((best, point) => ((meanValue(point.rate) ?? 0) > (meanValue(best.rate) ?? 0) ? point : best)).rate, 'share', t, format),
+            peak: uncertainText(
+              disruption.curve.reduce((best, point) => ((meanValue(point.rate) ?? 0) > (meanValue(best.rate) ?? 0) ? point : best)).rate,
+              'share',
+              t,
+              format,
+            ),
           })
         : uncertainText(disruption.rate, 'share', t, format);
       return t('disruptions.absenteeismText', { rate, sites: sites(disruption.sites), period });
@@ -407,7 +448,10 @@ export function blockedByLockdown(strategies: readonly Strategy[], scenario: Pic
     .filter((strategy) => strategy.effect.type === 'alternateSite')
     .filter((strategy) => {
       const served = strategy.effect.type === 'alternateSite' ? strategy.effect.sites : undefined;
-      return lockdowns.some((lockdown) => lockdown.type === 'lockdown' && (lockdown.sites === undefined || (served !== undefined && served.every((site) => lockdown.sites!.includes(site)))));
+      return lockdowns.some(
+        (lockdown) =>
+          lockdown.type === 'lockdown' && (lockdown.sites === undefined || (served !== undefined && served.every((site) => lockdown.sites!.includes(site)))),
+      );
     })
     .map((strategy) => strategy.id);
 }
@@ -444,9 +488,19 @@ export function download(name: string, text: string, type: string): void {
 
 /** The activities of a result as CSV rows (hours as numbers, causes in words), headers in the interface language. */
 export function resultCsv(rows: readonly TimelineRow[], name: NameOf, cause: (row: TimelineRow, run: number) => string, t: Translate): string {
-  const header = ['id', 'activity', 'mtpdHours', 'rtoHours', 'mtpdBreached', 'breachAtHour', 'firstDisruptedHour', 'longestDisruptionHours', 'disruptedHours', 'recoveredAtHour', 'causes'].map((key) =>
-    t(`csv.${key}`),
-  );
+  const header = [
+    'id',
+    'activity',
+    'mtpdHours',
+    'rtoHours',
+    'mtpdBreached',
+    'breachAtHour',
+    'firstDisruptedHour',
+    'longestDisruptionHours',
+    'disruptedHours',
+    'recoveredAtHour',
+    'causes',
+  ].map((key) => t(`csv.${key}`));
   return toCsv([
     header,
     ...rows.map((row) => [

@@ -7,7 +7,12 @@ import type { Language } from './prefs.js';
 
 export async function translator(language: Language): Promise<{ t: Translate; format: Formatter }> {
   const instance = i18next.createInstance();
-  await instance.init({ resources: { en: { translation: en }, fr: { translation: fr } }, lng: language, fallbackLng: false, interpolation: { escapeValue: false } });
+  await instance.init({
+    resources: { en: { translation: en }, fr: { translation: fr } },
+    lng: language,
+    fallbackLng: false,
+    interpolation: { escapeValue: false },
+  });
   const t = instance.t.bind(instance) as unknown as Translate;
   return { t, format: createFormatter(language, t) };
 }

@@ -220,7 +220,19 @@ export default function Activities() {
   );
 }
 
-function ActivityRow({ activity, index, href, name, onOpen }: { activity: PresentedActivity; index: number; href: string; name: string; onOpen: (href: string) => void }) {
+function ActivityRow({
+  activity,
+  index,
+  href,
+  name,
+  onOpen,
+}: {
+  activity: PresentedActivity;
+  index: number;
+  href: string;
+  name: string;
+  onOpen: (href: string) => void;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const { suggestedMtpd, assessment } = activity.computed;
@@ -280,7 +292,13 @@ function NewActivity({ org, opened, onClose }: { org: string; opened: boolean; o
   const { t } = useTranslation();
   const client = useQueryClient();
   const navigate = useNavigate();
-  const [draft, setDraft] = useState<{ id: string; name: string; mtpd?: number; rto?: number; mbco: number | '' }>({ id: '', name: '', mtpd: 72, rto: 24, mbco: 50 });
+  const [draft, setDraft] = useState<{ id: string; name: string; mtpd?: number; rto?: number; mbco: number | '' }>({
+    id: '',
+    name: '',
+    mtpd: 72,
+    rto: 24,
+    mbco: 50,
+  });
   const create = useMutation({
     mutationFn: () =>
       api<PresentedActivity>(orgPath(org, '/activities'), {
@@ -321,8 +339,20 @@ function NewActivity({ org, opened, onClose }: { org: string; opened: boolean; o
             error={fieldErrorText(problemsAt(problems, 'name'), t)}
           />
           <Group grow align="flex-start">
-            <DurationInput label={t('terms.mtpd.name')} value={draft.mtpd} onChange={(mtpd) => setDraft({ ...draft, mtpd })} error={fieldErrorText(problemsAt(problems, 'mtpd'), t)} required />
-            <DurationInput label={t('terms.rto.name')} value={draft.rto} onChange={(rto) => setDraft({ ...draft, rto })} error={fieldErrorText(problemsAt(problems, 'rto'), t)} required />
+            <DurationInput
+              label={t('terms.mtpd.name')}
+              value={draft.mtpd}
+              onChange={(mtpd) => setDraft({ ...draft, mtpd })}
+              error={fieldErrorText(problemsAt(problems, 'mtpd'), t)}
+              required
+            />
+            <DurationInput
+              label={t('terms.rto.name')}
+              value={draft.rto}
+              onChange={(rto) => setDraft({ ...draft, rto })}
+              error={fieldErrorText(problemsAt(problems, 'rto'), t)}
+              required
+            />
           </Group>
           <NumberField
             label={t('fields.mbcoPercent')}

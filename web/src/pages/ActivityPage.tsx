@@ -66,7 +66,23 @@ function toBody(draft: Activity, original: Activity['impacts']): Record<string, 
   };
 }
 
-const FIELDS = ['id', 'name', 'names', 'owner', 'description', 'products', 'mtpd', 'rto', 'rpo', 'mbco', 'staff', 'applications', 'suppliers', 'dependsOn', 'impacts'];
+const FIELDS = [
+  'id',
+  'name',
+  'names',
+  'owner',
+  'description',
+  'products',
+  'mtpd',
+  'rto',
+  'rpo',
+  'mbco',
+  'staff',
+  'applications',
+  'suppliers',
+  'dependsOn',
+  'impacts',
+];
 
 export default function ActivityPage() {
   const org = useOrgId();
@@ -115,7 +131,10 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
   });
   const problems: FieldProblems | undefined = isApiError(save.error) ? groupByField(save.error.details) : undefined;
   const err = (field: string, nested = false) => fieldErrorText(problemsAt(problems, field, nested), t);
-  const rest = unclaimedProblems(problems, FIELDS.filter((field) => field !== 'names' && field !== 'impacts' && field !== 'staff'));
+  const rest = unclaimedProblems(
+    problems,
+    FIELDS.filter((field) => field !== 'names' && field !== 'impacts' && field !== 'staff'),
+  );
 
   const blocker = useLeaveGuard(dirty && !save.isPending);
   useEffect(() => {
@@ -160,9 +179,7 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
       />
       {!editable ? <ReadOnlyNotice text={t('abilities.activityReadOnly')} /> : null}
 
-      {save.error ? (
-        <ProblemSummary title={t('form.refused')} message={errorSentence(save.error, t)} problems={rest} />
-      ) : null}
+      {save.error ? <ProblemSummary title={t('form.refused')} message={errorSentence(save.error, t)} problems={rest} /> : null}
       {save.isSuccess && !dirty ? (
         <Alert color="teal" role="status" withCloseButton onClose={() => save.reset()}>
           {t('activity.saved')}
@@ -185,9 +202,29 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
 
         <Section title={t('activity.objectives')} id="objectives">
           <SimpleGrid cols={{ base: 2, lg: 4 }} spacing="md">
-            <DurationInput label={t('terms.mtpd.name')} description={t('terms.mtpd.long')} value={draft.mtpd} onChange={(hours) => set('mtpd', hours as number)} error={err('mtpd')} required />
-            <DurationInput label={t('terms.rto.name')} description={t('terms.rto.long')} value={draft.rto} onChange={(hours) => set('rto', hours as number)} error={err('rto')} required />
-            <DurationInput label={t('terms.rpo.name')} description={t('terms.rpo.long')} value={draft.rpo} onChange={(hours) => set('rpo', hours)} error={err('rpo')} />
+            <DurationInput
+              label={t('terms.mtpd.name')}
+              description={t('terms.mtpd.long')}
+              value={draft.mtpd}
+              onChange={(hours) => set('mtpd', hours as number)}
+              error={err('mtpd')}
+              required
+            />
+            <DurationInput
+              label={t('terms.rto.name')}
+              description={t('terms.rto.long')}
+              value={draft.rto}
+              onChange={(hours) => set('rto', hours as number)}
+              error={err('rto')}
+              required
+            />
+            <DurationInput
+              label={t('terms.rpo.name')}
+              description={t('terms.rpo.long')}
+              value={draft.rpo}
+              onChange={(hours) => set('rpo', hours)}
+              error={err('rpo')}
+            />
             <NumberField
               label={t('terms.mbco.name')}
               description={t('terms.mbco.long')}
@@ -210,7 +247,14 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
 
         <Section title={t('activity.description')} id="description">
           <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-            <TextInput label={t('fields.id')} description={t('fields.idRename')} value={draft.id} onChange={(event) => set('id', event.currentTarget.value)} error={err('id')} required />
+            <TextInput
+              label={t('fields.id')}
+              description={t('fields.idRename')}
+              value={draft.id}
+              onChange={(event) => set('id', event.currentTarget.value)}
+              error={err('id')}
+              required
+            />
             <TextInput label={t('fields.name')} value={draft.name} onChange={(event) => set('name', event.currentTarget.value)} error={err('name')} required />
             <TextInput
               label={t('fields.nameFr')}
@@ -349,9 +393,10 @@ function MtpdPanel({
   const reading = readMtpd(draft.mtpd, suggested, assessment, bia);
   const first = firstIntolerable(draft.impacts, bia);
   const category = first ? bia.categories.find((item) => item.id === first.category) : undefined;
-  const because = first && category
-    ? t('mtpd.because', { category: entityName(category, language), level: levelLabel(bia, first.rating, language), time: format.duration(first.hours) })
-    : '';
+  const because =
+    first && category
+      ? t('mtpd.because', { category: entityName(category, language), level: levelLabel(bia, first.rating, language), time: format.duration(first.hours) })
+      : '';
   const intolerable = levelLabel(bia, bia.intolerable, language);
   let sentence: string;
   let colour = 'blue';
@@ -421,7 +466,17 @@ function Figure({ label, value, note, testId }: { label: string; value: string; 
   );
 }
 
-function StaffEditor({ org, staff, onChange, problems }: { org: string; staff: StaffEntry[]; onChange: (staff: StaffEntry[]) => void; problems?: FieldProblems }) {
+function StaffEditor({
+  org,
+  staff,
+  onChange,
+  problems,
+}: {
+  org: string;
+  staff: StaffEntry[];
+  onChange: (staff: StaffEntry[]) => void;
+  problems?: FieldProblems;
+}) {
   const { t } = useTranslation();
   const update = (index: number, entry: Partial<StaffEntry>) => onChange(staff.map((item, at) => (at === index ? { ...item, ...entry } : item)));
   const err = (field: string, nested = false) => fieldErrorText(problemsAt(problems, field, nested), t);
@@ -494,7 +549,12 @@ function StaffEditor({ org, staff, onChange, problems }: { org: string; staff: S
                 </Table.Td>
                 <Table.Td>
                   <EditOnly>
-                    <ActionIcon variant="subtle" color="red" aria-label={t('staff.remove', { row: index + 1 })} onClick={() => onChange(staff.filter((_item, at) => at !== index))}>
+                    <ActionIcon
+                      variant="subtle"
+                      color="red"
+                      aria-label={t('staff.remove', { row: index + 1 })}
+                      onClick={() => onChange(staff.filter((_item, at) => at !== index))}
+                    >
                       ✕
                     </ActionIcon>
                   </EditOnly>
@@ -522,7 +582,11 @@ function ActivityFindings({ org, id }: { org: string; id: string }) {
   const activityName = useNames(org, 'activities');
   const applicationName = useNames(org, 'applications');
   const mine = (findings.data?.items ?? []).filter((finding) => concerns(finding, id));
-  const context = { t: t as never, format, name: (type: 'activity' | 'application', ref: string) => (type === 'activity' ? activityName(ref) : applicationName(ref)) };
+  const context = {
+    t: t as never,
+    format,
+    name: (type: 'activity' | 'application', ref: string) => (type === 'activity' ? activityName(ref) : applicationName(ref)),
+  };
   return (
     <Section title={t('activity.findings', { count: mine.length })} id="findings" description={t('activity.findingsHelp')}>
       {findings.isPending ? (
@@ -532,7 +596,13 @@ function ActivityFindings({ org, id }: { org: string; id: string }) {
       ) : (
         <Stack gap="xs" component="ul" p={0} m={0}>
           {mine.map((finding, index) => (
-            <FindingItem key={`${finding.rule}-${finding.activity}-${index}`} finding={finding} org={org} context={context} showActivity={finding.activity !== id} />
+            <FindingItem
+              key={`${finding.rule}-${finding.activity}-${index}`}
+              finding={finding}
+              org={org}
+              context={context}
+              showActivity={finding.activity !== id}
+            />
           ))}
         </Stack>
       )}

@@ -91,7 +91,11 @@ export default function CollectionPage({ collection }: { collection: Managed }) 
 
   const nameColumn: Column = { label: t('fields.name'), render: (item) => entityName(item, language), width: '26%' };
   const columns: Record<Managed, Column[]> = {
-    sites: [nameColumn, { label: t('fields.seats'), render: (item) => format.number((item as EntityOf<'sites'>).seats), num: true, width: '12%' }, { label: t('fields.description'), render: (item) => item.description ?? '' }],
+    sites: [
+      nameColumn,
+      { label: t('fields.seats'), render: (item) => format.number((item as EntityOf<'sites'>).seats), num: true, width: '12%' },
+      { label: t('fields.description'), render: (item) => item.description ?? '' },
+    ],
     pools: [
       nameColumn,
       { label: t('fields.kind'), render: (item) => (item as EntityOf<'pools'>).kind, width: '14%' },
@@ -122,7 +126,14 @@ export default function CollectionPage({ collection }: { collection: Managed }) 
         actions={canCreate ? <Button onClick={() => setCreating(true)}>{t(`collections.${collection}.new`)}</Button> : undefined}
       />
       <Group gap="sm" align="flex-end">
-        <TextInput label={t('common.search')} placeholder={t('common.searchIdName')} type="search" value={q} onChange={(event) => setQ(event.currentTarget.value)} w={300} />
+        <TextInput
+          label={t('common.search')}
+          placeholder={t('common.searchIdName')}
+          type="search"
+          value={q}
+          onChange={(event) => setQ(event.currentTarget.value)}
+          w={300}
+        />
         <NativeSelect
           label={t('common.sortBy')}
           value={sort}
@@ -204,16 +215,32 @@ export default function CollectionPage({ collection }: { collection: Managed }) 
                   <td>
                     <Group gap={4} wrap="nowrap">
                       {allows(item, 'update') ? (
-                        <Button size="compact-sm" variant="subtle" onClick={() => setOpen(item.id)} aria-label={t('common.editNamed', { name: entityName(item, language) })}>
+                        <Button
+                          size="compact-sm"
+                          variant="subtle"
+                          onClick={() => setOpen(item.id)}
+                          aria-label={t('common.editNamed', { name: entityName(item, language) })}
+                        >
                           {t('common.edit')}
                         </Button>
                       ) : (
-                        <Button size="compact-sm" variant="subtle" onClick={() => setOpen(item.id)} aria-label={t('common.viewNamed', { name: entityName(item, language) })}>
+                        <Button
+                          size="compact-sm"
+                          variant="subtle"
+                          onClick={() => setOpen(item.id)}
+                          aria-label={t('common.viewNamed', { name: entityName(item, language) })}
+                        >
                           {t('common.view')}
                         </Button>
                       )}
                       {allows(item, 'delete') ? (
-                        <Button size="compact-sm" variant="subtle" color="red" onClick={() => setDeleting(item)} aria-label={t('common.deleteNamed', { name: entityName(item, language) })}>
+                        <Button
+                          size="compact-sm"
+                          variant="subtle"
+                          color="red"
+                          onClick={() => setDeleting(item)}
+                          aria-label={t('common.deleteNamed', { name: entityName(item, language) })}
+                        >
                           {t('common.delete')}
                         </Button>
                       ) : null}
@@ -247,12 +274,7 @@ export default function CollectionPage({ collection }: { collection: Managed }) 
         }
       >
         {creating && canCreate ? (
-          <EntityForm
-            org={org}
-            collection={collection}
-            initial={EMPTY[collection]}
-            onDone={() => setCreating(false)}
-          />
+          <EntityForm org={org} collection={collection} initial={EMPTY[collection]} onDone={() => setCreating(false)} />
         ) : open ? (
           <EditLoader org={org} collection={collection} id={open} onDone={() => setOpen(null)} />
         ) : null}
@@ -286,17 +308,44 @@ function EditLoader({ org, collection, id, onDone }: { org: string; collection: 
   if (item.isError) return <LoadError error={item.error} />;
   if (!item.data) return <Loading />;
   const { abilities: _abilities, ...stored } = item.data;
-  return <EntityForm key={id} org={org} collection={collection} initial={stored as unknown as Draft} editing={id} editable={allows(item.data, 'update')} onDone={onDone} />;
+  return (
+    <EntityForm
+      key={id}
+      org={org}
+      collection={collection}
+      initial={stored as unknown as Draft}
+      editing={id}
+      editable={allows(item.data, 'update')}
+      onDone={onDone}
+    />
+  );
 }
 
-function EntityForm({ org, collection, initial, editing, editable = true, onDone }: { org: string; collection: Managed; initial: Draft; editing?: string; editable?: boolean; onDone: () => void }) {
+function EntityForm({
+  org,
+  collection,
+  initial,
+  editing,
+  editable = true,
+  onDone,
+}: {
+  org: string;
+  collection: Managed;
+  initial: Draft;
+  editing?: string;
+  editable?: boolean;
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [draft, setDraft] = useState<Draft>(initial);
   const save = useMutation({
     mutationFn: () =>
       editing
-        ? api<Item>(orgPath(org, `/${collection}/${encodeURIComponent(editing)}`), { method: 'PUT', body: cleanEntity(draft, { optionalName: collection === 'pools' }) })
+        ? api<Item>(orgPath(org, `/${collection}/${encodeURIComponent(editing)}`), {
+            method: 'PUT',
+            body: cleanEntity(draft, { optionalName: collection === 'pools' }),
+          })
         : api<Item>(orgPath(org, `/${collection}`), { method: 'POST', body: cleanEntity(draft, { optionalName: collection === 'pools' }) }),
     onSuccess: async () => {
       await invalidateOrganisation(client, org);
@@ -345,38 +394,100 @@ function EntityForm({ org, collection, initial, editing, editable = true, onDone
               onChange={(event) => set('name', event.currentTarget.value)}
               error={err('name')}
             />
-            <TextInput label={t('fields.nameFr')} lang="fr" value={names.fr ?? ''} onChange={(event) => set('names', { ...names, fr: event.currentTarget.value })} error={err('names.fr')} />
-            <TextInput label={t('fields.nameEn')} lang="en" value={names.en ?? ''} onChange={(event) => set('names', { ...names, en: event.currentTarget.value })} error={err('names.en')} />
+            <TextInput
+              label={t('fields.nameFr')}
+              lang="fr"
+              value={names.fr ?? ''}
+              onChange={(event) => set('names', { ...names, fr: event.currentTarget.value })}
+              error={err('names.fr')}
+            />
+            <TextInput
+              label={t('fields.nameEn')}
+              lang="en"
+              value={names.en ?? ''}
+              onChange={(event) => set('names', { ...names, en: event.currentTarget.value })}
+              error={err('names.en')}
+            />
           </SimpleGrid>
 
           {collection === 'sites' ? (
-            <NumberField label={t('fields.seats')} description={t('fields.seatsHelp')} min={0} allowDecimal={false} value={num('seats')} onChange={(value) => set('seats', value === '' ? undefined : Number(value))} error={err('seats')} />
+            <NumberField
+              label={t('fields.seats')}
+              description={t('fields.seatsHelp')}
+              min={0}
+              allowDecimal={false}
+              value={num('seats')}
+              onChange={(value) => set('seats', value === '' ? undefined : Number(value))}
+              error={err('seats')}
+            />
           ) : null}
 
           {collection === 'pools' ? (
             <SimpleGrid cols={2} spacing="md">
-              <Autocomplete label={t('fields.kind')} description={t('fields.kindHelp')} required data={['vpn', 'vdi', 'laptops']} value={text('kind')} onChange={(value) => set('kind', value)} error={err('kind')} />
-              <NumberField label={t('fields.capacity')} description={t('fields.capacityHelp')} required min={0} value={num('capacity')} onChange={(value) => set('capacity', value === '' ? undefined : Number(value))} error={err('capacity')} />
+              <Autocomplete
+                label={t('fields.kind')}
+                description={t('fields.kindHelp')}
+                required
+                data={['vpn', 'vdi', 'laptops']}
+                value={text('kind')}
+                onChange={(value) => set('kind', value)}
+                error={err('kind')}
+              />
+              <NumberField
+                label={t('fields.capacity')}
+                description={t('fields.capacityHelp')}
+                required
+                min={0}
+                value={num('capacity')}
+                onChange={(value) => set('capacity', value === '' ? undefined : Number(value))}
+                error={err('capacity')}
+              />
             </SimpleGrid>
           ) : null}
 
           {collection === 'applications' ? (
             <>
               <SimpleGrid cols={2} spacing="md">
-                <DurationInput label={t('terms.rto.name')} description={t('fields.appRtoHelp')} required value={draft.rto as number | undefined} onChange={(hours) => set('rto', hours)} error={err('rto')} />
-                <DurationInput label={t('terms.rpo.name')} description={t('terms.rpo.long')} value={draft.rpo as number | undefined} onChange={(hours) => set('rpo', hours)} error={err('rpo')} />
+                <DurationInput
+                  label={t('terms.rto.name')}
+                  description={t('fields.appRtoHelp')}
+                  required
+                  value={draft.rto as number | undefined}
+                  onChange={(hours) => set('rto', hours)}
+                  error={err('rto')}
+                />
+                <DurationInput
+                  label={t('terms.rpo.name')}
+                  description={t('terms.rpo.long')}
+                  value={draft.rpo as number | undefined}
+                  onChange={(hours) => set('rpo', hours)}
+                  error={err('rpo')}
+                />
               </SimpleGrid>
               <TextInput label={t('fields.owner')} value={text('owner')} onChange={(event) => set('owner', event.currentTarget.value)} error={err('owner')} />
             </>
           ) : null}
 
           {collection === 'suppliers' ? (
-            <TextInput label={t('fields.contact')} value={text('contact')} onChange={(event) => set('contact', event.currentTarget.value)} error={err('contact')} />
+            <TextInput
+              label={t('fields.contact')}
+              value={text('contact')}
+              onChange={(event) => set('contact', event.currentTarget.value)}
+              error={err('contact')}
+            />
           ) : null}
 
           {collection === 'strategies' ? <StrategyFields org={org} draft={draft} set={set} problems={problems} /> : null}
 
-          <Textarea label={t('fields.description')} autosize minRows={2} maxRows={8} value={text('description')} onChange={(event) => set('description', event.currentTarget.value)} error={err('description')} />
+          <Textarea
+            label={t('fields.description')}
+            autosize
+            minRows={2}
+            maxRows={8}
+            value={text('description')}
+            onChange={(event) => set('description', event.currentTarget.value)}
+            error={err('description')}
+          />
         </Editable>
         {save.isError && !inUse ? (
           <Alert color="red" variant="outline" role="status">
@@ -415,9 +526,30 @@ function StrategyFields({ org, draft, set, problems }: { org: string; draft: Dra
   return (
     <Stack gap="md">
       <SimpleGrid cols={3} spacing="md">
-        <DurationInput label={t('fields.leadTime')} description={t('fields.leadTimeHelp')} required value={draft.leadTime as number | undefined} onChange={(hours) => set('leadTime', hours)} error={err('leadTime')} />
-        <NumberField label={t('fields.costFixed')} min={0} required value={cost.fixed} onChange={(value) => set('cost', { ...cost, fixed: value === '' ? 0 : Number(value) })} error={err('cost.fixed')} />
-        <NumberField label={t('fields.costPerDay')} min={0} required value={cost.perDay} onChange={(value) => set('cost', { ...cost, perDay: value === '' ? 0 : Number(value) })} error={err('cost.perDay')} />
+        <DurationInput
+          label={t('fields.leadTime')}
+          description={t('fields.leadTimeHelp')}
+          required
+          value={draft.leadTime as number | undefined}
+          onChange={(hours) => set('leadTime', hours)}
+          error={err('leadTime')}
+        />
+        <NumberField
+          label={t('fields.costFixed')}
+          min={0}
+          required
+          value={cost.fixed}
+          onChange={(value) => set('cost', { ...cost, fixed: value === '' ? 0 : Number(value) })}
+          error={err('cost.fixed')}
+        />
+        <NumberField
+          label={t('fields.costPerDay')}
+          min={0}
+          required
+          value={cost.perDay}
+          onChange={(value) => set('cost', { ...cost, perDay: value === '' ? 0 : Number(value) })}
+          error={err('cost.perDay')}
+        />
       </SimpleGrid>
       <Paper withBorder p="sm" component="fieldset" style={{ border: '1px solid var(--mantine-color-gray-4)' }}>
         <Text component="legend" size="sm" fw={600} px={4}>
@@ -433,13 +565,35 @@ function StrategyFields({ org, draft, set, problems }: { org: string; draft: Dra
           />
           {effect.type === 'poolCapacity' ? (
             <SimpleGrid cols={2} spacing="md">
-              <EntitySelect org={org} collection="pools" label={t('effects.pool')} value={effect.pool || undefined} onChange={(pool) => setEffect({ pool: pool ?? '' })} error={err('effect.pool')} required />
-              <NumberField label={t('effects.amount')} min={0} value={effect.amount} onChange={(value) => setEffect({ amount: value === '' ? 0 : Number(value) })} error={err('effect.amount')} required />
+              <EntitySelect
+                org={org}
+                collection="pools"
+                label={t('effects.pool')}
+                value={effect.pool || undefined}
+                onChange={(pool) => setEffect({ pool: pool ?? '' })}
+                error={err('effect.pool')}
+                required
+              />
+              <NumberField
+                label={t('effects.amount')}
+                min={0}
+                value={effect.amount}
+                onChange={(value) => setEffect({ amount: value === '' ? 0 : Number(value) })}
+                error={err('effect.amount')}
+                required
+              />
             </SimpleGrid>
           ) : null}
           {effect.type === 'alternateSite' ? (
             <SimpleGrid cols={2} spacing="md">
-              <NumberField label={t('effects.seats')} min={0} value={effect.seats} onChange={(value) => setEffect({ seats: value === '' ? 0 : Number(value) })} error={err('effect.seats')} required />
+              <NumberField
+                label={t('effects.seats')}
+                min={0}
+                value={effect.seats}
+                onChange={(value) => setEffect({ seats: value === '' ? 0 : Number(value) })}
+                error={err('effect.seats')}
+                required
+              />
               <EntityMultiSelect
                 org={org}
                 collection="sites"
@@ -453,7 +607,15 @@ function StrategyFields({ org, draft, set, problems }: { org: string; draft: Dra
           ) : null}
           {effect.type === 'workaround' ? (
             <SimpleGrid cols={2} spacing="md">
-              <EntitySelect org={org} collection="applications" label={t('effects.application')} value={effect.application || undefined} onChange={(application) => setEffect({ application: application ?? '' })} error={err('effect.application')} required />
+              <EntitySelect
+                org={org}
+                collection="applications"
+                label={t('effects.application')}
+                value={effect.application || undefined}
+                onChange={(application) => setEffect({ application: application ?? '' })}
+                error={err('effect.application')}
+                required
+              />
               <NumberField
                 label={t('effects.factor')}
                 description={t('effects.factorHelp')}
@@ -468,7 +630,15 @@ function StrategyFields({ org, draft, set, problems }: { org: string; draft: Dra
             </SimpleGrid>
           ) : null}
           {effect.type === 'alternateSupplier' ? (
-            <EntitySelect org={org} collection="suppliers" label={t('effects.supplier')} value={effect.supplier || undefined} onChange={(supplier) => setEffect({ supplier: supplier ?? '' })} error={err('effect.supplier')} required />
+            <EntitySelect
+              org={org}
+              collection="suppliers"
+              label={t('effects.supplier')}
+              value={effect.supplier || undefined}
+              onChange={(supplier) => setEffect({ supplier: supplier ?? '' })}
+              error={err('effect.supplier')}
+              required
+            />
           ) : null}
         </Stack>
       </Paper>

@@ -41,7 +41,10 @@ export default function Dashboard() {
 
       {activityCount === 0 ? (
         <Paper withBorder p="xl">
-          <EmptyState title={t('dashboard.emptyTitle')} description={can('activities', 'import') || can('activities', 'create') ? t('dashboard.emptyText') : t('abilities.nothingYet')}>
+          <EmptyState
+            title={t('dashboard.emptyTitle')}
+            description={can('activities', 'import') || can('activities', 'create') ? t('dashboard.emptyText') : t('abilities.nothingYet')}
+          >
             <Group justify="center" mt="md">
               {can('activities', 'import') ? (
                 <Button component={Link} to={`${base}/exchange`}>
@@ -203,7 +206,10 @@ export default function Dashboard() {
 function Legend({ colour, text }: { colour: string; text: string }) {
   return (
     <Group gap={6} wrap="nowrap">
-      <span aria-hidden style={{ display: 'inline-block', width: 12, height: 12, borderRadius: 2, background: colour, border: '1px solid var(--mantine-color-gray-6)' }} />
+      <span
+        aria-hidden
+        style={{ display: 'inline-block', width: 12, height: 12, borderRadius: 2, background: colour, border: '1px solid var(--mantine-color-gray-6)' }}
+      />
       <Text size="xs">{text}</Text>
     </Group>
   );
@@ -259,10 +265,28 @@ function RisksAndScenarios({ org }: { org: string }) {
         </Anchor>
       </Group>
       <SimpleGrid cols={{ base: 2, md: 3, lg: 5 }} spacing="sm">
-        {figure('untreated', attention.data?.aboveAppetiteWithoutTreatment.length, `${base}/risks/attention#untreated`, t('dashboard.risk.untreatedHint'), t('dashboard.risk.untreatedOk'))}
+        {figure(
+          'untreated',
+          attention.data?.aboveAppetiteWithoutTreatment.length,
+          `${base}/risks/attention#untreated`,
+          t('dashboard.risk.untreatedHint'),
+          t('dashboard.risk.untreatedOk'),
+        )}
         {figure('above', above.data, `${base}/risks?aboveAppetite=true`, t('dashboard.risk.aboveHint'), t('dashboard.risk.aboveOk'))}
-        {figure('overdue', attention.data?.overdueTreatments.length, `${base}/risks/attention#overdue`, t('dashboard.risk.overdueHint'), t('dashboard.risk.overdueOk'))}
-        {figure('reviews', attention.data?.notReviewed.length, `${base}/risks/attention#reviews`, t('dashboard.risk.reviewsHint'), t('dashboard.risk.reviewsOk'))}
+        {figure(
+          'overdue',
+          attention.data?.overdueTreatments.length,
+          `${base}/risks/attention#overdue`,
+          t('dashboard.risk.overdueHint'),
+          t('dashboard.risk.overdueOk'),
+        )}
+        {figure(
+          'reviews',
+          attention.data?.notReviewed.length,
+          `${base}/risks/attention#reviews`,
+          t('dashboard.risk.reviewsHint'),
+          t('dashboard.risk.reviewsOk'),
+        )}
         <Card
           component={Link}
           to={resultLink}

@@ -89,9 +89,7 @@ export default function Findings() {
             </Paper>
           ) : null}
           {SEVERITIES.map((severity) =>
-            groups[severity].length > 0 ? (
-              <SeverityGroup key={severity} severity={severity} items={groups[severity]} org={org} context={context} />
-            ) : null,
+            groups[severity].length > 0 ? <SeverityGroup key={severity} severity={severity} items={groups[severity]} org={org} context={context} /> : null,
           )}
         </>
       )}
@@ -99,7 +97,17 @@ export default function Findings() {
   );
 }
 
-function SeverityGroup({ severity, items, org, context }: { severity: (typeof SEVERITIES)[number]; items: ReturnType<typeof groupBySeverity>['error']; org: string; context: ExplainContext }) {
+function SeverityGroup({
+  severity,
+  items,
+  org,
+  context,
+}: {
+  severity: (typeof SEVERITIES)[number];
+  items: ReturnType<typeof groupBySeverity>['error'];
+  org: string;
+  context: ExplainContext;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const [limit, setLimit] = useState(STEP);

@@ -31,14 +31,20 @@ export default function Graph() {
     () => (model.data ? buildGraph(model.data, { focus, kinds: new Set(kinds), limit: LIMIT, language }) : undefined),
     [model.data, focus, kinds, language],
   );
-  const withErrors = useMemo(() => new Set((findings.data?.items ?? []).filter((finding) => finding.severity === 'error').map((finding) => finding.activity)), [findings.data]);
+  const withErrors = useMemo(
+    () => new Set((findings.data?.items ?? []).filter((finding) => finding.severity === 'error').map((finding) => finding.activity)),
+    [findings.data],
+  );
 
   const option = useMemo(() => {
     if (!graph) return {};
     return {
       aria: { enabled: true },
       animationDurationUpdate: 300,
-      tooltip: { formatter: (params: { dataType?: string; data?: { name?: string; kind?: NodeKind } }) => (params.dataType === 'node' && params.data ? `${t(`graph.kinds.${params.data.kind}`)}: ${params.data.name}` : '') },
+      tooltip: {
+        formatter: (params: { dataType?: string; data?: { name?: string; kind?: NodeKind } }) =>
+          params.dataType === 'node' && params.data ? `${t(`graph.kinds.${params.data.kind}`)}: ${params.data.name}` : '',
+      },
       legend: [{ data: NODE_KINDS.map((kind) => t(`graph.kinds.${kind}`)), textStyle: { color: '#1a1b1e' }, top: 0 }],
       series: [
         {
@@ -76,7 +82,10 @@ export default function Graph() {
   const open = useCallback(
     (node: Pick<GraphNode, 'kind' | 'id'>) => {
       if (node.kind === 'activity') navigate(`${base}/activities/${encodeURIComponent(node.id)}`);
-      else navigate(`${base}/${node.kind === 'application' ? 'applications' : node.kind === 'supplier' ? 'suppliers' : 'sites'}?open=${encodeURIComponent(node.id)}`);
+      else
+        navigate(
+          `${base}/${node.kind === 'application' ? 'applications' : node.kind === 'supplier' ? 'suppliers' : 'sites'}?open=${encodeURIComponent(node.id)}`,
+        );
     },
     [navigate, base],
   );
@@ -138,7 +147,13 @@ export default function Graph() {
         <Alert color="gray">{t('graph.empty')}</Alert>
       ) : (
         <Paper withBorder p="xs">
-          <EChart load={loadGraph} option={option} height={560} label={t('graph.chartLabel', { nodes: graph.nodes.length, links: graph.links.length })} onItemClick={onItemClick} />
+          <EChart
+            load={loadGraph}
+            option={option}
+            height={560}
+            label={t('graph.chartLabel', { nodes: graph.nodes.length, links: graph.links.length })}
+            onItemClick={onItemClick}
+          />
           <Text size="xs" c="dimmed" mt={4}>
             {t('graph.hint')}
           </Text>

@@ -184,9 +184,17 @@ function SpreadsheetSection({ canImport }: { canImport: boolean }) {
             <List.Item>{t('exchange.formatImpacts')}</List.Item>
           </List>
         </Stack>
-        {canImport ? <SheetUploadForm state={state} label={t('exchange.sheetFile')} description={t('exchange.sheetFileHelp')} submit={t('exchange.importSheet')} /> : <NoImport />}
+        {canImport ? (
+          <SheetUploadForm state={state} label={t('exchange.sheetFile')} description={t('exchange.sheetFileHelp')} submit={t('exchange.importSheet')} />
+        ) : (
+          <NoImport />
+        )}
       </SimpleGrid>
-      <SheetUploadOutcome state={state} done={t('exchange.sheetDone')} counts={(result) => t('exchange.sheetCounts', { created: result.created, updated: result.updated })} />
+      <SheetUploadOutcome
+        state={state}
+        done={t('exchange.sheetDone')}
+        counts={(result) => t('exchange.sheetCounts', { created: result.created, updated: result.updated })}
+      />
     </Paper>
   );
 }
@@ -230,7 +238,11 @@ function RiskSheetSection({ canImport }: { canImport: boolean }) {
             <List.Item>{t('exchange.riskFormatTreatments')}</List.Item>
           </List>
         </Stack>
-        {canImport ? <SheetUploadForm state={state} label={t('exchange.riskFile')} description={t('exchange.riskFileHelp')} submit={t('exchange.riskImport')} /> : <NoImport />}
+        {canImport ? (
+          <SheetUploadForm state={state} label={t('exchange.riskFile')} description={t('exchange.riskFileHelp')} submit={t('exchange.riskImport')} />
+        ) : (
+          <NoImport />
+        )}
       </SimpleGrid>
       <SheetUploadOutcome
         state={state}

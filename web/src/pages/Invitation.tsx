@@ -185,7 +185,12 @@ function NewAccount({ email, accept }: { email: string; accept: UseMutationResul
             {t('invitation.newAccountTitle')}
           </Title>
           <TextInput label={t('auth.email')} value={email} readOnly autoComplete="username" />
-          <TextInput label={t('invitation.displayName')} value={displayName} onChange={(event) => setDisplayName(event.currentTarget.value)} error={fieldErrorText(problemsAt(problems, 'displayName'), t)} />
+          <TextInput
+            label={t('invitation.displayName')}
+            value={displayName}
+            onChange={(event) => setDisplayName(event.currentTarget.value)}
+            error={fieldErrorText(problemsAt(problems, 'displayName'), t)}
+          />
           <PasswordField
             label={t('auth.newPassword')}
             description={t('auth.newPasswordHelp')}

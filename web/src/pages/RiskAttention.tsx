@@ -48,11 +48,21 @@ export default function RiskAttention() {
     <Stack gap="lg">
       <PageHeader title={t('attention.title')} description={t('attention.description', { date: format.date(data.today) })} />
 
-      <AttentionSection id="untreated" title={t('attention.untreated', { count: data.aboveAppetiteWithoutTreatment.length })} help={t('attention.untreatedHelp')} empty={data.aboveAppetiteWithoutTreatment.length === 0 ? t('attention.untreatedNone') : undefined}>
+      <AttentionSection
+        id="untreated"
+        title={t('attention.untreated', { count: data.aboveAppetiteWithoutTreatment.length })}
+        help={t('attention.untreatedHelp')}
+        empty={data.aboveAppetiteWithoutTreatment.length === 0 ? t('attention.untreatedNone') : undefined}
+      >
         <RiskRows matrix={matrix.data} risks={data.aboveAppetiteWithoutTreatment} link={link} />
       </AttentionSection>
 
-      <AttentionSection id="overdue" title={t('attention.overdue', { count: data.overdueTreatments.length })} help={t('attention.overdueHelp')} empty={data.overdueTreatments.length === 0 ? t('attention.overdueNone') : undefined}>
+      <AttentionSection
+        id="overdue"
+        title={t('attention.overdue', { count: data.overdueTreatments.length })}
+        help={t('attention.overdueHelp')}
+        empty={data.overdueTreatments.length === 0 ? t('attention.overdueNone') : undefined}
+      >
         <Table.ScrollContainer minWidth={640}>
           <Table striped withTableBorder aria-label={t('attention.overdueTable')}>
             <Table.Thead>
@@ -88,7 +98,12 @@ export default function RiskAttention() {
         </Table.ScrollContainer>
       </AttentionSection>
 
-      <AttentionSection id="reviews" title={t('attention.reviews', { count: data.notReviewed.length })} help={t('attention.reviewsHelp')} empty={data.notReviewed.length === 0 ? t('attention.reviewsNone') : undefined}>
+      <AttentionSection
+        id="reviews"
+        title={t('attention.reviews', { count: data.notReviewed.length })}
+        help={t('attention.reviewsHelp')}
+        empty={data.notReviewed.length === 0 ? t('attention.reviewsNone') : undefined}
+      >
         <Table striped withTableBorder aria-label={t('attention.reviewsTable')}>
           <Table.Thead>
             <Table.Tr>
@@ -113,7 +128,12 @@ export default function RiskAttention() {
         </Table>
       </AttentionSection>
 
-      <AttentionSection id="top" title={t('attention.top', { count: data.top.length })} help={t('attention.topHelp')} empty={data.top.length === 0 ? t('attention.topNone') : undefined}>
+      <AttentionSection
+        id="top"
+        title={t('attention.top', { count: data.top.length })}
+        help={t('attention.topHelp')}
+        empty={data.top.length === 0 ? t('attention.topNone') : undefined}
+      >
         <RiskRows matrix={matrix.data} risks={data.top} link={link} />
       </AttentionSection>
     </Stack>

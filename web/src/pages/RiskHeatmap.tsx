@@ -78,7 +78,10 @@ export default function RiskHeatmap() {
           label={t('risks.family')}
           value={family ?? ''}
           onChange={(event) => setParam('family', event.currentTarget.value || null)}
-          data={[{ value: '', label: t('risks.allFamilies') }, ...(threats.data?.families ?? []).map((item) => ({ value: item.id, label: entityName(item, language) }))]}
+          data={[
+            { value: '', label: t('risks.allFamilies') },
+            ...(threats.data?.families ?? []).map((item) => ({ value: item.id, label: entityName(item, language) })),
+          ]}
           w={220}
         />
         <Select
@@ -99,7 +102,12 @@ export default function RiskHeatmap() {
       </Group>
       <SimpleGrid cols={{ base: 1, xl: 2 }} spacing="md">
         <Paper withBorder p="md">
-          <HeatMap matrix={matrix.data} heatmap={heatmap.data} selected={selected} onSelect={(next) => setParam('cell', next ? `${next.likelihood}x${next.impact}` : null)} />
+          <HeatMap
+            matrix={matrix.data}
+            heatmap={heatmap.data}
+            selected={selected}
+            onSelect={(next) => setParam('cell', next ? `${next.likelihood}x${next.impact}` : null)}
+          />
           <Text size="xs" c="dimmed" mt="xs">
             {t('heatmap.hint')}
           </Text>
@@ -128,7 +136,13 @@ export default function RiskHeatmap() {
                           {risk ? entityName({ id, name: risk.title, names: risk.names }, language) : id}
                         </Anchor>
                         {/* The rating the map shows: the cell's risks are placed by it. */}
-                        {risk ? <BandBadge matrix={matrix.data} rated={risk.computed[rating]} label={t(rating === 'inherent' ? 'risks.inherent' : 'risks.residual')} /> : null}
+                        {risk ? (
+                          <BandBadge
+                            matrix={matrix.data}
+                            rated={risk.computed[rating]}
+                            label={t(rating === 'inherent' ? 'risks.inherent' : 'risks.residual')}
+                          />
+                        ) : null}
                       </Group>
                     );
                   })}

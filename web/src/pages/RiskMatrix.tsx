@@ -1,6 +1,23 @@
 // The risk matrix editor: labelled levels, bands with colours and score ranges, the appetite; a refused change
 // (levels that risks still use) lists those risks and asks where their levels go.
-import { ActionIcon, Alert, Anchor, Button, ColorInput, Group, List, NativeSelect, Paper, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Anchor,
+  Button,
+  ColorInput,
+  Group,
+  List,
+  NativeSelect,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,7 +34,19 @@ import { entityName } from '../lib/format.js';
 import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProblems } from '../lib/problems.js';
 import { invalidateOrganisation, useLanguage, useOrgId } from '../lib/queries.js';
 import { useAllRisks, useRiskMatrix } from '../lib/risk-queries.js';
-import { bandForScore, bandName, bandRanges, levelName, removedLevels, textOn, type Axis, type Heatmap, type MatrixLevel, type RiskBand, type RiskMatrix } from '../lib/risks.js';
+import {
+  bandForScore,
+  bandName,
+  bandRanges,
+  levelName,
+  removedLevels,
+  textOn,
+  type Axis,
+  type Heatmap,
+  type MatrixLevel,
+  type RiskBand,
+  type RiskMatrix,
+} from '../lib/risks.js';
 
 type Mapping = Record<Axis, Record<string, number>>;
 
@@ -119,7 +148,11 @@ function MatrixEditor({ org, saved, editable }: { org: string; saved: RiskMatrix
             {removed.map((item) => (
               <Paper key={`${item.axis}:${item.level}`} withBorder p="sm">
                 <Text size="sm" fw={600}>
-                  {t('matrix.removedLevel', { axis: t(`risks.${item.axis}`), level: `${item.level} · ${levelName(saved[item.axis][item.level - 1], language)}`, count: item.risks.length })}
+                  {t('matrix.removedLevel', {
+                    axis: t(`risks.${item.axis}`),
+                    level: `${item.level} · ${levelName(saved[item.axis][item.level - 1], language)}`,
+                    count: item.risks.length,
+                  })}
                 </Text>
                 <List size="sm" mt={4}>
                   {item.risks.map((id) => (
@@ -144,7 +177,13 @@ function MatrixEditor({ org, saved, editable }: { org: string; saved: RiskMatrix
                       return { ...current, [item.axis]: axis };
                     });
                   }}
-                  data={[{ value: '', label: t('common.choose') }, ...draft[item.axis].map((level, index) => ({ value: String(index + 1), label: `${index + 1} · ${levelName(level, language) || level.label}` }))]}
+                  data={[
+                    { value: '', label: t('common.choose') },
+                    ...draft[item.axis].map((level, index) => ({
+                      value: String(index + 1),
+                      label: `${index + 1} · ${levelName(level, language) || level.label}`,
+                    })),
+                  ]}
                 />
               </Paper>
             ))}
@@ -190,7 +229,14 @@ function MatrixEditor({ org, saved, editable }: { org: string; saved: RiskMatrix
         </Paper>
       </SimpleGrid>
       {editable ? (
-        <Paper shadow="md" p="sm" withBorder style={{ position: dirty ? 'sticky' : 'static', bottom: 8, zIndex: 5, background: dirty ? 'var(--mantine-color-yellow-0)' : 'white' }} role="region" aria-label={t('activity.saveBar')}>
+        <Paper
+          shadow="md"
+          p="sm"
+          withBorder
+          style={{ position: dirty ? 'sticky' : 'static', bottom: 8, zIndex: 5, background: dirty ? 'var(--mantine-color-yellow-0)' : 'white' }}
+          role="region"
+          aria-label={t('activity.saveBar')}
+        >
           <Group justify="space-between" align="flex-end">
             <TextInput label={t('riskForm.by')} value={by} onChange={(event) => setBy(event.currentTarget.value)} w={260} size="xs" />
             <Group gap="xs">
@@ -229,7 +275,17 @@ function previewHeatmap(matrix: RiskMatrix): Heatmap {
   return { rating: 'residual', cells, bands: {}, total: 0 };
 }
 
-function LevelsEditor({ axis, levels, onChange, err }: { axis: Axis; levels: MatrixLevel[]; onChange: (levels: MatrixLevel[]) => void; err: (field: string, nested?: boolean) => string | undefined }) {
+function LevelsEditor({
+  axis,
+  levels,
+  onChange,
+  err,
+}: {
+  axis: Axis;
+  levels: MatrixLevel[];
+  onChange: (levels: MatrixLevel[]) => void;
+  err: (field: string, nested?: boolean) => string | undefined;
+}) {
   const { t } = useTranslation();
   const update = (index: number, patch: Partial<MatrixLevel>) => onChange(levels.map((level, at) => (at === index ? { ...level, ...patch } : level)));
   return (
@@ -245,12 +301,51 @@ function LevelsEditor({ axis, levels, onChange, err }: { axis: Axis; levels: Mat
               {t('matrix.levelN', { axis: t(`risks.${axis}`), value: index + 1 })}
             </Text>
             <SimpleGrid cols={3} spacing="xs">
-              <TextInput size="xs" label={t('matrix.label')} required value={level.label} onChange={(event) => update(index, { label: event.currentTarget.value })} error={err(`${at}.label`) ?? err(`${at}.value`)} />
-              <TextInput size="xs" label={t('matrix.labelFr')} lang="fr" value={level.names?.fr ?? ''} onChange={(event) => update(index, { names: { ...level.names, fr: event.currentTarget.value } })} error={err(`${at}.names`, true)} />
-              <TextInput size="xs" label={t('matrix.labelEn')} lang="en" value={level.names?.en ?? ''} onChange={(event) => update(index, { names: { ...level.names, en: event.currentTarget.value } })} />
-              <TextInput size="xs" label={t('matrix.definition')} value={level.definition ?? ''} onChange={(event) => update(index, { definition: event.currentTarget.value })} error={err(`${at}.definition`)} />
-              <TextInput size="xs" label={t('matrix.definitionFr')} lang="fr" value={level.definitions?.fr ?? ''} onChange={(event) => update(index, { definitions: { ...level.definitions, fr: event.currentTarget.value } })} error={err(`${at}.definitions`, true)} />
-              <TextInput size="xs" label={t('matrix.definitionEn')} lang="en" value={level.definitions?.en ?? ''} onChange={(event) => update(index, { definitions: { ...level.definitions, en: event.currentTarget.value } })} />
+              <TextInput
+                size="xs"
+                label={t('matrix.label')}
+                required
+                value={level.label}
+                onChange={(event) => update(index, { label: event.currentTarget.value })}
+                error={err(`${at}.label`) ?? err(`${at}.value`)}
+              />
+              <TextInput
+                size="xs"
+                label={t('matrix.labelFr')}
+                lang="fr"
+                value={level.names?.fr ?? ''}
+                onChange={(event) => update(index, { names: { ...level.names, fr: event.currentTarget.value } })}
+                error={err(`${at}.names`, true)}
+              />
+              <TextInput
+                size="xs"
+                label={t('matrix.labelEn')}
+                lang="en"
+                value={level.names?.en ?? ''}
+                onChange={(event) => update(index, { names: { ...level.names, en: event.currentTarget.value } })}
+              />
+              <TextInput
+                size="xs"
+                label={t('matrix.definition')}
+                value={level.definition ?? ''}
+                onChange={(event) => update(index, { definition: event.currentTarget.value })}
+                error={err(`${at}.definition`)}
+              />
+              <TextInput
+                size="xs"
+                label={t('matrix.definitionFr')}
+                lang="fr"
+                value={level.definitions?.fr ?? ''}
+                onChange={(event) => update(index, { definitions: { ...level.definitions, fr: event.currentTarget.value } })}
+                error={err(`${at}.definitions`, true)}
+              />
+              <TextInput
+                size="xs"
+                label={t('matrix.definitionEn')}
+                lang="en"
+                value={level.definitions?.en ?? ''}
+                onChange={(event) => update(index, { definitions: { ...level.definitions, en: event.currentTarget.value } })}
+              />
             </SimpleGrid>
           </Paper>
         );
@@ -274,11 +369,20 @@ function LevelsEditor({ axis, levels, onChange, err }: { axis: Axis; levels: Mat
   );
 }
 
-function BandsEditor({ draft, onChange, err }: { draft: RiskMatrix; onChange: (matrix: RiskMatrix) => void; err: (field: string, nested?: boolean) => string | undefined }) {
+function BandsEditor({
+  draft,
+  onChange,
+  err,
+}: {
+  draft: RiskMatrix;
+  onChange: (matrix: RiskMatrix) => void;
+  err: (field: string, nested?: boolean) => string | undefined;
+}) {
   const { t } = useTranslation();
   const language = useLanguage();
   const ranges = bandRanges(draft);
-  const update = (index: number, patch: Partial<RiskBand>) => onChange({ ...draft, bands: draft.bands.map((band, at) => (at === index ? { ...band, ...patch } : band)) });
+  const update = (index: number, patch: Partial<RiskBand>) =>
+    onChange({ ...draft, bands: draft.bands.map((band, at) => (at === index ? { ...band, ...patch } : band)) });
   const max = draft.likelihood.length * draft.impact.length;
   return (
     <Stack gap="sm">
@@ -307,13 +411,31 @@ function BandsEditor({ draft, onChange, err }: { draft: RiskMatrix; onChange: (m
               return (
                 <Table.Tr key={index}>
                   <Table.Td>
-                    <TextInput size="xs" aria-label={t('matrix.bandIdOf', { row })} value={band.id} onChange={(event) => update(index, { id: event.currentTarget.value })} error={err(`bands.${index}.id`)} />
+                    <TextInput
+                      size="xs"
+                      aria-label={t('matrix.bandIdOf', { row })}
+                      value={band.id}
+                      onChange={(event) => update(index, { id: event.currentTarget.value })}
+                      error={err(`bands.${index}.id`)}
+                    />
                   </Table.Td>
                   <Table.Td>
-                    <TextInput size="xs" aria-label={t('matrix.bandLabelOf', { row })} value={band.label} onChange={(event) => update(index, { label: event.currentTarget.value })} error={err(`bands.${index}.label`)} />
+                    <TextInput
+                      size="xs"
+                      aria-label={t('matrix.bandLabelOf', { row })}
+                      value={band.label}
+                      onChange={(event) => update(index, { label: event.currentTarget.value })}
+                      error={err(`bands.${index}.label`)}
+                    />
                   </Table.Td>
                   <Table.Td>
-                    <TextInput size="xs" lang="fr" aria-label={t('matrix.bandLabelFrOf', { row })} value={band.names?.fr ?? ''} onChange={(event) => update(index, { names: { ...band.names, fr: event.currentTarget.value } })} />
+                    <TextInput
+                      size="xs"
+                      lang="fr"
+                      aria-label={t('matrix.bandLabelFrOf', { row })}
+                      value={band.names?.fr ?? ''}
+                      onChange={(event) => update(index, { names: { ...band.names, fr: event.currentTarget.value } })}
+                    />
                   </Table.Td>
                   <Table.Td>
                     <ColorInput
@@ -327,7 +449,16 @@ function BandsEditor({ draft, onChange, err }: { draft: RiskMatrix; onChange: (m
                     />
                   </Table.Td>
                   <Table.Td>
-                    <NumberField size="xs" aria-label={t('matrix.fromOf', { row })} min={1} max={max} allowDecimal={false} value={band.min} onChange={(value) => update(index, { min: value === '' ? 1 : Number(value) })} error={err(`bands.${index}.min`)} />
+                    <NumberField
+                      size="xs"
+                      aria-label={t('matrix.fromOf', { row })}
+                      min={1}
+                      max={max}
+                      allowDecimal={false}
+                      value={band.min}
+                      onChange={(value) => update(index, { min: value === '' ? 1 : Number(value) })}
+                      error={err(`bands.${index}.min`)}
+                    />
                   </Table.Td>
                   <Table.Td>
                     <Text size="xs">{ranges[index][0] <= ranges[index][1] ? `${ranges[index][0]}–${ranges[index][1]}` : '—'}</Text>
@@ -360,7 +491,20 @@ function BandsEditor({ draft, onChange, err }: { draft: RiskMatrix; onChange: (m
             size="xs"
             variant="light"
             disabled={draft.bands.length >= 6}
-            onClick={() => onChange({ ...draft, bands: [...draft.bands, { id: `band-${draft.bands.length + 1}`, label: '', colour: '#6a1b9a', min: Math.min(max, (draft.bands[draft.bands.length - 1]?.min ?? 0) + 1) }] })}
+            onClick={() =>
+              onChange({
+                ...draft,
+                bands: [
+                  ...draft.bands,
+                  {
+                    id: `band-${draft.bands.length + 1}`,
+                    label: '',
+                    colour: '#6a1b9a',
+                    min: Math.min(max, (draft.bands[draft.bands.length - 1]?.min ?? 0) + 1),
+                  },
+                ],
+              })
+            }
           >
             {t('matrix.addBand')}
           </Button>

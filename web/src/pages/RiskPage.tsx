@@ -18,7 +18,17 @@ import { entityName } from '../lib/format.js';
 import { errorSentence, groupByField, unclaimedProblems, type FieldProblems } from '../lib/problems.js';
 import { invalidateOrganisation, useFormat, useLanguage, useOrgId } from '../lib/queries.js';
 import { riskKeys, useRisk, useRiskHistory, useRiskMatrix, useThreats } from '../lib/risk-queries.js';
-import { bandById, familyName, toRiskBody, toRiskDraft, type RiskDraft, type RiskHistory, type RiskMatrix, type RiskView, type ThreatList } from '../lib/risks.js';
+import {
+  bandById,
+  familyName,
+  toRiskBody,
+  toRiskDraft,
+  type RiskDraft,
+  type RiskHistory,
+  type RiskMatrix,
+  type RiskView,
+  type ThreatList,
+} from '../lib/risks.js';
 
 const loadLine = () => import('../charts/line.js');
 
@@ -93,7 +103,12 @@ function RiskEditor({ org, saved, matrix, threats }: { org: string; saved: RiskV
       </Breadcrumbs>
       <PageHeader
         title={title}
-        description={[familyName(threats?.families, computed.family, language), saved.owner ? t('activity.ownedBy', { owner: saved.owner }) : t('risks.noOwner')].filter(Boolean).join(' · ')}
+        description={[
+          familyName(threats?.families, computed.family, language),
+          saved.owner ? t('activity.ownedBy', { owner: saved.owner }) : t('risks.noOwner'),
+        ]
+          .filter(Boolean)
+          .join(' · ')}
         actions={
           deletable ? (
             <Button variant="default" color="red" onClick={() => setDeleting(true)}>
@@ -111,7 +126,13 @@ function RiskEditor({ org, saved, matrix, threats }: { org: string; saved: RiskV
           </Anchor>
         </Alert>
       ) : null}
-      <Paper withBorder p="md" component="section" aria-labelledby="risk-rating" style={{ borderLeft: `4px solid ${bandById(matrix, computed.residual.band)?.colour ?? '#868e96'}` }}>
+      <Paper
+        withBorder
+        p="md"
+        component="section"
+        aria-labelledby="risk-rating"
+        style={{ borderLeft: `4px solid ${bandById(matrix, computed.residual.band)?.colour ?? '#868e96'}` }}
+      >
         <Title order={2} size="h4" id="risk-rating">
           {t('riskPage.rating')}
         </Title>

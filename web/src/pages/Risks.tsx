@@ -15,7 +15,18 @@ import { entityName } from '../lib/format.js';
 import { errorSentence, groupByField, unclaimedProblems } from '../lib/problems.js';
 import { invalidateOrganisation, useFormat, useLanguage, useOrgId } from '../lib/queries.js';
 import { useAssetOptions, useRiskList, useRiskMatrix, useThreats } from '../lib/risk-queries.js';
-import { bandName, emptyRisk, familyName, readRiskFilters, RISK_SORTS, toRiskBody, type RiskDraft, type RiskMatrix, type RiskView, type ThreatList } from '../lib/risks.js';
+import {
+  bandName,
+  emptyRisk,
+  familyName,
+  readRiskFilters,
+  RISK_SORTS,
+  toRiskBody,
+  type RiskDraft,
+  type RiskMatrix,
+  type RiskView,
+  type ThreatList,
+} from '../lib/risks.js';
 
 export default function Risks() {
   const { t } = useTranslation();
@@ -81,12 +92,22 @@ export default function Risks() {
         }
       />
       <Group gap="sm" align="flex-end" wrap="wrap">
-        <TextInput label={t('common.search')} placeholder={t('risks.searchPlaceholder')} type="search" value={q} onChange={(event) => setQ(event.currentTarget.value)} w={220} />
+        <TextInput
+          label={t('common.search')}
+          placeholder={t('risks.searchPlaceholder')}
+          type="search"
+          value={q}
+          onChange={(event) => setQ(event.currentTarget.value)}
+          w={220}
+        />
         <NativeSelect
           label={t('risks.family')}
           value={filters.family ?? ''}
           onChange={(event) => setParam('family', event.currentTarget.value || null)}
-          data={[{ value: '', label: t('risks.allFamilies') }, ...(threats.data?.families ?? []).map((family) => ({ value: family.id, label: entityName(family, language) }))]}
+          data={[
+            { value: '', label: t('risks.allFamilies') },
+            ...(threats.data?.families ?? []).map((family) => ({ value: family.id, label: entityName(family, language) })),
+          ]}
           w={190}
         />
         <NativeSelect
@@ -153,7 +174,10 @@ export default function Risks() {
         <Loading />
       ) : total === 0 ? (
         <Paper withBorder p="xl">
-          <EmptyState title={filtered ? t('risks.noMatchTitle') : t('risks.emptyTitle')} description={filtered ? t('risks.noMatchText') : canCreate || canImport ? t('risks.emptyText') : t('abilities.nothingYet')}>
+          <EmptyState
+            title={filtered ? t('risks.noMatchTitle') : t('risks.emptyTitle')}
+            description={filtered ? t('risks.noMatchText') : canCreate || canImport ? t('risks.emptyText') : t('abilities.nothingYet')}
+          >
             <Group justify="center" mt="md">
               {filtered ? (
                 <Button variant="default" onClick={clear}>
@@ -251,7 +275,11 @@ export function RiskTable({ org, matrix, threats, rows }: { org: string; matrix:
                 <td>
                   <BandBadge matrix={matrix} rated={risk.computed.residual} compact />
                 </td>
-                <td>{risk.treatments.length === 0 ? t('risks.noTreatments') : t('risks.treatmentsOpen', { count: risk.treatments.length, open: format.number(open) })}</td>
+                <td>
+                  {risk.treatments.length === 0
+                    ? t('risks.noTreatments')
+                    : t('risks.treatmentsOpen', { count: risk.treatments.length, open: format.number(open) })}
+                </td>
                 <td title={risk.owner}>{risk.owner ?? ''}</td>
               </tr>
             );

@@ -114,12 +114,16 @@ function ScenarioView({ org, scenario, model }: { org: string; scenario: StoredS
             <List.Item key={index}>{describeDisruption(disruption, t as Translate, format, name, rto)}</List.Item>
           ))}
           {scenario.activate.map((activation, index) => (
-            <List.Item key={`a${index}`}>{t('scenario.activation', { strategy: name('strategies', activation.strategy), at: format.duration(activation.at) })}</List.Item>
+            <List.Item key={`a${index}`}>
+              {t('scenario.activation', { strategy: name('strategies', activation.strategy), at: format.duration(activation.at) })}
+            </List.Item>
           ))}
         </List>
         <Text size="xs" c="dimmed" mt="xs">
           {t('scenario.horizon', { horizon: format.durationLong(scenario.horizon) })}
-          {scenario.frequency !== undefined ? ` · ${t('scenario.frequency', { frequency: format.number(scenario.frequency, 4), years: scenario.frequency > 0 ? format.number(1 / scenario.frequency, 0) : '∞' })}` : ''}
+          {scenario.frequency !== undefined
+            ? ` · ${t('scenario.frequency', { frequency: format.number(scenario.frequency, 4), years: scenario.frequency > 0 ? format.number(1 / scenario.frequency, 0) : '∞' })}`
+            : ''}
           {linked.length > 0 ? ` · ${t('scenario.risks')} ` : ''}
           {linked.map((risk, index) => (
             <span key={risk.id}>
@@ -164,7 +168,14 @@ function ScenarioView({ org, scenario, model }: { org: string; scenario: StoredS
           <Tabs.Tab value="edit">{canEdit ? t('scenario.tabs.edit') : t('scenario.tabs.definition')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="results" pt="md">
-          <SimulationPanel org={org} scenario={scenario} model={model} name={name} onSimulate={canRun ? () => simulate.mutate() : undefined} simulating={simulate.isPending} />
+          <SimulationPanel
+            org={org}
+            scenario={scenario}
+            model={model}
+            name={name}
+            onSimulate={canRun ? () => simulate.mutate() : undefined}
+            simulating={simulate.isPending}
+          />
         </Tabs.Panel>
         <Tabs.Panel value="uncertainty" pt="md">
           <MonteCarloPanel org={org} scenario={scenario} model={model} name={name} canRun={canRun} />
@@ -184,7 +195,21 @@ function ScenarioView({ org, scenario, model }: { org: string; scenario: StoredS
 }
 
 /** The latest simulation; `onSimulate` is left out when the caller may not start runs. */
-function SimulationPanel({ org, scenario, model, name, onSimulate, simulating }: { org: string; scenario: StoredScenario; model: OrganisationModel; name: NameOf; onSimulate?: () => void; simulating: boolean }) {
+function SimulationPanel({
+  org,
+  scenario,
+  model,
+  name,
+  onSimulate,
+  simulating,
+}: {
+  org: string;
+  scenario: StoredScenario;
+  model: OrganisationModel;
+  name: NameOf;
+  onSimulate?: () => void;
+  simulating: boolean;
+}) {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const runs = useRuns(org, scenario.id);
@@ -209,10 +234,38 @@ function SimulationPanel({ org, scenario, model, name, onSimulate, simulating }:
       </Paper>
     );
   if (!run.data?.result) return <Loading />;
-  return <SimulationView org={org} scenario={scenario} model={model} name={name} run={run.data as Run<SimulationResult>} onSimulate={onSimulate} simulating={simulating} />;
+  return (
+    <SimulationView
+      org={org}
+      scenario={scenario}
+      model={model}
+      name={name}
+      run={run.data as Run<SimulationResult>}
+      onSimulate={onSimulate}
+      simulating={simulating}
+    />
+  );
 }
 
-export function SimulationView({ org, scenario, model, name, run, onSimulate, simulating, printable = false }: { org: string; scenario: StoredScenario; model: OrganisationModel; name: NameOf; run: Run<SimulationResult>; onSimulate?: () => void; simulating?: boolean; printable?: boolean }) {
+export function SimulationView({
+  org,
+  scenario,
+  model,
+  name,
+  run,
+  onSimulate,
+  simulating,
+  printable = false,
+}: {
+  org: string;
+  scenario: StoredScenario;
+  model: OrganisationModel;
+  name: NameOf;
+  run: Run<SimulationResult>;
+  onSimulate?: () => void;
+  simulating?: boolean;
+  printable?: boolean;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const language = useLanguage();
@@ -238,7 +291,15 @@ export function SimulationView({ org, scenario, model, name, run, onSimulate, si
               onClick={() =>
                 download(
                   `${file}.json`,
-                  JSON.stringify({ scenario: { id: scenario.id, name: entityName(scenario, language) }, run: { id: run.id, modelVersion: run.modelVersion, finishedAt: run.finishedAt, stale: run.stale }, result }, null, 2),
+                  JSON.stringify(
+                    {
+                      scenario: { id: scenario.id, name: entityName(scenario, language) },
+                      run: { id: run.id, modelVersion: run.modelVersion, finishedAt: run.finishedAt, stale: run.stale },
+                      result,
+                    },
+                    null,
+                    2,
+                  ),
                   'application/json',
                 )
               }
@@ -272,7 +333,14 @@ export function SimulationView({ org, scenario, model, name, run, onSimulate, si
             <details style={{ marginTop: 12 }}>
               <summary style={{ cursor: 'pointer', fontWeight: 600, fontSize: 14 }}>{t('results.disruptedWithin', { count: disruptedOnly })}</summary>
               <div style={{ marginTop: 8 }}>
-                <BreachTable org={org} rows={rows.filter((row) => !row.result.mtpdBreached)} name={name} cause={cause} all caption={t('results.disruptedWithin', { count: disruptedOnly })} />
+                <BreachTable
+                  org={org}
+                  rows={rows.filter((row) => !row.result.mtpdBreached)}
+                  name={name}
+                  cause={cause}
+                  all
+                  caption={t('results.disruptedWithin', { count: disruptedOnly })}
+                />
               </div>
             </details>
           )

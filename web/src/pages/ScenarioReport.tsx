@@ -10,7 +10,18 @@ import { RecommendationView } from '../components/scenario/RecommendationPanel.j
 import { entityName, type Translate } from '../lib/format.js';
 import { useFormat, useLanguage, useModel, useOrganisation, useOrgId } from '../lib/queries.js';
 import { useNameOf, useRun, useRuns, useScenario, useScenarios } from '../lib/scenario-queries.js';
-import { blockedByLockdown, describeDisruption, joinList, timelineRows, type MonteCarloResult, type NameOf, type Recommendation, type Run, type SimulationResult, type StoredScenario } from '../lib/scenarios.js';
+import {
+  blockedByLockdown,
+  describeDisruption,
+  joinList,
+  timelineRows,
+  type MonteCarloResult,
+  type NameOf,
+  type Recommendation,
+  type Run,
+  type SimulationResult,
+  type StoredScenario,
+} from '../lib/scenarios.js';
 import { SimulationView } from './ScenarioPage.js';
 
 export default function ScenarioReport() {
@@ -145,26 +156,57 @@ function Summary({
     const first = rows.find((row) => row.breachAt !== null);
     points.push(
       first
-        ? t('report.summaryBreached', { count: simulation.breached, total: model.activities.length, first: name('activities', first.id), day: format.number(first.breachAt! / 24, 1) })
+        ? t('report.summaryBreached', {
+            count: simulation.breached,
+            total: model.activities.length,
+            first: name('activities', first.id),
+            day: format.number(first.breachAt! / 24, 1),
+          })
         : t('report.summaryNoBreach'),
     );
     for (const pool of simulation.pools.filter((item) => item.unmetHours > 0))
-      points.push(t('report.summaryPool', { pool: name('pools', pool.id), demand: format.number(pool.peakDemand, 0), capacity: format.number(pool.capacityAtPeak, 0) }));
+      points.push(
+        t('report.summaryPool', { pool: name('pools', pool.id), demand: format.number(pool.peakDemand, 0), capacity: format.number(pool.capacityAtPeak, 0) }),
+      );
   }
   if (montecarlo) {
     const likely = montecarlo.activities.filter((activity) => activity.breachProbability >= 0.5).length;
     points.push(t('report.summaryMonteCarlo', { count: likely, runs: format.number(montecarlo.runs) }));
   }
   if (recommendation) {
-    const chosen = joinList(recommendation.strategies.map((id) => name('strategies', id)), t as Translate);
+    const chosen = joinList(
+      recommendation.strategies.map((id) => name('strategies', id)),
+      t as Translate,
+    );
     points.push(
       recommendation.strategies.length
-        ? t(recommendation.feasible ? 'report.summaryRecommend' : 'report.summaryRecommendPartial', { strategies: chosen, cost: format.number(recommendation.cost, 0), count: recommendation.remainingBreaches.length })
+        ? t(recommendation.feasible ? 'report.summaryRecommend' : 'report.summaryRecommendPartial', {
+            strategies: chosen,
+            cost: format.number(recommendation.cost, 0),
+            count: recommendation.remainingBreaches.length,
+          })
         : t('report.summaryNothing'),
     );
     const used = recommendationScenarios.map((id) => scenarios.find((item) => item.id === id)).filter((item): item is StoredScenario => item !== undefined);
-    const blocked = [...new Set(used.flatMap((item) => blockedByLockdown(model.strategies.filter((strategy) => !recommendation.strategies.includes(strategy.id)), item)))];
-    if (blocked.length) points.push(t('report.summaryBlocked', { strategies: joinList(blocked.map((id) => name('strategies', id)), t as Translate) }));
+    const blocked = [
+      ...new Set(
+        used.flatMap((item) =>
+          blockedByLockdown(
+            model.strategies.filter((strategy) => !recommendation.strategies.includes(strategy.id)),
+            item,
+          ),
+        ),
+      ),
+    ];
+    if (blocked.length)
+      points.push(
+        t('report.summaryBlocked', {
+          strategies: joinList(
+            blocked.map((id) => name('strategies', id)),
+            t as Translate,
+          ),
+        }),
+      );
   }
   if (points.length === 0) return null;
   return (

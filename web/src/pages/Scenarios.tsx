@@ -45,7 +45,11 @@ export default function Scenarios() {
 
   return (
     <Stack gap="md">
-      <PageHeader title={t('scenarios.title')} description={t('scenarios.description')} actions={canCreate ? <Button onClick={() => setCreating(true)}>{t('scenarios.new')}</Button> : undefined} />
+      <PageHeader
+        title={t('scenarios.title')}
+        description={t('scenarios.description')}
+        actions={canCreate ? <Button onClick={() => setCreating(true)}>{t('scenarios.new')}</Button> : undefined}
+      />
       {items.length === 0 ? (
         <Paper withBorder p="xl">
           <EmptyState title={t('scenarios.emptyTitle')} description={canCreate ? t('scenarios.emptyText') : t('abilities.nothingYet')}>
@@ -92,7 +96,9 @@ export default function Scenarios() {
                 </Stack>
                 <Group justify="space-between" mt="sm" gap="xs">
                   <Text size="xs" c="dimmed">
-                    {scenario.frequency !== undefined ? t('scenarios.frequencyShort', { frequency: format.number(scenario.frequency, 4) }) : t('scenarios.frequencyDefault')}
+                    {scenario.frequency !== undefined
+                      ? t('scenarios.frequencyShort', { frequency: format.number(scenario.frequency, 4) })
+                      : t('scenarios.frequencyDefault')}
                     {' · '}
                     {last ? t('scenarios.lastRun', { date: format.dateTime(last.finishedAt ?? last.createdAt) }) : t('scenarios.neverRun')}
                   </Text>
@@ -145,15 +151,33 @@ function NewScenario({ org, scenarios, opened, onClose }: { org: string; scenari
     <Modal opened={opened} onClose={onClose} title={t('scenarios.new')} size="md">
       <form onSubmit={submit} noValidate>
         <Stack>
-          <TextInput label={t('fields.id')} description={t('fields.idHelp')} required value={id} onChange={(event) => setId(event.currentTarget.value)} error={fieldErrorText(problemsAt(problems, 'id'), t)} data-autofocus />
-          <TextInput label={t('fields.name')} value={name} onChange={(event) => setName(event.currentTarget.value)} error={fieldErrorText(problemsAt(problems, 'name'), t)} />
+          <TextInput
+            label={t('fields.id')}
+            description={t('fields.idHelp')}
+            required
+            value={id}
+            onChange={(event) => setId(event.currentTarget.value)}
+            error={fieldErrorText(problemsAt(problems, 'id'), t)}
+            data-autofocus
+          />
+          <TextInput
+            label={t('fields.name')}
+            value={name}
+            onChange={(event) => setName(event.currentTarget.value)}
+            error={fieldErrorText(problemsAt(problems, 'name'), t)}
+          />
           <NativeSelect
             label={t('scenarios.startFrom')}
             value={from}
             onChange={(event) => setFrom(event.currentTarget.value)}
-            data={[{ value: '', label: t('scenarios.blank') }, ...scenarios.map((scenario) => ({ value: scenario.id, label: t('scenarios.copyOf', { name: entityName(scenario, language) }) }))]}
+            data={[
+              { value: '', label: t('scenarios.blank') },
+              ...scenarios.map((scenario) => ({ value: scenario.id, label: t('scenarios.copyOf', { name: entityName(scenario, language) }) })),
+            ]}
           />
-          {create.error && (rest.length > 0 || !problems?.size) ? <ProblemSummary title={t('form.refused')} message={errorSentence(create.error, t)} problems={rest} /> : null}
+          {create.error && (rest.length > 0 || !problems?.size) ? (
+            <ProblemSummary title={t('form.refused')} message={errorSentence(create.error, t)} problems={rest} />
+          ) : null}
           {create.isError && problems?.size && rest.length === 0 ? (
             <Alert color="red" variant="outline" role="status">
               {t('form.fixFields')}

@@ -36,7 +36,13 @@ export default function SignIn() {
           <LanguageSwitch />
         </Group>
         <Paper withBorder p="lg" shadow="sm">
-          {changing ? <NewPassword next={next} /> : step === 'code' ? <CodeStep next={next} onRestart={() => setStep('password')} /> : <PasswordStep next={next} onCode={() => setStep('code')} />}
+          {changing ? (
+            <NewPassword next={next} />
+          ) : step === 'code' ? (
+            <CodeStep next={next} onRestart={() => setStep('password')} />
+          ) : (
+            <PasswordStep next={next} onCode={() => setStep('code')} />
+          )}
         </Paper>
         <Text size="xs" c="dimmed" ta="center">
           {t('auth.firstRun')}
@@ -189,7 +195,15 @@ function NewPassword({ next }: { next: string }) {
           {t('auth.newPasswordTitle')}
         </Title>
         <Text size="sm">{t('auth.newPasswordText')}</Text>
-        <PasswordField label={t('auth.currentPassword')} autoComplete="current-password" required value={current} onChange={(event) => setCurrent(event.currentTarget.value)} error={fieldErrorText(problemsAt(problems, 'currentPassword'), t)} autoFocus />
+        <PasswordField
+          label={t('auth.currentPassword')}
+          autoComplete="current-password"
+          required
+          value={current}
+          onChange={(event) => setCurrent(event.currentTarget.value)}
+          error={fieldErrorText(problemsAt(problems, 'currentPassword'), t)}
+          autoFocus
+        />
         <PasswordField
           label={t('auth.newPassword')}
           description={t('auth.newPasswordHelp')}
@@ -199,7 +213,14 @@ function NewPassword({ next }: { next: string }) {
           onChange={(event) => setPassword(event.currentTarget.value)}
           error={fieldErrorText(problemsAt(problems, 'newPassword'), t)}
         />
-        <PasswordField label={t('auth.newPasswordAgain')} autoComplete="new-password" required value={again} onChange={(event) => setAgain(event.currentTarget.value)} error={mismatch ? t('auth.mismatch') : undefined} />
+        <PasswordField
+          label={t('auth.newPasswordAgain')}
+          autoComplete="new-password"
+          required
+          value={again}
+          onChange={(event) => setAgain(event.currentTarget.value)}
+          error={mismatch ? t('auth.mismatch') : undefined}
+        />
         {!problems?.size ? <Refusal error={change.error} /> : null}
         <Button type="submit" loading={change.isPending} fullWidth>
           {t('auth.savePassword')}

@@ -31,7 +31,13 @@ export async function startRun(job: JobContext<RunPayload>, restart = false) {
   if (!row || !org) return undefined;
   const model = await exportModel(job.db, job.org!);
   await job.fenced((trx) =>
-    writeRun(trx, job, { status: 'running', attempt: job.attempt, model_version: org.modelVersion, started_at: sql`coalesce(started_at, now())`, ...(restart ? { progress: 0 } : {}) }),
+    writeRun(trx, job, {
+      status: 'running',
+      attempt: job.attempt,
+      model_version: org.modelVersion,
+      started_at: sql`coalesce(started_at, now())`,
+      ...(restart ? { progress: 0 } : {}),
+    }),
   );
   return { input: row.input as RunInput, model, modelVersion: org.modelVersion };
 }
@@ -45,7 +51,11 @@ export function progressWriter(job: JobContext<RunPayload>) {
       const now = Date.now();
       if (now - last < 250) return;
       last = now;
-      pending.push(job.fenced((trx) => writeRun(trx, job, { progress: sql`greatest(progress, ${fraction}::double precision)`, attempt: job.attempt })).catch(() => undefined));
+      pending.push(
+        job
+          .fenced((trx) => writeRun(trx, job, { progress: sql`greatest(progress, ${fraction}::double precision)`, attempt: job.attempt }))
+          .catch(() => undefined),
+      );
     },
     settled: () => Promise.all(pending),
   };
@@ -66,21 +76,33 @@ export function refusal(error: unknown, job: JobContext<RunPayload>): JobOutcome
 
 export function finished(job: JobContext<RunPayload>, result: unknown): JobOutcome {
   return done((trx) =>
-    writeRun(trx, job, { status: 'done', attempt: job.attempt, progress: 1, finished_at: sql`now()`, result: JSON.stringify(result), error: null }).then(() => undefined),
+    writeRun(trx, job, { status: 'done', attempt: job.attempt, progress: 1, finished_at: sql`now()`, result: JSON.stringify(result), error: null }).then(
+      () => undefined,
+    ),
   );
 }
 
 /** What both run kinds do when cancelled, dead or retried. */
 export const runOutcomes: Pick<JobHandler<RunPayload>, 'onCancelled' | 'onDead' | 'onRetried'> = {
   async onCancelled(trx, job) {
-    await trx.updateTable('scenario_runs').set({ status: 'cancelled', finished_at: sql`now()` }).where('org_id', '=', job.org!).where('id', '=', job.id).where('status', 'in', ['queued', 'running']).execute();
+    await trx
+      .updateTable('scenario_runs')
+      .set({ status: 'cancelled', finished_at: sql`now()` })
+      .where('org_id', '=', job.org!)
+      .where('id', '=', job.id)
+      .where('status', 'in', ['queued', 'running'])
+      .execute();
   },
   async onDead(trx, job) {
     // The cause is in the dead letter, for administrators; the user is told it failed, not why inside the server.
     await writeRun(trx, job, {
       status: 'failed',
       finished_at: sql`now()`,
-      error: JSON.stringify({ code: 'internal', message: 'The run failed unexpectedly, several times; an administrator can see why and retry it.', details: [] }),
+      error: JSON.stringify({
+        code: 'internal',
+        message: 'The run failed unexpectedly, several times; an administrator can see why and retry it.',
+        details: [],
+      }),
     });
   },
   async onRetried(trx, job) {

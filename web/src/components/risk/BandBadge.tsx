@@ -33,5 +33,7 @@ export function BandBadge({ matrix, rated, label, compact = false }: { matrix: R
 
 /** A small square of a band's colour, with its name for screen readers. */
 export function BandSwatch({ colour, label }: { colour: string; label?: string }) {
-  return <span className="band-swatch" style={{ background: colour }} aria-label={label} role={label ? 'img' : undefined} aria-hidden={label ? undefined : true} />;
+  return (
+    <span className="band-swatch" style={{ background: colour }} aria-label={label} role={label ? 'img' : undefined} aria-hidden={label ? undefined : true} />
+  );
 }

@@ -79,7 +79,12 @@ export function HeatMap({ matrix, heatmap, selected, onSelect, compact = false, 
                       data-impact={impact.value}
                       data-count={count}
                       onClick={() => onSelect?.(isSelected ? null : { likelihood: likelihood.value, impact: impact.value })}
-                      style={{ background: colour, color: text.color, outline: isSelected ? '3px solid #1a1b1e' : undefined, outlineOffset: isSelected ? 2 : undefined }}
+                      style={{
+                        background: colour,
+                        color: text.color,
+                        outline: isSelected ? '3px solid #1a1b1e' : undefined,
+                        outlineOffset: isSelected ? 2 : undefined,
+                      }}
                     >
                       {!preview ? (
                         <span className={text.readable ? 'heatmap-count' : 'heatmap-count band-badge-chip'} aria-hidden="true">
@@ -87,7 +92,11 @@ export function HeatMap({ matrix, heatmap, selected, onSelect, compact = false, 
                         </span>
                       ) : null}
                       {preview ? (
-                        <span className={text.readable ? 'heatmap-count' : 'heatmap-count band-badge-chip'} aria-hidden="true" style={{ fontSize: '0.9rem', fontWeight: 600 }}>
+                        <span
+                          className={text.readable ? 'heatmap-count' : 'heatmap-count band-badge-chip'}
+                          aria-hidden="true"
+                          style={{ fontSize: '0.9rem', fontWeight: 600 }}
+                        >
                           {cell?.score}
                         </span>
                       ) : !compact ? (
@@ -108,7 +117,8 @@ export function HeatMap({ matrix, heatmap, selected, onSelect, compact = false, 
           <Group key={band.id} gap={6} role="listitem" wrap="nowrap">
             <BandSwatch colour={band.colour} />
             <Text size="xs">
-              {bandName(band, language) || band.id}: {preview ? t('heatmap.scores', { from: band.min, to: ranges[index][1] }) : format.number(heatmap.bands[band.id] ?? 0)}
+              {bandName(band, language) || band.id}:{' '}
+              {preview ? t('heatmap.scores', { from: band.min, to: ranges[index][1] }) : format.number(heatmap.bands[band.id] ?? 0)}
               {index === appetite ? ` (${t('heatmap.appetite')})` : ''}
             </Text>
           </Group>

@@ -23,7 +23,19 @@ const loadCharts = () => import('../../charts/scenario.js');
 const loadDetailCharts = () => import('../../charts/montecarlo.js');
 
 /** Starts a Monte Carlo run (only with `canRun`) and shows the latest one. */
-export function MonteCarloPanel({ org, scenario, model, name, canRun }: { org: string; scenario: StoredScenario; model: OrganisationModel; name: NameOf; canRun: boolean }) {
+export function MonteCarloPanel({
+  org,
+  scenario,
+  model,
+  name,
+  canRun,
+}: {
+  org: string;
+  scenario: StoredScenario;
+  model: OrganisationModel;
+  name: NameOf;
+  canRun: boolean;
+}) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [params, setParams] = useSearchParams();
@@ -33,7 +45,11 @@ export function MonteCarloPanel({ org, scenario, model, name, canRun }: { org: s
   const chosen = params.get('mc') ?? history.data?.items.find((run) => run.kind === 'montecarlo' && run.status !== 'failed')?.id ?? null;
   const run = useRun<MonteCarloResult>(org, chosen);
   const start = useMutation({
-    mutationFn: () => api<Run>(orgPath(org, '/runs'), { method: 'POST', body: { kind: 'montecarlo', scenario: scenario.id, runs: runs === '' ? 1000 : runs, seed: seed === '' ? 1 : seed } }),
+    mutationFn: () =>
+      api<Run>(orgPath(org, '/runs'), {
+        method: 'POST',
+        body: { kind: 'montecarlo', scenario: scenario.id, runs: runs === '' ? 1000 : runs, seed: seed === '' ? 1 : seed },
+      }),
     onSuccess: (created) => {
       client.setQueryData(scenarioKeys.run(org, created.id), created);
       void client.invalidateQueries({ queryKey: scenarioKeys.runs(org) });
@@ -70,15 +86,35 @@ export function MonteCarloPanel({ org, scenario, model, name, canRun }: { org: s
         {canRun ? (
           <form onSubmit={submit} noValidate>
             <Group align="flex-end" gap="sm">
-              <NumberField label={t('montecarlo.runs')} description={t('montecarlo.runsHelp')} min={1} max={1_000_000} allowDecimal={false} value={runs} onChange={(value) => setRuns(value === '' ? '' : Number(value))} w={200} />
-              <NumberField label={t('montecarlo.seed')} description={t('montecarlo.seedHelp')} min={0} allowDecimal={false} thousandSeparator="" value={seed} onChange={(value) => setSeed(value === '' ? '' : Number(value))} w={200} />
+              <NumberField
+                label={t('montecarlo.runs')}
+                description={t('montecarlo.runsHelp')}
+                min={1}
+                max={1_000_000}
+                allowDecimal={false}
+                value={runs}
+                onChange={(value) => setRuns(value === '' ? '' : Number(value))}
+                w={200}
+              />
+              <NumberField
+                label={t('montecarlo.seed')}
+                description={t('montecarlo.seedHelp')}
+                min={0}
+                allowDecimal={false}
+                thousandSeparator=""
+                value={seed}
+                onChange={(value) => setSeed(value === '' ? '' : Number(value))}
+                w={200}
+              />
               <Button type="submit" loading={start.isPending} disabled={busy}>
                 {t('montecarlo.start')}
               </Button>
             </Group>
           </form>
         ) : null}
-        {start.error ? <ProblemSummary title={t('runs.refused')} message={errorSentence(start.error, t)} problems={(start.error as { details?: [] }).details ?? []} /> : null}
+        {start.error ? (
+          <ProblemSummary title={t('runs.refused')} message={errorSentence(start.error, t)} problems={(start.error as { details?: [] }).details ?? []} />
+        ) : null}
       </ResultSection>
       {run.isError ? <LoadError error={run.error} /> : null}
       {run.data ? (
@@ -112,8 +148,19 @@ export function MonteCarloResultView({ run, model, name }: { run: Run<MonteCarlo
       animation: false,
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (value: number) => format.percent(value / 100) },
       grid: { left: 8, right: 48, top: 8, bottom: 24, containLabel: true },
-      xAxis: { type: 'value', min: 0, max: 100, axisLabel: { color: '#343a40', formatter: (value: number) => format.percent(value / 100) }, splitLine: { lineStyle: { color: '#e9ecef' } } },
-      yAxis: { type: 'category', inverse: true, data: atRisk.map((row) => name('activities', row.id)), axisLabel: { color: '#1a1b1e', width: 220, overflow: 'truncate' } },
+      xAxis: {
+        type: 'value',
+        min: 0,
+        max: 100,
+        axisLabel: { color: '#343a40', formatter: (value: number) => format.percent(value / 100) },
+        splitLine: { lineStyle: { color: '#e9ecef' } },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: atRisk.map((row) => name('activities', row.id)),
+        axisLabel: { color: '#1a1b1e', width: 220, overflow: 'truncate' },
+      },
       series: [
         {
           type: 'bar',
@@ -129,10 +176,19 @@ export function MonteCarloResultView({ run, model, name }: { run: Run<MonteCarlo
     [atRisk, name, t, format],
   );
   return (
-    <ResultSection id="mc-result" title={t('montecarlo.resultTitle')} description={t('montecarlo.resultText', { runs: format.number(result.runs), seed: result.seed, count: atRisk.length })}>
+    <ResultSection
+      id="mc-result"
+      title={t('montecarlo.resultTitle')}
+      description={t('montecarlo.resultText', { runs: format.number(result.runs), seed: result.seed, count: atRisk.length })}
+    >
       <StaleWarning run={run} />
       {atRisk.length > 0 ? (
-        <EChart load={loadCharts} option={option} height={Math.max(120, atRisk.length * 26 + 40)} label={t('montecarlo.chartLabel', { count: atRisk.length })} />
+        <EChart
+          load={loadCharts}
+          option={option}
+          height={Math.max(120, atRisk.length * 26 + 40)}
+          label={t('montecarlo.chartLabel', { count: atRisk.length })}
+        />
       ) : (
         <Text size="sm" fw={600} c="teal.9">
           {t('montecarlo.noBreach')}
@@ -180,12 +236,25 @@ export function MonteCarloResultView({ run, model, name }: { run: Run<MonteCarlo
 type MonteCarloActivity = MonteCarloResult['activities'][number];
 
 /** One activity over the runs: the histogram of its longest disruption and the convergence of its probability of breach. */
-function MonteCarloDetail({ result, activities, mtpd, name }: { result: MonteCarloResult; activities: MonteCarloActivity[]; mtpd: Map<string, number>; name: NameOf }) {
+function MonteCarloDetail({
+  result,
+  activities,
+  mtpd,
+  name,
+}: {
+  result: MonteCarloResult;
+  activities: MonteCarloActivity[];
+  mtpd: Map<string, number>;
+  name: NameOf;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const [chosen, setChosen] = useState<string | null>(null);
   // By default the activity whose breach is the least certain (probability nearest 50 %): the most to learn from.
-  const uncertainMost = useMemo(() => activities.reduce((best, item) => (Math.abs(item.breachProbability - 0.5) < Math.abs(best.breachProbability - 0.5) ? item : best)), [activities]);
+  const uncertainMost = useMemo(
+    () => activities.reduce((best, item) => (Math.abs(item.breachProbability - 0.5) < Math.abs(best.breachProbability - 0.5) ? item : best)),
+    [activities],
+  );
   const activity = activities.find((item) => item.id === chosen) ?? uncertainMost;
   const limit = mtpd.get(activity.id) ?? Number.POSITIVE_INFINITY;
   const label = name('activities', activity.id);
@@ -225,11 +294,33 @@ function MonteCarloDetail({ result, activities, mtpd, name }: { result: MonteCar
       tooltip: { trigger: 'axis', valueFormatter: (value: number) => format.percent(value / 100) },
       legend: { top: 0, data: [t('montecarlo.convergenceEstimate'), t('montecarlo.convergenceInterval')] },
       grid: { left: 8, right: 24, top: 32, bottom: 24, containLabel: true },
-      xAxis: { type: 'log', name: t('montecarlo.convergenceRuns'), nameLocation: 'middle', nameGap: 28, min: 1, max: result.runs, axisLabel: { color: '#343a40', formatter: (value: number) => format.number(value) } },
-      yAxis: { type: 'value', min: 0, max: 100, axisLabel: { color: '#343a40', formatter: (value: number) => format.percent(value / 100) }, splitLine: { lineStyle: { color: '#e9ecef' } } },
+      xAxis: {
+        type: 'log',
+        name: t('montecarlo.convergenceRuns'),
+        nameLocation: 'middle',
+        nameGap: 28,
+        min: 1,
+        max: result.runs,
+        axisLabel: { color: '#343a40', formatter: (value: number) => format.number(value) },
+      },
+      yAxis: {
+        type: 'value',
+        min: 0,
+        max: 100,
+        axisLabel: { color: '#343a40', formatter: (value: number) => format.percent(value / 100) },
+        splitLine: { lineStyle: { color: '#e9ecef' } },
+      },
       series: [
         // The interval as a band: its low end (invisible), then its width stacked on top.
-        { type: 'line', name: 'low', stack: 'interval', symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false }, data: points.map((p) => [p.runs, percent(p.low)]) },
+        {
+          type: 'line',
+          name: 'low',
+          stack: 'interval',
+          symbol: 'none',
+          lineStyle: { opacity: 0 },
+          tooltip: { show: false },
+          data: points.map((p) => [p.runs, percent(p.low)]),
+        },
         {
           type: 'line',
           name: t('montecarlo.convergenceInterval'),
@@ -240,7 +331,13 @@ function MonteCarloDetail({ result, activities, mtpd, name }: { result: MonteCar
           itemStyle: { color: 'rgba(25, 113, 194, 0.35)' },
           data: points.map((p) => [p.runs, percent(p.high - p.low)]),
         },
-        { type: 'line', name: t('montecarlo.convergenceEstimate'), symbolSize: 5, itemStyle: { color: '#c92a2a' }, data: points.map((p) => [p.runs, percent(p.breachProbability)]) },
+        {
+          type: 'line',
+          name: t('montecarlo.convergenceEstimate'),
+          symbolSize: 5,
+          itemStyle: { color: '#c92a2a' },
+          data: points.map((p) => [p.runs, percent(p.breachProbability)]),
+        },
       ],
     };
   }, [activity, result.runs, t, format]);
@@ -275,10 +372,20 @@ function MonteCarloDetail({ result, activities, mtpd, name }: { result: MonteCar
             {t('montecarlo.convergenceTitle')}
           </Text>
           <div data-testid="montecarlo-convergence">
-            <EChart load={loadDetailCharts} option={convergence} height={240} label={t('montecarlo.convergenceLabel', { name: label, runs: format.number(result.runs) })} />
+            <EChart
+              load={loadDetailCharts}
+              option={convergence}
+              height={240}
+              label={t('montecarlo.convergenceLabel', { name: label, runs: format.number(result.runs) })}
+            />
           </div>
           <Text size="sm">
-            {t('montecarlo.convergenceText', { runs: format.number(last.runs), probability: format.percent(last.breachProbability), low: format.percent(last.low), high: format.percent(last.high) })}
+            {t('montecarlo.convergenceText', {
+              runs: format.number(last.runs),
+              probability: format.percent(last.breachProbability),
+              low: format.percent(last.low),
+              high: format.percent(last.high),
+            })}
           </Text>
         </>
       ) : null}

@@ -41,7 +41,10 @@ export function RecommendationPanel({ org, scenario, scenarios, model, name, can
   const run = useRun<Recommendation>(org, chosen);
   const start = useMutation({
     mutationFn: () =>
-      api<Run>(orgPath(org, '/runs'), { method: 'POST', body: { kind: 'recommendation', scenarios: chosenScenarios, ...(candidates.length ? { candidates } : {}) } }),
+      api<Run>(orgPath(org, '/runs'), {
+        method: 'POST',
+        body: { kind: 'recommendation', scenarios: chosenScenarios, ...(candidates.length ? { candidates } : {}) },
+      }),
     onSuccess: (created) => {
       client.setQueryData(scenarioKeys.run(org, created.id), created);
       void client.invalidateQueries({ queryKey: scenarioKeys.runs(org) });
@@ -98,13 +101,17 @@ export function RecommendationPanel({ org, scenario, scenarios, model, name, can
             </Group>
           </form>
         ) : null}
-        {start.error ? <ProblemSummary title={t('runs.refused')} message={errorSentence(start.error, t)} problems={(start.error as { details?: [] }).details ?? []} /> : null}
+        {start.error ? (
+          <ProblemSummary title={t('runs.refused')} message={errorSentence(start.error, t)} problems={(start.error as { details?: [] }).details ?? []} />
+        ) : null}
       </ResultSection>
       {run.isError ? <LoadError error={run.error} /> : null}
       {run.data ? (
         <>
           <RunProgress org={org} run={run.data} label={t('recommend.label')} />
-          {run.data.status === 'done' && run.data.result ? <RecommendationView run={run.data as Run<Recommendation>} scenarios={scenarios} model={model} name={name} /> : null}
+          {run.data.status === 'done' && run.data.result ? (
+            <RecommendationView run={run.data as Run<Recommendation>} scenarios={scenarios} model={model} name={name} />
+          ) : null}
         </>
       ) : !chosen ? (
         <Paper withBorder p="md">
@@ -115,7 +122,19 @@ export function RecommendationPanel({ org, scenario, scenarios, model, name, can
   );
 }
 
-export function RecommendationView({ run, scenarios, model, name, showWhatIf = true }: { run: Run<Recommendation>; scenarios: StoredScenario[]; model: OrganisationModel; name: NameOf; showWhatIf?: boolean }) {
+export function RecommendationView({
+  run,
+  scenarios,
+  model,
+  name,
+  showWhatIf = true,
+}: {
+  run: Run<Recommendation>;
+  scenarios: StoredScenario[];
+  model: OrganisationModel;
+  name: NameOf;
+  showWhatIf?: boolean;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const language = useLanguage();
@@ -125,16 +144,29 @@ export function RecommendationView({ run, scenarios, model, name, showWhatIf = t
   const lookup = (collection: 'pools' | 'sites' | 'applications' | 'suppliers', id: string) => name(collection, id);
   const candidateIds = (run.params.candidates as string[] | null | undefined) ?? model.strategies.map((strategy) => strategy.id);
   const blocked = [
-    ...new Set(used.flatMap((item) => blockedByLockdown(model.strategies.filter((strategy) => candidateIds.includes(strategy.id) && !result.strategies.includes(strategy.id)), item))),
+    ...new Set(
+      used.flatMap((item) =>
+        blockedByLockdown(
+          model.strategies.filter((strategy) => candidateIds.includes(strategy.id) && !result.strategies.includes(strategy.id)),
+          item,
+        ),
+      ),
+    ),
   ];
   const chosen = result.strategies.map((id) => strategies.get(id)).filter((item): item is Strategy => item !== undefined);
-  const scenarioName = (id: string | undefined, index: number) => (id ? entityName(scenarios.find((item) => item.id === id) ?? { id }, language) : `#${index + 1}`);
+  const scenarioName = (id: string | undefined, index: number) =>
+    id ? entityName(scenarios.find((item) => item.id === id) ?? { id }, language) : `#${index + 1}`;
 
   return (
     <ResultSection
       id="rec-result"
       title={t('recommend.resultTitle')}
-      description={t('recommend.resultFor', { scenarios: joinList(run.scenarios.map((id, index) => scenarioName(id, index)), t as Translate) })}
+      description={t('recommend.resultFor', {
+        scenarios: joinList(
+          run.scenarios.map((id, index) => scenarioName(id, index)),
+          t as Translate,
+        ),
+      })}
     >
       <StaleWarning run={run} />
       <Group gap="sm" mb="sm">
@@ -215,7 +247,19 @@ export function RecommendationView({ run, scenarios, model, name, showWhatIf = t
   );
 }
 
-function RemainingBreaches({ result, scenarios, run, model, name }: { result: Recommendation; scenarios: StoredScenario[]; run: Run; model: OrganisationModel; name: NameOf }) {
+function RemainingBreaches({
+  result,
+  scenarios,
+  run,
+  model,
+  name,
+}: {
+  result: Recommendation;
+  scenarios: StoredScenario[];
+  run: Run;
+  model: OrganisationModel;
+  name: NameOf;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const language = useLanguage();
@@ -236,7 +280,13 @@ function RemainingBreaches({ result, scenarios, run, model, name }: { result: Re
           {result.remainingBreaches.map((breach, index) => {
             const scenario = scenarios.find((item) => item.id === (breach.scenario.id ?? run.scenarios[breach.scenario.index]));
             const causes = scenario
-              ? [...new Set(breach.binding.map((binding) => causeText(explainCause(breach.activity, binding, { model, scenario, result: { pools: [] } }), t as Translate, format, name)))]
+              ? [
+                  ...new Set(
+                    breach.binding.map((binding) =>
+                      causeText(explainCause(breach.activity, binding, { model, scenario, result: { pools: [] } }), t as Translate, format, name),
+                    ),
+                  ),
+                ]
               : breach.binding.map((binding) => binding.cause);
             return (
               <Table.Tr key={index}>
@@ -253,7 +303,19 @@ function RemainingBreaches({ result, scenarios, run, model, name }: { result: Re
 }
 
 /** Breached activities with nothing, with each chosen or blocked strategy alone, and with the recommended set. */
-function WhatIfTable({ model, scenarios, chosen, blocked, name }: { model: OrganisationModel; scenarios: StoredScenario[]; chosen: string[]; blocked: string[]; name: NameOf }) {
+function WhatIfTable({
+  model,
+  scenarios,
+  chosen,
+  blocked,
+  name,
+}: {
+  model: OrganisationModel;
+  scenarios: StoredScenario[];
+  chosen: string[];
+  blocked: string[];
+  name: NameOf;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const language = useLanguage();
@@ -271,7 +333,12 @@ function WhatIfTable({ model, scenarios, chosen, blocked, name }: { model: Organ
       ? t('recommend.whatIfNothing')
       : strategies === chosen
         ? t('recommend.whatIfChosen')
-        : t('recommend.whatIfAlone', { name: joinList(strategies.map((id) => name('strategies', id)), t as Translate) });
+        : t('recommend.whatIfAlone', {
+            name: joinList(
+              strategies.map((id) => name('strategies', id)),
+              t as Translate,
+            ),
+          });
   return (
     <Stack gap={4} mt="md">
       <Text size="sm" fw={700}>

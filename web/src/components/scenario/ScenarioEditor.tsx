@@ -1,6 +1,23 @@
 // The scenario editor: names and descriptions, horizon and frequency, each disruption with its fields (numbers may be
 // uncertain), strategy activations, and the same scenario as JSON for advanced users.
-import { ActionIcon, Alert, Button, Group, JsonInput, Modal, NativeSelect, Paper, SegmentedControl, SimpleGrid, Stack, Tabs, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Button,
+  Group,
+  JsonInput,
+  Modal,
+  NativeSelect,
+  Paper,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Tabs,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -97,14 +114,24 @@ export function ScenarioEditor({ org, saved, editable, deletable }: { org: strin
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     if (editable) setDraft((current) => ({ ...current, [key]: value }));
   };
-  const setDisruption = (index: number, disruption: Disruption) => set('disruptions', draft.disruptions.map((item, at) => (at === index ? disruption : item)));
+  const setDisruption = (index: number, disruption: Disruption) =>
+    set(
+      'disruptions',
+      draft.disruptions.map((item, at) => (at === index ? disruption : item)),
+    );
 
   const applyJson = () => {
     if (!editable) return;
     try {
       const parsed = JSON.parse(json) as Draft;
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(t('editor.jsonNotObject'));
-      setDraft({ ...parsed, disruptions: parsed.disruptions ?? [], activate: parsed.activate ?? [], horizon: parsed.horizon ?? 2160, id: parsed.id ?? draft.id });
+      setDraft({
+        ...parsed,
+        disruptions: parsed.disruptions ?? [],
+        activate: parsed.activate ?? [],
+        horizon: parsed.horizon ?? 2160,
+        id: parsed.id ?? draft.id,
+      });
       setJsonError(null);
       setView('form');
     } catch (error) {
@@ -143,18 +170,76 @@ export function ScenarioEditor({ org, saved, editable, deletable }: { org: strin
             <Stack gap="md">
               <EditorSection title={t('editor.general')}>
                 <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
-                  <TextInput label={t('fields.id')} description={t('editor.idHelp')} required value={draft.id} onChange={(event) => set('id', event.currentTarget.value)} error={err('id')} />
-                  <TextInput label={t('fields.name')} value={draft.name ?? ''} onChange={(event) => set('name', event.currentTarget.value)} error={err('name')} />
-                  <TextInput label={t('fields.nameFr')} lang="fr" value={draft.names?.fr ?? ''} onChange={(event) => set('names', { ...draft.names, fr: event.currentTarget.value })} error={err('names.fr')} />
-                  <TextInput label={t('fields.nameEn')} lang="en" value={draft.names?.en ?? ''} onChange={(event) => set('names', { ...draft.names, en: event.currentTarget.value })} error={err('names.en')} />
+                  <TextInput
+                    label={t('fields.id')}
+                    description={t('editor.idHelp')}
+                    required
+                    value={draft.id}
+                    onChange={(event) => set('id', event.currentTarget.value)}
+                    error={err('id')}
+                  />
+                  <TextInput
+                    label={t('fields.name')}
+                    value={draft.name ?? ''}
+                    onChange={(event) => set('name', event.currentTarget.value)}
+                    error={err('name')}
+                  />
+                  <TextInput
+                    label={t('fields.nameFr')}
+                    lang="fr"
+                    value={draft.names?.fr ?? ''}
+                    onChange={(event) => set('names', { ...draft.names, fr: event.currentTarget.value })}
+                    error={err('names.fr')}
+                  />
+                  <TextInput
+                    label={t('fields.nameEn')}
+                    lang="en"
+                    value={draft.names?.en ?? ''}
+                    onChange={(event) => set('names', { ...draft.names, en: event.currentTarget.value })}
+                    error={err('names.en')}
+                  />
                 </SimpleGrid>
-                <Textarea mt="md" label={t('fields.description')} autosize minRows={2} maxRows={8} value={draft.description ?? ''} onChange={(event) => set('description', event.currentTarget.value)} error={err('description')} />
+                <Textarea
+                  mt="md"
+                  label={t('fields.description')}
+                  autosize
+                  minRows={2}
+                  maxRows={8}
+                  value={draft.description ?? ''}
+                  onChange={(event) => set('description', event.currentTarget.value)}
+                  error={err('description')}
+                />
                 <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" mt="md">
-                  <Textarea label={t('editor.descriptionFr')} lang="fr" autosize minRows={2} maxRows={8} value={draft.descriptions?.fr ?? ''} onChange={(event) => set('descriptions', { ...draft.descriptions, fr: event.currentTarget.value })} error={err('descriptions.fr')} />
-                  <Textarea label={t('editor.descriptionEn')} lang="en" autosize minRows={2} maxRows={8} value={draft.descriptions?.en ?? ''} onChange={(event) => set('descriptions', { ...draft.descriptions, en: event.currentTarget.value })} error={err('descriptions.en')} />
+                  <Textarea
+                    label={t('editor.descriptionFr')}
+                    lang="fr"
+                    autosize
+                    minRows={2}
+                    maxRows={8}
+                    value={draft.descriptions?.fr ?? ''}
+                    onChange={(event) => set('descriptions', { ...draft.descriptions, fr: event.currentTarget.value })}
+                    error={err('descriptions.fr')}
+                  />
+                  <Textarea
+                    label={t('editor.descriptionEn')}
+                    lang="en"
+                    autosize
+                    minRows={2}
+                    maxRows={8}
+                    value={draft.descriptions?.en ?? ''}
+                    onChange={(event) => set('descriptions', { ...draft.descriptions, en: event.currentTarget.value })}
+                    error={err('descriptions.en')}
+                  />
                 </SimpleGrid>
                 <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" mt="md">
-                  <DurationInput label={t('editor.horizon')} description={t('editor.horizonHelp')} value={draft.horizon} onChange={(hours) => set('horizon', hours as number)} error={err('horizon')} required />
+                  <DurationInput
+                    label={t('editor.horizon')}
+                    description={t('editor.horizonHelp')}
+                    value={draft.horizon}
+                    onChange={(hours) => set('horizon', hours as number)}
+                    error={err('horizon')}
+                    required
+                  />
                   <NumberField
                     label={t('editor.frequency')}
                     description={t('editor.frequencyHelp')}
@@ -181,7 +266,12 @@ export function ScenarioEditor({ org, saved, editable, deletable }: { org: strin
                       index={index}
                       disruption={disruption}
                       onChange={(next) => setDisruption(index, next)}
-                      onRemove={() => set('disruptions', draft.disruptions.filter((_item, at) => at !== index))}
+                      onRemove={() =>
+                        set(
+                          'disruptions',
+                          draft.disruptions.filter((_item, at) => at !== index),
+                        )
+                      }
                       problems={problems}
                     />
                   ))}
@@ -210,7 +300,12 @@ export function ScenarioEditor({ org, saved, editable, deletable }: { org: strin
                           collection="strategies"
                           label={t('editor.strategyOf', { row: index + 1 })}
                           value={activation.strategy || undefined}
-                          onChange={(strategy) => set('activate', draft.activate.map((item, at) => (at === index ? { ...item, strategy: strategy ?? '' } : item)))}
+                          onChange={(strategy) =>
+                            set(
+                              'activate',
+                              draft.activate.map((item, at) => (at === index ? { ...item, strategy: strategy ?? '' } : item)),
+                            )
+                          }
                           error={err(`activate.${index}.strategy`)}
                           required
                         />
@@ -218,11 +313,28 @@ export function ScenarioEditor({ org, saved, editable, deletable }: { org: strin
                       <DurationInput
                         label={t('editor.activatedAt')}
                         value={activation.at}
-                        onChange={(hours) => set('activate', draft.activate.map((item, at) => (at === index ? { ...item, at: hours ?? 0 } : item)))}
+                        onChange={(hours) =>
+                          set(
+                            'activate',
+                            draft.activate.map((item, at) => (at === index ? { ...item, at: hours ?? 0 } : item)),
+                          )
+                        }
                         error={err(`activate.${index}.at`)}
                       />
                       <EditOnly>
-                        <ActionIcon mt={26} variant="subtle" color="red" size="lg" aria-label={t('editor.removeActivation', { row: index + 1 })} onClick={() => set('activate', draft.activate.filter((_item, at) => at !== index))}>
+                        <ActionIcon
+                          mt={26}
+                          variant="subtle"
+                          color="red"
+                          size="lg"
+                          aria-label={t('editor.removeActivation', { row: index + 1 })}
+                          onClick={() =>
+                            set(
+                              'activate',
+                              draft.activate.filter((_item, at) => at !== index),
+                            )
+                          }
+                        >
                           ✕
                         </ActionIcon>
                       </EditOnly>
@@ -246,7 +358,18 @@ export function ScenarioEditor({ org, saved, editable, deletable }: { org: strin
               <Text size="sm" c="dimmed">
                 {t('editor.jsonHelp')}
               </Text>
-              <JsonInput label={t('editor.jsonLabel')} value={json} onChange={setJson} autosize minRows={12} maxRows={40} formatOnBlur validationError={t('editor.jsonInvalidShort')} styles={{ input: { fontFamily: 'ui-monospace, monospace', fontSize: 13 } }} error={jsonError} />
+              <JsonInput
+                label={t('editor.jsonLabel')}
+                value={json}
+                onChange={setJson}
+                autosize
+                minRows={12}
+                maxRows={40}
+                formatOnBlur
+                validationError={t('editor.jsonInvalidShort')}
+                styles={{ input: { fontFamily: 'ui-monospace, monospace', fontSize: 13 } }}
+                error={jsonError}
+              />
               <EditOnly>
                 <Group>
                   <Button onClick={applyJson} variant="light">
@@ -319,7 +442,21 @@ function EditorSection({ title, description, children }: { title: string; descri
   );
 }
 
-function DisruptionEditor({ org, index, disruption, onChange, onRemove, problems }: { org: string; index: number; disruption: Disruption; onChange: (next: Disruption) => void; onRemove: () => void; problems?: FieldProblems }) {
+function DisruptionEditor({
+  org,
+  index,
+  disruption,
+  onChange,
+  onRemove,
+  problems,
+}: {
+  org: string;
+  index: number;
+  disruption: Disruption;
+  onChange: (next: Disruption) => void;
+  onRemove: () => void;
+  problems?: FieldProblems;
+}) {
   const { t } = useTranslation();
   const at = `disruptions.${index}`;
   const err = (field: string, nested = false) => fieldErrorText(problemsAt(problems, `${at}.${field}`, nested), t);
@@ -342,7 +479,14 @@ function DisruptionEditor({ org, index, disruption, onChange, onRemove, problems
         {t('editor.disruptionN', { row, type: t(`disruptions.types.${disruption.type}`) })}
       </Text>
       <Group justify="space-between" align="flex-end" mb="sm">
-        <NativeSelect label={t('editor.type')} value={disruption.type} onChange={(event) => changeType(event.currentTarget.value as DisruptionType)} data={DISRUPTION_TYPES.map((type) => ({ value: type, label: t(`disruptions.types.${type}`) }))} w={260} error={err('type')} />
+        <NativeSelect
+          label={t('editor.type')}
+          value={disruption.type}
+          onChange={(event) => changeType(event.currentTarget.value as DisruptionType)}
+          data={DISRUPTION_TYPES.map((type) => ({ value: type, label: t(`disruptions.types.${type}`) }))}
+          w={260}
+          error={err('type')}
+        />
         <EditOnly>
           <ActionIcon variant="subtle" color="red" size="lg" aria-label={t('editor.removeDisruption', { row })} onClick={onRemove}>
             ✕
@@ -354,20 +498,59 @@ function DisruptionEditor({ org, index, disruption, onChange, onRemove, problems
       </Text>
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
         {disruption.type === 'siteUnavailable' ? (
-          <EntitySelect org={org} collection="sites" label={t('editor.site')} value={disruption.site || undefined} onChange={(site) => patch({ site: site ?? '' })} error={err('site')} required />
+          <EntitySelect
+            org={org}
+            collection="sites"
+            label={t('editor.site')}
+            value={disruption.site || undefined}
+            onChange={(site) => patch({ site: site ?? '' })}
+            error={err('site')}
+            required
+          />
         ) : null}
         {disruption.type === 'applicationOutage' ? (
-          <EntitySelect org={org} collection="applications" label={t('editor.application')} value={disruption.application || undefined} onChange={(application) => patch({ application: application ?? '' })} error={err('application')} required />
+          <EntitySelect
+            org={org}
+            collection="applications"
+            label={t('editor.application')}
+            value={disruption.application || undefined}
+            onChange={(application) => patch({ application: application ?? '' })}
+            error={err('application')}
+            required
+          />
         ) : null}
         {disruption.type === 'supplierOutage' ? (
-          <EntitySelect org={org} collection="suppliers" label={t('editor.supplier')} value={disruption.supplier || undefined} onChange={(supplier) => patch({ supplier: supplier ?? '' })} error={err('supplier')} required />
+          <EntitySelect
+            org={org}
+            collection="suppliers"
+            label={t('editor.supplier')}
+            value={disruption.supplier || undefined}
+            onChange={(supplier) => patch({ supplier: supplier ?? '' })}
+            error={err('supplier')}
+            required
+          />
         ) : null}
         {disruption.type === 'lockdown' || disruption.type === 'absenteeism' ? (
-          <EntityMultiSelect org={org} collection="sites" label={t('editor.sites')} description={t('editor.sitesHelp')} value={disruption.sites ?? []} onChange={(sites) => patch({ sites: sites.length ? sites : undefined })} error={err('sites', true)} />
+          <EntityMultiSelect
+            org={org}
+            collection="sites"
+            label={t('editor.sites')}
+            description={t('editor.sitesHelp')}
+            value={disruption.sites ?? []}
+            onChange={(sites) => patch({ sites: sites.length ? sites : undefined })}
+            error={err('sites', true)}
+          />
         ) : null}
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md" mt="sm">
-        <UncertainInput label={t('editor.from')} description={t('editor.fromHelp')} unit="hours" value={disruption.from} onChange={(value) => patch({ from: value ?? 0 })} error={err('from')} />
+        <UncertainInput
+          label={t('editor.from')}
+          description={t('editor.fromHelp')}
+          unit="hours"
+          value={disruption.from}
+          onChange={(value) => patch({ from: value ?? 0 })}
+          error={err('from')}
+        />
         <UncertainInput
           label={t('editor.to')}
           unit="hours"
@@ -384,7 +567,13 @@ function DisruptionEditor({ org, index, disruption, onChange, onRemove, problems
             value={usesCurve ? 'curve' : 'rate'}
             onChange={(mode) =>
               mode === 'curve'
-                ? patch({ rate: undefined, curve: [{ at: 0, rate: disruption.rate ?? 0.05 }, { at: 336, rate: 0.2 }] })
+                ? patch({
+                    rate: undefined,
+                    curve: [
+                      { at: 0, rate: disruption.rate ?? 0.05 },
+                      { at: 336, rate: 0.2 },
+                    ],
+                  })
                 : patch({ curve: undefined, rate: disruption.curve?.[0]?.rate ?? 0.1 })
             }
             data={[
@@ -394,7 +583,14 @@ function DisruptionEditor({ org, index, disruption, onChange, onRemove, problems
             w={360}
           />
           {!usesCurve ? (
-            <UncertainInput label={t('editor.rate')} description={t('editor.rateHelp')} unit="share" value={disruption.rate} onChange={(value) => patch({ rate: value ?? 0 })} error={err('rate')} />
+            <UncertainInput
+              label={t('editor.rate')}
+              description={t('editor.rateHelp')}
+              unit="share"
+              value={disruption.rate}
+              onChange={(value) => patch({ rate: value ?? 0 })}
+              error={err('rate')}
+            />
           ) : (
             <Stack gap="xs">
               <Text size="xs" c="dimmed">
@@ -413,11 +609,20 @@ function DisruptionEditor({ org, index, disruption, onChange, onRemove, problems
                     label={t('editor.pointRate', { row: pointIndex + 1 })}
                     unit="share"
                     value={point.rate}
-                    onChange={(value) => patch({ curve: disruption.curve!.map((item, other) => (other === pointIndex ? { ...item, rate: value ?? 0 } : item)) })}
+                    onChange={(value) =>
+                      patch({ curve: disruption.curve!.map((item, other) => (other === pointIndex ? { ...item, rate: value ?? 0 } : item)) })
+                    }
                     error={err(`curve.${pointIndex}.rate`)}
                   />
                   <EditOnly>
-                    <ActionIcon mt={26} variant="subtle" color="red" disabled={disruption.curve!.length <= 1} aria-label={t('editor.removePoint', { row: pointIndex + 1 })} onClick={() => patch({ curve: disruption.curve!.filter((_item, other) => other !== pointIndex) })}>
+                    <ActionIcon
+                      mt={26}
+                      variant="subtle"
+                      color="red"
+                      disabled={disruption.curve!.length <= 1}
+                      aria-label={t('editor.removePoint', { row: pointIndex + 1 })}
+                      onClick={() => patch({ curve: disruption.curve!.filter((_item, other) => other !== pointIndex) })}
+                    >
                       ✕
                     </ActionIcon>
                   </EditOnly>

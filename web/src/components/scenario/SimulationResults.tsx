@@ -12,7 +12,15 @@ import { causeText, explainCause, timelineRows, type NameOf, type SimulationResu
 
 const loadCharts = () => import('../../charts/scenario.js');
 
-export const COLOURS = { within: '#e8590c', beyond: '#c92a2a', approximate: '#868e96', mark: '#1a1b1e', capacity: '#1864ab', demandOk: '#2b8a3e', demandOver: '#c92a2a' };
+export const COLOURS = {
+  within: '#e8590c',
+  beyond: '#c92a2a',
+  approximate: '#868e96',
+  mark: '#1a1b1e',
+  capacity: '#1864ab',
+  demandOk: '#2b8a3e',
+  demandOver: '#c92a2a',
+};
 const DEFAULT_HORIZON = 2160;
 
 /** Rows of the timeline and the causes of their runs, computed once per result. */
@@ -22,7 +30,8 @@ export function useTimeline(result: SimulationResult, model: OrganisationModel, 
   return useMemo(() => {
     const horizon = scenario.horizon ?? DEFAULT_HORIZON;
     const rows = timelineRows(result, model.activities, horizon);
-    const cause = (row: TimelineRow, index: number) => causeText(explainCause(row.id, row.result.binding[index], { model, scenario, result }), t as Translate, format, name);
+    const cause = (row: TimelineRow, index: number) =>
+      causeText(explainCause(row.id, row.result.binding[index], { model, scenario, result }), t as Translate, format, name);
     return { horizon, rows, cause };
   }, [result, model, scenario, name, t, format]);
 }
@@ -41,8 +50,17 @@ export function Totals({ result, rows, model }: { result: SimulationResult; rows
   const first = rows.find((row) => row.breachAt !== null);
   return (
     <SimpleGrid cols={{ base: 2, lg: 4 }} spacing="sm">
-      <Figure value={format.number(result.breached)} label={t('results.breached', { count: result.breached })} tone={result.breached > 0 ? 'bad' : 'good'} testId="breached-count" />
-      <Figure value={format.number(disrupted)} label={t('results.disrupted', { count: disrupted, total: format.number(model.activities.length) })} tone={disrupted > 0 ? 'warn' : 'good'} />
+      <Figure
+        value={format.number(result.breached)}
+        label={t('results.breached', { count: result.breached })}
+        tone={result.breached > 0 ? 'bad' : 'good'}
+        testId="breached-count"
+      />
+      <Figure
+        value={format.number(disrupted)}
+        label={t('results.disrupted', { count: disrupted, total: format.number(model.activities.length) })}
+        tone={disrupted > 0 ? 'warn' : 'good'}
+      />
       <Figure value={first ? dayText(first.breachAt, t as Translate, format) : '—'} label={t('results.firstBreach')} tone={first ? 'bad' : 'good'} />
       <Figure value={format.number(result.cost, 0)} label={t('results.cost')} note={short > 0 ? t('results.poolsShort', { count: short }) : undefined} />
     </SimpleGrid>
@@ -71,7 +89,17 @@ function Figure({ value, label, note, tone, testId }: { value: string; label: st
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Disrupted periods per activity (breached first), each split at its MTPD, with a mark where the MTPD runs out. */
-export function Timeline({ rows, horizon, name, cause }: { rows: TimelineRow[]; horizon: number; name: NameOf; cause: (row: TimelineRow, run: number) => string }) {
+export function Timeline({
+  rows,
+  horizon,
+  name,
+  cause,
+}: {
+  rows: TimelineRow[];
+  horizon: number;
+  name: NameOf;
+  cause: (row: TimelineRow, run: number) => string;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const shown = useMemo(() => rows.filter((row) => row.result.disruptedHours > 0), [rows]);
@@ -87,22 +115,41 @@ export function Timeline({ rows, horizon, name, cause }: { rows: TimelineRow[]; 
           bars.push({
             value: [index, run.from, run.to],
             itemStyle: { color: COLOURS.approximate },
-            tip: base + escapeHtml(t('timeline.approximate', { from: dayText(run.from, t as Translate, format), to: dayText(run.to, t as Translate, format) })) + '<br/>' + escapeHtml(because),
+            tip:
+              base +
+              escapeHtml(t('timeline.approximate', { from: dayText(run.from, t as Translate, format), to: dayText(run.to, t as Translate, format) })) +
+              '<br/>' +
+              escapeHtml(because),
           });
           return;
         }
-        const period = escapeHtml(t('timeline.period', { from: dayText(run.from, t as Translate, format), to: dayText(run.to, t as Translate, format), length: format.durationLong(run.to - run.from) }));
+        const period = escapeHtml(
+          t('timeline.period', {
+            from: dayText(run.from, t as Translate, format),
+            to: dayText(run.to, t as Translate, format),
+            length: format.durationLong(run.to - run.from),
+          }),
+        );
         if (run.breachAt !== null) {
           bars.push({ value: [index, run.from, run.breachAt], itemStyle: { color: COLOURS.within }, tip: base + period + '<br/>' + escapeHtml(because) });
           bars.push({
             value: [index, run.breachAt, run.to],
             itemStyle: { color: COLOURS.beyond },
-            tip: base + period + '<br/>' + escapeHtml(t('timeline.beyond', { at: dayText(run.breachAt, t as Translate, format), mtpd: format.duration(row.mtpd) })) + '<br/>' + escapeHtml(because),
+            tip:
+              base +
+              period +
+              '<br/>' +
+              escapeHtml(t('timeline.beyond', { at: dayText(run.breachAt, t as Translate, format), mtpd: format.duration(row.mtpd) })) +
+              '<br/>' +
+              escapeHtml(because),
           });
         } else bars.push({ value: [index, run.from, run.to], itemStyle: { color: COLOURS.within }, tip: base + period + '<br/>' + escapeHtml(because) });
         const mark = run.from + row.mtpd;
         if (mark < horizon && Number.isFinite(mark))
-          marks.push({ value: [mark, index], tip: base + escapeHtml(t('timeline.mark', { mtpd: format.duration(row.mtpd), at: dayText(mark, t as Translate, format) })) });
+          marks.push({
+            value: [mark, index],
+            tip: base + escapeHtml(t('timeline.mark', { mtpd: format.duration(row.mtpd), at: dayText(mark, t as Translate, format) })),
+          });
       });
     });
     const step = horizon > 24 * 40 ? 168 : horizon > 24 * 6 ? 24 : 4;
@@ -116,7 +163,10 @@ export function Timeline({ rows, horizon, name, cause }: { rows: TimelineRow[]; 
         min: 0,
         max: horizon,
         interval: step,
-        axisLabel: { color: '#343a40', formatter: (hours: number) => (step >= 24 ? t('timeline.dayTick', { day: format.number(hours / 24, 0) }) : format.duration(hours)) },
+        axisLabel: {
+          color: '#343a40',
+          formatter: (hours: number) => (step >= 24 ? t('timeline.dayTick', { day: format.number(hours / 24, 0) }) : format.duration(hours)),
+        },
         splitLine: { lineStyle: { color: '#e9ecef' } },
         name: '',
       },
@@ -126,7 +176,15 @@ export function Timeline({ rows, horizon, name, cause }: { rows: TimelineRow[]; 
           type: 'custom',
           name: t('timeline.disrupted'),
           encode: { x: [1, 2], y: 0 },
-          renderItem: (_params: unknown, api: { value: (i: number) => number; coord: (v: [number, number]) => [number, number]; size: (v: [number, number]) => [number, number]; style: () => object }) => {
+          renderItem: (
+            _params: unknown,
+            api: {
+              value: (i: number) => number;
+              coord: (v: [number, number]) => [number, number];
+              size: (v: [number, number]) => [number, number];
+              style: () => object;
+            },
+          ) => {
             const row = api.value(0);
             const start = api.coord([api.value(1), row]);
             const end = api.coord([api.value(2), row]);
@@ -163,7 +221,21 @@ export function Legend({ colour, text, narrow = false }: { colour: string; text:
 }
 
 /** The activities that breach their MTPD (or, with `all`, every disrupted one), with when and why. */
-export function BreachTable({ org, rows, name, cause, all = false, caption }: { org: string; rows: TimelineRow[]; name: NameOf; cause: (row: TimelineRow, run: number) => string; all?: boolean; caption?: string }) {
+export function BreachTable({
+  org,
+  rows,
+  name,
+  cause,
+  all = false,
+  caption,
+}: {
+  org: string;
+  rows: TimelineRow[];
+  name: NameOf;
+  cause: (row: TimelineRow, run: number) => string;
+  all?: boolean;
+  caption?: string;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const shown = rows.filter((row) => (all ? row.result.disruptedHours > 0 : row.result.mtpdBreached));
@@ -232,11 +304,20 @@ export function PoolDemand({ result, name }: { result: SimulationResult; name: N
       xAxis: { type: 'value', axisLabel: { color: '#343a40' }, splitLine: { lineStyle: { color: '#e9ecef' } } },
       yAxis: { type: 'category', data: names, inverse: true, axisLabel: { color: '#1a1b1e' } },
       series: [
-        { type: 'bar', name: t('pools.capacity'), data: result.pools.map((pool) => Math.round(pool.capacityAtPeak)), itemStyle: { color: COLOURS.capacity }, label: { show: true, position: 'right', color: '#1a1b1e' } },
+        {
+          type: 'bar',
+          name: t('pools.capacity'),
+          data: result.pools.map((pool) => Math.round(pool.capacityAtPeak)),
+          itemStyle: { color: COLOURS.capacity },
+          label: { show: true, position: 'right', color: '#1a1b1e' },
+        },
         {
           type: 'bar',
           name: t('pools.demand'),
-          data: result.pools.map((pool) => ({ value: Math.round(pool.peakDemand), itemStyle: { color: pool.peakDemand > pool.capacityAtPeak + 1e-9 ? COLOURS.demandOver : COLOURS.demandOk } })),
+          data: result.pools.map((pool) => ({
+            value: Math.round(pool.peakDemand),
+            itemStyle: { color: pool.peakDemand > pool.capacityAtPeak + 1e-9 ? COLOURS.demandOver : COLOURS.demandOk },
+          })),
           itemStyle: { color: COLOURS.demandOver },
           label: { show: true, position: 'right', color: '#1a1b1e' },
         },

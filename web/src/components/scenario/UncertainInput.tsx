@@ -7,7 +7,16 @@ import { useTranslation } from 'react-i18next';
 import { NumberField } from '../NumberField.js';
 import { durationParts } from '../../lib/format.js';
 import { useFormat } from '../../lib/queries.js';
-import { convertUncertain, uncertainKind, uncertainParts, uncertainText, withParts, UNCERTAIN_KINDS, type Uncertain, type UncertainKind } from '../../lib/scenarios.js';
+import {
+  convertUncertain,
+  uncertainKind,
+  uncertainParts,
+  uncertainText,
+  withParts,
+  UNCERTAIN_KINDS,
+  type Uncertain,
+  type UncertainKind,
+} from '../../lib/scenarios.js';
 
 const UNIT_HOURS = { hour: 1, day: 24, week: 168 } as const;
 type Unit = keyof typeof UNIT_HOURS;
@@ -61,11 +70,21 @@ export function UncertainInput({ label, description, unit, value, onChange, empt
     updated[index] = next === '' ? 0 : stored(Number(next));
     onChange(withParts(kind as UncertainKind, updated));
   };
-  const kinds = [...(emptyLabel ? [{ value: 'empty', label: emptyLabel }] : []), ...UNCERTAIN_KINDS.map((item) => ({ value: item, label: t(`uncertain.kinds.${item}`) }))];
+  const kinds = [
+    ...(emptyLabel ? [{ value: 'empty', label: emptyLabel }] : []),
+    ...UNCERTAIN_KINDS.map((item) => ({ value: item, label: t(`uncertain.kinds.${item}`) })),
+  ];
   const describedBy = [description ? `${id}-description` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 
   return (
-    <Input.Wrapper label={label} description={description} error={error} descriptionProps={{ id: `${id}-description` }} errorProps={{ id: `${id}-error` }} labelProps={{ htmlFor: `${id}-kind` }}>
+    <Input.Wrapper
+      label={label}
+      description={description}
+      error={error}
+      descriptionProps={{ id: `${id}-description` }}
+      errorProps={{ id: `${id}-error` }}
+      labelProps={{ htmlFor: `${id}-kind` }}
+    >
       <Group gap={6} mt={4} wrap="wrap" align="flex-start">
         <NativeSelect
           id={`${id}-kind`}
@@ -101,7 +120,13 @@ export function UncertainInput({ label, description, unit, value, onChange, empt
               key={part}
               aria-label={t('uncertain.partOf', { label, part: t(`uncertain.parts.${part}`) })}
               placeholder={t(`uncertain.parts.${part}`)}
-              leftSection={kind === 'fixed' ? undefined : <Text size="10px" c="dimmed">{t(`uncertain.partsShort.${part}`)}</Text>}
+              leftSection={
+                kind === 'fixed' ? undefined : (
+                  <Text size="10px" c="dimmed">
+                    {t(`uncertain.partsShort.${part}`)}
+                  </Text>
+                )
+              }
               leftSectionWidth={kind === 'fixed' ? undefined : 34}
               value={parts[index] === undefined ? '' : shown(parts[index])}
               min={0}

@@ -5,7 +5,19 @@ import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../lib/queries.js';
 import type { Run } from '../../lib/scenarios.js';
 
-export function ResultSection({ id, title, description, children, actions }: { id: string; title: string; description?: ReactNode; children: ReactNode; actions?: ReactNode }) {
+export function ResultSection({
+  id,
+  title,
+  description,
+  children,
+  actions,
+}: {
+  id: string;
+  title: string;
+  description?: ReactNode;
+  children: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <Paper withBorder p="md" component="section" aria-labelledby={id} className="result-section">
       <Group justify="space-between" align="flex-start" gap="sm">

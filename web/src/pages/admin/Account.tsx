@@ -64,9 +64,31 @@ function ChangePassword() {
           <Text size="sm" c="dimmed">
             {t('admin.account.passwordText')}
           </Text>
-          <PasswordField label={t('auth.currentPassword')} autoComplete="current-password" required value={current} onChange={(event) => setCurrent(event.currentTarget.value)} error={fieldErrorText(problemsAt(problems, 'currentPassword'), t)} />
-          <PasswordField label={t('auth.newPassword')} description={t('auth.newPasswordHelp')} autoComplete="new-password" required value={password} onChange={(event) => setPassword(event.currentTarget.value)} error={fieldErrorText(problemsAt(problems, 'newPassword'), t)} />
-          <PasswordField label={t('auth.newPasswordAgain')} autoComplete="new-password" required value={again} onChange={(event) => setAgain(event.currentTarget.value)} error={mismatch ? t('auth.mismatch') : undefined} />
+          <PasswordField
+            label={t('auth.currentPassword')}
+            autoComplete="current-password"
+            required
+            value={current}
+            onChange={(event) => setCurrent(event.currentTarget.value)}
+            error={fieldErrorText(problemsAt(problems, 'currentPassword'), t)}
+          />
+          <PasswordField
+            label={t('auth.newPassword')}
+            description={t('auth.newPasswordHelp')}
+            autoComplete="new-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+            error={fieldErrorText(problemsAt(problems, 'newPassword'), t)}
+          />
+          <PasswordField
+            label={t('auth.newPasswordAgain')}
+            autoComplete="new-password"
+            required
+            value={again}
+            onChange={(event) => setAgain(event.currentTarget.value)}
+            error={mismatch ? t('auth.mismatch') : undefined}
+          />
           {change.error && !problems?.size ? (
             <Alert color="red" role="alert">
               {errorSentence(change.error, t)}
@@ -147,8 +169,23 @@ function SecondFactor({ enabled }: { enabled: boolean }) {
       >
         <Stack gap="sm">
           <Text size="sm">{t('admin.account.mfaEnabledText')}</Text>
-          <PasswordField label={t('auth.password')} autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.currentTarget.value)} error={fieldErrorText(problemsAt(disableProblems, 'password'), t)} />
-          <TextInput label={t('auth.code')} autoComplete="one-time-code" inputMode="numeric" required value={code} onChange={(event) => setCode(event.currentTarget.value)} error={fieldErrorText(problemsAt(disableProblems, 'code'), t)} />
+          <PasswordField
+            label={t('auth.password')}
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+            error={fieldErrorText(problemsAt(disableProblems, 'password'), t)}
+          />
+          <TextInput
+            label={t('auth.code')}
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            required
+            value={code}
+            onChange={(event) => setCode(event.currentTarget.value)}
+            error={fieldErrorText(problemsAt(disableProblems, 'code'), t)}
+          />
           {disable.error && !disableProblems?.size ? (
             <Alert color="red" role="alert">
               {errorSentence(disable.error, t)}
@@ -177,7 +214,16 @@ function SecondFactor({ enabled }: { enabled: boolean }) {
           <Text size="sm">
             {t('admin.account.secretText')} <Code>{enrol.data.secret}</Code>
           </Text>
-          <TextInput label={t('auth.code')} autoComplete="one-time-code" inputMode="numeric" required autoFocus value={code} onChange={(event) => setCode(event.currentTarget.value)} error={fieldErrorText(problemsAt(confirmProblems, 'code'), t)} />
+          <TextInput
+            label={t('auth.code')}
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            required
+            autoFocus
+            value={code}
+            onChange={(event) => setCode(event.currentTarget.value)}
+            error={fieldErrorText(problemsAt(confirmProblems, 'code'), t)}
+          />
           {confirm.error && !confirmProblems?.size ? (
             <Alert color="red" role="alert">
               {errorSentence(confirm.error, t)}

@@ -21,11 +21,17 @@ export default function Audit() {
   const [form, setForm] = useState(applied);
   const [open, setOpen] = useState<number | null>(null);
   usePageTitle(t('admin.audit.title'));
-  const filters = { entity: applied.entity || undefined, actor: applied.actor || undefined, from: dayBound(applied.from, false), to: dayBound(applied.to, true) };
+  const filters = {
+    entity: applied.entity || undefined,
+    actor: applied.actor || undefined,
+    from: dayBound(applied.from, false),
+    to: dayBound(applied.to, true),
+  };
   const audit = useInfiniteQuery({
     queryKey: ['org', org, 'audit', filters],
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => api<{ items: AuditEntry[]; nextCursor: string | null }>(orgPath(org, `/audit${query({ ...filters, limit: 50, cursor: pageParam })}`)),
+    queryFn: ({ pageParam }) =>
+      api<{ items: AuditEntry[]; nextCursor: string | null }>(orgPath(org, `/audit${query({ ...filters, limit: 50, cursor: pageParam })}`)),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const submit = (event: FormEvent) => {
@@ -45,10 +51,34 @@ export default function Audit() {
       <PageHeader title={t('admin.audit.title')} description={t('admin.audit.description')} />
       <Paper withBorder p="md" component="form" onSubmit={submit} noValidate aria-label={t('admin.audit.filters')}>
         <Group align="flex-end" wrap="wrap">
-          <TextInput label={t('admin.audit.entity')} description={t('admin.audit.entityHelp')} value={form.entity} onChange={(event) => setForm({ ...form, entity: event.currentTarget.value })} w={180} />
-          <TextInput label={t('admin.audit.actor')} description={t('admin.audit.actorHelp')} value={form.actor} onChange={(event) => setForm({ ...form, actor: event.currentTarget.value })} w={220} />
-          <TextInput type="date" label={t('admin.audit.from')} value={form.from} onChange={(event) => setForm({ ...form, from: event.currentTarget.value })} w={160} />
-          <TextInput type="date" label={t('admin.audit.to')} value={form.to} onChange={(event) => setForm({ ...form, to: event.currentTarget.value })} w={160} />
+          <TextInput
+            label={t('admin.audit.entity')}
+            description={t('admin.audit.entityHelp')}
+            value={form.entity}
+            onChange={(event) => setForm({ ...form, entity: event.currentTarget.value })}
+            w={180}
+          />
+          <TextInput
+            label={t('admin.audit.actor')}
+            description={t('admin.audit.actorHelp')}
+            value={form.actor}
+            onChange={(event) => setForm({ ...form, actor: event.currentTarget.value })}
+            w={220}
+          />
+          <TextInput
+            type="date"
+            label={t('admin.audit.from')}
+            value={form.from}
+            onChange={(event) => setForm({ ...form, from: event.currentTarget.value })}
+            w={160}
+          />
+          <TextInput
+            type="date"
+            label={t('admin.audit.to')}
+            value={form.to}
+            onChange={(event) => setForm({ ...form, to: event.currentTarget.value })}
+            w={160}
+          />
           <Button type="submit">{t('admin.audit.apply')}</Button>
           <Button variant="default" onClick={clear}>
             {t('admin.audit.clear')}

@@ -51,7 +51,8 @@ export default function BiaSettings() {
   );
 
   const set = (next: Partial<Settings>) => setDraft({ ...draft, ...next });
-  const setCategory = (index: number, next: Partial<Category>) => set({ categories: draft.categories.map((item, i) => (i === index ? { ...item, ...next } : item)) });
+  const setCategory = (index: number, next: Partial<Category>) =>
+    set({ categories: draft.categories.map((item, i) => (i === index ? { ...item, ...next } : item)) });
   const setLevel = (index: number, next: Partial<Level>) => set({ scale: draft.scale.map((item, i) => (i === index ? { ...item, ...next } : item)) });
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -107,21 +108,38 @@ export default function BiaSettings() {
                     {draft.categories.map((category, index) => (
                       <Table.Tr key={index}>
                         <Table.Td>
-                          <TextInput aria-label={t('admin.bia.idOf', { n: index + 1 })} value={category.id} onChange={(event) => setCategory(index, { id: event.currentTarget.value })} error={at(`categories.${index}.id`)} />
+                          <TextInput
+                            aria-label={t('admin.bia.idOf', { n: index + 1 })}
+                            value={category.id}
+                            onChange={(event) => setCategory(index, { id: event.currentTarget.value })}
+                            error={at(`categories.${index}.id`)}
+                          />
                         </Table.Td>
                         <Table.Td>
                           <TextInput
                             aria-label={t('admin.bia.nameEnOf', { n: index + 1 })}
                             value={category.names?.en ?? category.name}
-                            onChange={(event) => setCategory(index, { name: event.currentTarget.value, names: { ...category.names, en: event.currentTarget.value } })}
+                            onChange={(event) =>
+                              setCategory(index, { name: event.currentTarget.value, names: { ...category.names, en: event.currentTarget.value } })
+                            }
                             error={at(`categories.${index}.name`)}
                           />
                         </Table.Td>
                         <Table.Td>
-                          <TextInput aria-label={t('admin.bia.nameFrOf', { n: index + 1 })} value={category.names?.fr ?? ''} onChange={(event) => setCategory(index, { names: { ...category.names, fr: event.currentTarget.value } })} />
+                          <TextInput
+                            aria-label={t('admin.bia.nameFrOf', { n: index + 1 })}
+                            value={category.names?.fr ?? ''}
+                            onChange={(event) => setCategory(index, { names: { ...category.names, fr: event.currentTarget.value } })}
+                          />
                         </Table.Td>
                         <Table.Td>
-                          <ActionIcon variant="subtle" color="red" aria-label={`${remove} ${category.id}`} onClick={() => set({ categories: draft.categories.filter((_, i) => i !== index) })} disabled={draft.categories.length <= 1}>
+                          <ActionIcon
+                            variant="subtle"
+                            color="red"
+                            aria-label={`${remove} ${category.id}`}
+                            onClick={() => set({ categories: draft.categories.filter((_, i) => i !== index) })}
+                            disabled={draft.categories.length <= 1}
+                          >
                             ×
                           </ActionIcon>
                         </Table.Td>
@@ -130,7 +148,13 @@ export default function BiaSettings() {
                   </Table.Tbody>
                 </Table>
               </Table.ScrollContainer>
-              <Button variant="light" size="xs" mt="xs" onClick={() => set({ categories: [...draft.categories, { id: '', name: '' }] })} disabled={draft.categories.length >= 20}>
+              <Button
+                variant="light"
+                size="xs"
+                mt="xs"
+                onClick={() => set({ categories: [...draft.categories, { id: '', name: '' }] })}
+                disabled={draft.categories.length >= 20}
+              >
                 {t('admin.bia.addCategory')}
               </Button>
             </Paper>
@@ -153,21 +177,41 @@ export default function BiaSettings() {
                     {draft.scale.map((level, index) => (
                       <Table.Tr key={index}>
                         <Table.Td>
-                          <NumberField aria-label={t('admin.bia.valueOf', { n: index + 1 })} min={0} max={10} allowDecimal={false} value={level.value} onChange={(value) => setLevel(index, { value: Number(value) })} error={at(`scale.${index}.value`)} />
+                          <NumberField
+                            aria-label={t('admin.bia.valueOf', { n: index + 1 })}
+                            min={0}
+                            max={10}
+                            allowDecimal={false}
+                            value={level.value}
+                            onChange={(value) => setLevel(index, { value: Number(value) })}
+                            error={at(`scale.${index}.value`)}
+                          />
                         </Table.Td>
                         <Table.Td>
                           <TextInput
                             aria-label={t('admin.bia.labelEnOf', { n: index + 1 })}
                             value={level.names?.en ?? level.label}
-                            onChange={(event) => setLevel(index, { label: event.currentTarget.value, names: { ...level.names, en: event.currentTarget.value } })}
+                            onChange={(event) =>
+                              setLevel(index, { label: event.currentTarget.value, names: { ...level.names, en: event.currentTarget.value } })
+                            }
                             error={at(`scale.${index}.label`)}
                           />
                         </Table.Td>
                         <Table.Td>
-                          <TextInput aria-label={t('admin.bia.labelFrOf', { n: index + 1 })} value={level.names?.fr ?? ''} onChange={(event) => setLevel(index, { names: { ...level.names, fr: event.currentTarget.value } })} />
+                          <TextInput
+                            aria-label={t('admin.bia.labelFrOf', { n: index + 1 })}
+                            value={level.names?.fr ?? ''}
+                            onChange={(event) => setLevel(index, { names: { ...level.names, fr: event.currentTarget.value } })}
+                          />
                         </Table.Td>
                         <Table.Td>
-                          <ActionIcon variant="subtle" color="red" aria-label={`${remove} ${level.value}`} onClick={() => set({ scale: draft.scale.filter((_, i) => i !== index) })} disabled={draft.scale.length <= 2}>
+                          <ActionIcon
+                            variant="subtle"
+                            color="red"
+                            aria-label={`${remove} ${level.value}`}
+                            onClick={() => set({ scale: draft.scale.filter((_, i) => i !== index) })}
+                            disabled={draft.scale.length <= 2}
+                          >
                             ×
                           </ActionIcon>
                         </Table.Td>
@@ -214,21 +258,32 @@ export default function BiaSettings() {
                       onChange={(value) => set({ timePoints: draft.timePoints.map((item, i) => (i === index ? (value ?? 0) : item)) })}
                       error={at(`timePoints.${index}`)}
                     />
-                    <ActionIcon variant="subtle" color="red" mb={4} aria-label={`${remove} ${t('admin.bia.timePoint', { n: index + 1 })}`} onClick={() => set({ timePoints: draft.timePoints.filter((_, i) => i !== index) })} disabled={draft.timePoints.length <= 1}>
+                    <ActionIcon
+                      variant="subtle"
+                      color="red"
+                      mb={4}
+                      aria-label={`${remove} ${t('admin.bia.timePoint', { n: index + 1 })}`}
+                      onClick={() => set({ timePoints: draft.timePoints.filter((_, i) => i !== index) })}
+                      disabled={draft.timePoints.length <= 1}
+                    >
                       ×
                     </ActionIcon>
                   </Group>
                 ))}
               </Stack>
-              <Button variant="light" size="xs" mt="xs" onClick={() => set({ timePoints: [...draft.timePoints, (draft.timePoints.at(-1) ?? 0) * 2 || 1] })} disabled={draft.timePoints.length >= 20}>
+              <Button
+                variant="light"
+                size="xs"
+                mt="xs"
+                onClick={() => set({ timePoints: [...draft.timePoints, (draft.timePoints.at(-1) ?? 0) * 2 || 1] })}
+                disabled={draft.timePoints.length >= 20}
+              >
                 {t('admin.bia.addTimePoint')}
               </Button>
             </Paper>
           </Stack>
         </Editable>
-        {!editable ? (
-          <Alert color="gray">{t('admin.readOnly')}</Alert>
-        ) : null}
+        {!editable ? <Alert color="gray">{t('admin.readOnly')}</Alert> : null}
       </Stack>
     </form>
   );

@@ -44,7 +44,11 @@ export default function Members() {
     <Stack gap="md">
       <PageHeader title={t('admin.members.title')} description={t('admin.members.description')} />
       {members.data.abilities.create ? (
-        <InviteMember org={org} roles={grantableRoles(membership?.abilities.members?.create)} onInvited={() => client.invalidateQueries({ queryKey: ['org', org, 'invitations'] })} />
+        <InviteMember
+          org={org}
+          roles={grantableRoles(membership?.abilities.members?.create)}
+          onInvited={() => client.invalidateQueries({ queryKey: ['org', org, 'invitations'] })}
+        />
       ) : null}
       {allowed(membership?.abilities.invitations?.read) ? <PendingInvitations org={org} /> : null}
       {change.error ? (
@@ -103,7 +107,13 @@ export default function Members() {
                   <Table.Td>{format.date(member.createdAt)}</Table.Td>
                   <Table.Td>
                     {member.abilities.delete && me?.user.id !== member.userId ? (
-                      <Button size="compact-sm" variant="subtle" color="red" onClick={() => setRemoving(member)} aria-label={t('admin.members.removeNamed', { name: member.displayName })}>
+                      <Button
+                        size="compact-sm"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => setRemoving(member)}
+                        aria-label={t('admin.members.removeNamed', { name: member.displayName })}
+                      >
                         {t('admin.members.remove')}
                       </Button>
                     ) : null}
@@ -114,7 +124,11 @@ export default function Members() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      <Modal opened={removing !== null} onClose={() => (remove.reset(), setRemoving(null))} title={t('admin.members.removeTitle', { name: removing?.displayName ?? '' })}>
+      <Modal
+        opened={removing !== null}
+        onClose={() => (remove.reset(), setRemoving(null))}
+        title={t('admin.members.removeTitle', { name: removing?.displayName ?? '' })}
+      >
         <Stack>
           <Text size="sm">{t('admin.members.removeText', { name: removing?.displayName ?? '' })}</Text>
           {remove.error ? (
@@ -169,9 +183,30 @@ function InviteMember({ org, roles, onInvited }: { org: string; roles: Role[]; o
           {t('admin.members.inviteText')}
         </Text>
         <Group align="flex-start" wrap="wrap">
-          <TextInput label={t('auth.email')} type="email" required value={email} onChange={(event) => setEmail(event.currentTarget.value)} error={fieldErrorText(problemsAt(problems, 'email'), t)} w={280} />
-          <TextInput label={t('admin.members.displayName')} value={displayName} onChange={(event) => setDisplayName(event.currentTarget.value)} error={fieldErrorText(problemsAt(problems, 'displayName'), t)} w={220} />
-          <NativeSelect label={t('admin.role')} value={role} onChange={(event) => setRole(event.currentTarget.value as Role)} data={roles.map((item) => ({ value: item, label: t(`roles.${item}`) }))} w={220} error={fieldErrorText(problemsAt(problems, 'role'), t)} />
+          <TextInput
+            label={t('auth.email')}
+            type="email"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.currentTarget.value)}
+            error={fieldErrorText(problemsAt(problems, 'email'), t)}
+            w={280}
+          />
+          <TextInput
+            label={t('admin.members.displayName')}
+            value={displayName}
+            onChange={(event) => setDisplayName(event.currentTarget.value)}
+            error={fieldErrorText(problemsAt(problems, 'displayName'), t)}
+            w={220}
+          />
+          <NativeSelect
+            label={t('admin.role')}
+            value={role}
+            onChange={(event) => setRole(event.currentTarget.value as Role)}
+            data={roles.map((item) => ({ value: item, label: t(`roles.${item}`) }))}
+            w={220}
+            error={fieldErrorText(problemsAt(problems, 'role'), t)}
+          />
           <Button type="submit" mt={25} loading={invite.isPending}>
             {t('admin.members.invite')}
           </Button>

@@ -71,7 +71,13 @@ export default function Tokens() {
                   </Table.Td>
                   <Table.Td>
                     {token.status === 'active' && allows(token, 'delete') ? (
-                      <Button size="compact-sm" variant="subtle" color="red" onClick={() => setRevoking(token)} aria-label={t('admin.tokens.revokeNamed', { name: token.name })}>
+                      <Button
+                        size="compact-sm"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => setRevoking(token)}
+                        aria-label={t('admin.tokens.revokeNamed', { name: token.name })}
+                      >
                         {t('admin.tokens.revoke')}
                       </Button>
                     ) : null}
@@ -111,7 +117,8 @@ function CreateToken({ org, onCreated }: { org: string; onCreated: () => unknown
   const [role, setRole] = useState<Role>('auditor');
   const [days, setDays] = useState<number | string>(90);
   const create = useMutation({
-    mutationFn: () => api<ApiToken & { token: string }>(orgPath(org, '/tokens'), { method: 'POST', body: { name: name.trim(), role, expiresInDays: Number(days) } }),
+    mutationFn: () =>
+      api<ApiToken & { token: string }>(orgPath(org, '/tokens'), { method: 'POST', body: { name: name.trim(), role, expiresInDays: Number(days) } }),
     onSuccess: async () => {
       setName('');
       await onCreated();
@@ -131,9 +138,32 @@ function CreateToken({ org, onCreated }: { org: string; onCreated: () => unknown
           {t('admin.tokens.createTitle')}
         </Title>
         <Group align="flex-start" wrap="wrap">
-          <TextInput label={t('admin.tokens.name')} required value={name} onChange={(event) => setName(event.currentTarget.value)} error={fieldErrorText(problemsAt(problems, 'name'), t)} w={260} />
-          <NativeSelect label={t('admin.role')} value={role} onChange={(event) => setRole(event.currentTarget.value as Role)} data={roles.map((item) => ({ value: item, label: t(`roles.${item}`) }))} w={220} error={fieldErrorText(problemsAt(problems, 'role'), t)} />
-          <NumberInput label={t('admin.tokens.days')} min={1} max={366} allowDecimal={false} value={days} onChange={setDays} w={160} error={fieldErrorText(problemsAt(problems, 'expiresInDays'), t)} />
+          <TextInput
+            label={t('admin.tokens.name')}
+            required
+            value={name}
+            onChange={(event) => setName(event.currentTarget.value)}
+            error={fieldErrorText(problemsAt(problems, 'name'), t)}
+            w={260}
+          />
+          <NativeSelect
+            label={t('admin.role')}
+            value={role}
+            onChange={(event) => setRole(event.currentTarget.value as Role)}
+            data={roles.map((item) => ({ value: item, label: t(`roles.${item}`) }))}
+            w={220}
+            error={fieldErrorText(problemsAt(problems, 'role'), t)}
+          />
+          <NumberInput
+            label={t('admin.tokens.days')}
+            min={1}
+            max={366}
+            allowDecimal={false}
+            value={days}
+            onChange={setDays}
+            w={160}
+            error={fieldErrorText(problemsAt(problems, 'expiresInDays'), t)}
+          />
           <Button type="submit" mt={25} loading={create.isPending}>
             {t('admin.tokens.create')}
           </Button>
