@@ -53,3 +53,63 @@ describe('runtime dependencies', () => {
     expect(unused).toEqual([]);
   });
 });
+
+/** `1.2.3`, `v12`, `10.x`, `6.*` → [major, minor, patch], missing parts 0. */
+function versionOf(text: string): [number, number, number] {
+  const [major = 0, minor = 0, patch = 0] = text
+    .replace(/^v/, '')
+    .split('.')
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : 0));
+  return [major, minor, patch];
+}
+
+function compare(a: [number, number, number], b: [number, number, number]): number {
+  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+}
+
+/** Whether an `engines.node` range (the forms npm packages use: `>=`, `^`, bare majors, `||`, `*`) accepts a version. */
+function accepts(range: string, version: string): boolean {
+  const target = versionOf(version);
+  return range.split('||').some((alternative) => {
+    const comparators = alternative.trim().replace(/(>=|<=|>|<|\^|~)\s+/g, '$1').split(/\s+/).filter(Boolean);
+    return comparators.every((comparator) => {
+      if (comparator === '*') return true;
+      const [, operator, rest] = /^(>=|<=|>|<|\^|~|=)?(.*)$/.exec(comparator)!;
+      const bound = versionOf(rest);
+      const parts = rest.replace(/^v/, '').split('.').filter((part) => /^\d+$/.test(part)).length;
+      if (operator === '>=') return compare(target, bound) >= 0;
+      if (operator === '>') return compare(target, bound) > 0;
+      if (operator === '<=') return compare(target, bound) <= 0;
+      if (operator === '<') return compare(target, bound) < 0;
+      if (operator === '^') return target[0] === bound[0] && compare(target, bound) >= 0;
+      if (operator === '~') return target[0] === bound[0] && target[1] === bound[1] && compare(target, bound) >= 0;
+      // A bare `20` or `10.x` is that whole major (or minor).
+      return target[0] === bound[0] && (parts < 2 || target[1] === bound[1]) && (parts < 3 || target[2] === bound[2]);
+    });
+  });
+}
+
+describe('supported Node.js versions', () => {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; engines?: { node?: string } }>;
+  };
+  const promised = (manifest as { engines?: { node?: string } }).engines?.node ?? '';
+  const minimum = /^>=\s*(\d+(?:\.\d+){0,2})$/.exec(promised)?.[1];
+
+  it('reads the range it checks against', () => {
+    expect(accepts('18 || 20 || >=22', '20.11.0')).toBe(true);
+    expect(accepts('>=22', '20.11.0')).toBe(false);
+    expect(accepts('^20.19.0 || >=22.12.0', '20.11.0')).toBe(false);
+    expect(accepts('>= 10', '20.11.0')).toBe(true);
+    expect(minimum).toMatch(/^20\./);
+  });
+
+  // `npm install` warns (EBADENGINE) about any package, runtime or development, that refuses the running Node.js:
+  // the oldest version the manifest (and the README) promises must install without one.
+  it('installs no package that refuses the oldest Node.js the manifest promises', () => {
+    const refusing = Object.entries(lock.packages)
+      .filter(([path, entry]) => path !== '' && entry.engines?.node && !accepts(entry.engines.node, minimum!))
+      .map(([path, entry]) => `${path} (${entry.engines!.node})`);
+    expect(refusing).toEqual([]);
+  });
+});
