@@ -19,6 +19,12 @@ export const Names = z
 
 const Name = z.string().trim().min(1).max(200);
 const Text = z.string().max(4000);
+
+/** Prose in other languages; `description` stays the reference text (threats, the model's items). */
+export const Descriptions = z
+  .object({ en: Text.optional(), fr: Text.optional() })
+  .strict()
+  .meta({ description: 'Translated descriptions, shown in the matching interface language' });
 const Fraction = z.number().min(0).max(1);
 const NonNegative = z.number().nonnegative();
 
@@ -29,6 +35,7 @@ export const Site = z
     names: Names.optional(),
     seats: z.number().int().nonnegative().optional(),
     description: Text.optional(),
+    descriptions: Descriptions.optional(),
   })
   .strict()
   .meta({ id: 'Site' });
@@ -41,6 +48,7 @@ export const Pool = z
     kind: z.string().trim().min(1).max(40).meta({ description: 'vpn, vdi, laptops or other text' }),
     capacity: NonNegative.meta({ description: 'Concurrent remote users' }),
     description: Text.optional(),
+    descriptions: Descriptions.optional(),
   })
   .strict()
   .meta({ id: 'Pool' });
@@ -54,6 +62,7 @@ export const Application = z
     rpo: Duration.optional(),
     owner: z.string().max(200).optional(),
     description: Text.optional(),
+    descriptions: Descriptions.optional(),
   })
   .strict()
   .meta({ id: 'Application' });
@@ -64,6 +73,7 @@ export const Supplier = z
     name: Name,
     names: Names.optional(),
     description: Text.optional(),
+    descriptions: Descriptions.optional(),
     contact: z.string().max(400).optional(),
   })
   .strict()
@@ -90,8 +100,20 @@ export const Activity = z
     name: Name,
     names: Names.optional(),
     description: Text.optional(),
+    descriptions: Descriptions.optional(),
     owner: z.string().max(200).optional().meta({ description: 'Person accountable for the activity' }),
+    ownerTitles: Names.optional().meta({
+      description: 'The owner’s job title in other languages, shown instead of the title written in `owner` ("Name, title")',
+    }),
     products: z.array(z.string().trim().min(1).max(200)).default([]).meta({ description: 'Products or services it supports' }),
+    productNames: z
+      .object({
+        en: z.array(z.string().trim().min(1).max(200)).optional(),
+        fr: z.array(z.string().trim().min(1).max(200)).optional(),
+      })
+      .strict()
+      .optional()
+      .meta({ description: 'Products or services in other languages, shown instead of `products` in the matching interface language' }),
     mtpd: Duration.meta({ description: 'Maximum tolerable period of disruption (hours)' }),
     rto: Duration.meta({ description: 'Recovery time objective (hours)' }),
     rpo: Duration.optional().meta({ description: 'Recovery point objective: data it cannot lose (hours)' }),
@@ -120,6 +142,7 @@ export const Strategy = z
     name: Name,
     names: Names.optional(),
     description: Text.optional(),
+    descriptions: Descriptions.optional(),
     leadTime: Duration.meta({ description: 'Hours from activation to effect' }),
     cost: z
       .object({
@@ -192,12 +215,23 @@ export const DEFAULT_BIA: z.output<typeof BiaSettings> = Object.freeze({
   timePoints: [1, 4, 24, 72, 168, 336, 720],
 }) as z.output<typeof BiaSettings>;
 
+// Intl knows the ISO 4217 codes in use; a code it does not know could not be shown with its amounts.
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/** The currency of an organisation's amounts (strategy costs, budgets): an ISO 4217 code. */
+export const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, { message: 'an ISO 4217 currency code in capitals, such as EUR, GBP or USD' })
+  .refine((code) => KNOWN_CURRENCIES.has(code), { message: 'an ISO 4217 currency code in capitals, such as EUR, GBP or USD', params: { rule: 'currency' } })
+  .meta({ description: 'ISO 4217 code of every amount of the organisation (strategy costs, budgets); EUR when not given', example: 'EUR' });
+
 export const OrganisationInfo = z
   .object({
     id: Id.optional(),
     name: Name,
     names: Names.optional(),
     description: Text.optional(),
+    currency: Currency.optional(),
   })
   .strict();
 

@@ -1,16 +1,12 @@
 // Risk appraisal (ISO 22301 8.2.3, ISO 31000): the threat catalogue, the organisation's risk matrix and its risk register.
 import { z } from 'zod';
-import { Id, Names } from './organisation.js';
+import { Descriptions, Id, Names } from './organisation.js';
 
 const Name = z.string().trim().min(1).max(200);
 const Text = z.string().max(4000);
 const Person = z.string().trim().min(1).max(200);
 
-/** Texts in other languages; `description` stays the reference text. */
-export const Descriptions = z
-  .object({ en: Text.optional(), fr: Text.optional() })
-  .strict()
-  .meta({ description: 'Translated descriptions, shown in the matching interface language' });
+export { Descriptions };
 
 /** The families threats are grouped in, for filters and the heat map. */
 export const THREAT_FAMILIES = ['health', 'people', 'sites', 'technology', 'third-parties', 'environment', 'society', 'governance'] as const;

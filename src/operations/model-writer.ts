@@ -44,8 +44,8 @@ async function withLockedOrganisation<T>(
 }
 
 /** What the audit trail keeps of an organisation's own settings. */
-function organisationSnapshot(org: { id: string; name: string; names?: object; description?: string; bia?: BiaSettings }) {
-  return { id: org.id, name: org.name, names: org.names, description: org.description, bia: org.bia };
+function organisationSnapshot(org: { id: string; name: string; names?: object; description?: string; currency?: string; bia?: BiaSettings }) {
+  return { id: org.id, name: org.name, names: org.names, description: org.description, currency: org.currency, bia: org.bia };
 }
 
 async function loadStoredModel(repository: ModelRepository, org: OrganisationRecord): Promise<StoredModel> {
@@ -79,7 +79,7 @@ async function refuseRetiredId(trx: Transaction<Database>, id: string): Promise<
 /** Creates an organisation; with `owner`, the person creating it becomes its owner in the same transaction. */
 export async function createOrganisation(
   db: Kysely<Database>,
-  input: { id: string; name: string; names?: { en?: string; fr?: string }; description?: string; bia?: BiaSettings },
+  input: { id: string; name: string; names?: { en?: string; fr?: string }; description?: string; currency?: string; bia?: BiaSettings },
   owner?: FirstOwner,
 ): Promise<OrganisationRecord> {
   try {
@@ -119,7 +119,7 @@ export async function deleteOrganisation(db: Kysely<Database>, orgId: string): P
 export async function updateOrganisation(
   db: Kysely<Database>,
   orgId: string,
-  input: { name: string; names?: { en?: string; fr?: string }; description?: string; bia?: BiaSettings },
+  input: { name: string; names?: { en?: string; fr?: string }; description?: string; currency?: string; bia?: BiaSettings },
 ): Promise<OrganisationRecord> {
   return withLockedOrganisation(db, orgId, async (repository, org) => {
     const bia = input.bia ?? org.bia;
@@ -270,7 +270,12 @@ export async function importModel(
     const created = !org;
     // The caller was allowed to create this organisation, not to replace someone else's that appeared meanwhile.
     if (org && options.newOwner) throw duplicateOrganisation(orgId);
-    const info = { name: model.organisation?.name ?? org?.name ?? orgId, names: model.organisation?.names, description: model.organisation?.description };
+    const info = {
+      name: model.organisation?.name ?? org?.name ?? orgId,
+      names: model.organisation?.names,
+      description: model.organisation?.description,
+      currency: model.organisation?.currency,
+    };
     const before = org ? { counts: await repository.countEntities(orgId), modelVersion: org.modelVersion } : null;
     if (!org) {
       await refuseRetiredId(trx, orgId);
@@ -330,6 +335,7 @@ export async function exportModel(db: Kysely<Database>, orgId: string): Promise<
       name: org.name,
       ...(org.names ? { names: org.names } : {}),
       ...(org.description !== undefined ? { description: org.description } : {}),
+      currency: org.currency,
     },
     bia: org.bia,
     ...model,

@@ -18,6 +18,7 @@ export interface OrganisationRecord {
   name: string;
   names?: { en?: string; fr?: string };
   description?: string;
+  currency: string;
   bia: BiaSettings;
   modelVersion: number;
   createdAt: string;
@@ -63,6 +64,7 @@ function toOrganisation(row: {
   name: string;
   doc: unknown;
   bia: unknown;
+  currency: string;
   model_version: number;
   created_at: Date;
   updated_at: Date;
@@ -73,6 +75,7 @@ function toOrganisation(row: {
     name: row.name,
     ...(doc.names ? { names: doc.names } : {}),
     ...(doc.description !== undefined ? { description: doc.description } : {}),
+    currency: row.currency,
     bia: row.bia as BiaSettings,
     modelVersion: row.model_version,
     createdAt: new Date(row.created_at).toISOString(),
@@ -130,7 +133,7 @@ export class ModelRepository {
     return row ? toOrganisation(row) : undefined;
   }
 
-  async insertOrganisation(org: { id: string; name: string; names?: object; description?: string; bia?: BiaSettings }): Promise<void> {
+  async insertOrganisation(org: { id: string; name: string; names?: object; description?: string; currency?: string; bia?: BiaSettings }): Promise<void> {
     await this.db
       .insertInto('organisations')
       .values({
@@ -138,17 +141,20 @@ export class ModelRepository {
         name: org.name,
         doc: JSON.stringify({ names: org.names, description: org.description }),
         bia: JSON.stringify(org.bia ?? DEFAULT_BIA),
+        ...(org.currency ? { currency: org.currency } : {}),
       })
       .execute();
   }
 
-  async updateOrganisation(orgId: string, org: { name: string; names?: object; description?: string; bia: BiaSettings }): Promise<void> {
+  async updateOrganisation(orgId: string, org: { name: string; names?: object; description?: string; currency?: string; bia: BiaSettings }): Promise<void> {
     await this.db
       .updateTable('organisations')
       .set({
         name: org.name,
         doc: JSON.stringify({ names: org.names, description: org.description }),
         bia: JSON.stringify(org.bia),
+        // Absent: unchanged (an update of the name alone keeps the currency).
+        ...(org.currency ? { currency: org.currency } : {}),
         updated_at: sql`now()`,
       })
       .where('id', '=', orgId)

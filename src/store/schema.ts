@@ -12,6 +12,8 @@ export interface OrganisationsTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   mfa_required_roles: Generated<string[]>;
+  /** ISO 4217 code of the organisation's amounts. */
+  currency: Generated<string>;
   /** The widget's public settings (`WidgetSettings`); `{}` until an administrator sets them. */
   widget: ColumnType<unknown, string | undefined, string>;
 }

@@ -2,7 +2,7 @@
 // BIA figures), pages of them, BIA findings and import summaries.
 import { z } from 'zod';
 import { Role } from '../account.js';
-import { BiaSettings, ENTITY_SCHEMAS, Id, Names, type Collection, type EntityOf } from '../organisation.js';
+import { BiaSettings, Currency, ENTITY_SCHEMAS, Id, Names, type Collection, type EntityOf } from '../organisation.js';
 import { Abilities, listPageOf, type Page } from './common.js';
 
 /** An organisation with its BIA settings, the caller's role in it and what they may do to it. */
@@ -12,6 +12,7 @@ export const OrganisationView = z
     name: z.string(),
     names: Names.optional(),
     description: z.string().optional(),
+    currency: Currency,
     bia: BiaSettings,
     modelVersion: z.number().int(),
     createdAt: z.string(),

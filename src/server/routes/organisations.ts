@@ -1,7 +1,7 @@
 // Organisations (tenants) and their BIA settings; each person sees the organisations they belong to.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { BiaSettings, Id, Names } from '../../model/organisation.js';
+import { BiaSettings, Currency, Id, Names } from '../../model/organisation.js';
 import { createOrganisation, deleteOrganisation, notFound, updateOrganisation } from '../../operations/model-writer.js';
 import { AccountRepository } from '../../store/account-repository.js';
 import { ModelRepository, type OrganisationRecord } from '../../store/model-repository.js';
@@ -17,6 +17,7 @@ const OrganisationInput = z
     name: z.string().trim().min(1).max(200),
     names: Names.optional(),
     description: z.string().max(4000).optional(),
+    currency: Currency.optional(),
     bia: BiaSettings.optional(),
   })
   .strict();

@@ -16,10 +16,12 @@ export function cleanEntity(draft: Draft, { optionalName = false } = {}): Draft 
       const trimmed = key === 'description' ? value : value.trim();
       if (trimmed === '' && key !== 'id' && (key !== 'name' || optionalName)) continue;
       out[key] = key === 'description' ? value : trimmed;
-    } else if (key === 'names') {
-      const names: Record<string, string> = {};
-      for (const [language, name] of Object.entries(value as Record<string, string | undefined>)) if (name?.trim()) names[language] = name.trim();
-      if (Object.keys(names).length) out.names = names;
+    } else if (key === 'names' || key === 'descriptions') {
+      // Names are trimmed; descriptions keep their line breaks and spaces, as the reference description does.
+      const texts: Record<string, string> = {};
+      for (const [language, text] of Object.entries(value as Record<string, string | undefined>))
+        if (text?.trim()) texts[language] = key === 'names' ? text.trim() : text;
+      if (Object.keys(texts).length) out[key] = texts;
     } else out[key] = value;
   }
   return out;

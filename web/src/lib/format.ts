@@ -17,11 +17,35 @@ export function durationParts(hours: number): { unit: 'minute' | 'hour' | 'day' 
   return { unit: 'hour', value: hours };
 }
 
+/**
+ * The parts of a duration as people read it: whole weeks alone ("8 w"), else days and the hours left ("18 d 1 h"),
+ * else hours ("4 h", "1.5 h"), else minutes below an hour. Hours are rounded to a tenth so that a Monte Carlo
+ * percentile does not print as "18 d 1.0000001 h".
+ */
+export function durationPieces(hours: number): Array<{ unit: 'minute' | 'hour' | 'day' | 'week'; value: number }> {
+  if (hours > 0 && hours < 1) return [{ unit: 'minute', value: Math.round(hours * 60 * 100) / 100 }];
+  const rounded = Math.round(hours * 10) / 10;
+  if (rounded < HOURS_PER_DAY) return [{ unit: 'hour', value: rounded }];
+  if (Number.isInteger(rounded) && rounded % HOURS_PER_WEEK === 0) return [{ unit: 'week', value: rounded / HOURS_PER_WEEK }];
+  const days = Math.floor(rounded / HOURS_PER_DAY);
+  const rest = Math.round((rounded - days * HOURS_PER_DAY) * 10) / 10;
+  return rest === 0
+    ? [{ unit: 'day', value: days }]
+    : [
+        { unit: 'day', value: days },
+        { unit: 'hour', value: rest },
+      ];
+}
+
 export interface Formatter {
   language: Language;
-  /** "3 d" / "3 j", "1 w" / "1 sem.", "4 h", "30 min"; "—" when absent. */
+  /** Currency of the amounts (ISO 4217), the organisation's. */
+  currency: string;
+  /** "18 d 1 h" / "18 j 1 h", "1 w" / "1 sem.", "4 h", "30 min"; "—" when absent. The one format for durations. */
   duration(hours: number | null | undefined): string;
-  /** "3 days" / "3 jours", for sentences. */
+  /** An amount of the organisation's currency: "€36,564" (en), "36 564 €" (fr). */
+  money(amount: number | null | undefined): string;
+  /** "3 days" / "3 jours", "18 days 1 hour", for sentences. */
   durationLong(hours: number | null | undefined): string;
   number(value: number | null | undefined, digits?: number): string;
   /** 0.5 → "50 %" (fr) / "50%" (en). */
@@ -33,7 +57,7 @@ export interface Formatter {
 const EMPTY = '—';
 
 /** Formatting for one language; `t` supplies the unit words from the translation resources. */
-export function createFormatter(language: Language, t: Translate): Formatter {
+export function createFormatter(language: Language, t: Translate, currency = 'EUR'): Formatter {
   const locale = language === 'fr' ? 'fr-FR' : 'en-GB';
   const numbers = new Map<number, Intl.NumberFormat>();
   const numberFormat = (digits: number) => {
@@ -42,21 +66,36 @@ export function createFormatter(language: Language, t: Translate): Formatter {
     return format;
   };
   const percentFormat = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+  let moneyFormat: Intl.NumberFormat;
+  try {
+    moneyFormat = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
+  } catch {
+    // A code this browser does not know still names the currency rather than hiding the amount.
+    moneyFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+    const plain = moneyFormat;
+    moneyFormat = { format: (value: number) => `${plain.format(value)} ${currency}` } as Intl.NumberFormat;
+  }
   const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
   const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const valid = (value: number | null | undefined): value is number => typeof value === 'number' && Number.isFinite(value);
 
   return {
     language,
+    currency,
     duration(hours) {
       if (!valid(hours)) return EMPTY;
-      const { unit, value } = durationParts(hours);
-      return t(`units.short.${unit}`, { value: numberFormat(2).format(value) });
+      return durationPieces(hours)
+        .map(({ unit, value }) => t(`units.short.${unit}`, { value: numberFormat(2).format(value) }))
+        .join(' ');
+    },
+    money(amount) {
+      return valid(amount) ? moneyFormat.format(amount) : EMPTY;
     },
     durationLong(hours) {
       if (!valid(hours)) return EMPTY;
-      const { unit, value } = durationParts(hours);
-      return t(`units.long.${unit}`, { count: value, value: numberFormat(2).format(value) });
+      return durationPieces(hours)
+        .map(({ unit, value }) => t(`units.long.${unit}`, { count: value, value: numberFormat(2).format(value) }))
+        .join(' ');
     },
     number(value, digits = 2) {
       return valid(value) ? numberFormat(digits).format(value) : EMPTY;
@@ -81,4 +120,27 @@ export function createFormatter(language: Language, t: Translate): Formatter {
 export function entityName(entity: { id: string; name?: string; names?: { en?: string; fr?: string } } | undefined, language: Language, fallback = ''): string {
   if (!entity) return fallback;
   return entity.names?.[language] ?? entity.name ?? entity.id;
+}
+
+/** Prose in the interface language when it was translated, else the reference text. */
+export function localText(reference: string | undefined, translations: { en?: string; fr?: string } | undefined, language: Language): string {
+  return translations?.[language] ?? reference ?? '';
+}
+
+/**
+ * The owner as written ("Claire Morel, Head of Claims Hotline (Lyon)" or "Claire Morel <claire@…>"), with the job title
+ * in the interface language when one was given: the name part stays, since it is what names the person.
+ */
+export function ownerLabel(owner: string | undefined, titles: { en?: string; fr?: string } | undefined, language: Language): string {
+  if (!owner) return '';
+  const title = titles?.[language];
+  if (!title) return owner;
+  const person = owner.split(/,| </)[0].trim();
+  return `${person}, ${title}`;
+}
+
+/** The products in the interface language when they were translated, else as written. */
+export function productList(activity: { products?: string[]; productNames?: { en?: string[]; fr?: string[] } }, language: Language): string[] {
+  const translated = activity.productNames?.[language];
+  return translated && translated.length > 0 ? translated : (activity.products ?? []);
 }

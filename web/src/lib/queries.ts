@@ -103,11 +103,13 @@ export function useLanguage(): Language {
   return i18n.language === 'fr' ? 'fr' : 'en';
 }
 
-/** Formatting for the interface language. */
+/** Formatting for the interface language, with the current organisation's currency for amounts. */
 export function useFormat(): Formatter {
   const { t, i18n } = useTranslation();
   const language: Language = i18n.language === 'fr' ? 'fr' : 'en';
-  return useMemo(() => createFormatter(language, t as never), [language, t]);
+  const org = useOrgId();
+  const currency = useOrganisation(org).data?.currency ?? 'EUR';
+  return useMemo(() => createFormatter(language, t as never, currency), [language, t, currency]);
 }
 
 /** Display names of a collection's items by id (falls back to the id for items not loaded). */

@@ -301,25 +301,30 @@ describe('disruptions in words', () => {
     [
       'en',
       [
-        'Lockdown of all sites from the start to 100 h',
+        'Lockdown of all sites from the start to 4 d 4 h',
         'Absence of between 10% and 30% of the staff of all sites from the start to the end',
         'General ledger down from 1 d until recovered (RTO 3 d)',
+        'Staff of all sites absent along a curve of 4 points peaking at 30% from the start to the end',
       ],
     ],
     [
       'fr',
       [
-        'Confinement de tous les sites dès le début jusqu’à 100 h',
+        'Confinement de tous les sites dès le début jusqu’à 4 j 4 h',
         'Absence de entre 10 % et 30 % du personnel de tous les sites dès le début jusqu’à la fin',
         'General ledger en panne à partir de 1 j jusqu’à sa reprise (RTO 3 j)',
+        'Absences du personnel de tous les sites suivant une courbe de 4 points culminant à 30 % dès le début jusqu’à la fin',
       ],
     ],
   ] as const)('in %s', async (language, expected) => {
     const { t, format } = await translator(language);
     const rto = (id: string) => model.applications.find((application) => application.id === id)?.rto;
-    const texts = [...lockdown.disruptions, { type: 'applicationOutage' as const, application: 'ledger', from: 24 }].map((disruption) =>
-      describeDisruption(disruption, t, format, name, rto).replace(/\u202f|\u00a0/g, ' '),
-    );
+    const curve = [0.05, 0.3, 0.2, 0.1].map((rate, index) => ({ at: index * 168, rate }));
+    const texts = [
+      ...lockdown.disruptions,
+      { type: 'applicationOutage' as const, application: 'ledger', from: 24 },
+      { type: 'absenteeism' as const, from: 0, curve },
+    ].map((disruption) => describeDisruption(disruption, t, format, name, rto).replace(/\u202f|\u00a0/g, ' '));
     expect(texts).toEqual(expected);
   });
 });

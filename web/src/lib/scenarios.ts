@@ -414,18 +414,20 @@ export function describeDisruption(
     case 'lockdown':
       return t('disruptions.lockdownText', { sites: sites(disruption.sites), period });
     case 'absenteeism': {
-      const rate = disruption.curve?.length
-        ? t('disruptions.curveText', {
-            points: disruption.curve.length,
-            peak: uncertainText(
-              disruption.curve.reduce((best, point) => ((meanValue(point.rate) ?? 0) > (meanValue(best.rate) ?? 0) ? point : best)).rate,
-              'share',
-              t,
-              format,
-            ),
-          })
-        : uncertainText(disruption.rate, 'share', t, format);
-      return t('disruptions.absenteeismText', { rate, sites: sites(disruption.sites), period });
+      // A curve is not a rate: "Absence of a curve…" read as "no curve", so it has a sentence of its own.
+      if (disruption.curve?.length)
+        return t('disruptions.absenteeismCurveText', {
+          points: disruption.curve.length,
+          peak: uncertainText(
+            disruption.curve.reduce((best, point) => ((meanValue(point.rate) ?? 0) > (meanValue(best.rate) ?? 0) ? point : best)).rate,
+            'share',
+            t,
+            format,
+          ),
+          sites: sites(disruption.sites),
+          period,
+        });
+      return t('disruptions.absenteeismText', { rate: uncertainText(disruption.rate, 'share', t, format), sites: sites(disruption.sites), period });
     }
     case 'applicationOutage':
       return t('disruptions.applicationOutageText', { application: name('applications', disruption.application), period });
@@ -458,7 +460,7 @@ export function blockedByLockdown(strategies: readonly Strategy[], scenario: Pic
 
 /** The cost of a strategy as words: "24,000 a year + 150 a day in effect". */
 export function strategyCostText(strategy: Pick<Strategy, 'cost'>, t: Translate, format: Formatter): string {
-  return t('strategiesText.cost', { fixed: format.number(strategy.cost.fixed, 0), perDay: format.number(strategy.cost.perDay, 0) });
+  return t('strategiesText.cost', { fixed: format.money(strategy.cost.fixed), perDay: format.money(strategy.cost.perDay) });
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import { LoadError, PageHeader, usePageTitle } from '../components/Page.js';
 import { ProblemSummary } from '../components/Problems.js';
 import { allows } from '../lib/abilities.js';
 import { api, isApiError, orgPath, type PresentedActivity } from '../lib/api.js';
-import { entityName } from '../lib/format.js';
+import { entityName, ownerLabel } from '../lib/format.js';
 import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProblems } from '../lib/problems.js';
 import { invalidateOrganisation, useFormat, useInfiniteList, useLanguage, useOrgId, type SortKey } from '../lib/queries.js';
 
@@ -235,6 +235,7 @@ function ActivityRow({
 }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const language = useLanguage();
   const { suggestedMtpd, assessment } = activity.computed;
   const late = activity.rto > activity.mtpd;
   return (
@@ -247,7 +248,7 @@ function ActivityRow({
           {name}
         </Anchor>
       </td>
-      <td title={activity.owner}>{activity.owner ?? ''}</td>
+      <td title={ownerLabel(activity.owner, activity.ownerTitles, language)}>{ownerLabel(activity.owner, activity.ownerTitles, language)}</td>
       <td className="num">{format.duration(activity.mtpd)}</td>
       <td className="num">
         {suggestedMtpd === null ? (

@@ -37,7 +37,7 @@ import { allows } from '../lib/abilities.js';
 import { api, isApiError, orgPath, type PresentedActivity } from '../lib/api.js';
 import { compactImpacts, firstIntolerable, normaliseImpacts, readMtpd } from '../lib/bia.js';
 import { canonical } from '../lib/equal.js';
-import { entityName } from '../lib/format.js';
+import { entityName, ownerLabel } from '../lib/format.js';
 import { concerns } from '../lib/findings.js';
 import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProblems, type FieldProblems } from '../lib/problems.js';
 import { invalidateOrganisation, keys, useFindings, useFormat, useLanguage, useNames, useOrganisation, useOrgId } from '../lib/queries.js';
@@ -49,19 +49,29 @@ function toDraft(activity: PresentedActivity, bia: BiaSettings): Activity {
   return { ...stored, impacts: normaliseImpacts(stored.impacts, bia) };
 }
 
+/** The translations typed, without the empty ones; undefined when none is left (the schema wants no empty text). */
+function translations<T>(value: { en?: T; fr?: T } | undefined, empty: (item: T) => boolean): { en?: T; fr?: T } | undefined {
+  const kept: { en?: T; fr?: T } = {};
+  for (const language of ['en', 'fr'] as const) {
+    const item = value?.[language];
+    if (item !== undefined && !empty(item)) kept[language] = item;
+  }
+  return Object.keys(kept).length ? kept : undefined;
+}
+
 /** What is sent: optional texts left empty are left out, as the schema wants. */
 function toBody(draft: Activity, original: Activity['impacts']): Record<string, unknown> {
-  const names: Record<string, string> = {};
-  for (const language of ['en', 'fr'] as const) {
-    const value = draft.names?.[language]?.trim();
-    if (value) names[language] = value;
-  }
+  const trim = (value: { en?: string; fr?: string } | undefined) =>
+    value ? { en: value.en?.trim() || undefined, fr: value.fr?.trim() || undefined } : undefined;
   return {
     ...draft,
     name: draft.name.trim(),
-    names: Object.keys(names).length ? names : undefined,
+    names: translations(trim(draft.names), (text) => !text),
     owner: draft.owner?.trim() ? draft.owner.trim() : undefined,
+    ownerTitles: translations(trim(draft.ownerTitles), (text) => !text),
+    productNames: translations(draft.productNames, (list) => list.length === 0),
     description: draft.description?.trim() ? draft.description : undefined,
+    descriptions: translations(draft.descriptions, (text) => !text.trim()),
     impacts: compactImpacts(draft.impacts, original),
   };
 }
@@ -71,8 +81,11 @@ const FIELDS = [
   'name',
   'names',
   'owner',
+  'ownerTitles',
   'description',
+  'descriptions',
   'products',
+  'productNames',
   'mtpd',
   'rto',
   'rpo',
@@ -168,7 +181,7 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
       <PageHeader
         title={name}
         badge={<AssessmentBadge state={assessment} />}
-        description={saved.owner ? t('activity.ownedBy', { owner: saved.owner }) : t('activity.noOwner')}
+        description={saved.owner ? t('activity.ownedBy', { owner: ownerLabel(saved.owner, saved.ownerTitles, language) }) : t('activity.noOwner')}
         actions={
           deletable ? (
             <Button variant="default" color="red" onClick={() => setDeleting(true)}>
@@ -270,7 +283,13 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
               onChange={(event) => set('names', { ...draft.names, en: event.currentTarget.value })}
               error={err('names.en')}
             />
-            <TextInput label={t('fields.owner')} value={draft.owner ?? ''} onChange={(event) => set('owner', event.currentTarget.value)} error={err('owner')} />
+            <TextInput
+              label={t('fields.owner')}
+              description={t('fields.ownerHelp')}
+              value={draft.owner ?? ''}
+              onChange={(event) => set('owner', event.currentTarget.value)}
+              error={err('owner')}
+            />
             <TagsInput
               label={t('fields.products')}
               description={t('fields.productsHelp')}
@@ -279,6 +298,27 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
               error={err('products', true)}
               clearable
             />
+            {(['fr', 'en'] as const).map((lang) => (
+              <TextInput
+                key={`title-${lang}`}
+                lang={lang}
+                label={t(lang === 'fr' ? 'fields.ownerTitleFr' : 'fields.ownerTitleEn')}
+                value={draft.ownerTitles?.[lang] ?? ''}
+                onChange={(event) => set('ownerTitles', { ...draft.ownerTitles, [lang]: event.currentTarget.value })}
+                error={err(`ownerTitles.${lang}`)}
+              />
+            ))}
+            {(['fr', 'en'] as const).map((lang) => (
+              <TagsInput
+                key={`products-${lang}`}
+                lang={lang}
+                label={t(lang === 'fr' ? 'fields.productsFr' : 'fields.productsEn')}
+                value={draft.productNames?.[lang] ?? []}
+                onChange={(value) => set('productNames', { ...draft.productNames, [lang]: value })}
+                error={err(`productNames.${lang}`, true)}
+                clearable
+              />
+            ))}
           </SimpleGrid>
           <Textarea
             mt="md"
@@ -290,6 +330,21 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
             onChange={(event) => set('description', event.currentTarget.value)}
             error={err('description')}
           />
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md" mt="md">
+            {(['fr', 'en'] as const).map((lang) => (
+              <Textarea
+                key={`description-${lang}`}
+                lang={lang}
+                label={t(lang === 'fr' ? 'fields.descriptionFr' : 'fields.descriptionEn')}
+                autosize
+                minRows={2}
+                maxRows={8}
+                value={draft.descriptions?.[lang] ?? ''}
+                onChange={(event) => set('descriptions', { ...draft.descriptions, [lang]: event.currentTarget.value })}
+                error={err(`descriptions.${lang}`)}
+              />
+            ))}
+          </SimpleGrid>
         </Section>
 
         <Section title={t('activity.staff')} id="staff" description={t('activity.staffHelp')}>

@@ -16,7 +16,7 @@ import { ProblemSummary } from '../components/Problems.js';
 import { allows, type WithAbilities } from '../lib/abilities.js';
 import { api, isApiError, orgPath } from '../lib/api.js';
 import { cleanEntity, describeEffect } from '../lib/entities.js';
-import { entityName } from '../lib/format.js';
+import { entityName, localText } from '../lib/format.js';
 import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProblems, type FieldProblems } from '../lib/problems.js';
 import { invalidateOrganisation, keys, useFormat, useInfiniteList, useLanguage, useNames, useOrgId, type SortKey } from '../lib/queries.js';
 
@@ -41,11 +41,11 @@ const EMPTY: Record<Managed, Draft> = {
 
 /** The fields each form shows; problems on other paths are listed above the form. */
 const FORM_FIELDS: Record<Managed, string[]> = {
-  sites: ['id', 'name', 'names', 'seats', 'description'],
-  pools: ['id', 'name', 'names', 'kind', 'capacity', 'description'],
-  applications: ['id', 'name', 'names', 'rto', 'rpo', 'owner', 'description'],
-  suppliers: ['id', 'name', 'names', 'contact', 'description'],
-  strategies: ['id', 'name', 'names', 'leadTime', 'cost', 'effect', 'description'],
+  sites: ['id', 'name', 'names', 'seats', 'description', 'descriptions'],
+  pools: ['id', 'name', 'names', 'kind', 'capacity', 'description', 'descriptions'],
+  applications: ['id', 'name', 'names', 'rto', 'rpo', 'owner', 'description', 'descriptions'],
+  suppliers: ['id', 'name', 'names', 'contact', 'description', 'descriptions'],
+  strategies: ['id', 'name', 'names', 'leadTime', 'cost', 'effect', 'description', 'descriptions'],
 };
 
 export default function CollectionPage({ collection }: { collection: Managed }) {
@@ -68,6 +68,8 @@ export default function CollectionPage({ collection }: { collection: Managed }) 
   const opened = useItem(org, collection, open);
   const openEditable = allows(opened.data, 'update');
   const poolName = useNames(org, 'pools');
+  // Two compact buttons: their words (about 1ch a letter), their padding and the cell's, whatever the language.
+  const actionsWidth = `calc(${Math.max(t('common.edit').length, t('common.view').length) + t('common.delete').length}ch + 4.5rem)`;
   const siteName = useNames(org, 'sites');
   const applicationName = useNames(org, 'applications');
   const supplierName = useNames(org, 'suppliers');
@@ -94,13 +96,13 @@ export default function CollectionPage({ collection }: { collection: Managed }) 
     sites: [
       nameColumn,
       { label: t('fields.seats'), render: (item) => format.number((item as EntityOf<'sites'>).seats), num: true, width: '12%' },
-      { label: t('fields.description'), render: (item) => item.description ?? '' },
+      { label: t('fields.description'), render: (item) => localText(item.description, item.descriptions, language) },
     ],
     pools: [
       nameColumn,
       { label: t('fields.kind'), render: (item) => (item as EntityOf<'pools'>).kind, width: '14%' },
       { label: t('fields.capacity'), render: (item) => format.number((item as EntityOf<'pools'>).capacity), num: true, width: '14%' },
-      { label: t('fields.description'), render: (item) => item.description ?? '' },
+      { label: t('fields.description'), render: (item) => localText(item.description, item.descriptions, language) },
     ],
     applications: [
       nameColumn,
@@ -113,8 +115,8 @@ export default function CollectionPage({ collection }: { collection: Managed }) 
       { ...nameColumn, width: '24%' },
       { label: t('fields.effect'), render: (item) => describeEffect((item as Strategy).effect, t as never, format, lookup) },
       { label: t('fields.leadTime'), render: (item) => format.duration((item as Strategy).leadTime), num: true, width: '9%' },
-      { label: t('fields.costFixedShort'), render: (item) => format.number((item as Strategy).cost.fixed, 0), num: true, width: '9%' },
-      { label: t('fields.costPerDayShort'), render: (item) => format.number((item as Strategy).cost.perDay, 0), num: true, width: '9%' },
+      { label: t('fields.costFixedShort'), render: (item) => format.money((item as Strategy).cost.fixed), num: true, width: '9%' },
+      { label: t('fields.costPerDayShort'), render: (item) => format.money((item as Strategy).cost.perDay), num: true, width: '9%' },
     ],
   };
 
@@ -173,7 +175,8 @@ export default function CollectionPage({ collection }: { collection: Managed }) 
               {columns[collection].map((column) => (
                 <col key={column.label} style={column.width ? { width: column.width } : undefined} />
               ))}
-              <col style={{ width: 140 }} />
+              {/* Wide enough for both buttons' words in the interface language ("Modifier", "Supprimer" are longer). */}
+              <col style={{ width: actionsWidth }} />
             </colgroup>
             <thead>
               <tr>
@@ -360,6 +363,7 @@ function EntityForm({
     if (editable) setDraft((current) => ({ ...current, [key]: value }));
   };
   const names = (draft.names ?? {}) as { en?: string; fr?: string };
+  const descriptions = (draft.descriptions ?? {}) as { en?: string; fr?: string };
   const text = (key: string) => (draft[key] as string | undefined) ?? '';
   const num = (key: string) => (typeof draft[key] === 'number' ? (draft[key] as number) : '');
 
@@ -488,6 +492,21 @@ function EntityForm({
             onChange={(event) => set('description', event.currentTarget.value)}
             error={err('description')}
           />
+          <SimpleGrid cols={2} spacing="md">
+            {(['fr', 'en'] as const).map((lang) => (
+              <Textarea
+                key={lang}
+                lang={lang}
+                label={t(lang === 'fr' ? 'fields.descriptionFr' : 'fields.descriptionEn')}
+                autosize
+                minRows={2}
+                maxRows={8}
+                value={descriptions[lang] ?? ''}
+                onChange={(event) => set('descriptions', { ...descriptions, [lang]: event.currentTarget.value })}
+                error={err(`descriptions.${lang}`)}
+              />
+            ))}
+          </SimpleGrid>
         </Editable>
         {save.isError && !inUse ? (
           <Alert color="red" variant="outline" role="status">
@@ -519,6 +538,7 @@ const EFFECT_DEFAULTS: Record<StrategyEffect['type'], StrategyEffect> = {
 
 function StrategyFields({ org, draft, set, problems }: { org: string; draft: Draft; set: (key: string, value: unknown) => void; problems?: FieldProblems }) {
   const { t } = useTranslation();
+  const { currency } = useFormat();
   const cost = (draft.cost ?? { fixed: 0, perDay: 0 }) as Strategy['cost'];
   const effect = (draft.effect ?? EFFECT_DEFAULTS.poolCapacity) as StrategyEffect;
   const err = (field: string, nested = false) => fieldErrorText(problemsAt(problems, field, nested), t);
@@ -535,7 +555,7 @@ function StrategyFields({ org, draft, set, problems }: { org: string; draft: Dra
           error={err('leadTime')}
         />
         <NumberField
-          label={t('fields.costFixed')}
+          label={`${t('fields.costFixed')} (${currency})`}
           min={0}
           required
           value={cost.fixed}
@@ -543,7 +563,7 @@ function StrategyFields({ org, draft, set, problems }: { org: string; draft: Dra
           error={err('cost.fixed')}
         />
         <NumberField
-          label={t('fields.costPerDay')}
+          label={`${t('fields.costPerDay')} (${currency})`}
           min={0}
           required
           value={cost.perDay}

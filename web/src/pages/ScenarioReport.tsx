@@ -182,7 +182,7 @@ function Summary({
       recommendation.strategies.length
         ? t(recommendation.feasible ? 'report.summaryRecommend' : 'report.summaryRecommendPartial', {
             strategies: chosen,
-            cost: format.number(recommendation.cost, 0),
+            cost: format.money(recommendation.cost),
             count: recommendation.remainingBreaches.length,
           })
         : t('report.summaryNothing'),

@@ -203,7 +203,7 @@ export function RecommendationView({
                   </Text>
                   <Text size="xs">
                     {describeEffect(strategy.effect, t as never, format, lookup)} · {t('recommend.leadTime', { time: format.duration(strategy.leadTime) })} ·{' '}
-                    {t('recommend.costs', { fixed: format.number(strategy.cost.fixed, 0), perDay: format.number(strategy.cost.perDay, 0) })}
+                    {t('recommend.costs', { fixed: format.money(strategy.cost.fixed), perDay: format.money(strategy.cost.perDay) })}
                   </Text>
                 </div>
               </Group>
@@ -212,7 +212,7 @@ export function RecommendationView({
         </Paper>
         <Paper withBorder p="md">
           <Text fz={28} fw={700} lh={1.1} data-testid="recommended-cost">
-            {format.number(result.cost, 0)}
+            {format.money(result.cost)}
           </Text>
           <Text size="sm" fw={600} mt={4}>
             {t('recommend.yearlyCost')}

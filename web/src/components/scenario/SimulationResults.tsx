@@ -62,7 +62,7 @@ export function Totals({ result, rows, model }: { result: SimulationResult; rows
         tone={disrupted > 0 ? 'warn' : 'good'}
       />
       <Figure value={first ? dayText(first.breachAt, t as Translate, format) : '—'} label={t('results.firstBreach')} tone={first ? 'bad' : 'good'} />
-      <Figure value={format.number(result.cost, 0)} label={t('results.cost')} note={short > 0 ? t('results.poolsShort', { count: short }) : undefined} />
+      <Figure value={format.money(result.cost)} label={t('results.cost')} note={short > 0 ? t('results.poolsShort', { count: short }) : undefined} />
     </SimpleGrid>
   );
 }

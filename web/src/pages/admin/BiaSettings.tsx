@@ -3,7 +3,7 @@
 import { ActionIcon, Alert, Button, Group, NativeSelect, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { BiaSettings as Settings } from '@shared/model/organisation.js';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DurationInput } from '../../components/DurationInput.js';
 import { NumberField } from '../../components/NumberField.js';
@@ -13,9 +13,15 @@ import { Editable, ReadOnlyNotice } from '../../components/Editable.js';
 import { allows } from '../../lib/abilities.js';
 import { api, isApiError, orgPath, type Organisation } from '../../lib/api.js';
 import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProblems } from '../../lib/problems.js';
-import { invalidateOrganisation, keys, useOrganisation, useOrgId } from '../../lib/queries.js';
+import { invalidateOrganisation, keys, useLanguage, useOrganisation, useOrgId } from '../../lib/queries.js';
 
 type Category = Settings['categories'][number];
+
+/** Every ISO 4217 code the browser knows, named in the interface language ("EUR — Euro"). */
+function currencyOptions(language: string): Array<{ value: string; label: string }> {
+  const names = new Intl.DisplayNames([language], { type: 'currency' });
+  return Intl.supportedValuesOf('currency').map((code) => ({ value: code, label: `${code} — ${names.of(code) ?? code}` }));
+}
 type Level = Settings['scale'][number];
 
 export default function BiaSettings() {
@@ -24,20 +30,26 @@ export default function BiaSettings() {
   const client = useQueryClient();
   const organisation = useOrganisation(org);
   const [draft, setDraft] = useState<Settings | null>(null);
+  const [currency, setCurrency] = useState<string | null>(null);
+  const language = useLanguage();
+  const currencies = useMemo(() => currencyOptions(language), [language]);
   usePageTitle(t('admin.bia.title'));
   useEffect(() => {
     if (organisation.data && !draft) setDraft(structuredClone(organisation.data.bia));
-  }, [organisation.data, draft]);
+    if (organisation.data && !currency) setCurrency(organisation.data.currency);
+  }, [organisation.data, draft, currency]);
   const save = useMutation({
-    mutationFn: (bia: Settings) => api<Organisation>(orgPath(org), { method: 'PUT', body: { name: organisation.data!.name, bia } }),
+    mutationFn: (bia: Settings) =>
+      api<Organisation>(orgPath(org), { method: 'PUT', body: { name: organisation.data!.name, bia, currency: currency ?? undefined } }),
     onSuccess: async (result) => {
       client.setQueryData(keys.details(org), result);
       setDraft(structuredClone(result.bia));
+      setCurrency(result.currency);
       await invalidateOrganisation(client, org);
     },
   });
   if (organisation.isError) return <LoadError error={organisation.error} />;
-  if (!organisation.data || !draft) return <Loading />;
+  if (!organisation.data || !draft || !currency) return <Loading />;
   // The organisation says whether the caller may change it (its BIA settings with it).
   const editable = allows(organisation.data, 'update');
   const problems = isApiError(save.error) ? groupByField(save.error.details) : undefined;
@@ -69,7 +81,10 @@ export default function BiaSettings() {
           actions={
             editable ? (
               <>
-                <Button variant="default" onClick={() => (save.reset(), setDraft(structuredClone(organisation.data.bia)))}>
+                <Button
+                  variant="default"
+                  onClick={() => (save.reset(), setDraft(structuredClone(organisation.data.bia)), setCurrency(organisation.data.currency))}
+                >
                   {t('common.discard')}
                 </Button>
                 <Button type="submit" loading={save.isPending}>
@@ -90,6 +105,20 @@ export default function BiaSettings() {
         {!editable ? <ReadOnlyNotice /> : null}
         <Editable editable={editable}>
           <Stack gap="md">
+            <Paper withBorder p="md" component="section" aria-labelledby="org-currency">
+              <Title order={2} size="h4" id="org-currency" mb="sm">
+                {t('admin.bia.currency')}
+              </Title>
+              <NativeSelect
+                label={t('admin.bia.currencyLabel')}
+                description={t('admin.bia.currencyHelp')}
+                maw={420}
+                data={currencies}
+                value={currency}
+                onChange={(event) => setCurrency(event.currentTarget.value)}
+                error={fieldErrorText(problemsAt(problems, 'currency'), t) || undefined}
+              />
+            </Paper>
             <Paper withBorder p="md" component="section" aria-labelledby="bia-categories">
               <Title order={2} size="h4" id="bia-categories" mb="sm">
                 {t('admin.bia.categories')}
