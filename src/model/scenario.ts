@@ -61,3 +61,9 @@ export const Scenario = z
 export type Disruption = z.output<typeof Disruption>;
 export type Scenario = z.output<typeof Scenario>;
 export type ScenarioInput = z.input<typeof Scenario>;
+
+/**
+ * Monte Carlo runs when none are asked for, the same in the CLI, the API and the web page: 10,000 runs put a breach
+ * probability within ±1 % (95 %) and take a few seconds for the demo organisation.
+ */
+export const DEFAULT_MONTE_CARLO_RUNS = 10_000;

@@ -8,7 +8,7 @@ import { simulate } from '../engine/simulate.js';
 import { RempartError } from '../errors.js';
 import type { OrganisationModel } from '../model/organisation.js';
 import { problemsFromZod } from '../model/problem.js';
-import { Scenario } from '../model/scenario.js';
+import { DEFAULT_MONTE_CARLO_RUNS, Scenario } from '../model/scenario.js';
 import { DATA_DIR } from '../paths.js';
 import { ModelRepository } from '../store/model-repository.js';
 import type { Database } from '../store/schema.js';
@@ -281,7 +281,8 @@ export async function enqueueRun(
   const unknownCandidates = (request.candidates ?? []).filter((id) => !model.strategies.some((s) => s.id === id));
   unknownCandidates.forEach((id) => problems.push({ path: 'candidates', rule: 'unknown_reference', value: id, message: `no strategy with id "${id}"` }));
   if (problems.length > 0) throw new RempartError('invalid_reference', `The request has ${problems.length} problem(s).`, problems);
-  const params = request.kind === 'montecarlo' ? { runs: request.runs ?? 1000, seed: request.seed ?? 1 } : { candidates: request.candidates ?? null };
+  const params =
+    request.kind === 'montecarlo' ? { runs: request.runs ?? DEFAULT_MONTE_CARLO_RUNS, seed: request.seed ?? 1 } : { candidates: request.candidates ?? null };
   const row = await db.transaction().execute(async (trx) => {
     // Count and insert under one lock per organisation: simultaneous requests must not all see room for one more.
     await sql`select pg_advisory_xact_lock(hashtextextended(${`rempart.jobs:${orgId}`}, 0))`.execute(trx);

@@ -171,6 +171,14 @@ describe('jobs', () => {
     expect(final.progress).toBeLessThan(1);
   });
 
+  it('runs 10,000 draws when the request names no number, as the CLI and the web page do', async () => {
+    const queued = await request({ method: 'POST', url: '/api/orgs/demo/runs', payload: { kind: 'montecarlo', scenario: 'strike' } });
+    expect(queued.statusCode, queued.body).toBe(202);
+    expect(queued.json().params).toEqual({ runs: 10_000, seed: 1 });
+    await request({ method: 'POST', url: `/api/orgs/demo/runs/${queued.json().id}/cancel` });
+    await waitFor(queued.json().id, (run) => ['cancelled', 'done'].includes(run.status));
+  });
+
   it('refuses bad job requests with the field, and unknown runs with 404', async () => {
     const bad = await request({ method: 'POST', url: '/api/orgs/demo/runs', payload: { kind: 'montecarlo', scenario: 'nope', runs: 0 } });
     expect(bad.statusCode).toBe(400);

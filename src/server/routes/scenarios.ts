@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RempartError } from '../../errors.js';
 import { Id } from '../../model/organisation.js';
+import { DEFAULT_MONTE_CARLO_RUNS } from '../../model/scenario.js';
 import { Run as RunSchema, RunList, ScenarioLibrary, ScenarioList, ScenarioView, StoredScenario } from '../../model/contract/runs.js';
 import { notFound } from '../../operations/model-writer.js';
 import {
@@ -40,8 +41,8 @@ const jobBody = (maxRuns: number) =>
           .int()
           .min(1)
           .max(maxRuns)
-          .default(Math.min(1000, maxRuns))
-          .meta({ description: `At most ${maxRuns} (REMPART_MAX_RUNS)` }),
+          .default(Math.min(DEFAULT_MONTE_CARLO_RUNS, maxRuns))
+          .meta({ description: `At most ${maxRuns} (REMPART_MAX_RUNS); ${Math.min(DEFAULT_MONTE_CARLO_RUNS, maxRuns)} when not given` }),
         seed: z
           .number()
           .int()

@@ -48,7 +48,7 @@ export function MonteCarloPanel({
     mutationFn: () =>
       api<Run>(orgPath(org, '/runs'), {
         method: 'POST',
-        body: { kind: 'montecarlo', scenario: scenario.id, runs: runs === '' ? 1000 : runs, seed: seed === '' ? 1 : seed },
+        body: { kind: 'montecarlo', scenario: scenario.id, ...(runs === '' ? {} : { runs }), seed: seed === '' ? 1 : seed },
       }),
     onSuccess: (created) => {
       client.setQueryData(scenarioKeys.run(org, created.id), created);
