@@ -1,4 +1,6 @@
 // What every command shares: the data-folder option, an open database (with its keyed audit trail) for the command's duration, the organisation.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import { auditCheckpointFolder, loadConfig, type Config, type ConfigFlags } from '../config.js';
 import { RempartError } from '../errors.js';
@@ -22,12 +24,34 @@ export function auditSettings(config: Config, options: { createKey: boolean }): 
   };
 }
 
-export async function withDatabase<T>(flags: ConfigFlags, work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+export interface DatabaseUse {
+  /**
+   * The command only reads (simulate, export, lists…): an embedded data folder without a database is refused by
+   * name instead of being created empty, which would only lead to "no organisation" about the wrong folder.
+   */
+  existing?: boolean;
+}
+
+/** Refuses a missing embedded database before anything creates one. */
+export function requireExistingDatabase(config: Config): void {
+  if (config.databaseUrl) return;
+  const folder = resolve(config.dataDir);
+  // PGlite writes PG_VERSION when it creates a cluster: a folder without it holds no database.
+  if (existsSync(join(folder, 'pgdata', 'PG_VERSION'))) return;
+  throw new RempartError(
+    'not_found',
+    `No Rempart database in ${folder}: give the data folder with --data DIR (or REMPART_DATA), or DATABASE_URL for PostgreSQL.`,
+    [{ path: '--data', rule: 'exists', value: folder, message: existsSync(folder) ? 'the folder holds no Rempart database' : 'no such folder' }],
+  );
+}
+
+export async function withDatabase<T>(flags: ConfigFlags, work: (handle: DatabaseHandle) => Promise<T>, use: DatabaseUse = {}): Promise<T> {
   const config = loadConfig(flags);
+  if (use.existing) requireExistingDatabase(config);
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   // What a command records is keyed and checkpointed like what the server records.
   const trail = configureAuditTrail({
-    ...auditSettings(config, { createKey: true }),
+    ...auditSettings(config, { createKey: !use.existing }),
     db: handle.db,
     onProblem: (message) => process.stderr.write(`Warning: ${message}\n`),
   });
@@ -42,16 +66,32 @@ export async function withDatabase<T>(flags: ConfigFlags, work: (handle: Databas
   }
 }
 
-/** `--org`, or the only organisation there is. */
+/**
+ * `--org` (which must exist), or the only organisation there is. Refusals name the database opened: the usual
+ * mistake is a command run from another folder than the server's data.
+ */
 export async function resolveOrg(handle: DatabaseHandle, org: string | undefined): Promise<string> {
-  if (org) return org;
-  const orgs = await new ModelRepository(handle.db).listOrganisations();
+  const repository = new ModelRepository(handle.db);
+  if (org && (await repository.getOrganisation(org))) return org;
+  const orgs = await repository.listOrganisations();
+  const where = `${handle.kind === 'embedded' ? 'the data folder' : 'the database'} ${handle.location}`;
+  const ids =
+    orgs.length > 10
+      ? `${orgs
+          .slice(0, 10)
+          .map((o) => o.id)
+          .join(', ')}…`
+      : orgs.map((o) => o.id).join(', ');
+  if (org)
+    throw new RempartError('not_found', `No organisation "${org}" in ${where} (${orgs.length === 0 ? 'it has none' : `it has ${ids}`}).`, [
+      { path: '--org', rule: 'exists', value: org, message: `no such organisation in ${handle.location}` },
+    ]);
   if (orgs.length === 1) return orgs[0].id;
   throw new RempartError(
     'invalid_input',
     orgs.length === 0
-      ? 'There is no organisation yet: import a model or run `rempart demo`.'
-      : `Several organisations exist (${orgs.map((o) => o.id).join(', ')}): choose one with --org.`,
+      ? `There is no organisation in ${where} yet: import a model or run \`rempart demo\`.`
+      : `Several organisations exist in ${where} (${ids}): choose one with --org.`,
     [{ path: '--org', rule: 'required', value: null, message: 'organisation id' }],
   );
 }

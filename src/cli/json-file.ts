@@ -1,13 +1,30 @@
-// JSON documents given to the CLI (models, scenarios): parsed, and refused with their paths when they hold text the
-// database cannot store, as the API refuses the same document.
+// Files given to the CLI: read with a refusal that names the option and the file, and JSON documents (models,
+// scenarios) parsed and refused with their paths when they hold text the database cannot store, as the API refuses
+// the same document.
 import { readFile } from 'node:fs/promises';
 import { RempartError } from '../errors.js';
 import { invalidTextProblems } from '../model/text.js';
+import { fileErrorSentence } from './output.js';
 
-export async function readJsonFile(file: string): Promise<unknown> {
+/** The bytes of `file`, given as `field` (`FILE`, `--model`, `--scenario`); a missing or unreadable file is refused by name. */
+export async function readInputFile(file: string, field = 'FILE'): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const reason = fileErrorSentence(error);
+    if (!reason) throw error;
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new RempartError(missing ? 'not_found' : 'invalid_input', `Cannot read ${file}: ${reason.replace(/^cannot open .*?: /, '')}.`, [
+      { path: field, rule: missing ? 'exists' : 'readable', value: file, message: missing ? 'no such file' : reason },
+    ]);
+  }
+}
+
+export async function readJsonFile(file: string, field = 'FILE'): Promise<unknown> {
+  const text = (await readInputFile(file, field)).toString('utf8');
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
     throw new RempartError('invalid_input', `Cannot read ${file} as JSON: ${message}`, [{ path: file, rule: 'json', value: null, message }]);

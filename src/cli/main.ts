@@ -1,11 +1,12 @@
 // The `rempart` command: thin adapters over the operations, the store and the server.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Command, Option } from 'commander';
 import { biaFindings } from '../engine/bia.js';
 import { integrityProblems } from '../engine/integrity.js';
 import { RempartError } from '../errors.js';
 import { activitySheetTemplate, locateActivityProblem, parseActivitySheet, writeActivitySheet } from '../interchange/activity-sheet.js';
+import { allSheetProblems } from '../interchange/activity-sheet-references.js';
 import { DEFAULT_BIA, OrganisationModel } from '../model/organisation.js';
 import { problemsFromZod, type Problem } from '../model/problem.js';
 import { loadConfig, type ConfigFlags } from '../config.js';
@@ -19,14 +20,16 @@ import { printProblems, reportError } from './output.js';
 import { registerAccountCommands } from './account-commands.js';
 import { registerRiskCommands } from './risk-commands.js';
 import { registerScenarioCommands } from './scenario-commands.js';
-import { readJsonFile } from './json-file.js';
+import { readInputFile, readJsonFile } from './json-file.js';
 import { startServer } from './serve.js';
 import { startWorker } from './worker.js';
 
 const program = new Command('rempart')
   .description('Rempart: business continuity management (ISO 22301). Embedded database by default; set DATABASE_URL for PostgreSQL.')
   .version('0.1.0')
-  .showHelpAfterError();
+  .option('--debug', 'on an unexpected error, print where it failed (stack trace)')
+  // One line says what is wrong; the whole help would bury it.
+  .showHelpAfterError('(add --help for usage)');
 
 type FileKind = 'json' | 'csv' | 'xlsx';
 function kindOf(file: string): FileKind {
@@ -40,8 +43,8 @@ function kindOf(file: string): FileKind {
 }
 
 /** Reads and schema-checks a JSON model document; throws with every problem. */
-async function readModelFile(file: string): Promise<OrganisationModel> {
-  const json = await readJsonFile(file);
+async function readModelFile(file: string, field = 'FILE'): Promise<OrganisationModel> {
+  const json = await readJsonFile(file, field);
   const parsed = OrganisationModel.safeParse(json, { reportInput: true });
   if (!parsed.success) throw new RempartError('invalid_input', `${file} does not match the model schema.`, problemsFromZod(parsed.error, json));
   return parsed.data;
@@ -89,7 +92,9 @@ program
   .addOption(dataOption())
   .action(async (file: string, flags: ConfigFlags & { org?: string }) => {
     const kind = kindOf(file);
+    // The file first: a missing or bad one must not cost (or create) a database.
     const model = kind === 'json' ? await readModelFile(file) : undefined;
+    const data = kind === 'json' ? undefined : await readInputFile(file);
     await withDatabase(flags, async (handle) => {
       if (model) {
         const orgId = flags.org ?? model.organisation?.id;
@@ -108,9 +113,11 @@ program
       const org = await new ModelRepository(handle.db).getOrganisation(orgId);
       if (!org)
         throw new RempartError('not_found', `No organisation "${orgId}".`, [{ path: '--org', rule: 'exists', value: orgId, message: 'unknown organisation' }]);
-      const sheet = await parseActivitySheet(await readFile(file), kind as 'csv' | 'xlsx', org.bia);
-      if (sheet.problems.length > 0)
-        throw new RempartError('invalid_input', `${file} has ${sheet.problems.length} problem(s); nothing was imported.`, sheet.problems);
+      const sheet = await parseActivitySheet(data!, kind as 'csv' | 'xlsx', org.bia);
+      if (sheet.problems.length > 0) {
+        const problems = allSheetProblems(await exportModel(handle.db, orgId), sheet);
+        throw new RempartError('invalid_input', `${file} has ${problems.length} problem(s); nothing was imported.`, problems);
+      }
       const result = await upsertActivities(handle.db, orgId, sheet.activities, (p) => locateActivityProblem(p, sheet.rowOf, sheet.columns));
       process.stdout.write(`Imported ${sheet.activities.length} activities into ${orgId}: ${result.created} new, ${result.updated} replaced.\n`);
     });
@@ -124,42 +131,78 @@ program
   .option('-o, --output <file>', 'write to this file (default: standard output for JSON, <org>-activities.<format> otherwise)')
   .addOption(dataOption())
   .action(async (flags: ConfigFlags & { org?: string; format: FileKind; output?: string }) => {
-    await withDatabase(flags, async (handle) => {
-      const orgId = await resolveOrg(handle, flags.org);
-      const model = await exportModel(handle.db, orgId);
-      if (flags.format === 'json') {
-        const text = `${JSON.stringify(model, null, 2)}\n`;
-        if (flags.output) await writeFile(flags.output, text);
-        else process.stdout.write(text);
-        return;
-      }
-      const output = flags.output ?? `${orgId}-activities.${flags.format}`;
-      await writeFile(output, await writeActivitySheet(model.activities, model.bia ?? DEFAULT_BIA, flags.format));
-      process.stderr.write(`Wrote ${model.activities.length} activities to ${output}.\n`);
-    });
+    await withDatabase(
+      flags,
+      async (handle) => {
+        const orgId = await resolveOrg(handle, flags.org);
+        const model = await exportModel(handle.db, orgId);
+        if (flags.format === 'json') {
+          const text = `${JSON.stringify(model, null, 2)}\n`;
+          if (flags.output) await writeFile(flags.output, text);
+          else process.stdout.write(text);
+          return;
+        }
+        const output = flags.output ?? `${orgId}-activities.${flags.format}`;
+        await writeFile(output, await writeActivitySheet(model.activities, model.bia ?? DEFAULT_BIA, flags.format));
+        process.stderr.write(`Wrote ${model.activities.length} activities to ${output}.\n`);
+      },
+      { existing: true },
+    );
   });
 
 program
   .command('validate')
   .description('Check a model (JSON) or an activity spreadsheet (CSV/XLSX) without importing it: prints every problem, exits 1 if any')
   .argument('<file>')
+  .option('--model <file>', 'spreadsheet: check its references (applications, suppliers, sites, pools, activities) against this model file')
+  .option('--org <id>', 'spreadsheet: check its references against this stored organisation (and use its impact categories)')
   .option('--strict', 'also fail on BIA findings (RTO above MTPD, recovery gaps, cycles, missing assessments)')
-  .action(async (file: string, flags: { strict?: boolean }) => {
+  .addOption(dataOption())
+  .addHelpText(
+    'after',
+    `
+A spreadsheet names other items by id: without --model or --org only its values can be checked, and --strict refuses it.`,
+  )
+  .action(async (file: string, flags: ConfigFlags & { strict?: boolean; model?: string; org?: string }) => {
     const kind = kindOf(file);
+    if (flags.model && flags.org)
+      throw new RempartError('invalid_input', 'Give --model or --org, not both.', [
+        { path: '--org', rule: 'one_source', value: flags.org, message: 'one model to check against' },
+      ]);
     let problems: Problem[];
     let findings: ReturnType<typeof biaFindings> = [];
+    let referencesChecked = true;
     if (kind === 'json') {
+      if (flags.model || flags.org)
+        throw new RempartError('invalid_input', `${file} is a whole model: its references are checked within it; --model and --org are for spreadsheets.`, [
+          { path: flags.model ? '--model' : '--org', rule: 'spreadsheet_only', value: flags.model ?? flags.org, message: 'only with a .csv or .xlsx file' },
+        ]);
       try {
         const model = await readModelFile(file);
         const bia = model.bia ?? DEFAULT_BIA;
         problems = integrityProblems({ ...model, bia });
         if (problems.length === 0) findings = biaFindings({ ...model, bia });
       } catch (error) {
-        if (!(error instanceof RempartError)) throw error;
+        if (!(error instanceof RempartError) || error.code !== 'invalid_input' || error.details.length === 0) throw error;
         problems = error.details;
       }
     } else {
-      problems = (await parseActivitySheet(await readFile(file), kind, DEFAULT_BIA)).problems;
+      const data = await readInputFile(file);
+      const model = flags.model
+        ? await readModelFile(flags.model, '--model')
+        : flags.org
+          ? await withDatabase(flags, async (handle) => exportModel(handle.db, await resolveOrg(handle, flags.org)), { existing: true })
+          : undefined;
+      const bia = model?.bia ?? DEFAULT_BIA;
+      const sheet = await parseActivitySheet(data, kind, bia);
+      problems = model ? allSheetProblems(model, sheet) : sheet.problems;
+      referencesChecked = model !== undefined;
+      if (model && problems.length === 0) {
+        // The file's activities as they would be once imported, judged with the rest of the model they join.
+        const ids = new Set(sheet.activities.map((a) => a.id));
+        const merged = [...model.activities.filter((a) => !ids.has(a.id)), ...sheet.activities];
+        findings = biaFindings({ ...model, bia, activities: merged }).filter((f) => ids.has(f.activity));
+      }
     }
     if (problems.length > 0) {
       process.stderr.write(`${file}: ${problems.length} problem(s)\n`);
@@ -170,8 +213,18 @@ program
       process.stdout.write(`${findings.length} BIA finding(s):\n`);
       for (const f of findings) process.stdout.write(`  [${f.severity}] ${f.activity}: ${f.message} (${f.rule})\n`);
     }
-    if (problems.length > 0 || (flags.strict && blocking.length > 0)) process.exitCode = 1;
-    else process.stdout.write(`${file}: valid\n`);
+    if (problems.length > 0 || (flags.strict && blocking.length > 0)) {
+      process.exitCode = 1;
+      return;
+    }
+    if (!referencesChecked) {
+      const hint = 'its references to applications, suppliers, sites, pools and activities were not checked: add --model FILE or --org ID';
+      if (flags.strict)
+        throw new RempartError('invalid_input', `${file}: ${hint}.`, [{ path: '--model', rule: 'required', value: null, message: 'with --strict' }]);
+      process.stdout.write(`${file}: values valid; ${hint}\n`);
+      return;
+    }
+    process.stdout.write(`${file}: valid\n`);
   });
 
 program
@@ -213,14 +266,18 @@ program
   .action(async (flags: ConfigFlags & { org?: string; format: 'csv' | 'xlsx'; output?: string }) => {
     let bia = DEFAULT_BIA;
     if (flags.org)
-      bia = await withDatabase(flags, async (handle) => {
-        const org = await new ModelRepository(handle.db).getOrganisation(flags.org!);
-        if (!org)
-          throw new RempartError('not_found', `No organisation "${flags.org}".`, [
-            { path: '--org', rule: 'exists', value: flags.org, message: 'unknown organisation' },
-          ]);
-        return org.bia;
-      });
+      bia = await withDatabase(
+        flags,
+        async (handle) => {
+          const org = await new ModelRepository(handle.db).getOrganisation(flags.org!);
+          if (!org)
+            throw new RempartError('not_found', `No organisation "${flags.org}".`, [
+              { path: '--org', rule: 'exists', value: flags.org, message: 'unknown organisation' },
+            ]);
+          return org.bia;
+        },
+        { existing: true },
+      );
     const output = flags.output ?? `rempart-activities-template.${flags.format}`;
     await writeFile(output, await activitySheetTemplate(bia, flags.format));
     process.stdout.write(`Wrote ${output}\n`);
@@ -229,8 +286,31 @@ program
 registerScenarioCommands(program);
 registerRiskCommands(program);
 registerAccountCommands(program);
+checkMandatoryOptionsLast(program);
+
+/**
+ * Commander checks mandatory options before unknown ones, so a misspelt `--scenarios x` reads "required option
+ * '--scenario' not specified". The check moves after the unknown-option check (a preAction hook runs after it).
+ */
+function checkMandatoryOptionsLast(command: Command): void {
+  for (const sub of command.commands) {
+    const mandatory = sub.options.filter((option) => option.mandatory);
+    for (const option of mandatory) option.mandatory = false;
+    if (mandatory.length > 0)
+      sub.hook('preAction', (_command, action) => {
+        const missing = mandatory.find((option) => action.getOptionValue(option.attributeName()) === undefined);
+        if (missing) action.error(`error: required option '${missing.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue' });
+      });
+    checkMandatoryOptionsLast(sub);
+  }
+}
 
 export async function main(argv: string[] = process.argv): Promise<void> {
+  // Output piped into `head` or a pager that quits: the reader has what it wanted, no trace to print.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   try {
     // Changes made from the terminal are the operator's in the audit trail.
     await actAs(cliActing(), () => program.parseAsync(argv));

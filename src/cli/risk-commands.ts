@@ -1,16 +1,17 @@
 // `rempart risks list | import | export`: the risk register of a stored organisation, in the terminal and as spreadsheets.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ConfigFlags } from '../config.js';
 import { RempartError } from '../errors.js';
 import { exportRiskSheet, importRiskSheet, presentRisk, registerSnapshot, type RiskView } from '../operations/risk-register.js';
 import type { DatabaseHandle } from '../store/database.js';
-import { dataOption, resolveOrg, withDatabase } from './context.js';
+import { readInputFile } from './json-file.js';
+import { dataOption, resolveOrg, withDatabase, type DatabaseUse } from './context.js';
 
 /** What the commands need from their surroundings; tests pass their own database. */
 export interface RiskCommandHelpers {
-  withDatabase<T>(flags: ConfigFlags, work: (handle: DatabaseHandle) => Promise<T>): Promise<T>;
+  withDatabase<T>(flags: ConfigFlags, work: (handle: DatabaseHandle) => Promise<T>, use?: DatabaseUse): Promise<T>;
   resolveOrg(handle: DatabaseHandle, org: string | undefined): Promise<string>;
   /** Where results are printed (standard output by default). */
   out?: NodeJS.WritableStream;
@@ -61,38 +62,43 @@ export function registerRiskCommands(program: Command, helpers: RiskCommandHelpe
     .option('--json', 'print the risks with their computed scores and bands as JSON')
     .addOption(dataOption())
     .action(async (flags: OrgFlags & { json?: boolean }) => {
-      await helpers.withDatabase(flags, async (handle) => {
-        const orgId = await helpers.resolveOrg(handle, flags.org);
-        const snapshot = await registerSnapshot(handle.db, orgId);
-        const views = snapshot.risks
-          .map((stored) => presentRisk(snapshot.matrix, stored, snapshot.familyOf))
-          .sort(
-            (a, b) => b.computed.residual.score - a.computed.residual.score || b.computed.inherent.score - a.computed.inherent.score || (a.id < b.id ? -1 : 1),
+      await helpers.withDatabase(
+        flags,
+        async (handle) => {
+          const orgId = await helpers.resolveOrg(handle, flags.org);
+          const snapshot = await registerSnapshot(handle.db, orgId);
+          const views = snapshot.risks
+            .map((stored) => presentRisk(snapshot.matrix, stored, snapshot.familyOf))
+            .sort(
+              (a, b) =>
+                b.computed.residual.score - a.computed.residual.score || b.computed.inherent.score - a.computed.inherent.score || (a.id < b.id ? -1 : 1),
+            );
+          if (flags.json) {
+            out().write(`${JSON.stringify(views, null, 2)}\n`);
+            return;
+          }
+          if (views.length === 0) {
+            out().write(`${orgId} has no risks yet: import a register with \`rempart risks import FILE\`.\n`);
+            return;
+          }
+          const rows = [['ID', 'TITLE', 'THREAT', 'INHERENT', 'RESIDUAL', 'APPETITE', 'OWNER']];
+          for (const view of views)
+            rows.push([
+              view.id,
+              view.title.length > 48 ? `${view.title.slice(0, 47)}…` : view.title,
+              view.threat,
+              rating(view.computed.inherent),
+              rating(view.computed.residual),
+              view.computed.treatmentRequired ? 'ABOVE, untreated' : view.computed.aboveAppetite ? 'above, treated' : 'within',
+              view.owner ?? '—',
+            ]);
+          const untreated = views.filter((view) => view.computed.treatmentRequired).length;
+          out().write(
+            `${table(rows)}${views.length} risk(s); ${views.filter((v) => v.computed.aboveAppetite).length} above appetite, ${untreated} of them without treatment.\n`,
           );
-        if (flags.json) {
-          out().write(`${JSON.stringify(views, null, 2)}\n`);
-          return;
-        }
-        if (views.length === 0) {
-          out().write(`${orgId} has no risks yet: import a register with \`rempart risks import FILE\`.\n`);
-          return;
-        }
-        const rows = [['ID', 'TITLE', 'THREAT', 'INHERENT', 'RESIDUAL', 'APPETITE', 'OWNER']];
-        for (const view of views)
-          rows.push([
-            view.id,
-            view.title.length > 48 ? `${view.title.slice(0, 47)}…` : view.title,
-            view.threat,
-            rating(view.computed.inherent),
-            rating(view.computed.residual),
-            view.computed.treatmentRequired ? 'ABOVE, untreated' : view.computed.aboveAppetite ? 'above, treated' : 'within',
-            view.owner ?? '—',
-          ]);
-        const untreated = views.filter((view) => view.computed.treatmentRequired).length;
-        out().write(
-          `${table(rows)}${views.length} risk(s); ${views.filter((v) => v.computed.aboveAppetite).length} above appetite, ${untreated} of them without treatment.\n`,
-        );
-      });
+        },
+        { existing: true },
+      );
     });
 
   risks
@@ -104,7 +110,7 @@ export function registerRiskCommands(program: Command, helpers: RiskCommandHelpe
     .addOption(dataOption())
     .action(async (file: string, flags: OrgFlags & { by?: string }) => {
       const format = sheetFormat(file);
-      const data = await readFile(file);
+      const data = await readInputFile(file);
       await helpers.withDatabase(flags, async (handle) => {
         const orgId = await helpers.resolveOrg(handle, flags.org);
         try {
@@ -129,12 +135,16 @@ export function registerRiskCommands(program: Command, helpers: RiskCommandHelpe
     .addOption(dataOption())
     .action(async (flags: OrgFlags & { format?: 'csv' | 'xlsx'; output?: string }) => {
       const format = flags.format ?? (flags.output ? sheetFormat(flags.output) : 'xlsx');
-      await helpers.withDatabase(flags, async (handle) => {
-        const orgId = await helpers.resolveOrg(handle, flags.org);
-        const file = await exportRiskSheet(handle.db, orgId, format);
-        const output = flags.output ?? `${orgId}-risks.${format}`;
-        await writeFile(output, file);
-        err().write(`Wrote the risk register of ${orgId} to ${output}.\n`);
-      });
+      await helpers.withDatabase(
+        flags,
+        async (handle) => {
+          const orgId = await helpers.resolveOrg(handle, flags.org);
+          const file = await exportRiskSheet(handle.db, orgId, format);
+          const output = flags.output ?? `${orgId}-risks.${format}`;
+          await writeFile(output, file);
+          err().write(`Wrote the risk register of ${orgId} to ${output}.\n`);
+        },
+        { existing: true },
+      );
     });
 }

@@ -3,11 +3,12 @@ import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { recommend } from '../engine/recommend.js';
+import type { Binding } from '../engine/results.js';
 import { simulate, type SimulationResult } from '../engine/simulate.js';
 import { RempartError } from '../errors.js';
 import { OrganisationModel } from '../model/organisation.js';
 import { problemsFromZod } from '../model/problem.js';
-import { Scenario } from '../model/scenario.js';
+import { DEFAULT_MONTE_CARLO_RUNS, Scenario } from '../model/scenario.js';
 import type { ConfigFlags } from '../config.js';
 import { exportModel } from '../operations/model-writer.js';
 import { runMonteCarloParallel } from '../operations/montecarlo-workers.js';
@@ -26,8 +27,9 @@ async function parseFile<T>(
   file: string,
   schema: { safeParse(data: unknown, params?: { reportInput?: boolean }): { success: true; data: T } | { success: false; error: import('zod').ZodError } },
   what: string,
+  field: string,
 ): Promise<T> {
-  const json = await readJsonFile(file);
+  const json = await readJsonFile(file, field);
   const parsed = schema.safeParse(json, { reportInput: true });
   if (!parsed.success) throw new RempartError('invalid_input', `${file} is not a valid ${what}.`, problemsFromZod(parsed.error, json));
   return parsed.data;
@@ -39,27 +41,32 @@ async function parseFile<T>(
  */
 async function withInputs<T>(flags: SourceFlags, scenarioArgs: string[], work: (model: OrganisationModel, scenarios: Scenario[]) => Promise<T>): Promise<T> {
   if (flags.model) {
-    const model = await parseFile(flags.model, OrganisationModel, 'organisation model');
-    const scenarios = await Promise.all(scenarioArgs.map((file) => parseFile(file, Scenario, 'scenario')));
+    const model = await parseFile(flags.model, OrganisationModel, 'organisation model', '--model');
+    const scenarios = await Promise.all(scenarioArgs.map((file) => parseFile(file, Scenario, 'scenario', '--scenario')));
     return work(model, scenarios);
   }
-  return withDatabase(flags, async (handle) => {
-    const orgId = await resolveOrg(handle, flags.org);
-    const model = await exportModel(handle.db, orgId);
-    const repository = new ModelRepository(handle.db);
-    const scenarios = await Promise.all(
-      scenarioArgs.map(async (arg) => {
-        if (existsSync(arg)) return parseFile(arg, Scenario, 'scenario');
-        const stored = await repository.getEntity(orgId, 'scenarios', arg);
-        if (!stored)
-          throw new RempartError('not_found', `No scenario file or stored scenario "${arg}" in ${orgId}.`, [
-            { path: '--scenario', rule: 'exists', value: arg, message: 'a file or a scenario id' },
-          ]);
-        return stored;
-      }),
-    );
-    return work(model, scenarios);
-  });
+  // Reading a stored organisation must never create an empty database where the user's data is not.
+  return withDatabase(
+    flags,
+    async (handle) => {
+      const orgId = await resolveOrg(handle, flags.org);
+      const model = await exportModel(handle.db, orgId);
+      const repository = new ModelRepository(handle.db);
+      const scenarios = await Promise.all(
+        scenarioArgs.map(async (arg) => {
+          if (existsSync(arg)) return parseFile(arg, Scenario, 'scenario', '--scenario');
+          const stored = await repository.getEntity(orgId, 'scenarios', arg);
+          if (!stored)
+            throw new RempartError('not_found', `No scenario file or stored scenario "${arg}" in ${orgId}.`, [
+              { path: '--scenario', rule: 'exists', value: arg, message: 'a file or a scenario id' },
+            ]);
+          return stored;
+        }),
+      );
+      return work(model, scenarios);
+    },
+    { existing: true },
+  );
 }
 
 function hours(value: number | null): string {
@@ -81,19 +88,33 @@ function printTable(rows: string[][]): void {
     );
 }
 
+/**
+ * The hour an activity's MTPD was first exceeded: in its first run longer than the MTPD, the disruption has lasted
+ * more than `mtpd` hours from hour `from + mtpd` on. Null when it was not breached.
+ */
+export function breachedAt(binding: ReadonlyArray<Binding>, mtpd: number): number | null {
+  const run = binding.find((b) => b.to - b.from > mtpd);
+  return run ? run.from + mtpd : null;
+}
+
+/** Why each disrupted run started, with its hours: `application:crm 0 h–14 d; upstream:payroll 16 d–21 d`. */
+export function describeCauses(binding: ReadonlyArray<Binding>): string {
+  return binding.map((b) => `${b.cause} ${hours(b.from)}–${hours(b.to)}`).join('; ') || '—';
+}
+
 function printSimulation(model: OrganisationModel, result: SimulationResult): void {
   const names = new Map(model.activities.map((a) => [a.id, a]));
-  const rows = [['ACTIVITY', 'LONGEST DISRUPTION', 'RECOVERED AT', 'MTPD', 'BREACHED', 'CAUSE']];
+  const rows = [['ACTIVITY', 'LONGEST DISRUPTION', 'RECOVERED AT', 'MTPD', 'BREACHED AT', 'CAUSES (FROM–TO)']];
   const sorted = [...result.activities].sort((a, b) => Number(b.mtpdBreached) - Number(a.mtpdBreached) || b.longestDisruption - a.longestDisruption);
   for (const activity of sorted) {
-    const causes = [...new Set(activity.binding.map((b) => b.cause))].join(', ');
+    const mtpd = names.get(activity.id)?.mtpd ?? null;
     rows.push([
       activity.id,
       hours(activity.longestDisruption),
       hours(activity.recoveredAt),
-      hours(names.get(activity.id)?.mtpd ?? null),
-      activity.mtpdBreached ? 'YES' : 'no',
-      causes || '—',
+      hours(mtpd),
+      activity.mtpdBreached && mtpd !== null ? hours(breachedAt(activity.binding, mtpd)) : 'no',
+      describeCauses(activity.binding),
     ]);
   }
   printTable(rows);
@@ -107,29 +128,49 @@ function printSimulation(model: OrganisationModel, result: SimulationResult): vo
   );
 }
 
+/** What the engine computes, for `--help`: the reference ships with Rempart. */
+const SCENARIO_HELP = `
+What the engine computes (inputs, hour-by-hour rules, results, Monte Carlo, recommendations): docs/scenario-model.md.
+Scenario files to start from: data/scenarios/*.json.`;
+
+/** A scenario as a heading: its id or name, and the argument it came from. */
+function scenarioLabel(scenario: Scenario, arg: string): string {
+  const name = scenario.id ?? scenario.name;
+  return name && name !== arg ? `${name} (${arg})` : arg;
+}
+
 const scenarioOption = () => new Option('--scenario <file-or-id...>', 'scenario file (or, with --org, a stored scenario id)').makeOptionMandatory();
 const modelOption = () => new Option('--model <file>', 'organisation model file (JSON); without it, the stored organisation is used');
 
 export function registerScenarioCommands(program: Command): void {
   program
     .command('simulate')
-    .description('Simulate a scenario hour by hour: which activities break their MTPD, when and why')
+    .description('Simulate scenarios hour by hour: which activities break their MTPD, when and why (each scenario given, in turn)')
     .addOption(modelOption())
     .addOption(scenarioOption())
     .option('--org <id>', 'stored organisation (default: the only one)')
-    .option('--json', 'print the result object (scenario-model §5 fields)')
+    .option('--json', 'print the result object (docs/scenario-model.md §5); with several scenarios, a list of {scenario, result}')
     .option('--series', 'add the hour-by-hour capacity of every activity and the demand and capacity of every pool (`series`; implies --json)')
     .addOption(dataOption())
+    .addHelpText('after', SCENARIO_HELP)
     .action(async (flags: SourceFlags & { scenario: string[]; series?: boolean }) => {
-      await withInputs(flags, flags.scenario.slice(0, 1), async (model, [scenario]) => {
-        let result: SimulationResult;
-        try {
-          result = simulate(model, scenario, { series: flags.series ?? false });
-        } catch (error) {
-          engineRefusal(error);
+      await withInputs(flags, flags.scenario, async (model, scenarios) => {
+        const results = scenarios.map((scenario) => {
+          try {
+            return simulate(model, scenario, { series: flags.series ?? false });
+          } catch (error) {
+            engineRefusal(error);
+          }
+        });
+        if (flags.json || flags.series) {
+          const output = results.length === 1 ? results[0] : results.map((result, i) => ({ scenario: flags.scenario[i], result }));
+          process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+          return;
         }
-        if (flags.json || flags.series) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        else printSimulation(model, result);
+        results.forEach((result, i) => {
+          if (results.length > 1) process.stdout.write(`${i > 0 ? '\n' : ''}Scenario ${scenarioLabel(scenarios[i], flags.scenario[i])}\n`);
+          printSimulation(model, result);
+        });
       });
     });
 
@@ -139,12 +180,18 @@ export function registerScenarioCommands(program: Command): void {
     .addOption(modelOption())
     .addOption(scenarioOption())
     .option('--org <id>', 'stored organisation (default: the only one)')
-    .option('--runs <n>', 'number of runs', '1000')
+    .option('--runs <n>', 'number of runs', String(DEFAULT_MONTE_CARLO_RUNS))
     .option('--seed <n>', 'random seed (same seed, same result)', '1')
     .option('--workers <k>', 'worker threads (default: the machine’s cores)')
-    .option('--json', 'print the result object (scenario-model §6 fields)')
+    .option('--json', 'print the result object (docs/scenario-model.md §6)')
     .addOption(dataOption())
+    .addHelpText('after', SCENARIO_HELP)
     .action(async (flags: SourceFlags & { scenario: string[]; runs: string; seed: string; workers?: string }) => {
+      // One scenario per run of draws: silently using only the first of several would report on a scenario not asked for.
+      if (flags.scenario.length > 1)
+        throw new RempartError('invalid_input', `montecarlo runs one scenario at a time; ${flags.scenario.length} were given: run it once per scenario.`, [
+          { path: '--scenario', rule: 'one_scenario', value: flags.scenario, message: 'exactly one scenario file or id' },
+        ]);
       const numbers = {
         runs: Number(flags.runs),
         seed: Number(flags.seed),
@@ -196,8 +243,9 @@ export function registerScenarioCommands(program: Command): void {
     .addOption(scenarioOption())
     .option('--org <id>', 'stored organisation (default: the only one)')
     .option('--candidates <ids>', 'comma-separated strategy ids to choose from (default: all)')
-    .option('--json', 'print the result object')
+    .option('--json', 'print the result object (docs/scenario-model.md §7)')
     .addOption(dataOption())
+    .addHelpText('after', SCENARIO_HELP)
     .action(async (flags: SourceFlags & { scenario: string[]; candidates?: string }) => {
       await withInputs(flags, flags.scenario, async (model, scenarios) => {
         let result;

@@ -86,6 +86,11 @@ export interface ActivitySheetResult {
   rowOf: number[];
   /** Activity field (`mtpd`, `dependsOn`, `names.fr`, `impacts.financial[2]`) → the header as written in the file. */
   columns: Record<string, string>;
+  /**
+   * The rows refused for their values, as far as they could be read (`id`, the reference lists, `staff` entries), so
+   * that their references are checked in the same pass: see `sheetReferenceProblems`.
+   */
+  refused: Array<{ row: number; draft: Record<string, unknown> }>;
 }
 
 type ImpactBinding = { kind: 'impact'; index: number; header: string; category: string; point: number; field: string };
@@ -372,6 +377,8 @@ interface RowOutcome {
   activity?: Activity;
   located: Located[];
   id?: string;
+  /** The row's cells as converted before the schema check. */
+  draft: Record<string, unknown>;
 }
 
 function readRow(row: TableRow, byField: Map<string, Binding>, impactBindings: ImpactBinding[], bia: BiaSettings, scale: Map<number, string>): RowOutcome {
@@ -460,6 +467,7 @@ function readRow(row: TableRow, byField: Map<string, Binding>, impactBindings: I
     activity: result.success && reader.located.length === 0 ? result.data : undefined,
     located: reader.located,
     id,
+    draft: input,
   };
 }
 
@@ -474,7 +482,7 @@ function readRow(row: TableRow, byField: Map<string, Binding>, impactBindings: I
  * would otherwise repeat them. References to other entities are not checked here: see `locateActivityProblem`.
  */
 export async function parseActivitySheet(data: Buffer | Uint8Array, format: TableFormat, bia: BiaSettings): Promise<ActivitySheetResult> {
-  const none = { activities: [], rowOf: [], columns: {} };
+  const none = { activities: [], rowOf: [], columns: {}, refused: [] };
   const table = await readTable(data, format, { sheetName: ACTIVITY_SHEET_NAME, maxRows: MAX_ACTIVITY_ROWS + 1 });
   if (table.problems.length > 0) return { ...none, problems: table.problems };
   if (table.rows.length === 0)
@@ -503,6 +511,7 @@ export async function parseActivitySheet(data: Buffer | Uint8Array, format: Tabl
   const activities: Activity[] = [];
   const rowOf: number[] = [];
   const problems: Problem[] = [];
+  const refused: ActivitySheetResult['refused'] = [];
   const firstRowOfId = new Map<string, number>();
   for (const row of dataRows) {
     const outcome = readRow(row, byField, impactBindings, bia, scale);
@@ -523,11 +532,11 @@ export async function parseActivitySheet(data: Buffer | Uint8Array, format: Tabl
     if (located.length === 0 && outcome.activity) {
       activities.push(outcome.activity);
       rowOf.push(row.number);
-    }
+    } else refused.push({ row: row.number, draft: outcome.draft });
     located.sort((a, b) => a.order - b.order);
     for (const { problem } of located) problems.push(problem);
   }
-  return { activities, problems, rowOf, columns };
+  return { activities, problems, rowOf, columns, refused };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

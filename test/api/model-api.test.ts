@@ -381,8 +381,12 @@ describe('BIA spreadsheet', () => {
     ].join('\n');
     const response = await t.request({ method: 'POST', url: '/api/orgs/sheet/activities.sheet', payload: csv, headers: { 'content-type': 'text/csv' } });
     expect(response.statusCode).toBe(400);
-    // Row 3 fails the schema; the reference check runs only on a schema-clean file.
-    expect(response.json().error.details).toEqual([expect.objectContaining({ row: 3, column: 'mtpd', value: 'soon' })]);
+    // Values and references in one pass: one round of corrections, in the order of the rows.
+    expect(response.json().error.details).toEqual([
+      expect.objectContaining({ row: 3, column: 'mtpd', value: 'soon' }),
+      expect.objectContaining({ row: 4, column: 'applications', rule: 'unknown_reference', value: 'ghost' }),
+      expect.objectContaining({ row: 5, column: 'staff', rule: 'unknown_reference', value: 'mars' }),
+    ]);
 
     const references = csv.replace('bad-mtpd,Bad MTPD,soon', 'bad-mtpd,Bad MTPD,1d');
     const second = await t.request({ method: 'POST', url: '/api/orgs/sheet/activities.sheet', payload: references, headers: { 'content-type': 'text/csv' } });
@@ -392,6 +396,21 @@ describe('BIA spreadsheet', () => {
       expect.objectContaining({ row: 5, column: 'staff', rule: 'unknown_reference', value: 'mars' }),
     ]);
     expect((await t.request({ method: 'GET', url: '/api/orgs/sheet/model' })).json()).toEqual(before);
+  });
+
+  it('checks the references of a row refused for its values, and lets other rows depend on it, in the same pass', async () => {
+    const csv = [
+      'id,name,mtpd,rto,mbco,applications,depends_on',
+      'upstream,Refused for its MBCO,1d,4h,150%,ghost-app;crm,',
+      'downstream,Depends on the refused row,1d,4h,0.5,,upstream;ghost-activity',
+    ].join('\n');
+    const response = await t.request({ method: 'POST', url: '/api/orgs/sheet/activities.sheet', payload: csv, headers: { 'content-type': 'text/csv' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details).toEqual([
+      expect.objectContaining({ row: 2, column: 'mbco', value: '150%' }),
+      expect.objectContaining({ row: 2, column: 'applications', rule: 'unknown_reference', value: 'ghost-app' }),
+      expect.objectContaining({ row: 3, column: 'depends_on', rule: 'unknown_reference', value: 'ghost-activity' }),
+    ]);
   });
 
   it('refuses a body that is not a spreadsheet', async () => {

@@ -78,7 +78,7 @@ describe('rempart simulate and recommend on files', () => {
 
   it('prints a table naming the breached activities and the short pool', async () => {
     const result = await rempart('simulate', '--model', 'data/demo/organisation.json', '--scenario', 'data/scenarios/pandemic-lockdown.json');
-    expect(result.stdout).toMatch(/customer-service\s+.*YES\s+staff/);
+    expect(result.stdout).toMatch(/customer-service\s+56 d\s+56 d\s+3 d\s+3 d\s+staff 0 h–56 d/);
     expect(result.stdout).toMatch(/Pool vpn: peak demand \d+ for a capacity of 300/);
   });
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { biaFindings } from '../../engine/bia.js';
 import { RempartError } from '../../errors.js';
 import { parseActivitySheet, activitySheetTemplate, locateActivityProblem, writeActivitySheet } from '../../interchange/activity-sheet.js';
+import { allSheetProblems } from '../../interchange/activity-sheet-references.js';
 import { DEFAULT_BIA, OrganisationModel, type BiaSettings } from '../../model/organisation.js';
 import { exportModel, importModel, notFound, upsertActivities } from '../../operations/model-writer.js';
 import { ModelRepository } from '../../store/model-repository.js';
@@ -179,8 +180,11 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
         ]);
       const org = await organisation(request.params.org);
       const sheet = await parseActivitySheet(request.body, format, org.bia);
-      if (sheet.problems.length > 0)
-        throw new RempartError('invalid_input', `The spreadsheet has ${sheet.problems.length} problem(s); nothing was imported.`, sheet.problems);
+      if (sheet.problems.length > 0) {
+        // One round of corrections: the references of every row are reported with the values refused.
+        const problems = allSheetProblems(await exportModel(app.db, org.id), sheet);
+        throw new RempartError('invalid_input', `The spreadsheet has ${problems.length} problem(s); nothing was imported.`, problems);
+      }
       return upsertActivities(app.db, org.id, sheet.activities, (p) => locateActivityProblem(p, sheet.rowOf, sheet.columns));
     },
   );
