@@ -90,6 +90,16 @@ describe('the simulation table', () => {
   });
 });
 
+describe('help', () => {
+  it('points to the scenario model reference Rempart ships, not to a file users do not have', async () => {
+    for (const command of ['simulate', 'montecarlo', 'recommend']) {
+      const help = await rempart([command, '--help']);
+      expect(help.stdout, command).toContain('docs/scenario-model.md');
+      expect(help.stdout, command).not.toContain('shared/spec');
+    }
+  });
+});
+
 describe('failures print one line, no stack trace', () => {
   it('names a file that does not exist', async () => {
     for (const args of [
