@@ -60,10 +60,20 @@ describe('rempart validate', () => {
     expect(result.stderr).toMatch(/activities\[0\]\.name: .*\[invalid_text\]/);
   });
 
-  it('accepts the demo organisation', async () => {
-    const result = await rempart('validate', 'data/demo/organisation.json', '--strict');
-    expect(result.stdout).toContain('valid');
-    expect(result.code).toBe(0);
+  it('accepts the demo organisation, and shows the findings it has on purpose', async () => {
+    const result = await rempart('validate', 'data/demo/organisation.json');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('data/demo/organisation.json: valid');
+    // A newcomer sees what a finding looks like before breaking anything (data/README.md).
+    expect(result.stdout).toContain(
+      [
+        '2 BIA finding(s):',
+        '  [error] document-print-mail: Application print-mail-hub recovers in 120 h but the activity needs it within its RTO of 72 h. (recovery_gap)',
+        '  [error] policy-administration: Application print-mail-hub recovers in 120 h but the activity needs it within its RTO of 72 h. (recovery_gap)',
+      ].join('\n'),
+    );
+    const strict = await rempart('validate', 'data/demo/organisation.json', '--strict');
+    expect(strict.code).toBe(1);
   });
 });
 
