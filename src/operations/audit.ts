@@ -28,6 +28,17 @@ export interface AuditEvent {
   after?: unknown;
   /** Overrides the current actor (sign-in: the person is known only once the password matched). */
   acting?: ActingContext;
+  /**
+   * The chain the entry joins: by default its organisation's (or the accounts'). High-volume records (an incident's
+   * crisis log, an alert's check-ins) keep their own chain, named by `recordChain`, so that their writes do not queue
+   * on the organisation's head.
+   */
+  chain?: string;
+}
+
+/** The chain of one record of an organisation: `acme/incident/42`. Organisation ids never contain a slash. */
+export function recordChain(org: string, kind: string, id: string): string {
+  return `${org}/${kind}/${id}`;
 }
 
 /** JSON with object keys sorted at every level and no spaces: the same value always gives the same text. */
@@ -115,10 +126,81 @@ function plain(value: unknown): unknown {
  * audit trail's key (see `configureAuditTrail`), and a checkpoint of the chain is scheduled.
  */
 export async function recordAudit(trx: Transaction<Database>, event: AuditEvent, now: Date = new Date()): Promise<void> {
+  await recordAuditBatch(trx, [event], now);
+}
+
+/**
+ * Appends events in their order, each to its chain, in the caller's transaction: each chain's head is locked once and
+ * its entries are written in one statement, so a batch of writes (see the model writer's batches) holds the head for
+ * two round trips whatever its size.
+ */
+export async function recordAuditBatch(trx: Transaction<Database>, events: readonly AuditEvent[], now: Date = new Date()): Promise<void> {
   const trail = current;
-  const chainKey = trail.chainKey.get();
-  const acting = event.acting ?? currentActing();
-  const chain = event.org ?? ACCOUNT_CHAIN;
+  const chainKey = events.length > 0 ? trail.chainKey.get() : null;
+  const byChain = new Map<string, AuditEvent[]>();
+  for (const event of events) {
+    const chain = event.chain ?? event.org ?? ACCOUNT_CHAIN;
+    byChain.set(chain, [...(byChain.get(chain) ?? []), event]);
+  }
+  // Milliseconds, as a timestamptz keeps them and JavaScript reads them back.
+  const at = new Date(Math.floor(now.getTime())).toISOString();
+  for (const [chain, chained] of byChain) {
+    const head = (await lockedHead(trx, chain)) ?? (await startChain(trx, chain));
+    let seq = Number(head.seq);
+    let prevHash = head.hash;
+    const rows = chained.map((event) => {
+      const acting = event.acting ?? currentActing();
+      const fields: HashedFields = {
+        chain,
+        seq: ++seq,
+        at,
+        org: event.org,
+        actor: { type: acting.actor.type, id: acting.actor.id, label: acting.actor.label },
+        action: event.action,
+        entity: { type: event.entityType, id: event.entityId },
+        before: plain(event.before),
+        after: plain(event.after),
+        source: acting.source,
+      };
+      const hash = chainKey ? keyedEntryHash(chainKey, prevHash, fields) : entryHash(prevHash, fields);
+      const row = {
+        chain,
+        seq: fields.seq,
+        at: new Date(fields.at),
+        org_id: fields.org,
+        actor_type: fields.actor.type,
+        actor_id: fields.actor.id,
+        actor_label: fields.actor.label,
+        action: fields.action,
+        entity_type: fields.entity.type,
+        entity_id: fields.entity.id,
+        before: fields.before === null ? null : JSON.stringify(fields.before),
+        after: fields.after === null ? null : JSON.stringify(fields.after),
+        source: fields.source,
+        prev_hash: prevHash,
+        hash,
+        hash_alg: chainKey ? HASH_KEYED : HASH_PLAIN,
+      };
+      prevHash = hash;
+      return row;
+    });
+    // The entries and the head's move in one statement: the head stays locked for two round trips, not four.
+    await trx
+      .with('head', (db) => db.updateTable('audit_heads').set({ seq, hash: prevHash }).where('chain', '=', chain).returning('chain'))
+      .insertInto('audit_log')
+      .values(rows)
+      .execute();
+    trail.scheduleCheckpoint(chain);
+  }
+}
+
+/** The chain's head, locked until the transaction ends so that concurrent writers queue instead of forking the chain. */
+async function lockedHead(trx: Transaction<Database>, chain: string): Promise<{ seq: number | string; hash: string } | undefined> {
+  return trx.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirst();
+}
+
+/** The head of a chain that has none yet (its first entry), or whose head row was removed. */
+async function startChain(trx: Transaction<Database>, chain: string): Promise<{ seq: number | string; hash: string }> {
   const created = await trx
     .insertInto('audit_heads')
     .values({ chain, seq: 0, hash: GENESIS })
@@ -136,44 +218,7 @@ export async function recordAudit(trx: Transaction<Database>, event: AuditEvent,
         .where('chain', '=', chain)
         .execute();
   }
-  const head = await trx.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
-  const fields: HashedFields = {
-    chain,
-    seq: Number(head.seq) + 1,
-    // Milliseconds, as a timestamptz keeps them and JavaScript reads them back.
-    at: new Date(Math.floor(now.getTime())).toISOString(),
-    org: event.org,
-    actor: { type: acting.actor.type, id: acting.actor.id, label: acting.actor.label },
-    action: event.action,
-    entity: { type: event.entityType, id: event.entityId },
-    before: plain(event.before),
-    after: plain(event.after),
-    source: acting.source,
-  };
-  const hash = chainKey ? keyedEntryHash(chainKey, head.hash, fields) : entryHash(head.hash, fields);
-  await trx
-    .insertInto('audit_log')
-    .values({
-      chain,
-      seq: fields.seq,
-      at: new Date(fields.at),
-      org_id: fields.org,
-      actor_type: fields.actor.type,
-      actor_id: fields.actor.id,
-      actor_label: fields.actor.label,
-      action: fields.action,
-      entity_type: fields.entity.type,
-      entity_id: fields.entity.id,
-      before: fields.before === null ? null : JSON.stringify(fields.before),
-      after: fields.after === null ? null : JSON.stringify(fields.after),
-      source: fields.source,
-      prev_hash: head.hash,
-      hash,
-      hash_alg: chainKey ? HASH_KEYED : HASH_PLAIN,
-    })
-    .execute();
-  await trx.updateTable('audit_heads').set({ seq: fields.seq, hash }).where('chain', '=', chain).execute();
-  trail.scheduleCheckpoint(chain);
+  return (await lockedHead(trx, chain))!;
 }
 
 type AuditRow = Selectable<AuditLogTable>;
@@ -469,7 +514,9 @@ export async function verifyChain(db: Executor, chain: string, options: VerifyOp
 
 /** How a chain is named in messages. */
 export function chainLabel(chain: string): string {
-  return chain === ACCOUNT_CHAIN ? `${ACCOUNT_CHAIN} (account events)` : `organisation ${chain}`;
+  if (chain === ACCOUNT_CHAIN) return `${ACCOUNT_CHAIN} (account events)`;
+  const [org, kind, ...id] = chain.split('/');
+  return kind === undefined ? `organisation ${org}` : `organisation ${org}, ${kind} ${id.join('/')}`;
 }
 
 /** One line per report: "organisation acme: BROKEN (head-moved-back): entries after 118 are missing …". */

@@ -7,7 +7,9 @@ import type { Problem } from '../model/problem.js';
 import { AccountRepository } from '../store/account-repository.js';
 import { ModelRepository, type OrganisationRecord } from '../store/model-repository.js';
 import type { Database } from '../store/schema.js';
-import { recordAudit } from './audit.js';
+import { recordAudit, recordAuditBatch, type AuditEvent } from './audit.js';
+import { actAs, currentActing, type ActingContext } from './actor.js';
+import { cachedCollections, copyOf, forgetCollections, rememberCollections, versionKey, type ModelCollections } from './model-cache.js';
 
 type StoredModel = Omit<OrganisationModel, 'organisation' | 'bia'> & { bia: BiaSettings };
 
@@ -27,29 +29,131 @@ export function notFound(what: string, id: string): RempartError {
 /** A change to record once the work is done (see `recordAudit`). */
 type Audited<T> = { result: T; audit: { action: string; entityType: string; entityId: string | null; before?: unknown; after?: unknown } };
 
+/**
+ * Runs a model write with the organisation locked and its version moved on, then records it in the audit trail, in one
+ * transaction. `work` gets the model as it was before (from this process's cache when no one wrote since, so the lock
+ * is not held while every collection is read) and changes it in place to what it writes; once committed, that becomes
+ * the cached model of the new version.
+ */
 async function withLockedOrganisation<T>(
   db: Kysely<Database>,
   orgId: string,
-  work: (repository: ModelRepository, org: OrganisationRecord) => Promise<Audited<T>>,
+  work: (repository: ModelRepository, org: OrganisationRecord, model: StoredModel) => Promise<Audited<T>>,
 ): Promise<T> {
-  return db.transaction().execute(async (trx) => {
+  let written: { key: string; collections: ModelCollections } | undefined;
+  const result = await db.transaction().execute(async (trx) => {
     const repository = new ModelRepository(trx);
-    const org = await repository.lockOrganisation(orgId);
+    const org = await repository.lockForModelChange(orgId);
     if (!org) throw notFound('organisation', orgId);
-    const { result, audit } = await work(repository, org);
-    await repository.bumpModelVersion(orgId);
+    const collections = cachedCollections(db, orgId, versionKey(org, org.modelVersion - 1)) ?? (await repository.loadModel(orgId));
+    const model: StoredModel = { ...collections, bia: org.bia };
+    const { result, audit } = await work(repository, org, model);
     await recordAudit(trx, { org: orgId, ...audit });
+    written = { key: versionKey(org), collections: model };
     return result;
   });
+  if (written) rememberCollections(db, orgId, written.key, written.collections);
+  return result;
 }
+
+interface QueuedWrite {
+  work: (repository: ModelRepository, org: OrganisationRecord, model: StoredModel) => Promise<Audited<unknown>>;
+  acting: ActingContext;
+  resolve: (result: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The most writes one transaction takes: a batch holds the organisation's lock while it validates each in turn. */
+const BATCH_LIMIT = 100;
+
+/** Per database and organisation: the writes waiting for the transaction in flight to end. */
+const queues = new WeakMap<Kysely<Database>, Map<string, QueuedWrite[]>>();
+
+/**
+ * Single-record model writes of one organisation, grouped: while one transaction holds the organisation's lock, the
+ * writes arriving meanwhile wait, then go together in the next one (one lock, one version, one audit append), each
+ * validated against the model as the writes before it left it. A write refused for its own reasons (a RempartError)
+ * leaves the model as it found it and fails alone; the others commit. A database failure fails the whole batch, so
+ * every acknowledged write is committed. With no concurrency, a write goes alone, at once.
+ */
+function batchedModelWrite<T>(
+  db: Kysely<Database>,
+  orgId: string,
+  work: (repository: ModelRepository, org: OrganisationRecord, model: StoredModel) => Promise<Audited<T>>,
+): Promise<T> {
+  let byOrg = queues.get(db);
+  if (!byOrg) queues.set(db, (byOrg = new Map()));
+  const waiting = byOrg.get(orgId);
+  return new Promise<T>((resolve, reject) => {
+    const write: QueuedWrite = { work, acting: currentActing(), resolve: resolve as (result: unknown) => void, reject };
+    if (waiting) waiting.push(write);
+    else {
+      byOrg.set(orgId, []);
+      void runBatches(db, byOrg, orgId, [write]);
+    }
+  });
+}
+
+async function runBatches(db: Kysely<Database>, byOrg: Map<string, QueuedWrite[]>, orgId: string, first: QueuedWrite[]): Promise<void> {
+  let batch = first;
+  while (batch.length > 0) {
+    await runBatch(db, orgId, batch);
+    const waiting = byOrg.get(orgId)!;
+    batch = waiting.splice(0, BATCH_LIMIT);
+  }
+  byOrg.delete(orgId);
+}
+
+async function runBatch(db: Kysely<Database>, orgId: string, batch: QueuedWrite[]): Promise<void> {
+  const outcomes: Array<{ ok: true; result: unknown } | { ok: false; error: unknown }> = [];
+  let written: { key: string; collections: ModelCollections } | undefined;
+  try {
+    await db.transaction().execute(async (trx) => {
+      outcomes.length = 0;
+      const repository = new ModelRepository(trx);
+      const org = await repository.lockForModelChange(orgId);
+      if (!org) throw notFound('organisation', orgId);
+      const collections = cachedCollections(db, orgId, versionKey(org, org.modelVersion - 1)) ?? (await repository.loadModel(orgId));
+      const model: StoredModel = { ...collections, bia: org.bia };
+      const audits: AuditEvent[] = [];
+      for (const write of batch) {
+        const before = copyOf(model);
+        try {
+          const { result, audit } = await actAs(write.acting, () => write.work(repository, org, model));
+          audits.push({ org: orgId, ...audit, acting: write.acting });
+          outcomes.push({ ok: true, result });
+        } catch (error) {
+          // Refusals come before a write touches the database (every command validates, then writes): only the
+          // model in memory needs putting back. Anything else is the database's failure and ends the batch.
+          if (!(error instanceof RempartError)) throw error;
+          Object.assign(model, before);
+          outcomes.push({ ok: false, error });
+        }
+      }
+      if (audits.length === 0) throw new NothingWritten();
+      await recordAuditBatch(trx, audits);
+      written = { key: versionKey(org), collections: model };
+    });
+  } catch (error) {
+    if (!(error instanceof NothingWritten)) {
+      for (const write of batch) write.reject(error);
+      return;
+    }
+  }
+  if (written) rememberCollections(db, orgId, written.key, written.collections);
+  for (const [index, write] of batch.entries()) {
+    const outcome = outcomes[index];
+    if (outcome.ok) write.resolve(outcome.result);
+    else write.reject(outcome.error);
+  }
+}
+
+/** Every write of a batch was refused: the transaction rolls back (no version moves on, nothing is audited). */
+class NothingWritten extends Error {}
 
 /** What the audit trail keeps of an organisation's own settings. */
 function organisationSnapshot(org: { id: string; name: string; names?: object; description?: string; currency?: string; bia?: BiaSettings }) {
   return { id: org.id, name: org.name, names: org.names, description: org.description, currency: org.currency, bia: org.bia };
-}
-
-async function loadStoredModel(repository: ModelRepository, org: OrganisationRecord): Promise<StoredModel> {
-  return { ...(await repository.loadModel(org.id)), bia: org.bia };
 }
 
 /** Who becomes the first owner of a new organisation: the person creating it. */
@@ -113,6 +217,7 @@ export async function deleteOrganisation(db: Kysely<Database>, orgId: string): P
     await repository.deleteOrganisation(orgId);
     await recordAudit(trx, { org: orgId, action: 'delete', entityType: 'organisation', entityId: orgId, before: organisationSnapshot(org) });
   });
+  forgetCollections(db, orgId);
 }
 
 /** Changes name and BIA settings; refuses settings that existing impact ratings do not fit. */
@@ -121,10 +226,10 @@ export async function updateOrganisation(
   orgId: string,
   input: { name: string; names?: { en?: string; fr?: string }; description?: string; currency?: string; bia?: BiaSettings },
 ): Promise<OrganisationRecord> {
-  return withLockedOrganisation(db, orgId, async (repository, org) => {
+  return withLockedOrganisation(db, orgId, async (repository, org, model) => {
     const bia = input.bia ?? org.bia;
     if (input.bia) {
-      const problems = integrityProblems({ ...(await repository.loadModel(orgId)), bia }).filter((p) => p.path.includes('.impacts'));
+      const problems = integrityProblems({ ...model, bia }).filter((p) => p.path.includes('.impacts'));
       if (problems.length > 0)
         throw new RempartError(
           'invalid_reference',
@@ -141,9 +246,19 @@ export async function updateOrganisation(
   });
 }
 
-export async function createEntity<C extends Collection>(db: Kysely<Database>, orgId: string, collection: C, entity: EntityOf<C>): Promise<EntityOf<C>> {
-  return withLockedOrganisation(db, orgId, async (repository, org) => {
-    const model = await loadStoredModel(repository, org);
+/** A written entity, with the BIA settings it was validated against (what presenting it needs, without another read). */
+export interface Written<T> {
+  entity: T;
+  bia: BiaSettings;
+}
+
+export async function createEntity<C extends Collection>(
+  db: Kysely<Database>,
+  orgId: string,
+  collection: C,
+  entity: EntityOf<C>,
+): Promise<Written<EntityOf<C>>> {
+  return batchedModelWrite(db, orgId, async (repository, org, model) => {
     const items = model[collection] as Array<{ id: string }>;
     if (items.some((item) => item.id === entity.id))
       throw new RempartError('duplicate_id', `The organisation already has a ${SINGULAR[collection]} with id "${entity.id}".`, [
@@ -152,7 +267,7 @@ export async function createEntity<C extends Collection>(db: Kysely<Database>, o
     items.push(entity);
     refuseProblems(integrityProblems(model), collection, items.length - 1);
     await repository.insertEntity(orgId, collection, entity);
-    return { result: entity, audit: { action: 'create', entityType: SINGULAR[collection], entityId: entity.id, after: entity } };
+    return { result: { entity, bia: org.bia }, audit: { action: 'create', entityType: SINGULAR[collection], entityId: entity.id, after: entity } };
   });
 }
 
@@ -162,9 +277,8 @@ export async function replaceEntity<C extends Collection>(
   collection: C,
   id: string,
   entity: EntityOf<C>,
-): Promise<EntityOf<C>> {
-  return withLockedOrganisation(db, orgId, async (repository, org) => {
-    const model = await loadStoredModel(repository, org);
+): Promise<Written<EntityOf<C>>> {
+  return batchedModelWrite(db, orgId, async (repository, org, model) => {
     const items = model[collection] as Array<{ id: string }>;
     const index = items.findIndex((item) => item.id === id);
     if (index < 0) throw notFound(SINGULAR[collection], id);
@@ -177,13 +291,12 @@ export async function replaceEntity<C extends Collection>(
     refuseProblems(integrityProblems(model), collection, index);
     if (entity.id !== id) await refuseRiskReferences(repository, orgId, collection, id);
     await repository.replaceEntity(orgId, collection, id, entity);
-    return { result: entity, audit: { action: 'update', entityType: SINGULAR[collection], entityId: id, before, after: entity } };
+    return { result: { entity, bia: org.bia }, audit: { action: 'update', entityType: SINGULAR[collection], entityId: id, before, after: entity } };
   });
 }
 
 export async function deleteEntity(db: Kysely<Database>, orgId: string, collection: Collection, id: string): Promise<void> {
-  await withLockedOrganisation(db, orgId, async (repository, org) => {
-    const model = await loadStoredModel(repository, org);
+  await batchedModelWrite(db, orgId, async (repository, _org, model) => {
     const items = model[collection] as Array<{ id: string }>;
     const index = items.findIndex((item) => item.id === id);
     if (index < 0) throw notFound(SINGULAR[collection], id);
@@ -352,11 +465,7 @@ export async function upsertActivities(
   activities: ReadonlyArray<EntityOf<'activities'>>,
   locate: (problem: Problem) => Problem = (p) => p,
 ): Promise<{ created: number; updated: number; modelVersion: number }> {
-  return db.transaction().execute(async (trx) => {
-    const repository = new ModelRepository(trx);
-    const org = await repository.lockOrganisation(orgId);
-    if (!org) throw notFound('organisation', orgId);
-    const model = await loadStoredModel(repository, org);
+  return withLockedOrganisation(db, orgId, async (repository, org, model) => {
     const existingIds = model.activities.map((activity) => activity.id);
     const existing = new Map(model.activities.map((activity, index) => [activity.id, index]));
     const incomingIndex = new Map<number, number>();
@@ -381,19 +490,20 @@ export async function upsertActivities(
     });
     if (problems.length > 0) throw new RempartError('invalid_reference', `The file has ${problems.length} problem(s); nothing was imported.`, problems);
     await repository.upsertEntities(orgId, 'activities', activities);
-    const modelVersion = await repository.bumpModelVersion(orgId);
+    const modelVersion = org.modelVersion;
     const before = new Set(existingIds);
-    await recordAudit(trx, {
-      org: orgId,
-      action: 'import',
-      entityType: 'activities',
-      entityId: null,
-      after: {
-        created: activities.filter((a) => !before.has(a.id)).map((a) => a.id),
-        replaced: activities.filter((a) => before.has(a.id)).map((a) => a.id),
-        modelVersion,
+    return {
+      result: { created, updated: activities.length - created, modelVersion },
+      audit: {
+        action: 'import',
+        entityType: 'activities',
+        entityId: null,
+        after: {
+          created: activities.filter((a) => !before.has(a.id)).map((a) => a.id),
+          replaced: activities.filter((a) => before.has(a.id)).map((a) => a.id),
+          modelVersion,
+        },
       },
-    });
-    return { created, updated: activities.length - created, modelVersion };
+    };
   });
 }

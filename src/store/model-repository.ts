@@ -133,6 +133,20 @@ export class ModelRepository {
     return row ? toOrganisation(row) : undefined;
   }
 
+  /**
+   * Locks the organisation row until the transaction ends and moves its model version on, in one statement: the
+   * first of a model write, so that the lock is held for the write alone. The record carries the new version.
+   */
+  async lockForModelChange(orgId: string): Promise<OrganisationRecord | undefined> {
+    const row = await this.db
+      .updateTable('organisations')
+      .set({ model_version: sql`model_version + 1`, updated_at: sql`now()` })
+      .where('id', '=', orgId)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toOrganisation(row) : undefined;
+  }
+
   async insertOrganisation(org: { id: string; name: string; names?: object; description?: string; currency?: string; bia?: BiaSettings }): Promise<void> {
     await this.db
       .insertInto('organisations')

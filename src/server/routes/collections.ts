@@ -108,8 +108,7 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
       async (request, reply) => {
         const { org: orgId } = request.params;
         const created = await createEntity(app.db, orgId, collection, request.body as EntityOf<Collection>);
-        const org = await organisation(orgId);
-        return reply.code(201).send(present(request, created, org.bia));
+        return reply.code(201).send(present(request, created.entity, created.bia));
       },
     );
 
@@ -129,8 +128,7 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
       async (request) => {
         const { org: orgId, id } = request.params;
         const saved = await replaceEntity(app.db, orgId, collection, id, request.body as EntityOf<Collection>);
-        const org = await organisation(orgId);
-        return present(request, saved, org.bia);
+        return present(request, saved.entity, saved.bia);
       },
     );
 
