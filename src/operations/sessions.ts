@@ -3,6 +3,7 @@
 import { createHmac } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { RempartError } from '../errors.js';
+import { ruleSentence } from '../model/problem.js';
 import { AccountRepository, type MembershipRecord, type SessionRecord, type TokenRecord, type UserRecord } from '../store/account-repository.js';
 import type { Database } from '../store/schema.js';
 import { decryptSecret, randomSecret, sha256Hex } from '../security/crypto.js';
@@ -124,10 +125,10 @@ async function succeeded(db: Kysely<Database>, attempt: Attempt, ownKey: string)
 
 function invalidCredentials(what: 'password' | 'code'): RempartError {
   return what === 'password'
-    ? new RempartError('invalid_credentials', 'The e-mail address or the password is wrong.', [
+    ? new RempartError('invalid_credentials', ruleSentence('credentials'), [
         { path: 'body', rule: 'credentials', value: null, message: 'check both and try again' },
       ])
-    : new RempartError('invalid_credentials', 'The code is wrong or was already used.', [
+    : new RempartError('invalid_credentials', ruleSentence('code'), [
         { path: 'body.code', rule: 'code', value: null, message: 'enter the current code of your app, or an unused recovery code' },
       ]);
 }
@@ -383,10 +384,9 @@ export async function resolveApiToken(
   const parsed = parseApiToken(bearer);
   if (!parsed) return undefined;
   const repository = new AccountRepository(db);
-  const token = await repository.tokenByHash(parsed.org, sha256Hex(bearer));
-  if (!token || token.revokedAt !== null || Date.parse(token.expiresAt) <= now) return undefined;
-  const [user, membership] = await Promise.all([repository.user(token.createdBy.id), repository.membership(parsed.org, token.createdBy.id)]);
-  if (!user || !membership) return undefined;
+  const found = await repository.tokenWithHolder(parsed.org, sha256Hex(bearer));
+  if (!found || found.token.revokedAt !== null || Date.parse(found.token.expiresAt) <= now || !found.membership) return undefined;
+  const { token, user, membership } = found;
   if (token.lastUsedAt === null || now - Date.parse(token.lastUsedAt) >= MINUTE) await repository.touchToken(token.orgId, token.id, now);
   return { token, user, membership };
 }

@@ -439,6 +439,42 @@ export class AccountRepository {
     return row ? toToken(row) : undefined;
   }
 
+  /**
+   * The token with its creator and the creator's membership of the token's organisation, in one query: every request
+   * made with a token needs all three, and three queries cost the request more than its own work on a small page.
+   */
+  async tokenWithHolder(
+    orgId: string,
+    tokenHash: string,
+  ): Promise<{ token: TokenRecord; user: UserRecord; membership: MembershipRecord | undefined } | undefined> {
+    const row = await this.tokenQuery()
+      .leftJoin('memberships as m', (join) => join.onRef('m.org_id', '=', 't.org_id').onRef('m.user_id', '=', 't.created_by'))
+      .leftJoin('organisations as o', 'o.id', 'm.org_id')
+      .select([
+        sql<Selectable<UsersTable>>`to_jsonb(u)`.as('holder'),
+        'm.role as member_role',
+        'm.display_name as member_display_name',
+        'o.name as org_name',
+        'o.mfa_required_roles',
+      ])
+      .where('t.org_id', '=', orgId)
+      .where('t.token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const membership =
+      row.member_role === null || row.org_name === null
+        ? undefined
+        : toMembership({
+            org_id: row.org_id,
+            org_name: row.org_name,
+            user_id: row.created_by,
+            role: row.member_role,
+            display_name: row.member_display_name!,
+            mfa_required_roles: row.mfa_required_roles ?? [],
+          });
+    return { token: toToken(row), user: toUser(row.holder), membership };
+  }
+
   async tokenByHash(orgId: string, tokenHash: string): Promise<TokenRecord | undefined> {
     const row = await this.tokenQuery().where('t.org_id', '=', orgId).where('t.token_hash', '=', tokenHash).executeTakeFirst();
     return row ? toToken(row) : undefined;
