@@ -1,0 +1,16 @@
+// Who may read and change plans and incidents: editors write and approve plans; the crisis team declares and runs
+// incidents; activity owners update the status of their own activities on the board; auditors and others read.
+import { allow } from './rules.js';
+import { ownActivity, PROGRAMME_EDITORS, PROGRAMME_READERS } from './programme.js';
+
+/** Those who run incidents: the crisis team, and the programme's editors. */
+const CRISIS_RUNNERS = [...PROGRAMME_EDITORS, 'crisisTeam'] as const;
+
+export const crisisRules = [
+  allow(PROGRAMME_READERS, 'read', ['plans', 'incidents', 'correctiveActions']),
+  allow(PROGRAMME_EDITORS, ['create', 'update', 'delete', 'approve'], 'plans'),
+  allow(CRISIS_RUNNERS, ['create', 'update'], 'incidents'),
+  allow(CRISIS_RUNNERS, 'update', 'incidentActivities'),
+  allow('activityOwner', 'update', 'incidentActivities', { when: ownActivity }),
+  allow(PROGRAMME_EDITORS, 'update', 'correctiveActions'),
+];
