@@ -155,8 +155,18 @@ export type ApiTokenCreated = z.infer<typeof ApiTokenCreated>;
 export const SecurityView = SecuritySettings.extend({ abilities: Abilities }).meta({ id: 'SecurityView' });
 export type SecurityView = z.infer<typeof SecurityView>;
 
+/** An audit entry as listed: its entity carries a name people read (null when nothing names it). */
+export const AuditEntryView = AuditEntry.extend({
+  entity: z.object({
+    type: z.string(),
+    id: z.string().nullable(),
+    name: z.string().nullable().meta({ description: 'What the entity is called (in the language asked for), from the entry or from the organisation today' }),
+  }),
+}).meta({ id: 'AuditEntryView' });
+export type AuditEntryView = z.infer<typeof AuditEntryView>;
+
 /** A page of the audit trail, newest first. */
-export const AuditPage = z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() });
+export const AuditPage = z.object({ items: z.array(AuditEntryView), nextCursor: z.string().nullable() });
 export type AuditPage = z.infer<typeof AuditPage>;
 
 export { AuditEntry, Invitation, Role, ROLES } from '../account.js';

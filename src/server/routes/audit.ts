@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AuditPage } from '../../model/contract/access.js';
 import { listAudit } from '../../operations/audit.js';
+import { auditEntityNames, entityKey } from '../../operations/audit-names.js';
 import { ERRORS, OrgParams } from './shared.js';
 
 const AuditQuery = z
@@ -19,6 +20,7 @@ const AuditQuery = z
       .regex(/^\d{1,15}$/)
       .optional()
       .meta({ description: 'nextCursor of the previous page' }),
+    lang: z.enum(['en', 'fr']).default('en').meta({ description: 'Language of the entity names (their translation when they have one)' }),
   })
   .strict();
 
@@ -38,8 +40,13 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { cursor, ...query } = request.query;
-      return listAudit(app.db, request.params.org, { ...query, cursor: cursor === undefined ? undefined : Number(cursor) });
+      const { cursor, lang, ...query } = request.query;
+      const page = await listAudit(app.db, request.params.org, { ...query, cursor: cursor === undefined ? undefined : Number(cursor) });
+      const names = await auditEntityNames(app.db, request.params.org, page.items, lang);
+      return {
+        ...page,
+        items: page.items.map((entry) => ({ ...entry, entity: { ...entry.entity, name: names.get(entityKey(entry.entity.type, entry.entity.id)) ?? null } })),
+      };
     },
   );
 };

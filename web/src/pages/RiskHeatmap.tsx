@@ -2,7 +2,9 @@
 import { Anchor, Button, Group, NativeSelect, Paper, SegmentedControl, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import { ExportMenu } from '../components/ExportMenu.js';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page.js';
+import { orgPath, query } from '../lib/api.js';
 import { BandBadge } from '../components/risk/BandBadge.js';
 import { HeatMap, type CellRef } from '../components/risk/HeatMap.js';
 import { entityName } from '../lib/format.js';
@@ -54,9 +56,15 @@ export default function RiskHeatmap() {
         title={t('heatmap.title')}
         description={t('heatmap.description')}
         actions={
-          <Button component={Link} to={`${base}/risks`} variant="default">
-            {t('heatmap.toRegister')}
-          </Button>
+          <>
+            <ExportMenu
+              path={orgPath(org, `/risks/heatmap.sheet${query({ rating, family, assetType: assetRef?.type, assetId: assetRef?.id })}`)}
+              testId="export-heatmap"
+            />
+            <Button component={Link} to={`${base}/risks`} variant="default">
+              {t('heatmap.toRegister')}
+            </Button>
+          </>
         }
       />
       <Group gap="md" align="flex-end" wrap="wrap">

@@ -13,7 +13,8 @@ import { LoadError } from '../Page.js';
 import { ProblemSummary } from '../Problems.js';
 import { api, orgPath } from '../../lib/api.js';
 import { errorSentence } from '../../lib/problems.js';
-import { useFormat } from '../../lib/queries.js';
+import { useFormat, useOrgId } from '../../lib/queries.js';
+import { ExportMenu } from '../ExportMenu.js';
 import { scenarioKeys, useRun, useRuns } from '../../lib/scenario-queries.js';
 import { isUncertain, type MonteCarloResult, type NameOf, type Run, type StoredScenario } from '../../lib/scenarios.js';
 import { ResultSection, StaleWarning } from './parts.js';
@@ -133,6 +134,7 @@ export function MonteCarloPanel({
 
 export function MonteCarloResultView({ run, model, name }: { run: Run<MonteCarloResult>; model: OrganisationModel; name: NameOf }) {
   const { t } = useTranslation();
+  const org = useOrgId();
   const format = useFormat();
   const result = run.result!;
   const mtpd = useMemo(() => new Map(model.activities.map((activity) => [activity.id, activity.mtpd])), [model]);
@@ -179,6 +181,7 @@ export function MonteCarloResultView({ run, model, name }: { run: Run<MonteCarlo
     <ResultSection
       id="mc-result"
       title={t('montecarlo.resultTitle')}
+      actions={<ExportMenu path={orgPath(org, `/runs/${run.id}/result.sheet`)} testId="export-montecarlo" />}
       description={t('montecarlo.resultText', { runs: format.number(result.runs), seed: result.seed, count: atRisk.length })}
     >
       <StaleWarning run={run} />

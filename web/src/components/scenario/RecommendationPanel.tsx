@@ -12,7 +12,8 @@ import { api, orgPath } from '../../lib/api.js';
 import { describeEffect } from '../../lib/entities.js';
 import { entityName, type Translate } from '../../lib/format.js';
 import { errorSentence } from '../../lib/problems.js';
-import { useFormat, useLanguage } from '../../lib/queries.js';
+import { useFormat, useLanguage, useOrgId } from '../../lib/queries.js';
+import { ExportMenu } from '../ExportMenu.js';
 import { scenarioKeys, useRun, useRuns } from '../../lib/scenario-queries.js';
 import { blockedByLockdown, causeText, explainCause, joinList, type NameOf, type Recommendation, type Run, type StoredScenario } from '../../lib/scenarios.js';
 import { whatIf } from '../../lib/whatif.js';
@@ -138,6 +139,7 @@ export function RecommendationView({
   const { t } = useTranslation();
   const format = useFormat();
   const language = useLanguage();
+  const org = useOrgId();
   const result = run.result!;
   const strategies = new Map(model.strategies.map((strategy) => [strategy.id, strategy]));
   const used = run.scenarios.map((id) => scenarios.find((item) => item.id === id)).filter((item): item is StoredScenario => item !== undefined);
@@ -161,6 +163,7 @@ export function RecommendationView({
     <ResultSection
       id="rec-result"
       title={t('recommend.resultTitle')}
+      actions={<ExportMenu path={orgPath(org, `/runs/${run.id}/result.sheet`)} testId="export-recommendation" />}
       description={t('recommend.resultFor', {
         scenarios: joinList(
           run.scenarios.map((id, index) => scenarioName(id, index)),
