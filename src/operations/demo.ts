@@ -8,6 +8,7 @@ import type { Database } from '../store/schema.js';
 import { importModel, type ImportSummary } from './model-writer.js';
 import { installScenarioLibrary } from './scenarios.js';
 import { loadDemoRisks } from './risk-register.js';
+import { installDemoPlans } from './plans.js';
 
 export const DEMO_ORG_ID = 'demo';
 
@@ -21,5 +22,6 @@ export async function loadDemo(db: Kysely<Database>, orgId = DEMO_ORG_ID): Promi
   const summary = await importModel(db, orgId, await readDemoModel());
   await installScenarioLibrary(db, orgId);
   await loadDemoRisks(db, orgId);
+  await installDemoPlans(db, orgId);
   return summary;
 }

@@ -102,6 +102,11 @@ const TARGETS: Partial<Record<Resource, TargetLoader>> = {
     const { org, id } = request.params as { org: string; id?: string };
     return id === undefined ? undefined : new ModelRepository(db).getEntity(org, 'activities', id);
   },
+  // The activity whose status changes on an incident's board: its owner may change it.
+  incidentActivities: async (request, db) => {
+    const { org, activity } = request.params as { org: string; activity?: string };
+    return activity === undefined ? undefined : new ModelRepository(db).getEntity(org, 'activities', activity);
+  },
   // The membership's current role (none when adding) and the role asked for (none when removing).
   members: async (request, db) => {
     const { org, user } = request.params as { org: string; user?: string };

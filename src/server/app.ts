@@ -32,6 +32,8 @@ import { scenarioRoutes } from './routes/scenarios.js';
 import { riskRoutes } from './routes/risks.js';
 import { fileRoutes } from './routes/files.js';
 import { widgetRoutes } from './routes/widget.js';
+import { planRoutes } from './routes/plans.js';
+import { incidentRoutes } from './routes/incidents.js';
 import type { BlobLimits } from '../store/blob-store.js';
 import { JobRunner, type JobRunnerOptions } from '../operations/jobs/runner.js';
 import { JOB_HANDLERS } from '../operations/jobs/handlers/index.js';
@@ -222,6 +224,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'scenarios', description: 'Disruption scenarios, simulations, Monte Carlo and strategy recommendations' },
         { name: 'risks', description: 'Risk appraisal: threat catalogue, risk matrix and appetite, risk register, heat map' },
         { name: 'auth', description: 'Sign-in (password, then second factor), sessions, password, second-factor enrolment' },
+        { name: 'plans', description: 'Continuity plans: versions, review and approval, templates, validation by simulation, PDF' },
+        {
+          name: 'incidents',
+          description: 'Incidents and exercises: activated plans and tasks, crisis log, situation board with MTPD countdowns, projection, review',
+        },
         { name: 'files', description: 'Stored files: reports, plan attachments, evidence (streamed, with size limits and a quota per organisation)' },
         { name: 'access', description: 'Members and roles, API tokens, security settings and the audit trail of an organisation' },
         {
@@ -281,6 +288,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(fileRoutes, { limits: options.files });
       await api.register(widgetRoutes);
       await api.register(jobRoutes);
+      await api.register(planRoutes);
+      await api.register(incidentRoutes);
       api.get('/openapi.json', { schema: { hide: true }, config: { policy: { access: 'public' } } }, async () => app.swagger());
     },
     { prefix: '/api' },

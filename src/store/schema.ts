@@ -241,6 +241,134 @@ export interface BlobChunksTable {
   data: Buffer;
 }
 
+/** A continuity plan: its versions are in plan_versions. */
+export interface PlansTable {
+  org_id: string;
+  id: string;
+  latest_version: number;
+  approved_version: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  review_reminded_at: Date | null;
+}
+
+export interface PlanVersionsTable {
+  org_id: string;
+  plan_id: string;
+  version: number;
+  status: Generated<'draft' | 'inReview' | 'approved' | 'archived'>;
+  doc: Json;
+  author_id: string | null;
+  author: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  submitted_by: string | null;
+  submitted_at: Date | null;
+  approved_by_id: string | null;
+  approved_by: string | null;
+  approved_at: Date | null;
+  archived_at: Date | null;
+  comment: string | null;
+  validation: Json | null;
+}
+
+export interface IncidentsTable {
+  org_id: string;
+  id: Generated<string>;
+  title: string;
+  severity: 'minor' | 'major' | 'critical';
+  type: string | null;
+  description: string | null;
+  status: Generated<'open' | 'closed'>;
+  exercise: boolean;
+  start_at: Date;
+  declared_at: ColumnType<Date, Date | undefined, Date>;
+  declared_by: string;
+  closed_at: Date | null;
+  sites: string[];
+  activities: string[];
+  applications: string[];
+  suppliers: string[];
+  review: Json | null;
+}
+
+export interface IncidentPlansTable {
+  org_id: string;
+  incident_id: string;
+  plan_id: string;
+  plan_version: number;
+  activated_at: Date;
+  activated_by: string;
+}
+
+export interface IncidentTasksTable {
+  org_id: string;
+  incident_id: string;
+  id: Generated<string>;
+  plan_id: string;
+  plan_version: number;
+  step_id: string;
+  position: number;
+  doc: Json;
+  owner: string | null;
+  due_at: Date;
+  status: Generated<'open' | 'done'>;
+  done_at: Date | null;
+  done_by: string | null;
+}
+
+/** Append-only: rows are inserted, never updated (a trigger refuses it). */
+export interface IncidentLogTable {
+  org_id: string;
+  incident_id: string;
+  seq: number;
+  at: Date;
+  kind: string;
+  text: string;
+  author: string;
+  decided_by: string | null;
+  corrects: number | null;
+  data: Json | null;
+}
+
+export interface IncidentActivityStatusTable {
+  org_id: string;
+  incident_id: string;
+  activity_id: string;
+  status: 'operating' | 'degraded' | 'stopped';
+  since: Date;
+  disrupted_since: Date | null;
+  updated_by: string;
+}
+
+export interface CorrectiveActionsTable {
+  org_id: string;
+  id: Generated<string>;
+  incident_id: string | null;
+  lesson: string;
+  title: string;
+  owner: string | null;
+  due: string | null;
+  status: Generated<'open' | 'inProgress' | 'done' | 'cancelled'>;
+  created_at: Generated<Date>;
+}
+
+export interface PeopleTable {
+  org_id: string;
+  id: string;
+  name: string;
+  /** Lower case. */
+  email: string | null;
+  /** E.164. */
+  mobile: string | null;
+  language: 'fr' | 'en';
+  site: string | null;
+  activities: string[];
+  remote_capable: boolean;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   sites: EntityTable;
@@ -266,4 +394,12 @@ export interface Database {
   blobs: BlobsTable;
   blob_chunks: BlobChunksTable;
   live_events: LiveEventsTable;
+  plans: PlansTable;
+  plan_versions: PlanVersionsTable;
+  incidents: IncidentsTable;
+  incident_plans: IncidentPlansTable;
+  incident_tasks: IncidentTasksTable;
+  incident_log: IncidentLogTable;
+  incident_activity_status: IncidentActivityStatusTable;
+  corrective_actions: CorrectiveActionsTable;
 }

@@ -2,6 +2,7 @@
 // what may it do (abilities sent with responses, so clients never re-implement the rules).
 import { ROLES, type Role } from '../../model/account.js';
 import { accessRules } from './access.js';
+import { crisisRules } from './crisis.js';
 import { fileRules } from './files.js';
 import { jobRules } from './jobs.js';
 import { programmeRules } from './programme.js';
@@ -12,7 +13,7 @@ import { RESOURCES, RESOURCE_NAMES, type Action, type Condition, type Resource, 
 export { RESOURCES, RESOURCE_NAMES, type Action, type Resource, type Subject } from './rules.js';
 
 /** Every rule there is. */
-export const POLICY: readonly Rule[] = [...programmeRules, ...riskRules, ...accessRules, ...fileRules, ...widgetRules, ...jobRules];
+export const POLICY: readonly Rule[] = [...programmeRules, ...riskRules, ...accessRules, ...fileRules, ...widgetRules, ...jobRules, ...crisisRules];
 
 /** What one role may do: true, false, or only where these conditions hold (any of them). */
 type Grant = true | false | Array<Condition<never>>;

@@ -33,6 +33,14 @@ export const RESOURCES = {
   publicKeys: ['read', 'create', 'delete'],
   /** The widget's public settings (name, languages, greeting). */
   widget: ['read', 'update'],
+  /** Continuity plans; `approve` approves or sends back a version in review (never its author). */
+  plans: [...CRUD, 'approve'],
+  /** Incidents: declared (`create`) and run (`update`: plans activated, tasks ticked, the crisis log, the closure). */
+  incidents: ['read', 'create', 'update'],
+  /** The status of an affected activity on an incident's situation board. */
+  incidentActivities: ['update'],
+  /** Corrective actions drawn from incident reviews. */
+  correctiveActions: ['read', 'update'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** A resource a route names, and an action on it. */

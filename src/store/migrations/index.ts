@@ -13,6 +13,7 @@ import * as runEvents from './2026-12-04T1700-run-events.js';
 import * as jobs from './2026-12-04T1800-jobs.js';
 import * as callers from './2026-12-04T1900-callers.js';
 import * as organisationCurrency from './2026-12-05T0310-organisation-currency.js';
+import * as plansIncidents from './2026-12-05T0410-plans-incidents.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T0900-organisation-model': organisationModel,
@@ -28,4 +29,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04T1800-jobs': jobs,
   '2026-12-04T1900-callers': callers,
   '2026-12-05T0310-organisation-currency': organisationCurrency,
+  '2026-12-05T0410-plans-incidents': plansIncidents,
 };

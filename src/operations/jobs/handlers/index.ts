@@ -1,7 +1,8 @@
 // Every kind of job Rempart runs. A process that runs jobs (`serve`, `rempart worker`) serves all of them.
 import { handlerMap, type JobHandler } from '../handler.js';
 import { monteCarloJob } from './montecarlo.js';
+import { planMonteCarloJob, planReviewReminderJob } from './plans.js';
 import { liveEventsPurgeJob, unfinishedUploadsPurgeJob } from './purges.js';
 import { recommendationJob } from './recommendation.js';
 
-export const JOB_HANDLERS = handlerMap([monteCarloJob, recommendationJob, liveEventsPurgeJob, unfinishedUploadsPurgeJob] as ReadonlyArray<JobHandler<never>>);
+export const JOB_HANDLERS = handlerMap([monteCarloJob, recommendationJob, liveEventsPurgeJob, unfinishedUploadsPurgeJob, planReviewReminderJob, planMonteCarloJob] as ReadonlyArray<JobHandler<never>>);
