@@ -18,6 +18,8 @@ const Config = z
       .regex(/^postgres(ql)?:\/\//, { message: 'a postgres:// or postgresql:// URL' })
       .optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Logs as one JSON object a line, or as lines for people; unset: for people on a terminal, JSON anywhere else. */
+    logFormat: z.enum(['pretty', 'json']).optional(),
     /** Load the demo organisation into an empty database at start-up. */
     demo: z.boolean().default(true),
     /** Base64 of 32 random bytes sealing stored second-factor secrets; required with PostgreSQL, generated in the data folder otherwise. */
@@ -79,6 +81,7 @@ export interface ConfigFlags {
   host?: string;
   data?: string;
   logLevel?: string;
+  logFormat?: string;
   demo?: boolean;
   jobs?: boolean;
 }
@@ -91,6 +94,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     dataDir: flags.data ?? env.REMPART_DATA,
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: flags.logLevel ?? env.REMPART_LOG_LEVEL,
+    logFormat: flags.logFormat ?? (env.REMPART_LOG_FORMAT || undefined),
     demo: flags.demo ?? (env.REMPART_DEMO === undefined ? undefined : env.REMPART_DEMO !== '0' && env.REMPART_DEMO !== 'false'),
     runJobs: flags.jobs ?? (env.REMPART_JOBS === undefined ? undefined : env.REMPART_JOBS !== '0' && env.REMPART_JOBS !== 'false'),
     secretKey: env.REMPART_SECRET_KEY || undefined,

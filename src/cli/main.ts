@@ -19,6 +19,7 @@ import { dataOption, resolveOrg, withDatabase } from './context.js';
 import { printProblems, reportError } from './output.js';
 import { registerAccountCommands } from './account-commands.js';
 import { registerRiskCommands } from './risk-commands.js';
+import { registerPeopleCommands } from './people-commands.js';
 import { registerScenarioCommands } from './scenario-commands.js';
 import { readInputFile, readJsonFile } from './json-file.js';
 import { startServer } from './serve.js';
@@ -30,6 +31,13 @@ const program = new Command('rempart')
   .option('--debug', 'on an unexpected error, print where it failed (stack trace)')
   // One line says what is wrong; the whole help would bury it.
   .showHelpAfterError('(add --help for usage)');
+
+/** Logs for people on a terminal, JSON lines elsewhere; the flag (or REMPART_LOG_FORMAT) decides for a log collector. */
+const logFormatOption = () =>
+  new Option(
+    '--log-format <format>',
+    'pretty (lines for people) or json (one object a line); default: pretty on a terminal, json otherwise (env REMPART_LOG_FORMAT)',
+  ).choices(['pretty', 'json']);
 
 type FileKind = 'json' | 'csv' | 'xlsx';
 function kindOf(file: string): FileKind {
@@ -58,6 +66,7 @@ program
   .addOption(dataOption())
   .option('--no-demo', 'do not load the demo organisation into an empty database')
   .option('--no-jobs', 'serve only: leave queued jobs to other processes (env REMPART_JOBS=0)')
+  .addOption(logFormatOption())
   .action(async (flags: ConfigFlags) => {
     // Commander sets `jobs: true` when the flag is absent: only its presence may override REMPART_JOBS.
     await startServer(loadConfig({ ...flags, jobs: flags.jobs === false ? false : undefined }));
@@ -67,6 +76,7 @@ program
   .command('worker')
   .description('Run queued jobs only (Monte Carlo, recommendations, purges), no HTTP: beside `serve --no-jobs` processes on one PostgreSQL, any number of them')
   .addOption(dataOption())
+  .addOption(logFormatOption())
   .addHelpText(
     'after',
     `
@@ -285,6 +295,7 @@ program
 
 registerScenarioCommands(program);
 registerRiskCommands(program);
+registerPeopleCommands(program);
 registerAccountCommands(program);
 checkMandatoryOptionsLast(program);
 

@@ -8,6 +8,7 @@ import { loadSecretKey } from '../security/secret-key.js';
 import { openDatabase } from '../store/database.js';
 import { ModelRepository } from '../store/model-repository.js';
 import { firstRunAccess } from './first-run.js';
+import { chooseLogFormat, framed, humanLogStream } from './log-format.js';
 
 export async function startServer(config: Config): Promise<void> {
   // Before touching the database: a server missing its key must not even migrate.
@@ -31,7 +32,13 @@ export async function startServer(config: Config): Promise<void> {
     organisationCreation: config.organisationCreation,
     files: { maxBytes: Math.round(config.fileMaxMb * 1024 * 1024), quotaBytes: Math.round(config.fileQuotaMb * 1024 * 1024) },
     // Credentials never reach the log (buildApp applies the same list to any logger it is given).
-    logger: { level: config.logLevel, redact: LOG_REDACT },
+    logger: {
+      level: config.logLevel,
+      redact: LOG_REDACT,
+      // Through process.stdout in both formats: written in order with the banner below (pino's own destination
+      // writes later, asynchronously, and a start-up log line would land under the one-time password).
+      stream: chooseLogFormat(config.logFormat) === 'pretty' ? humanLogStream(process.stdout) : process.stdout,
+    },
   });
   warn = (message) => app.log.warn(message);
 
@@ -69,15 +76,20 @@ export async function startServer(config: Config): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   app.log.info({ config: describeConfig(config), database: handle.location, secretKey: secret.origin }, 'configuration');
-  process.stdout.write(
-    `Rempart is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}  (API reference: /api/docs)\n` +
-      `Database: ${handle.kind} (${handle.location})\n` +
-      (checkpointDir ? '' : AUDIT_CHECKPOINTS_OFF) +
-      (access ? `\n${access}\n` : ''),
-  );
   if (!checkpointDir) app.log.warn(AUDIT_CHECKPOINTS_OFF.trim());
   // Chains idle since an upgrade (or since the last run) get their checkpoint; one that no longer verifies is reported.
-  void trail.sealAll().catch((error: unknown) => app.log.warn({ err: error }, 'audit checkpoints could not be written'));
+  const sealed = trail.sealAll().catch((error: unknown) => app.log.warn({ err: error }, 'audit checkpoints could not be written'));
+  // The banner comes last, once the start-up logs are written: a one-time password printed among them scrolls away
+  // unseen. Sealing is quick; a slow one does not hold the banner back for long.
+  await Promise.race([sealed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+  await new Promise((resolve) => setImmediate(resolve));
+  const lines = [
+    `Rempart is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}  (API reference: /api/docs)`,
+    `Database: ${handle.kind} (${handle.location})`,
+    ...(checkpointDir ? [] : ['Audit checkpoints: OFF (see the warning above: set REMPART_AUDIT_CHECKPOINTS).']),
+    ...(access ? ['', ...access.split('\n')] : []),
+  ];
+  process.stdout.write(`\n${framed(lines)}\n\n`);
 }
 
 const AUDIT_CHECKPOINTS_OFF =
