@@ -22,9 +22,9 @@ describe('validateModel', () => {
   it.each<{ rule: string; change: (m: OrganisationModel) => void; expected: string[] }>([
     { rule: 'rto above mtpd', change: (m) => Object.assign(m.activities[0], { rto: 30, mtpd: 24 }), expected: ['activities[0].rto rto_above_mtpd'] },
     { rule: 'rto equal to mtpd is fine', change: (m) => Object.assign(m.activities[0], { rto: 24, mtpd: 24 }), expected: [] },
-    { rule: 'mbco above 1', change: (m) => (m.activities[0].mbco = 1.2), expected: ['activities[0].mbco too_big'] },
-    { rule: 'negative mbco', change: (m) => (m.activities[0].mbco = -0.1), expected: ['activities[0].mbco too_small'] },
-    { rule: 'remote share above 1', change: (m) => (m.activities[0].staff[0].remote = 2), expected: ['activities[0].staff[0].remote too_big'] },
+    { rule: 'mbco above 1', change: (m) => (m.activities[0].mbco = 1.2), expected: ['activities[0].mbco share'] },
+    { rule: 'negative mbco', change: (m) => (m.activities[0].mbco = -0.1), expected: ['activities[0].mbco share'] },
+    { rule: 'remote share above 1', change: (m) => (m.activities[0].staff[0].remote = 2), expected: ['activities[0].staff[0].remote share'] },
     { rule: 'negative headcount', change: (m) => (m.activities[0].staff[0].headcount = -1), expected: ['activities[0].staff[0].headcount too_small'] },
     { rule: 'negative pool capacity', change: (m) => (m.pools[0].capacity = -5), expected: ['pools[0].capacity too_small'] },
     { rule: 'negative application rto', change: (m) => (m.applications[0].rto = -1), expected: ['applications[0].rto too_small'] },
@@ -40,7 +40,7 @@ describe('validateModel', () => {
     {
       rule: 'workaround factor above 1',
       change: (m) => (m.strategies[0].effect = { type: 'workaround', application: 'crm', factor: 1.5 }),
-      expected: ['strategies[0].effect.factor too_big'],
+      expected: ['strategies[0].effect.factor share'],
     },
     {
       rule: 'negative alternate seats',
@@ -155,7 +155,7 @@ describe('validateScenario', () => {
     { rule: 'negative from', d: { type: 'lockdown', from: -1 }, expected: ['disruptions[0].from too_small'] },
     { rule: 'both rate and curve', d: { type: 'absenteeism', from: 0, rate: 0.1, curve: [{ at: 0, rate: 0.1 }] }, expected: ['disruptions[0] rate_or_curve'] },
     { rule: 'neither rate nor curve', d: { type: 'absenteeism', from: 0 }, expected: ['disruptions[0] rate_or_curve'] },
-    { rule: 'rate above 1', d: { type: 'absenteeism', from: 0, rate: 1.5 }, expected: ['disruptions[0].rate too_big'] },
+    { rule: 'rate above 1', d: { type: 'absenteeism', from: 0, rate: 1.5 }, expected: ['disruptions[0].rate share'] },
     { rule: 'empty curve', d: { type: 'absenteeism', from: 0, curve: [] }, expected: ['disruptions[0].curve too_small'] },
     {
       rule: 'curve out of order',
@@ -172,7 +172,7 @@ describe('validateScenario', () => {
     {
       rule: 'curve rate out of range',
       d: { type: 'absenteeism', from: 0, curve: [{ at: 0, rate: -0.1 }] },
-      expected: ['disruptions[0].curve[0].rate too_small'],
+      expected: ['disruptions[0].curve[0].rate share'],
     },
     { rule: 'uniform with a > b', d: { type: 'lockdown', from: { uniform: [10, 5] } }, expected: ['disruptions[0].from.uniform invalid_distribution'] },
     {
@@ -186,7 +186,7 @@ describe('validateScenario', () => {
     {
       rule: 'uniform rate reaching above 1',
       d: { type: 'absenteeism', from: 0, rate: { uniform: [0.5, 1.2] } },
-      expected: ['disruptions[0].rate.uniform too_big'],
+      expected: ['disruptions[0].rate.uniform share'],
     },
     { rule: 'choice of hours with a negative value', d: { type: 'lockdown', from: { choice: [-3, 4] } }, expected: ['disruptions[0].from.choice too_small'] },
     { rule: 'wrong arity', d: { type: 'lockdown', from: { uniform: [1] } }, expected: ['disruptions[0].from.uniform invalid_distribution'] },

@@ -1,6 +1,6 @@
 // Domain validation of an organisation model and a scenario before simulation (scenario-model §2, §3, §6).
 import type { OrganisationModel } from '../model/organisation.js';
-import { problem, type Problem } from '../model/problem.js';
+import { problem, RULE_MESSAGES, type Problem } from '../model/problem.js';
 import type { Scenario } from '../model/scenario.js';
 import { describeCycle, findCycles } from './graph.js';
 import { integrityProblems } from './integrity.js';
@@ -40,12 +40,16 @@ function checkNumber(value: unknown, range: Range, path: Path, what: string, out
     out.push(problem(path, 'invalid_type', value, `${what} must be a finite number`));
     return false;
   }
+  if (range === FRACTION) {
+    out.push(problem(path, 'share', value, `${what} ${RULE_MESSAGES.share}`));
+    return false;
+  }
   if (value < range.min) {
-    out.push(problem(path, 'too_small', value, `${what} must be at least ${range.min}`));
+    out.push({ ...problem(path, 'too_small', value, `${what} must be at least ${range.min}`), limit: range.min });
     return false;
   }
   if (value > range.max) {
-    out.push(problem(path, 'too_big', value, `${what} must be at most ${range.max}`));
+    out.push({ ...problem(path, 'too_big', value, `${what} must be at most ${range.max}`), limit: range.max });
     return false;
   }
   return true;
@@ -161,7 +165,8 @@ function checkDistribution(value: unknown, range: Range, path: Path, what: strin
     return items as number[];
   };
   const inRange = (low: number, high: number, p: Path): void => {
-    if (low < range.min) out.push(problem(p, 'too_small', value, `${what}: the distribution goes below ${range.min}`));
+    if (range === FRACTION && (low < range.min || high > range.max)) out.push(problem(p, 'share', value, `${what}: every draw ${RULE_MESSAGES.share}`));
+    else if (low < range.min) out.push(problem(p, 'too_small', value, `${what}: the distribution goes below ${range.min}`));
     else if (high > range.max) out.push(problem(p, 'too_big', value, `${what}: the distribution goes above ${range.max}`));
   };
   if ('uniform' in d) {

@@ -226,7 +226,7 @@ describe('reading what people write', () => {
   it('counts blank lines and multi-line cells as the spreadsheet shows rows', async () => {
     const data = csv(['id,name,mtpd,rto,mbco,description', '', 'a,A,1,1,0.5,"two', 'lines"', ',,,,,', 'b,B,1,1,2,']);
     const parsed = await parseActivitySheet(data, 'csv', BIA);
-    expect(summary(parsed.problems)).toEqual([{ row: 5, column: 'mbco', rule: 'too_big' }]);
+    expect(summary(parsed.problems)).toEqual([{ row: 5, column: 'mbco', rule: 'share' }]);
     expect(parsed.rowOf).toEqual([3]);
   });
 
@@ -265,7 +265,7 @@ describe('bad rows', () => {
   ];
   const expected: Expected[] = [
     { row: 3, column: 'mtpd', rule: 'not_a_duration', path: 'rows[3].mtpd', value: 'soon' },
-    { row: 4, column: 'mbco', rule: 'too_big', path: 'rows[4].mbco', value: '150%' },
+    { row: 4, column: 'mbco', rule: 'share', path: 'rows[4].mbco', value: '150%' },
     { row: 5, column: 'staff', rule: 'staff_syntax', path: 'rows[5].staff[0]', value: 'paris:ten' },
     { row: 6, column: 'financial@4h', rule: 'not_in_scale', path: 'rows[6].impacts.financial[0]', value: '9' },
     { row: 7, column: 'id', rule: 'duplicate_id', path: 'rows[7].id', value: 'claims' },
@@ -292,12 +292,12 @@ describe('bad rows', () => {
       { row: 2, column: 'name', rule: 'required', path: 'rows[2].name', value: '' },
       { row: 2, column: 'mtpd', rule: 'too_small', path: 'rows[2].mtpd', value: '-2' },
       { row: 2, column: 'rto', rule: 'not_a_duration', path: 'rows[2].rto', value: 'x' },
-      { row: 2, column: 'mbco', rule: 'too_small', path: 'rows[2].mbco', value: '-10%' },
-      { row: 2, column: 'staff', rule: 'too_big', path: 'rows[2].staff[0].remote', value: 'lyon:5:2;PARIS 1:3:0.5' },
+      { row: 2, column: 'mbco', rule: 'share', path: 'rows[2].mbco', value: '-10%' },
+      { row: 2, column: 'staff', rule: 'share', path: 'rows[2].staff[0].remote', value: 'lyon:5:2;PARIS 1:3:0.5' },
       { row: 2, column: 'staff', rule: 'format', path: 'rows[2].staff[1].site', value: 'lyon:5:2;PARIS 1:3:0.5' },
       { row: 2, column: 'applications', rule: 'format', path: 'rows[2].applications[1]', value: 'ok; not ok' },
     ]);
-    expect(parsed.problems[5].message).toBe('staff entry 1 "lyon:5:2", remote: must be a share between 0 and 1, or between 0% and 100%');
+    expect(parsed.problems[5].message).toBe('staff entry 1 "lyon:5:2", remote: must be between 0 % and 100 %');
   });
 });
 

@@ -2,7 +2,7 @@
 import ExcelJS from 'exceljs';
 import { formatDuration, parseDuration } from '../model/duration.js';
 import { Activity, type BiaSettings } from '../model/organisation.js';
-import { formatPath, problem as makeProblem, type Problem } from '../model/problem.js';
+import { formatPath, problem as makeProblem, ruleOfIssue, type Problem } from '../model/problem.js';
 import {
   cellText,
   escapeXlsxText,
@@ -339,10 +339,7 @@ function friendlierMessage(
   cell: string,
 ): string {
   let message = issue.message;
-  if ((relative === 'mbco' || /^staff\[\d+\]\.remote$/.test(relative)) && (rule === 'too_big' || rule === 'too_small'))
-    message = 'must be a share between 0 and 1, or between 0% and 100%';
-  else if (/^staff\[\d+\]\.headcount$/.test(relative) && rule === 'too_small') message = 'must be 0 or more';
-  else if (issue.origin === 'string' && rule === 'too_big') message = `must be at most ${String(issue.maximum)} characters long`;
+  if (/^staff\[\d+\]\.headcount$/.test(relative) && rule === 'too_small') message = 'must be 0 or more';
   else if (issue.origin === 'string' && rule === 'too_small') message = 'must not be empty';
   const item = /^(staff|products|applications|suppliers|dependsOn)\[(\d+)\](?:\.(\w+))?/.exec(relative);
   if (!item) return message;
@@ -456,11 +453,11 @@ function readRow(row: TableRow, byField: Map<string, Binding>, impactBindings: I
     for (const issue of result.error.issues) {
       const relative = formatPath(issue.path);
       if (reported.some((path) => relative === path || relative.startsWith(`${path}.`) || relative.startsWith(`${path}[`))) continue;
-      const params = (issue as { params?: { rule?: string } }).params;
-      const rule = params?.rule ?? (issue.code === 'invalid_format' ? 'format' : issue.code);
+      // The rule and its message as the API and the CLI name them for the same value (one message per rule).
+      const { rule, message } = ruleOfIssue(issue, issue.input);
       const binding = reader.binding(fieldHead(relative));
       const cell = binding ? cellText(reader.cell(binding)) : '';
-      reader.report(binding, issue.path, rule, friendlierMessage(relative, rule, issue as Parameters<typeof friendlierMessage>[2], cell));
+      reader.report(binding, issue.path, rule, friendlierMessage(relative, rule, { ...(issue as Parameters<typeof friendlierMessage>[2]), message }, cell));
     }
   }
   return {

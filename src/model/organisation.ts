@@ -2,6 +2,7 @@
 // These schemas are the types, the API validators, the OpenAPI document and the import validators.
 import { z } from 'zod';
 import { Duration } from './duration.js';
+import { RULE_MESSAGES } from './problem.js';
 
 /** Ids are chosen by users ("claims-handling") and unique within their organisation. */
 export const Id = z
@@ -25,7 +26,8 @@ export const Descriptions = z
   .object({ en: Text.optional(), fr: Text.optional() })
   .strict()
   .meta({ description: 'Translated descriptions, shown in the matching interface language' });
-const Fraction = z.number().min(0).max(1);
+/** A share of 0 to 1 (the API and files take numbers; spreadsheets also take percentages). */
+export const Fraction = z.number().min(0, { error: RULE_MESSAGES.share }).max(1, { error: RULE_MESSAGES.share });
 const NonNegative = z.number().nonnegative();
 
 export const Site = z

@@ -10,9 +10,64 @@ export interface Problem {
   /** The offending value (truncated when long). */
   value: unknown;
   message: string;
+  /** `too_big` / `too_small` of a number or a text: the bound crossed (the number, or the length of the text). */
+  limit?: number;
   /** Spreadsheet imports: 1-based row number as the user sees it in the file, and the column header. */
   row?: number;
   column?: string;
+}
+
+/**
+ * The sentence of each rule whose words do not depend on the place, the same in the API, the CLI and (translated, a
+ * test keeps the English equal) the web app: one message per rule.
+ */
+export const RULE_MESSAGES = {
+  /** Shares (MBCO, remote share, absenteeism rate, workaround factor): 0 to 1, also written as percentages in files. */
+  share: 'must be between 0 % and 100 %',
+  email: 'must be an e-mail address, such as name@example.com',
+  /** Signing in: one sentence for both, so that it never tells which one was wrong. */
+  credentials: 'the e-mail address or the password is wrong',
+  /** A second-factor code (at sign-in or when turning the second factor on). */
+  code: 'the code is wrong or no longer valid',
+} as const;
+
+/** A rule's message as the sentence of a refusal: "The code is wrong or no longer valid." */
+export function ruleSentence(rule: keyof typeof RULE_MESSAGES): string {
+  const message = RULE_MESSAGES[rule];
+  return `${message[0].toUpperCase()}${message.slice(1)}.`;
+}
+
+/** The message of `too_big` / `too_small` for a value of this kind and its limit. */
+export function limitMessage(rule: 'too_big' | 'too_small', value: unknown, limit: number, inclusive = true): string {
+  const most = rule === 'too_big';
+  if (typeof value === 'string') return `must be at ${most ? 'most' : 'least'} ${limit} characters long`;
+  if (Array.isArray(value)) return `must have at ${most ? 'most' : 'least'} ${limit} item${limit === 1 ? '' : 's'}`;
+  if (!inclusive) return `must be ${most ? 'less' : 'more'} than ${limit}`;
+  return `must be at ${most ? 'most' : 'least'} ${limit}`;
+}
+
+type ZodIssueLike = z.ZodError['issues'][number] & { params?: { rule?: string }; format?: string; maximum?: unknown; minimum?: unknown; inclusive?: boolean };
+
+/**
+ * A Zod issue as a rule and its message: rules declared by a refinement (`params.rule`), shares (schemas built with
+ * the share message), e-mail addresses, and bounds with their limit; the issue's code otherwise.
+ */
+export function ruleOfIssue(issue: z.ZodError['issues'][number], value: unknown): { rule: string; message: string; limit?: number } {
+  const detail = issue as ZodIssueLike;
+  if (detail.params?.rule) return { rule: detail.params.rule, message: issue.message };
+  if (issue.message === RULE_MESSAGES.share) return { rule: 'share', message: RULE_MESSAGES.share };
+  if (issue.code === 'invalid_format') return detail.format === 'email' ? { rule: 'email', message: RULE_MESSAGES.email } : { rule: 'format', message: issue.message };
+  if (issue.code === 'too_big' || issue.code === 'too_small') {
+    const bound = issue.code === 'too_big' ? detail.maximum : detail.minimum;
+    const limit = typeof bound === 'bigint' ? Number(bound) : bound;
+    // An exclusive bound ("more than 0") reads differently, and a list may reach clients clipped to text: both keep
+    // their message without a limit to word again.
+    if (typeof limit === 'number' && Number.isFinite(limit))
+      return detail.inclusive === false || Array.isArray(value)
+        ? { rule: issue.code, message: limitMessage(issue.code, value, limit, false) }
+        : { rule: issue.code, message: limitMessage(issue.code, value, limit), limit };
+  }
+  return { rule: issue.code, message: issue.message };
 }
 
 /** `['activities', 3, 'staff', 0, 'site']` → `activities[3].staff[0].site`. */
@@ -88,10 +143,9 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 export function problemsFromZod(error: z.ZodError, input: unknown, prefix: ReadonlyArray<PropertyKey> = []): Problem[] {
   return error.issues.map((issue) => {
     const full = [...prefix, ...issue.path];
-    const params = (issue as { params?: { rule?: string } }).params;
-    const rule = params?.rule ?? (issue.code === 'invalid_format' ? 'format' : issue.code);
     const value = 'input' in issue && issue.input !== undefined ? issue.input : valueAt(input, issue.path);
-    return { path: formatPath(full), rule, value: clip(value), message: clipMessage(issue.message) };
+    const { rule, message, limit } = ruleOfIssue(issue, value);
+    return { path: formatPath(full), rule, value: clip(value), message: clipMessage(message), ...(limit !== undefined ? { limit } : {}) };
   });
 }
 

@@ -1,7 +1,7 @@
 // Scenarios (scenario-model.md §3, §6, §7): disruptions, strategy activations, uncertain numbers.
 import { z } from 'zod';
 import { Duration } from './duration.js';
-import { Id, Names } from './organisation.js';
+import { Fraction, Id, Names } from './organisation.js';
 
 /** A number that varies between Monte Carlo runs (§6). */
 export const Distribution = z
@@ -15,7 +15,7 @@ export const Distribution = z
 export type Distribution = z.output<typeof Distribution>;
 
 const Hours = z.union([Duration, Distribution]);
-const Rate = z.union([z.number().min(0).max(1), Distribution]);
+const Rate = z.union([Fraction, Distribution]);
 
 export const CurvePoint = z.object({ at: Hours, rate: Rate }).strict();
 

@@ -1,6 +1,7 @@
 // Named commands on accounts: create a person, change a password, enrol and remove a second factor.
 import type { Kysely } from 'kysely';
 import { RempartError } from '../errors.js';
+import { ruleSentence } from '../model/problem.js';
 import type { Role } from '../model/account.js';
 import { AccountRepository, type UserRecord } from '../store/account-repository.js';
 import { ModelRepository } from '../store/model-repository.js';
@@ -180,8 +181,8 @@ export async function confirmMfaEnrolment(
     return { recoveryCodes };
   });
   if (!result)
-    throw new RempartError('invalid_credentials', 'The code does not match: check the time of your device and enter the current code.', [
-      { path: 'body.code', rule: 'code', value: null, message: 'the six digits your app shows now' },
+    throw new RempartError('invalid_credentials', ruleSentence('code'), [
+      { path: 'body.code', rule: 'code', value: null, message: 'the six digits your app shows now: check the time of your device' },
     ]);
   return result;
 }

@@ -539,7 +539,11 @@ async function authorise(request: FastifyRequest, reply: FastifyReply, db: Kysel
   request.subject = subject;
   const decision = precheck(subject, policy.resource, policy.action);
   if (decision === 'deny')
-    throw forbidden(`Your role (${subject.roles.join(' and ')}) does not allow ${policy.action} on ${policy.resource}.`, policy.resource, policy.action);
+    throw forbidden(
+      `${whoseRole(subject, (one) => precheck(one, policy.resource, policy.action) !== 'deny')} does not allow ${policy.action} on ${policy.resource}.`,
+      policy.resource,
+      policy.action,
+    );
   request.policyNeedsTarget = decision === 'target';
 }
 
@@ -569,6 +573,19 @@ async function authoriseOptionalPerson(request: FastifyRequest, reply: FastifyRe
   request.principal = principal;
 }
 
+/**
+ * Whose role a refusal is about. A token acts within its own role and its creator's role of today: naming both as
+ * "your role (auditor and owner)" read as if the caller had two roles.
+ */
+function whoseRole(subject: Subject, allows: (subject: Subject) => boolean): string {
+  if (subject.via !== 'token') return `Your role (${subject.roles[0]})`;
+  const [token, creator] = subject.roles;
+  // The one that refuses: the token's own role, or its creator's role today (a creator demoted since).
+  return creator === undefined || !allows({ ...subject, roles: [token] })
+    ? `This API token's role (${token})`
+    : `The role of this API token's creator (${creator})`;
+}
+
 /** The rules that depend on the item (an activity owner's own activities), once the parameters are validated. */
 async function authoriseTarget(request: FastifyRequest, db: Kysely<Database>): Promise<void> {
   if (!request.policyNeedsTarget) return;
@@ -581,7 +598,7 @@ async function authoriseTarget(request: FastifyRequest, db: Kysely<Database>): P
     ]);
   if (!can(subjectOf(request), policy.resource, policy.action, target))
     throw forbidden(
-      `Your role (${subjectOf(request).roles.join(' and ')}) allows ${policy.action} on ${policy.resource} only for some items, not this one.`,
+      `${whoseRole(subjectOf(request), (one) => can(one, policy.resource, policy.action, target))} allows ${policy.action} on ${policy.resource} only for some items, not this one.`,
       policy.resource,
       policy.action,
     );

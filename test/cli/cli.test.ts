@@ -44,7 +44,7 @@ describe('rempart validate', () => {
     const result = await rempart('validate', file);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('2 problem(s)');
-    expect(result.stderr).toMatch(/activities\[0\]\.mbco: .*\[too_big\] \(value: 1\.5\)/);
+    expect(result.stderr).toContain('activities[0].mbco: must be between 0 % and 100 % [share] (value: 1.5)');
     expect(result.stderr).toMatch(/activities\[1\]\.mtpd: .*\[format\] \(value: "soon"\)/);
   });
 

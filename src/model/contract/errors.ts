@@ -18,6 +18,7 @@ export const ProblemDetail = z
     rule: z.string(),
     value: z.unknown().optional().meta({ description: 'The refused value (clipped when long); absent when the value is missing' }),
     message: z.string(),
+    limit: z.number().optional().meta({ description: 'too_big / too_small of a number or a text: the bound crossed (the number, or the length)' }),
     row: z.number().optional().meta({ description: 'Spreadsheet imports: the row as the user sees it' }),
     column: z.string().optional().meta({ description: 'Spreadsheet imports: the column header' }),
   })

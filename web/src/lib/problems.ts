@@ -91,12 +91,18 @@ export const TRANSLATED_RULES = [
   'unknown_band',
   'level_order',
   'level_removed',
+  'share',
+  'email',
 ] as const;
 
 /** One problem as a sentence in the interface language (the server's English message when the rule is not known). */
 export function problemMessage(problem: Problem, t: Translate): string {
   // An empty text refused as too short is simply missing.
   if (problem.rule === 'too_small' && problem.value === '') return t('rules.required');
+  // A bound says its limit, worded for the kind of value, as the server words it (model/problem.ts limitMessage).
+  if ((problem.rule === 'too_big' || problem.rule === 'too_small') && typeof problem.limit === 'number') {
+    return t(`rules.${problem.rule}_${typeof problem.value === 'string' ? 'text' : 'number'}`, { limit: problem.limit });
+  }
   if ((TRANSLATED_RULES as readonly string[]).includes(problem.rule))
     return t(`rules.${problem.rule}`, { value: displayValue(problem.value), message: problem.message });
   return problem.message;
@@ -165,6 +171,8 @@ export const TRANSLATED_CODES = [
 /** What a refusal means, in the interface language (the server's message for codes not known here). */
 export function errorSentence(error: unknown, t: Translate): string {
   const refusal = error as { code?: unknown; message?: string; details?: readonly Problem[] } | null | undefined;
+  // A wrong second-factor code is not a wrong password: the refusal's rule tells them apart.
+  if (refusal?.code === 'invalid_credentials' && refusal.details?.[0]?.rule === 'code') return t('apiErrors.invalid_code');
   if (typeof refusal?.code === 'string' && (TRANSLATED_CODES as readonly string[]).includes(refusal.code))
     return t(`apiErrors.${refusal.code}`, { count: refusal.details?.length ?? 0 });
   return refusal?.message ?? String(error);

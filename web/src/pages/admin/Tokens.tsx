@@ -158,6 +158,8 @@ function CreateToken({ org, onCreated }: { org: string; onCreated: () => unknown
             label={t('admin.tokens.days')}
             min={1}
             max={366}
+            // Never clamp silently: 400 days is refused by the server with its limit, shown at the field.
+            clampBehavior="none"
             allowDecimal={false}
             value={days}
             onChange={setDays}
