@@ -56,7 +56,8 @@ export function ruleOfIssue(issue: z.ZodError['issues'][number], value: unknown)
   const detail = issue as ZodIssueLike;
   if (detail.params?.rule) return { rule: detail.params.rule, message: issue.message };
   if (issue.message === RULE_MESSAGES.share) return { rule: 'share', message: RULE_MESSAGES.share };
-  if (issue.code === 'invalid_format') return detail.format === 'email' ? { rule: 'email', message: RULE_MESSAGES.email } : { rule: 'format', message: issue.message };
+  if (issue.code === 'invalid_format')
+    return detail.format === 'email' ? { rule: 'email', message: RULE_MESSAGES.email } : { rule: 'format', message: issue.message };
   if (issue.code === 'too_big' || issue.code === 'too_small') {
     const bound = issue.code === 'too_big' ? detail.maximum : detail.minimum;
     const limit = typeof bound === 'bigint' ? Number(bound) : bound;
