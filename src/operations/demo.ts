@@ -9,6 +9,7 @@ import { importModel, type ImportSummary } from './model-writer.js';
 import { installScenarioLibrary } from './scenarios.js';
 import { loadDemoRisks } from './risk-register.js';
 import { installDemoPlans } from './plans.js';
+import { loadDemoPeople } from './people.js';
 
 export const DEMO_ORG_ID = 'demo';
 
@@ -23,5 +24,7 @@ export async function loadDemo(db: Kysely<Database>, orgId = DEMO_ORG_ID): Promi
   await installScenarioLibrary(db, orgId);
   await loadDemoRisks(db, orgId);
   await installDemoPlans(db, orgId);
+  // The staff as people, generated from the model's staff entries (their counts per activity and site are the model's).
+  await loadDemoPeople(db, orgId);
   return summary;
 }

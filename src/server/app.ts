@@ -34,6 +34,7 @@ import { fileRoutes } from './routes/files.js';
 import { widgetRoutes } from './routes/widget.js';
 import { planRoutes } from './routes/plans.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { peopleRoutes } from './routes/people.js';
 import type { BlobLimits } from '../store/blob-store.js';
 import { JobRunner, type JobRunnerOptions } from '../operations/jobs/runner.js';
 import { JOB_HANDLERS } from '../operations/jobs/handlers/index.js';
@@ -229,6 +230,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           name: 'incidents',
           description: 'Incidents and exercises: activated plans and tasks, crisis log, situation board with MTPD countdowns, projection, review',
         },
+        {
+          name: 'people',
+          description: 'The people directory: who to reach in a crisis (contact details, language, site, activities), imported and exported as spreadsheets',
+        },
         { name: 'files', description: 'Stored files: reports, plan attachments, evidence (streamed, with size limits and a quota per organisation)' },
         { name: 'access', description: 'Members and roles, API tokens, security settings and the audit trail of an organisation' },
         {
@@ -290,6 +295,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(jobRoutes);
       await api.register(planRoutes);
       await api.register(incidentRoutes);
+      await api.register(peopleRoutes);
       api.get('/openapi.json', { schema: { hide: true }, config: { policy: { access: 'public' } } }, async () => app.swagger());
     },
     { prefix: '/api' },

@@ -402,4 +402,5 @@ export interface Database {
   incident_log: IncidentLogTable;
   incident_activity_status: IncidentActivityStatusTable;
   corrective_actions: CorrectiveActionsTable;
+  people: PeopleTable;
 }

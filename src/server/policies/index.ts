@@ -5,6 +5,7 @@ import { accessRules } from './access.js';
 import { crisisRules } from './crisis.js';
 import { fileRules } from './files.js';
 import { jobRules } from './jobs.js';
+import { peopleRules } from './people.js';
 import { programmeRules } from './programme.js';
 import { riskRules } from './risks.js';
 import { widgetRules } from './widget.js';
@@ -13,7 +14,16 @@ import { RESOURCES, RESOURCE_NAMES, type Action, type Condition, type Resource, 
 export { RESOURCES, RESOURCE_NAMES, type Action, type Resource, type Subject } from './rules.js';
 
 /** Every rule there is. */
-export const POLICY: readonly Rule[] = [...programmeRules, ...riskRules, ...accessRules, ...fileRules, ...widgetRules, ...jobRules, ...crisisRules];
+export const POLICY: readonly Rule[] = [
+  ...programmeRules,
+  ...riskRules,
+  ...accessRules,
+  ...fileRules,
+  ...widgetRules,
+  ...jobRules,
+  ...crisisRules,
+  ...peopleRules,
+];
 
 /** What one role may do: true, false, or only where these conditions hold (any of them). */
 type Grant = true | false | Array<Condition<never>>;

@@ -41,6 +41,8 @@ export const RESOURCES = {
   incidentActivities: ['update'],
   /** Corrective actions drawn from incident reviews. */
   correctiveActions: ['read', 'update'],
+  /** The people directory: names and contact details of the staff, to reach them in a crisis. */
+  people: [...CRUD, 'import'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** A resource a route names, and an action on it. */

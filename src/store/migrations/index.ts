@@ -14,6 +14,7 @@ import * as jobs from './2026-12-04T1800-jobs.js';
 import * as callers from './2026-12-04T1900-callers.js';
 import * as organisationCurrency from './2026-12-05T0310-organisation-currency.js';
 import * as plansIncidents from './2026-12-05T0410-plans-incidents.js';
+import * as people from './2026-12-05T0510-people.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T0900-organisation-model': organisationModel,
@@ -30,4 +31,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04T1900-callers': callers,
   '2026-12-05T0310-organisation-currency': organisationCurrency,
   '2026-12-05T0410-plans-incidents': plansIncidents,
+  '2026-12-05T0510-people': people,
 };
