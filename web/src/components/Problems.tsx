@@ -5,8 +5,9 @@ import type { Problem } from '../lib/api.js';
 import { displayValue, problemMessage } from '../lib/problems.js';
 
 /**
- * Every problem of a refused file, one line each. With `rows`, the spreadsheet view (row, column, rule,
- * value, message) sorted by row; otherwise the model view (where, rule, value, message).
+ * Every problem of a refused file, one line each. With `rows`, the spreadsheet view (row, column, value, message)
+ * sorted by row; otherwise the model view (where, value, message). The message says the rule in words; its code
+ * (`not_in_scale`) is for programs and stays in `data-rule`.
  */
 export function ProblemTable({ problems, rows = false, caption }: { problems: readonly Problem[]; rows?: boolean; caption?: string }) {
   const { t } = useTranslation();
@@ -25,14 +26,13 @@ export function ProblemTable({ problems, rows = false, caption }: { problems: re
             ) : (
               <Table.Th w={260}>{t('problems.where')}</Table.Th>
             )}
-            <Table.Th w={150}>{t('problems.rule')}</Table.Th>
             <Table.Th w={160}>{t('problems.value')}</Table.Th>
             <Table.Th>{t('problems.message')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {sorted.map((problem, index) => (
-            <Table.Tr key={`${problem.path}-${problem.rule}-${index}`}>
+            <Table.Tr key={`${problem.path}-${problem.rule}-${index}`} data-rule={problem.rule}>
               {rows ? (
                 <>
                   <Table.Td>{problem.row ?? '—'}</Table.Td>
@@ -45,9 +45,6 @@ export function ProblemTable({ problems, rows = false, caption }: { problems: re
                   <code style={{ overflowWrap: 'anywhere' }}>{problem.path}</code>
                 </Table.Td>
               )}
-              <Table.Td>
-                <code>{problem.rule}</code>
-              </Table.Td>
               <Table.Td style={{ overflowWrap: 'anywhere' }}>
                 {displayValue(problem.value) || (
                   <Text span size="sm" c="dimmed">
