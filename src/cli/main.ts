@@ -18,6 +18,7 @@ import { ModelRepository } from '../store/model-repository.js';
 import { dataOption, resolveOrg, withDatabase } from './context.js';
 import { printProblems, reportError } from './output.js';
 import { registerAccountCommands } from './account-commands.js';
+import { registerOrientationCommand } from './orientation-command.js';
 import { registerRiskCommands } from './risk-commands.js';
 import { registerPeopleCommands } from './people-commands.js';
 import { registerScenarioCommands } from './scenario-commands.js';
@@ -295,6 +296,7 @@ program
 
 registerScenarioCommands(program);
 registerRiskCommands(program);
+registerOrientationCommand(program);
 registerPeopleCommands(program);
 registerAccountCommands(program);
 checkMandatoryOptionsLast(program);
