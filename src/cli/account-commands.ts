@@ -11,11 +11,11 @@ import { CheckpointStore } from '../security/audit-checkpoints.js';
 import { AccountRepository } from '../store/account-repository.js';
 import type { DatabaseHandle } from '../store/database.js';
 import { generatePassword, hashPassword } from '../security/passwords.js';
-import { auditSettings, dataOption, withDatabase } from './context.js';
+import { auditSettings, dataOption, withDatabase, type DatabaseUse } from './context.js';
 
 /** What the commands need from their surroundings; tests pass their own database, input and output. */
 export interface AccountCommandHelpers {
-  withDatabase<T>(flags: ConfigFlags, work: (handle: DatabaseHandle) => Promise<T>): Promise<T>;
+  withDatabase<T>(flags: ConfigFlags, work: (handle: DatabaseHandle) => Promise<T>, use?: DatabaseUse): Promise<T>;
   /** Standard input, read whole (for --password-stdin). */
   readStdin?: () => Promise<string>;
   out?: NodeJS.WritableStream;
@@ -171,13 +171,18 @@ export function registerAccountCommands(program: Command, helpers: AccountComman
     .addOption(dataOption())
     .action(async (flags: ConfigFlags & { org?: string; json?: boolean }) => {
       const options = (helpers.auditOptions ?? configuredAuditOptions)(flags);
-      const reports: ChainReport[] = await helpers.withDatabase(flags, async (handle) => {
-        // Chains whose rows are all gone are found through their checkpoint files.
-        const chains = flags.org ? [flags.org] : await auditChains(handle.db, options.checkpoints ?? null);
-        const results = [];
-        for (const chain of chains) results.push(await verifyChain(handle.db, chain, options));
-        return results;
-      });
+      const reports: ChainReport[] = await helpers.withDatabase(
+        flags,
+        async (handle) => {
+          // Chains whose rows are all gone are found through their checkpoint files.
+          const chains = flags.org ? [flags.org] : await auditChains(handle.db, options.checkpoints ?? null);
+          const results = [];
+          for (const chain of chains) results.push(await verifyChain(handle.db, chain, options));
+          return results;
+        },
+        // Verifying reads: a folder without a database is the wrong folder, not an empty trail.
+        { existing: true },
+      );
       if (flags.json) out().write(`${JSON.stringify(reports, null, 2)}\n`);
       else {
         for (const report of reports) (report.ok ? out() : err()).write(`${describeReport(report)}\n`);

@@ -34,7 +34,7 @@ export interface DatabaseUse {
 
 /** Refuses a missing embedded database before anything creates one. */
 export function requireExistingDatabase(config: Config): void {
-  if (config.databaseUrl) return;
+  if (config.databaseUrl || config.dataDir.startsWith('memory://')) return;
   const folder = resolve(config.dataDir);
   // PGlite writes PG_VERSION when it creates a cluster: a folder without it holds no database.
   if (existsSync(join(folder, 'pgdata', 'PG_VERSION'))) return;

@@ -137,6 +137,7 @@ describe('read-only commands never create a database', () => {
       ['recommend', '--scenario', 'pandemic-lockdown'],
       ['export', '--org', 'demo'],
       ['risks', 'list'],
+      ['audit', 'verify'],
       ['template', '--org', 'demo', '--format', 'csv'],
       ['validate', good, '--org', 'demo'],
     ]) {
