@@ -40,7 +40,10 @@ export function ruleSentence(rule: keyof typeof RULE_MESSAGES): string {
 /** The message of `too_big` / `too_small` for a value of this kind and its limit. */
 export function limitMessage(rule: 'too_big' | 'too_small', value: unknown, limit: number, inclusive = true): string {
   const most = rule === 'too_big';
-  if (typeof value === 'string') return `must be at ${most ? 'most' : 'least'} ${limit} characters long`;
+  if (typeof value === 'string') {
+    if (!most && limit === 1) return 'must not be empty';
+    return `must be at ${most ? 'most' : 'least'} ${limit} character${limit === 1 ? '' : 's'} long`;
+  }
   if (Array.isArray(value)) return `must have at ${most ? 'most' : 'least'} ${limit} item${limit === 1 ? '' : 's'}`;
   if (!inclusive) return `must be ${most ? 'less' : 'more'} than ${limit}`;
   return `must be at ${most ? 'most' : 'least'} ${limit}`;
