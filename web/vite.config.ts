@@ -1,14 +1,28 @@
 // Builds the web application into dist/web, served by the Rempart server (src/server/static.ts).
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+// @ts-expect-error -- a plain ES module script of the build, without type declarations.
+import { compressFolder } from '../scripts/compress-web.mjs';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** Brotli and gzip copies of the built files, served precompressed by src/server/static.ts. */
+function precompress(): Plugin {
+  return {
+    name: 'rempart-precompress',
+    apply: 'build',
+    closeBundle() {
+      const { count, raw, brotli } = compressFolder(here('../dist/web')) as { count: number; raw: number; brotli: number };
+      this.info(`precompressed ${count} files: ${(raw / 1000).toFixed(1)} kB → ${(brotli / 1000).toFixed(1)} kB (brotli)`);
+    },
+  };
+}
 
 export default defineConfig({
   root: here('.'),
   base: '/',
-  plugins: [react()],
+  plugins: [react(), precompress()],
   resolve: {
     // The model, engine and error shapes live in src/: the web imports them instead of re-declaring them.
     alias: { '@shared': here('../src') },

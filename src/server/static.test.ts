@@ -3,6 +3,7 @@ import Fastify from 'fastify';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { installErrorHandling } from './errors.js';
 import { registerWebApp } from './static.js';
@@ -41,6 +42,46 @@ describe('registerWebApp', () => {
       expect(page.body, url).toContain('Rempart app');
     }
     expect((await app.inject('/api/health')).json()).toEqual({ status: 'ok' });
+    await app.close();
+  });
+
+  it('sends the build’s brotli or gzip copy to browsers that accept it, the plain file to others, cached a year when hashed', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'rempart-web-'));
+    folders.push(root);
+    mkdirSync(join(root, 'assets'));
+    const script = `console.log(${JSON.stringify('x'.repeat(4000))})`;
+    const page = `<!doctype html><title>Rempart app</title>${' '.repeat(2000)}`;
+    writeFileSync(join(root, 'index.html'), page);
+    writeFileSync(join(root, 'index.html.br'), brotliCompressSync(page));
+    writeFileSync(join(root, 'assets', 'index-abc.js'), script);
+    writeFileSync(join(root, 'assets', 'index-abc.js.br'), brotliCompressSync(script));
+    writeFileSync(join(root, 'assets', 'index-abc.js.gz'), gzipSync(script));
+    const app = Fastify();
+    installErrorHandling(app);
+    await registerWebApp(app, root);
+
+    const br = await app.inject({ url: '/assets/index-abc.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toContain('javascript');
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(br.headers.vary).toContain('accept-encoding');
+    expect(br.rawPayload.length).toBeLessThan(script.length / 10);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(script);
+
+    const gz = await app.inject({ url: '/assets/index-abc.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(script);
+
+    const plain = await app.inject({ url: '/assets/index-abc.js', headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(script);
+
+    // The page itself, for any app route, compressed too but revalidated: a new build must be picked up.
+    const html = await app.inject({ url: '/orgs/demo/activities', headers: { 'accept-encoding': 'br' } });
+    expect(html.headers['content-encoding']).toBe('br');
+    expect(html.headers['content-type']).toContain('text/html');
+    expect(html.headers['cache-control']).toBe('public, max-age=0');
+    expect(brotliDecompressSync(html.rawPayload).toString()).toBe(page);
     await app.close();
   });
 

@@ -1,4 +1,5 @@
-// Serves the web application (dist/web) with a single-page-app fallback; /api/* stays JSON.
+// Serves the web application (dist/web) with a single-page-app fallback, precompressed, hashed files cached for a year;
+// /api/* stays JSON.
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
@@ -45,11 +46,14 @@ export async function registerWebApp(app: FastifyInstance, root = join(PROJECT_R
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(MISSING_BUILD_PAGE));
     return;
   }
-  await app.register(fastifyStatic, { root, serve: false });
+  // The build writes brotli and gzip copies of its text files (scripts/compress-web.mjs): sent as they are to browsers
+  // that accept them, the plain file to others. Caches must keep the variants apart.
+  await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     const path = request.url.split('?')[0];
     if (path === '/api' || path.startsWith('/api/')) return reply.callNotFound();
     const file = await fileIn(root, path);
+    reply.header('vary', 'accept-encoding');
     // Hashed build files never change; index.html must be revalidated so a new build is picked up.
     if (file && file.startsWith(`assets${sep}`)) return reply.sendFile(file, { maxAge: '365d', immutable: true });
     if (file) return reply.sendFile(file, { maxAge: 0 });

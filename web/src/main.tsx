@@ -12,6 +12,7 @@ import { cssVariablesResolver, theme } from './app/theme.js';
 import { currentLanguage, i18n, loadLanguage } from './i18n/index.js';
 import { isApiError } from './lib/api.js';
 import { meKey, signedOut } from './lib/auth.js';
+import { prefetchOrganisation } from './lib/queries.js';
 
 /**
  * A session that ended (or never began): back to the sign-in page, the gate sees the caller gone. A password to
@@ -34,6 +35,10 @@ const queryClient: QueryClient = new QueryClient({
     },
   },
 });
+
+// An organisation's page opened directly (a bookmark, a reload): its data is asked for now, beside the page's code.
+const firstOrg = /^\/orgs\/([^/]+)/.exec(location.pathname)?.[1];
+if (firstOrg) prefetchOrganisation(queryClient, decodeURIComponent(firstOrg));
 
 // The interface language's texts before the first render (English is already in the bundle). Who is signed in is
 // not asked first: the page's own requests say it (401), and the header reads it once the page has its data.

@@ -31,7 +31,10 @@ const Security = lazy(() => import('../pages/admin/Security.js'));
 const BiaSettings = lazy(() => import('../pages/admin/BiaSettings.js'));
 const Audit = lazy(() => import('../pages/admin/Audit.js'));
 const NotFound = lazy(() => import('../pages/NotFound.js'));
-const SignIn = lazy(() => import('../pages/SignIn.js'));
+const loadSignIn = () => import('../pages/SignIn.js');
+const SignIn = lazy(loadSignIn);
+// The sign-in page is the other usual first page: its chunk too is fetched before the router renders.
+if (typeof location !== 'undefined' && location.pathname === '/sign-in') void loadSignIn();
 const Invitation = lazy(() => import('../pages/Invitation.js'));
 
 export const router = createBrowserRouter([

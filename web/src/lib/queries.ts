@@ -36,24 +36,35 @@ export function useOrganisations() {
   return useQuery({ queryKey: keys.orgs, queryFn: () => api<{ items: Organisation[] }>('/api/orgs'), staleTime: 30_000 });
 }
 
+const organisationQuery = (org: string) => ({ queryKey: keys.details(org), queryFn: () => api<OrganisationView>(orgPath(org)), staleTime: 30_000 });
+const findingsQuery = (org: string) => ({ queryKey: keys.findings(org), queryFn: () => api<FindingsResponse>(orgPath(org, '/findings')) });
+const totalsQuery = (org: string) => ({
+  queryKey: keys.totals(org),
+  queryFn: async () => {
+    const pages = await Promise.all(COLLECTION_LIST.map((collection) => api<Page<unknown>>(orgPath(org, `/${collection}${query({ limit: 1 })}`))));
+    return Object.fromEntries(COLLECTION_LIST.map((collection, index) => [collection, pages[index].total])) as Record<Collection, number>;
+  },
+});
+
+/**
+ * Asks for what the shell and the dashboard of an organisation show, before their code has loaded: on a first visit
+ * the requests then run beside the download of the page's chunks instead of after it.
+ */
+export function prefetchOrganisation(client: QueryClient, org: string): void {
+  for (const options of [organisationQuery(org), findingsQuery(org), totalsQuery(org)]) void client.prefetchQuery(options as never);
+}
+
 export function useOrganisation(org: string) {
-  return useQuery({ queryKey: keys.details(org), queryFn: () => api<OrganisationView>(orgPath(org)), enabled: Boolean(org), staleTime: 30_000 });
+  return useQuery({ ...organisationQuery(org), enabled: Boolean(org) });
 }
 
 export function useFindings(org: string) {
-  return useQuery({ queryKey: keys.findings(org), queryFn: () => api<FindingsResponse>(orgPath(org, '/findings')), enabled: Boolean(org) });
+  return useQuery({ ...findingsQuery(org), enabled: Boolean(org) });
 }
 
 /** The number of items in each collection (one small request each). */
 export function useTotals(org: string, enabled = true) {
-  return useQuery({
-    queryKey: keys.totals(org),
-    enabled: Boolean(org) && enabled,
-    queryFn: async () => {
-      const pages = await Promise.all(COLLECTION_LIST.map((collection) => api<Page<unknown>>(orgPath(org, `/${collection}${query({ limit: 1 })}`))));
-      return Object.fromEntries(COLLECTION_LIST.map((collection, index) => [collection, pages[index].total])) as Record<Collection, number>;
-    },
-  });
+  return useQuery({ ...totalsQuery(org), enabled: Boolean(org) && enabled });
 }
 
 export function useModel(org: string, enabled = true) {
