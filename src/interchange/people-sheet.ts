@@ -197,6 +197,7 @@ function readRow(reader: RowReader, references: PeopleReferences | undefined): P
   }
   if (input.id === undefined)
     reader.report('id', ['id'], 'required', 'required: a stable id per person, such as a staff number (export the directory to see the ids it has)', '');
+  if (input.name === undefined) reader.report('name', ['name'], 'required', 'required: this cell must not be empty', '');
   const mobileCell = reader.cell('mobile');
   if (typeof mobileCell === 'number')
     // Excel turns +33612345678 typed in a cell into the number 33612345678; adding the + back would also turn a
@@ -211,6 +212,7 @@ function readRow(reader: RowReader, references: PeopleReferences | undefined): P
   else if (!isBlank(mobileCell)) input.mobile = mobileCell.trim();
   const language = reader.text('language');
   if (language !== undefined) input.language = LANGUAGE_WORDS[plainHeader(language)] ?? language;
+  else reader.report('language', ['language'], 'required', 'required: fr or en', '');
   const activities = reader.text('activities');
   input.activities =
     activities === undefined
@@ -226,27 +228,30 @@ function readRow(reader: RowReader, references: PeopleReferences | undefined): P
   else reader.report('remote_capable', ['remoteCapable'], 'boolean', 'must be yes or no (also oui/non, true/false, 1/0)', remote);
 
   const parsed = PersonInput.safeParse(input, { reportInput: true });
-  if (!parsed.success) {
+  // A problem per cell: a conversion that already failed, or a missing mobile that the spreadsheet mangled, is not
+  // reported again by the schema.
+  const reported = new Set(reader.reported);
+  if (!parsed.success)
     for (const found of problemsFromZod(parsed.error, input)) {
       const field = found.path.split(/[.[]/)[0];
-      if (reader.reported.has(field)) continue;
+      if (reported.has(field) || (found.rule === 'contact_required' && reported.has('mobile'))) continue;
       const column = COLUMN_OF_FIELD[field] ?? 'id';
       const message = field === 'language' && found.rule === 'invalid_value' ? 'must be fr or en' : found.message;
       const value = field === 'email' && found.rule === 'contact_required' ? '' : found.value;
       reader.report(column, found.path.split('.'), found.rule, message, value);
     }
-    return undefined;
-  }
-  const person = personOf(parsed.data.id!, parsed.data);
+  // The model's references are checked on every row, so that one round of corrections fixes the whole file.
   if (references) {
-    if (person.site !== null && !references.sites.has(person.site))
-      reader.report('site', ['site'], 'unknown_reference', `no site "${person.site}" in the organisation's model`, person.site);
-    person.activities.forEach((activity, index) => {
-      if (!references.activities.has(activity))
-        reader.report('activities', ['activities', index], 'unknown_reference', `no activity "${activity}" in the organisation's model`, activity);
-    });
+    const site = input.site as string | undefined;
+    if (site !== undefined && !reader.reported.has('site') && !references.sites.has(site))
+      reader.report('site', ['site'], 'unknown_reference', `no site "${site}" in the organisation's model`, site);
+    if (!reader.reported.has('activities'))
+      (input.activities as string[]).forEach((activity, index) => {
+        if (!references.activities.has(activity))
+          reader.report('activities', ['activities', index], 'unknown_reference', `no activity "${activity}" in the organisation's model`, activity);
+      });
   }
-  return reader.located.length === 0 ? person : undefined;
+  return parsed.success && reader.located.length === 0 ? personOf(parsed.data.id!, parsed.data) : undefined;
 }
 
 /**
@@ -286,7 +291,8 @@ export async function parsePeopleSheet(data: Buffer | Uint8Array, format: TableF
     const reader = new RowReader(row, byColumn);
     const person = readRow(reader, references);
     for (const field of ['id', 'email'] as const) {
-      const value = field === 'id' ? (person?.id ?? reader.text('id')) : person?.email;
+      // Rows refused for another reason count too: the second of two rows is named now, not after the first is fixed.
+      const value = field === 'id' ? (person?.id ?? reader.text('id')) : (person?.email ?? reader.text('email')?.toLowerCase());
       if (!value) continue;
       const key = field === 'email' ? value.toLowerCase() : value;
       const first = firstRowOf[field].get(key);
