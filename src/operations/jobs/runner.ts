@@ -68,6 +68,8 @@ interface Claim {
 /** Heartbeats at most this often (they also read the cancellation flag). */
 const BEAT_MS = 250;
 export const CLAIM_LOST = 'job claimed by another process: this one stops and writes nothing more';
+export const CLAIM_LOST_AT_END = 'job claimed by another process before it ended';
+export const OUTCOME_LOST = "job's last write failed, its outcome is not written";
 
 export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
@@ -222,15 +224,22 @@ export class JobRunner {
 
   /** The job's last write under this claim, with the handler's record in the same transaction; false once the claim is lost. */
   private async end(job: Claim, set: UpdateObject<Database, 'jobs'>, record?: (trx: Transaction<Database>) => Promise<void>): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const row = await this.fenced(trx, job).set(set).returning('id').executeTakeFirst();
-      if (!row) {
-        this.options.log?.('job claimed by another process before it ended: its outcome is not written', { job: job.id, attempt: job.attempt });
-        return false;
-      }
-      await record?.(trx);
-      return true;
-    });
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const row = await this.fenced(trx, job).set(set).returning('id').executeTakeFirst();
+        if (!row) {
+          this.options.log?.(`${CLAIM_LOST_AT_END}: its outcome is not written`, { job: job.id, attempt: job.attempt });
+          return false;
+        }
+        await record?.(trx);
+        return true;
+      });
+    } catch (error) {
+      // Rolled back (a connection the database ended while this process was paused, say): nothing of it was written,
+      // and the job, still running under this claim, goes to another process once its heartbeat is stale.
+      this.options.log?.(`${OUTCOME_LOST}: ${error instanceof Error ? error.message : String(error)}`, { job: job.id, attempt: job.attempt });
+      return false;
+    }
   }
 
   private async execute(job: Claim): Promise<void> {
