@@ -5,4 +5,11 @@ import { planMonteCarloJob, planReviewReminderJob } from './plans.js';
 import { liveEventsPurgeJob, unfinishedUploadsPurgeJob } from './purges.js';
 import { recommendationJob } from './recommendation.js';
 
-export const JOB_HANDLERS = handlerMap([monteCarloJob, recommendationJob, liveEventsPurgeJob, unfinishedUploadsPurgeJob, planReviewReminderJob, planMonteCarloJob] as ReadonlyArray<JobHandler<never>>);
+export const JOB_HANDLERS = handlerMap([
+  monteCarloJob,
+  recommendationJob,
+  liveEventsPurgeJob,
+  unfinishedUploadsPurgeJob,
+  planReviewReminderJob,
+  planMonteCarloJob,
+] as ReadonlyArray<JobHandler<never>>);
