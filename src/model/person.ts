@@ -64,8 +64,7 @@ export const PersonInput = z
         ctx.addIssue({ code: 'custom', path: ['activities', index], message: 'each activity once', input: activity, params: { rule: 'unique' } });
       seen.add(activity);
     });
-  })
-  .meta({ id: 'PersonInput' });
+  });
 export type PersonInput = z.output<typeof PersonInput>;
 
 /** A person as stored and shown: every field present, `null` when the person has none. */

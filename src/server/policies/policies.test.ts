@@ -50,7 +50,9 @@ describe('token roles', () => {
     ['auditor', 'continuityManager', false],
     ['auditor', 'administrator', true],
     ['activityOwner', 'continuityManager', true],
-    ['crisisTeam', 'auditor', true],
+    // The crisis team runs incidents and reads the people directory, which auditors do not.
+    ['crisisTeam', 'auditor', false],
+    ['auditor', 'crisisTeam', false],
     ['employee', 'activityOwner', true],
     ['continuityManager', 'auditor', false],
   ] as Array<[Role, Role, boolean]>)('a %s token within a %s creator: %s', (role, creator, expected) => {
