@@ -78,6 +78,7 @@ export function HeatMap({ matrix, heatmap, selected, onSelect, compact = false, 
                       data-likelihood={likelihood.value}
                       data-impact={impact.value}
                       data-count={count}
+                      data-score={!preview && !compact && text.readable ? (cell?.score ?? likelihood.value * impact.value) : undefined}
                       onClick={() => onSelect?.(isSelected ? null : { likelihood: likelihood.value, impact: impact.value })}
                       style={{
                         background: colour,
@@ -97,10 +98,6 @@ export function HeatMap({ matrix, heatmap, selected, onSelect, compact = false, 
                           aria-hidden="true"
                           style={{ fontSize: '0.9rem', fontWeight: 600 }}
                         >
-                          {cell?.score}
-                        </span>
-                      ) : !compact ? (
-                        <span className="heatmap-score" aria-hidden="true" style={text.readable ? undefined : { display: 'none' }}>
                           {cell?.score}
                         </span>
                       ) : null}
