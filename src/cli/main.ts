@@ -18,6 +18,7 @@ import { ModelRepository } from '../store/model-repository.js';
 import { dataOption, resolveOrg, withDatabase } from './context.js';
 import { printProblems, reportError } from './output.js';
 import { registerAccountCommands } from './account-commands.js';
+import { registerFlowCommands } from './flow-commands.js';
 import { registerOrientationCommand } from './orientation-command.js';
 import { registerRiskCommands } from './risk-commands.js';
 import { registerPeopleCommands } from './people-commands.js';
@@ -297,6 +298,7 @@ program
 registerScenarioCommands(program);
 registerRiskCommands(program);
 registerOrientationCommand(program);
+registerFlowCommands(program);
 registerPeopleCommands(program);
 registerAccountCommands(program);
 checkMandatoryOptionsLast(program);
