@@ -143,6 +143,24 @@ export class LinkTokenRepository {
     return rows.map((row) => row.id);
   }
 
+  /**
+   * Deletes links that ended before `before`: expired then, revoked then, or used up with their last use then. Until
+   * then an ended link still answers 410 with its reason; after, it is as unknown as a link never issued.
+   */
+  async purgeEnded(before: Date): Promise<number> {
+    const result = await this.db
+      .deleteFrom('link_tokens')
+      .where((eb) =>
+        eb.or([
+          eb('expires_at', '<', before),
+          eb('revoked_at', '<', before),
+          eb.and([eb('max_uses', 'is not', null), eb('uses', '>=', eb.ref('max_uses')), eb('used_at', '<', before)]),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Revokes every link of one purpose about these subjects; returns the ids it revoked. */
   async revokeForSubjects(orgId: string, purpose: string, subjects: readonly string[], at: Date): Promise<string[]> {
     if (subjects.length === 0) return [];

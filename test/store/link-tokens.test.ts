@@ -16,6 +16,7 @@ import {
 } from '../../src/operations/link-tokens.js';
 import { findInvitation } from '../../src/operations/invitations.js';
 import { migrate, openDatabase, type DatabaseHandle } from '../../src/store/database.js';
+import { LinkTokenRepository } from '../../src/store/link-token-repository.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { createTestDatabase, usingPostgres } from '../support/database.js';
 
@@ -174,6 +175,30 @@ describe('resolving', () => {
       })
       .catch(() => undefined);
     expect((await resolveLinkToken(database.db, once.token, NOW))?.state).toBe('active');
+  });
+});
+
+describe('purging ended links', () => {
+  it('deletes links expired, revoked or used up before the cut-off, and keeps every other', async () => {
+    const DAY = 24 * HOUR;
+    const longExpired = await issue({ subject: 'purge/expired', ttlMs: HOUR, now: NOW - 100 * DAY });
+    const recentlyExpired = await issue({ subject: 'purge/recent', ttlMs: HOUR, now: NOW - 10 * DAY });
+    const revokedLongAgo = await issue({ subject: 'purge/revoked', ttlMs: 365 * DAY, now: NOW - 200 * DAY });
+    await revokeLinkTokens(database.db, 'acme', [revokedLongAgo.id], NOW - 100 * DAY);
+    const usedUp = await issue({ subject: 'purge/used', ttlMs: 365 * DAY, now: NOW - 200 * DAY, maxUses: 1 });
+    await database.db.transaction().execute((trx) => consumeLinkToken(trx, { orgId: 'acme', id: usedUp.id }, NOW - 100 * DAY));
+    const usedOnce = await issue({ subject: 'purge/reusable', ttlMs: 365 * DAY, now: NOW - 200 * DAY, maxUses: 3 });
+    await database.db.transaction().execute((trx) => consumeLinkToken(trx, { orgId: 'acme', id: usedOnce.id }, NOW - 100 * DAY));
+    const active = await issue({ subject: 'purge/active', ttlMs: 365 * DAY });
+
+    const purged = await new LinkTokenRepository(database.db).purgeEnded(new Date(NOW - 90 * DAY));
+    expect(purged).toBeGreaterThanOrEqual(3);
+    const left = new Set((await database.db.selectFrom('link_tokens').select('id').where('subject', 'like', 'purge/%').execute()).map((row) => row.id));
+    expect([longExpired, revokedLongAgo, usedUp].map((link) => left.has(link.id))).toEqual([false, false, false]);
+    expect([recentlyExpired, usedOnce, active].map((link) => left.has(link.id))).toEqual([true, true, true]);
+    // A purged link is unknown, not gone: nothing tells it ever existed.
+    expect(await resolveLinkToken(database.db, longExpired.token, NOW)).toBeUndefined();
+    expect((await resolveLinkToken(database.db, recentlyExpired.token, NOW))?.state).toBe('expired');
   });
 });
 

@@ -2,7 +2,7 @@
 import { handlerMap, type JobHandler } from '../handler.js';
 import { monteCarloJob } from './montecarlo.js';
 import { planMonteCarloJob, planReviewReminderJob } from './plans.js';
-import { liveEventsPurgeJob, unfinishedUploadsPurgeJob } from './purges.js';
+import { endedLinksPurgeJob, liveEventsPurgeJob, unfinishedUploadsPurgeJob } from './purges.js';
 import { recommendationJob } from './recommendation.js';
 
 export const JOB_HANDLERS = handlerMap([
@@ -10,6 +10,7 @@ export const JOB_HANDLERS = handlerMap([
   recommendationJob,
   liveEventsPurgeJob,
   unfinishedUploadsPurgeJob,
+  endedLinksPurgeJob,
   planReviewReminderJob,
   planMonteCarloJob,
 ] as ReadonlyArray<JobHandler<never>>);
