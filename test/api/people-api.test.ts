@@ -3,6 +3,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallModel, startTestApp, type TestApp, type TestUser } from '../support/app.js';
+import { writeXlsxBomb } from '../support/xlsx-bomb.js';
 
 let t: TestApp;
 const ORG = 'acme';
@@ -542,6 +543,19 @@ describe('spreadsheet import and export', () => {
     expect(badMode.statusCode).toBe(400);
     expect(badMode.json().error.details[0]).toMatchObject({ path: 'query.mode', value: 'merge' });
     expect(await count()).toBe(3);
+  });
+
+  it('refuses a spreadsheet bomb from its ZIP directory, before inflating it', { timeout: 60_000 }, async () => {
+    const bomb = await writeXlsxBomb({ rows: 60_000, columns: 20, sheetName: 'People' });
+    expect(bomb.sheetXmlBytes).toBeGreaterThan(50 * 1024 * 1024);
+    const before = await count();
+    const started = performance.now();
+    const response = await importSheet(bomb.file, { type: XLSX });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details).toEqual([expect.objectContaining({ path: 'file', rule: 'too_large_uncompressed' })]);
+    expect(response.json().error.details[0].value).toBeGreaterThanOrEqual(bomb.sheetXmlBytes);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(await count()).toBe(before);
   });
 
   it('refuses a file of more than 100,000 people before reading the rest, and lists at most 500 problems', { timeout: 60_000 }, async () => {
