@@ -194,6 +194,38 @@ describe('one person at a time', () => {
     expect(await count()).toBe(3);
   });
 
+  it('refuses over-long, malformed and hostile ids and queries on every route of one person and on the exports', async () => {
+    const long = 'a'.repeat(201);
+    for (const method of ['GET', 'PUT', 'DELETE'] as const) {
+      const tooLong = await t.request({ method, url: `${BASE}/${long}`, ...(method === 'PUT' ? { payload: claire() } : {}) });
+      expect(tooLong.statusCode, method).toBe(400);
+      expect(tooLong.json().error.details[0]).toMatchObject({ rule: 'too_long' });
+      const nul = await t.request({ method, url: `${BASE}/a%00b`, ...(method === 'PUT' ? { payload: claire() } : {}) });
+      expect(nul.statusCode, method).toBe(400);
+      expect(nul.json().error.details[0]).toMatchObject({ rule: 'invalid_text' });
+      const traversal = await t.request({ method, url: `${BASE}/..%2F..%2Fsecrets`, ...(method === 'PUT' ? { payload: claire() } : {}) });
+      expect(traversal.statusCode, method).toBe(400);
+      expect(traversal.json().error.details[0]).toMatchObject({ path: 'params.id', rule: 'format', value: '../../secrets' });
+    }
+    const separator = await t.request({ method: 'GET', url: `${BASE}.csv?separator=tab` });
+    expect(separator.statusCode).toBe(400);
+    expect(separator.json().error.details[0]).toMatchObject({ path: 'query.separator', rule: 'invalid_value', value: 'tab' });
+    const unknown = await t.request({ method: 'GET', url: `${BASE}.xlsx?format=csv` });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.details[0]).toMatchObject({ rule: 'unrecognized_keys' });
+    const filter = await t.request({ method: 'GET', url: `${BASE}?site=${encodeURIComponent("paris' or 1=1 --")}` });
+    expect(filter.statusCode).toBe(400);
+    expect(filter.json().error.details[0]).toMatchObject({ path: 'query.site', rule: 'format' });
+  });
+
+  it('lets one of many simultaneous writers take an e-mail address, never two', async () => {
+    const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => create(claire({ id: `RACE-${i}`, email: 'race@acme.example', mobile: null }))));
+    expect(responses.map((response) => response.statusCode).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    const holders = await t.database.db.selectFrom('people').select('id').where('email', '=', 'race@acme.example').execute();
+    expect(holders).toHaveLength(1);
+    expect((await t.request({ method: 'DELETE', url: `${BASE}/${holders[0].id}` })).statusCode).toBe(204);
+  });
+
   it('replaces a person, keeping id and creation time; the body may carry back what was read', async () => {
     const before = (await t.request({ method: 'GET', url: `${BASE}/S-0001` })).json();
     const response = await t.request({
