@@ -60,7 +60,7 @@ describe('rempart validate', () => {
     expect(result.stderr).toMatch(/activities\[0\]\.name: .*\[invalid_text\]/);
   });
 
-  it('accepts the demo organisation, and shows the findings it has on purpose', async () => {
+  it('accepts the demo organisation, and shows the findings it has on purpose', { timeout: 120_000 }, async () => {
     const result = await rempart('validate', 'data/demo/organisation.json');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('data/demo/organisation.json: valid');

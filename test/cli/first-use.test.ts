@@ -24,11 +24,14 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
+/** Each test spawns a few CLI processes (seconds each, many more on a loaded 2-core machine). */
+const SPAWNS_TIMEOUT = 120_000;
+
 /** No line of a Node.js stack trace. */
 const STACK = /^\s+at .+[:(]/m;
 
 describe('scenarios given to simulate and montecarlo are never ignored', () => {
-  it('simulates each scenario given, in turn, whatever their order', async () => {
+  it('simulates each scenario given, in turn, whatever their order', { timeout: SPAWNS_TIMEOUT }, async () => {
     const result = await rempart(['simulate', '--model', MODEL, '--scenario', STRIKE, PANDEMIC]);
     expect(result.code, result.stderr).toBe(0);
     const [strike, pandemic] = result.stdout.split(/^Scenario /m).slice(1);
@@ -45,7 +48,7 @@ describe('scenarios given to simulate and montecarlo are never ignored', () => {
     ]);
   });
 
-  it('refuses several scenarios for montecarlo instead of running the first', async () => {
+  it('refuses several scenarios for montecarlo instead of running the first', { timeout: SPAWNS_TIMEOUT }, async () => {
     const result = await rempart(['montecarlo', '--model', MODEL, '--scenario', STRIKE, PANDEMIC, '--runs', '10']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error \(invalid_input\): montecarlo runs one scenario at a time; 2 were given/);
@@ -53,12 +56,12 @@ describe('scenarios given to simulate and montecarlo are never ignored', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('runs 10,000 draws unless told otherwise, as the API and the web page do', async () => {
+  it('runs 10,000 draws unless told otherwise, as the API and the web page do', { timeout: SPAWNS_TIMEOUT }, async () => {
     const help = await rempart(['montecarlo', '--help']);
     expect(help.stdout).toMatch(/--runs <n>\s+number of runs \(default: "10000"\)/);
   });
 
-  it('says "unknown option" for a misspelt option, even when a required one is missing', async () => {
+  it('says "unknown option" for a misspelt option, even when a required one is missing', { timeout: SPAWNS_TIMEOUT }, async () => {
     const result = await rempart(['simulate', '--model', MODEL, '--scenarios', PANDEMIC]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error: unknown option '--scenarios'/);
@@ -74,7 +77,7 @@ describe('scenarios given to simulate and montecarlo are never ignored', () => {
 });
 
 describe('the simulation table', () => {
-  it('says when each MTPD was breached and every cause the engine gives, with its hours', async () => {
+  it('says when each MTPD was breached and every cause the engine gives, with its hours', { timeout: SPAWNS_TIMEOUT }, async () => {
     const result = await rempart(['simulate', '--model', MODEL, '--scenario', RANSOMWARE]);
     expect(result.code, result.stderr).toBe(0);
     const [header, ...rows] = result.stdout.split('\n');
@@ -91,7 +94,7 @@ describe('the simulation table', () => {
 });
 
 describe('help', () => {
-  it('points to the scenario model reference Rempart ships, not to a file users do not have', async () => {
+  it('points to the scenario model reference Rempart ships, not to a file users do not have', { timeout: SPAWNS_TIMEOUT }, async () => {
     for (const command of ['simulate', 'montecarlo', 'recommend']) {
       const help = await rempart([command, '--help']);
       expect(help.stdout, command).toContain('docs/scenario-model.md');
@@ -101,7 +104,7 @@ describe('help', () => {
 });
 
 describe('failures print one line, no stack trace', () => {
-  it('names a file that does not exist', async () => {
+  it('names a file that does not exist', { timeout: SPAWNS_TIMEOUT }, async () => {
     for (const args of [
       ['validate', 'missing.csv'],
       ['validate', 'missing.json'],
@@ -120,7 +123,7 @@ describe('failures print one line, no stack trace', () => {
     expect(existsSync(join(folder, 'never'))).toBe(false);
   });
 
-  it('prints where it failed only with --debug', async () => {
+  it('prints where it failed only with --debug', { timeout: SPAWNS_TIMEOUT }, async () => {
     const result = await rempart(['validate', 'missing.csv', '--debug'], { cwd: folder });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error \(not_found\): Cannot read missing\.csv/);
@@ -129,7 +132,7 @@ describe('failures print one line, no stack trace', () => {
 });
 
 describe('read-only commands never create a database', () => {
-  it('refuses a data folder without a database, naming it, and leaves nothing behind', async () => {
+  it('refuses a data folder without a database, naming it, and leaves nothing behind', { timeout: 2 * SPAWNS_TIMEOUT }, async () => {
     const cwd = await mkdtemp(join(folder, 'empty-'));
     for (const args of [
       ['simulate', '--org', 'demo', '--scenario', 'pandemic-lockdown'],
@@ -151,7 +154,7 @@ describe('read-only commands never create a database', () => {
     }
   });
 
-  it('names the data folder it opened when the organisation is not there', { timeout: 90_000 }, async () => {
+  it('names the data folder it opened when the organisation is not there', { timeout: 3 * SPAWNS_TIMEOUT }, async () => {
     const data = join(folder, 'insurer-data');
     const imported = await rempart(['import', MODEL, '--org', 'insurer', '--data', data]);
     expect(imported.code, imported.stderr).toBe(0);
@@ -183,7 +186,7 @@ describe('rempart validate checks a spreadsheet’s references against a model',
     );
   });
 
-  it('reports values and references in one pass with --model', async () => {
+  it('reports values and references in one pass with --model', { timeout: SPAWNS_TIMEOUT }, async () => {
     const result = await rempart(['validate', sheet(), '--model', MODEL]);
     expect(result.code).toBe(1);
     expect(result.stderr.split('\n').filter(Boolean)).toEqual([
@@ -197,7 +200,7 @@ describe('rempart validate checks a spreadsheet’s references against a model',
     ]);
   });
 
-  it('does not call a spreadsheet valid when its references were not checked', async () => {
+  it('does not call a spreadsheet valid when its references were not checked', { timeout: SPAWNS_TIMEOUT }, async () => {
     const plain = await rempart(['validate', good]);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toContain('values valid; its references to applications, suppliers, sites, pools and activities were not checked');
