@@ -34,6 +34,10 @@ describe('everyday readability', () => {
     expect(clipped).toBe(0);
     await screenshot(page, 'readable-strategies-fr');
 
+    // Prose typed by users has its French: the owner's job title and the products of an activity.
+    await page.goto(`${server.url}/orgs/demo/activities/claims-payment`);
+    await page.getByText('Javier Ortega, Responsable du paiement des sinistres (Séville) · Assurance auto, Assurance habitation', { exact: false }).waitFor();
+
     await page.goto(`${server.url}/orgs/demo/admin/bia`);
     await page.getByLabel('Devise de tous les montants').selectOption('GBP');
     await page.getByRole('button', { name: 'Enregistrer' }).click();

@@ -37,7 +37,7 @@ import { allows } from '../lib/abilities.js';
 import { api, isApiError, orgPath, type PresentedActivity } from '../lib/api.js';
 import { compactImpacts, firstIntolerable, normaliseImpacts, readMtpd } from '../lib/bia.js';
 import { canonical } from '../lib/equal.js';
-import { entityName, ownerLabel } from '../lib/format.js';
+import { entityName, ownerLabel, productList } from '../lib/format.js';
 import { concerns } from '../lib/findings.js';
 import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProblems, type FieldProblems } from '../lib/problems.js';
 import { invalidateOrganisation, keys, useFindings, useFormat, useLanguage, useNames, useOrganisation, useOrgId } from '../lib/queries.js';
@@ -181,7 +181,10 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
       <PageHeader
         title={name}
         badge={<AssessmentBadge state={assessment} />}
-        description={saved.owner ? t('activity.ownedBy', { owner: ownerLabel(saved.owner, saved.ownerTitles, language) }) : t('activity.noOwner')}
+        description={[
+          saved.owner ? t('activity.ownedBy', { owner: ownerLabel(saved.owner, saved.ownerTitles, language) }) : t('activity.noOwner'),
+          ...(saved.products.length ? [productList(saved, language).join(', ')] : []),
+        ].join(' · ')}
         actions={
           deletable ? (
             <Button variant="default" color="red" onClick={() => setDeleting(true)}>
