@@ -58,6 +58,8 @@ export const AUDIT_ENTITIES: Record<string, Words> = {
   file: { en: 'File', fr: 'Fichier' },
   job: { en: 'Background job', fr: 'Tâche de fond' },
   user: { en: 'Account', fr: 'Compte' },
+  person: { en: 'Person (directory)', fr: 'Personne (annuaire)' },
+  people: { en: 'People directory', fr: 'Annuaire des personnes' },
 };
 
 /** Entity types whose items the audit filter offers to pick by name (the model's and the programme's). */
