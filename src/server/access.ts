@@ -44,6 +44,8 @@ export const PUBLIC_KEY_HEADER = 'x-rempart-key';
  * `personOrNobody`: `['nobody', 'session']`; `publicKey`: `['publicKey']`. `link:<purpose>` adds link tokens of that
  * purpose (on `link` and `{resource, action}` routes from the Authorization header; on `personOrNobody` routes from the
  * path parameter `linkParam`, as invitation links are). Registration refuses a policy whose callers contradict it.
+ * `keyParam` names the path parameter of a `publicKey` route that carries the key in its address (the public API
+ * `/api/public/{key}/…`): there the key is the path's, and a header or `?key=` naming another is refused.
  * `beforePasswordChange` keeps a route open to someone who must first choose a new password.
  */
 export type RoutePolicy =
@@ -53,6 +55,8 @@ export type RoutePolicy =
       callers?: readonly CallerKind[];
       /** The path parameter carrying a link token (`personOrNobody` routes with a `link:<purpose>` caller). */
       linkParam?: string;
+      /** The path parameter carrying the public key (`publicKey` routes whose address names the key: public APIs). */
+      keyParam?: string;
     }
   | { resource: Resource; action: Action; createsOrganisation?: boolean; callers?: readonly CallerKind[] };
 
@@ -219,6 +223,8 @@ export function collectionAbilities(request: FastifyRequest, resource: Resource)
 
 /** The roles a policy lets in, for the API reference. */
 function describePolicy(policy: RoutePolicy): string {
+  if ('access' in policy && policy.access === 'publicKey' && policy.keyParam)
+    return `An organisation’s public key in the address (\`{${policy.keyParam}}\`), from one of its allowed origins (\`Origin\`, exact match); no cookie is read and no token accepted. Answers carry \`Access-Control-Allow-Origin\` for that origin (never \`*\`, never credentials); \`OPTIONS\` answers the preflight.`;
   if ('access' in policy)
     return {
       public: 'Public.',
@@ -306,6 +312,16 @@ function presented(request: FastifyRequest): { linkHeader?: string; publicKey?: 
   const policy = request.routeOptions.config?.policy;
   const widgetRoute = policy !== undefined && 'access' in policy && policy.access === 'publicKey';
   const queryKey = typeof fromQuery === 'string' && (widgetRoute || fromQuery.startsWith(PUBLIC_KEY_PREFIX)) ? fromQuery : undefined;
+  const keyParam = widgetRoute && 'keyParam' in policy ? policy.keyParam : undefined;
+  if (keyParam) {
+    const pathKey = (request.params as Record<string, unknown> | undefined)?.[keyParam];
+    const given = typeof pathKey === 'string' ? pathKey : '';
+    return {
+      linkHeader: bearer?.startsWith('rmpl_') ? bearer : undefined,
+      publicKey: given,
+      publicKeyConflict: (headerKey !== undefined && headerKey !== given) || (queryKey !== undefined && queryKey !== given),
+    };
+  }
   return {
     linkHeader: bearer?.startsWith('rmpl_') ? bearer : undefined,
     publicKey: headerKey ?? queryKey,
@@ -400,11 +416,11 @@ async function authorisePublicKey(
  * it is a well-formed one (and, when `?key=` names the key, one of its origins), never `*` and never with credentials.
  * The preflight cannot carry the header key, so the actual request is checked again in full.
  */
-export function publicKeyPreflight(app: FastifyInstance, url: string, methods: readonly string[]): void {
+export function publicKeyPreflight(app: FastifyInstance, url: string, methods: readonly string[], keyParam?: string): void {
   app.options(url, { schema: { hide: true }, config: { policy: { access: 'public' } } }, async (request, reply) => {
     void reply.header('vary', 'Origin');
     const origin = request.headers.origin;
-    const key = (request.query as { key?: unknown }).key;
+    const key = keyParam ? (request.params as Record<string, unknown>)[keyParam] : (request.query as { key?: unknown }).key;
     let allowed = typeof origin === 'string' && origin !== 'null' && canonicalOrigin(origin) === origin;
     if (allowed && typeof key === 'string') {
       const record = await resolvePublicKey(request.server.db, key);
@@ -414,13 +430,16 @@ export function publicKeyPreflight(app: FastifyInstance, url: string, methods: r
       throw new RempartError('forbidden', 'This origin may not call this route.', [
         { path: 'headers.origin', rule: 'origin', value: typeof origin === 'string' ? origin.slice(0, 200) : null, message: 'an allowed origin' },
       ]);
-    return reply
-      .header('access-control-allow-origin', origin)
-      .header('access-control-allow-methods', [...methods, 'OPTIONS'].join(', '))
-      .header('access-control-allow-headers', PUBLIC_KEY_HEADER)
-      .header('access-control-max-age', '600')
-      .code(204)
-      .send();
+    return (
+      reply
+        .header('access-control-allow-origin', origin)
+        .header('access-control-allow-methods', [...methods, 'OPTIONS'].join(', '))
+        // A key in the address needs no header of its own; the JSON body's content type does.
+        .header('access-control-allow-headers', keyParam ? 'content-type' : PUBLIC_KEY_HEADER)
+        .header('access-control-max-age', '600')
+        .code(204)
+        .send()
+    );
   });
 }
 
@@ -638,6 +657,11 @@ export function policyProblem(policy: RoutePolicy, url: string): string | undefi
   }
   if (access === 'link' && linkPurposes(policy).length === 0) return 'is for link tokens but names no `link:<purpose>` caller';
   if (access === 'publicKey' && url.includes(':org')) return 'is a widget route under an organisation: the organisation is the public key’s';
+  const keyParam = 'keyParam' in policy ? policy.keyParam : undefined;
+  if (keyParam !== undefined) {
+    if (access !== 'publicKey') return '`keyParam` is for publicKey routes';
+    if (!new RegExp(`/:${keyParam}(/|$)`).test(url)) return `names \`keyParam: "${keyParam}"\` but has no :${keyParam} parameter`;
+  }
   if (access === 'personOrNobody' && linkPurposes(policy).length > 0 && !linkParam)
     return 'takes link tokens on a route that refuses the Authorization header: name the path parameter (`linkParam`)';
   if (linkParam !== undefined) {
@@ -676,6 +700,7 @@ function documentRoute(route: RouteOptions): void {
             if (caller === 'nobody') return [['nobody', {}]];
             if (caller === 'session') return [['session', { session: [] }]];
             if (caller === 'token') return [['token', { bearer: [] }]];
+            if (caller === 'publicKey' && 'keyParam' in policy && policy.keyParam) return [['publicKeyPath', {}]];
             if (caller === 'publicKey')
               return [
                 ['publicKey', { publicKey: [] }],

@@ -15,6 +15,8 @@ import type { Database } from '../store/schema.js';
 import type { OrganisationCreation } from '../model/account.js';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../operations/sessions.js';
 import { installAccessControl } from './access.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { DEFAULT_PUBLIC_RATE_LIMITS, SharedRateLimiter, type PublicRateLimits } from '../operations/public-rate-limit.js';
 import { installEdgeGuards, MAX_SEGMENT_LENGTH, overlongSegment, SPREADSHEET_MEDIA_TYPES } from './edge.js';
 import { installErrorHandling } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
@@ -65,6 +67,8 @@ export interface AppOptions {
    * second-factor attempts (on top of the per-account lockout kept in the database).
    */
   rateLimit?: { perMinute: number | false; signInPerMinute: number };
+  /** Limits of the public conversation API per key and per client, shared by every process on the database. */
+  publicRateLimits?: Partial<PublicRateLimits>;
   /** Believe X-Forwarded-For/-Proto from these proxies (Fastify's `trustProxy`): the client address and https. */
   trustProxy?: boolean | string | string[];
   /** Who may create organisations (REMPART_ORG_CREATION); `admins` unless given. */
@@ -207,6 +211,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       new RempartError('rate_limited', `Too many requests: retry in ${context.after}.`, [], { retryAfter: Math.ceil(context.ttl / 1000) }),
   });
   installAccessControl(app, { db: options.db, sessions });
+  const publicRateLimits: PublicRateLimits = { ...DEFAULT_PUBLIC_RATE_LIMITS, ...options.publicRateLimits };
+  const publicRateLimiter = new SharedRateLimiter(options.db, publicRateLimits, () => sessions.now());
+  app.decorate('publicRateLimits', publicRateLimits);
+  app.decorate('publicRateLimiter', publicRateLimiter);
+  app.addHook('onReady', async () => publicRateLimiter.start());
+  app.addHook('onClose', async () => publicRateLimiter.stop());
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -236,6 +246,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         },
         { name: 'files', description: 'Stored files: reports, plan attachments, evidence (streamed, with size limits and a quota per organisation)' },
         { name: 'access', description: 'Members and roles, API tokens, security settings and the audit trail of an organisation' },
+        {
+          name: 'conversations',
+          description: 'The public conversation API: start a conversation with an organisation’s public key and answer it (the orientation questionnaire)',
+        },
         {
           name: 'widget',
           description: 'The embeddable widget: an organisation’s public keys and their origins, its public settings, and the handshake widgets make',
@@ -296,6 +310,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(planRoutes);
       await api.register(incidentRoutes);
       await api.register(peopleRoutes);
+      await api.register(conversationRoutes);
       api.get('/openapi.json', { schema: { hide: true }, config: { policy: { access: 'public' } } }, async () => app.swagger());
     },
     { prefix: '/api' },

@@ -369,6 +369,46 @@ export interface PeopleTable {
   updated_at: Generated<Date>;
 }
 
+export interface ConversationsTable {
+  org_id: string;
+  id: string;
+  /** The public key that started it: only that key reads or continues it. */
+  key_id: string;
+  flow_id: string;
+  flow_version: string;
+  state: unknown;
+  /** Compare-and-set on each message: two messages at once cannot both advance the same state. */
+  turn: Generated<number>;
+  ended: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface OrientationRecordsTable {
+  org_id: string;
+  id: Generated<string>;
+  day: Date | string;
+  /** Two characters (department), or null when no postal code was given. */
+  department: string | null;
+  orientation: string;
+  age_range: string;
+  /** The official data-sharing record, minimised (sharingRecord). */
+  record: unknown;
+}
+
+export interface SurveillanceSettingsTable {
+  org_id: string;
+  k: Generated<number>;
+  retention_days: Generated<number>;
+  share_with_network: Generated<boolean>;
+}
+
+export interface PublicRateCountersTable {
+  scope: string;
+  bucket: number | string;
+  count: number;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   sites: EntityTable;
@@ -403,4 +443,8 @@ export interface Database {
   incident_activity_status: IncidentActivityStatusTable;
   corrective_actions: CorrectiveActionsTable;
   people: PeopleTable;
+  conversations: ConversationsTable;
+  orientation_records: OrientationRecordsTable;
+  surveillance_settings: SurveillanceSettingsTable;
+  public_rate_counters: PublicRateCountersTable;
 }

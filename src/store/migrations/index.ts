@@ -15,6 +15,7 @@ import * as callers from './2026-12-04T1900-callers.js';
 import * as organisationCurrency from './2026-12-05T0310-organisation-currency.js';
 import * as plansIncidents from './2026-12-05T0410-plans-incidents.js';
 import * as people from './2026-12-05T0510-people.js';
+import * as conversations from './2026-12-05T0620-conversations.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T0900-organisation-model': organisationModel,
@@ -32,4 +33,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05T0310-organisation-currency': organisationCurrency,
   '2026-12-05T0410-plans-incidents': plansIncidents,
   '2026-12-05T0510-people': people,
+  '2026-12-05T0620-conversations': conversations,
 };

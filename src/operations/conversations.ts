@@ -1,0 +1,97 @@
+// Conversations of the crisis assistant through an organisation's public key: start one on a flow, answer it message
+// by message. The interpreter is pure; here its state is read and written (compare-and-set on the turn), and the
+// records it produces (completed orientation questionnaires, minimised) are saved in the same statement.
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { advanceFlow, startFlow, type FlowEffect, type FlowState } from '../engine/flow.js';
+import { FLOW_BUILTINS } from '../engine/flow-builtins.js';
+import { RempartError } from '../errors.js';
+import type { FlowMessage } from '../model/flow.js';
+import { ConversationRepository, type OrientationRecordRow } from '../store/conversation-repository.js';
+import type { Database } from '../store/schema.js';
+import { shippedFlows } from './flows.js';
+import type { PublicKeyRecord } from './widget.js';
+
+/** The flow a conversation runs when the client names none. */
+export const DEFAULT_FLOW = 'orientation';
+/** Conversations idle this long are deleted with their answers (an abandoned questionnaire is not kept). */
+export const IDLE_CONVERSATION_MS = 24 * 60 * 60 * 1000;
+/** Two messages of one conversation at once: the second reads again this many times before giving up (409). */
+const ATTEMPTS = 3;
+
+function recordsOf(effects: readonly FlowEffect[]): OrientationRecordRow[] {
+  return effects
+    .filter((effect) => effect.type === 'orientationRecord')
+    .map(({ data }) => ({
+      day: data.date.slice(0, 10),
+      department: data.postal_code ? data.postal_code.slice(0, 2) : null,
+      orientation: data.orientation,
+      ageRange: data.age_range,
+      record: data,
+    }));
+}
+
+export async function startConversation(
+  db: Kysely<Database>,
+  key: PublicKeyRecord,
+  input: { lang?: string; flow?: string },
+  now: number,
+): Promise<{ id: string; messages: FlowMessage[] }> {
+  const flows = shippedFlows();
+  const flowId = input.flow ?? DEFAULT_FLOW;
+  if (!Object.hasOwn(flows, flowId))
+    throw new RempartError('not_found', `No flow "${flowId}".`, [
+      { path: 'body.flow', rule: 'exists', value: flowId, message: `one of: ${Object.keys(flows).join(', ')}` },
+    ]);
+  const turn = startFlow(flows, flowId, { lang: input.lang, now }, FLOW_BUILTINS);
+  // 122 random bits: the id is all a client holds, it must not be guessed.
+  const id = randomUUID();
+  await new ConversationRepository(db).insert(
+    {
+      orgId: key.orgId,
+      id,
+      keyId: key.id,
+      flowId: turn.state.flow,
+      flowVersion: turn.state.version,
+      state: turn.state,
+      ended: turn.state.ended,
+      records: recordsOf(turn.effects),
+    },
+    new Date(now),
+  );
+  return { id, messages: turn.messages };
+}
+
+export async function postMessage(
+  db: Kysely<Database>,
+  key: PublicKeyRecord,
+  id: string,
+  input: { text?: string; choice?: string },
+  now: number,
+): Promise<{ messages: FlowMessage[] }> {
+  const repository = new ConversationRepository(db);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const conversation = await repository.get(key.orgId, key.id, id);
+    if (!conversation)
+      throw new RempartError('not_found', 'No such conversation.', [{ path: 'params.id', rule: 'exists', value: id, message: 'a conversation of this key' }]);
+    if (conversation.ended)
+      throw new RempartError('conflict', 'This conversation has ended: start a new one.', [
+        { path: 'params.id', rule: 'ended', value: id, message: 'a conversation still going on' },
+      ]);
+    const turn = advanceFlow(shippedFlows(), conversation.state as FlowState, { ...input, now }, FLOW_BUILTINS);
+    const moved = await repository.advance(
+      conversation,
+      { state: turn.state, flowId: turn.state.flow, flowVersion: turn.state.version, ended: turn.state.ended },
+      recordsOf(turn.effects),
+      new Date(now),
+    );
+    if (moved) return { messages: turn.messages };
+  }
+  throw new RempartError('conflict', 'Another message of this conversation was being answered: send yours again.', [
+    { path: 'params.id', rule: 'concurrent', value: id, message: 'one message at a time' },
+  ]);
+}
+
+export async function purgeIdleConversations(db: Kysely<Database>, now: number): Promise<number> {
+  return new ConversationRepository(db).purgeIdle(new Date(now - IDLE_CONVERSATION_MS));
+}

@@ -1,0 +1,147 @@
+// Conversations, their orientation records and the shared rate counters. Rows stay in here. A message is two
+// statements, whatever happens: read the state, then write the next one with a compare-and-set on its turn (and the
+// record of a completed questionnaire in the same statement), so that no transaction is held while the flow runs.
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface ConversationRow {
+  orgId: string;
+  id: string;
+  keyId: string;
+  flowId: string;
+  state: unknown;
+  turn: number;
+  ended: boolean;
+}
+
+/** A completed questionnaire's record, and the columns aggregates are counted by. */
+export interface OrientationRecordRow {
+  day: string;
+  department: string | null;
+  orientation: string;
+  ageRange: string;
+  record: Record<string, string>;
+}
+
+export class ConversationRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(
+    row: { orgId: string; id: string; keyId: string; flowId: string; flowVersion: string; state: unknown; ended: boolean; records: OrientationRecordRow[] },
+    at: Date,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('conversations')
+        .values({
+          org_id: row.orgId,
+          id: row.id,
+          key_id: row.keyId,
+          flow_id: row.flowId,
+          flow_version: row.flowVersion,
+          state: JSON.stringify(row.state),
+          ended: row.ended,
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
+      if (row.records.length > 0) await new ConversationRepository(trx).insertRecords(row.orgId, row.records);
+    });
+  }
+
+  /** The conversation, when this key of this organisation started it; undefined otherwise (another key's is not found). */
+  async get(orgId: string, keyId: string, id: string): Promise<ConversationRow | undefined> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .select(['org_id', 'id', 'key_id', 'flow_id', 'state', 'turn', 'ended'])
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .where('key_id', '=', keyId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return { orgId: row.org_id, id: row.id, keyId: row.key_id, flowId: row.flow_id, state: row.state, turn: row.turn, ended: row.ended };
+  }
+
+  /**
+   * Writes the next state if nobody wrote since `turn` was read, with the records of a completed questionnaire in the
+   * same statement (both or neither); false when another message came first.
+   */
+  async advance(
+    conversation: { orgId: string; id: string; turn: number },
+    next: { state: unknown; flowId: string; flowVersion: string; ended: boolean },
+    records: OrientationRecordRow[],
+    at: Date,
+  ): Promise<boolean> {
+    const state = JSON.stringify(next.state);
+    if (records.length === 0) {
+      const result = await sql`
+        update conversations set state = ${state}::jsonb, turn = turn + 1, ended = ${next.ended}, flow_id = ${next.flowId},
+          flow_version = ${next.flowVersion}, updated_at = ${at}
+        where org_id = ${conversation.orgId} and id = ${conversation.id} and turn = ${conversation.turn}`.execute(this.db);
+      return Number(result.numAffectedRows ?? 0) === 1;
+    }
+    const values = sql.join(
+      records.map(
+        (record) =>
+          sql`(${conversation.orgId}, ${record.day}::date, ${record.department}, ${record.orientation}, ${record.ageRange}, ${JSON.stringify(record.record)}::jsonb)`,
+      ),
+    );
+    const result = await sql<{ n: number }>`
+      with moved as (
+        update conversations set state = ${state}::jsonb, turn = turn + 1, ended = ${next.ended}, flow_id = ${next.flowId},
+          flow_version = ${next.flowVersion}, updated_at = ${at}
+        where org_id = ${conversation.orgId} and id = ${conversation.id} and turn = ${conversation.turn}
+        returning 1
+      ), saved as (
+        insert into orientation_records (org_id, day, department, orientation, age_range, record)
+        select v.* from (values ${values}) as v (org_id, day, department, orientation, age_range, record)
+        where exists (select 1 from moved)
+        returning 1
+      )
+      select (select count(*) from moved)::int as n`.execute(this.db);
+    return result.rows[0]?.n === 1;
+  }
+
+  async insertRecords(orgId: string, records: OrientationRecordRow[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.db
+      .insertInto('orientation_records')
+      .values(
+        records.map((record) => ({
+          org_id: orgId,
+          day: record.day,
+          department: record.department,
+          orientation: record.orientation,
+          age_range: record.ageRange,
+          record: JSON.stringify(record.record),
+        })),
+      )
+      .execute();
+  }
+
+  /** Forgets conversations idle since `before`: the answers of an abandoned questionnaire are not kept. */
+  async purgeIdle(before: Date): Promise<number> {
+    const result = await this.db.deleteFrom('conversations').where('updated_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /**
+   * Adds what this process counted to the shared counters and returns the totals all processes reached: one
+   * statement for every scope of the flush.
+   */
+  async addCounts(counts: ReadonlyArray<{ scope: string; bucket: number; count: number }>): Promise<Map<string, number>> {
+    const totals = new Map<string, number>();
+    if (counts.length === 0) return totals;
+    const values = sql.join(counts.map((c) => sql`(${c.scope}, ${c.bucket}::bigint, ${c.count}::int)`));
+    const result = await sql<{ scope: string; bucket: string; count: number }>`
+      insert into public_rate_counters as c (scope, bucket, count) values ${values}
+      on conflict (scope, bucket) do update set count = c.count + excluded.count
+      returning scope, bucket::text as bucket, count`.execute(this.db);
+    for (const row of result.rows) totals.set(`${row.scope}@${row.bucket}`, row.count);
+    return totals;
+  }
+
+  async purgeCounters(beforeBucket: number): Promise<void> {
+    await this.db.deleteFrom('public_rate_counters').where('bucket', '<', beforeBucket).execute();
+  }
+}
