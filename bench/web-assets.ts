@@ -45,8 +45,16 @@ async function load(browser: Browser, server: RunningServer, target: 'sign-in' |
   const started = performance.now();
   await page.goto(server.url + (target === 'dashboard' ? '/orgs/demo' : '/sign-in'), { waitUntil: 'commit' });
   // Content, not a spinner: the sign-in form's button; the dashboard's readiness figures.
-  if (target === 'sign-in') await page.getByRole('button', { name: 'Sign in' }).waitFor();
-  else await page.getByRole('heading', { name: 'Readiness' }).waitFor();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  try {
+    if (target === 'sign-in') await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    else await page.getByRole('heading', { name: 'Readiness' }).waitFor();
+  } catch (error) {
+    await page.screenshot({ path: `bench-web-assets-${target}.png` });
+    throw new Error(`${target} did not show its content (screenshot bench-web-assets-${target}.png): ${errors.join('; ')}`, { cause: error });
+  }
   const ms = performance.now() - started;
   // The requests still in flight (lazy chunks, API calls) count for the bytes.
   await page.waitForLoadState('networkidle');
@@ -55,6 +63,9 @@ async function load(browser: Browser, server: RunningServer, target: 'sign-in' |
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+// Dozens of loads of ~50 requests each within a minute: no per-address limit on this server (it counts files too).
+process.env.REMPART_RATE_LIMIT = '0';
 
 const server = await startServer();
 const browser = await launchBrowser();
