@@ -40,6 +40,10 @@ async function parseFile<T>(
  * an organisation, ids of its stored scenarios.
  */
 async function withInputs<T>(flags: SourceFlags, scenarioArgs: string[], work: (model: OrganisationModel, scenarios: Scenario[]) => Promise<T>): Promise<T> {
+  if (flags.model && flags.org)
+    throw new RempartError('invalid_input', 'Give --model FILE or --org ID, not both: each names the organisation to simulate.', [
+      { path: '--org', rule: 'one_source', value: flags.org, message: 'one organisation: a model file or a stored one' },
+    ]);
   if (flags.model) {
     const model = await parseFile(flags.model, OrganisationModel, 'organisation model', '--model');
     const scenarios = await Promise.all(scenarioArgs.map((file) => parseFile(file, Scenario, 'scenario', '--scenario')));

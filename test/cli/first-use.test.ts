@@ -70,6 +70,10 @@ describe('scenarios given to simulate and montecarlo are never ignored', () => {
     // One line and a hint, not the whole help.
     expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(3);
 
+    const both = await rempart(['simulate', '--model', MODEL, '--org', 'demo', '--scenario', PANDEMIC]);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/^error \(invalid_input\): Give --model FILE or --org ID, not both/);
+
     const missing = await rempart(['simulate', '--model', MODEL]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^error: required option '--scenario <file-or-id\.\.\.>' not specified/);
