@@ -289,7 +289,10 @@ export async function replaceEntity<C extends Collection>(
     const before = items[index];
     items[index] = entity;
     refuseProblems(integrityProblems(model), collection, index);
-    if (entity.id !== id) await refuseRiskReferences(repository, orgId, collection, id);
+    if (entity.id !== id) {
+      await refuseRiskReferences(repository, orgId, collection, id);
+      await refusePeopleReferences(repository, orgId, collection, id);
+    }
     await repository.replaceEntity(orgId, collection, id, entity);
     return { result: { entity, bia: org.bia }, audit: { action: 'update', entityType: SINGULAR[collection], entityId: id, before, after: entity } };
   });
@@ -309,6 +312,7 @@ export async function deleteEntity(db: Kysely<Database>, orgId: string, collecti
         dangling.map((p) => ({ ...p, message: `${referrer(model, p.path)} refers to ${SINGULAR[collection]} "${id}"` })),
       );
     await refuseRiskReferences(repository, orgId, collection, id);
+    await refusePeopleReferences(repository, orgId, collection, id);
     await repository.deleteEntity(orgId, collection, id);
     return { result: undefined, audit: { action: 'delete', entityType: SINGULAR[collection], entityId: id, before } };
   });
@@ -335,6 +339,27 @@ async function refuseRiskReferences(repository: ModelRepository, orgId: string, 
         rule: 'unknown_reference',
         value: id,
         message: `risk ${risk} names ${SINGULAR[collection]} "${id}"`,
+      })),
+    );
+}
+
+/**
+ * The people directory names sites and activities: one still named there cannot disappear or change its id (the
+ * directory is its own table, so the model's integrity check does not see it).
+ */
+async function refusePeopleReferences(repository: ModelRepository, orgId: string, collection: Collection, id: string): Promise<void> {
+  if (collection !== 'sites' && collection !== 'activities') return;
+  const kind = collection === 'sites' ? 'site' : 'activity';
+  const people = await repository.peopleNaming(orgId, kind, id);
+  if (people.total > 0)
+    throw new RempartError(
+      'in_use',
+      `The ${SINGULAR[collection]} "${id}" is named by ${people.total} person(s) of the people directory; move them first.`,
+      people.ids.map((person) => ({
+        path: `people[${person}].${kind === 'site' ? 'site' : 'activities'}`,
+        rule: 'unknown_reference',
+        value: id,
+        message: `person ${person} names ${SINGULAR[collection]} "${id}"`,
       })),
     );
 }
@@ -413,6 +438,24 @@ export async function importModel(
             value: a.id,
             message: `risk ${a.risk} names ${a.type} "${a.id}"`,
           })),
+        );
+      const keptSites = model.sites.map((site) => site.id);
+      const keptActivities = model.activities.map((activity) => activity.id);
+      const stranded = await repository.peopleNamingOutside(orgId, keptSites, keptActivities);
+      if (stranded.length > 0)
+        throw new RempartError(
+          'in_use',
+          `The new model drops sites or activities that people of the directory name; move them first. Nothing was imported.`,
+          stranded.map((person) => {
+            const site = person.site !== null && !keptSites.includes(person.site);
+            const value = site ? person.site! : person.activities.find((activity) => !keptActivities.includes(activity))!;
+            return {
+              path: `people[${person.id}].${site ? 'site' : 'activities'}`,
+              rule: 'unknown_reference',
+              value,
+              message: `person ${person.id} names ${site ? 'site' : 'activity'} "${value}"`,
+            };
+          }),
         );
       await repository.updateOrganisation(orgId, { ...info, bia: model.bia ?? org.bia });
       await repository.deleteAllEntities(orgId);

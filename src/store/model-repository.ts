@@ -281,6 +281,28 @@ export class ModelRepository {
     return rows.rows.map((row) => row.id);
   }
 
+  /** Ids of people (at most `limit`) in the directory who work at this site or for this activity, and how many there are. */
+  async peopleNaming(orgId: string, kind: 'site' | 'activity', id: string, limit = 20): Promise<{ ids: string[]; total: number }> {
+    const naming = kind === 'site' ? sql<boolean>`site = ${id}` : sql<boolean>`activities @> array[${id}]::text[]`;
+    const rows = await sql<{ id: string; total: string }>`
+      select id, count(*) over () as total from people where org_id = ${orgId} and ${naming} order by id limit ${limit}`.execute(this.db);
+    return { ids: rows.rows.map((row) => row.id), total: rows.rows.length > 0 ? Number(rows.rows[0].total) : 0 };
+  }
+
+  /** People (at most 20) who name a site or an activity outside these: what a new model would leave dangling. */
+  async peopleNamingOutside(
+    orgId: string,
+    sites: readonly string[],
+    activities: readonly string[],
+  ): Promise<Array<{ id: string; site: string | null; activities: string[] }>> {
+    const rows = await sql<{ id: string; site: string | null; activities: string[] }>`
+      select id, site, activities from people
+      where org_id = ${orgId}
+        and ((site is not null and not (site = any(${[...sites]}::text[]))) or not (activities <@ ${[...activities]}::text[]))
+      order by id limit 20`.execute(this.db);
+    return rows.rows;
+  }
+
   /** Ids of the risks that link to this scenario. */
   async risksLinkingScenario(orgId: string, scenarioId: string): Promise<string[]> {
     const rows = await sql<{ id: string }>`

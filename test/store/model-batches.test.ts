@@ -98,3 +98,51 @@ describe('batched model writes', () => {
     expect(cachedCollections(handle.db, ORG, versionKey(org))).toEqual(await stored());
   });
 });
+
+describe('the people directory keeps what it names', () => {
+  it('refuses to delete or rename a site or an activity people name, and an import that drops one', async () => {
+    const model = await exportModel(handle.db, ORG);
+    const people = await handle.db.selectFrom('people').select(['id', 'site', 'activities']).where('org_id', '=', ORG).orderBy('id').execute();
+    expect(people.length).toBeGreaterThan(1000);
+    // An activity no risk names (risks are refused first), whose dependants are let go: only the directory names it.
+    const repository = new ModelRepository(handle.db);
+    let activity = '';
+    for (const candidate of new Set(people.flatMap((person) => person.activities)))
+      if ((await repository.risksNamingAsset(ORG, 'activity', candidate)).length === 0) {
+        activity = candidate;
+        break;
+      }
+    expect(activity).not.toBe('');
+    const dependants = model.activities.filter((a) => (a.dependsOn ?? []).includes(activity));
+    for (const dependant of dependants)
+      await replaceEntity(handle.db, ORG, 'activities', dependant.id, {
+        ...(dependant as Activity),
+        dependsOn: (dependant.dependsOn ?? []).filter((d) => d !== activity),
+      });
+    const deletion = await deleteEntity(handle.db, ORG, 'activities', activity).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(deletion).toBeInstanceOf(RempartError);
+    expect((deletion as RempartError).code).toBe('in_use');
+    expect((deletion as RempartError).details[0]).toMatchObject({ rule: 'unknown_reference', value: activity });
+    expect((deletion as RempartError).details[0].path).toMatch(/^people\[.+\]\.activities$/);
+
+    // A site nothing in the model uses, where one person of the directory works.
+    const site = 'annex';
+    await createEntity(handle.db, ORG, 'sites', { id: site, name: 'Annex' } as never);
+    await handle.db.updateTable('people').set({ site }).where('org_id', '=', ORG).where('id', '=', people[0].id).execute();
+    const siteDeletion = await deleteEntity(handle.db, ORG, 'sites', site).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((siteDeletion as RempartError).details.map((d) => d.path)).toEqual([`people[${people[0].id}].site`]);
+    const withoutSite = { ...(await exportModel(handle.db, ORG)), sites: (await exportModel(handle.db, ORG)).sites.filter((s) => s.id !== site) };
+    const imported = await actAs(SYSTEM, () => importModel(handle.db, ORG, withoutSite)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((imported as RempartError).code).toBe('in_use');
+    expect((await stored()).sites.map((s) => s.id)).toContain(site);
+  });
+});
