@@ -16,6 +16,7 @@ import type { OrganisationCreation } from '../model/account.js';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../operations/sessions.js';
 import { installAccessControl } from './access.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { surveillanceRoutes } from './routes/surveillance.js';
 import { DEFAULT_PUBLIC_RATE_LIMITS, SharedRateLimiter, type PublicRateLimits } from '../operations/public-rate-limit.js';
 import { installEdgeGuards, MAX_SEGMENT_LENGTH, overlongSegment, SPREADSHEET_MEDIA_TYPES } from './edge.js';
 import { installErrorHandling } from './errors.js';
@@ -250,6 +251,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           name: 'conversations',
           description: 'The public conversation API: start a conversation with an organisation’s public key and answer it (the orientation questionnaire)',
         },
+        { name: 'surveillance', description: 'Aggregates of completed orientation questionnaires, small cells hidden; records and settings' },
         {
           name: 'widget',
           description: 'The embeddable widget: an organisation’s public keys and their origins, its public settings, and the handshake widgets make',
@@ -311,6 +313,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(incidentRoutes);
       await api.register(peopleRoutes);
       await api.register(conversationRoutes);
+      await api.register(surveillanceRoutes);
       api.get('/openapi.json', { schema: { hide: true }, config: { policy: { access: 'public' } } }, async () => app.swagger());
     },
     { prefix: '/api' },

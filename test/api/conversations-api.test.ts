@@ -191,7 +191,7 @@ describe('the public conversation API', () => {
 
   it('refuses oversized, malformed and hostile input, naming the field, the rule and the value', async () => {
     const { id } = (await start()).json();
-    let error = expectError(await say(id, { text: 'x'.repeat(1001) }), 400, 'invalid_input', 'too_big', 'body.text');
+    const error = expectError(await say(id, { text: 'x'.repeat(1001) }), 400, 'invalid_input', 'too_big', 'body.text');
     expect(error.details[0].limit).toBe(1000);
     expectError(await say(id, { text: 'oui', choice: 'yes' }), 400, 'invalid_input', 'one_of');
     expectError(await say(id, {}), 400, 'invalid_input', 'one_of', 'body.text');

@@ -8,6 +8,7 @@ import { jobRules } from './jobs.js';
 import { peopleRules } from './people.js';
 import { programmeRules } from './programme.js';
 import { riskRules } from './risks.js';
+import { surveillanceRules } from './surveillance.js';
 import { widgetRules } from './widget.js';
 import { RESOURCES, RESOURCE_NAMES, type Action, type Condition, type Resource, type Rule, type Subject } from './rules.js';
 
@@ -23,6 +24,7 @@ export const POLICY: readonly Rule[] = [
   ...jobRules,
   ...crisisRules,
   ...peopleRules,
+  ...surveillanceRules,
 ];
 
 /** What one role may do: true, false, or only where these conditions hold (any of them). */

@@ -43,6 +43,8 @@ export const RESOURCES = {
   correctiveActions: ['read', 'update'],
   /** The people directory: names and contact details of the staff, to reach them in a crisis. */
   people: [...CRUD, 'import'],
+  /** Aggregates of the organisation's completed orientation questionnaires, their records and their settings. */
+  surveillance: ['read', 'update'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** A resource a route names, and an action on it. */

@@ -4,6 +4,7 @@ import { monteCarloJob } from './montecarlo.js';
 import { planMonteCarloJob, planReviewReminderJob } from './plans.js';
 import { endedLinksPurgeJob, liveEventsPurgeJob, unfinishedUploadsPurgeJob } from './purges.js';
 import { recommendationJob } from './recommendation.js';
+import { surveillancePurgeJob } from './surveillance.js';
 
 export const JOB_HANDLERS = handlerMap([
   monteCarloJob,
@@ -13,4 +14,5 @@ export const JOB_HANDLERS = handlerMap([
   endedLinksPurgeJob,
   planReviewReminderJob,
   planMonteCarloJob,
+  surveillancePurgeJob,
 ] as ReadonlyArray<JobHandler<never>>);
