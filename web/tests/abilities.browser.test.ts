@@ -107,7 +107,7 @@ describe('the controls follow the abilities the server sends', () => {
     expect(await main.locator(FIELDS).count()).toBeGreaterThan(20);
     expect(await page.getByTestId('read-only-notice').count()).toBe(0);
     expect(await changingButtons(main)).not.toContain('Delete');
-    await main.getByRole('textbox', { name: 'Description' }).fill('Checked by Claire in the browser test.');
+    await main.getByRole('textbox', { name: 'Description', exact: true }).fill('Checked by Claire in the browser test.');
     await page.getByRole('region', { name: 'Save changes' }).getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved. The suggested MTPD and the findings are up to date.').waitFor();
     await screenshot(page, 'abilities-activity-owner-own-activity');

@@ -139,7 +139,8 @@ describe('risk register and scenario journeys', () => {
     await strategies.getByText('Cloud desktops on demand (+600)').waitFor();
     await page.getByText('Every activity stays within its MTPD').waitFor();
     await page.getByText('Proven the cheapest (every set checked)').waitFor();
-    expect(await page.getByTestId('recommended-cost').innerText()).toMatch(/^\d{1,3}(,\d{3})*$/);
+    // In the organisation's currency (the demo's: euros), in the reader's locale.
+    expect(await page.getByTestId('recommended-cost').innerText()).toMatch(/^€\d{1,3}(,\d{3})*$/);
     // The lesson: the contracted fallback site does not help when nobody may leave home.
     expect(await page.getByTestId('lockdown-lesson').innerText()).toMatch(
       /Contracted work-area recovery site \(250 seats\) does not help here: under a lockdown/,
