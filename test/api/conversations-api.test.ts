@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORIENTATION_AFTERWORD, ORIENTATION_MESSAGES } from '../../src/model/orientation.js';
 import { SHARING_COLUMNS } from '../../src/engine/orientation.js';
+import { purgeIdleConversations } from '../../src/operations/conversations.js';
 import { buildApp } from '../../src/server/app.js';
 import { smallModel, startTestApp, type TestApp, type TestResponse } from '../support/app.js';
 
@@ -225,6 +226,18 @@ describe('the public conversation API', () => {
     );
   });
 
+  it('forgets conversations idle for a day, answers included, and keeps the others', async () => {
+    const { id: idle } = (await start()).json();
+    expect((await say(idle, { text: '38,5' })).statusCode).toBe(200);
+    t.clock.advance(25 * 60 * 60 * 1000);
+    const { id: fresh } = (await start()).json();
+    const purged = await purgeIdleConversations(t.database.db, t.clock.now());
+    expect(purged).toBeGreaterThanOrEqual(1);
+    const left = await t.database.db.selectFrom('conversations').select('id').where('id', 'in', [idle, fresh]).execute();
+    expect(left.map((row) => row.id)).toEqual([fresh]);
+    expectError(await say(idle, { text: 'oui' }), 404, 'not_found', 'exists');
+  });
+
   it('rate-limits a client and a key across two server processes on one database (429 with Retry-After)', async () => {
     second = await buildApp({
       db: t.database.db,
@@ -261,6 +274,26 @@ describe('the public conversation API', () => {
       // The next minute opens again.
       t.clock.advance(60_000);
       expect((await post(url, {}, SHOP, second)).statusCode).toBe(201);
+      // The key's own limit counts all its clients: two addresses, four messages a minute for the key.
+      const keyed = await buildApp({
+        db: t.database.db,
+        databaseKind: t.database.kind,
+        listen: t.database.listen,
+        secretKey: Buffer.alloc(32, 5),
+        rateLimit: { perMinute: false, signInPerMinute: 100 },
+        sessions: { now: () => t.clock.now() },
+        publicRateLimits: { perClientPerMinute: 100, perKeyPerMinute: 4, flushMs: 20 },
+      });
+      try {
+        t.clock.advance(60_000);
+        const from = (remoteAddress: string) =>
+          keyed.inject({ method: 'POST', url, remoteAddress, headers: { origin: SHOP }, payload: {} }) as Promise<TestResponse>;
+        const byKey = [];
+        for (const address of ['10.0.0.1', '10.0.0.2', '10.0.0.1', '10.0.0.2', '10.0.0.3']) byKey.push((await from(address)).statusCode);
+        expect(byKey).toEqual([201, 201, 201, 201, 429]);
+      } finally {
+        await keyed.close();
+      }
     } finally {
       await third.close();
     }
