@@ -56,7 +56,8 @@ async function answers(name: string, content: unknown): Promise<string> {
   return file;
 }
 
-describe('rempart orientation', () => {
+// Each test starts the CLI (TypeScript through tsx): seconds on a quiet machine, far more on a loaded one.
+describe('rempart orientation', { timeout: 120_000 }, () => {
   it('prints {fin, orientation} for one answers object', async () => {
     const result = await rempart('orientation', '--answers', await answers('one.json', { ...adult, breathlessness: true }), '--json');
     expect(result.stderr).toBe('');
