@@ -23,7 +23,8 @@ const uncertain: Scenario = scenario(
 );
 
 describe('runMonteCarloResumable', () => {
-  it('stops at a checkpoint and, resumed from it in turns, gives the uninterrupted result', async () => {
+  // Thousands of runs three times over: seconds on a quiet machine, far more when others share its two cores.
+  it('stops at a checkpoint and, resumed from it in turns, gives the uninterrupted result', { timeout: 180_000 }, async () => {
     const options = { runs: 2000, seed: 99, workers: 1, sliceSize: 100 };
     const expected = monteCarlo(m, uncertain, { runs: options.runs, seed: options.seed });
     let checkpoint: MonteCarloPartial | null = null;
