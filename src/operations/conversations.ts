@@ -16,6 +16,20 @@ import type { PublicKeyRecord } from './widget.js';
 export const DEFAULT_FLOW = 'orientation';
 /** Conversations idle this long are deleted with their answers (an abandoned questionnaire is not kept). */
 export const IDLE_CONVERSATION_MS = 24 * 60 * 60 * 1000;
+/**
+ * The state this process last wrote for each conversation, with its turn: the next message of a conversation this
+ * process answered goes straight to the compare-and-set, which fails if anyone (another process, a purge) changed it
+ * since, and only then is the row read. Bounded: the oldest entries go first.
+ */
+const lastWritten = new Map<string, { orgId: string; turn: number; ended: boolean; state: FlowState }>();
+const CACHED_CONVERSATIONS = 20_000;
+
+function remember(key: string, entry: { orgId: string; turn: number; ended: boolean; state: FlowState }): void {
+  lastWritten.delete(key);
+  lastWritten.set(key, entry);
+  if (lastWritten.size > CACHED_CONVERSATIONS) lastWritten.delete(lastWritten.keys().next().value!);
+}
+
 /** Two messages of one conversation at once: the second reads again this many times before giving up (409). */
 const ATTEMPTS = 3;
 
@@ -59,6 +73,7 @@ export async function startConversation(
     },
     new Date(now),
   );
+  remember(`${key.id}:${id}`, { orgId: key.orgId, turn: 0, ended: turn.state.ended, state: turn.state });
   return { id, messages: turn.messages };
 }
 
@@ -70,8 +85,15 @@ export async function postMessage(
   now: number,
 ): Promise<{ messages: FlowMessage[] }> {
   const repository = new ConversationRepository(db);
+  const cacheKey = `${key.id}:${id}`;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const conversation = await repository.get(key.orgId, key.id, id);
+    // The first attempt trusts what this process last wrote (the compare-and-set checks it); a retry reads the row.
+    const cached = attempt === 0 ? lastWritten.get(cacheKey) : undefined;
+    const conversation =
+      cached && cached.orgId === key.orgId
+        ? { orgId: key.orgId, id, turn: cached.turn, ended: cached.ended, state: cached.state }
+        : await repository.get(key.orgId, key.id, id);
+    lastWritten.delete(cacheKey);
     if (!conversation)
       throw new RempartError('not_found', 'No such conversation.', [{ path: 'params.id', rule: 'exists', value: id, message: 'a conversation of this key' }]);
     if (conversation.ended)
@@ -85,7 +107,10 @@ export async function postMessage(
       recordsOf(turn.effects),
       new Date(now),
     );
-    if (moved) return { messages: turn.messages };
+    if (moved) {
+      remember(cacheKey, { orgId: key.orgId, turn: conversation.turn + 1, ended: turn.state.ended, state: turn.state });
+      return { messages: turn.messages };
+    }
   }
   throw new RempartError('conflict', 'Another message of this conversation was being answered: send yours again.', [
     { path: 'params.id', rule: 'concurrent', value: id, message: 'one message at a time' },

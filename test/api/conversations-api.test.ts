@@ -6,7 +6,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORIENTATION_AFTERWORD, ORIENTATION_MESSAGES } from '../../src/model/orientation.js';
 import { SHARING_COLUMNS } from '../../src/engine/orientation.js';
+import { advanceFlow, type FlowState } from '../../src/engine/flow.js';
+import { FLOW_BUILTINS } from '../../src/engine/flow-builtins.js';
 import { purgeIdleConversations } from '../../src/operations/conversations.js';
+import { shippedFlows } from '../../src/operations/flows.js';
+import { resolvePublicKey } from '../../src/operations/widget.js';
+import { ConversationRepository } from '../../src/store/conversation-repository.js';
 import { buildApp } from '../../src/server/app.js';
 import { smallModel, startTestApp, type TestApp, type TestResponse } from '../support/app.js';
 
@@ -45,6 +50,8 @@ function post(url: string, payload?: unknown, origin: string | null = SHOP, app?
 const start = (key = keys.acme, payload: unknown = { lang: 'fr' }, origin: string | null = SHOP) => post(`/api/public/${key}/conversations`, payload, origin);
 const say = (id: string, payload: unknown, key = keys.acme, origin: string | null = SHOP) =>
   post(`/api/public/${encodeURIComponent(key)}/conversations/${id}/messages`, payload, origin);
+
+const keyRecord = async (key: string) => (await resolvePublicKey(t.database.db, key))!;
 
 function expectError(response: TestResponse, status: number, code: string, rule?: string, path?: string) {
   expect(response.statusCode, response.body).toBe(status);
@@ -224,6 +231,22 @@ describe('the public conversation API', () => {
     expect((await say(id, { choice: 'NSP' })).json().messages[0].text).toBe(
       'Avez-vous une toux ou votre toux habituelle s’est-elle modifiée ces derniers jours ?',
     );
+  });
+
+  it('continues from the stored state when another process answered meanwhile (the compare-and-set, not a stale copy)', async () => {
+    const { id } = (await start()).json();
+    // Another process takes the temperature answer: it reads the row and writes the next state with the next turn.
+    const repository = new ConversationRepository(t.database.db);
+    const row = (await repository.get((await keyRecord(keys.acme)).orgId, (await keyRecord(keys.acme)).id, id))!;
+    const turn = advanceFlow(shippedFlows(), row.state as FlowState, { text: '38,5', now: t.clock.now() }, FLOW_BUILTINS);
+    expect(await repository.advance(row, { state: turn.state, flowId: 'orientation', flowVersion: turn.state.version, ended: false }, [], new Date())).toBe(
+      true,
+    );
+    // This process answers the next question, not the temperature again.
+    const reply = await say(id, { text: 'oui' });
+    expect(reply.json().messages[0].text).toBe('Avez-vous noté une perte ou une forte diminution de votre goût ou de votre odorat ces derniers jours ?');
+    const stored = await t.database.db.selectFrom('conversations').select(['turn']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(stored.turn).toBe(2);
   });
 
   it('forgets conversations idle for a day, answers included, and keeps the others', async () => {
