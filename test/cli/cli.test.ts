@@ -119,7 +119,7 @@ describe('rempart simulate and recommend on files', () => {
 });
 
 describe('rempart import, export and template on the embedded database', () => {
-  it('round-trips a model and reports a bad spreadsheet by row', { timeout: 90_000 }, async () => {
+  it('round-trips a model and reports a bad spreadsheet by row', { timeout: 240_000 }, async () => {
     const data = join(folder, 'data');
     const imported = await rempart('import', 'data/demo/organisation.json', '--org', 'insurer', '--data', data);
     expect(imported.code, imported.stderr).toBe(0);

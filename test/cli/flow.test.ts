@@ -29,7 +29,8 @@ function rempart(...args: string[]): Promise<{ code: number | null; stdout: stri
 
 const text = (fr: string, en: string) => ({ fr, en });
 
-describe('rempart flow validate', () => {
+// Each test starts the CLI (TypeScript through tsx): seconds on a quiet machine, far more on a loaded one.
+describe('rempart flow validate', { timeout: 120_000 }, () => {
   it('accepts the shipped orientation flow', async () => {
     const result = await rempart('flow', 'validate', 'data/flows/orientation.json', '--json');
     expect(result.code, result.stderr).toBe(0);
