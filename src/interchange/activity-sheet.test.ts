@@ -37,9 +37,12 @@ const ACTIVITIES: Activity[] = [
     id: 'payroll.fr_2',
     name: 'Payroll & HR – Île-de-France',
     names: { fr: 'Paie & RH – Île-de-France' },
-    owner: 'Élodie Martin',
+    owner: 'Élodie Martin, Payroll lead',
+    ownerTitles: { fr: 'Responsable de la paie' },
     description: '=Pays staff; "monthly", on the 25th,\nthen files returns.\n- also bonuses',
+    descriptions: { fr: 'Paie le personnel le 25,\npuis les déclarations.', en: 'Pays staff on the 25th.' },
     products: ['-Expenses', 'Salaries, bonuses'],
+    productNames: { fr: ['Notes de frais', 'Salaires et primes'] },
     mtpd: 720,
     rto: 36,
     rpo: 0.1 + 0.2,
@@ -109,7 +112,7 @@ describe('round trip', () => {
       expect(parsed.problems).toEqual([]);
       expect(parsed.activities).toStrictEqual(activities);
     }
-    expect(activitySheetHeader(DEFAULT_BIA)).toHaveLength(15 + 6 * 7);
+    expect(activitySheetHeader(DEFAULT_BIA)).toHaveLength(21 + 6 * 7);
     expect(activitySheetHeader(DEFAULT_BIA)).toContain('health-safety@30d');
   });
 
@@ -118,12 +121,12 @@ describe('round trip', () => {
     expect(comma.startsWith('\uFEFFid,name,name_fr,name_en,owner,description,products,mtpd,rto,rpo,mbco,')).toBe(true);
     expect(comma).toContain('financial@4h,financial@1d,financial@1w,financial@30d,customer@4h');
     const empty = (count: number): string[] => Array<string>(count).fill('');
-    expect(comma.split('\r\n')[2]).toBe(['mail-room', 'Mail room', ...empty(5), '1.5', '0.25', '', '0', ...empty(4), ...empty(8)].join(','));
+    expect(comma.split('\r\n')[2]).toBe(['mail-room', 'Mail room', ...empty(5), '1.5', '0.25', '', '0', ...empty(4), ...empty(6), ...empty(8)].join(','));
     expect(comma).toContain(`"'-Expenses; Salaries, bonuses"`);
     expect(comma).toContain(`"'=Pays staff; ""monthly"", on the 25th,\nthen files returns.\n- also bonuses"`);
     expect(comma).toContain(',30d,36h,0.30000000000000004,0.333,');
     const semicolon = (await writeActivitySheet(ACTIVITIES, BIA, 'csv', { delimiter: ';' })).toString('utf8');
-    expect(semicolon.split('\r\n')[2]).toBe(['mail-room', 'Mail room', ...empty(5), '1,5', '0,25', '', '0', ...empty(4), ...empty(8)].join(';'));
+    expect(semicolon.split('\r\n')[2]).toBe(['mail-room', 'Mail room', ...empty(5), '1,5', '0,25', '', '0', ...empty(4), ...empty(6), ...empty(8)].join(';'));
     expect(semicolon).toContain('"lyon:2,5:0,125; paris:1200:1:vpn|vdi|laptops"');
   });
 

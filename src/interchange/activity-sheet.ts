@@ -40,6 +40,13 @@ export const ACTIVITY_COLUMNS = [
   'suppliers',
   'depends_on',
   'staff',
+  // Prose in each language (issue 17), after the columns older files have, so that their positions stay.
+  'owner_title_fr',
+  'owner_title_en',
+  'description_fr',
+  'description_en',
+  'products_fr',
+  'products_en',
 ] as const;
 export type ActivityColumn = (typeof ACTIVITY_COLUMNS)[number];
 
@@ -53,8 +60,14 @@ const FIELD_OF: Record<ActivityColumn, string> = {
   name_fr: 'names.fr',
   name_en: 'names.en',
   owner: 'owner',
+  owner_title_fr: 'ownerTitles.fr',
+  owner_title_en: 'ownerTitles.en',
   description: 'description',
+  description_fr: 'descriptions.fr',
+  description_en: 'descriptions.en',
   products: 'products',
+  products_fr: 'productNames.fr',
+  products_en: 'productNames.en',
   mtpd: 'mtpd',
   rto: 'rto',
   rpo: 'rpo',
@@ -98,7 +111,7 @@ type Binding = { kind: 'base'; index: number; header: string; column: ActivityCo
 
 /** `staff[0].site` → `staff`, `names.fr` → `names.fr`, `impacts.financial[2]` → `impacts.financial[2]`: the part a column holds. */
 function fieldHead(relative: string): string {
-  const match = /^(names\.(?:fr|en)|impacts\.[^[\]]+\[\d+\]|[A-Za-z]+)/.exec(relative);
+  const match = /^((?:names|ownerTitles|descriptions|productNames)\.(?:fr|en)|impacts\.[^[\]]+\[\d+\]|[A-Za-z]+)/.exec(relative);
   return match ? match[1] : relative;
 }
 
@@ -405,6 +418,19 @@ function readRow(row: TableRow, byField: Map<string, Binding>, impactBindings: I
   // Descriptions keep their spacing and line breaks: they are free text.
   const description = text('description');
   if (description !== undefined) input.description = description;
+  // The French and English variants of prose (issue 17): a sheet that round-trips keeps them.
+  const pair = (field: string, read: (value: string) => unknown) => {
+    const values = Object.fromEntries(
+      (['fr', 'en'] as const).flatMap((language) => {
+        const value = text(`${field}.${language}`);
+        return value === undefined ? [] : [[language, read(value)]];
+      }),
+    );
+    if (Object.keys(values).length > 0) input[field] = values;
+  };
+  pair('ownerTitles', (value) => value.trim());
+  pair('descriptions', (value) => value);
+  pair('productNames', (value) => splitList(value, ';'));
   for (const field of ['products', 'applications', 'suppliers', 'dependsOn']) {
     const value = text(field);
     if (value !== undefined) input[field] = splitList(value, ';');
@@ -590,6 +616,12 @@ function activityCells(activity: Activity, bia: BiaSettings, decimalComma: boole
     list(activity.suppliers),
     list(activity.dependsOn),
     activity.staff.length > 0 ? staffText(activity, decimalComma) : null,
+    activity.ownerTitles?.fr ?? null,
+    activity.ownerTitles?.en ?? null,
+    activity.descriptions?.fr ?? null,
+    activity.descriptions?.en ?? null,
+    activity.productNames?.fr ? list(activity.productNames.fr) : null,
+    activity.productNames?.en ? list(activity.productNames.en) : null,
   ];
   for (const category of bia.categories) {
     const ratings = activity.impacts[category.id];
@@ -656,8 +688,14 @@ const COLUMN_HELP: Record<ActivityColumn, [en: string, fr: string]> = {
   name_fr: ['Name shown in the French interface.', "Nom affiché dans l'interface en français."],
   name_en: ['Name shown in the English interface.', "Nom affiché dans l'interface en anglais."],
   owner: ['Person accountable for the activity.', "Personne responsable de l'activité."],
+  owner_title_fr: ['The owner’s job title shown in the French interface.', 'Fonction du responsable affichée dans l’interface en français.'],
+  owner_title_en: ['The owner’s job title shown in the English interface.', 'Fonction du responsable affichée dans l’interface en anglais.'],
   description: ['What the activity does (free text).', "Ce que fait l'activité (texte libre)."],
+  description_fr: ['The description shown in the French interface.', 'Description affichée dans l’interface en français.'],
+  description_en: ['The description shown in the English interface.', 'Description affichée dans l’interface en anglais.'],
   products: ['Products or services it supports, separated by ";".', 'Produits ou services auxquels elle contribue, séparés par « ; ».'],
+  products_fr: ['The products in French, separated by ";".', 'Les produits en français, séparés par « ; ».'],
+  products_en: ['The products in English, separated by ";".', 'Les produits en anglais, séparés par « ; ».'],
   mtpd: [
     'Maximum tolerable period of disruption: hours (48) or a duration such as 4h, 3d (days), 2w (weeks). Required.',
     "Durée maximale d'interruption acceptable (MTPD) : en heures (48) ou une durée comme 4h, 3d (jours), 2w (semaines). Obligatoire.",
