@@ -208,6 +208,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     global: rateLimit.perMinute !== false,
     max: rateLimit.perMinute === false ? 1_000_000 : rateLimit.perMinute,
     timeWindow: '1 minute',
+    // The web app's files are not counted: one page load fetches dozens of them, and an office behind one address
+    // would be refused its pages after a few loads. They cost a file read (compressed once, cached for a year).
+    allowList: (request) => !request.url.startsWith('/api/'),
     errorResponseBuilder: (_request, context) =>
       new RempartError('rate_limited', `Too many requests: retry in ${context.after}.`, [], { retryAfter: Math.ceil(context.ttl / 1000) }),
   });

@@ -252,6 +252,21 @@ describe('lockout and rate limits', () => {
     expect((await signIn(t.owner.email, TEST_PASSWORD, { ip: '203.0.113.8' })).statusCode).toBe(200);
   });
 
+  it('counts API requests per address, never the web app’s files (a page load fetches dozens)', async () => {
+    const limited = await startTestApp({ rateLimit: { perMinute: 3, signInPerMinute: 1000 } });
+    try {
+      const pages = [];
+      for (let i = 0; i < 8; i++)
+        pages.push((await limited.request({ method: 'GET', url: i % 2 ? '/favicon.svg' : '/orgs/demo/activities', as: null })).statusCode);
+      expect(pages.filter((status) => status === 429)).toEqual([]);
+      const api = [];
+      for (let i = 0; i < 5; i++) api.push((await limited.request({ method: 'GET', url: '/api/health', as: null })).statusCode);
+      expect(api).toEqual([200, 200, 200, 429, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('rate-limits sign-in attempts per address', async () => {
     const limited = await startTestApp({ rateLimit: { perMinute: false, signInPerMinute: 3 } });
     try {

@@ -117,10 +117,14 @@ describe('web application journeys', () => {
     const table = page.getByRole('table', { name: 'Problems found in the file' });
     const rows = table.locator('tbody tr');
     expect(await rows.count()).toBe(4);
-    const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())));
-    expect(cells).toContainEqual(['3', 'mtpd', 'not_a_duration', 'soon', 'Write hours (48) or a duration such as 90m, 4h, 3d or 2w.']);
-    expect(cells.map((row) => row[0])).toEqual(['3', '3', '3', '3']);
-    expect(cells.map((row) => row[1]).sort()).toEqual(['id', 'mbco', 'mtpd', 'name']);
+    // The rule's code is for programs (data-rule); people read the row, the column, the value and the message.
+    const cells = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [tr.getAttribute('data-rule'), ...[...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())]),
+    );
+    expect(cells.map((row) => row.slice(1))).toContainEqual(['3', 'mtpd', 'soon', 'Write hours (48) or a duration such as 90m, 4h, 3d or 2w.']);
+    expect(cells.find((row) => row[2] === 'mtpd')?.[0]).toBe('not_a_duration');
+    expect(cells.map((row) => row[1])).toEqual(['3', '3', '3', '3']);
+    expect(cells.map((row) => row[2]).sort()).toEqual(['id', 'mbco', 'mtpd', 'name']);
 
     const after = (await (await server.fetch('/api/orgs/demo/activities?limit=1')).json()).total;
     expect(after).toBe(before);
