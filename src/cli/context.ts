@@ -1,6 +1,6 @@
 // What every command shares: the data-folder option, an open database (with its keyed audit trail) for the command's duration, the organisation.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { Option } from 'commander';
 import { auditCheckpointFolder, loadConfig, type Config, type ConfigFlags } from '../config.js';
 import { RempartError } from '../errors.js';
@@ -94,4 +94,28 @@ export async function resolveOrg(handle: DatabaseHandle, org: string | undefined
       : `Several organisations exist in ${where} (${ids}): choose one with --org.`,
     [{ path: '--org', rule: 'required', value: null, message: 'organisation id' }],
   );
+}
+
+/** What the commands on a stored organisation need from their surroundings; tests pass their own database. */
+export interface CommandHelpers {
+  withDatabase<T>(flags: ConfigFlags, work: (handle: DatabaseHandle) => Promise<T>, use?: DatabaseUse): Promise<T>;
+  resolveOrg(handle: DatabaseHandle, org: string | undefined): Promise<string>;
+  /** Where results are printed (standard output by default). */
+  out?: NodeJS.WritableStream;
+  /** Where messages about files are printed (standard error by default). */
+  err?: NodeJS.WritableStream;
+}
+
+export interface OrgFlags extends ConfigFlags {
+  org?: string;
+}
+
+/** A spreadsheet's format from its extension; `what` names the file in the refusal ("risk register", "people file"). */
+export function sheetFormat(file: string, what: string): 'csv' | 'xlsx' {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (ext === '.xlsx') return 'xlsx';
+  throw new RempartError('invalid_input', `Cannot tell the format of ${file}: use a .csv or .xlsx ${what}.`, [
+    { path: 'FILE', rule: 'extension', value: file, message: '.csv or .xlsx' },
+  ]);
 }

@@ -1,37 +1,13 @@
 // `rempart people import | export`: the people directory of a stored organisation as a spreadsheet.
 import { writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { ConfigFlags } from '../config.js';
 import { RempartError } from '../errors.js';
 import { PEOPLE_COLUMNS } from '../interchange/people-sheet.js';
 import { exportPeople, importPeople } from '../operations/people.js';
-import type { DatabaseHandle } from '../store/database.js';
-import { dataOption, resolveOrg, withDatabase, type DatabaseUse } from './context.js';
+import { dataOption, resolveOrg, sheetFormat, withDatabase, type CommandHelpers, type OrgFlags } from './context.js';
 import { readInputFile } from './json-file.js';
 
-/** What the commands need from their surroundings; tests pass their own database. */
-export interface PeopleCommandHelpers {
-  withDatabase<T>(flags: ConfigFlags, work: (handle: DatabaseHandle) => Promise<T>, use?: DatabaseUse): Promise<T>;
-  resolveOrg(handle: DatabaseHandle, org: string | undefined): Promise<string>;
-  /** Where results are printed (standard output by default). */
-  out?: NodeJS.WritableStream;
-  /** Where messages about files are printed (standard error by default). */
-  err?: NodeJS.WritableStream;
-}
-
-interface OrgFlags extends ConfigFlags {
-  org?: string;
-}
-
-function sheetFormat(file: string): 'csv' | 'xlsx' {
-  const ext = extname(file).toLowerCase();
-  if (ext === '.csv') return 'csv';
-  if (ext === '.xlsx') return 'xlsx';
-  throw new RempartError('invalid_input', `Cannot tell the format of ${file}: use a .csv or .xlsx people file.`, [
-    { path: 'FILE', rule: 'extension', value: file, message: '.csv or .xlsx' },
-  ]);
-}
+export type PeopleCommandHelpers = CommandHelpers;
 
 /** Adds `rempart people …` to the program. */
 export function registerPeopleCommands(program: Command, helpers: PeopleCommandHelpers = { withDatabase, resolveOrg }): void {
@@ -55,7 +31,7 @@ organisation's model; remote_capable is yes or no. Addresses, birth dates and ot
 Every problem is printed with its row and column; nothing is imported unless every row is right.`,
     )
     .action(async (file: string, flags: OrgFlags & { replace?: boolean }) => {
-      const format = sheetFormat(file);
+      const format = sheetFormat(file, 'people file');
       // The file first: a missing one must not cost (or create) a database.
       const data = await readInputFile(file);
       await helpers.withDatabase(flags, async (handle) => {
@@ -85,7 +61,7 @@ Every problem is printed with its row and column; nothing is imported unless eve
     .option('-o, --output <file>', 'file to write (default <org>-people.<format>)')
     .addOption(dataOption())
     .action(async (flags: OrgFlags & { format?: 'csv' | 'xlsx'; separator: 'comma' | 'semicolon'; output?: string }) => {
-      const format = flags.format ?? (flags.output ? sheetFormat(flags.output) : 'csv');
+      const format = flags.format ?? (flags.output ? sheetFormat(flags.output, 'people file') : 'csv');
       await helpers.withDatabase(
         flags,
         async (handle) => {

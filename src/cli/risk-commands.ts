@@ -1,36 +1,12 @@
 // `rempart risks list | import | export`: the risk register of a stored organisation, in the terminal and as spreadsheets.
 import { writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { ConfigFlags } from '../config.js';
 import { RempartError } from '../errors.js';
 import { exportRiskSheet, importRiskSheet, presentRisk, registerSnapshot, type RiskView } from '../operations/risk-register.js';
-import type { DatabaseHandle } from '../store/database.js';
 import { readInputFile } from './json-file.js';
-import { dataOption, resolveOrg, withDatabase, type DatabaseUse } from './context.js';
+import { dataOption, resolveOrg, sheetFormat, withDatabase, type CommandHelpers, type OrgFlags } from './context.js';
 
-/** What the commands need from their surroundings; tests pass their own database. */
-export interface RiskCommandHelpers {
-  withDatabase<T>(flags: ConfigFlags, work: (handle: DatabaseHandle) => Promise<T>, use?: DatabaseUse): Promise<T>;
-  resolveOrg(handle: DatabaseHandle, org: string | undefined): Promise<string>;
-  /** Where results are printed (standard output by default). */
-  out?: NodeJS.WritableStream;
-  /** Where messages about files are printed (standard error by default). */
-  err?: NodeJS.WritableStream;
-}
-
-interface OrgFlags extends ConfigFlags {
-  org?: string;
-}
-
-function sheetFormat(file: string): 'csv' | 'xlsx' {
-  const ext = extname(file).toLowerCase();
-  if (ext === '.csv') return 'csv';
-  if (ext === '.xlsx') return 'xlsx';
-  throw new RempartError('invalid_input', `Cannot tell the format of ${file}: use a .csv or .xlsx risk register.`, [
-    { path: 'FILE', rule: 'extension', value: file, message: '.csv or .xlsx' },
-  ]);
-}
+export type RiskCommandHelpers = CommandHelpers;
 
 function rating(level: RiskView['computed']['residual']): string {
   return `${level.likelihood}×${level.impact}=${level.score} ${level.band}`;
@@ -109,7 +85,7 @@ export function registerRiskCommands(program: Command, helpers: RiskCommandHelpe
     .option('--by <name>', 'who made these assessments (kept in each risk’s history)')
     .addOption(dataOption())
     .action(async (file: string, flags: OrgFlags & { by?: string }) => {
-      const format = sheetFormat(file);
+      const format = sheetFormat(file, 'risk register');
       const data = await readInputFile(file);
       await helpers.withDatabase(flags, async (handle) => {
         const orgId = await helpers.resolveOrg(handle, flags.org);
@@ -134,7 +110,7 @@ export function registerRiskCommands(program: Command, helpers: RiskCommandHelpe
     .option('-o, --output <file>', 'file to write (default <org>-risks.<format>)')
     .addOption(dataOption())
     .action(async (flags: OrgFlags & { format?: 'csv' | 'xlsx'; output?: string }) => {
-      const format = flags.format ?? (flags.output ? sheetFormat(flags.output) : 'xlsx');
+      const format = flags.format ?? (flags.output ? sheetFormat(flags.output, 'risk register') : 'xlsx');
       await helpers.withDatabase(
         flags,
         async (handle) => {
