@@ -30,6 +30,17 @@ export function notFound(what: string, id: string): RempartError {
 type Audited<T> = { result: T; audit: { action: string; entityType: string; entityId: string | null; before?: unknown; after?: unknown } };
 
 /**
+ * Locks the organisation and moves its version on, and gives the model as it was before: from this process's cache
+ * when no one wrote since (the version before the bump is the cached one), else read from the database.
+ */
+async function lockModelForChange(db: Kysely<Database>, repository: ModelRepository, orgId: string): Promise<{ org: OrganisationRecord; model: StoredModel }> {
+  const org = await repository.lockForModelChange(orgId);
+  if (!org) throw notFound('organisation', orgId);
+  const collections = cachedCollections(db, orgId, versionKey(org, org.modelVersion - 1)) ?? (await repository.loadModel(orgId));
+  return { org, model: { ...collections, bia: org.bia } };
+}
+
+/**
  * Runs a model write with the organisation locked and its version moved on, then records it in the audit trail, in one
  * transaction. `work` gets the model as it was before (from this process's cache when no one wrote since, so the lock
  * is not held while every collection is read) and changes it in place to what it writes; once committed, that becomes
@@ -43,10 +54,7 @@ async function withLockedOrganisation<T>(
   let written: { key: string; collections: ModelCollections } | undefined;
   const result = await db.transaction().execute(async (trx) => {
     const repository = new ModelRepository(trx);
-    const org = await repository.lockForModelChange(orgId);
-    if (!org) throw notFound('organisation', orgId);
-    const collections = cachedCollections(db, orgId, versionKey(org, org.modelVersion - 1)) ?? (await repository.loadModel(orgId));
-    const model: StoredModel = { ...collections, bia: org.bia };
+    const { org, model } = await lockModelForChange(db, repository, orgId);
     const { result, audit } = await work(repository, org, model);
     await recordAudit(trx, { org: orgId, ...audit });
     written = { key: versionKey(org), collections: model };
@@ -111,10 +119,7 @@ async function runBatch(db: Kysely<Database>, orgId: string, batch: QueuedWrite[
     await db.transaction().execute(async (trx) => {
       outcomes.length = 0;
       const repository = new ModelRepository(trx);
-      const org = await repository.lockForModelChange(orgId);
-      if (!org) throw notFound('organisation', orgId);
-      const collections = cachedCollections(db, orgId, versionKey(org, org.modelVersion - 1)) ?? (await repository.loadModel(orgId));
-      const model: StoredModel = { ...collections, bia: org.bia };
+      const { org, model } = await lockModelForChange(db, repository, orgId);
       const audits: AuditEvent[] = [];
       for (const write of batch) {
         const before = copyOf(model);
