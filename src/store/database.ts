@@ -1,5 +1,6 @@
 // Opens the one PostgreSQL dialect Rempart speaks: embedded PGlite in a locked data folder, or a server by URL.
-import { mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
@@ -125,6 +126,25 @@ async function listenOnServer(databaseUrl: string, channel: string, onPayload: (
   };
 }
 
+/**
+ * Creates an embedded data folder (initdb) in a short-lived child process. Inside this process, initdb would leave
+ * PGlite's WebAssembly memory and compiled code at about 850 MB of resident memory that is never given back, twice
+ * what the same folder needs when opened again: a laptop's first run would carry that for its whole life.
+ */
+async function initialiseInChildProcess(pgdata: string): Promise<void> {
+  const script = `import { PGlite } from ${JSON.stringify(import.meta.resolve('@electric-sql/pglite'))};
+const db = new PGlite(process.argv[1]); await db.waitReady; await db.close();`;
+  await new Promise<void>((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, pgdata], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolvePromise() : reject(new Error(`Creating the embedded database in ${pgdata} failed (exit ${code}): ${stderr.trim()}`)),
+    );
+  });
+}
+
 async function openEmbedded(options: OpenOptions): Promise<DatabaseHandle> {
   const dataDir = options.dataDir ?? '.rempart';
   const inMemory = dataDir.startsWith('memory://');
@@ -137,6 +157,7 @@ async function openEmbedded(options: OpenOptions): Promise<DatabaseHandle> {
     mkdirSync(folder, { recursive: true });
     lock = acquireFolderLock(folder);
     try {
+      if (!options.loadDataDir && !existsSync(`${folder}/pgdata/PG_VERSION`)) await initialiseInChildProcess(`${folder}/pgdata`);
       pglite = new PGlite(`${folder}/pgdata`, { loadDataDir: options.loadDataDir });
       await pglite.waitReady;
     } catch (error) {
