@@ -97,6 +97,19 @@ export async function resolveOrg(handle: DatabaseHandle, org: string | undefined
 }
 
 /** What the commands on a stored organisation need from their surroundings; tests pass their own database. */
+/**
+ * Refuses `--data DIR` where the command reads a file instead of a database (`--model FILE`): it would be ignored, and
+ * a user who named a data folder believes its organisation was used.
+ */
+export function refuseDataWith(flags: ConfigFlags, source: string | undefined, sourceFlag: string): void {
+  if (flags.data === undefined || source === undefined) return;
+  throw new RempartError(
+    'invalid_input',
+    `Give ${sourceFlag} or --data, not both: ${sourceFlag} reads ${source}, --data opens a database that would be ignored.`,
+    [{ path: '--data', rule: 'one_source', value: flags.data, message: `not with ${sourceFlag}` }],
+  );
+}
+
 export interface CommandHelpers {
   withDatabase<T>(flags: ConfigFlags, work: (handle: DatabaseHandle) => Promise<T>, use?: DatabaseUse): Promise<T>;
   resolveOrg(handle: DatabaseHandle, org: string | undefined): Promise<string>;

@@ -181,6 +181,12 @@ A spreadsheet names other items by id: without --model or --org only its values 
       throw new RempartError('invalid_input', 'Give --model or --org, not both.', [
         { path: '--org', rule: 'one_source', value: flags.org, message: 'one model to check against' },
       ]);
+    if (flags.data !== undefined && !flags.org)
+      throw new RempartError(
+        'invalid_input',
+        'validate opens the database of --data only to check a spreadsheet against --org ID: without --org it would be ignored.',
+        [{ path: '--data', rule: 'one_source', value: flags.data, message: 'only with --org' }],
+      );
     let problems: Problem[];
     let findings: ReturnType<typeof biaFindings> = [];
     let referencesChecked = true;

@@ -14,7 +14,7 @@ import { exportModel } from '../operations/model-writer.js';
 import { runMonteCarloParallel } from '../operations/montecarlo-workers.js';
 import { engineRefusal } from '../operations/scenarios.js';
 import { ModelRepository } from '../store/model-repository.js';
-import { dataOption, resolveOrg, withDatabase } from './context.js';
+import { dataOption, refuseDataWith, resolveOrg, withDatabase } from './context.js';
 import { readJsonFile } from './json-file.js';
 
 interface SourceFlags extends ConfigFlags {
@@ -45,6 +45,7 @@ async function withInputs<T>(flags: SourceFlags, scenarioArgs: string[], work: (
       { path: '--org', rule: 'one_source', value: flags.org, message: 'one organisation: a model file or a stored one' },
     ]);
   if (flags.model) {
+    refuseDataWith(flags, flags.model, '--model');
     const model = await parseFile(flags.model, OrganisationModel, 'organisation model', '--model');
     const scenarios = await Promise.all(scenarioArgs.map((file) => parseFile(file, Scenario, 'scenario', '--scenario')));
     return work(model, scenarios);

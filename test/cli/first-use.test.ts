@@ -74,6 +74,15 @@ describe('scenarios given to simulate and montecarlo are never ignored', () => {
     expect(both.code).toBe(1);
     expect(both.stderr).toMatch(/^error \(invalid_input\): Give --model FILE or --org ID, not both/);
 
+    // A data folder beside a model file would be ignored: refused, whichever command reads the file.
+    const withData = await rempart(['simulate', '--model', MODEL, '--data', folder, '--scenario', PANDEMIC]);
+    expect(withData.code).toBe(1);
+    expect(withData.stderr).toMatch(/^error \(invalid_input\): Give --model or --data, not both/);
+    expect(withData.stderr).toContain('--data: not with --model');
+    const validateWithData = await rempart(['validate', MODEL, '--data', folder]);
+    expect(validateWithData.code).toBe(1);
+    expect(validateWithData.stderr).toMatch(/^error \(invalid_input\): validate opens the database of --data only to check a spreadsheet against --org ID/);
+
     const missing = await rempart(['simulate', '--model', MODEL]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^error: required option '--scenario <file-or-id\.\.\.>' not specified/);

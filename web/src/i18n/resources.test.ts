@@ -130,3 +130,12 @@ describe('translation resources', () => {
     }
   });
 });
+
+describe('sort options', () => {
+  it('name the order items were entered in, not a file a list may never have come from', () => {
+    expect(en.common.sortPosition).not.toMatch(/file/i);
+    expect(fr.common.sortPosition).not.toMatch(/fichier/i);
+    expect(en.common.sortPosition).toMatch(/order/i);
+    expect(fr.common.sortPosition).toMatch(/ordre/i);
+  });
+});
