@@ -38,6 +38,9 @@ import { widgetRoutes } from './routes/widget.js';
 import { planRoutes } from './routes/plans.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { peopleRoutes } from './routes/people.js';
+import { alertRoutes } from './routes/alerts.js';
+import { checkinPageRoutes, redactCheckinPath } from './routes/checkin-page.js';
+import { configureAlerts, type AlertSettings } from '../operations/alert-settings.js';
 import type { BlobLimits } from '../store/blob-store.js';
 import { JobRunner, type JobRunnerOptions } from '../operations/jobs/runner.js';
 import { JOB_HANDLERS } from '../operations/jobs/handlers/index.js';
@@ -81,6 +84,8 @@ export interface AppOptions {
    * (the test support turns them into failures); off unless given.
    */
   checkResponses?: (mismatch: ResponseMismatch) => void;
+  /** Mass notification: public address, channels and limits (from the environment unless given). */
+  alerts?: Partial<AlertSettings>;
 }
 
 export type App = FastifyInstance;
@@ -139,7 +144,10 @@ const CSP_DIRECTIVES = {
 };
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const logger = options.logger && typeof options.logger === 'object' ? { ...options.logger, redact: LOG_REDACT } : (options.logger ?? false);
+  // Check-in links carry their secret in the path: logged as /c/[link].
+  const serializers = { req: (request: { method: string; url: string }) => ({ method: request.method, url: redactCheckinPath(request.url) }) };
+  const logger = options.logger && typeof options.logger === 'object' ? { ...options.logger, redact: LOG_REDACT, serializers } : (options.logger ?? false);
+  configureAlerts({ secretKey: options.secretKey, settings: options.alerts });
   const app = Fastify({
     logger,
     trustProxy: options.trustProxy ?? false,
@@ -248,6 +256,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           name: 'people',
           description: 'The people directory: who to reach in a crisis (contact details, language, site, activities), imported and exported as spreadsheets',
         },
+        { name: 'alerts', description: 'Mass notification of an incident with a one-tap check-in, live availability, the follow-up queue' },
         { name: 'files', description: 'Stored files: reports, plan attachments, evidence (streamed, with size limits and a quota per organisation)' },
         { name: 'access', description: 'Members and roles, API tokens, security settings and the audit trail of an organisation' },
         {
@@ -315,12 +324,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(planRoutes);
       await api.register(incidentRoutes);
       await api.register(peopleRoutes);
+      await api.register(alertRoutes);
       await api.register(conversationRoutes);
       await api.register(surveillanceRoutes);
       api.get('/openapi.json', { schema: { hide: true }, config: { policy: { access: 'public' } } }, async () => app.swagger());
     },
     { prefix: '/api' },
   );
+  await app.register(checkinPageRoutes);
   await registerWebApp(app);
   if (options.jobs) {
     const runner = new JobRunner(options.db, JOB_HANDLERS, {

@@ -293,13 +293,25 @@ describe('authorization matrix', () => {
 
   it('states the roles from the issue: auditors and crisis teams change nothing, employees read nothing of the programme', () => {
     const subject = (role: Role): Subject => ({ userId: '', email: '', memberName: '', via: 'session', roles: [role] });
+    // Every member answers their own check-in (issue 12, self-service); the follow-up notes may be health data, which
+    // only the followUp role reads and writes (not even owners).
+    const selfService = (resource: string) => resource === 'checkins';
     for (const route of routes) {
       if ('access' in route.policy) continue;
       const { resource, action } = route.policy;
+      if (selfService(resource)) {
+        for (const role of ROLES) expect(precheck(subject(role), resource, action), `${role} ${action} ${resource}`).toBe('allow');
+        continue;
+      }
+      if (resource === 'followUpNotes') {
+        for (const role of ROLES)
+          expect(precheck(subject(role), resource, action), `${role} ${action} ${resource}`).toBe(role === 'followUp' ? 'allow' : 'deny');
+        continue;
+      }
       if (action !== 'read') {
         expect(precheck(subject('auditor'), resource, action), `auditor ${action} ${resource}`).toBe('deny');
-        // The crisis team runs incidents (issue 11): that, and nothing else of the programme, it may change.
-        if (!['incidents', 'incidentActivities'].includes(resource))
+        // The crisis team runs incidents (issue 11) and alerts people (issue 12): that, and nothing else of the programme, it may change.
+        if (!['incidents', 'incidentActivities', 'alerts', 'followUpCases'].includes(resource))
           expect(precheck(subject('crisisTeam'), resource, action), `crisisTeam ${action} ${resource}`).toBe('deny');
       }
       expect(precheck(subject('employee'), resource, action), `employee ${action} ${resource}`).toBe('deny');

@@ -2,6 +2,7 @@
 // what may it do (abilities sent with responses, so clients never re-implement the rules).
 import { ROLES, type Role } from '../../model/account.js';
 import { accessRules } from './access.js';
+import { alertRules } from './alerts.js';
 import { crisisRules } from './crisis.js';
 import { fileRules } from './files.js';
 import { jobRules } from './jobs.js';
@@ -25,6 +26,7 @@ export const POLICY: readonly Rule[] = [
   ...crisisRules,
   ...peopleRules,
   ...surveillanceRules,
+  ...alertRules,
 ];
 
 /** What one role may do: true, false, or only where these conditions hold (any of them). */

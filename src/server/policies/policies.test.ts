@@ -90,6 +90,8 @@ describe('abilities', () => {
   it('has a row for every role, resource and action', () => {
     const table = policyTable();
     expect(new Set(table.map((row) => row.role))).toEqual(new Set(ROLES));
-    expect(table.filter((row) => row.role === 'owner').every((row) => row.session === true)).toBe(true);
+    // Owners may do everything but read the follow-up notes, which may be health data: only the followUp role does.
+    expect(table.filter((row) => row.role === 'owner' && row.resource !== 'followUpNotes').every((row) => row.session === true)).toBe(true);
+    expect(table.filter((row) => row.resource === 'followUpNotes' && row.session === true).map((row) => row.role)).toEqual(['followUp', 'followUp']);
   });
 });

@@ -45,6 +45,16 @@ export const RESOURCES = {
   people: [...CRUD, 'import'],
   /** Aggregates of the organisation's completed orientation questionnaires, their records and their settings. */
   surveillance: ['read', 'update'],
+  /** Alerts of an incident (mass notification with a check-in link); `update`: stop its waves. */
+  alerts: ['read', 'create', 'update'],
+  /** The live availability of an incident's staff per activity, site and remote-access pool (counts only). */
+  availability: ['read'],
+  /** A member's own check-in in an incident (self-service). */
+  checkins: ['read', 'create'],
+  /** The follow-up queue: people who need help or could not be reached; `update`: claim, release, close. */
+  followUpCases: ['read', 'update'],
+  /** Notes on follow-up cases: may be health data. */
+  followUpNotes: ['read', 'create'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** A resource a route names, and an action on it. */

@@ -1,0 +1,115 @@
+// The settings of mass notification, shared by the server and `rempart worker`: the public address links start with,
+// the key check-in secrets are derived from, the channels (SMTP, SMS provider) and their limits. Set once per
+// process (`configureAlerts`), from the environment unless told otherwise.
+import { deriveKey, sha256Hex } from '../security/crypto.js';
+import { createHmac } from 'node:crypto';
+
+export interface SmsSettings {
+  /** `webhook` (a documented JSON POST to `url`), `twilio` (its Messages API shape at `url`), or none. */
+  provider: 'none' | 'webhook' | 'twilio';
+  url: string | null;
+  /** Bearer token (webhook) or `AccountSid:AuthToken` (twilio); never logged. */
+  credentials: string | null;
+  from: string | null;
+  /** Shared secret of the inbound webhooks (receipts and replies), checked as an HMAC-SHA256 signature. */
+  inboundSecret: string | null;
+}
+
+export interface AlertSettings {
+  /** `REMPART_PUBLIC_URL`: how people reach this server; every check-in link starts with it. */
+  publicUrl: string;
+  /** `REMPART_SMTP_URL` (`smtp://host:port`, `smtps://user:pass@host`), or null: e-mail is not sent. */
+  smtpUrl: string | null;
+  /** `REMPART_MAIL_FROM`. */
+  mailFrom: string;
+  sms: SmsSettings;
+  /** Recipients one send job takes (`REMPART_ALERT_CHUNK`, default 500). */
+  chunkSize: number;
+  /** Least seconds between two text messages to one number (`REMPART_SMS_PER_NUMBER_SECONDS`, default 60). */
+  smsPerNumberSeconds: number;
+  /** Messages per minute and channel for the whole deployment (`REMPART_EMAIL_PER_MINUTE`, `REMPART_SMS_PER_MINUTE`; 0: no limit). */
+  perMinute: { email: number; sms: number };
+  /** Days after an incident closes when the follow-up notes are purged (`REMPART_FOLLOW_UP_RETENTION_DAYS`, default 30). */
+  followUpRetentionDays: number;
+}
+
+function numberFrom(text: string | undefined, fallback: number, min: number, max: number, name: string): number {
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got "${text}").`);
+  return value;
+}
+
+/** The settings the environment gives (`REMPART_*`), with defaults for a laptop. */
+export function alertSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AlertSettings {
+  const provider = (env.REMPART_SMS_PROVIDER || (env.REMPART_SMS_URL ? 'webhook' : 'none')) as SmsSettings['provider'];
+  if (!['none', 'webhook', 'twilio'].includes(provider)) throw new Error(`REMPART_SMS_PROVIDER must be none, webhook or twilio (got "${provider}").`);
+  const publicUrl = (env.REMPART_PUBLIC_URL || 'http://localhost:4310').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicUrl)) throw new Error(`REMPART_PUBLIC_URL must be an http(s) address (got "${publicUrl}").`);
+  return {
+    publicUrl,
+    smtpUrl: env.REMPART_SMTP_URL || null,
+    mailFrom: env.REMPART_MAIL_FROM || 'Rempart <no-reply@localhost>',
+    sms: {
+      provider,
+      url: env.REMPART_SMS_URL || null,
+      credentials: env.REMPART_SMS_CREDENTIALS || null,
+      from: env.REMPART_SMS_FROM || null,
+      inboundSecret: env.REMPART_SMS_WEBHOOK_SECRET || null,
+    },
+    chunkSize: numberFrom(env.REMPART_ALERT_CHUNK, 500, 1, 5000, 'REMPART_ALERT_CHUNK'),
+    smsPerNumberSeconds: numberFrom(env.REMPART_SMS_PER_NUMBER_SECONDS, 60, 0, 86_400, 'REMPART_SMS_PER_NUMBER_SECONDS'),
+    perMinute: {
+      email: numberFrom(env.REMPART_EMAIL_PER_MINUTE, 0, 0, 10_000_000, 'REMPART_EMAIL_PER_MINUTE'),
+      sms: numberFrom(env.REMPART_SMS_PER_MINUTE, 0, 0, 10_000_000, 'REMPART_SMS_PER_MINUTE'),
+    },
+    followUpRetentionDays: numberFrom(env.REMPART_FOLLOW_UP_RETENTION_DAYS, 30, 0, 3650, 'REMPART_FOLLOW_UP_RETENTION_DAYS'),
+  };
+}
+
+let settings: AlertSettings | undefined;
+let linkKey: Buffer | undefined;
+
+/** Sets this process's settings (the server and the worker call it at start; tests override parts). */
+export function configureAlerts(options: { secretKey?: Buffer; settings?: Partial<AlertSettings> } = {}): AlertSettings {
+  settings = { ...alertSettingsFromEnv(), ...options.settings };
+  if (options.secretKey) linkKey = deriveKey(options.secretKey, 'rempart checkin links v1');
+  return settings;
+}
+
+/** This process's settings (from the environment until configured). */
+export function alertSettings(): AlertSettings {
+  settings ??= alertSettingsFromEnv();
+  return settings;
+}
+
+function key(): Buffer {
+  if (!linkKey) throw new Error('Check-in links need the server key: configureAlerts({secretKey}) was not called.');
+  return linkKey;
+}
+
+/**
+ * The secret of a person's check-in link for one alert: HMAC-SHA256, under a sub-key of the server key, of the
+ * organisation, alert and person (256 bits, 43 characters). The database keeps only the SHA-256 of
+ * `<org>.<secret>` (as for every link token); the sender derives the secret again when it writes the message, so
+ * no secret is ever stored, and a copy of the database cannot make a link.
+ */
+export function checkinSecret(org: string, alert: string, person: string): string {
+  return createHmac('sha256', key()).update(`${org}\n${alert}\n${person}`, 'utf8').digest('base64url');
+}
+
+/** The link token (`rmpl_<org>.<secret>`) and the digest stored for it. */
+export function checkinToken(org: string, alert: string, person: string): { token: string; digest: string } {
+  const hashed = `${org}.${checkinSecret(org, alert, person)}`;
+  return { token: `rmpl_${hashed}`, digest: sha256Hex(hashed) };
+}
+
+/** The link a person opens: `{REMPART_PUBLIC_URL}/c/rmpl_…`. */
+export function checkinUrl(org: string, alert: string, person: string): string {
+  return `${alertSettings().publicUrl}/c/${checkinToken(org, alert, person).token}`;
+}
+
+/** The length of any check-in link of this organisation (they all have the same), for the SMS length check. */
+export function checkinUrlLength(org: string): number {
+  return `${alertSettings().publicUrl}/c/rmpl_${org}.`.length + 43;
+}

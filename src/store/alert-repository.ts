@@ -1,0 +1,370 @@
+// Alerts in the database: the alert, its recipients and their links written set-based (one statement per table
+// whatever the audience), deliveries per wave and channel, check-ins in one statement, counts and availability rows.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { AlertAudience, CheckinStatus } from '../model/alert.js';
+import type { Database } from './schema.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface AlertRecord {
+  id: string;
+  incidentId: string;
+  audience: AlertAudience;
+  channels: Array<'email' | 'sms'>;
+  message: unknown;
+  waves: { count: number; intervalMinutes: number; escalate: boolean };
+  status: 'sending' | 'waiting' | 'done' | 'stopped';
+  wave: number;
+  stopReason: string | null;
+  recipients: number;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+interface AlertRow {
+  id: string;
+  incident_id: string;
+  audience: AlertAudience;
+  channels: Array<'email' | 'sms'>;
+  message: unknown;
+  waves: AlertRecord['waves'];
+  status: AlertRecord['status'];
+  wave: number;
+  stop_reason: string | null;
+  recipients: number;
+  created_by: string;
+  created_at: Date;
+  expires_at: Date;
+}
+
+const toRecord = (row: AlertRow): AlertRecord => ({
+  id: row.id,
+  incidentId: row.incident_id,
+  audience: row.audience,
+  channels: row.channels,
+  message: row.message,
+  waves: row.waves,
+  status: row.status,
+  wave: row.wave,
+  stopReason: row.stop_reason,
+  recipients: row.recipients,
+  createdBy: row.created_by,
+  createdAt: new Date(row.created_at),
+  expiresAt: new Date(row.expires_at),
+});
+
+/** The condition selecting an audience's people (`p` is the people table). */
+function audienceCondition(audience: AlertAudience) {
+  if ('everyone' in audience) return sql`true`;
+  return sql`(p.site = any(${audience.sites}::text[]) or p.activities && ${audience.activities}::text[] or p.id = any(${audience.people}::text[]))`;
+}
+
+export interface Counts {
+  recipients: number;
+  queued: number;
+  sent: number;
+  delivered: number;
+  failed: number;
+  answered: number;
+  answers: Record<CheckinStatus, number>;
+  channels: Record<'email' | 'sms', { queued: number; sent: number; delivered: number; failed: number }>;
+}
+
+/** One row of the availability: a person reached by an incident's alerts, with their last answer. */
+export interface AvailabilityRow {
+  site: string | null;
+  activities: string[];
+  status: CheckinStatus | null;
+}
+
+export class AlertRepository {
+  constructor(private readonly db: Executor) {}
+
+  /** The ids and languages of the people an audience names (ordered by id). */
+  async audience(org: string, audience: AlertAudience): Promise<Array<{ id: string; language: 'fr' | 'en' }>> {
+    const { rows } = await sql<{ id: string; language: 'fr' | 'en' }>`
+      select p.id, p.language from people p where p.org_id = ${org} and ${audienceCondition(audience)} order by p.id`.execute(this.db);
+    return rows;
+  }
+
+  /** The people ids given that are not in the directory. */
+  async unknownPeople(org: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await sql<{ id: string }>`
+      select u.id from unnest(${ids}::text[]) with ordinality as u(id, n)
+      where not exists (select 1 from people p where p.org_id = ${org} and p.id = u.id) order by u.n limit 20`.execute(this.db);
+    return rows.map((row) => row.id);
+  }
+
+  async insertAlert(org: string, alert: Omit<AlertRecord, 'status' | 'wave' | 'stopReason' | 'createdAt'> & { createdAt: Date }): Promise<void> {
+    await sql`
+      insert into alerts (org_id, id, incident_id, audience, channels, message, waves, recipients, created_by, created_at, expires_at)
+      values (${org}, ${alert.id}, ${alert.incidentId}, ${JSON.stringify(alert.audience)}::jsonb, ${alert.channels}::text[],
+        ${JSON.stringify(alert.message)}::jsonb, ${JSON.stringify(alert.waves)}::jsonb, ${alert.recipients}, ${alert.createdBy},
+        ${alert.createdAt}, ${alert.expiresAt})`.execute(this.db);
+  }
+
+  /**
+   * The recipients and their check-in links in two statements: the links from arrays (ids, persons, digests), then
+   * the recipients from the directory joined to them, a snapshot of what the notification needs.
+   */
+  async insertRecipients(
+    org: string,
+    alert: { id: string; incidentId: string; createdBy: string | null; expiresAt: Date },
+    links: { ids: string[]; people: string[]; digests: string[] },
+  ): Promise<void> {
+    await sql`
+      insert into link_tokens (org_id, id, purpose, subject, secret_hash, created_by, expires_at, max_uses)
+      select ${org}, u.id, 'checkin', 'alert/' || ${alert.id} || '/person/' || u.person, u.digest, ${alert.createdBy}::uuid, ${alert.expiresAt}, null
+      from unnest(${links.ids}::uuid[], ${links.people}::text[], ${links.digests}::text[]) as u(id, person, digest)`.execute(this.db);
+    await sql`
+      insert into alert_recipients (org_id, alert_id, person_id, incident_id, link_id, language, email, mobile, site, activities, remote_capable)
+      select ${org}, ${alert.id}, p.id, ${alert.incidentId}, u.id, p.language, p.email, p.mobile, p.site, p.activities, p.remote_capable
+      from unnest(${links.ids}::uuid[], ${links.people}::text[]) as u(id, person)
+      join people p on p.org_id = ${org} and p.id = u.person`.execute(this.db);
+  }
+
+  /**
+   * Queues one wave's messages for those who have not answered: on each of `channels` they have an address for;
+   * someone with an address on none of them gets the first of `fallback` they have. Returns how many were queued.
+   */
+  async queueWave(org: string, alert: string, wave: number, channels: readonly string[], fallback: readonly string[]): Promise<number> {
+    const address = sql`case c.channel when 'email' then r.email else r.mobile end`;
+    const first = await sql`
+      insert into alert_deliveries (org_id, alert_id, person_id, wave, channel, address)
+      select r.org_id, r.alert_id, r.person_id, ${wave}, c.channel, ${address}
+      from alert_recipients r cross join unnest(${channels}::text[]) as c(channel)
+      where r.org_id = ${org} and r.alert_id = ${alert} and r.status is null and ${address} is not null
+      on conflict do nothing`.execute(this.db);
+    const second = await sql`
+      insert into alert_deliveries (org_id, alert_id, person_id, wave, channel, address)
+      select distinct on (r.person_id) r.org_id, r.alert_id, r.person_id, ${wave}, c.channel, ${address}
+      from alert_recipients r cross join unnest(${fallback}::text[]) with ordinality as c(channel, n)
+      where r.org_id = ${org} and r.alert_id = ${alert} and r.status is null and ${address} is not null
+        and not exists (select 1 from alert_deliveries d where d.org_id = r.org_id and d.alert_id = r.alert_id and d.person_id = r.person_id and d.wave = ${wave})
+      order by r.person_id, c.n
+      on conflict do nothing`.execute(this.db);
+    // Nobody to write to on any channel: failed at once (the follow-up queue calls them after the last wave).
+    await sql`
+      update alert_recipients r set state = 'failed', updated_at = now()
+      where r.org_id = ${org} and r.alert_id = ${alert} and r.status is null and r.state = 'queued'
+        and not exists (select 1 from alert_deliveries d where d.org_id = r.org_id and d.alert_id = r.alert_id and d.person_id = r.person_id)`.execute(this.db);
+    return Number(first.numAffectedRows ?? 0n) + Number(second.numAffectedRows ?? 0n);
+  }
+
+  /** Where to cut a wave's queued messages into chunks of `size` recipients: the first person id of each chunk. */
+  async chunkStarts(org: string, alert: string, wave: number, size: number): Promise<string[]> {
+    const { rows } = await sql<{ person_id: string }>`
+      select person_id from (
+        select person_id, row_number() over (order by person_id) as n
+        from (select distinct person_id from alert_deliveries where org_id = ${org} and alert_id = ${alert} and wave = ${wave} and state = 'queued') d
+      ) numbered where (n - 1) % ${size} = 0 order by person_id`.execute(this.db);
+    return rows.map((row) => row.person_id);
+  }
+
+  async get(org: string, id: string, options: { lock?: boolean } = {}): Promise<AlertRecord | undefined> {
+    const { rows } = await sql<AlertRow>`select * from alerts where org_id = ${org} and id = ${id} ${options.lock ? sql`for update` : sql``}`.execute(this.db);
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  async listForIncident(org: string, incident: string): Promise<AlertRecord[]> {
+    const { rows } = await sql<AlertRow>`select * from alerts where org_id = ${org} and incident_id = ${incident} order by created_at desc, id`.execute(
+      this.db,
+    );
+    return rows.map(toRecord);
+  }
+
+  async setStatus(org: string, id: string, change: { status: AlertRecord['status']; wave?: number; stopReason?: string | null }): Promise<void> {
+    await sql`update alerts set status = ${change.status}, wave = coalesce(${change.wave ?? null}::int, wave),
+      stop_reason = ${change.stopReason ?? null} where org_id = ${org} and id = ${id}`.execute(this.db);
+  }
+
+  /** Delivery and answer counts of alerts, by id. */
+  async counts(org: string, ids: readonly string[]): Promise<Map<string, Counts>> {
+    const result = new Map<string, Counts>();
+    if (ids.length === 0) return result;
+    const empty = (): Counts => ({
+      recipients: 0,
+      queued: 0,
+      sent: 0,
+      delivered: 0,
+      failed: 0,
+      answered: 0,
+      answers: { available_on_site: 0, available_remote: 0, unavailable: 0, need_help: 0 },
+      channels: { email: { queued: 0, sent: 0, delivered: 0, failed: 0 }, sms: { queued: 0, sent: 0, delivered: 0, failed: 0 } },
+    });
+    for (const id of ids) result.set(id, empty());
+    // A recipient counts once per column: sent if any message left, delivered if any was delivered, failed if all failed.
+    const { rows } = await sql<{
+      alert_id: string;
+      recipients: string;
+      queued: string;
+      sent: string;
+      delivered: string;
+      failed: string;
+      answered: string;
+      on_site: string;
+      remote: string;
+      unavailable: string;
+      need_help: string;
+    }>`
+      select r.alert_id, count(*) as recipients,
+        count(*) filter (where coalesce(d.sent, 0) = 0 and coalesce(d.failed, 0) < coalesce(d.total, 0) or (d.total is null and r.state = 'queued')) as queued,
+        count(*) filter (where d.sent > 0) as sent,
+        count(*) filter (where d.delivered > 0) as delivered,
+        count(*) filter (where r.state = 'failed' or (d.total > 0 and d.failed = d.total)) as failed,
+        count(*) filter (where r.status is not null) as answered,
+        count(*) filter (where r.status = 'available_on_site') as on_site,
+        count(*) filter (where r.status = 'available_remote') as remote,
+        count(*) filter (where r.status = 'unavailable') as unavailable,
+        count(*) filter (where r.status = 'need_help') as need_help
+      from alert_recipients r
+      left join (
+        select person_id, alert_id, count(*) as total,
+          count(*) filter (where state in ('sent', 'delivered')) as sent,
+          count(*) filter (where state = 'delivered') as delivered,
+          count(*) filter (where state = 'failed') as failed
+        from alert_deliveries where org_id = ${org} and alert_id = any(${ids}::uuid[]) group by alert_id, person_id
+      ) d on d.alert_id = r.alert_id and d.person_id = r.person_id
+      where r.org_id = ${org} and r.alert_id = any(${ids}::uuid[])
+      group by r.alert_id`.execute(this.db);
+    for (const row of rows) {
+      const counts = result.get(row.alert_id)!;
+      Object.assign(counts, {
+        recipients: Number(row.recipients),
+        queued: Number(row.queued),
+        sent: Number(row.sent),
+        delivered: Number(row.delivered),
+        failed: Number(row.failed),
+        answered: Number(row.answered),
+        answers: {
+          available_on_site: Number(row.on_site),
+          available_remote: Number(row.remote),
+          unavailable: Number(row.unavailable),
+          need_help: Number(row.need_help),
+        },
+      });
+    }
+    const channels = await sql<{ alert_id: string; channel: 'email' | 'sms'; state: 'queued' | 'sent' | 'delivered' | 'failed'; n: string }>`
+      select alert_id, channel, state, count(*) as n from alert_deliveries
+      where org_id = ${org} and alert_id = any(${ids}::uuid[]) group by alert_id, channel, state`.execute(this.db);
+    for (const row of channels.rows) result.get(row.alert_id)!.channels[row.channel][row.state] = Number(row.n);
+    return result;
+  }
+
+  /**
+   * Records an answer given through a link, in one statement: finds the link by its digest, checks it is active,
+   * sets the recipient's last answer and appends it to the history. `state` says why nothing was written.
+   */
+  async answerByLink(
+    org: string,
+    digest: string,
+    answer: { status: CheckinStatus; note: string | null; via: 'link' | 'sms' },
+    now: Date,
+  ): Promise<
+    | { state: 'unknown' }
+    | { state: 'revoked' | 'expired'; language: 'fr' | 'en' }
+    | { state: 'answered'; alert: string; person: string; incident: string; answers: number; language: 'fr' | 'en' }
+  > {
+    const { rows } = await sql<{
+      link_id: string | null;
+      revoked_at: Date | null;
+      expires_at: Date | null;
+      language: 'fr' | 'en' | null;
+      alert_id: string | null;
+      person_id: string | null;
+      incident_id: string | null;
+      answers: string | null;
+    }>`
+      with l as (
+        select id, revoked_at, expires_at from link_tokens where org_id = ${org} and secret_hash = ${digest} and purpose = 'checkin'
+      ), r as (
+        update alert_recipients ar set status = ${answer.status}, answered_at = ${now}, state = 'answered', updated_at = ${now}
+        from l where ar.org_id = ${org} and ar.link_id = l.id and l.revoked_at is null and l.expires_at > ${now}
+        returning ar.alert_id, ar.person_id, ar.incident_id, ar.language
+      ), c as (
+        insert into checkins (org_id, alert_id, person_id, incident_id, status, note, via, at)
+        select ${org}, alert_id, person_id, incident_id, ${answer.status}, ${answer.note}, ${answer.via}, ${now} from r
+        returning alert_id, person_id, incident_id
+      )
+      select l.id as link_id, l.revoked_at, l.expires_at,
+        coalesce(r.language, (select language from alert_recipients x where x.org_id = ${org} and x.link_id = l.id)) as language,
+        c.alert_id, c.person_id, c.incident_id,
+        (select count(*) from checkins h where h.org_id = ${org} and h.alert_id = c.alert_id and h.person_id = c.person_id) + 1 as answers
+      from l left join r on true left join c on true`.execute(this.db);
+    const row = rows[0];
+    if (!row?.link_id) return { state: 'unknown' };
+    const language = row.language ?? 'en';
+    if (!row.alert_id) return { state: row.revoked_at ? 'revoked' : 'expired', language };
+    return { state: 'answered', alert: row.alert_id, person: row.person_id!, incident: row.incident_id!, answers: Number(row.answers), language };
+  }
+
+  /** The recipient behind a link (by its id), for the check-in page. */
+  async recipientByLink(
+    org: string,
+    linkId: string,
+  ): Promise<{ alert: string; person: string; language: 'fr' | 'en'; status: CheckinStatus | null } | undefined> {
+    const { rows } = await sql<{ alert_id: string; person_id: string; language: 'fr' | 'en'; status: CheckinStatus | null }>`
+      select alert_id, person_id, language, status from alert_recipients where org_id = ${org} and link_id = ${linkId}`.execute(this.db);
+    const row = rows[0];
+    return row && { alert: row.alert_id, person: row.person_id, language: row.language, status: row.status };
+  }
+
+  /** Records an answer for a recipient known by alert and person (a signed-in employee, an SMS reply). */
+  async answerAs(
+    org: string,
+    alert: string,
+    person: string,
+    answer: { status: CheckinStatus; note: string | null; via: 'session' | 'sms' },
+    now: Date,
+  ): Promise<number> {
+    const { rows } = await sql<{ answers: string }>`
+      with r as (
+        update alert_recipients set status = ${answer.status}, answered_at = ${now}, state = 'answered', updated_at = ${now}
+        where org_id = ${org} and alert_id = ${alert} and person_id = ${person}
+        returning alert_id, person_id, incident_id
+      ), c as (
+        insert into checkins (org_id, alert_id, person_id, incident_id, status, note, via, at)
+        select ${org}, alert_id, person_id, incident_id, ${answer.status}, ${answer.note}, ${answer.via}, ${now} from r returning alert_id
+      )
+      select (select count(*) from checkins h where h.org_id = ${org} and h.alert_id = ${alert} and h.person_id = ${person}) + 1 as answers from c`.execute(
+      this.db,
+    );
+    return rows[0] ? Number(rows[0].answers) : 0;
+  }
+
+  /** The alerts of an incident a person was sent, newest first, with their answer there. */
+  async personAlerts(
+    org: string,
+    incident: string,
+    person: string,
+  ): Promise<Array<{ alert: string; createdAt: Date; status: CheckinStatus | null; answeredAt: Date | null; expiresAt: Date }>> {
+    const { rows } = await sql<{ alert_id: string; created_at: Date; status: CheckinStatus | null; answered_at: Date | null; expires_at: Date }>`
+      select r.alert_id, a.created_at, r.status, r.answered_at, a.expires_at from alert_recipients r
+      join alerts a on a.org_id = r.org_id and a.id = r.alert_id
+      where r.org_id = ${org} and r.incident_id = ${incident} and r.person_id = ${person} order by a.created_at desc`.execute(this.db);
+    return rows.map((row) => ({
+      alert: row.alert_id,
+      createdAt: new Date(row.created_at),
+      status: row.status,
+      answeredAt: row.answered_at ? new Date(row.answered_at) : null,
+      expiresAt: new Date(row.expires_at),
+    }));
+  }
+
+  /** Each person reached by an incident's alerts once, with their latest answer over all of them. */
+  async availabilityRows(org: string, incident: string): Promise<AvailabilityRow[]> {
+    const { rows } = await sql<AvailabilityRow>`
+      select distinct on (person_id) site, activities, status from alert_recipients
+      where org_id = ${org} and incident_id = ${incident}
+      order by person_id, answered_at desc nulls last, updated_at desc`.execute(this.db);
+    return rows;
+  }
+}
+
+/** The directory's person with this e-mail address (a signed-in member answering for themselves). */
+export async function personByEmail(db: Executor, org: string, email: string): Promise<string | undefined> {
+  const { rows } = await sql<{ id: string }>`select id from people where org_id = ${org} and email = ${email.toLowerCase()} order by id limit 1`.execute(db);
+  return rows[0]?.id;
+}
