@@ -109,6 +109,10 @@ if (values.misses)
 
 const started = performance.now();
 let runs = 0;
-for (let round = 0; round < 20; round++) for (const question of answerable) (ours(question.q, question.lang), runs++);
+for (let round = 0; round < 20; round++)
+  for (const question of answerable) {
+    ours(question.q, question.lang);
+    runs++;
+  }
 console.log(`Mean search time on the fixture: ${((performance.now() - started) / runs).toFixed(3)} ms.`);
 console.log(`Goal: held-out top-1 ≥ 90 %: ${heldOut >= 0.9 ? 'met' : 'NOT met'}.`);

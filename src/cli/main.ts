@@ -19,6 +19,7 @@ import { dataOption, resolveOrg, withDatabase } from './context.js';
 import { printProblems, reportError } from './output.js';
 import { registerAccountCommands } from './account-commands.js';
 import { registerFlowCommands } from './flow-commands.js';
+import { registerKbCommands } from './kb-commands.js';
 import { registerOrientationCommand } from './orientation-command.js';
 import { registerRiskCommands } from './risk-commands.js';
 import { registerPeopleCommands } from './people-commands.js';
@@ -306,6 +307,7 @@ registerRiskCommands(program);
 registerOrientationCommand(program);
 registerFlowCommands(program);
 registerPeopleCommands(program);
+registerKbCommands(program);
 registerAccountCommands(program);
 checkMandatoryOptionsLast(program);
 

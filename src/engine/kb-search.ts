@@ -3,7 +3,7 @@
 // articles never use matches the words within one edit, two for long words) and a score in [0, 1] that says how much
 // of the question the article answers, so that "nothing good enough" is an empty list rather than a weak guess.
 import type { KbAudience } from '../model/kb.js';
-import { analyse, compileSynonyms, editDistance, KB_LANGUAGES, type CompiledSynonyms, type KbLanguage, type SynonymList } from './kb-text.js';
+import { analyse, compileSynonyms, editDistance, isNearStopWord, KB_LANGUAGES, type CompiledSynonyms, type KbLanguage, type SynonymList } from './kb-text.js';
 
 export type { KbAudience };
 
@@ -156,6 +156,7 @@ export function searchKb(
   let totalWeight = 0;
   for (const { word, stem } of terms) {
     const stems = candidates(language, word, stem);
+    if (stems.size === 0 && isNearStopWord(word, options.lang)) continue;
     // A word no article uses weighs as much as the rarest word: a question about something else covers little.
     let termWeight = stems.size === 0 ? unknownIdf : 0;
     const best = new Map<number, number>();

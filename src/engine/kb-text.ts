@@ -55,6 +55,13 @@ export function isStopWord(word: string, lang: KbLanguage): boolean {
   return STOP[lang].has(word);
 }
 
+/** Whether a word of four letters or more is one edit from a stop word ("wher", "whta"): a typo that carries no topic either. */
+export function isNearStopWord(word: string, lang: KbLanguage): boolean {
+  if (word.length < 4) return false;
+  for (const stop of STOP[lang]) if (stop.length >= 3 && editDistance(word, stop, 1) <= 1) return true;
+  return false;
+}
+
 // Suffixes, longest first; a suffix is removed only when at least `MIN_STEM` letters remain.
 const FR_SUFFIXES = [
   'issements', 'issement', 'atrices', 'ateurs', 'ations', 'aisons', 'ements', 'ement', 'atrice', 'ateur', 'ation', 'aison', 'ances', 'ences',
@@ -125,7 +132,7 @@ export function compileSynonyms(entries: readonly SynonymEntry[]): CompiledSynon
 /** Replaces each variant (the longest phrase first, left to right) by its canonical words; replacements are not read again. */
 export function applySynonyms(tokens: readonly string[], synonyms: CompiledSynonyms): string[] {
   const out: string[] = [];
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     const match = synonyms.byFirst.get(tokens[i])?.find(({ phrase }) => phrase.every((word, k) => tokens[i + k] === word));
     if (match) {
       out.push(...match.canonical);
@@ -171,5 +178,5 @@ export function editDistance(a: string, b: string, max: number): number {
     previous2 = previous;
     previous = current;
   }
-  return previous[b.length];
+  return Math.min(previous[b.length], max + 1);
 }

@@ -60,6 +60,8 @@ export const AUDIT_ENTITIES: Record<string, Words> = {
   user: { en: 'Account', fr: 'Compte' },
   person: { en: 'Person (directory)', fr: 'Personne (annuaire)' },
   people: { en: 'People directory', fr: 'Annuaire des personnes' },
+  kbArticle: { en: 'Knowledge-base article', fr: 'Article de la base de connaissances' },
+  kb: { en: 'Knowledge base', fr: 'Base de connaissances' },
 };
 
 /** Entity types whose items the audit filter offers to pick by name (the model's and the programme's). */

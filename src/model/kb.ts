@@ -43,7 +43,11 @@ const ALLOWED_TAGS = new Set(['p', 'br', 'strong', 'b', 'em', 'i', 'u', 'ul', 'o
 const DROPPED_WITH_CONTENT = /<(script|style|iframe|object|embed|template|noscript|svg|math|textarea|title|head)\b[^]*?<\/\1\s*>/gi;
 const SAFE_HREF = /^(https?:\/\/|mailto:|tel:)[^\s"'<>`]+$/i;
 
-const escapeText = (text: string) => text.replace(/&(?!(?:[a-z]+|#\d{1,7}|#x[0-9a-f]{1,6});)/gi, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeText = (text: string) =>
+  text
+    .replace(/&(?!(?:[a-z]+|#\d{1,7}|#x[0-9a-f]{1,6});)/gi, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
@@ -122,7 +126,13 @@ const articleFields = {
 
 function checkDates(article: { published: string; reviewBy?: string | null }, ctx: z.RefinementCtx) {
   if (article.reviewBy && article.reviewBy < article.published)
-    ctx.addIssue({ code: 'custom', path: ['reviewBy'], message: 'on or after the publication date', input: article.reviewBy, params: { rule: 'after_published' } });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['reviewBy'],
+      message: 'on or after the publication date',
+      input: article.reviewBy,
+      params: { rule: 'after_published' },
+    });
 }
 
 /** An article sent to create or replace one; unknown fields are refused. */
@@ -209,3 +219,33 @@ export const SynonymFile = z.object({
   fr: z.array(z.object({ canonical: z.string().min(1).max(200), variants: z.array(z.string().min(1).max(200)).max(200) }).strict()).max(5000),
   en: z.array(z.object({ canonical: z.string().min(1).max(200), variants: z.array(z.string().min(1).max(200)).max(200) }).strict()).max(5000),
 });
+
+/** Who to turn to when the assistant has no answer: a name in each language and at least one way to reach them. */
+export const KbHandoff = z
+  .object({
+    label: z
+      .object({ fr: Text(200).optional(), en: Text(200).optional() })
+      .strict()
+      .meta({ description: 'Who: "Cellule de crise", "Crisis team"' }),
+    phone: z
+      .string()
+      .trim()
+      .max(40)
+      .regex(/^\+?[0-9 .()-]{2,39}$/, { message: 'a phone number' })
+      .nullish(),
+    email: z.email().max(254).nullish(),
+    url: KbUrl.nullish(),
+  })
+  .strict()
+  .superRefine((handoff, ctx) => {
+    if (!handoff.phone && !handoff.email && !handoff.url)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['phone'],
+        message: 'a phone number, an e-mail address or a web address',
+        input: null,
+        params: { rule: 'contact_required' },
+      });
+  })
+  .meta({ id: 'KbHandoff' });
+export type KbHandoff = z.output<typeof KbHandoff>;

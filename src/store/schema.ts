@@ -409,6 +409,31 @@ export interface PublicRateCountersTable {
   count: number;
 }
 
+export interface KbArticlesTable {
+  org_id: string;
+  id: string;
+  lang: 'fr' | 'en';
+  question: string;
+  variants: string[];
+  /** Sanitised HTML. */
+  answer: string;
+  source: string;
+  url: string | null;
+  published: ColumnType<string, string, string>;
+  review_by: ColumnType<string | null, string | null, string | null>;
+  audience: 'public' | 'staff';
+  tags: string[];
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface KbSettingsTable {
+  org_id: string;
+  /** Moved by every write to the organisation's articles, in its transaction. */
+  revision: ColumnType<string, number | string | undefined, number | string>;
+  handoff: ColumnType<unknown, string | undefined, string>;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   sites: EntityTable;
@@ -447,4 +472,6 @@ export interface Database {
   orientation_records: OrientationRecordsTable;
   surveillance_settings: SurveillanceSettingsTable;
   public_rate_counters: PublicRateCountersTable;
+  kb_articles: KbArticlesTable;
+  kb_settings: KbSettingsTable;
 }

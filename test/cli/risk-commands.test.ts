@@ -2,14 +2,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveOrg } from '../../src/cli/context.js';
 import { registerRiskCommands } from '../../src/cli/risk-commands.js';
 import { RempartError } from '../../src/errors.js';
 import { loadDemo } from '../../src/operations/demo.js';
 import type { DatabaseHandle } from '../../src/store/database.js';
+import { runCommandsInProcess } from '../support/cli.js';
 import { createTestDatabase } from '../support/database.js';
 
 let database: DatabaseHandle;
@@ -25,25 +23,8 @@ afterAll(async () => {
 });
 
 /** Runs `rempart …args` against the test database and returns what it printed. */
-async function rempart(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (text: string) => void) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        append(String(chunk));
-        done();
-      },
-    });
-  const program = new Command('rempart').exitOverride();
-  registerRiskCommands(program, {
-    withDatabase: (_flags, work) => work(database),
-    resolveOrg,
-    out: sink((text) => (stdout += text)),
-    err: sink((text) => (stderr += text)),
-  });
-  await program.parseAsync(['node', 'rempart', ...args]);
-  return { stdout, stderr };
+function rempart(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return runCommandsInProcess(registerRiskCommands, database, args);
 }
 
 describe('rempart risks', () => {

@@ -1,6 +1,10 @@
 // Runs the `rempart` command as a user does: a real process on the TypeScript sources, from any working folder.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Command } from 'commander';
+import { resolveOrg, type CommandHelpers } from '../../src/cli/context.js';
+import type { DatabaseHandle } from '../../src/store/database.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -27,4 +31,33 @@ export function runRempart(args: string[], options: { cwd?: string; env?: Record
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * Runs `rempart …args` in-process, with the commands `register` adds, on the test database; returns what was printed
+ * (a refusal is thrown as the RempartError the command raised).
+ */
+export async function runCommandsInProcess(
+  register: (program: Command, helpers: CommandHelpers) => void,
+  database: DatabaseHandle,
+  args: string[],
+): Promise<{ stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (text: string) => void) =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        append(String(chunk));
+        done();
+      },
+    });
+  const program = new Command('rempart').exitOverride();
+  register(program, {
+    withDatabase: (_flags, work) => work(database),
+    resolveOrg,
+    out: sink((text) => (stdout += text)),
+    err: sink((text) => (stderr += text)),
+  });
+  await program.parseAsync(['node', 'rempart', ...args]);
+  return { stdout, stderr };
 }
