@@ -35,6 +35,12 @@ function checkNames(item: { names?: { en?: string; fr?: string } }, path: Path, 
     if (!item.names?.[language]) problems.push(problem([...path, 'names', language], 'missing_translation', undefined, `a ${language} name is required`));
 }
 
+/** An English description is the reference text: the French interface needs its own beside it. */
+function checkDescription(item: { description?: string; descriptions?: { fr?: string } }, path: Path, problems: Problem[]): void {
+  if (item.description && !item.descriptions?.fr?.trim())
+    problems.push(problem([...path, 'descriptions', 'fr'], 'missing_translation', undefined, 'a fr description is required beside the description'));
+}
+
 function uniqueIds(collection: string, items: ReadonlyArray<{ id: string }>, problems: Problem[]): Set<string> {
   const ids = new Set<string>();
   items.forEach((item, index) => {
@@ -100,7 +106,10 @@ export function organisationProblems(model: Model): Problem[] {
   const activities = uniqueIds('activities', model.activities, problems);
   uniqueIds('strategies', model.strategies, problems);
   for (const collection of ['sites', 'pools', 'applications', 'suppliers', 'activities', 'strategies'] as const)
-    model[collection].forEach((item, index) => checkNames(item, [collection, index], problems));
+    model[collection].forEach((item, index) => {
+      checkNames(item, [collection, index], problems);
+      checkDescription(item, [collection, index], problems);
+    });
 
   const applicationById = new Map(model.applications.map((application) => [application.id, application]));
   const activityById = new Map(model.activities.map((activity) => [activity.id, activity]));
