@@ -203,6 +203,23 @@ export async function queueWave(
   return queued;
 }
 
+/** Stops an alert's waves (and its unsent messages), recorded on the incident's chain. */
+export async function stopAlert(db: Kysely<Database>, org: string, incident: string, id: string, actor: IncidentActor, now = new Date()): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const repository = new AlertRepository(trx);
+    const alert = await repository.get(org, id, { lock: true });
+    if (!alert || alert.incidentId !== incident) throw alertNotFound(id);
+    if (alert.status === 'stopped' || alert.status === 'done') return;
+    await repository.setStatus(org, id, { status: 'stopped', stopReason: `stopped by ${actor.label}`.slice(0, 300) });
+    await publishLiveEvent(trx, { org, topic: `incident:${incident}`, type: 'alert-ended', data: { alert: id, reason: 'stopped' } });
+    await recordAudit(
+      trx,
+      { org, chain: recordChain(org, 'incident', incident), action: 'alert_stop', entityType: 'incident', entityId: incident, after: { alert: id } },
+      now,
+    );
+  });
+}
+
 function present(alert: AlertRecord, counts: Counts): AlertView {
   return {
     id: alert.id,

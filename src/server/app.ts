@@ -39,6 +39,7 @@ import { planRoutes } from './routes/plans.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { peopleRoutes } from './routes/people.js';
 import { alertRoutes } from './routes/alerts.js';
+import { smsWebhookRoutes } from './routes/sms-webhooks.js';
 import { checkinPageRoutes, redactCheckinPath } from './routes/checkin-page.js';
 import { configureAlerts, type AlertSettings } from '../operations/alert-settings.js';
 import type { BlobLimits } from '../store/blob-store.js';
@@ -325,6 +326,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(incidentRoutes);
       await api.register(peopleRoutes);
       await api.register(alertRoutes);
+      await api.register(smsWebhookRoutes);
       await api.register(conversationRoutes);
       await api.register(surveillanceRoutes);
       api.get('/openapi.json', { schema: { hide: true }, config: { policy: { access: 'public' } } }, async () => app.swagger());

@@ -368,3 +368,92 @@ export async function personByEmail(db: Executor, org: string, email: string): P
   const { rows } = await sql<{ id: string }>`select id from people where org_id = ${org} and email = ${email.toLowerCase()} order by id limit 1`.execute(db);
   return rows[0]?.id;
 }
+
+/** A message to send: the delivery row and what its text needs. */
+export interface PendingDelivery {
+  personId: string;
+  channel: 'email' | 'sms';
+  address: string;
+  attempts: number;
+  language: 'fr' | 'en';
+}
+
+/** Deliveries: the rows of one chunk, and their state as each message leaves. */
+export class DeliveryRepository {
+  constructor(private readonly db: Executor) {}
+
+  /** The queued messages of a wave for the persons from `from` (inclusive) to `to` (exclusive; null: to the end). */
+  async chunk(org: string, alert: string, wave: number, from: string, to: string | null): Promise<PendingDelivery[]> {
+    const { rows } = await sql<{ person_id: string; channel: 'email' | 'sms'; address: string; attempts: number; language: 'fr' | 'en' }>`
+      select d.person_id, d.channel, d.address, d.attempts, r.language from alert_deliveries d
+      join alert_recipients r on r.org_id = d.org_id and r.alert_id = d.alert_id and r.person_id = d.person_id
+      where d.org_id = ${org} and d.alert_id = ${alert} and d.wave = ${wave} and d.state = 'queued'
+        and d.person_id >= ${from} and (${to}::text is null or d.person_id < ${to})
+      order by d.person_id, d.channel`.execute(this.db);
+    return rows.map((row) => ({ personId: row.person_id, channel: row.channel, address: row.address, attempts: row.attempts, language: row.language }));
+  }
+
+  /** Records a message accepted by the channel; its recipient is `sent` (unless further along already). */
+  async markSent(org: string, alert: string, wave: number, person: string, channel: string, providerId: string | null): Promise<void> {
+    await sql`
+      with d as (
+        update alert_deliveries set state = 'sent', sent_at = now(), provider_id = ${providerId}, attempts = attempts + 1, error = null
+        where org_id = ${org} and alert_id = ${alert} and wave = ${wave} and person_id = ${person} and channel = ${channel} and state = 'queued'
+        returning person_id
+      )
+      update alert_recipients r set state = 'sent', updated_at = now() from d
+      where r.org_id = ${org} and r.alert_id = ${alert} and r.person_id = d.person_id and r.state in ('queued', 'failed')`.execute(this.db);
+  }
+
+  /** Records a failed attempt; `final` marks the message failed (and its recipient, when no other message of theirs left). */
+  async markFailed(org: string, alert: string, wave: number, person: string, channel: string, error: string, final: boolean): Promise<void> {
+    await sql`
+      update alert_deliveries set attempts = attempts + 1, error = ${error}, state = ${final ? 'failed' : 'queued'}
+      where org_id = ${org} and alert_id = ${alert} and wave = ${wave} and person_id = ${person} and channel = ${channel} and state = 'queued'`.execute(
+      this.db,
+    );
+    if (final)
+      await sql`
+        update alert_recipients r set state = 'failed', updated_at = now()
+        where r.org_id = ${org} and r.alert_id = ${alert} and r.person_id = ${person} and r.state = 'queued'
+          and not exists (select 1 from alert_deliveries d where d.org_id = r.org_id and d.alert_id = r.alert_id and d.person_id = r.person_id
+            and d.state in ('queued', 'sent', 'delivered'))`.execute(this.db);
+  }
+
+  /** Whether a text message went to this number less than `seconds` ago (any alert, any organisation: carriers count per number). */
+  async smsSentSince(address: string, seconds: number): Promise<boolean> {
+    if (seconds <= 0) return false;
+    const { rows } = await sql`
+      select 1 from alert_deliveries where channel = 'sms' and address = ${address} and sent_at > now() - make_interval(secs => ${seconds}) limit 1`.execute(
+      this.db,
+    );
+    return rows.length > 0;
+  }
+
+  /** A receipt from the SMS provider: the message (by the provider's id) was delivered or failed. */
+  async receipt(providerId: string, delivered: boolean, error: string | null): Promise<boolean> {
+    const { rows } = await sql<{ org_id: string; alert_id: string; person_id: string }>`
+      update alert_deliveries set state = ${delivered ? 'delivered' : 'failed'}, delivered_at = case when ${delivered} then now() else delivered_at end,
+        error = ${error}
+      where provider_id = ${providerId} and channel = 'sms' and state in ('sent', 'delivered', 'failed')
+      returning org_id, alert_id, person_id`.execute(this.db);
+    for (const row of rows)
+      if (delivered)
+        await sql`update alert_recipients set state = 'delivered', updated_at = now()
+          where org_id = ${row.org_id} and alert_id = ${row.alert_id} and person_id = ${row.person_id} and state in ('queued', 'sent', 'failed')`.execute(
+          this.db,
+        );
+    return rows.length > 0;
+  }
+
+  /** The alert a number was last texted for, still open to answers: where an SMS reply goes. */
+  async lastSmsTo(address: string): Promise<{ org: string; alert: string; incident: string; person: string } | undefined> {
+    const { rows } = await sql<{ org_id: string; alert_id: string; incident_id: string; person_id: string }>`
+      select d.org_id, d.alert_id, a.incident_id, d.person_id from alert_deliveries d
+      join alerts a on a.org_id = d.org_id and a.id = d.alert_id
+      where d.channel = 'sms' and d.address = ${address} and d.state in ('sent', 'delivered') and a.expires_at > now()
+      order by d.sent_at desc limit 1`.execute(this.db);
+    const row = rows[0];
+    return row && { org: row.org_id, alert: row.alert_id, incident: row.incident_id, person: row.person_id };
+  }
+}

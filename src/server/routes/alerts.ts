@@ -9,7 +9,7 @@ import { AlertRequest, CheckinAnswer } from '../../model/alert.js';
 import { ALERT_TEMPLATES } from '../../model/alert-texts.js';
 import { AlertAccepted, AlertList, AlertView, Availability, CheckinResult, OwnCheckin } from '../../model/contract/alerts.js';
 import { Id } from '../../model/organisation.js';
-import { availability, checkInAs, createAlert, getAlert, listAlerts } from '../../operations/alerts.js';
+import { availability, checkInAs, createAlert, getAlert, listAlerts, stopAlert } from '../../operations/alerts.js';
 import type { IncidentActor } from '../../operations/incidents.js';
 import { getIncident } from '../../operations/incidents.js';
 import { AlertRepository, personByEmail } from '../../store/alert-repository.js';
@@ -104,6 +104,24 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { org, incident, alert } = request.params;
+      return withAbilities(request, 'alerts', await getAlert(app.db, org, incident, alert));
+    },
+  );
+
+  app.post(
+    '/orgs/:org/incidents/:incident/alerts/:alert/stop',
+    {
+      config: { policy: { resource: 'alerts', action: 'update' } },
+      schema: {
+        tags,
+        summary: 'Stop an alert: no more waves, and messages not sent yet stay unsent (links keep working until they expire)',
+        params: AlertParams,
+        response: { 200: AlertView, ...ERRORS },
+      },
+    },
+    async (request) => {
+      const { org, incident, alert } = request.params;
+      await stopAlert(app.db, org, incident, alert, actorOf(request));
       return withAbilities(request, 'alerts', await getAlert(app.db, org, incident, alert));
     },
   );

@@ -83,6 +83,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       foreign key (org_id, alert_id, person_id) references alert_recipients (org_id, alert_id, person_id) on delete cascade
     )`.execute(db);
   await sql`create index alert_deliveries_provider on alert_deliveries (provider_id) where provider_id is not null`.execute(db);
+  // The per-number SMS throttle (one text a minute to a number, across alerts and organisations, as carriers count)
+  // and SMS replies (the last alert a number was texted for) look deliveries up by number.
+  await sql`create index alert_deliveries_sms_number on alert_deliveries (address, sent_at desc) where channel = 'sms'`.execute(db);
 
   // The history of answers (the recipient row holds the last one): never updated.
   await sql`
