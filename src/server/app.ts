@@ -38,6 +38,7 @@ import { widgetRoutes } from './routes/widget.js';
 import { planRoutes } from './routes/plans.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { peopleRoutes } from './routes/people.js';
+import { kbRoutes } from './routes/kb.js';
 import { alertRoutes } from './routes/alerts.js';
 import { smsWebhookRoutes } from './routes/sms-webhooks.js';
 import { checkinPageRoutes, redactCheckinPath } from './routes/checkin-page.js';
@@ -329,6 +330,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(smsWebhookRoutes);
       await api.register(conversationRoutes);
       await api.register(surveillanceRoutes);
+      await api.register(kbRoutes);
       api.get('/openapi.json', { schema: { hide: true }, config: { policy: { access: 'public' } } }, async () => app.swagger());
     },
     { prefix: '/api' },

@@ -295,11 +295,12 @@ describe('authorization matrix', () => {
     const subject = (role: Role): Subject => ({ userId: '', email: '', memberName: '', via: 'session', roles: [role] });
     // Every member answers their own check-in (issue 12, self-service); the follow-up notes may be health data, which
     // only the followUp role reads and writes (not even owners).
-    const selfService = (resource: string) => resource === 'checkins';
+    // Every member reads the knowledge base (the assistant answers employees from its staff articles).
+    const selfService = (resource: string, action: string) => resource === 'checkins' || (resource === 'kb' && action === 'read');
     for (const route of routes) {
       if ('access' in route.policy) continue;
       const { resource, action } = route.policy;
-      if (selfService(resource)) {
+      if (selfService(resource, action)) {
         for (const role of ROLES) expect(precheck(subject(role), resource, action), `${role} ${action} ${resource}`).toBe('allow');
         continue;
       }

@@ -6,6 +6,7 @@ import { alertRules } from './alerts.js';
 import { crisisRules } from './crisis.js';
 import { fileRules } from './files.js';
 import { jobRules } from './jobs.js';
+import { kbRules } from './kb.js';
 import { peopleRules } from './people.js';
 import { programmeRules } from './programme.js';
 import { riskRules } from './risks.js';
@@ -27,6 +28,7 @@ export const POLICY: readonly Rule[] = [
   ...peopleRules,
   ...surveillanceRules,
   ...alertRules,
+  ...kbRules,
 ];
 
 /** What one role may do: true, false, or only where these conditions hold (any of them). */

@@ -45,6 +45,8 @@ export const RESOURCES = {
   people: [...CRUD, 'import'],
   /** Aggregates of the organisation's completed orientation questionnaires, their records and their settings. */
   surveillance: ['read', 'update'],
+  /** The knowledge base of the crisis assistant: its articles, imports and exports, its handoff contact. */
+  kb: [...CRUD, 'import'],
   /** Alerts of an incident (mass notification with a check-in link); `update`: stop its waves. */
   alerts: ['read', 'create', 'update'],
   /** The live availability of an incident's staff per activity, site and remote-access pool (counts only). */
