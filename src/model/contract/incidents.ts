@@ -68,6 +68,7 @@ export const TaskView = z
 export type TaskView = z.infer<typeof TaskView>;
 
 export const TaskList = z.object({ incident: z.string(), now: Instant, items: z.array(TaskView) });
+export type TaskList = z.infer<typeof TaskList>;
 
 export const LogEntryView = z
   .object({
@@ -85,6 +86,7 @@ export const LogEntryView = z
 export type LogEntryView = z.infer<typeof LogEntryView>;
 
 export const CrisisLog = z.object({ incident: z.string(), exercise: z.boolean(), items: z.array(LogEntryView) });
+export type CrisisLog = z.infer<typeof CrisisLog>;
 
 export const BoardActivity = z.object({
   activity: z.string(),
@@ -130,6 +132,7 @@ export const Projection = z
     ),
   })
   .meta({ id: 'IncidentProjection' });
+export type Projection = z.infer<typeof Projection>;
 
 export const CorrectiveActionView = z
   .object({
@@ -144,6 +147,7 @@ export const CorrectiveActionView = z
     abilities: Abilities.optional(),
   })
   .meta({ id: 'CorrectiveAction' });
+export type CorrectiveActionView = z.infer<typeof CorrectiveActionView>;
 
 export const CorrectiveActionList = listPageOf(CorrectiveActionView);
 

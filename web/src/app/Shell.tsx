@@ -23,7 +23,7 @@ import { Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, isApiError } from '../lib/api.js';
-import { adminAbilities, useMembership } from '../lib/admin.js';
+import { adminAbilities, allowed, useMembership } from '../lib/admin.js';
 import { signedOut, useCaller } from '../lib/auth.js';
 import { entityName } from '../lib/format.js';
 import { saveOrganisation } from '../lib/prefs.js';
@@ -57,6 +57,12 @@ export function Shell() {
   // Asked once the page's first data is in (as the header does): the navigation shows only what the caller may use.
   const { me, membership } = useMembership(org, !organisation.isPending);
   const can = adminAbilities(membership);
+  // Plans and incidents are listed for those who may read them (everyone on a server without accounts).
+  const open = useCaller(!organisation.isPending).data === 'open';
+  const crisisItems: NavItem[] = [
+    ...(open || allowed(membership?.abilities.incidents?.read) ? [{ path: '/incidents', label: t('nav.incidents') }] : []),
+    ...(open || allowed(membership?.abilities.plans?.read) ? [{ path: '/plans', label: t('nav.plans') }] : []),
+  ];
   const adminItems: NavItem[] = me
     ? [
         ...(can.members ? [{ path: '/admin/members', label: t('nav.members') }] : []),
@@ -104,6 +110,7 @@ export function Shell() {
       title: t('nav.scenariosGroup'),
       items: [{ path: '/scenarios', label: t('nav.scenarios') }],
     },
+    ...(crisisItems.length ? [{ title: t('nav.crisisGroup'), items: crisisItems }] : []),
     {
       title: t('nav.organisation'),
       items: [

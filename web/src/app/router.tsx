@@ -24,6 +24,10 @@ const RiskMatrix = lazy(() => import('../pages/RiskMatrix.js'));
 const Scenarios = lazy(() => import('../pages/Scenarios.js'));
 const ScenarioPage = lazy(() => import('../pages/ScenarioPage.js'));
 const ScenarioReport = lazy(() => import('../pages/ScenarioReport.js'));
+const Plans = lazy(() => import('../pages/Plans.js'));
+const PlanPage = lazy(() => import('../pages/PlanPage.js'));
+const Incidents = lazy(() => import('../pages/Incidents.js'));
+const IncidentPage = lazy(() => import('../pages/IncidentPage.js'));
 const Members = lazy(() => import('../pages/admin/Members.js'));
 const Account = lazy(() => import('../pages/admin/Account.js'));
 const Tokens = lazy(() => import('../pages/admin/Tokens.js'));
@@ -95,6 +99,10 @@ export const router = createBrowserRouter([
       { path: 'scenarios', element: <Scenarios /> },
       { path: 'scenarios/:id', element: <ScenarioPage /> },
       { path: 'scenarios/:id/report', element: <ScenarioReport /> },
+      { path: 'plans', element: <Plans /> },
+      { path: 'plans/:id', element: <PlanPage /> },
+      { path: 'incidents', element: <Incidents /> },
+      { path: 'incidents/:id', element: <IncidentPage /> },
       { path: 'admin/members', element: <Members /> },
       { path: 'admin/account', element: <Account /> },
       { path: 'admin/tokens', element: <Tokens /> },

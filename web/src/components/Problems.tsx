@@ -2,7 +2,7 @@
 import { Alert, List, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../lib/api.js';
-import { displayValue, problemMessage } from '../lib/problems.js';
+import { displayValue, errorSentence, problemMessage } from '../lib/problems.js';
 
 /**
  * Every problem of a refused file, one line each. With `rows`, the spreadsheet view (row, column, value, message)
@@ -77,6 +77,21 @@ export function ProblemSummary({ title, message, problems }: { title: string; me
           ))}
         </List>
       ) : null}
+    </Alert>
+  );
+}
+
+/**
+ * What a refused form shows above its buttons: the refusal and the problems no field claims, or, when the fields
+ * show them all, a note to correct the fields marked in red.
+ */
+export function FormRefusal({ error, problems, rest }: { error: unknown; problems: ReadonlyMap<string, unknown> | undefined; rest: readonly Problem[] }) {
+  const { t } = useTranslation();
+  if (!error) return null;
+  if (rest.length > 0 || !problems?.size) return <ProblemSummary title={t('form.refused')} message={errorSentence(error, t)} problems={rest} />;
+  return (
+    <Alert color="red" variant="outline" role="status">
+      {t('form.fixFields')}
     </Alert>
   );
 }

@@ -49,7 +49,7 @@ export function isApiError(error: unknown): error is ApiError {
 }
 
 interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** A plain value is sent as JSON; a Blob or ArrayBuffer is sent as is with `contentType`. */
   body?: unknown;
   contentType?: string;
