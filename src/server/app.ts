@@ -41,6 +41,7 @@ import { peopleRoutes } from './routes/people.js';
 import { kbRoutes } from './routes/kb.js';
 import { alertRoutes } from './routes/alerts.js';
 import { smsWebhookRoutes } from './routes/sms-webhooks.js';
+import { followUpRoutes } from './routes/follow-up.js';
 import { checkinPageRoutes, redactCheckinPath } from './routes/checkin-page.js';
 import { configureAlerts, type AlertSettings } from '../operations/alert-settings.js';
 import type { BlobLimits } from '../store/blob-store.js';
@@ -328,6 +329,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(peopleRoutes);
       await api.register(alertRoutes);
       await api.register(smsWebhookRoutes);
+      await api.register(followUpRoutes);
       await api.register(conversationRoutes);
       await api.register(surveillanceRoutes);
       await api.register(kbRoutes);

@@ -396,3 +396,73 @@ describe('a member’s own check-in', () => {
     expect(wrong.json().error.details[0]).toMatchObject({ path: 'body.status' });
   });
 });
+
+describe('the follow-up queue', () => {
+  it('turns "need help" into a case that a follow-up volunteer claims, notes and closes; notes only for that role, audited, purged', async () => {
+    const fresh = await declare(ORG, 'Follow-up');
+    const alert = (await sendAlert(everyone, { incident: fresh })).json().id;
+    await answer(linkOf(alert, 'P2'), { status: 'need_help', note: 'Broken leg, at home' });
+    await answer(linkOf(alert, 'P2'), { status: 'need_help' });
+    const url = `/api/orgs/${ORG}/incidents/${fresh}/follow-up`;
+    const list = await t.request({ method: 'GET', url, as: users.followUp.session });
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json().items).toHaveLength(1);
+    const item = list.json().items[0];
+    expect(item).toMatchObject({
+      reason: 'need_help',
+      status: 'open',
+      person: { id: 'P2', name: 'John Smith', email: 'john@acme.example' },
+      lastAnswer: { status: 'need_help' },
+    });
+    expect(item.abilities.update).toBe(true);
+    expect((await t.request({ method: 'GET', url, as: users.crisisTeam.session })).statusCode).toBe(200);
+    for (const role of ['auditor', 'employee', 'activityOwner'])
+      expect((await t.request({ method: 'GET', url, as: users[role].session })).statusCode, role).toBe(403);
+
+    const caseUrl = `${url}/${item.id}`;
+    const claimed = await t.request({ method: 'POST', url: caseUrl, payload: { action: 'claim' }, as: users.followUp.session });
+    expect(claimed.statusCode, claimed.body).toBe(200);
+    expect(claimed.json()).toMatchObject({ status: 'claimed', claimedBy: users.followUp.email });
+    const taken = await t.request({ method: 'POST', url: caseUrl, payload: { action: 'claim' }, as: users.crisisTeam.session });
+    expect(taken.statusCode).toBe(409);
+
+    const noted = await t.request({
+      method: 'POST',
+      url: `${caseUrl}/notes`,
+      payload: { text: 'Called: needs groceries, neighbour helps.' },
+      as: users.followUp.session,
+    });
+    expect(noted.statusCode, noted.body).toBe(201);
+    const notes = await t.request({ method: 'GET', url: `${caseUrl}/notes`, as: users.followUp.session });
+    expect(notes.json().items.map((note: { text: string }) => note.text)).toEqual(['Broken leg, at home', 'Called: needs groceries, neighbour helps.']);
+    // Not even the owner or the crisis team read them; never through a token.
+    for (const who of [t.owner.session, users.crisisTeam.session])
+      expect((await t.request({ method: 'GET', url: `${caseUrl}/notes`, as: who })).statusCode).toBe(403);
+    const reads = await sql<{ n: string }>`select count(*) as n from audit_log where action = 'read_notes' and entity_id = ${item.id}`.execute(t.database.db);
+    expect(Number(reads.rows[0].n)).toBe(2);
+    const empty = await t.request({ method: 'POST', url: `${caseUrl}/notes`, payload: { text: ' ' }, as: users.followUp.session });
+    expect(empty.statusCode).toBe(400);
+    const long = await t.request({ method: 'POST', url: `${caseUrl}/notes`, payload: { text: 'x'.repeat(4001) }, as: users.followUp.session });
+    expect(long.statusCode).toBe(400);
+    const noOutcome = await t.request({ method: 'POST', url: caseUrl, payload: { action: 'close' }, as: users.followUp.session });
+    expect(noOutcome.statusCode).toBe(400);
+    const closed = await t.request({ method: 'POST', url: caseUrl, payload: { action: 'close', outcome: 'reached' }, as: users.followUp.session });
+    expect(closed.json()).toMatchObject({ status: 'closed', outcome: 'reached', abilities: { update: false } });
+    expect((await t.request({ method: 'POST', url: caseUrl, payload: { action: 'claim' }, as: users.followUp.session })).statusCode).toBe(409);
+    expect(
+      (await t.request({ method: 'POST', url: `${url}/00000000-0000-4000-8000-000000000000`, payload: { action: 'claim' }, as: users.followUp.session }))
+        .statusCode,
+    ).toBe(404);
+
+    // Purged a number of days after the incident closes: the notes go, the answers stay.
+    const { purgeNotes } = await import('../../src/operations/follow-up.js');
+    await t.request({ method: 'POST', url: `/api/orgs/${ORG}/incidents/${fresh}/close`, payload: { summary: 'over', lessons: [] } });
+    expect(await purgeNotes(t.database.db, 30)).toBe(0);
+    await sql`update incidents set closed_at = now() - interval '31 days' where id = ${fresh}`.execute(t.database.db);
+    expect(await purgeNotes(t.database.db, 30)).toBe(2);
+    const after = await t.request({ method: 'GET', url: `${caseUrl}/notes`, as: users.followUp.session });
+    expect(after.json().items).toEqual([]);
+    const kept = await sql<{ n: string }>`select count(*) as n from checkins where incident_id = ${fresh}`.execute(t.database.db);
+    expect(Number(kept.rows[0].n)).toBe(2);
+  });
+});

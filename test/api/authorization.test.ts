@@ -251,7 +251,9 @@ describe('authorization matrix', () => {
       const counts: Record<Outcome, number> = { allow: 0, deny: 0, unauthenticated: 0, notFound: 0, conflict: 0 };
       for (const route of ordered) {
         for (const actor of actors) {
-          const outcome = expected(actor, route.policy);
+          // The SMS provider's webhooks are public to every caller and signed instead (HMAC of the body): none of
+          // these callers signs, so every one of them is unauthenticated there.
+          const outcome = route.path.startsWith('/api/sms/') ? 'unauthenticated' : expected(actor, route.policy);
           const { as, org, headers } = await credentialsFor(actor, route);
           // A key in the address (the public API) is the actor's own; every other caller names no valid key there.
           const url = urlOf(route, { ...PARAMS, org, ...(actor.kind === 'publicKey' ? { key: actor.key! } : {}) });

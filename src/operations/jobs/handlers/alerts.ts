@@ -15,6 +15,7 @@ import { alertMessageId, sendEmail, sendSms, type SendOutcome } from '../../chan
 import { SharedRateLimiter } from '../../public-rate-limit.js';
 import { RempartError } from '../../../errors.js';
 import { enqueueJob } from '../queue.js';
+import { purgeNotes } from '../../follow-up.js';
 import type { JobHandler } from '../handler.js';
 
 interface SendPayload {
@@ -164,5 +165,16 @@ export const alertWaveJob: JobHandler<WavePayload> = {
       await queueWave(trx, org, alert, wave, alertSettings().chunkSize);
       await publishLiveEvent(trx, { org, topic: `incident:${alert.incidentId}`, type: 'wave', data: { alert: alertId, wave } });
     });
+  },
+};
+
+/** Purges follow-up notes (and check-in notes) of incidents closed longer ago than the retention. */
+export const followUpNotesPurgeJob: JobHandler = {
+  kind: 'follow-up.purge-notes',
+  everyMs: 60 * 60 * 1000,
+  maxAttempts: 3,
+  async run(job) {
+    const purged = await purgeNotes(job.db, alertSettings().followUpRetentionDays);
+    if (purged > 0) job.log('purged follow-up notes of incidents closed long ago', { purged });
   },
 };

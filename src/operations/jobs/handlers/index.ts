@@ -1,6 +1,6 @@
 // Every kind of job Rempart runs. A process that runs jobs (`serve`, `rempart worker`) serves all of them.
 import { handlerMap, type JobHandler } from '../handler.js';
-import { alertSendJob, alertWaveJob } from './alerts.js';
+import { alertSendJob, alertWaveJob, followUpNotesPurgeJob } from './alerts.js';
 import { monteCarloJob } from './montecarlo.js';
 import { planMonteCarloJob, planReviewReminderJob } from './plans.js';
 import { endedLinksPurgeJob, liveEventsPurgeJob, unfinishedUploadsPurgeJob } from './purges.js';
@@ -18,4 +18,5 @@ export const JOB_HANDLERS = handlerMap([
   surveillancePurgeJob,
   alertSendJob,
   alertWaveJob,
+  followUpNotesPurgeJob,
 ] as ReadonlyArray<JobHandler<never>>);
