@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { RempartError } from '../errors.js';
 import { ruleSentence } from '../model/problem.js';
 import { AccountRepository, type MembershipRecord, type SessionRecord, type TokenRecord, type UserRecord } from '../store/account-repository.js';
+import type { OrganisationRecord } from '../store/model-repository.js';
 import type { Database } from '../store/schema.js';
 import { decryptSecret, randomSecret, sha256Hex } from '../security/crypto.js';
 import { verifyNothing, verifyPassword } from '../security/passwords.js';
@@ -340,10 +341,11 @@ export async function resolveSession(
   db: Kysely<Database>,
   settings: SessionSettings,
   token: string,
-): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
+  orgId?: string,
+): Promise<{ session: SessionRecord; user: UserRecord; membership?: MembershipRecord | null; organisation?: OrganisationRecord } | undefined> {
   if (token.length < 20 || token.length > 200) return undefined;
   const repository = new AccountRepository(db);
-  const found = await repository.sessionByHash(sha256Hex(token));
+  const found = await repository.sessionByHash(sha256Hex(token), orgId);
   if (!found) return undefined;
   const now = settings.now();
   const { session } = found;
@@ -380,15 +382,15 @@ export async function resolveApiToken(
   db: Kysely<Database>,
   now: number,
   bearer: string,
-): Promise<{ token: TokenRecord; user: UserRecord; membership: MembershipRecord } | undefined> {
+): Promise<{ token: TokenRecord; user: UserRecord; membership: MembershipRecord; organisation?: OrganisationRecord } | undefined> {
   const parsed = parseApiToken(bearer);
   if (!parsed) return undefined;
   const repository = new AccountRepository(db);
   const found = await repository.tokenWithHolder(parsed.org, sha256Hex(bearer));
   if (!found || found.token.revokedAt !== null || Date.parse(found.token.expiresAt) <= now || !found.membership) return undefined;
-  const { token, user, membership } = found;
+  const { token, user, membership, organisation } = found;
   if (token.lastUsedAt === null || now - Date.parse(token.lastUsedAt) >= MINUTE) await repository.touchToken(token.orgId, token.id, now);
-  return { token, user, membership };
+  return { token, user, membership, organisation };
 }
 
 /** Ends one session. */

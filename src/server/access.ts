@@ -14,7 +14,7 @@ import { actAs, type ActingContext } from '../operations/actor.js';
 import { resolveApiToken, resolveSession, csrfTokenOf, type IssuedSession, type SessionSettings } from '../operations/sessions.js';
 import { AccountRepository, type MembershipRecord, type SessionRecord, type TokenRecord, type UserRecord } from '../store/account-repository.js';
 import { InvitationRepository } from '../store/invitation-repository.js';
-import { ModelRepository } from '../store/model-repository.js';
+import { ModelRepository, type OrganisationRecord } from '../store/model-repository.js';
 import type { Database } from '../store/schema.js';
 import { sameSecret } from '../security/crypto.js';
 import { can, itemAbilities, listAbilities, POLICY, precheck, type Action, type Resource, type Subject } from './policies/index.js';
@@ -60,10 +60,29 @@ export type RoutePolicy =
     }
   | { resource: Resource; action: Action; createsOrganisation?: boolean; callers?: readonly CallerKind[] };
 
+/**
+ * The record of the organisation in the address as read with the caller's session or API token, when it was (a
+ * member's requests): routes use it instead of reading the same row again.
+ */
+export function organisationReadWithCaller(request: FastifyRequest, orgId: string): OrganisationRecord | undefined {
+  const organisation = request.principal?.organisation;
+  return organisation?.id === orgId ? organisation : undefined;
+}
+
 /** Who sent the request. */
 export type Principal =
-  | { via: 'session'; user: UserRecord; session: SessionRecord; csrfToken: string; token: string }
-  | { via: 'token'; user: UserRecord; token: TokenRecord; membership: MembershipRecord };
+  | {
+      via: 'session';
+      user: UserRecord;
+      session: SessionRecord;
+      csrfToken: string;
+      token: string;
+      /** The person's membership of the organisation in the address, read with the session (`null`: none). */
+      membership?: MembershipRecord | null;
+      /** That organisation's record, read in the same query. */
+      organisation?: OrganisationRecord;
+    }
+  | { via: 'token'; user: UserRecord; token: TokenRecord; membership: MembershipRecord; organisation?: OrganisationRecord };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -458,12 +477,21 @@ async function authenticate(request: FastifyRequest, reply: FastifyReply, db: Ky
   }
   const cookie = request.cookies?.[SESSION_COOKIE];
   if (!cookie) return null;
-  const resolved = await resolveSession(db, sessions, cookie);
+  const orgId = (request.params as { org?: unknown } | undefined)?.org;
+  const resolved = await resolveSession(db, sessions, cookie, typeof orgId === 'string' && ORG_ID.test(orgId) ? orgId : undefined);
   if (!resolved) {
     clearSessionCookie(request, reply);
     throw unauthenticated('Your session has ended: sign in again.', 'session');
   }
-  return { via: 'session', user: resolved.user, session: resolved.session, token: cookie, csrfToken: csrfTokenOf(cookie) };
+  return {
+    via: 'session',
+    user: resolved.user,
+    session: resolved.session,
+    token: cookie,
+    csrfToken: csrfTokenOf(cookie),
+    membership: resolved.membership,
+    organisation: resolved.organisation,
+  };
 }
 
 async function authorise(request: FastifyRequest, reply: FastifyReply, db: Kysely<Database>, sessions: SessionSettings): Promise<void> {
@@ -533,6 +561,7 @@ async function authorise(request: FastifyRequest, reply: FastifyReply, db: Kysel
     ]);
   let membership: MembershipRecord | undefined;
   if (principal.via === 'token') membership = principal.token.orgId === orgId ? principal.membership : undefined;
+  else if (principal.membership !== undefined) membership = principal.membership ?? undefined;
   else membership = await new AccountRepository(db).membership(orgId, principal.user.id);
   if (!membership) {
     // Only a person allowed to create organisations may bring one into being here, and only when the id is free.

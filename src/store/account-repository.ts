@@ -1,6 +1,7 @@
 // Users, memberships, sessions, API tokens, recovery codes and sign-in throttling; rows stay in here.
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type { Role } from '../model/account.js';
+import { toOrganisation, type OrganisationRecord } from './model-repository.js';
 import type { ApiTokensTable, Database, UsersTable } from './schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -350,16 +351,50 @@ export class AccountRepository {
     return row.id;
   }
 
-  async sessionByHash(tokenHash: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
+  /**
+   * The session and its person; with `orgId`, also their membership of that organisation (`null`: none), read in the
+   * same query, since nearly every request of a signed-in person names an organisation.
+   */
+  async sessionByHash(
+    tokenHash: string,
+    orgId?: string,
+  ): Promise<{ session: SessionRecord; user: UserRecord; membership?: MembershipRecord | null; organisation?: OrganisationRecord } | undefined> {
     const row = await this.db
       .selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
+      .leftJoin('memberships as m', (join) => join.onRef('m.user_id', '=', 'u.id').on('m.org_id', '=', orgId ?? null))
+      .leftJoin('organisations as o', 'o.id', 'm.org_id')
       .selectAll('u')
       .select(['s.id as session_id', 's.stage', 's.created_at as session_created_at', 's.last_seen_at', 's.expires_at'])
+      .select([
+        'm.org_id as member_org_id',
+        'o.name as member_org_name',
+        'm.role as member_role',
+        'm.display_name as member_display_name',
+        'o.mfa_required_roles as member_mfa_roles',
+      ])
+      // The organisation's record too, which the routes of a member read next.
+      .select(ORGANISATION_COLUMNS)
       .where('s.token_hash', '=', tokenHash)
       .executeTakeFirst();
     if (!row) return undefined;
+    const membership =
+      orgId === undefined
+        ? undefined
+        : row.member_org_id === null
+          ? null
+          : toMembership({
+              org_id: row.member_org_id,
+              org_name: row.member_org_name!,
+              user_id: row.id,
+              role: row.member_role!,
+              display_name: row.member_display_name!,
+              mfa_required_roles: row.member_mfa_roles!,
+            });
+    const organisation = membership && row.member_org_id !== null ? organisationOf(row.member_org_id, row.member_org_name!, row) : undefined;
     return {
+      membership,
+      organisation,
       session: {
         id: row.session_id,
         userId: row.id,
@@ -446,7 +481,7 @@ export class AccountRepository {
   async tokenWithHolder(
     orgId: string,
     tokenHash: string,
-  ): Promise<{ token: TokenRecord; user: UserRecord; membership: MembershipRecord | undefined } | undefined> {
+  ): Promise<{ token: TokenRecord; user: UserRecord; membership: MembershipRecord | undefined; organisation?: OrganisationRecord } | undefined> {
     const row = await this.tokenQuery()
       .leftJoin('memberships as m', (join) => join.onRef('m.org_id', '=', 't.org_id').onRef('m.user_id', '=', 't.created_by'))
       .leftJoin('organisations as o', 'o.id', 'm.org_id')
@@ -457,6 +492,7 @@ export class AccountRepository {
         'o.name as org_name',
         'o.mfa_required_roles',
       ])
+      .select(ORGANISATION_COLUMNS)
       .where('t.org_id', '=', orgId)
       .where('t.token_hash', '=', tokenHash)
       .executeTakeFirst();
@@ -472,7 +508,7 @@ export class AccountRepository {
             display_name: row.member_display_name!,
             mfa_required_roles: row.mfa_required_roles ?? [],
           });
-    return { token: toToken(row), user: toUser(row.holder), membership };
+    return { token: toToken(row), user: toUser(row.holder), membership, organisation: membership ? organisationOf(row.org_id, row.org_name!, row) : undefined };
   }
 
   async tokenByHash(orgId: string, tokenHash: string): Promise<TokenRecord | undefined> {
@@ -564,6 +600,40 @@ export class AccountRepository {
   async clearThrottle(key: string): Promise<void> {
     await this.db.deleteFrom('auth_throttle').where('key', '=', key).execute();
   }
+}
+
+/** The columns of the organisation (joined as `o`) that its record needs, read with the caller's credentials. */
+const ORGANISATION_COLUMNS = [
+  'o.doc as org_doc',
+  'o.bia as org_bia',
+  'o.currency as org_currency',
+  'o.model_version as org_model_version',
+  'o.created_at as org_created_at',
+  'o.updated_at as org_updated_at',
+] as const;
+
+function organisationOf(
+  id: string,
+  name: string,
+  row: {
+    org_doc: unknown;
+    org_bia: unknown;
+    org_currency: string | null;
+    org_model_version: number | null;
+    org_created_at: Date | null;
+    org_updated_at: Date | null;
+  },
+): OrganisationRecord {
+  return toOrganisation({
+    id,
+    name,
+    doc: row.org_doc,
+    bia: row.org_bia,
+    currency: row.org_currency!,
+    model_version: row.org_model_version!,
+    created_at: row.org_created_at!,
+    updated_at: row.org_updated_at!,
+  });
 }
 
 function toMembership(row: {

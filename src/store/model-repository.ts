@@ -59,7 +59,7 @@ export interface Page<T> {
   total: number;
 }
 
-function toOrganisation(row: {
+export function toOrganisation(row: {
   id: string;
   name: string;
   doc: unknown;

@@ -1,11 +1,13 @@
 // The six model collections share one set of routes: list (paged, searchable), read, create, replace, delete.
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { COLLECTIONS, ENTITY_SCHEMAS, type Collection, type EntityOf } from '../../model/organisation.js';
 import { createEntity, deleteEntity, notFound, replaceEntity } from '../../operations/model-writer.js';
 import { isValidCursor, ModelRepository } from '../../store/model-repository.js';
 import { RempartError } from '../../errors.js';
-import { collectionAbilities, withAbilities } from '../access.js';
+import { collectionAbilities, organisationReadWithCaller, withAbilities } from '../access.js';
+import { PageCache, pageKey, sendJsonText } from '../page-cache.js';
 import { presentEntity } from '../presenters.js';
 import { ERRORS, ItemParams, OrgParams, pageQuery, withoutReadOnly } from './shared.js';
 import { entityPage, ENTITY_VIEWS, type EntityView } from '../../model/contract/organisation.js';
@@ -33,9 +35,10 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
   const repository = new ModelRepository(app.db);
 
   const totals = new Map<string, { version: number; total: number }>();
+  const pages = new PageCache();
 
-  async function organisation(orgId: string) {
-    const org = await repository.getOrganisation(orgId);
+  async function organisation(request: FastifyRequest, orgId: string) {
+    const org = organisationReadWithCaller(request, orgId) ?? (await repository.getOrganisation(orgId));
     if (!org) throw notFound('organisation', orgId);
     return org;
   }
@@ -67,21 +70,30 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
           response: { 200: entityPage(collection), ...ERRORS },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { org: orgId } = request.params;
         const query = request.query;
         if (query.cursor && !isValidCursor(query.cursor, query.sort))
           throw new RempartError('invalid_input', 'The cursor does not come from this list.', [
             { path: 'query.cursor', rule: 'cursor', value: query.cursor, message: 'pass back nextCursor of the previous page, with the same sort' },
           ]);
-        const org = await organisation(orgId);
+        const org = await organisation(request, orgId);
+        const pageKeyOf = pageKey(request, org, collection);
+        const served = pages.get(pageKeyOf);
+        if (served !== undefined) return sendJsonText(reply, served);
         // Every model write bumps the version, so a total counted at this version is still true; only
         // unfiltered lists are cached, one entry per organisation and collection.
         const key = `${orgId}\u0000${collection}`;
         const cached = query.q ? undefined : totals.get(key);
         const page = await repository.listEntities(orgId, collection, query, cached?.version === org.modelVersion ? cached.total : undefined);
         if (!query.q) totals.set(key, { version: org.modelVersion, total: page.total });
-        return { ...page, items: page.items.map((entity) => present(request, entity, org.bia)), abilities: collectionAbilities(request, collection) };
+        const body = JSON.stringify({
+          ...page,
+          items: page.items.map((entity) => present(request, entity, org.bia)),
+          abilities: collectionAbilities(request, collection),
+        });
+        pages.set(pageKeyOf, body);
+        return sendJsonText(reply, body);
       },
     );
 
@@ -93,7 +105,7 @@ export const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       async (request) => {
         const { org: orgId, id } = request.params;
-        const [org, entity] = await Promise.all([organisation(orgId), repository.getEntity(orgId, collection, id)]);
+        const [org, entity] = await Promise.all([organisation(request, orgId), repository.getEntity(orgId, collection, id)]);
         if (!entity) throw notFound(singular, id);
         return present(request, entity, org.bia);
       },
