@@ -570,24 +570,67 @@ export async function situationBoard(db: Kysely<Database>, orgId: string, id: st
   return { incident: id, exercise: incident.exercise, now: clock.toISOString(), activities };
 }
 
+/** The lists of what is down on an incident, by the name of the field that holds them. */
+const DOWN_FIELDS = ['sites', 'applications', 'suppliers'] as const;
+type DownField = (typeof DOWN_FIELDS)[number];
+
 /**
- * "If this lasts": the engine runs from the live state. Sites, applications and suppliers down from the incident's
- * start and never back, plus the strategies the activated plans switch on at their steps' times; per activity,
- * whether and when it breaches its MTPD.
+ * Since when each site, application and supplier on the incident has been down, replayed from the crisis log: the
+ * declaration's lists from the incident's start, then each change's additions from the time of the change (an item
+ * removed and added again is down from its return). An item the log does not explain counts from the start.
+ */
+export function downSince(
+  incident: Pick<IncidentRecord, 'start' | DownField>,
+  log: readonly Pick<LogRecord, 'at' | 'kind' | 'data'>[],
+): Record<DownField, Map<string, Date>> {
+  const since = Object.fromEntries(DOWN_FIELDS.map((field) => [field, new Map<string, Date>()])) as Record<DownField, Map<string, Date>>;
+  for (const entry of log) {
+    const lists = (entry.kind === 'declaration' ? entry.data : entry.kind === 'update' ? (entry.data as { after?: unknown } | null)?.after : undefined) as
+      Partial<Record<DownField, unknown>> | undefined;
+    if (!lists) continue;
+    const at = entry.kind === 'declaration' ? incident.start : entry.at;
+    for (const field of DOWN_FIELDS) {
+      const list = lists[field];
+      if (!Array.isArray(list)) continue;
+      const kept = new Map<string, Date>();
+      for (const id of list) if (typeof id === 'string') kept.set(id, since[field].get(id) ?? at);
+      since[field] = kept;
+    }
+  }
+  for (const field of DOWN_FIELDS) {
+    const current = new Map<string, Date>();
+    for (const id of incident[field]) current.set(id, since[field].get(id) ?? incident.start);
+    since[field] = current;
+  }
+  return since;
+}
+
+/**
+ * "If this lasts": the engine runs from the live state. The sites, applications and suppliers down from when each
+ * went down and never back, plus the strategies the activated plans switch on at their steps' times; then the board
+ * has the last word on the activities it follows: one marked stopped or degraded stays disrupted from the start of
+ * that disruption (its MTPD runs out then), one marked operating holds. Per activity, whether and when it breaches.
  */
 export async function projectIncident(db: Kysely<Database>, orgId: string, id: string, options: { horizonHours?: number; now?: Date } = {}) {
   const now = options.now ?? new Date();
   const incident = await getIncident(db, orgId, id);
   const model = await exportModel(db, orgId);
   const repository = new IncidentRepository(db);
-  const plans = await repository.plans(orgId, [id]);
-  const tasks = await repository.tasks(orgId, [id]);
+  const [plans, tasks, statuses, log] = await Promise.all([
+    repository.plans(orgId, [id]),
+    repository.tasks(orgId, [id]),
+    repository.statuses(orgId, id),
+    repository.log(orgId, id),
+  ]);
   const start = incident.start.getTime();
   const hoursFrom = (date: Date) => Math.max(0, Math.floor((date.getTime() - start) / HOUR));
+  const down = downSince(incident, log);
+  const longestMtpd = Math.max(24, ...model.activities.map((activity) => activity.mtpd));
+  const horizon = Math.ceil(options.horizonHours ?? Math.min(2160, Math.max(hoursFrom(now) + longestMtpd * 2, 168)));
   const disruptions: Disruption[] = [
-    ...incident.sites.map((site) => ({ type: 'siteUnavailable' as const, site, from: 0 })),
-    ...incident.applications.map((application) => ({ type: 'applicationOutage' as const, application, from: 0, to: options.horizonHours ?? 2160 })),
-    ...incident.suppliers.map((supplier) => ({ type: 'supplierOutage' as const, supplier, from: 0 })),
+    ...[...down.sites].map(([site, from]) => ({ type: 'siteUnavailable' as const, site, from: hoursFrom(from) })),
+    ...[...down.applications].map(([application, from]) => ({ type: 'applicationOutage' as const, application, from: hoursFrom(from), to: horizon })),
+    ...[...down.suppliers].map(([supplier, from]) => ({ type: 'supplierOutage' as const, supplier, from: hoursFrom(from) })),
   ];
   const strategies = new Map<string, { strategy: string; at: Date; plan: string }>();
   for (const task of tasks) {
@@ -595,8 +638,6 @@ export async function projectIncident(db: Kysely<Database>, orgId: string, id: s
     if (!strategy || !plans.some((plan) => plan.plan_id === task.planId) || !model.strategies.some((s) => s.id === strategy)) continue;
     if (!strategies.has(strategy) || strategies.get(strategy)!.at > task.dueAt) strategies.set(strategy, { strategy, at: task.dueAt, plan: task.planId });
   }
-  const longestMtpd = Math.max(24, ...model.activities.map((activity) => activity.mtpd));
-  const horizon = Math.ceil(options.horizonHours ?? Math.min(2160, Math.max(hoursFrom(now) + longestMtpd * 2, 168)));
   let result;
   try {
     result = simulate(model, {
@@ -608,14 +649,41 @@ export async function projectIncident(db: Kysely<Database>, orgId: string, id: s
     engineRefusal(error);
   }
   const at = (hours: number | null) => (hours === null ? null : new Date(start + hours * HOUR).toISOString());
+  const end = start + horizon * HOUR;
+  const board = new Map(statuses.map((status) => [status.activity, status]));
+  const recovery = new Map(measuredRecovery(incident, log, model).map((line) => [line.activity, line]));
   const activities = result.activities.map((line) => {
     const activity = model.activities.find((a) => a.id === line.id)!;
+    const named = { activity: line.id, name: activity.name, ...(activity.names ? { names: activity.names } : {}), mtpd: activity.mtpd };
+    const status = board.get(line.id);
+    if (status?.disruptedSince) {
+      // Stopped or degraded on the board: disrupted from then to the horizon, whatever the engine found.
+      const from = status.disruptedSince.getTime();
+      const deadline = from + activity.mtpd * HOUR;
+      return {
+        ...named,
+        breaches: deadline < end,
+        breachAt: deadline < end ? new Date(deadline).toISOString() : null,
+        firstDisrupted: recovery.get(line.id)?.disruptedAt ?? status.disruptedSince.toISOString(),
+        recoveredAt: null,
+        longestDisruption: Math.max(0, Math.round(((end - from) / HOUR) * 100) / 100),
+      };
+    }
+    if (status) {
+      // Operating on the board: it holds from now on.
+      const measured = recovery.get(line.id);
+      return {
+        ...named,
+        breaches: false,
+        breachAt: null,
+        firstDisrupted: measured?.disruptedAt ?? null,
+        recoveredAt: measured?.recoveredAt ?? null,
+        longestDisruption: measured?.recoveryHours ?? 0,
+      };
+    }
     const breachRun = line.binding.find((run) => run.to - run.from > activity.mtpd);
     return {
-      activity: line.id,
-      name: activity.name,
-      ...(activity.names ? { names: activity.names } : {}),
-      mtpd: activity.mtpd,
+      ...named,
       breaches: line.mtpdBreached,
       breachAt: breachRun ? at(breachRun.from + activity.mtpd) : null,
       firstDisrupted: at(line.firstDisrupted),
@@ -628,9 +696,16 @@ export async function projectIncident(db: Kysely<Database>, orgId: string, id: s
     now: now.toISOString(),
     horizonHours: horizon,
     disruptions: [
-      ...incident.sites.map((site) => ({ type: 'siteUnavailable', id: site, from: incident.start.toISOString() })),
-      ...incident.applications.map((application) => ({ type: 'applicationOutage', id: application, from: incident.start.toISOString() })),
-      ...incident.suppliers.map((supplier) => ({ type: 'supplierOutage', id: supplier, from: incident.start.toISOString() })),
+      ...[...down.sites].map(([site, from]) => ({ type: 'siteUnavailable', id: site, from: from.toISOString() })),
+      ...[...down.applications].map(([application, from]) => ({ type: 'applicationOutage', id: application, from: from.toISOString() })),
+      ...[...down.suppliers].map(([supplier, from]) => ({ type: 'supplierOutage', id: supplier, from: from.toISOString() })),
+      ...statuses
+        .filter((status) => status.disruptedSince)
+        .map((status) => ({
+          type: status.status === 'degraded' ? 'activityDegraded' : 'activityStopped',
+          id: status.activity,
+          from: status.disruptedSince!.toISOString(),
+        })),
     ],
     strategies: [...strategies.values()].map((activation) => ({ ...activation, at: activation.at.toISOString() })),
     breached: activities.filter((line) => line.breaches).length,

@@ -73,7 +73,7 @@ describe('the words the pages build from states and kinds', () => {
       ...ACTIVITY_STATUSES.map((status) => `activityStatus.${status}`),
       ...LOG_KINDS.map((kind) => `logKind.${kind}`),
       ...['open', 'inProgress', 'done', 'cancelled'].map((status) => `actionStatus.${status}`),
-      ...['siteUnavailable', 'applicationOutage', 'supplierOutage', 'activityStatus'].map((type) => `incident.projection.down.${type}`),
+      ...['siteUnavailable', 'applicationOutage', 'supplierOutage', 'activityStopped', 'activityDegraded'].map((type) => `incident.projection.down.${type}`),
       ...['added', 'removed', 'changed'].map((change) => `plan.changes.${change}`),
       ...['en', 'fr'].map((lang) => `plan.pdfIn.${lang}`),
     ];

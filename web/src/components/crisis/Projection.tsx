@@ -5,7 +5,15 @@ import { useTranslation } from 'react-i18next';
 import { pick, type IncidentView } from '../../lib/crisis.js';
 import { useProjection } from '../../lib/crisis-queries.js';
 import { useFormat, useLanguage, useNames } from '../../lib/queries.js';
+import { useNameOf } from '../../lib/scenario-queries.js';
 import { LoadError, Loading } from '../Page.js';
+
+/** The collection naming what each kind of disruption concerns. */
+const COLLECTION_OF: Record<string, 'sites' | 'applications' | 'suppliers' | 'activities'> = {
+  siteUnavailable: 'sites',
+  applicationOutage: 'applications',
+  supplierOutage: 'suppliers',
+};
 
 export function ProjectionPanel({ org, incident }: { org: string; incident: IncidentView }) {
   const { t } = useTranslation();
@@ -13,6 +21,7 @@ export function ProjectionPanel({ org, incident }: { org: string; incident: Inci
   const language = useLanguage();
   const projection = useProjection(org, incident.id, true);
   const strategyName = useNames(org, 'strategies');
+  const nameOf = useNameOf(org);
   if (projection.isError) return <LoadError error={projection.error} />;
   if (!projection.data) return <Loading />;
   const data = projection.data;
@@ -31,7 +40,10 @@ export function ProjectionPanel({ org, incident }: { org: string; incident: Inci
           <List size="sm">
             {data.disruptions.map((item) => (
               <List.Item key={`${item.type}-${item.id}`}>
-                {t(`incident.projection.down.${item.type}`, { id: item.id, date: format.dateTime(item.from) })}
+                {t(`incident.projection.down.${item.type}`, {
+                  id: nameOf(COLLECTION_OF[item.type] ?? 'activities', item.id),
+                  date: format.dateTime(item.from),
+                })}
               </List.Item>
             ))}
           </List>
