@@ -27,3 +27,9 @@ export interface Page<T> {
   nextCursor: string | null;
   total: number;
 }
+
+/** Liveness and database readiness (`GET /api/health`): 200 when the database answers, 503 when it does not. */
+export const Health = z
+  .object({ status: z.enum(['ok', 'degraded']), database: z.object({ ready: z.boolean(), latencyMs: z.number() }) })
+  .meta({ id: 'Health' });
+export type Health = z.infer<typeof Health>;

@@ -1,10 +1,8 @@
 // Liveness and database readiness, for load balancers and the first-run check.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
-import { z } from 'zod';
+import { Health } from '../../model/contract/common.js';
 import { ERROR_RESPONSES } from '../../model/contract/errors.js';
-
-const Health = z.object({ status: z.enum(['ok', 'degraded']), database: z.object({ ready: z.boolean(), latencyMs: z.number() }) }).meta({ id: 'Health' });
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
