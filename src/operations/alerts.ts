@@ -19,6 +19,7 @@ import { enqueueJob } from './jobs/queue.js';
 import { exportModel } from './model-writer.js';
 import { parseLinkToken } from './link-tokens.js';
 import { sha256Hex } from '../security/crypto.js';
+import { alertToCap } from '../interchange/cap.js';
 
 /** Job kinds of mass notification. */
 export const ALERT_SEND_JOB = 'alerts.send';
@@ -217,6 +218,29 @@ export async function stopAlert(db: Kysely<Database>, org: string, incident: str
       { org, chain: recordChain(org, 'incident', incident), action: 'alert_stop', entityType: 'incident', entityId: incident, after: { alert: id } },
       now,
     );
+  });
+}
+
+/** The alert as a CAP 1.2 message: one block per language of its recipients. */
+export async function alertCap(db: Kysely<Database>, org: string, incidentId: string, id: string): Promise<string> {
+  const alert = await new AlertRepository(db).get(org, id);
+  if (!alert || alert.incidentId !== incidentId) throw alertNotFound(id);
+  const incident = (await new IncidentRepository(db).get(org, incidentId))!;
+  const model = await exportModel(db, org);
+  const { rows } = await sql<{ language: 'fr' | 'en' }>`
+    select distinct language from alert_recipients where org_id = ${org} and alert_id = ${id} order by language`.execute(db);
+  const message = alert.message as AlertRequest['message'];
+  const sites = 'everyone' in alert.audience ? [] : alert.audience.sites;
+  return alertToCap({
+    org: { id: org, name: model.organisation?.name ?? org },
+    alert: { id, createdAt: alert.createdAt, expiresAt: alert.expiresAt, channels: alert.channels },
+    incident,
+    messages: rows.map(({ language }) => {
+      const text = messageIn(message, language);
+      return { language, headline: text.subject ?? incident.title, text: text.text };
+    }),
+    publicUrl: alertSettings().publicUrl,
+    areas: sites.map((site) => model.sites.find((one) => one.id === site)?.name ?? site),
   });
 }
 

@@ -9,7 +9,7 @@ import { AlertRequest, CheckinAnswer } from '../../model/alert.js';
 import { ALERT_TEMPLATES } from '../../model/alert-texts.js';
 import { AlertAccepted, AlertList, AlertView, Availability, CheckinResult, OwnCheckin } from '../../model/contract/alerts.js';
 import { Id } from '../../model/organisation.js';
-import { availability, checkInAs, createAlert, getAlert, listAlerts, stopAlert } from '../../operations/alerts.js';
+import { alertCap, availability, checkInAs, createAlert, getAlert, listAlerts, stopAlert } from '../../operations/alerts.js';
 import type { IncidentActor } from '../../operations/incidents.js';
 import { getIncident } from '../../operations/incidents.js';
 import { AlertRepository, personByEmail } from '../../store/alert-repository.js';
@@ -105,6 +105,26 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { org, incident, alert } = request.params;
       return withAbilities(request, 'alerts', await getAlert(app.db, org, incident, alert));
+    },
+  );
+
+  app.get(
+    '/orgs/:org/incidents/:incident/alerts/:alert/cap.xml',
+    {
+      config: { policy: { resource: 'alerts', action: 'read' } },
+      schema: {
+        tags,
+        summary: 'The alert as an OASIS CAP 1.2 message (one <info> per language of its audience), for other alerting systems',
+        params: AlertParams,
+        produces: ['application/cap+xml'],
+      },
+    },
+    async (request, reply) => {
+      const { org, incident, alert } = request.params;
+      return reply
+        .type('application/cap+xml; charset=utf-8')
+        .header('content-disposition', `attachment; filename="alert-${alert}.cap.xml"`)
+        .send(await alertCap(app.db, org, incident, alert));
     },
   );
 
