@@ -17,7 +17,12 @@ interface Question {
 
 const { values } = parseArgs({
   // A copy of shared/data/kb-fixture.json is kept beside the questions written for it.
-  options: { fixture: { type: 'string', default: join(import.meta.dirname, 'data/kb-fixture.json') }, misses: { type: 'boolean' } },
+  options: {
+    fixture: { type: 'string', default: join(import.meta.dirname, 'data/kb-fixture.json') },
+    misses: { type: 'boolean' },
+    // Also index the demo's starter knowledge base, as when the fixture is imported into the demo organisation.
+    'with-starter': { type: 'boolean' },
+  },
 });
 const fixture = KbImportFile.parse(JSON.parse(readFileSync(values.fixture, 'utf8')));
 const questions = JSON.parse(readFileSync(join(import.meta.dirname, 'data/kb-questions.json'), 'utf8')) as {
@@ -26,7 +31,8 @@ const questions = JSON.parse(readFileSync(join(import.meta.dirname, 'data/kb-que
   noAnswer: Question[];
 };
 
-const documents: KbSearchDocument[] = fixture.articles.map((article) => ({
+const starter = values['with-starter'] ? KbImportFile.parse(JSON.parse(readFileSync(join(import.meta.dirname, '../data/kb/demo.json'), 'utf8'))).articles : [];
+const documents: KbSearchDocument[] = [...fixture.articles, ...starter].map((article) => ({
   id: article.id,
   lang: article.lang,
   audience: article.audience,

@@ -1,10 +1,12 @@
 // The built-in functions flows may call: the official orientation algorithm (2020-06-09) on the answers a
-// conversation gathered, and its early display. A record leaves as an effect, only for a complete questionnaire, and
+// conversation gathered, its early display, and the search of the organisation's knowledge base (given in, as an
+// in-memory searcher: the engine reads nothing itself). A record leaves as an effect, only for a complete questionnaire, and
 // only minimised (sharingRecord): the age, weight, height, postal code and time stay in the conversation, which
 // forgets them when it ends.
 import { type FlowValue } from '../model/flow.js';
+import { isStale, plainText, type KbArticle, type KbHandoff, type KbLanguage } from '../model/kb.js';
 import { ORIENTATION_MESSAGES, ORIENTATION_URGENCY, OrientationAnswers } from '../model/orientation.js';
-import type { Builtins, FlowEffect } from './flow.js';
+import type { BuiltinContext, Builtins, FlowEffect } from './flow.js';
 import { earlyOrientation, orient, sharingRecord } from './orientation.js';
 
 const ANSWER_NAMES = [
@@ -22,7 +24,61 @@ function answersOf(vars: Readonly<Record<string, FlowValue>>): Record<string, un
   return answers;
 }
 
-export const FLOW_BUILTINS: Builtins = {
+/** What a `kbSearch` call searches: the organisation's articles a conversation may show, and who to turn to. */
+export interface KbSearcher {
+  search(question: string, lang: KbLanguage): Array<{ article: KbArticle; score: number }>;
+  handoff: KbHandoff | null;
+}
+
+const HANDOFF_TEXTS = {
+  fr: {
+    reach: 'Vous pouvez joindre {label} : {ways}.',
+    nobody: 'Reformulez votre question, ou adressez-vous à votre interlocuteur habituel.',
+    who: 'notre équipe',
+  },
+  en: { reach: 'You can reach {label}: {ways}.', nobody: 'Try asking in other words, or turn to your usual contact.', who: 'our team' },
+} as const;
+
+/** The sentence naming who to turn to, in the conversation's language. */
+function handoffText(handoff: KbHandoff | null, lang: KbLanguage): string {
+  const words = HANDOFF_TEXTS[lang];
+  if (!handoff) return words.nobody;
+  const ways = [handoff.phone, handoff.email, handoff.url].filter((way): way is string => Boolean(way)).join(' · ');
+  const label = handoff.label[lang] ?? handoff.label.fr ?? handoff.label.en ?? words.who;
+  return words.reach.replace('{label}', label).replace('{ways}', ways);
+}
+
+/**
+ * `kbSearch`: the question in the variable `question`, searched in the conversation's language; the result holds
+ * `found`, the `answers` (each with its text, sanitised HTML, source, address, publication and review dates, and
+ * whether it is past review on the day of the conversation) and `handoff`, who to turn to when nothing fits.
+ */
+function kbSearch(kb: KbSearcher | undefined, vars: Readonly<Record<string, FlowValue>>, context: BuiltinContext): { value: FlowValue } {
+  const lang: KbLanguage = context.lang === 'en' ? 'en' : 'fr';
+  const question = typeof vars.question === 'string' ? vars.question : '';
+  const today = new Date(context.now).toISOString().slice(0, 10);
+  const hits = kb && question.trim() ? kb.search(question, lang) : [];
+  const answers: FlowValue[] = hits.map(({ article, score }) => ({
+    id: article.id,
+    question: article.question,
+    text: plainText(article.answer),
+    html: article.answer,
+    source: article.source,
+    url: article.url,
+    published: article.published,
+    reviewBy: article.reviewBy,
+    stale: isStale(article, today),
+    score,
+  }));
+  return { value: { found: answers.length > 0, answers, handoff: handoffText(kb?.handoff ?? null, lang) } };
+}
+
+/** The built-ins, with the knowledge base of the conversation's organisation when it has one. */
+export function flowBuiltins(kb?: KbSearcher): Builtins {
+  return { ...BASE_BUILTINS, kbSearch: (vars, context) => kbSearch(kb, vars, context) };
+}
+
+const BASE_BUILTINS: Omit<Builtins, 'kbSearch'> = {
   orientation: (vars, context): { value: FlowValue; effects?: FlowEffect[] } => {
     const parsed = OrientationAnswers.safeParse(answersOf(vars));
     if (!parsed.success) return { value: { complete: false } };
@@ -48,3 +104,6 @@ export const FLOW_BUILTINS: Builtins = {
     return { value: fin ? { fin, message: ORIENTATION_MESSAGES[fin], level: ORIENTATION_URGENCY[fin].level } : null };
   },
 };
+
+/** The built-ins without a knowledge base (`kbSearch` finds nothing and names no one). */
+export const FLOW_BUILTINS: Builtins = flowBuiltins();

@@ -218,7 +218,8 @@ const LOOP = FlowDocument.parse({
 });
 const REGISTRY: FlowRegistry = { small: SMALL, other: OTHER, loop: LOOP };
 
-const texts = (messages: FlowMessage[]) => messages.map((message) => (message.type === 'text' ? message.text : `[card] ${message.title}`));
+const texts = (messages: FlowMessage[]) =>
+  messages.map((message) => (message.type === 'text' ? message.text : message.type === 'card' ? `[card] ${message.title}` : `[answer] ${message.id}`));
 
 describe('the interpreter', () => {
   it('says, asks, re-asks an invalid answer with its explanation, sets, branches and ends, forgetting the answers', () => {

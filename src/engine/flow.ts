@@ -57,6 +57,8 @@ export interface BuiltinContext {
   now: number;
   startedAt: number;
   flow: FlowDocument;
+  /** The conversation's language. */
+  lang: string;
 }
 export type BuiltinFunction = (vars: Readonly<Record<string, FlowValue>>, context: BuiltinContext) => { value: FlowValue; effects?: FlowEffect[] };
 export type Builtins = Record<Builtin, BuiltinFunction>;
@@ -312,7 +314,28 @@ function textOf(text: FlowText, state: FlowState, flow: FlowDocument): string {
   return texts[state.lang] ?? texts[flow.languages[0]] ?? '';
 }
 
-function sayMessage(say: Say, state: FlowState, flow: FlowDocument): FlowMessage {
+/** The answer messages of a variable holding a list of knowledge-base answers; anything else says nothing. */
+function answerMessages(value: FlowValue | undefined): FlowMessage[] {
+  if (!Array.isArray(value)) return [];
+  const text = (item: Record<string, FlowValue>, key: string) => (typeof item[key] === 'string' ? (item[key] as string) : '');
+  const orNull = (item: Record<string, FlowValue>, key: string) => (typeof item[key] === 'string' ? (item[key] as string) : null);
+  return value
+    .filter((item): item is Record<string, FlowValue> => item !== null && typeof item === 'object' && !Array.isArray(item))
+    .map((item) => ({
+      type: 'answer' as const,
+      id: text(item, 'id'),
+      question: text(item, 'question'),
+      text: text(item, 'text'),
+      html: text(item, 'html'),
+      source: text(item, 'source'),
+      url: orNull(item, 'url'),
+      published: text(item, 'published'),
+      reviewBy: orNull(item, 'reviewBy'),
+      stale: item.stale === true,
+    }));
+}
+
+function sayMessage(say: Exclude<Say, { answers: string }>, state: FlowState, flow: FlowDocument): FlowMessage {
   const links = (items: Array<{ url: string; label: FlowText }> | undefined) =>
     items?.map((link) => ({ url: link.url, label: textOf(link.label, state, flow) }));
   if ('card' in say)
@@ -422,7 +445,8 @@ function run(flows: FlowRegistry, state: FlowState, now: number, builtins: Built
       continue;
     }
     if ('say' in instruction) {
-      messages.push(sayMessage(instruction.say, state, flow));
+      if ('answers' in instruction.say) messages.push(...answerMessages(lookup(state.vars, instruction.say.answers)));
+      else messages.push(sayMessage(instruction.say, state, flow));
       state.pc += 1;
     } else if ('ask' in instruction) {
       messages.push(promptMessage(instruction.ask, state, flow));
@@ -432,7 +456,7 @@ function run(flows: FlowRegistry, state: FlowState, now: number, builtins: Built
       state.vars[instruction.set.var] = evaluate(instruction.set.value, state.vars);
       state.pc += 1;
     } else if ('call' in instruction) {
-      const called = builtins[instruction.call.fn](state.vars, { now, startedAt: state.startedAt, flow });
+      const called = builtins[instruction.call.fn](state.vars, { now, startedAt: state.startedAt, flow, lang: state.lang });
       state.vars[instruction.call.result] = called.value;
       effects.push(...(called.effects ?? []));
       state.pc += 1;

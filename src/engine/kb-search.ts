@@ -51,8 +51,12 @@ interface Posting {
 interface LanguageIndex {
   count: number;
   postings: Map<string, Posting[]>;
-  /** Folded words of the articles by length, with their stem: where typos are looked up. */
-  wordsByLength: Map<number, Map<string, string>>;
+  /**
+   * Folded words of the articles with their stem, by length and first letter and by length and second letter: where
+   * typos are looked up (a typo rarely spares neither of the first two letters, so a lookup reads a few buckets, not
+   * the whole vocabulary).
+   */
+  wordsByKey: Map<string, Map<string, string>>;
   averageLength: [number, number, number];
   synonyms: CompiledSynonyms;
 }
@@ -69,7 +73,7 @@ export function buildKbIndex(articles: readonly KbSearchDocument[], synonymList:
     languages[lang] = {
       count: 0,
       postings: new Map(),
-      wordsByLength: new Map(),
+      wordsByKey: new Map(),
       averageLength: [0, 0, 0],
       synonyms: compileSynonyms(synonymList[lang] ?? []),
     };
@@ -86,9 +90,11 @@ export function buildKbIndex(articles: readonly KbSearchDocument[], synonymList:
         const tf = counts.get(stem) ?? [0, 0, 0];
         tf[field]++;
         counts.set(stem, tf);
-        let byWord = index.wordsByLength.get(word.length);
-        if (!byWord) index.wordsByLength.set(word.length, (byWord = new Map()));
-        byWord.set(word, stem);
+        for (const key of [`${word.length}<${word[0]}`, `${word.length}>${word[1] ?? ''}`]) {
+          let byWord = index.wordsByKey.get(key);
+          if (!byWord) index.wordsByKey.set(key, (byWord = new Map()));
+          byWord.set(word, stem);
+        }
       }
     });
     for (const [stem, tf] of counts) {
@@ -122,17 +128,20 @@ function candidates(index: LanguageIndex, word: string, stem: string): Map<strin
   const max = allowedEdits(word.length);
   const found = new Map<string, number>();
   let best = max + 1;
+  // Same first letter, the second letter first (the first two swapped, or one added in front), or same second letter.
+  const keys = (length: number) => [`${length}<${word[0]}`, `${length}<${word[1]}`, `${length}>${word[1]}`];
   for (let length = word.length - max; length <= word.length + max; length++)
-    for (const [other, otherStem] of index.wordsByLength.get(length) ?? []) {
-      const distance = editDistance(word, other, Math.min(max, best));
-      if (distance > max || distance > best) continue;
-      // Only the nearest words: a word one edit away is what was meant, not one two edits away.
-      if (distance < best) {
-        best = distance;
-        found.clear();
+    for (const key of keys(length))
+      for (const [other, otherStem] of index.wordsByKey.get(key) ?? []) {
+        const distance = editDistance(word, other, Math.min(max, best));
+        if (distance > max || distance > best) continue;
+        // Only the nearest words: a word one edit away is what was meant, not one two edits away.
+        if (distance < best) {
+          best = distance;
+          found.clear();
+        }
+        found.set(otherStem, TYPO_WEIGHT[distance]);
       }
-      found.set(otherStem, TYPO_WEIGHT[distance]);
-    }
   return found;
 }
 
@@ -150,8 +159,12 @@ export function searchKb(
   const seen = new Set<string>();
   const terms = analyse(query, options.lang, language.synonyms).filter(({ stem }) => !seen.has(stem) && seen.add(stem));
   if (terms.length === 0) return [];
-  const bm25 = new Map<number, number>();
-  const covered = new Map<number, number>();
+  // Per article, by position: the match strength and the weight of the question it covers; `touched` lists who has any.
+  const count = index.documents.length;
+  const bm25 = new Float64Array(count);
+  const covered = new Float64Array(count);
+  const best = new Float64Array(count);
+  const touched: number[] = [];
   const unknownIdf = idf(language.count, 0);
   let totalWeight = 0;
   for (const { word, stem } of terms) {
@@ -159,7 +172,7 @@ export function searchKb(
     if (stems.size === 0 && isNearStopWord(word, options.lang)) continue;
     // A word no article uses weighs as much as the rarest word: a question about something else covers little.
     let termWeight = stems.size === 0 ? unknownIdf : 0;
-    const best = new Map<number, number>();
+    const matched: number[] = [];
     for (const [candidate, weight] of stems) {
       const postings = language.postings.get(candidate)!;
       const termIdf = idf(language.count, postings.length);
@@ -172,19 +185,25 @@ export function searchKb(
           const norm = 1 - B + (B * lengths[field]) / language.averageLength[field];
           score += (FIELD_WEIGHTS[field] * (tf[field] * (K1 + 1))) / (tf[field] + K1 * norm);
         }
-        bm25.set(doc, (bm25.get(doc) ?? 0) + weight * termIdf * score);
-        best.set(doc, Math.max(best.get(doc) ?? 0, weight));
+        if (bm25[doc] === 0) touched.push(doc);
+        bm25[doc] += weight * termIdf * score;
+        if (best[doc] === 0) matched.push(doc);
+        if (weight > best[doc]) best[doc] = weight;
       }
     }
     totalWeight += termWeight;
-    for (const [doc, weight] of best) covered.set(doc, (covered.get(doc) ?? 0) + weight * termWeight);
+    for (const doc of matched) {
+      covered[doc] += best[doc] * termWeight;
+      best[doc] = 0;
+    }
   }
   const threshold = options.threshold ?? KB_THRESHOLD;
   const hits: KbHit[] = [];
-  for (const [doc, strength] of bm25) {
+  for (const doc of touched) {
+    const strength = bm25[doc];
     const document = index.documents[doc];
     if (!options.audiences.includes(document.audience)) continue;
-    const coverage = Math.min(1, covered.get(doc)! / totalWeight);
+    const coverage = Math.min(1, covered[doc] / totalWeight);
     const score = coverage * (strength / (strength + HALF));
     if (score >= threshold) hits.push({ id: document.id, score: Math.round(score * 1000) / 1000 });
   }

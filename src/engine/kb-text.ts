@@ -162,21 +162,31 @@ export function analyse(text: string, lang: KbLanguage, synonyms: CompiledSynony
  */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let previous2: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const width = b.length + 1;
+  if (rows[0].length < width) for (let k = 0; k < 3; k++) rows[k] = new Int32Array(width * 2);
+  let previous2 = rows[0];
+  let previous = rows[1];
+  let current = rows[2];
+  for (let j = 0; j < width; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    current[0] = i;
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, previous2[j - 2] + 1);
-      current.push(value);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1))
+        value = Math.min(value, previous2[j - 2] + 1);
+      current[j] = value;
       if (value < rowMin) rowMin = value;
     }
     if (rowMin > max) return max + 1;
+    const spare = previous2;
     previous2 = previous;
     previous = current;
+    current = spare;
   }
   return Math.min(previous[b.length], max + 1);
 }
+
+/** Three rows reused by every call (the engine runs on one thread at a time). */
+const rows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];

@@ -9,8 +9,12 @@ import { isInvalidText } from './text.js';
 /** Names of steps and variables: short, readable, safe in a path (`result.fin` reads a field of a variable). */
 export const FLOW_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const VARIABLE_PATH = /^[A-Za-z_][A-Za-z0-9_]{0,63}(\.[A-Za-z_][A-Za-z0-9_]{0,63}){0,4}$/;
-/** The built-in functions a flow may call: the orientation algorithm (2020-06-09) and its early display. */
-export const BUILTINS = ['orientation', 'earlyOrientation'] as const;
+/**
+ * The built-in functions a flow may call: the orientation algorithm (2020-06-09), its early display, and the search
+ * of the organisation's knowledge base (`kbSearch`: the question in the variable `question`; the result holds `found`,
+ * `answers` for a `say: {answers: …}` and `handoff`, the text naming who to turn to).
+ */
+export const BUILTINS = ['orientation', 'earlyOrientation', 'kbSearch'] as const;
 export type Builtin = (typeof BUILTINS)[number];
 /** The units a number may be asked in; each accepts its usual spellings and converts to this one. */
 export const UNITS = ['cm', 'kg', 'celsius', 'years'] as const;
@@ -89,6 +93,8 @@ export const QuickReply = z
 export const Say = z.union([
   z.object({ text: FlowText, quickReplies: z.array(QuickReply).max(12).optional(), links: z.array(FlowLink).max(10).optional() }).strict(),
   z.object({ card: z.object({ title: FlowText, body: FlowText.optional(), links: z.array(FlowLink).max(10).optional() }).strict() }).strict(),
+  /** The answers a `kbSearch` call left in a variable (`kb.answers`), each as an `answer` message with its source and dates. */
+  z.object({ answers: VariablePath }).strict(),
 ]);
 export type Say = z.infer<typeof Say>;
 
@@ -184,7 +190,7 @@ export function flowProblems(flow: FlowDocument, knownFlows: Readonly<Record<str
       for (const [key, item] of Object.entries(value)) {
         const at = [...path, key];
         if (['prompt', 'label', 'invalid', 'title', 'body'].includes(key) || (key === 'text' && !Array.isArray(item))) checkText(item, at);
-        else if (key === 'var' || key === 'defined') checkVariable(item, at);
+        else if (key === 'var' || key === 'defined' || key === 'answers') checkVariable(item, at);
         else texts(item, at);
       }
     }
@@ -246,6 +252,19 @@ export const FlowMessage = z.discriminatedUnion('type', [
     title: z.string(),
     body: z.string().optional(),
     links: z.array(z.object({ url: z.string(), label: z.string() })).optional(),
+  }),
+  /** An answer of the knowledge base: its text (and sanitised HTML), who says so, where and when. */
+  z.object({
+    type: z.literal('answer'),
+    id: z.string(),
+    question: z.string(),
+    text: z.string(),
+    html: z.string().meta({ description: 'The answer as sanitised HTML (p, strong, em, lists, links)' }),
+    source: z.string(),
+    url: z.string().nullable(),
+    published: z.string().meta({ description: 'YYYY-MM-DD' }),
+    reviewBy: z.string().nullable(),
+    stale: z.boolean().meta({ description: 'Past its review date: show the date, the information may have changed' }),
   }),
 ]);
 export type FlowMessage = z.infer<typeof FlowMessage>;

@@ -4,12 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { advanceFlow, startFlow, type FlowEffect, type FlowState } from '../engine/flow.js';
-import { FLOW_BUILTINS } from '../engine/flow-builtins.js';
+import { FLOW_BUILTINS, flowBuiltins } from '../engine/flow-builtins.js';
 import { RempartError } from '../errors.js';
 import type { FlowMessage } from '../model/flow.js';
 import { ConversationRepository, type OrientationRecordRow } from '../store/conversation-repository.js';
 import type { Database } from '../store/schema.js';
 import { shippedFlows } from './flows.js';
+import { publicKbSearcher } from './kb.js';
 import type { PublicKeyRecord } from './widget.js';
 
 /** The flow a conversation runs when the client names none. */
@@ -32,6 +33,31 @@ function remember(key: string, entry: { orgId: string; turn: number; ended: bool
 
 /** Two messages of one conversation at once: the second reads again this many times before giving up (409). */
 const ATTEMPTS = 3;
+
+let searching: Set<string> | undefined;
+
+/** The flows from which a `kbSearch` call can be reached (through `goto`s to other flows): only they need the knowledge base. */
+function searchingFlows(): Set<string> {
+  if (searching) return searching;
+  const flows = shippedFlows();
+  const calls = (id: string) => Object.values(flows[id].steps).some((steps) => steps.some((step) => 'call' in step && step.call.fn === 'kbSearch'));
+  const targets = (id: string) =>
+    Object.values(flows[id].steps).flatMap((steps) =>
+      steps.flatMap((step) => ('goto' in step && typeof step.goto === 'object' && step.goto.flow in flows ? [step.goto.flow] : [])),
+    );
+  const reaches = (id: string, seen: Set<string>): boolean => {
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return calls(id) || targets(id).some((target) => reaches(target, seen));
+  };
+  searching = new Set(Object.keys(flows).filter((id) => reaches(id, new Set())));
+  return searching;
+}
+
+/** The built-ins for a turn of a conversation on this flow: with the organisation's knowledge base only where it can be searched. */
+async function builtinsFor(db: Kysely<Database>, orgId: string, flowId: string) {
+  return searchingFlows().has(flowId) ? flowBuiltins(await publicKbSearcher(db, orgId)) : FLOW_BUILTINS;
+}
 
 function recordsOf(effects: readonly FlowEffect[]): OrientationRecordRow[] {
   return effects
@@ -57,7 +83,7 @@ export async function startConversation(
     throw new RempartError('not_found', `No flow "${flowId}".`, [
       { path: 'body.flow', rule: 'exists', value: flowId, message: `one of: ${Object.keys(flows).join(', ')}` },
     ]);
-  const turn = startFlow(flows, flowId, { lang: input.lang, now }, FLOW_BUILTINS);
+  const turn = startFlow(flows, flowId, { lang: input.lang, now }, await builtinsFor(db, key.orgId, flowId));
   // 122 random bits: the id is all a client holds, it must not be guessed.
   const id = randomUUID();
   await new ConversationRepository(db).insert(
@@ -100,7 +126,8 @@ export async function postMessage(
       throw new RempartError('conflict', 'This conversation has ended: start a new one.', [
         { path: 'params.id', rule: 'ended', value: id, message: 'a conversation still going on' },
       ]);
-    const turn = advanceFlow(shippedFlows(), conversation.state as FlowState, { ...input, now }, FLOW_BUILTINS);
+    const state = conversation.state as FlowState;
+    const turn = advanceFlow(shippedFlows(), state, { ...input, now }, await builtinsFor(db, key.orgId, state.flow));
     const moved = await repository.advance(
       conversation,
       { state: turn.state, flowId: turn.state.flow, flowVersion: turn.state.version, ended: turn.state.ended },

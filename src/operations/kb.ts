@@ -3,7 +3,10 @@
 // the organisation's knowledge-base revision and is recorded in its audit trail. The search keeps, per process, the
 // index of each organisation at the revision it was built from, and builds it again when a write (in any process)
 // moved the revision: one small read per question, and no stale answer after a write.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
+import type { KbSearcher } from '../engine/flow-builtins.js';
 import { buildKbIndex, searchKb, type KbHit, type KbIndex } from '../engine/kb-search.js';
 import { RempartError } from '../errors.js';
 import { parseKbSheet, writeKbSheet } from '../interchange/kb-sheet.js';
@@ -21,6 +24,7 @@ import {
   type KbLanguage,
 } from '../model/kb.js';
 import { problemsFromZod } from '../model/problem.js';
+import { DATA_DIR } from '../paths.js';
 import { KbRepository, type KbArticleRecord, type KbListQuery } from '../store/kb-repository.js';
 import { ModelRepository } from '../store/model-repository.js';
 import type { Database } from '../store/schema.js';
@@ -214,6 +218,8 @@ export async function updateHandoff(db: Kysely<Database>, orgId: string, handoff
   await requireOrganisation(db, orgId);
   await db.transaction().execute(async (trx) => {
     const kb = new KbRepository(trx);
+    // The cached search indexes carry the handoff: they are built again.
+    await kb.bumpRevision(orgId);
     const before = await kb.handoff(orgId);
     await kb.setHandoff(orgId, handoff ?? {});
     await recordAudit(trx, { org: orgId, action: 'update', entityType: 'kb', entityId: 'handoff', before, after: handoff });
@@ -227,6 +233,7 @@ interface CachedIndex {
   revision: number;
   index: KbIndex;
   articles: Map<string, KbArticle>;
+  handoff: KbHandoff | null;
 }
 const indexes = new Map<string, CachedIndex>();
 const building = new Map<string, Promise<CachedIndex>>();
@@ -246,13 +253,14 @@ async function indexOf(db: Kysely<Database>, orgId: string): Promise<CachedIndex
   let pending = building.get(key);
   if (!pending) {
     pending = (async () => {
-      const articles = (await repository.all(orgId)).map(plain);
+      const [records, handoff] = await Promise.all([repository.all(orgId), readHandoff(db, orgId)]);
+      const articles = records.map(plain);
       const index = buildKbIndex(
         articles.map((article) => ({ ...article, answer: plainText(article.answer) })),
         loadSynonyms(),
       );
       // Built from rows read after the revision: a write in between makes a newer revision, so this is rebuilt next time.
-      const built = { revision, index, articles: new Map(articles.map((article) => [article.id, article])) };
+      const built = { revision, index, articles: new Map(articles.map((article) => [article.id, article])), handoff };
       indexes.delete(orgId);
       indexes.set(orgId, built);
       if (indexes.size > CACHED_ORGANISATIONS) indexes.delete(indexes.keys().next().value!);
@@ -278,8 +286,26 @@ export async function searchArticles(
   return searchKb(index, query, options).map((hit) => ({ ...hit, article: articles.get(hit.id)! }));
 }
 
-/** The current index of an organisation, for callers that search many times at once (the flow built-in). */
-export async function kbSearcher(db: Kysely<Database>, orgId: string) {
-  const { index, articles } = await indexOf(db, orgId);
-  return { index, articles };
+/**
+ * What the flows' `kbSearch` built-in searches for a conversation through a public key: the organisation's public
+ * articles (staff-only ones never leave through the public API) and its handoff contact.
+ */
+export async function publicKbSearcher(db: Kysely<Database>, orgId: string): Promise<KbSearcher> {
+  const { index, articles, handoff } = await indexOf(db, orgId);
+  return {
+    search: (question, lang) => searchKb(index, question, { lang, audiences: ['public'] }).map((hit) => ({ article: articles.get(hit.id)!, score: hit.score })),
+    handoff,
+  };
+}
+
+/**
+ * Loads the starter knowledge base (data/kb/demo.json: pandemic at work) and the crisis team as handoff contact. Not
+ * part of the demo itself: imported on top of an organisation's own articles (the insurer's intranet answers of
+ * kb-fixture.json) its general answers would compete with them.
+ */
+export async function loadDemoKb(db: Kysely<Database>, orgId: string): Promise<KbImportSummary> {
+  const file = await readArticlesFile(await readFile(join(DATA_DIR, 'kb', 'demo.json')), 'json');
+  const summary = await importArticles(db, orgId, file);
+  await updateHandoff(db, orgId, { label: { fr: 'la cellule de crise', en: 'the crisis team' }, phone: '01 70 00 00 00', email: 'crise@demo.rempart.example' });
+  return summary;
 }
