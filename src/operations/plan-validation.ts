@@ -3,7 +3,7 @@
 // scope is judged against its MTPD and RTO; with Monte Carlo, the probability of meeting each.
 import type { Kysely } from 'kysely';
 import { meanScenario } from '../engine/resolve.js';
-import { MonteCarloSession } from '../engine/montecarlo.js';
+import type { MonteCarloPartial } from '../engine/montecarlo.js';
 import { simulate } from '../engine/simulate.js';
 import { RempartError } from '../errors.js';
 import type { PlanValidation } from '../model/contract/plans.js';
@@ -16,6 +16,7 @@ import type { Database } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import { enqueueJob } from './jobs/queue.js';
 import { exportModel } from './model-writer.js';
+import { runMonteCarloResumable } from './montecarlo-workers.js';
 import { planNotFound } from './plans.js';
 import { engineRefusal } from './scenarios.js';
 
@@ -47,7 +48,10 @@ function inScope(model: OrganisationModel, content: PlanContent) {
   return model.activities.filter((activity) => scope.size === 0 || scope.has(activity.id));
 }
 
-/** Validates a plan's content against its scenarios on a model (pure apart from the engine's CPU). */
+/**
+ * Validates a plan's content against its scenarios on a model (pure apart from the engine's CPU). With `montecarlo`,
+ * the probabilities come from its runs of each scenario as the plan runs it (`planScenario`), by scenario id.
+ */
 export function validatePlanContent(
   model: OrganisationModel,
   scenarios: Array<Scenario & { id: string }>,
@@ -56,7 +60,7 @@ export function validatePlanContent(
   modelVersion: number,
   content: PlanContent,
   now: Date,
-  montecarlo?: { runs: number; seed: number },
+  montecarlo?: { runs: number; partials: ReadonlyMap<string, MonteCarloPartial> },
 ): PlanValidation {
   const activities = inScope(model, content);
   const results = scenarios.map((original) => {
@@ -69,8 +73,8 @@ export function validatePlanContent(
     }
     const byId = new Map(simulated.activities.map((result) => [result.id, result]));
     let probabilities: Map<string, { rto: number; mtpd: number }> | undefined;
-    if (montecarlo) {
-      const partial = new MonteCarloSession(model, scenario, { validated: true }).run({ runs: montecarlo.runs, seed: montecarlo.seed });
+    const partial = montecarlo?.partials.get(original.id);
+    if (montecarlo && partial) {
       probabilities = new Map();
       partial.activityIds.forEach((id, i) => {
         const activity = model.activities.find((a) => a.id === id)!;
@@ -101,7 +105,7 @@ export function validatePlanContent(
       activations,
       activities: lines,
       breached: lines.filter((line) => !line.withinMtpd).length,
-      runs: montecarlo ? montecarlo.runs : null,
+      runs: probabilities ? montecarlo!.runs : null,
     };
   });
   const findings = results.flatMap((scenario) =>
@@ -188,7 +192,11 @@ export async function validatePlan(
   return { validation, job };
 }
 
-/** The Monte Carlo pass of a validation (run by its job): the same as `validatePlan`, with probabilities. */
+/**
+ * The Monte Carlo pass of a validation (run by its job): the same as `validatePlan`, with probabilities. The runs of
+ * each scenario go to the pool of worker threads, as every Monte Carlo job's do (`workers` threads; `signal` aborts),
+ * so the job runner's thread stays free; run i draws from (seed, i) whatever the number of threads.
+ */
 export async function validatePlanMonteCarlo(
   db: Kysely<Database>,
   orgId: string,
@@ -196,9 +204,26 @@ export async function validatePlanMonteCarlo(
   version: number,
   runs: number,
   seed: number,
+  options: { workers?: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<PlanValidation> {
   const { record, model, modelVersion, scenarios } = await inputs(db, orgId, planId, version);
-  const validation = validatePlanContent(model, scenarios, planId, record.version, modelVersion, record.content, new Date(), { runs, seed });
+  const partials = new Map<string, MonteCarloPartial>();
+  for (const [index, original] of scenarios.entries()) {
+    let outcome;
+    try {
+      outcome = await runMonteCarloResumable(model, planScenario(original, record.content).scenario, {
+        runs,
+        seed,
+        workers: options.workers ?? 1,
+        signal: options.signal,
+        onProgress: (done) => options.onProgress?.(index * runs + done, scenarios.length * runs),
+      });
+    } catch (error) {
+      engineRefusal(error);
+    }
+    partials.set(original.id, outcome.partial!);
+  }
+  const validation = validatePlanContent(model, scenarios, planId, record.version, modelVersion, record.content, new Date(), { runs, partials });
   await db.transaction().execute(async (trx) => {
     await new PlanRepository(trx).setValidation(orgId, planId, record.version, validation);
     await recordAudit(trx, { org: orgId, action: 'validate', entityType: 'plan', entityId: planId, after: { version, runs, protects: validation.protects } });

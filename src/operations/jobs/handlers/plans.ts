@@ -44,7 +44,8 @@ export const planMonteCarloJob: JobHandler<MonteCarloPayload> = {
   perOrganisation: 1,
   async run(job) {
     const { plan, version, runs, seed } = job.payload;
-    const validation = await validatePlanMonteCarlo(job.db, job.org!, plan, version, runs, seed);
+    // On the pool of worker threads, as the other Monte Carlo jobs: the runner's thread keeps claiming and heart-beating.
+    const validation = await validatePlanMonteCarlo(job.db, job.org!, plan, version, runs, seed, { workers: job.workers, signal: job.signal });
     await job.fenced((trx) =>
       publishLiveEvent(trx, { org: job.org!, topic: `plan:${plan}`, type: 'validated', data: { version, protects: validation.protects, runs } }),
     );
