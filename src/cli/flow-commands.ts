@@ -2,17 +2,17 @@
 import type { Command } from 'commander';
 import { RempartError } from '../errors.js';
 import { shippedFlows, validateFlow } from '../operations/flows.js';
-import { readJsonFile } from './json-file.js';
+import { readDocumentFile } from './json-file.js';
 
 export function registerFlowCommands(program: Command, out: NodeJS.WritableStream = process.stdout): void {
-  const flow = program.command('flow').description('Conversation flows (JSON documents): check them before they are used');
+  const flow = program.command('flow').description('Conversation flows (JSON or YAML documents): check them before they are used');
   flow
     .command('validate')
     .description('Check flow documents: schema, steps and flows named by goto, every text in every language, variables set before use')
-    .argument('<files...>', 'flow documents (JSON)')
+    .argument('<files...>', 'flow documents (JSON, or YAML when named .yaml or .yml)')
     .option('--json', 'print {"file", "id", "version", "steps"} per valid file')
     .action(async (files: string[], flags: { json?: boolean }) => {
-      const documents = await Promise.all(files.map(async (file) => ({ file, json: await readJsonFile(file, 'FILE') })));
+      const documents = await Promise.all(files.map(async (file) => ({ file, json: await readDocumentFile(file, 'FILE') })));
       // A goto may name another of the given files, or a shipped flow.
       const known = { ...shippedFlows() };
       for (const { json } of documents)

@@ -2,6 +2,7 @@
 // scenarios) parsed and refused with their paths when they hold text the database cannot store, as the API refuses
 // the same document.
 import { readFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
 import { RempartError } from '../errors.js';
 import { invalidTextProblems } from '../model/text.js';
 import { fileErrorSentence } from './output.js';
@@ -28,6 +29,37 @@ export async function readJsonFile(file: string, field = 'FILE'): Promise<unknow
   } catch (error) {
     const message = (error as Error).message;
     throw new RempartError('invalid_input', `Cannot read ${file} as JSON: ${message}`, [{ path: file, rule: 'json', value: null, message }]);
+  }
+  const problems = invalidTextProblems(json, []);
+  if (problems.length > 0) throw new RempartError('invalid_input', `${file} holds text that cannot be stored: ${problems.length} problem(s).`, problems);
+  return json;
+}
+
+/**
+ * A document an author writes by hand (a conversation flow): YAML when the file is named `.yaml` or `.yml`, JSON
+ * otherwise. YAML syntax errors are refused with their line and column; the document then goes through the same checks.
+ */
+export async function readDocumentFile(file: string, field = 'FILE'): Promise<unknown> {
+  if (!/\.ya?ml$/i.test(file)) return readJsonFile(file, field);
+  const text = (await readInputFile(file, field)).toString('utf8');
+  // Plain data only: no custom tags, and aliases bounded so that a "billion laughs" document cannot blow up.
+  const document = parseDocument(text, { uniqueKeys: true, strict: true });
+  if (document.errors.length > 0)
+    throw new RempartError(
+      'invalid_input',
+      `Cannot read ${file} as YAML: ${document.errors.length} problem(s).`,
+      document.errors.map((error) => {
+        const at = error.linePos?.[0];
+        const where = at ? `line ${at.line}, column ${at.col}` : file;
+        return { path: where, rule: 'yaml', value: null, message: error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') };
+      }),
+    );
+  let json: unknown;
+  try {
+    json = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new RempartError('invalid_input', `Cannot read ${file} as YAML: ${message}`, [{ path: file, rule: 'yaml', value: null, message }]);
   }
   const problems = invalidTextProblems(json, []);
   if (problems.length > 0) throw new RempartError('invalid_input', `${file} holds text that cannot be stored: ${problems.length} problem(s).`, problems);

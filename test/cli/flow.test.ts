@@ -4,6 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { readFileSync } from 'node:fs';
 
 let folder: string;
 beforeAll(async () => {
@@ -85,6 +87,48 @@ describe('rempart flow validate', { timeout: 120_000 }, () => {
     expect(result.stderr).toMatch(/steps\.a\[0\]\.call\.fn: .*\[invalid_value\] \(value: "rm -rf"\)/);
     expect(result.stderr).toMatch(/steps\.a\[1\]\.ask\.var: a name.*\[format\] \(value: "1bad"\)/);
     expect(result.stderr).not.toContain('invalid_union');
+  });
+
+  it('reads YAML as it reads JSON: the same flow, the same problems with their paths', async () => {
+    const orientation = JSON.parse(readFileSync('data/flows/orientation.json', 'utf8'));
+    const file = join(folder, 'orientation.yaml');
+    await writeFile(file, stringify(orientation));
+    const valid = await rempart('flow', 'validate', file, '--json');
+    expect(valid.code, valid.stderr).toBe(0);
+    expect(JSON.parse(valid.stdout)).toEqual({ file, id: 'orientation', version: '2020-06-09.1', steps: 5 });
+
+    const broken = join(folder, 'broken.yml');
+    await writeFile(broken, stringify({ ...orientation, start: 'nowhere' }));
+    const refused = await rempart('flow', 'validate', broken);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('  start: a step of this flow [unknown_step] (value: "nowhere")');
+  });
+
+  it('refuses YAML that does not parse with its line and column, and a document of exploding aliases', async () => {
+    const file = join(folder, 'bad.yaml');
+    await writeFile(file, 'id: bad\nversion: "1"\nsteps:\n  a: [unclosed\n');
+    const bad = await rempart('flow', 'validate', file);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error \(invalid_input\): Cannot read .*bad\.yaml as YAML/);
+    expect(bad.stderr).toMatch(/line \d+, column \d+: .*\[yaml\]/);
+
+    const duplicate = join(folder, 'duplicate.yaml');
+    await writeFile(duplicate, 'id: a\nid: b\n');
+    expect((await rempart('flow', 'validate', duplicate)).stderr).toMatch(/line 2, column 1: .*[Mm]ap keys must be unique.*\[yaml\]/);
+
+    // Each level refers nine times to the one before: about 9^8 nodes once expanded.
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let level = 1; level < 9; level++)
+      levels.push(
+        `${'abcdefghi'[level]}: &${'abcdefghi'[level]} [${Array(9)
+          .fill(`*${'abcdefghi'[level - 1]}`)
+          .join(',')}]`,
+      );
+    const laughs = join(folder, 'laughs.yaml');
+    await writeFile(laughs, levels.join('\n') + '\n');
+    const exploded = await rempart('flow', 'validate', laughs);
+    expect(exploded.code).toBe(1);
+    expect(exploded.stderr).toMatch(/as YAML.*[Aa]lias/);
   });
 
   it('refuses a file that is not JSON, and a missing file, by name', async () => {
