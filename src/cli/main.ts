@@ -18,6 +18,7 @@ import { ModelRepository } from '../store/model-repository.js';
 import { dataOption, resolveOrg, withDatabase } from './context.js';
 import { printProblems, reportError } from './output.js';
 import { registerAccountCommands } from './account-commands.js';
+import { registerCrisisCommands } from './crisis-commands.js';
 import { registerFlowCommands } from './flow-commands.js';
 import { registerKbCommands } from './kb-commands.js';
 import { registerOrientationCommand } from './orientation-command.js';
@@ -309,6 +310,7 @@ registerFlowCommands(program);
 registerPeopleCommands(program);
 registerKbCommands(program);
 registerAccountCommands(program);
+registerCrisisCommands(program);
 checkMandatoryOptionsLast(program);
 
 /**
