@@ -50,6 +50,7 @@ import { JOB_HANDLERS } from '../operations/jobs/handlers/index.js';
 import { jobRoutes } from './routes/jobs.js';
 import type { JobLimits } from '../operations/scenarios.js';
 import { registerWebApp } from './static.js';
+import { widgetAssetRoutes } from './routes/widget-assets.js';
 import { LiveEventHub, type Listen } from './live-events.js';
 import { installResponseCheck, type ResponseMismatch } from './response-check.js';
 
@@ -338,6 +339,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { prefix: '/api' },
   );
   await app.register(checkinPageRoutes);
+  await app.register(widgetAssetRoutes);
   await registerWebApp(app);
   if (options.jobs) {
     const runner = new JobRunner(options.db, JOB_HANDLERS, {

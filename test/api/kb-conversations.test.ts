@@ -124,3 +124,18 @@ describe('answers in conversations', () => {
     ]);
   });
 });
+
+describe('the full-page chat', () => {
+  it('serves /chat/{key} as a page loading the widget in page mode, and refuses what is not a key', async () => {
+    const page = await t.request({ method: 'GET', url: `/chat/${key}?lang=en&flow=orientation`, as: null });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain(`<script src="/widget.js" data-key="${key}" data-lang="en" data-mode="page" data-flow="orientation" async></script>`);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    for (const bad of ['not-a-key', 'rmpk_"><script>alert(1)</script>'])
+      expect((await t.request({ method: 'GET', url: `/chat/${encodeURIComponent(bad)}`, as: null })).body).not.toContain('<script>alert(1)</script>');
+    const hostile = await t.request({ method: 'GET', url: `/chat/${key}?lang=de&flow=${encodeURIComponent('"><x')}`, as: null });
+    expect(hostile.body).toContain('data-lang="fr"');
+    expect(hostile.body).not.toContain('"><x');
+  });
+});
