@@ -130,27 +130,30 @@ export class AlertRepository {
    * someone with an address on none of them gets the first of `fallback` they have. Returns how many were queued.
    */
   async queueWave(org: string, alert: string, wave: number, channels: readonly string[], fallback: readonly string[]): Promise<number> {
-    const address = sql`case c.channel when 'email' then r.email else r.mobile end`;
-    const first = await sql`
+    // Row by row, without anti-joins: the recipients were often written by this very transaction, and the planner,
+    // with no statistics on them yet, would nest loops over tens of thousands of rows.
+    const reachable = (list: readonly string[]) =>
+      sql`((r.email is not null and 'email' = any(${list}::text[])) or (r.mobile is not null and 'sms' = any(${list}::text[])))`;
+    const inserted = await sql`
       insert into alert_deliveries (org_id, alert_id, person_id, wave, channel, address)
-      select r.org_id, r.alert_id, r.person_id, ${wave}, c.channel, ${address}
-      from alert_recipients r cross join unnest(${channels}::text[]) as c(channel)
-      where r.org_id = ${org} and r.alert_id = ${alert} and r.status is null and ${address} is not null
-      on conflict do nothing`.execute(this.db);
-    const second = await sql`
-      insert into alert_deliveries (org_id, alert_id, person_id, wave, channel, address)
-      select distinct on (r.person_id) r.org_id, r.alert_id, r.person_id, ${wave}, c.channel, ${address}
-      from alert_recipients r cross join unnest(${fallback}::text[]) with ordinality as c(channel, n)
-      where r.org_id = ${org} and r.alert_id = ${alert} and r.status is null and ${address} is not null
-        and not exists (select 1 from alert_deliveries d where d.org_id = r.org_id and d.alert_id = r.alert_id and d.person_id = r.person_id and d.wave = ${wave})
-      order by r.person_id, c.n
+      select r.org_id, r.alert_id, r.person_id, ${wave}, c.channel, case c.channel when 'email' then r.email else r.mobile end
+      from alert_recipients r
+      cross join lateral (
+        select c.channel, c.n from unnest(${fallback}::text[]) with ordinality as c(channel, n)
+        where (case c.channel when 'email' then r.email else r.mobile end) is not null
+      ) c
+      where r.org_id = ${org} and r.alert_id = ${alert} and r.status is null
+        and (c.channel = any(${channels}::text[])
+          -- Nobody to reach on this wave's channels: the first channel of the alert they have an address for.
+          or (not ${reachable(channels)} and c.n = (
+            select min(f.n) from unnest(${fallback}::text[]) with ordinality as f(channel, n)
+            where (case f.channel when 'email' then r.email else r.mobile end) is not null)))
       on conflict do nothing`.execute(this.db);
     // Nobody to write to on any channel: failed at once (the follow-up queue calls them after the last wave).
     await sql`
       update alert_recipients r set state = 'failed', updated_at = now()
-      where r.org_id = ${org} and r.alert_id = ${alert} and r.status is null and r.state = 'queued'
-        and not exists (select 1 from alert_deliveries d where d.org_id = r.org_id and d.alert_id = r.alert_id and d.person_id = r.person_id)`.execute(this.db);
-    return Number(first.numAffectedRows ?? 0n) + Number(second.numAffectedRows ?? 0n);
+      where r.org_id = ${org} and r.alert_id = ${alert} and r.status is null and r.state = 'queued' and not ${reachable(fallback)}`.execute(this.db);
+    return Number(inserted.numAffectedRows ?? 0n);
   }
 
   /** Where to cut a wave's queued messages into chunks of `size` recipients: the first person id of each chunk. */
@@ -278,7 +281,9 @@ export class AlertRepository {
       answers: string | null;
     }>`
       with l as (
-        select id, revoked_at, expires_at from link_tokens where org_id = ${org} and secret_hash = ${digest} and purpose = 'checkin'
+        -- By the digest's unique index alone (the purpose is checked on the row): a filter on the purpose could lead a
+        -- planner without fresh statistics to scan every link of the organisation.
+        select id, revoked_at, expires_at from link_tokens where org_id = ${org} and secret_hash = ${digest} and purpose || '' = 'checkin'
       ), r as (
         update alert_recipients ar set status = ${answer.status}, answered_at = ${now}, state = 'answered', updated_at = ${now}
         from l where ar.org_id = ${org} and ar.link_id = l.id and l.revoked_at is null and l.expires_at > ${now}
