@@ -30,6 +30,8 @@ export interface DatabaseUse {
    * name instead of being created empty, which would only lead to "no organisation" about the wrong folder.
    */
   existing?: boolean;
+  /** Open without applying pending migrations (restore brings the schema to its backup's first). */
+  migrate?: false;
 }
 
 /** Refuses a missing embedded database before anything creates one. */
@@ -48,7 +50,7 @@ export function requireExistingDatabase(config: Config): void {
 export async function withDatabase<T>(flags: ConfigFlags, work: (handle: DatabaseHandle) => Promise<T>, use: DatabaseUse = {}): Promise<T> {
   const config = loadConfig(flags);
   if (use.existing) requireExistingDatabase(config);
-  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: use.migrate });
   // What a command records is keyed and checkpointed like what the server records.
   const trail = configureAuditTrail({
     ...auditSettings(config, { createKey: !use.existing }),

@@ -19,6 +19,7 @@ import { dataOption, resolveOrg, withDatabase } from './context.js';
 import { printProblems, reportError } from './output.js';
 import { registerAccountCommands } from './account-commands.js';
 import { registerCrisisCommands } from './crisis-commands.js';
+import { registerBackupCommands } from './backup-commands.js';
 import { registerFlowCommands } from './flow-commands.js';
 import { registerKbCommands } from './kb-commands.js';
 import { registerOrientationCommand } from './orientation-command.js';
@@ -311,6 +312,7 @@ registerPeopleCommands(program);
 registerKbCommands(program);
 registerAccountCommands(program);
 registerCrisisCommands(program);
+registerBackupCommands(program);
 checkMandatoryOptionsLast(program);
 
 /**

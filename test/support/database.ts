@@ -15,7 +15,8 @@ function serverUrl(database: string): string {
   return url.toString();
 }
 
-export async function createTestDatabase(): Promise<DatabaseHandle & { url?: string }> {
+/** `migrate: false`: a database with no schema yet (what `rempart restore` starts from). */
+export async function createTestDatabase(options: { migrate?: false } = {}): Promise<DatabaseHandle & { url?: string }> {
   if (usingPostgres) {
     const name = `rempart_test_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -23,7 +24,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle & { url?: str
     await admin.query(`create database ${name}`);
     await admin.end();
     const url = serverUrl(name);
-    const handle = await openDatabase({ databaseUrl: url, poolSize: 4 });
+    const handle = await openDatabase({ databaseUrl: url, poolSize: 4, migrate: options.migrate });
     return {
       ...handle,
       url,
@@ -36,6 +37,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle & { url?: str
       },
     };
   }
+  if (options.migrate === false) return openDatabase({ dataDir: 'memory://', migrate: false });
   const templatePath = process.env[TEMPLATE_PATH_ENV];
   const loadDataDir = templatePath ? new Blob([await readFile(templatePath)]) : undefined;
   return openDatabase({ dataDir: 'memory://', loadDataDir });
