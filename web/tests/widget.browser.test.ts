@@ -77,6 +77,17 @@ async function axe(page: Page): Promise<Violation[]> {
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
 }
 
+/** axe over a whole page of the web application. */
+async function axeOnPage(page: Page): Promise<Violation[]> {
+  const source = await readFile(AXE, 'utf8');
+  const violations = await page.evaluate(async (script) => {
+    (0, eval)(script);
+    const run = (window as unknown as { axe: { run: (context: object, options: object) => Promise<{ violations: Violation[] }> } }).axe.run;
+    return (await run(document, { resultTypes: ['violations'] })).violations;
+  }, source);
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+}
+
 describe('the widget on another site', () => {
   it('answers a question with its source and date, then takes the orientation questionnaire, under the host’s strict CSP', async () => {
     const { context, page, errors } = await newPage(browser, { locale: 'fr-FR' });
@@ -144,6 +155,23 @@ describe('the widget on another site', () => {
     expect(await axe(page)).toEqual([]);
     await screenshot(page, 'widget-chat-page-en');
     expect(await context.cookies()).toEqual([]);
+    await context.close();
+  });
+
+  it('shows editors the knowledge base, with the articles to review flagged and a question to try, in French', async () => {
+    const { context, page, errors } = await newPage(browser, { locale: 'fr-FR', server });
+    await page.goto(`${server.url}/orgs/demo/kb`);
+    await page.getByRole('heading', { name: 'Base de connaissances' }).waitFor();
+    await page.getByRole('table', { name: 'Base de connaissances' }).waitFor();
+    expect(await page.getByTestId('kb-stale-count').innerText()).toBe('2 articles à revoir');
+    await page.getByLabel('Seulement les articles à revoir').check();
+    await expect.poll(() => page.locator('tr[data-article]').count()).toBe(2);
+    await page.getByRole('textbox', { name: 'Essayer une question' }).fill('gestes barrieres');
+    await page.getByRole('button', { name: 'Demander' }).click();
+    await expect.poll(() => page.getByTestId('kb-try-answers').innerText()).toContain('Quels sont les gestes barrières ?');
+    expect(await axeOnPage(page)).toEqual([]);
+    await screenshot(page, 'kb-page-fr');
+    expect(errors).toEqual([]);
     await context.close();
   });
 });

@@ -25,6 +25,7 @@ const Scenarios = lazy(() => import('../pages/Scenarios.js'));
 const ScenarioPage = lazy(() => import('../pages/ScenarioPage.js'));
 const ScenarioReport = lazy(() => import('../pages/ScenarioReport.js'));
 const Plans = lazy(() => import('../pages/Plans.js'));
+const KnowledgeBase = lazy(() => import('../pages/KnowledgeBase.js'));
 const PlanPage = lazy(() => import('../pages/PlanPage.js'));
 const Incidents = lazy(() => import('../pages/Incidents.js'));
 const IncidentPage = lazy(() => import('../pages/IncidentPage.js'));
@@ -100,6 +101,7 @@ export const router = createBrowserRouter([
       { path: 'scenarios/:id', element: <ScenarioPage /> },
       { path: 'scenarios/:id/report', element: <ScenarioReport /> },
       { path: 'plans', element: <Plans /> },
+      { path: 'kb', element: <KnowledgeBase /> },
       { path: 'plans/:id', element: <PlanPage /> },
       { path: 'incidents', element: <Incidents /> },
       { path: 'incidents/:id', element: <IncidentPage /> },
