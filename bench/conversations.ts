@@ -3,10 +3,17 @@
 // a raw fastify + node-postgres server doing the least SQL a persisted message needs (read the state, write the next),
 // measured in the same run. Conversations are created first, then answered in turn (the orientation questionnaire,
 // 21 answers each, to its end).
-// Run: npx tsx bench/conversations.ts [--seconds 10] [--connections 50]   (DATABASE_URL or the local server)
+// `--flow assistant` runs the crisis assistant instead: each conversation asks questions of the knowledge base (the
+// fixture's 60 articles, made public) as people type them, "autre question" between two, so every other message is a
+// knowledge-base search.
+// Run: npx tsx bench/conversations.ts [--seconds 10] [--connections 50] [--flow assistant]   (DATABASE_URL or the local server)
 import { spawn, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importArticles } from '../src/operations/kb.js';
+import { KbImportFile } from '../src/model/kb.js';
 import { createPublicKey } from '../src/operations/widget.js';
 import { openDatabase } from '../src/store/database.js';
 import { importModel } from '../src/operations/model-writer.js';
@@ -42,6 +49,19 @@ const ANSWERS = [
   'non',
   '75011',
 ];
+
+const flow = option('--flow') === 'assistant' ? 'assistant' : 'orientation';
+const QUESTIONS = (
+  JSON.parse(readFileSync(join(import.meta.dirname, 'data/kb-questions.json'), 'utf8')) as { tuning: Array<{ q: string; lang: string }> }
+).tuning
+  .filter((question) => question.lang === 'fr')
+  .map((question) => question.q);
+/** The assistant's messages: a question, then "another question", eleven times (21 messages). */
+const ASSISTANT_ANSWERS = Array.from({ length: ANSWERS.length }, (_, index) =>
+  index % 2 === 1 ? 'autre question' : QUESTIONS[(index / 2) % QUESTIONS.length],
+);
+const answers = flow === 'assistant' ? ASSISTANT_ANSWERS : ANSWERS;
+const startBody = flow === 'assistant' ? JSON.stringify({ flow: 'assistant', lang: 'fr' }) : '{}';
 
 function start(script: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
@@ -82,7 +102,7 @@ async function createConversations(base: string, path: string, count: number): P
         method: 'POST',
         path,
         headers: { origin: ORIGIN, 'content-type': 'application/json' },
-        body: '{}',
+        body: startBody,
         onResponse: (_status, body) => void ids.push(JSON.parse(body).id),
       },
     ],
@@ -105,12 +125,12 @@ async function messages(base: string, path: (id: string) => string, ids: readonl
           const conversation = counter % ids.length;
           const answer = Math.floor(counter / ids.length);
           counter++;
-          if (answer >= ANSWERS.length) throw new Error('more messages than the conversations created can take: create more');
+          if (answer >= answers.length) throw new Error('more messages than the conversations created can take: create more');
           return {
             ...request,
             path: path(ids[conversation]),
             headers: { origin: ORIGIN, 'content-type': 'application/json' },
-            body: JSON.stringify({ text: ANSWERS[answer] }),
+            body: JSON.stringify({ text: answers[answer] }),
           };
         },
       },
@@ -134,6 +154,12 @@ try {
   raw.pathname = `/${name}_raw`;
   const database = await openDatabase({ databaseUrl: url.toString() });
   await importModel(database.db, 'bench', syntheticModel({ activities: 5, staffPerActivity: 1, applications: 2, pools: 1, seed: 1 }));
+  const fixture = KbImportFile.parse(JSON.parse(readFileSync(join(import.meta.dirname, 'data/kb-fixture.json'), 'utf8')));
+  await importArticles(
+    database.db,
+    'bench',
+    fixture.articles.map((article) => ({ ...article, audience: 'public' as const })),
+  );
   const key = (await createPublicKey(database.db, 'bench', null, { label: 'bench', origins: [ORIGIN] }, Date.now())).key;
   await database.close();
   const conversations = Math.ceil((8000 * seconds) / ANSWERS.length);
@@ -156,9 +182,7 @@ try {
       await check.query('select coalesce(sum(turn), 0)::int as turns, (select count(*)::int from orientation_records) as records from conversations')
     ).rows[0];
     await check.end();
-    console.log(
-      `postgres c=${connections} conversation message  ${show(figures)}   raw ${show(rawFigures)}   ${(figures.rps / rawFigures.rps).toFixed(2)}× raw`,
-    );
+    console.log(`postgres c=${connections} ${flow} message  ${show(figures)}   raw ${show(rawFigures)}   ${(figures.rps / rawFigures.rps).toFixed(2)}× raw`);
     console.log(`persisted: ${persisted.turns} message turns written (${figures.total} answered), ${persisted.records} completed questionnaires saved`);
   } finally {
     await stop(rempart.child);
