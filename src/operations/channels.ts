@@ -23,7 +23,9 @@ const transports = new Map<string, Transporter>();
 function transport(url: string): Transporter {
   let found = transports.get(url);
   if (!found) {
-    found = nodemailer.createTransport(url, { pool: true, maxConnections: 5, maxMessages: Infinity } as never);
+    // The URL goes inside the options: a second argument would be the messages' defaults, and the pool settings
+    // there are silently ignored (one new connection per message, about 100 ms each).
+    found = nodemailer.createTransport({ url, pool: true, maxConnections: 10, maxMessages: Infinity } as never);
     transports.set(url, found);
   }
   return found;

@@ -398,16 +398,16 @@ export class DeliveryRepository {
     return rows.map((row) => ({ personId: row.person_id, channel: row.channel, address: row.address, attempts: row.attempts, language: row.language }));
   }
 
-  /** Records a message accepted by the channel; its recipient is `sent` (unless further along already). */
+  /**
+   * Records a message accepted by the channel: one update by primary key, message by message (the recipient's
+   * counts are drawn from its messages, so its own row is not touched on this path).
+   */
   async markSent(org: string, alert: string, wave: number, person: string, channel: string, providerId: string | null): Promise<void> {
     await sql`
-      with d as (
-        update alert_deliveries set state = 'sent', sent_at = now(), provider_id = ${providerId}, attempts = attempts + 1, error = null
-        where org_id = ${org} and alert_id = ${alert} and wave = ${wave} and person_id = ${person} and channel = ${channel} and state = 'queued'
-        returning person_id
-      )
-      update alert_recipients r set state = 'sent', updated_at = now() from d
-      where r.org_id = ${org} and r.alert_id = ${alert} and r.person_id = d.person_id and r.state in ('queued', 'failed')`.execute(this.db);
+      update alert_deliveries set state = 'sent', sent_at = now(), provider_id = ${providerId}, attempts = attempts + 1, error = null
+      where org_id = ${org} and alert_id = ${alert} and person_id = ${person} and wave = ${wave} and channel = ${channel} and state = 'queued'`.execute(
+      this.db,
+    );
   }
 
   /** Records a failed attempt; `final` marks the message failed (and its recipient, when no other message of theirs left). */

@@ -30,7 +30,7 @@ interface SendPayload {
 /** Attempts of one message before it is failed for good. */
 const MESSAGE_ATTEMPTS = 3;
 /** Messages of a chunk in flight at once (the SMTP pool's connections). */
-const PARALLEL = 5;
+const PARALLEL = 10;
 
 const limiters = new WeakMap<Kysely<Database>, SharedRateLimiter>();
 
