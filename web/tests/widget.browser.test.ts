@@ -46,6 +46,12 @@ beforeAll(async () => {
   });
   expect(created.status, await created.clone().text()).toBe(201);
   key = (await created.json()).key;
+  const settings = await server.fetch('/api/orgs/demo/widget', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Mairie de Test — assistant', languages: ['fr', 'en'], greeting: { fr: 'Bonjour, je suis l’assistant de la mairie.' } }),
+  });
+  expect(settings.status, await settings.clone().text()).toBe(200);
   const imported = await server.fetch('/api/orgs/demo/kb.json', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -95,6 +101,9 @@ describe('the widget on another site', () => {
     const launcher = page.getByRole('button', { name: 'Ouvrir l’assistant' });
     await launcher.click();
     await expect.poll(() => page.getByText('Quelle est votre question ?').count()).toBe(1);
+    // The organisation's name and greeting come from its widget settings.
+    expect(await page.getByRole('heading', { name: 'Mairie de Test — assistant' }).count()).toBe(1);
+    expect(await page.getByText('Bonjour, je suis l’assistant de la mairie.').count()).toBe(1);
     await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('DIV'); // focus is inside the shadow host
 
     const asked = Date.now();

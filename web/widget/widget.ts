@@ -5,7 +5,8 @@
 // Content-Security-Policy that allows that server: styles are constructed style sheets, text is set as text (no
 // innerHTML, no eval), and the only requests go to the script's own origin.
 // Options (data-*): key, lang (fr|en), position (right|left), color (#rrggbb), greeting, flow (assistant|orientation),
-// title, mode (page: the full-page chat of /chat/{key}).
+// title, mode (page: the full-page chat of /chat/{key}). Without a title or greeting, the organisation's widget settings
+// give them (GET /api/widget/config, asked beside the first message).
 import { STYLES } from './styles.js';
 
 type Lang = 'fr' | 'en';
@@ -162,13 +163,25 @@ function start(script: HTMLScriptElement): void {
     log.append(item);
   }
 
+  /** The organisation's name and greeting for this language, from its widget settings (nothing if they cannot be read). */
+  async function settings(): Promise<{ name?: string; greeting?: Record<string, string> }> {
+    try {
+      const response = await fetch(`${origin}/api/widget/config?key=${encodeURIComponent(key)}`, { mode: 'cors', credentials: 'omit' });
+      return response.ok ? await response.json() : {};
+    } catch {
+      return {};
+    }
+  }
+
   async function begin(): Promise<void> {
     if (conversation || busy) return;
     busy = true;
     try {
-      const started = await call('/conversations', { lang, flow });
+      const [started, config] = await Promise.all([call('/conversations', { lang, flow }), settings()]);
       conversation = started.id ?? null;
-      if (data.greeting) show([{ type: 'text', text: data.greeting }]);
+      if (!data.title && config.name) title.textContent = config.name;
+      const greeting = data.greeting ?? config.greeting?.[lang];
+      if (greeting) show([{ type: 'text', text: greeting }]);
       show(started.messages);
     } catch {
       fail();
