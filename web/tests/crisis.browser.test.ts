@@ -175,8 +175,17 @@ describe('an incident from declaration to review', () => {
     await page.locator('[data-kind="situation"]').getByText('Lyon contact centre at 60 % attendance').waitFor();
     violations.push(...(await axe(page)));
 
+    // What is known changes: the telephony platform goes down now; the projection counts it from now.
+    await page.getByRole('button', { name: 'Change what is known' }).click();
+    const change = page.getByRole('dialog', { name: 'Change what is known' });
+    await pick(page, change, 'Applications down', 'Telephony', /Telephony and contact centre platform/);
+    violations.push(...(await axe(page)));
+    await change.getByRole('button', { name: 'Save' }).click();
+    await change.waitFor({ state: 'detached' });
     await page.getByRole('tab', { name: 'If this lasts' }).click();
-    await page.getByTestId('projection-verdict').waitFor();
+    const verdict = page.getByTestId('projection-verdict');
+    await verdict.getByText(/^Application Telephony and contact centre platform \(ACD\/IVR\) down since /).waitFor();
+    await verdict.getByText(/^Activity Claims first notice of loss \(claims hotline\) stopped since /).waitFor();
     violations.push(...(await axe(page)));
 
     // Closed with a review: a lesson with its corrective action.
@@ -317,5 +326,34 @@ describe('the controls follow the abilities the server sends', () => {
     expect(await page.locator('main').locator(FIELDS).count()).toBe(0);
     expect(unexpected(errors)).toEqual([]);
     await close();
+  });
+});
+
+describe('in French', () => {
+  it('shows the plans and incidents in French, with nothing serious or critical for axe', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    await context.addCookies([{ name: 'rempart_session', value: sessions.get(CRISIS_TEAM.email)!, url: server.url, httpOnly: true, sameSite: 'Lax' }]);
+    const page = await context.newPage();
+    const violations: string[] = [];
+    await page.goto(`${server.url}/orgs/demo/plans`);
+    await page.getByRole('heading', { level: 1, name: 'Plans de continuité' }).waitFor();
+    await page.getByRole('link', { name: 'Pandémie : télétravail massif' }).click();
+    await page.getByRole('heading', { name: 'Étapes par phase' }).waitFor();
+    await page.getByRole('heading', { name: 'Alerte', exact: true }).waitFor();
+    violations.push(...(await axe(page)));
+    await page.getByRole('tab', { name: 'Validation par simulation' }).click();
+    await page.getByRole('tabpanel').waitFor();
+    violations.push(...(await axe(page)));
+    await page.goto(`${server.url}/orgs/demo/incidents`);
+    await page.getByRole('heading', { level: 1, name: 'Incidents' }).waitFor();
+    await page.getByRole('link', { name: 'Lyon site flooded' }).click();
+    await page.getByRole('columnheader', { name: 'Temps restant avant la DMIA' }).waitFor();
+    violations.push(...(await axe(page)));
+    await page.getByRole('tab', { name: 'Main courante' }).click();
+    await page.getByRole('button', { name: 'Ajouter l’entrée' }).waitFor();
+    violations.push(...(await axe(page)));
+    await screenshot(page, 'crisis-fr-log');
+    expect(violations).toEqual([]);
+    await context.close();
   });
 });

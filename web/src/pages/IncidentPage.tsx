@@ -10,6 +10,7 @@ import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page
 import { ExerciseBadge, SeverityBadge } from '../components/crisis/Badges.js';
 import { Board } from '../components/crisis/Board.js';
 import { CloseIncident, Review } from '../components/crisis/Closure.js';
+import { IncidentForm } from '../components/crisis/IncidentForm.js';
 import { CrisisLogPanel } from '../components/crisis/CrisisLog.js';
 import { ProjectionPanel } from '../components/crisis/Projection.js';
 import { Tasks } from '../components/crisis/Tasks.js';
@@ -26,6 +27,7 @@ export default function IncidentPage() {
   const live = useIncidentEvents(org, id);
   const [params, setParams] = useSearchParams();
   const [closing, setClosing] = useState(false);
+  const [editing, setEditing] = useState(false);
   usePageTitle(incident.data?.title);
   if (incident.isError) return <LoadError error={incident.error} />;
   if (!incident.data) return <Loading />;
@@ -66,34 +68,38 @@ export default function IncidentPage() {
         ]
           .filter(Boolean)
           .join(' · ')}
-        actions={
-          <>
-            <Text size="xs" c={live ? 'teal.9' : 'dimmed'} role="status" data-testid="live-state">
-              {live ? t('incident.live') : t('incident.notLive')}
-            </Text>
-            <Menu position="bottom-end" withinPortal>
-              <Menu.Target>
-                <Button variant="default">{t('incident.exportLog')}</Button>
-              </Menu.Target>
-              <Menu.Dropdown>
-                <Menu.Item component="a" href={incidentPath(org, id, '/log.csv')} download>
-                  CSV
-                </Menu.Item>
-                {(['en', 'fr'] as const).map((lang) => (
-                  <Menu.Item key={lang} component="a" href={incidentPath(org, id, `/log.pdf?lang=${lang}`)} download>
-                    {t(`plan.pdfIn.${lang}`)}
-                  </Menu.Item>
-                ))}
-              </Menu.Dropdown>
-            </Menu>
-            {canRun ? (
-              <Button color="dark" onClick={() => setClosing(true)}>
-                {t('incident.close')}
-              </Button>
-            ) : null}
-          </>
-        }
       />
+
+      <Group gap="sm">
+        <Text size="xs" c={live ? 'teal.9' : 'dimmed'} role="status" data-testid="live-state">
+          {live ? t('incident.live') : t('incident.notLive')}
+        </Text>
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <Button variant="default">{t('incident.exportLog')}</Button>
+          </Menu.Target>
+          <Menu.Dropdown>
+            <Menu.Item component="a" href={incidentPath(org, id, '/log.csv')} download>
+              CSV
+            </Menu.Item>
+            {(['en', 'fr'] as const).map((lang) => (
+              <Menu.Item key={lang} component="a" href={incidentPath(org, id, `/log.pdf?lang=${lang}`)} download>
+                {t(`plan.pdfIn.${lang}`)}
+              </Menu.Item>
+            ))}
+          </Menu.Dropdown>
+        </Menu>
+        {canRun ? (
+          <Button variant="default" onClick={() => setEditing(true)}>
+            {t('incidents.edit')}
+          </Button>
+        ) : null}
+        {canRun ? (
+          <Button color="dark" onClick={() => setClosing(true)}>
+            {t('incident.close')}
+          </Button>
+        ) : null}
+      </Group>
       {current.description ? (
         <Text size="sm" maw={820}>
           {current.description}
@@ -136,6 +142,7 @@ export default function IncidentPage() {
           </Tabs.Panel>
         ) : null}
       </Tabs>
+      {canRun && editing ? <IncidentForm org={org} incident={current} opened onClose={() => setEditing(false)} /> : null}
       {canRun ? (
         <CloseIncident
           org={org}

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { PlanStatus, Severity } from '../../lib/crisis.js';
 
 const PLAN_COLOURS: Record<PlanStatus, string> = { draft: 'gray', inReview: 'yellow', approved: 'teal', archived: 'dark' };
-const SEVERITY_COLOURS: Record<Severity, string> = { minor: 'blue', major: 'orange', critical: 'red' };
+const SEVERITY_COLOURS: Record<Severity, string> = { minor: 'blue.8', major: 'orange.9', critical: 'red.8' };
 const ACTIVITY_COLOURS = { operating: 'teal', degraded: 'orange', stopped: 'red' } as const;
 
 export function PlanStatusBadge({ status }: { status: PlanStatus }) {
@@ -29,7 +29,7 @@ export function SeverityBadge({ severity }: { severity: Severity }) {
 export function ExerciseBadge() {
   const { t } = useTranslation();
   return (
-    <Badge color="grape" variant="filled" data-testid="exercise-badge">
+    <Badge color="grape.8" variant="filled" data-testid="exercise-badge">
       {t('incidents.exercise')}
     </Badge>
   );

@@ -4,7 +4,7 @@ import { Alert, Badge, Button, Checkbox, Group, List, Paper, Select, Stack, Tabl
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../lib/api.js';
+import { api, isApiError } from '../../lib/api.js';
 import { isOverdue, pick, type IncidentView, type TaskView } from '../../lib/crisis.js';
 import { crisisKeys, incidentPath, useNow, usePlans, useTasks } from '../../lib/crisis-queries.js';
 import { errorSentence } from '../../lib/problems.js';
@@ -205,7 +205,9 @@ function ActivatedPlans({ org, incident, canRun }: { org: string; incident: Inci
       ) : null}
       {activate.error ? (
         <Alert color="red" role="alert" mt="sm">
-          {errorSentence(activate.error, t)}
+          {isApiError(activate.error) && activate.error.details.some((detail) => detail.rule === 'activators')
+            ? t('incident.plans.notActivator')
+            : errorSentence(activate.error, t)}
         </Alert>
       ) : null}
     </Paper>
