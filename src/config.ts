@@ -6,6 +6,7 @@ import { ORGANISATION_CREATION } from './model/account.js';
 import { problemsFromZod } from './model/problem.js';
 import { JOB_RUNNER_DEFAULTS } from './operations/jobs/runner.js';
 import { JOB_LIMIT_DEFAULTS } from './operations/scenarios.js';
+import { READY_DEFAULTS } from './server/routes/health.js';
 import { redactUrl } from './store/database.js';
 
 const Config = z
@@ -71,6 +72,12 @@ const Config = z
     fileMaxMb: z.coerce.number().positive().max(10_240).default(50),
     /** All the stored files of one organisation together, in megabytes. */
     fileQuotaMb: z.coerce.number().positive().max(10_485_760).default(1024),
+    /** `/api/ready` answers 503 when this many jobs (or more) are due and waiting. */
+    readyMaxBacklog: z.coerce.number().int().min(1).default(READY_DEFAULTS.maxBacklog),
+    /** Bearer token that opens `/metrics` to scrapers on other machines; unset: `/metrics` answers loopback callers only. */
+    metricsToken: z.string().min(16, { message: 'at least 16 characters' }).optional(),
+    /** Seconds a stopping process waits for the requests in flight before closing their connections. */
+    shutdownGraceSeconds: z.coerce.number().min(0).max(600).default(10),
   })
   .strict();
 
@@ -111,11 +118,18 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     organisationCreation: env.REMPART_ORG_CREATION || undefined,
     fileMaxMb: env.REMPART_FILE_MAX_MB || undefined,
     fileQuotaMb: env.REMPART_FILE_QUOTA_MB || undefined,
+    readyMaxBacklog: env.REMPART_READY_MAX_BACKLOG || undefined,
+    metricsToken: env.REMPART_METRICS_TOKEN || undefined,
+    shutdownGraceSeconds: env.REMPART_SHUTDOWN_GRACE_SECONDS || undefined,
   };
   const result = Config.safeParse(input, { reportInput: true });
   if (!result.success) {
     const details = problemsFromZod(result.error, input).map((p) =>
-      p.path === 'databaseUrl' ? { ...p, value: redactUrl(String(p.value)) } : p.path === 'secretKey' ? { ...p, value: '[hidden]' } : p,
+      p.path === 'databaseUrl'
+        ? { ...p, value: redactUrl(String(p.value)) }
+        : p.path === 'secretKey' || p.path === 'metricsToken'
+          ? { ...p, value: '[hidden]' }
+          : p,
     );
     throw new RempartError('invalid_input', 'The configuration is invalid.', details);
   }
@@ -124,7 +138,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
 
 /** The configuration as it may be printed or logged: no password, no key. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  return { ...config, databaseUrl: config.databaseUrl ? redactUrl(config.databaseUrl) : undefined, secretKey: config.secretKey ? '[set]' : undefined };
+  return {
+    ...config,
+    databaseUrl: config.databaseUrl ? redactUrl(config.databaseUrl) : undefined,
+    secretKey: config.secretKey ? '[set]' : undefined,
+    metricsToken: config.metricsToken ? '[set]' : undefined,
+  };
 }
 
 /**

@@ -30,6 +30,8 @@ export async function startServer(config: Config): Promise<void> {
     rateLimit: { perMinute: config.rateLimit === 0 ? false : config.rateLimit, signInPerMinute: config.signInRateLimit },
     sessions: { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionMaxHours * 3_600_000 },
     organisationCreation: config.organisationCreation,
+    ready: { maxBacklog: config.readyMaxBacklog },
+    metrics: { token: config.metricsToken ?? null },
     files: { maxBytes: Math.round(config.fileMaxMb * 1024 * 1024), quotaBytes: Math.round(config.fileQuotaMb * 1024 * 1024) },
     // Credentials never reach the log (buildApp applies the same list to any logger it is given).
     logger: {
@@ -56,8 +58,17 @@ export async function startServer(config: Config): Promise<void> {
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down');
+    // No new connection is accepted; requests in flight finish (new ones on kept-alive connections get 503), within
+    // the grace period: then the connections still open (event streams, a stalled upload) are closed. The job runner
+    // hands its jobs back (claimable at once by another process), and the database closes last.
+    app.log.info({ signal, graceSeconds: config.shutdownGraceSeconds }, 'shutting down: finishing the requests in flight');
+    const grace = setTimeout(() => {
+      app.log.warn('shutdown grace period over: closing the connections still open');
+      app.server.closeAllConnections();
+    }, config.shutdownGraceSeconds * 1000);
+    grace.unref();
     await app.close();
+    clearTimeout(grace);
     // The last entries get their checkpoint before the database closes.
     await trail.close();
     await handle.close();

@@ -53,6 +53,7 @@ import { registerWebApp } from './static.js';
 import { widgetAssetRoutes } from './routes/widget-assets.js';
 import { LiveEventHub, type Listen } from './live-events.js';
 import { installResponseCheck, type ResponseMismatch } from './response-check.js';
+import { installMetrics, type MetricsOptions } from './metrics.js';
 
 export interface AppOptions {
   db: Kysely<Database>;
@@ -90,6 +91,10 @@ export interface AppOptions {
   checkResponses?: (mismatch: ResponseMismatch) => void;
   /** Mass notification: public address, channels and limits (from the environment unless given). */
   alerts?: Partial<AlertSettings>;
+  /** `/api/ready`'s job backlog threshold (REMPART_READY_MAX_BACKLOG). */
+  ready?: { maxBacklog: number };
+  /** Who may read `/metrics`: a bearer token (REMPART_METRICS_TOKEN), else loopback callers only. */
+  metrics?: MetricsOptions;
 }
 
 export type App = FastifyInstance;
@@ -210,6 +215,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Spreadsheets are read as bytes with the default 1 MB limit; only import routes take them (`config.accepts`), with their own limit.
   app.addContentTypeParser([...SPREADSHEET_MEDIA_TYPES], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
+  // First of the hooks: every answer is counted, refusals by the guards below included.
+  installMetrics(app, options.db, options.metrics ?? {}, () => ({ connections: liveEvents.connections, ...liveEvents.counts }));
   installErrorHandling(app);
   installEdgeGuards(app);
   if (options.checkResponses) installResponseCheck(app, options.checkResponses);
@@ -309,7 +316,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(
     async (api) => {
-      await api.register(healthRoutes);
+      await api.register(healthRoutes, { ready: options.ready });
       await api.register(authRoutes);
       await api.register(organisationRoutes);
       await api.register(memberRoutes);

@@ -34,6 +34,8 @@ const PAGE = 500;
 export class LiveEventHub {
   private readonly topics = new Map<string, Topic>();
   private listening: Listening | undefined;
+  /** What this process did since it started (the /metrics fan-out figures): notices heard, events handed to streams. */
+  readonly counts = { notices: 0, delivered: 0 };
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -100,6 +102,7 @@ export class LiveEventHub {
   }
 
   private onNotice(payload: string): void {
+    this.counts.notices += 1;
     let notice: LiveEventNotice;
     try {
       notice = JSON.parse(payload) as LiveEventNotice;
@@ -132,6 +135,7 @@ export class LiveEventHub {
               for (const subscriber of entry.subscribers)
                 if (id > subscriber.lastId) {
                   subscriber.lastId = id;
+                  this.counts.delivered += 1;
                   subscriber.deliver(event);
                 }
               from = id;

@@ -33,3 +33,31 @@ export const Health = z
   .object({ status: z.enum(['ok', 'degraded']), database: z.object({ ready: z.boolean(), latencyMs: z.number() }) })
   .meta({ id: 'Health' });
 export type Health = z.infer<typeof Health>;
+
+/**
+ * Readiness to take traffic (`GET /api/ready`): 200 when the database answers, every migration of this version is
+ * applied and the backlog of jobs due is below the threshold; 503 otherwise, `failed` naming the checks that did not pass.
+ */
+export const Ready = z
+  .object({
+    status: z.enum(['ready', 'not_ready']),
+    failed: z.array(z.enum(['database', 'migrations', 'jobs'])).meta({ description: 'The checks that did not pass (empty when ready)' }),
+    checks: z.object({
+      database: z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() }),
+      migrations: z.object({
+        ok: z.boolean(),
+        applied: z.number().int(),
+        expected: z.number().int(),
+        pending: z.array(z.string()).meta({ description: 'Migrations of this version not applied yet' }),
+        unknown: z.array(z.string()).meta({ description: 'Applied migrations this version does not know (a newer version migrated the database)' }),
+      }),
+      jobs: z.object({
+        ok: z.boolean(),
+        backlog: z.number().int().meta({ description: 'Queued jobs whose time has come' }),
+        threshold: z.number().int().meta({ description: 'REMPART_READY_MAX_BACKLOG: at or above it, not ready' }),
+        oldestWaitSeconds: z.number().nullable().meta({ description: 'How long the oldest due job has waited' }),
+      }),
+    }),
+  })
+  .meta({ id: 'Ready' });
+export type Ready = z.infer<typeof Ready>;
