@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS: Record<string, Words> = {
   mfa_enable: { en: 'Second factor turned on', fr: 'Second facteur activé' },
   mfa_disable: { en: 'Second factor turned off', fr: 'Second facteur désactivé' },
   mfa_reset: { en: 'Second factor reset', fr: 'Second facteur réinitialisé' },
+  verify: { en: 'Verified', fr: 'Vérification' },
 };
 
 export const AUDIT_ENTITIES: Record<string, Words> = {
@@ -62,6 +63,7 @@ export const AUDIT_ENTITIES: Record<string, Words> = {
   people: { en: 'People directory', fr: 'Annuaire des personnes' },
   kbArticle: { en: 'Knowledge-base article', fr: 'Article de la base de connaissances' },
   kb: { en: 'Knowledge base', fr: 'Base de connaissances' },
+  correctiveAction: { en: 'Corrective action', fr: 'Action corrective' },
 };
 
 /** Entity types whose items the audit filter offers to pick by name (the model's and the programme's). */

@@ -105,11 +105,3 @@ export const IncidentClosure = z
   })
   .strict();
 export type IncidentClosure = z.output<typeof IncidentClosure>;
-
-export const CorrectiveActionChange = z
-  .object({
-    status: z.enum(['open', 'inProgress', 'done', 'cancelled']).optional(),
-    owner: Line.nullable().optional(),
-    due: z.iso.date().nullable().optional(),
-  })
-  .strict();

@@ -11,11 +11,13 @@ import type { OrganisationModel } from '../model/organisation.js';
 import type { Problem } from '../model/problem.js';
 import type { RoleName as Role } from '../model/roles.js';
 import type { Disruption } from '../model/scenario.js';
-import { IncidentRepository, type CorrectiveActionRecord, type IncidentRecord, type LogRecord } from '../store/incident-repository.js';
+import { IncidentRepository, type IncidentRecord, type LogRecord } from '../store/incident-repository.js';
+import { CorrectiveActionRepository } from '../store/corrective-action-repository.js';
 import { publishLiveEvent } from '../store/live-events.js';
 import { PlanRepository } from '../store/plan-repository.js';
 import type { Database } from '../store/schema.js';
 import { recordAudit, recordChain } from './audit.js';
+import { insertCorrectiveAction, presentCorrectiveActions } from './corrective-actions.js';
 import { exportModel } from './model-writer.js';
 import { listThreats } from './risk-register.js';
 import { engineRefusal } from './scenarios.js';
@@ -406,9 +408,20 @@ export async function closeIncident(db: Kysely<Database>, orgId: string, id: str
     const lessons = [];
     for (const lesson of closure.lessons) {
       const action = lesson.action
-        ? await repository.insertCorrectiveAction(
+        ? await insertCorrectiveAction(
+            trx,
             orgId,
-            { incident: id, lesson: lesson.text, title: lesson.action.title, owner: lesson.action.owner ?? null, due: lesson.action.due ?? null },
+            {
+              kind: 'nonconformity',
+              sourceKind: 'incident',
+              sourceId: id,
+              incident: id,
+              lesson: lesson.text,
+              title: lesson.action.title,
+              owner: lesson.action.owner ?? null,
+              due: lesson.action.due ?? null,
+              createdBy: actor.label,
+            },
             now,
           )
         : null;
@@ -425,12 +438,6 @@ export async function closeIncident(db: Kysely<Database>, orgId: string, id: str
       corrects: null,
       data: { closedAt: closedAt.toISOString(), recovery: measuredRecovery(incident, await repository.log(orgId, id), model) },
     });
-    for (const lesson of lessons.filter((l) => l.correctiveAction))
-      await recordAudit(
-        trx,
-        { org: orgId, action: 'create', entityType: 'correctiveAction', entityId: lesson.correctiveAction, after: { incident: id, lesson: lesson.text } },
-        now,
-      );
     await record(trx, orgId, id, 'close', { after: { closedAt: closedAt.toISOString(), ...review } }, now);
   });
 }
@@ -716,19 +723,6 @@ export async function projectIncident(db: Kysely<Database>, orgId: string, id: s
   };
 }
 
-export function presentCorrectiveAction(action: CorrectiveActionRecord) {
-  return {
-    id: action.id,
-    incident: action.incident,
-    lesson: action.lesson,
-    title: action.title,
-    owner: action.owner,
-    due: action.due,
-    status: action.status,
-    createdAt: action.createdAt.toISOString(),
-  };
-}
-
 /** The post-incident review of a closed incident: timeline, measured recovery per activity against its RTO, lessons. */
 export async function incidentReview(db: Kysely<Database>, orgId: string, id: string): Promise<IncidentReview> {
   const incident = await getIncident(db, orgId, id);
@@ -737,7 +731,11 @@ export async function incidentReview(db: Kysely<Database>, orgId: string, id: st
       { path: 'status', rule: 'closed', value: incident.status, message: 'close the incident first' },
     ]);
   const repository = new IncidentRepository(db);
-  const [log, model, actions] = await Promise.all([repository.log(orgId, id), exportModel(db, orgId), repository.correctiveActions(orgId, { incident: id })]);
+  const [log, model, actions] = await Promise.all([
+    repository.log(orgId, id),
+    exportModel(db, orgId),
+    new CorrectiveActionRepository(db).list(orgId, { incident: id }, { offset: 0, limit: 1000 }),
+  ]);
   const review = incident.review as { summary: string | null; lessons: Array<{ text: string; correctiveAction: string | null }> };
   return {
     incident: id,
@@ -748,27 +746,6 @@ export async function incidentReview(db: Kysely<Database>, orgId: string, id: st
     timeline: presentLog(log),
     recovery: measuredRecovery(incident, log, model),
     lessons: review.lessons,
-    correctiveActions: actions.map(presentCorrectiveAction),
+    correctiveActions: await presentCorrectiveActions(db, orgId, actions.items),
   };
-}
-
-export async function changeCorrectiveAction(
-  db: Kysely<Database>,
-  orgId: string,
-  actionId: string,
-  change: { status?: CorrectiveActionRecord['status']; owner?: string | null; due?: string | null },
-  now = new Date(),
-) {
-  return db.transaction().execute(async (trx) => {
-    const repository = new IncidentRepository(trx);
-    const before = await repository.correctiveAction(orgId, actionId, { lock: true });
-    if (!before)
-      throw new RempartError('not_found', `No corrective action with id "${actionId}".`, [
-        { path: 'action', rule: 'exists', value: actionId, message: 'not found' },
-      ]);
-    await repository.updateCorrectiveAction(orgId, actionId, change);
-    const after = (await repository.correctiveAction(orgId, actionId))!;
-    await recordAudit(trx, { org: orgId, action: 'update', entityType: 'correctiveAction', entityId: actionId, before, after }, now);
-    return after;
-  });
 }

@@ -12,6 +12,7 @@ import { linkGone, parseLinkToken, resolveLinkToken, type LinkTokenRecord } from
 import { resolvePublicKey, type PublicKeyRecord } from '../operations/widget.js';
 import { actAs, type ActingContext } from '../operations/actor.js';
 import { resolveApiToken, resolveSession, csrfTokenOf, type IssuedSession, type SessionSettings } from '../operations/sessions.js';
+import { CorrectiveActionRepository } from '../store/corrective-action-repository.js';
 import { AccountRepository, type MembershipRecord, type SessionRecord, type TokenRecord, type UserRecord } from '../store/account-repository.js';
 import { InvitationRepository } from '../store/invitation-repository.js';
 import { ModelRepository, type OrganisationRecord } from '../store/model-repository.js';
@@ -129,6 +130,11 @@ const TARGETS: Partial<Record<Resource, TargetLoader>> = {
   incidentActivities: async (request, db) => {
     const { org, activity } = request.params as { org: string; activity?: string };
     return activity === undefined ? undefined : new ModelRepository(db).getEntity(org, 'activities', activity);
+  },
+  // The corrective action as stored: its owner may update it.
+  correctiveActions: async (request, db) => {
+    const { org, action } = request.params as { org: string; action?: string };
+    return action && UUID.test(action) ? new CorrectiveActionRepository(db).get(org, action) : undefined;
   },
   // The membership's current role (none when adding) and the role asked for (none when removing).
   members: async (request, db) => {

@@ -37,6 +37,7 @@ import { fileRoutes } from './routes/files.js';
 import { widgetRoutes } from './routes/widget.js';
 import { planRoutes } from './routes/plans.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { correctiveActionRoutes } from './routes/corrective-actions.js';
 import { peopleRoutes } from './routes/people.js';
 import { kbRoutes } from './routes/kb.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -334,6 +335,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(jobRoutes);
       await api.register(planRoutes);
       await api.register(incidentRoutes);
+      await api.register(correctiveActionRoutes);
       await api.register(peopleRoutes);
       await api.register(alertRoutes);
       await api.register(smsWebhookRoutes);

@@ -1,10 +1,10 @@
 // Incidents in the database: the incident row, its activated plans, tasks, the append-only crisis log, the status of
-// each affected activity, and corrective actions. Writers of one incident queue on its row (`get(..., {lock})`).
+// each affected activity (corrective actions have their own repository). Writers of one incident queue on its row (`get(..., {lock})`).
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { ActivityStatus, LogKind, Severity } from '../model/incident.js';
 import type { PlanStep } from '../model/plan.js';
 import type { z } from 'zod';
-import type { CorrectiveActionsTable, Database, IncidentsTable } from './schema.js';
+import type { Database, IncidentsTable } from './schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -59,17 +59,6 @@ export interface StatusRecord {
   updatedBy: string;
 }
 
-export interface CorrectiveActionRecord {
-  id: string;
-  incident: string | null;
-  lesson: string;
-  title: string;
-  owner: string | null;
-  due: string | null;
-  status: 'open' | 'inProgress' | 'done' | 'cancelled';
-  createdAt: Date;
-}
-
 function toIncident(row: Selectable<IncidentsTable>): IncidentRecord {
   return {
     id: row.id,
@@ -88,19 +77,6 @@ function toIncident(row: Selectable<IncidentsTable>): IncidentRecord {
     applications: row.applications,
     suppliers: row.suppliers,
     review: row.review ?? null,
-  };
-}
-
-function toAction(row: Selectable<CorrectiveActionsTable>): CorrectiveActionRecord {
-  return {
-    id: row.id,
-    incident: row.incident_id,
-    lesson: row.lesson,
-    title: row.title,
-    owner: row.owner,
-    due: row.due,
-    status: row.status,
-    createdAt: new Date(row.created_at),
   };
 }
 
@@ -312,40 +288,5 @@ export class IncidentRepository {
           .doUpdateSet({ status: status.status, since: status.since, disrupted_since: status.disruptedSince, updated_by: status.updatedBy }),
       )
       .execute();
-  }
-
-  async insertCorrectiveAction(orgId: string, action: Omit<CorrectiveActionRecord, 'id' | 'status' | 'createdAt'>, now: Date): Promise<string> {
-    const row = await this.db
-      .insertInto('corrective_actions')
-      .values({
-        org_id: orgId,
-        incident_id: action.incident,
-        lesson: action.lesson,
-        title: action.title,
-        owner: action.owner,
-        due: action.due,
-        created_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
-  }
-
-  async correctiveActions(orgId: string, options: { incident?: string; status?: CorrectiveActionRecord['status'] } = {}): Promise<CorrectiveActionRecord[]> {
-    let query = this.db.selectFrom('corrective_actions').selectAll().where('org_id', '=', orgId);
-    if (options.incident) query = query.where('incident_id', '=', options.incident);
-    if (options.status) query = query.where('status', '=', options.status);
-    return (await query.orderBy('created_at', 'desc').orderBy('id').execute()).map(toAction);
-  }
-
-  async correctiveAction(orgId: string, id: string, options: { lock?: boolean } = {}): Promise<CorrectiveActionRecord | undefined> {
-    let query = this.db.selectFrom('corrective_actions').selectAll().where('org_id', '=', orgId).where('id', '=', id);
-    if (options.lock) query = query.forUpdate();
-    const row = await query.executeTakeFirst();
-    return row ? toAction(row) : undefined;
-  }
-
-  async updateCorrectiveAction(orgId: string, id: string, change: Partial<Pick<CorrectiveActionRecord, 'status' | 'owner' | 'due'>>): Promise<void> {
-    await this.db.updateTable('corrective_actions').set(change).where('org_id', '=', orgId).where('id', '=', id).execute();
   }
 }

@@ -345,12 +345,26 @@ export interface CorrectiveActionsTable {
   org_id: string;
   id: Generated<string>;
   incident_id: string | null;
-  lesson: string;
+  lesson: string | null;
   title: string;
   owner: string | null;
   due: string | null;
-  status: Generated<'open' | 'inProgress' | 'done' | 'cancelled'>;
+  status: Generated<'open' | 'inProgress' | 'done' | 'verified' | 'cancelled'>;
   created_at: Generated<Date>;
+  kind: Generated<'nonconformity' | 'improvement'>;
+  source_kind: Generated<'incident' | 'exercise' | 'audit' | 'review' | 'other'>;
+  source_id: string | null;
+  description: string | null;
+  root_cause: string | null;
+  evidence: string | null;
+  created_by: Generated<string>;
+  updated_at: Generated<Date>;
+  done_at: Date | null;
+  verified_at: Date | null;
+  verified_by: string | null;
+  verified_by_id: string | null;
+  verification_effective: boolean | null;
+  verification_note: string | null;
 }
 
 export interface PeopleTable {

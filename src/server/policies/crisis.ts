@@ -7,12 +7,11 @@ import { ownActivity, PROGRAMME_EDITORS, PROGRAMME_READERS } from './programme.j
 const CRISIS_RUNNERS = [...PROGRAMME_EDITORS, 'crisisTeam'] as const;
 
 export const crisisRules = [
-  allow(PROGRAMME_READERS, 'read', ['plans', 'incidents', 'correctiveActions']),
+  allow(PROGRAMME_READERS, 'read', ['plans', 'incidents']),
   allow(PROGRAMME_EDITORS, ['create', 'update', 'delete'], 'plans'),
   // Approving is a person's decision, recorded with their name: never through an API token.
   allow(PROGRAMME_EDITORS, 'approve', 'plans', { via: 'session' }),
   allow(CRISIS_RUNNERS, ['create', 'update'], 'incidents'),
   allow(CRISIS_RUNNERS, 'update', 'incidentActivities'),
   allow('activityOwner', 'update', 'incidentActivities', { when: ownActivity }),
-  allow(PROGRAMME_EDITORS, 'update', 'correctiveActions'),
 ];

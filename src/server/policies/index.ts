@@ -3,6 +3,7 @@
 import { ROLES, type Role } from '../../model/account.js';
 import { accessRules } from './access.js';
 import { alertRules } from './alerts.js';
+import { assuranceRules } from './assurance.js';
 import { crisisRules } from './crisis.js';
 import { fileRules } from './files.js';
 import { jobRules } from './jobs.js';
@@ -29,6 +30,7 @@ export const POLICY: readonly Rule[] = [
   ...surveillanceRules,
   ...alertRules,
   ...kbRules,
+  ...assuranceRules,
 ];
 
 /** What one role may do: true, false, or only where these conditions hold (any of them). */

@@ -39,8 +39,8 @@ export const RESOURCES = {
   incidents: ['read', 'create', 'update'],
   /** The status of an affected activity on an incident's situation board. */
   incidentActivities: ['update'],
-  /** Corrective actions drawn from incident reviews. */
-  correctiveActions: ['read', 'update'],
+  /** Corrective actions (10.1) from incidents, exercises, audits and reviews; `verify`: their effectiveness (never by their owner). */
+  correctiveActions: ['read', 'create', 'update', 'verify'],
   /** The people directory: names and contact details of the staff, to reach them in a crisis. */
   people: [...CRUD, 'import'],
   /** Aggregates of the organisation's completed orientation questionnaires, their records and their settings. */

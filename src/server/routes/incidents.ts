@@ -1,12 +1,11 @@
 // Incidents over HTTP: declare and list, change what is known, activate approved plans, tasks, the crisis log (JSON,
-// CSV, PDF), the situation board with MTPD countdowns, the projection, live events, closure with its review, and
-// corrective actions.
+// CSV, PDF), the situation board with MTPD countdowns, the projection, live events, closure with its review (its
+// lessons' corrective actions are followed up in routes/corrective-actions.ts).
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   ActivityStatusChange,
-  CorrectiveActionChange,
   IncidentChange,
   IncidentClosure,
   IncidentDeclaration,
@@ -15,23 +14,11 @@ import {
   TaskChange,
 } from '../../model/incident.js';
 import { Id } from '../../model/organisation.js';
-import {
-  CorrectiveActionList,
-  CorrectiveActionView,
-  CrisisLog,
-  IncidentList,
-  IncidentReview,
-  IncidentView,
-  LogEntryView,
-  Projection,
-  SituationBoard,
-  TaskList,
-} from '../../model/contract/incidents.js';
+import { CrisisLog, IncidentList, IncidentReview, IncidentView, LogEntryView, Projection, SituationBoard, TaskList } from '../../model/contract/incidents.js';
 import { logCsv, logPdf } from '../../operations/documents.js';
 import {
   activatePlan,
   appendLogEntry,
-  changeCorrectiveAction,
   changeIncident,
   closeIncident,
   crisisLog,
@@ -39,7 +26,6 @@ import {
   getIncident,
   incidentReview,
   incidentTasks,
-  presentCorrectiveAction,
   presentIncidents,
   projectIncident,
   setActivityStatus,
@@ -57,7 +43,6 @@ const tags = ['incidents'];
 const IncidentParams = z.object({ org: Id, incident: z.uuid({ message: 'an incident id (UUID)' }) });
 const TaskParams = IncidentParams.extend({ task: z.uuid({ message: 'a task id (UUID)' }) });
 const ActivityParams = IncidentParams.extend({ activity: Id });
-const ActionParams = z.object({ org: Id, action: z.uuid({ message: 'a corrective action id (UUID)' }) });
 const Language = z.object({ lang: z.enum(['en', 'fr']).default('en') }).strict();
 const ListQuery = z
   .object({
@@ -398,48 +383,5 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => incidentReview(app.db, request.params.org, request.params.incident),
-  );
-
-  app.get(
-    '/orgs/:org/corrective-actions',
-    {
-      config: { policy: { resource: 'correctiveActions', action: 'read' } },
-      schema: {
-        tags,
-        summary: 'Corrective actions drawn from incident reviews',
-        params: OrgParams,
-        querystring: z.object({ incident: z.uuid().optional(), status: z.enum(['open', 'inProgress', 'done', 'cancelled']).optional() }).strict(),
-        response: { 200: CorrectiveActionList, ...ERRORS },
-      },
-    },
-    async (request) => {
-      const actions = await new IncidentRepository(app.db).correctiveActions(request.params.org, request.query);
-      return {
-        items: actions.map((action) => withAbilities(request, 'correctiveActions', presentCorrectiveAction(action))),
-        nextCursor: null,
-        total: actions.length,
-        abilities: collectionAbilities(request, 'correctiveActions'),
-      };
-    },
-  );
-
-  app.patch(
-    '/orgs/:org/corrective-actions/:action',
-    {
-      config: { policy: { resource: 'correctiveActions', action: 'update' } },
-      schema: {
-        tags,
-        summary: 'Follow a corrective action up: status, owner, due date',
-        params: ActionParams,
-        body: CorrectiveActionChange,
-        response: { 200: CorrectiveActionView, ...ERRORS },
-      },
-    },
-    async (request) =>
-      withAbilities(
-        request,
-        'correctiveActions',
-        presentCorrectiveAction(await changeCorrectiveAction(app.db, request.params.org, request.params.action, request.body)),
-      ),
   );
 };

@@ -18,6 +18,7 @@ import * as people from './2026-12-05T0510-people.js';
 import * as conversations from './2026-12-05T0620-conversations.js';
 import * as alerts from './2026-12-06T0200-alerts.js';
 import * as knowledgeBase from './2026-12-06T0300-knowledge-base.js';
+import * as correctiveActions from './2026-12-06T0510-corrective-actions.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T0900-organisation-model': organisationModel,
@@ -38,4 +39,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05T0620-conversations': conversations,
   '2026-12-06T0200-alerts': alerts,
   '2026-12-06T0300-knowledge-base': knowledgeBase,
+  '2026-12-06T0510-corrective-actions': correctiveActions,
 };

@@ -297,7 +297,7 @@ function ActionLine({ org, incident, action }: { org: string; incident: string; 
       <Text size="xs" c="dimmed">
         {[action.owner, action.due ? format.date(action.due) : null].filter(Boolean).join(' · ')}
       </Text>
-      {allows(action, 'update') ? (
+      {allows(action, 'update') && action.status !== 'verified' ? (
         <NativeSelect
           size="xs"
           aria-label={t('incident.review.actionStatus', { title: action.title })}
