@@ -8,7 +8,20 @@ import { ACTIVITY_STATUSES, LOG_KINDS } from '@shared/model/incident.js';
 import { PlanContent, PlanTemplate } from '@shared/model/plan.js';
 import en from '../i18n/en.json';
 import fr from '../i18n/fr.json';
-import { countdown, fromBilingual, fromTemplate, isOverdue, PHASES, SEVERITIES, STATUSES, toBilingual, toPlanBody, toPlanDraft, urgency } from './crisis.js';
+import {
+  countdown,
+  describeEntry,
+  fromBilingual,
+  fromTemplate,
+  isOverdue,
+  PHASES,
+  SEVERITIES,
+  STATUSES,
+  toBilingual,
+  toPlanBody,
+  toPlanDraft,
+  urgency,
+} from './crisis.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../../data/plans', import.meta.url));
 const templates = readdirSync(TEMPLATES)
@@ -80,4 +93,33 @@ describe('the words the pages build from states and kinds', () => {
     const has = (tree: unknown, key: string) => key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], tree);
     expect(wanted.filter((key) => typeof has(en, key) !== 'string' || typeof has(fr, key) !== 'string')).toEqual([]);
   });
+});
+
+describe('the crisis log in the reader’s language', () => {
+  const t = (key: string, options?: Record<string, unknown>) => `${key}${options ? JSON.stringify(options) : ''}`;
+  const names = {
+    activity: (id: string) => (id === 'payroll' ? 'Paie' : id),
+    task: (id: string) => (id === 't1' ? ({ title: 'Convene', titles: { fr: 'Réunir' } } as never) : undefined),
+    plan: (id: string) => `plan ${id}`,
+  };
+  const entry = (kind: string, data: unknown, text = 'as written') =>
+    ({ seq: 1, at: '', kind, text, author: 'a', decidedBy: null, corrects: null, correctedBy: [], data }) as never;
+
+  it.each([
+    [
+      'status',
+      { activity: 'payroll', previous: 'stopped', status: 'degraded', note: 'half the team' },
+      'incident.log.statusText{"activity":"Paie","from":"activityStatus.stopped","to":"activityStatus.degraded"} — half the team',
+    ],
+    ['task', { task: 't1', status: 'done' }, 'incident.log.taskDone{"title":"Réunir"}'],
+    ['task', { task: 'gone', status: 'done' }, 'as written'],
+    ['activation', { plan: 'pandemic', version: 2, tasks: 9 }, 'incident.log.activationText{"plan":"plan pandemic","version":2,"count":9}'],
+    [
+      'declaration',
+      { title: 'Flood', severity: 'major', exercise: true },
+      'incident.log.declarationExercise{"title":"Flood","severity":"incidentSeverity.major"}',
+    ],
+    ['decision', { anything: true }, 'as written'],
+    ['status', null, 'as written'],
+  ])('tells a %s entry from its data', (kind, data, text) => expect(describeEntry(entry(kind, data), t, names, 'fr')).toBe(text));
 });

@@ -273,3 +273,38 @@ export function fromLocalInput(value: string): string | undefined {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
+
+/**
+ * What Rempart wrote in the log (declaration, activation, task, status), told in the reader's language from the
+ * entry's data; what people wrote, and what the data cannot tell, as it was written.
+ */
+export function describeEntry(
+  entry: LogEntryView,
+  t: (key: string, options?: Record<string, unknown>) => string,
+  names: { activity: (id: string) => string; task: (id: string) => TaskView | undefined; plan: (id: string) => string },
+  language: Language,
+): string {
+  const data = (entry.data ?? {}) as Record<string, unknown>;
+  const note = typeof data.note === 'string' && data.note ? ` — ${data.note}` : '';
+  if (entry.kind === 'status' && typeof data.activity === 'string' && typeof data.status === 'string' && typeof data.previous === 'string')
+    return (
+      t('incident.log.statusText', {
+        activity: names.activity(data.activity),
+        from: t(`activityStatus.${data.previous}`),
+        to: t(`activityStatus.${data.status}`),
+      }) + note
+    );
+  if (entry.kind === 'task' && typeof data.task === 'string' && (data.status === 'done' || data.status === 'open')) {
+    const task = names.task(data.task);
+    if (task)
+      return t(data.status === 'done' ? 'incident.log.taskDone' : 'incident.log.taskReopened', { title: pick(task.title, task.titles, language) }) + note;
+  }
+  if (entry.kind === 'activation' && typeof data.plan === 'string' && typeof data.version === 'number' && typeof data.tasks === 'number')
+    return t('incident.log.activationText', { plan: names.plan(data.plan), version: data.version, count: data.tasks });
+  if (entry.kind === 'declaration' && typeof data.title === 'string' && typeof data.severity === 'string')
+    return t(data.exercise === true ? 'incident.log.declarationExercise' : 'incident.log.declarationText', {
+      title: data.title,
+      severity: t(`incidentSeverity.${data.severity}`),
+    });
+  return entry.text;
+}

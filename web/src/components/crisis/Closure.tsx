@@ -29,7 +29,7 @@ import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProbl
 import { useFormat } from '../../lib/queries.js';
 import { ProblemSummary } from '../Problems.js';
 import { LoadError, Loading } from '../Page.js';
-import { LogTimeline } from './CrisisLog.js';
+import { LogTimeline, useLogDescriber } from './CrisisLog.js';
 
 interface LessonDraft {
   text: string;
@@ -190,6 +190,7 @@ export function Review({ org, incident }: { org: string; incident: IncidentView 
   const format = useFormat();
   const review = useReview(org, incident.id, incident.status === 'closed');
   const actions = useCorrectiveActions(org, incident.id, incident.status === 'closed');
+  const describe = useLogDescriber(org, incident);
   if (review.isError) return <LoadError error={review.error} />;
   if (!review.data) return <Loading />;
   const data = review.data;
@@ -268,7 +269,7 @@ export function Review({ org, incident }: { org: string; incident: IncidentView 
         <Title order={2} size="h4" id="review-timeline" mb="sm">
           {t('incident.review.timeline')}
         </Title>
-        <LogTimeline entries={data.timeline} oldestFirst />
+        <LogTimeline entries={data.timeline} oldestFirst describe={describe} />
       </Paper>
     </Stack>
   );

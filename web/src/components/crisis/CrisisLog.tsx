@@ -7,27 +7,49 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, isApiError } from '../../lib/api.js';
 import type { IncidentView, LogEntryView } from '../../lib/crisis.js';
-import { crisisKeys, incidentPath, useCrisisLog } from '../../lib/crisis-queries.js';
+import type { Translate } from '../../lib/format.js';
+import { crisisKeys, incidentPath, useCrisisLog, useTasks } from '../../lib/crisis-queries.js';
 import { errorSentence, fieldErrorText, groupByField, problemsAt } from '../../lib/problems.js';
-import { useFormat } from '../../lib/queries.js';
+import { describeEntry, pick } from '../../lib/crisis.js';
+import { useFormat, useLanguage, useNames } from '../../lib/queries.js';
 import { LoadError, Loading } from '../Page.js';
 
 const WRITTEN = ['situation', 'decision', 'message'] as const;
 
 export function CrisisLogPanel({ org, incident, canWrite }: { org: string; incident: IncidentView; canWrite: boolean }) {
   const log = useCrisisLog(org, incident.id);
+  const describe = useLogDescriber(org, incident);
   if (log.isError) return <LoadError error={log.error} />;
   if (!log.data) return <Loading />;
   return (
     <Stack gap="md">
       {canWrite ? <LogForm org={org} incident={incident.id} entries={log.data.items} /> : null}
-      <LogTimeline entries={log.data.items} />
+      <LogTimeline entries={log.data.items} describe={describe} />
     </Stack>
   );
 }
 
+/** How the log of an incident is told: activities, tasks and plans by their names in the reader's language. */
+export function useLogDescriber(org: string, incident: IncidentView): (entry: LogEntryView) => string {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  const activity = useNames(org, 'activities');
+  const tasks = useTasks(org, incident.id);
+  const byId = new Map((tasks.data?.items ?? []).map((task) => [task.id, task]));
+  const plans = new Map(incident.plans.map((plan) => [plan.plan, pick(plan.title, plan.titles, language)]));
+  return (entry) => describeEntry(entry, t as Translate, { activity, task: (id) => byId.get(id), plan: (id) => plans.get(id) ?? id }, language);
+}
+
 /** The entries, newest first. */
-export function LogTimeline({ entries, oldestFirst = false }: { entries: LogEntryView[]; oldestFirst?: boolean }) {
+export function LogTimeline({
+  entries,
+  oldestFirst = false,
+  describe,
+}: {
+  entries: LogEntryView[];
+  oldestFirst?: boolean;
+  describe?: (entry: LogEntryView) => string;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const ordered = oldestFirst ? entries : [...entries].reverse();
@@ -53,7 +75,7 @@ export function LogTimeline({ entries, oldestFirst = false }: { entries: LogEntr
         >
           <div data-log-entry={entry.seq} data-kind={entry.kind}>
             <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} td={entry.correctedBy.length > 0 ? 'line-through' : undefined}>
-              {entry.text}
+              {describe ? describe(entry) : entry.text}
             </Text>
             {entry.decidedBy ? (
               <Text size="xs" c="dimmed">
