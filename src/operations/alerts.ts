@@ -326,7 +326,7 @@ export async function openCaseFor(db: Kysely<Database>, org: string, incident: s
 export type LinkCheckinOutcome =
   | { state: 'unknown' }
   | { state: 'expired' | 'revoked'; language: 'fr' | 'en' }
-  | { state: 'answered'; language: 'fr' | 'en'; status: CheckinStatus; answeredAt: string; answers: number };
+  | { state: 'answered'; language: 'fr' | 'en'; status: CheckinStatus; answeredAt: string };
 
 /** Records an answer given through a personal link (the page's form or JSON), idempotently: the last answer counts. */
 export async function checkInByLink(db: Kysely<Database>, text: string, answer: CheckinAnswer, now = new Date()): Promise<LinkCheckinOutcome> {
@@ -342,7 +342,7 @@ export async function checkInByLink(db: Kysely<Database>, text: string, answer: 
   if (result.state !== 'answered') return { state: result.state, language: result.language };
   if (answer.status === 'need_help') await openCaseFor(db, parsed.org, result.incident, result.person, 'need_help');
   announceCheckin(db, parsed.org, result.incident, result.alert);
-  return { state: 'answered', language: result.language, status: answer.status, answeredAt: now.toISOString(), answers: result.answers };
+  return { state: 'answered', language: result.language, status: answer.status, answeredAt: now.toISOString() };
 }
 
 /** Records an answer for a person known otherwise (signed-in employee, SMS reply) to their latest alert of the incident. */
@@ -354,7 +354,7 @@ export async function checkInAs(
   answer: CheckinAnswer,
   via: 'session' | 'sms',
   now = new Date(),
-): Promise<{ status: CheckinStatus; answeredAt: string; answers: number }> {
+): Promise<{ status: CheckinStatus; answeredAt: string }> {
   const repository = new AlertRepository(db);
   const alerts = await repository.personAlerts(org, incident, person);
   const alert = alerts.find((one) => one.expiresAt > now);
@@ -362,10 +362,10 @@ export async function checkInAs(
     throw new RempartError('not_found', 'No alert of this incident waits for your answer.', [
       { path: 'incident', rule: 'alerted', value: incident, message: 'you were not sent an alert of this incident (or it expired)' },
     ]);
-  const answers = await repository.answerAs(org, alert.alert, person, { status: answer.status, note: answer.note ?? null, via }, now);
+  await repository.answerAs(org, alert.alert, person, { status: answer.status, note: answer.note ?? null, via }, now);
   if (answer.status === 'need_help') await openCaseFor(db, org, incident, person, 'need_help');
   announceCheckin(db, org, incident, alert.alert);
-  return { status: answer.status, answeredAt: now.toISOString(), answers };
+  return { status: answer.status, answeredAt: now.toISOString() };
 }
 
 /** Live availability of an incident: per activity against its minimum, per site, per remote-access pool. */

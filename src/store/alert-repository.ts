@@ -268,41 +268,31 @@ export class AlertRepository {
   ): Promise<
     | { state: 'unknown' }
     | { state: 'revoked' | 'expired'; language: 'fr' | 'en' }
-    | { state: 'answered'; alert: string; person: string; incident: string; answers: number; language: 'fr' | 'en' }
+    | { state: 'answered'; alert: string; person: string; incident: string; language: 'fr' | 'en' }
   > {
-    const { rows } = await sql<{
-      link_id: string | null;
-      revoked_at: Date | null;
-      expires_at: Date | null;
-      language: 'fr' | 'en' | null;
-      alert_id: string | null;
-      person_id: string | null;
-      incident_id: string | null;
-      answers: string | null;
-    }>`
-      with l as (
-        -- By the digest's unique index alone (the purpose is checked on the row): a filter on the purpose could lead a
-        -- planner without fresh statistics to scan every link of the organisation.
-        select id, revoked_at, expires_at from link_tokens where org_id = ${org} and secret_hash = ${digest} and purpose || '' = 'checkin'
-      ), r as (
+    // The common case in one short statement (a short statement is planned quickly: planning is much of its cost):
+    // the active link's recipient updated, the answer appended. The link is found by the digest's unique index alone
+    // (its purpose checked on the row): a filter on the purpose could lead a planner without fresh statistics to scan
+    // every link of the organisation.
+    const { rows } = await sql<{ alert_id: string; person_id: string; incident_id: string; language: 'fr' | 'en' }>`
+      with r as (
         update alert_recipients ar set status = ${answer.status}, answered_at = ${now}, state = 'answered', updated_at = ${now}
-        from l where ar.org_id = ${org} and ar.link_id = l.id and l.revoked_at is null and l.expires_at > ${now}
+        from link_tokens l
+        where l.org_id = ${org} and l.secret_hash = ${digest} and l.purpose || '' = 'checkin' and l.revoked_at is null and l.expires_at > ${now}
+          and ar.org_id = ${org} and ar.link_id = l.id
         returning ar.alert_id, ar.person_id, ar.incident_id, ar.language
-      ), c as (
-        insert into checkins (org_id, alert_id, person_id, incident_id, status, note, via, at)
-        select ${org}, alert_id, person_id, incident_id, ${answer.status}, ${answer.note}, ${answer.via}, ${now} from r
-        returning alert_id, person_id, incident_id
       )
-      select l.id as link_id, l.revoked_at, l.expires_at,
-        coalesce(r.language, (select language from alert_recipients x where x.org_id = ${org} and x.link_id = l.id)) as language,
-        c.alert_id, c.person_id, c.incident_id,
-        (select count(*) from checkins h where h.org_id = ${org} and h.alert_id = c.alert_id and h.person_id = c.person_id) + 1 as answers
-      from l left join r on true left join c on true`.execute(this.db);
+      insert into checkins (org_id, alert_id, person_id, incident_id, status, note, via, at)
+      select ${org}, alert_id, person_id, incident_id, ${answer.status}, ${answer.note}, ${answer.via}, ${now} from r
+      returning alert_id, person_id, incident_id, (select language from r) as language`.execute(this.db);
     const row = rows[0];
-    if (!row?.link_id) return { state: 'unknown' };
-    const language = row.language ?? 'en';
-    if (!row.alert_id) return { state: row.revoked_at ? 'revoked' : 'expired', language };
-    return { state: 'answered', alert: row.alert_id, person: row.person_id!, incident: row.incident_id!, answers: Number(row.answers), language };
+    if (row) return { state: 'answered', alert: row.alert_id, person: row.person_id, incident: row.incident_id, language: row.language };
+    // Nothing written: an unknown link, or one no longer active (which the page names, in its person's language).
+    const { rows: found } = await sql<{ revoked_at: Date | null; language: 'fr' | 'en' | null }>`
+      select l.revoked_at, r.language from link_tokens l left join alert_recipients r on r.org_id = l.org_id and r.link_id = l.id
+      where l.org_id = ${org} and l.secret_hash = ${digest} and l.purpose || '' = 'checkin'`.execute(this.db);
+    if (!found[0]) return { state: 'unknown' };
+    return { state: found[0].revoked_at ? 'revoked' : 'expired', language: found[0].language ?? 'en' };
   }
 
   /** The recipient behind a link (by its id), for the check-in page. */
@@ -323,20 +313,16 @@ export class AlertRepository {
     person: string,
     answer: { status: CheckinStatus; note: string | null; via: 'session' | 'sms' },
     now: Date,
-  ): Promise<number> {
-    const { rows } = await sql<{ answers: string }>`
+  ): Promise<boolean> {
+    const { rows } = await sql<{ alert_id: string }>`
       with r as (
         update alert_recipients set status = ${answer.status}, answered_at = ${now}, state = 'answered', updated_at = ${now}
         where org_id = ${org} and alert_id = ${alert} and person_id = ${person}
         returning alert_id, person_id, incident_id
-      ), c as (
-        insert into checkins (org_id, alert_id, person_id, incident_id, status, note, via, at)
-        select ${org}, alert_id, person_id, incident_id, ${answer.status}, ${answer.note}, ${answer.via}, ${now} from r returning alert_id
       )
-      select (select count(*) from checkins h where h.org_id = ${org} and h.alert_id = ${alert} and h.person_id = ${person}) + 1 as answers from c`.execute(
-      this.db,
-    );
-    return rows[0] ? Number(rows[0].answers) : 0;
+      insert into checkins (org_id, alert_id, person_id, incident_id, status, note, via, at)
+      select ${org}, alert_id, person_id, incident_id, ${answer.status}, ${answer.note}, ${answer.via}, ${now} from r returning alert_id`.execute(this.db);
+    return rows.length > 0;
   }
 
   /** The alerts of an incident a person was sent, newest first, with their answer there. */

@@ -46,8 +46,7 @@ export const AlertAccepted = z.object({ id: z.string(), recipients: Count }).met
 export const CheckinResult = z
   .object({
     status: CheckinStatus,
-    answeredAt: Instant,
-    answers: Count.meta({ description: 'Answers given with this link so far (the last one counts)' }),
+    answeredAt: Instant.meta({ description: 'When this answer was recorded; the last answer counts, every one is kept' }),
   })
   .meta({ id: 'CheckinResult' });
 export type CheckinResult = z.infer<typeof CheckinResult>;

@@ -133,7 +133,7 @@ export const checkinPageRoutes: FastifyPluginAsync = async (app) => {
       return asJson
         ? reply.code(410).send(linkGoneJson(outcome.state))
         : reply.code(410).type('text/html; charset=utf-8').send(gonePage(outcome.language, outcome.state));
-    if (asJson) return reply.send({ status: outcome.status, answeredAt: outcome.answeredAt, answers: outcome.answers });
+    if (asJson) return reply.send({ status: outcome.status, answeredAt: outcome.answeredAt });
     const t = CHECKIN_TEXTS[outcome.language];
     return reply.type('text/html; charset=utf-8').send(form(outcome.language, outcome.status, `<p class="notice" role="status">${escape(t.thanks)}</p>`));
   });
