@@ -174,6 +174,16 @@ describe('an incident from declaration to review', () => {
     await page.getByRole('button', { name: 'Add the entry' }).click();
     await page.locator('[data-kind="situation"]').getByText('Lyon contact centre at 60 % attendance').waitFor();
     violations.push(...(await axe(page)));
+    // The export menu's links download the log with the session: CSV and PDF.
+    await page.getByRole('button', { name: 'Export the log' }).click();
+    for (const name of ['CSV', 'PDF in French']) {
+      const href = await page.getByRole('menuitem', { name }).getAttribute('href');
+      const response = await page.request.get(server.url + href);
+      expect(response.status(), name).toBe(200);
+      if (name === 'CSV') expect(await response.text()).toContain('Lyon contact centre at 60 % attendance');
+      else expect(response.headers()['content-type']).toBe('application/pdf');
+    }
+    await page.keyboard.press('Escape');
 
     // What is known changes: the telephony platform goes down now; the projection counts it from now.
     await page.getByRole('button', { name: 'Change what is known' }).click();
@@ -216,7 +226,7 @@ describe('an incident from declaration to review', () => {
 });
 
 describe('plans', () => {
-  it('refuses a plan’s approval to its author with the server’s message, and another editor approves it', async () => {
+  it('refuses a plan’s approval to its author with the server’s message; another editor sends it back with a comment, then approves it', async () => {
     const { page, errors, close } = await openAs('owner', '/orgs/demo/plans', true);
     const violations: string[] = [];
     await page.locator('tr[data-plan="pandemic"]').waitFor();
@@ -253,7 +263,17 @@ describe('plans', () => {
     expect(unexpected(errors)).toEqual([]);
     await close();
 
+    // Another continuity manager sends it back with a comment; the author submits it again; then it is approved.
     const manager = await openAs(MANAGER, '/orgs/demo/plans/ransomware-lyon');
+    await manager.page.getByRole('button', { name: 'Send back' }).click();
+    const back = manager.page.getByRole('dialog', { name: 'Send the version back to its author' });
+    await back.getByRole('textbox', { name: 'Comment' }).fill('Name a deputy for the IT lead.');
+    await back.getByRole('button', { name: 'Send back' }).click();
+    await manager.page.getByTestId('workflow-state').filter({ hasText: 'A draft' }).waitFor();
+    await manager.page.getByRole('tab', { name: 'Versions' }).click();
+    await manager.page.getByRole('cell', { name: 'Name a deputy for the IT lead.' }).waitFor();
+    expect((await api('owner', 'POST', '/api/orgs/demo/plans/ransomware-lyon/submit', {})).status).toBe(200);
+    await manager.page.reload();
     await manager.page.getByRole('button', { name: 'Approve' }).click();
     await manager.page.getByTestId('workflow-state').filter({ hasText: 'Approved' }).waitFor();
     await manager.page.getByRole('tab', { name: 'Versions' }).click();
