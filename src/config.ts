@@ -9,75 +9,139 @@ import { JOB_LIMIT_DEFAULTS } from './operations/scenarios.js';
 import { READY_DEFAULTS } from './server/routes/health.js';
 import { redactUrl } from './store/database.js';
 
-const Config = z
+/**
+ * Every setting: its type, limits, default and meaning (the `description`). docs/configuration.md is generated from
+ * this schema and CONFIG_SOURCES (`npm run docs:config`); a test fails when the two drift apart.
+ */
+export const Config = z
   .object({
-    port: z.coerce.number().int().min(0).max(65535).default(4310),
-    host: z.string().min(1).default('127.0.0.1'),
-    dataDir: z.string().min(1).default('.rempart'),
+    port: z.coerce.number().int().min(0).max(65535).default(4310).meta({ description: 'TCP port the server listens on (0: any free port).' }),
+    host: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .meta({ description: 'Address the server listens on; `0.0.0.0` for every interface (then the first run creates no account by itself).' }),
+    dataDir: z
+      .string()
+      .min(1)
+      .default('.rempart')
+      .meta({ description: 'Embedded data folder (database, `secret.key`, audit checkpoints); ignored with `DATABASE_URL`.' }),
     databaseUrl: z
       .string()
       .regex(/^postgres(ql)?:\/\//, { message: 'a postgres:// or postgresql:// URL' })
-      .optional(),
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Logs as one JSON object a line, or as lines for people; unset: for people on a terminal, JSON anywhere else. */
-    logFormat: z.enum(['pretty', 'json']).optional(),
-    /** Load the demo organisation into an empty database at start-up. */
-    demo: z.boolean().default(true),
-    /** Base64 of 32 random bytes sealing stored second-factor secrets; required with PostgreSQL, generated in the data folder otherwise. */
-    secretKey: z.string().min(1).optional(),
-    /** Folder of the signed audit checkpoints, outside the database (default with the embedded database: `<data folder>/audit-checkpoints`). */
-    auditCheckpoints: z.string().min(1).optional(),
-    /** Believe X-Forwarded-For/-Proto from a reverse proxy: `true`, or its addresses/subnets separated by commas. */
+      .optional()
+      .meta({ description: 'PostgreSQL server URL (`postgres://user:password@host:5432/db`); unset: the embedded database. Its password is never printed.' }),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info')
+      .meta({ description: 'Least severe log level written by `serve` and `worker`.' }),
+    logFormat: z
+      .enum(['pretty', 'json'])
+      .optional()
+      .meta({ description: 'Logs as one JSON object a line (`json`) or as lines for people (`pretty`); unset: pretty on a terminal, JSON anywhere else.' }),
+    demo: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'Load the demo organisation into an empty embedded database at start-up (PostgreSQL: only with `REMPART_DEMO=1`).' }),
+    secretKey: z.string().min(1).optional().meta({
+      description:
+        '32 random bytes in base64 (`openssl rand -base64 32`) sealing stored second-factor secrets and keying the audit trail. Required with PostgreSQL (the same on every process); generated into `<data folder>/secret.key` otherwise. Keep it out of database backups.',
+    }),
+    auditCheckpoints: z.string().min(1).optional().meta({
+      description:
+        'Folder of the signed audit checkpoints, outside the database; default `<data folder>/audit-checkpoints` with the embedded database, none with PostgreSQL.',
+    }),
     trustProxy: z
       .string()
       .optional()
       .transform((value) =>
         value === undefined || value === '' || value === 'false' ? false : value === 'true' ? true : value.split(',').map((part) => part.trim()),
-      ),
-    /** Requests per minute and address for the whole API (0: no global limit). */
-    rateLimit: z.coerce.number().int().min(0).default(1200),
-    /** Sign-in and second-factor attempts per minute and address (on top of the per-account lockout). */
-    signInRateLimit: z.coerce.number().int().min(1).default(10),
-    /** A session unused this many minutes ends. */
+      )
+      .meta({
+        description: 'Believe `X-Forwarded-For`/`-Proto` from a reverse proxy: `true`, or its addresses/subnets separated by commas; default `false`.',
+      }),
+    rateLimit: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(1200)
+      .meta({ description: 'Requests per minute and client address for the whole API (0: no global limit).' }),
+    signInRateLimit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(10)
+      .meta({ description: 'Sign-in and second-factor attempts per minute and address (on top of the per-account lockout).' }),
     sessionIdleMinutes: z.coerce
       .number()
       .int()
       .min(1)
       .max(7 * 24 * 60)
-      .default(8 * 60),
-    /** A session ends this many hours after sign-in. */
+      .default(8 * 60)
+      .meta({ description: 'A session unused this many minutes ends.' }),
     sessionMaxHours: z.coerce
       .number()
       .int()
       .min(1)
       .max(90 * 24)
-      .default(7 * 24),
-    /** Run queued jobs in this server process (`--no-jobs` / REMPART_JOBS=0: serve only, and let `rempart worker` processes run them). */
-    runJobs: z.boolean().default(true),
-    /** Queued and running jobs (Monte Carlo, recommendations) an organisation may have at once. */
-    jobsPerOrganisation: z.coerce.number().int().min(1).max(1000).default(JOB_LIMIT_DEFAULTS.perOrganisation),
-    /** Runs a Monte Carlo job may ask for. */
-    maxRuns: z.coerce.number().int().min(1).max(10_000_000).default(JOB_LIMIT_DEFAULTS.maxRuns),
-    /** Seconds a Monte Carlo job computes between checkpoints, where it gives way to another organisation's job. */
-    jobTurnSeconds: z.coerce.number().min(0.1).max(3600).default(JOB_RUNNER_DEFAULTS.turnSeconds),
-    /** Seconds without a heartbeat after which a running job is presumed orphaned and another process takes it. */
+      .default(7 * 24)
+      .meta({ description: 'A session ends this many hours after sign-in.' }),
+    runJobs: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'Run queued jobs in this server process; `--no-jobs` / `0`: serve only, and let `rempart worker` processes run them.' }),
+    jobsPerOrganisation: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(JOB_LIMIT_DEFAULTS.perOrganisation)
+      .meta({ description: 'Queued and running jobs (Monte Carlo, recommendations) an organisation may have at once; one more is refused with 429.' }),
+    maxRuns: z.coerce.number().int().min(1).max(10_000_000).default(JOB_LIMIT_DEFAULTS.maxRuns).meta({ description: 'Runs a Monte Carlo job may ask for.' }),
+    jobTurnSeconds: z.coerce
+      .number()
+      .min(0.1)
+      .max(3600)
+      .default(JOB_RUNNER_DEFAULTS.turnSeconds)
+      .meta({ description: 'Seconds a Monte Carlo job computes between checkpoints, where it gives way to another organisation’s job.' }),
     jobStaleSeconds: z.coerce
       .number()
       .min(1)
       .max(24 * 3600)
-      .default(JOB_RUNNER_DEFAULTS.staleAfterSeconds),
-    /** Who may create organisations: server administrators only (accounts made with the CLI), also owners, or anyone signed in. */
-    organisationCreation: z.enum(ORGANISATION_CREATION).default('admins'),
-    /** The largest stored file, in megabytes (reports, attachments, evidence). */
-    fileMaxMb: z.coerce.number().positive().max(10_240).default(50),
-    /** All the stored files of one organisation together, in megabytes. */
-    fileQuotaMb: z.coerce.number().positive().max(10_485_760).default(1024),
-    /** `/api/ready` answers 503 when this many jobs (or more) are due and waiting. */
-    readyMaxBacklog: z.coerce.number().int().min(1).default(READY_DEFAULTS.maxBacklog),
-    /** Bearer token that opens `/metrics` to scrapers on other machines; unset: `/metrics` answers loopback callers only. */
-    metricsToken: z.string().min(16, { message: 'at least 16 characters' }).optional(),
-    /** Seconds a stopping process waits for the requests in flight before closing their connections. */
-    shutdownGraceSeconds: z.coerce.number().min(0).max(600).default(10),
+      .default(JOB_RUNNER_DEFAULTS.staleAfterSeconds)
+      .meta({ description: 'Seconds without a heartbeat after which a running job is presumed orphaned and another process takes it.' }),
+    organisationCreation: z.enum(ORGANISATION_CREATION).default('admins').meta({
+      description: 'Who may create organisations: `admins` (accounts made with `rempart user create`), `owners` (also owners of one), `anyone` signed in.',
+    }),
+    fileMaxMb: z.coerce
+      .number()
+      .positive()
+      .max(10_240)
+      .default(50)
+      .meta({ description: 'The largest stored file, in megabytes (reports, attachments, evidence).' }),
+    fileQuotaMb: z.coerce
+      .number()
+      .positive()
+      .max(10_485_760)
+      .default(1024)
+      .meta({ description: 'All the stored files of one organisation together, in megabytes.' }),
+    readyMaxBacklog: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(READY_DEFAULTS.maxBacklog)
+      .meta({ description: '`/api/ready` answers 503 when this many jobs (or more) are due and waiting.' }),
+    metricsToken: z
+      .string()
+      .min(16, { message: 'at least 16 characters' })
+      .optional()
+      .meta({ description: 'Bearer token that opens `/metrics` to scrapers on other machines; unset: `/metrics` answers callers on this machine only.' }),
+    shutdownGraceSeconds: z.coerce
+      .number()
+      .min(0)
+      .max(600)
+      .default(10)
+      .meta({ description: 'On SIGTERM, seconds the server waits for the requests in flight before closing the connections still open.' }),
   })
   .strict();
 
@@ -93,35 +157,53 @@ export interface ConfigFlags {
   jobs?: boolean;
 }
 
-/** Builds the configuration; throws a RempartError naming every bad setting. */
+type SettingKey = keyof z.input<typeof Config>;
+
+/** Where a setting comes from: a command-line flag (of the commands that take it), then environment variables in order. */
+export interface SettingSource {
+  flag?: { option: string; key: keyof ConfigFlags };
+  env: string[];
+  /** An on/off setting: `0` and `false` are off, anything else on. */
+  boolean?: boolean;
+}
+
+/** The sources of every setting (precedence: flag, then environment, then the schema's default). */
+export const CONFIG_SOURCES: Record<SettingKey, SettingSource> = {
+  port: { flag: { option: '--port', key: 'port' }, env: ['REMPART_PORT', 'PORT'] },
+  host: { flag: { option: '--host', key: 'host' }, env: ['REMPART_HOST'] },
+  dataDir: { flag: { option: '--data', key: 'data' }, env: ['REMPART_DATA'] },
+  databaseUrl: { env: ['DATABASE_URL'] },
+  logLevel: { env: ['REMPART_LOG_LEVEL'] },
+  logFormat: { flag: { option: '--log-format', key: 'logFormat' }, env: ['REMPART_LOG_FORMAT'] },
+  demo: { flag: { option: '--no-demo', key: 'demo' }, env: ['REMPART_DEMO'], boolean: true },
+  secretKey: { env: ['REMPART_SECRET_KEY'] },
+  auditCheckpoints: { env: ['REMPART_AUDIT_CHECKPOINTS'] },
+  trustProxy: { env: ['REMPART_TRUST_PROXY'] },
+  rateLimit: { env: ['REMPART_RATE_LIMIT'] },
+  signInRateLimit: { env: ['REMPART_SIGN_IN_RATE_LIMIT'] },
+  sessionIdleMinutes: { env: ['REMPART_SESSION_IDLE_MINUTES'] },
+  sessionMaxHours: { env: ['REMPART_SESSION_MAX_HOURS'] },
+  runJobs: { flag: { option: '--no-jobs', key: 'jobs' }, env: ['REMPART_JOBS'], boolean: true },
+  jobsPerOrganisation: { env: ['REMPART_JOBS_PER_ORG'] },
+  maxRuns: { env: ['REMPART_MAX_RUNS'] },
+  jobTurnSeconds: { env: ['REMPART_JOB_TURN_SECONDS'] },
+  jobStaleSeconds: { env: ['REMPART_JOB_STALE_SECONDS'] },
+  organisationCreation: { env: ['REMPART_ORG_CREATION'] },
+  fileMaxMb: { env: ['REMPART_FILE_MAX_MB'] },
+  fileQuotaMb: { env: ['REMPART_FILE_QUOTA_MB'] },
+  readyMaxBacklog: { env: ['REMPART_READY_MAX_BACKLOG'] },
+  metricsToken: { env: ['REMPART_METRICS_TOKEN'] },
+  shutdownGraceSeconds: { env: ['REMPART_SHUTDOWN_GRACE_SECONDS'] },
+};
+
+/** Builds the configuration; throws a RempartError naming every bad setting. An empty variable counts as unset. */
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
-  const input = {
-    port: flags.port ?? env.REMPART_PORT ?? env.PORT,
-    host: flags.host ?? env.REMPART_HOST,
-    dataDir: flags.data ?? env.REMPART_DATA,
-    databaseUrl: env.DATABASE_URL || undefined,
-    logLevel: flags.logLevel ?? env.REMPART_LOG_LEVEL,
-    logFormat: flags.logFormat ?? (env.REMPART_LOG_FORMAT || undefined),
-    demo: flags.demo ?? (env.REMPART_DEMO === undefined ? undefined : env.REMPART_DEMO !== '0' && env.REMPART_DEMO !== 'false'),
-    runJobs: flags.jobs ?? (env.REMPART_JOBS === undefined ? undefined : env.REMPART_JOBS !== '0' && env.REMPART_JOBS !== 'false'),
-    secretKey: env.REMPART_SECRET_KEY || undefined,
-    auditCheckpoints: env.REMPART_AUDIT_CHECKPOINTS || undefined,
-    trustProxy: env.REMPART_TRUST_PROXY,
-    rateLimit: env.REMPART_RATE_LIMIT,
-    signInRateLimit: env.REMPART_SIGN_IN_RATE_LIMIT,
-    sessionIdleMinutes: env.REMPART_SESSION_IDLE_MINUTES,
-    sessionMaxHours: env.REMPART_SESSION_MAX_HOURS,
-    jobsPerOrganisation: env.REMPART_JOBS_PER_ORG,
-    maxRuns: env.REMPART_MAX_RUNS,
-    jobTurnSeconds: env.REMPART_JOB_TURN_SECONDS,
-    jobStaleSeconds: env.REMPART_JOB_STALE_SECONDS,
-    organisationCreation: env.REMPART_ORG_CREATION || undefined,
-    fileMaxMb: env.REMPART_FILE_MAX_MB || undefined,
-    fileQuotaMb: env.REMPART_FILE_QUOTA_MB || undefined,
-    readyMaxBacklog: env.REMPART_READY_MAX_BACKLOG || undefined,
-    metricsToken: env.REMPART_METRICS_TOKEN || undefined,
-    shutdownGraceSeconds: env.REMPART_SHUTDOWN_GRACE_SECONDS || undefined,
-  };
+  const input: Record<string, unknown> = {};
+  for (const [key, source] of Object.entries(CONFIG_SOURCES) as [SettingKey, SettingSource][]) {
+    const fromFlag = source.flag ? flags[source.flag.key] : undefined;
+    const fromEnv = source.env.map((name) => env[name]).find((value) => value !== undefined && value !== '');
+    input[key] = fromFlag ?? (fromEnv !== undefined && source.boolean ? fromEnv !== '0' && fromEnv !== 'false' : fromEnv);
+  }
   const result = Config.safeParse(input, { reportInput: true });
   if (!result.success) {
     const details = problemsFromZod(result.error, input).map((p) =>
