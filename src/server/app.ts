@@ -193,6 +193,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('liveEvents', liveEvents);
   app.addHook('onReady', async () => liveEvents.start());
   app.addHook('onClose', async () => liveEvents.stop());
+  // A stopping server ends its event streams first: they would otherwise hold the shutdown for its whole grace period.
+  app.addHook('preClose', async () => liveEvents.closeStreams());
   const sessions: SessionSettings = { ...DEFAULT_SESSION_SETTINGS, ...options.sessions };
   const rateLimit = options.rateLimit ?? { perMinute: 1200, signInPerMinute: 10 };
   app.decorate('access', {

@@ -34,6 +34,8 @@ const PAGE = 500;
 export class LiveEventHub {
   private readonly topics = new Map<string, Topic>();
   private listening: Listening | undefined;
+  /** How each open stream is ended (a stopping server ends them at once: browsers reconnect to another process). */
+  private readonly closers = new Set<() => void>();
   /** What this process did since it started (the /metrics fan-out figures): notices heard, events handed to streams. */
   readonly counts = { notices: 0, delivered: 0 };
 
@@ -58,6 +60,17 @@ export class LiveEventHub {
   async stop(): Promise<void> {
     await this.listening?.close();
     this.listening = undefined;
+  }
+
+  /** Notes an open stream's way to end it; returns the function that forgets it. */
+  track(close: () => void): () => void {
+    this.closers.add(close);
+    return () => this.closers.delete(close);
+  }
+
+  /** Ends every open stream (graceful shutdown); clients resume elsewhere with Last-Event-ID. */
+  closeStreams(): void {
+    for (const close of [...this.closers]) close();
   }
 
   /** How many streams are open on this process (tests, metrics). */
@@ -211,10 +224,12 @@ export async function streamLiveEvents(request: FastifyRequest, reply: FastifyRe
   const close = () => {
     if (!open) return;
     open = false;
+    forget();
     clearInterval(heartbeat);
     unsubscribe?.();
     out.end();
   };
+  const forget = hub.track(close);
   request.raw.on('close', close);
   out.write('retry: 2000\n\n');
   // Subscribe before reading the current state, so that nothing committed in between is missed.

@@ -1,6 +1,7 @@
 // Graceful shutdown of a real `rempart serve` process: on SIGTERM it accepts no new connection, finishes the request
-// in flight (a sign-in whose body is still arriving), closes an event stream once the grace period is over, hands the
-// Monte Carlo job it was computing back (claimable at once by another process), closes the database and exits 0.
+// in flight (a sign-in whose body is still arriving), ends its event streams at once, cuts a stalled upload when the
+// grace period is over, hands the Monte Carlo job it was computing back (claimable at once by another process),
+// closes the database and exits 0.
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -55,7 +56,7 @@ describe('rempart serve on SIGTERM', () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it('finishes the request in flight, bounds the open stream, hands its job back, exits 0', { timeout: 240_000 }, async () => {
+  it('finishes the request in flight, ends its streams, cuts a stalled upload after the grace, hands its job back, exits 0', { timeout: 240_000 }, async () => {
     let processEnv: NodeJS.ProcessEnv;
     let reopen: () => Promise<DatabaseHandle>;
     let headers: Record<string, string>;
@@ -94,13 +95,16 @@ describe('rempart serve on SIGTERM', () => {
     // An event stream (open until closed) and a sign-in whose body is only half sent.
     const stream = await fetch(`${server.url}/api/orgs/${ORG}/runs/${run.id}/events`, { headers });
     expect(stream.status).toBe(200);
+    let streamEndedAt = 0;
     const streamEnded = (async () => {
       const reader = stream.body!.getReader();
       try {
-        for (;;) if ((await reader.read()).done) return 'ended';
+        while (!(await reader.read()).done);
       } catch {
-        return 'ended';
+        // cut: ended all the same
       }
+      streamEndedAt = Date.now();
+      return 'ended';
     })();
     const body = JSON.stringify({ email: 'nobody@test.example', password: 'not the password of anyone' });
     const slow = new Promise<number>((resolve, reject) => {
@@ -121,6 +125,21 @@ describe('rempart serve on SIGTERM', () => {
       request.write(body.slice(0, 10));
       setTimeout(() => request.end(body.slice(10)), 1500);
     });
+    // An upload that stalls: its body never completes, so only the grace period ends it.
+    const stalled = new Promise<string>((resolve) => {
+      const request = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/api/auth/sign-in',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': 1000 },
+        },
+        (response) => resolve(`answered ${response.statusCode}`),
+      );
+      request.on('error', () => resolve('cut'));
+      request.write('{"email":');
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     const signalled = Date.now();
@@ -131,11 +150,14 @@ describe('rempart serve on SIGTERM', () => {
     await expect(fetch(`${server.url}/api/health`)).rejects.toThrow();
     // The request in flight gets its answer (the wrong password's), not a cut connection.
     expect(await slow).toBe(401);
+    // The event stream is ended at once (its browser reconnects elsewhere); the stalled upload when the grace is over.
     expect(await streamEnded).toBe('ended');
+    expect(streamEndedAt - signalled).toBeLessThan(1500);
+    expect(await stalled).toBe('cut');
     expect(await exited).toBe(0);
     const took = Date.now() - signalled;
     expect(took).toBeLessThan(15_000);
-    // The event stream was what the grace period had to close (logged at warn, the level these processes run at).
+    // The stalled upload was what the grace period had to close (logged at warn, the level these processes run at).
     expect(server.output()).toMatch(/shutdown grace period over: closing the connections still open/);
 
     // The job was handed back: still running, with no heartbeat, so any process claims it at once.
