@@ -275,6 +275,7 @@ export function Review({ org, incident }: { org: string; incident: IncidentView 
   );
 }
 
+/** What a follow-up may set here; `verified` is given only by a verification (by someone other than the owner). */
 const ACTION_STATUSES = ['open', 'inProgress', 'done', 'cancelled'] as const;
 
 /** A lesson's corrective action, followed up here by those the server lets. */

@@ -1,14 +1,34 @@
 // The plan editor: what the plan covers and why, when and by whom it is activated, its teams with their deputies,
 // its steps by phase (when, who, what, where, checklist, the strategy it switches on) and its contacts, in English
 // and French. Inside `Editable`: read-only callers see the same form with every control disabled.
-import { ActionIcon, Button, Card, Group, MultiSelect, NativeSelect, Paper, SimpleGrid, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  FileButton,
+  Group,
+  MultiSelect,
+  NativeSelect,
+  Paper,
+  SimpleGrid,
+  Stack,
+  TagsInput,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
+import type { FileView } from '@shared/model/file.js';
 import { useTranslation } from 'react-i18next';
 import { DurationInput } from '../DurationInput.js';
 import { EditOnly } from '../Editable.js';
 import { EntityMultiSelect, EntitySelect } from '../EntityPicker.js';
 import { ROLES } from '../../lib/admin.js';
+import { api, orgPath } from '../../lib/api.js';
 import { PHASES, type Bilingual, type ContactDraft, type PlanDraft, type StepDraft, type TeamDraft } from '../../lib/crisis.js';
-import { fieldErrorText, problemsAt, type FieldProblems } from '../../lib/problems.js';
+import { errorSentence, fieldErrorText, problemsAt, type FieldProblems } from '../../lib/problems.js';
 import { useScenarioNames, useScenarios } from '../../lib/scenario-queries.js';
 import { BilingualField } from './BilingualField.js';
 
@@ -310,6 +330,8 @@ export function PlanEditor({
         })}
       </Section>
 
+      <Attachments org={org} attachments={draft.attachments} onChange={(attachments) => set('attachments', attachments)} />
+
       <Section id="plan-contacts" title={t('plan.sections.contacts')}>
         {draft.contacts.length === 0 ? (
           <Text size="sm" c="dimmed">
@@ -371,6 +393,66 @@ export function PlanEditor({
         </EditOnly>
       </Section>
     </Stack>
+  );
+}
+
+/** Files kept with the plan (stored in the organisation's file store): download, add, remove. */
+function Attachments({
+  org,
+  attachments,
+  onChange,
+}: {
+  org: string;
+  attachments: PlanDraft['attachments'];
+  onChange: (attachments: PlanDraft['attachments']) => void;
+}) {
+  const { t } = useTranslation();
+  const upload = useMutation({
+    mutationFn: (file: File) =>
+      api<FileView>(orgPath(org, `/files?name=${encodeURIComponent(file.name)}&purpose=attachment`), {
+        method: 'POST',
+        body: file,
+        contentType: file.type || 'application/octet-stream',
+      }),
+    onSuccess: (stored) => onChange([...attachments, { file: stored.id, name: stored.name }]),
+  });
+  return (
+    <Section id="plan-attachments" title={t('plan.sections.attachments')}>
+      {attachments.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('plan.noAttachment')}
+        </Text>
+      ) : null}
+      {attachments.map((attachment, index) => (
+        <Group key={attachment.file} gap="xs" data-attachment={attachment.file}>
+          <Anchor href={orgPath(org, `/files/${attachment.file}`)} download>
+            {attachment.name ?? attachment.file}
+          </Anchor>
+          <EditOnly>
+            <RemoveButton
+              label={t('plan.removeAttachment', { name: attachment.name ?? attachment.file })}
+              onClick={() => onChange(attachments.filter((_, i) => i !== index))}
+            />
+          </EditOnly>
+        </Group>
+      ))}
+      <EditOnly>
+        <Group>
+          <FileButton onChange={(file) => file && upload.mutate(file)}>
+            {(props) => (
+              <Button {...props} variant="light" loading={upload.isPending}>
+                {t('plan.addAttachment')}
+              </Button>
+            )}
+          </FileButton>
+        </Group>
+      </EditOnly>
+      {upload.error ? (
+        <Alert color="red" role="alert">
+          {errorSentence(upload.error, t)}
+        </Alert>
+      ) : null}
+    </Section>
   );
 }
 
