@@ -23,6 +23,8 @@ interface Counter {
   bucket: number;
   /** Counted here since the last flush. */
   pending: number;
+  /** Counted here and being added to the shared total by a flush under way: not in `shared` yet, still to count. */
+  sending: number;
   /** The total of every process at the last flush (this one's included). */
   shared: number;
   /** Whether the shared total was ever read in this bucket. */
@@ -60,12 +62,12 @@ export class SharedRateLimiter {
     const counters = scopes.map(({ scope, limit }) => {
       const id = `${scope}@${bucket}`;
       let counter = this.counters.get(id);
-      if (!counter) this.counters.set(id, (counter = { scope, bucket, pending: 0, shared: 0, known: false }));
+      if (!counter) this.counters.set(id, (counter = { scope, bucket, pending: 0, sending: 0, shared: 0, known: false }));
       return { counter, limit };
     });
     if (counters.some(({ counter }) => !counter.known)) await this.flush(true);
     for (const { counter, limit } of counters)
-      if (counter.shared + counter.pending + 1 > limit) {
+      if (counter.shared + counter.sending + counter.pending + 1 > limit) {
         const retryAfter = Math.max(1, Math.ceil(((bucket + 1) * MINUTE - this.now()) / 1000));
         throw new RempartError('rate_limited', `Too many messages: retry in ${retryAfter} s.`, [], { retryAfter });
       }
@@ -81,16 +83,23 @@ export class SharedRateLimiter {
     const due = [...this.counters.values()].filter((counter) => counter.pending > 0 || (unknown && !counter.known));
     if (due.length === 0) return;
     const sent = due.map((counter) => ({ counter, count: counter.pending }));
-    for (const { counter } of sent) counter.pending = 0;
+    for (const { counter, count } of sent) {
+      counter.pending = 0;
+      counter.sending += count;
+    }
     this.flushing = (async () => {
       try {
         const totals = await this.repository.addCounts(sent.map(({ counter, count }) => ({ scope: counter.scope, bucket: counter.bucket, count })));
-        for (const { counter } of sent) {
+        for (const { counter, count } of sent) {
+          counter.sending -= count;
           counter.shared = totals.get(`${counter.scope}@${counter.bucket}`) ?? counter.shared;
           counter.known = true;
         }
       } catch (error) {
-        for (const { counter, count } of sent) counter.pending += count;
+        for (const { counter, count } of sent) {
+          counter.sending -= count;
+          counter.pending += count;
+        }
         throw error;
       } finally {
         this.flushing = undefined;

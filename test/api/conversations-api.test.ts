@@ -283,8 +283,10 @@ describe('the public conversation API', () => {
     });
     await third.ready();
     try {
-      // A fresh minute, so that the counts of earlier tests do not matter.
-      t.clock.advance(60_000);
+      // A fresh minute, so that the counts of earlier tests do not matter; its start, so that a slow run does not
+      // cross into the next minute (and fresh counters) half-way through the sequence.
+      const toNextMinute = () => t.clock.advance(60_000 - (t.clock.now() % 60_000) + 500);
+      toNextMinute();
       const url = `/api/public/${keys.limited}/conversations`;
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) statuses.push((await post(url, {}, SHOP, second)).statusCode);
@@ -295,7 +297,7 @@ describe('the public conversation API', () => {
       expectError(refused, 429, 'rate_limited');
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       // The next minute opens again.
-      t.clock.advance(60_000);
+      toNextMinute();
       expect((await post(url, {}, SHOP, second)).statusCode).toBe(201);
       // The key's own limit counts all its clients: two addresses, four messages a minute for the key.
       const keyed = await buildApp({
@@ -308,7 +310,7 @@ describe('the public conversation API', () => {
         publicRateLimits: { perClientPerMinute: 100, perKeyPerMinute: 4, flushMs: 20 },
       });
       try {
-        t.clock.advance(60_000);
+        toNextMinute();
         const from = (remoteAddress: string) =>
           keyed.inject({ method: 'POST', url, remoteAddress, headers: { origin: SHOP }, payload: {} }) as Promise<TestResponse>;
         const byKey = [];
