@@ -31,6 +31,10 @@ export const AUDIT_ACTIONS: Record<string, Words> = {
   mfa_disable: { en: 'Second factor turned off', fr: 'Second facteur désactivé' },
   mfa_reset: { en: 'Second factor reset', fr: 'Second facteur réinitialisé' },
   verify: { en: 'Verified', fr: 'Vérification' },
+  start: { en: 'Started', fr: 'Démarrage' },
+  note: { en: 'Note added', fr: 'Note ajoutée' },
+  inject: { en: 'Inject sent', fr: 'Stimulus envoyé' },
+  complete: { en: 'Completed', fr: 'Clôture' },
 };
 
 export const AUDIT_ENTITIES: Record<string, Words> = {
@@ -64,6 +68,7 @@ export const AUDIT_ENTITIES: Record<string, Words> = {
   kbArticle: { en: 'Knowledge-base article', fr: 'Article de la base de connaissances' },
   kb: { en: 'Knowledge base', fr: 'Base de connaissances' },
   correctiveAction: { en: 'Corrective action', fr: 'Action corrective' },
+  exercise: { en: 'Exercise', fr: 'Exercice' },
 };
 
 /** Entity types whose items the audit filter offers to pick by name (the model's and the programme's). */

@@ -18,6 +18,7 @@ import {
   type CorrectiveActionRecord,
   type NewCorrectiveAction,
 } from '../store/corrective-action-repository.js';
+import { ExerciseRepository } from '../store/exercise-repository.js';
 import { IncidentRepository } from '../store/incident-repository.js';
 import type { Database } from '../store/schema.js';
 import { recordAudit } from './audit.js';
@@ -84,8 +85,14 @@ export async function presentCorrectiveActions(
   actions: CorrectiveActionRecord[],
   now = new Date(),
 ): Promise<CorrectiveActionView[]> {
-  const incidents = [...new Set(actions.filter((a) => a.sourceKind === 'incident' && a.sourceId && UUID.test(a.sourceId)).map((a) => a.sourceId!))];
-  const labels = await new CorrectiveActionRepository(db).incidentTitles(orgId, incidents);
+  const ids = (kind: ActionSourceKind) => [
+    ...new Set(actions.filter((a) => a.sourceKind === kind && a.sourceId && UUID.test(a.sourceId)).map((a) => a.sourceId!)),
+  ];
+  const [incidents, exercises] = await Promise.all([
+    new CorrectiveActionRepository(db).incidentTitles(orgId, ids('incident')),
+    new ExerciseRepository(db).titles(orgId, ids('exercise')),
+  ]);
+  const labels = new Map([...incidents, ...exercises]);
   return actions.map((action) => presentCorrectiveAction(action, dayOf(now), labels));
 }
 
@@ -95,10 +102,13 @@ async function sourceProblems(
   orgId: string,
   source: { kind: ActionSourceKind; id?: string },
 ): Promise<Problem[]> {
-  if (source.kind !== 'incident') return [];
-  if (!source.id) return [{ path: 'body.source.id', rule: 'required', value: null, message: 'the incident the action comes from' }];
-  const found = UUID.test(source.id) ? await new IncidentRepository(db).get(orgId, source.id) : undefined;
-  return found ? [] : [{ path: 'body.source.id', rule: 'unknown_reference', value: source.id, message: `no incident "${source.id}" in the organisation` }];
+  if (source.kind !== 'incident' && source.kind !== 'exercise') return [];
+  if (!source.id) return [{ path: 'body.source.id', rule: 'required', value: null, message: `the ${source.kind} the action comes from` }];
+  const repository = source.kind === 'incident' ? new IncidentRepository(db) : new ExerciseRepository(db);
+  const found = UUID.test(source.id) ? await repository.get(orgId, source.id) : undefined;
+  return found
+    ? []
+    : [{ path: 'body.source.id', rule: 'unknown_reference', value: source.id, message: `no ${source.kind} "${source.id}" in the organisation` }];
 }
 
 /** Inserts an action within a caller's transaction (an incident's closure, an exercise's results) and audits it. */

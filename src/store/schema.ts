@@ -367,6 +367,32 @@ export interface CorrectiveActionsTable {
   verification_note: string | null;
 }
 
+export interface ExercisesTable {
+  org_id: string;
+  id: Generated<string>;
+  title: string;
+  kind: 'tabletop' | 'walkthrough' | 'simulation' | 'liveTest';
+  status: Generated<'planned' | 'running' | 'completed' | 'cancelled'>;
+  description: string | null;
+  location: string | null;
+  scheduled_at: Date;
+  duration_minutes: number;
+  scenario_id: string | null;
+  activities: string[];
+  participants: Json;
+  objectives: Json;
+  injects: Json;
+  notes: Json;
+  incident_id: string | null;
+  run_id: string | null;
+  results: Json | null;
+  created_by: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  started_at: Date | null;
+  completed_at: Date | null;
+}
+
 export interface PeopleTable {
   org_id: string;
   id: string;
@@ -481,6 +507,7 @@ export interface Database {
   incident_log: IncidentLogTable;
   incident_activity_status: IncidentActivityStatusTable;
   corrective_actions: CorrectiveActionsTable;
+  exercises: ExercisesTable;
   people: PeopleTable;
   conversations: ConversationsTable;
   orientation_records: OrientationRecordsTable;

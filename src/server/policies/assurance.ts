@@ -8,7 +8,8 @@ import { allow, type Condition } from './rules.js';
 export const ownAction: Condition<{ owner?: string | null }> = { label: 'own', test: (action, subject) => ownsActivity(action.owner ?? undefined, subject) };
 
 export const assuranceRules = [
-  allow(PROGRAMME_READERS, 'read', 'correctiveActions'),
+  allow(PROGRAMME_READERS, 'read', ['correctiveActions', 'exercises']),
+  allow(PROGRAMME_EDITORS, ['create', 'update'], 'exercises'),
   allow(PROGRAMME_EDITORS, ['create', 'update'], 'correctiveActions'),
   allow(PROGRAMME_EDITORS, 'verify', 'correctiveActions', { via: 'session' }),
   allow(['activityOwner', 'crisisTeam'], 'update', 'correctiveActions', { when: ownAction }),

@@ -41,6 +41,8 @@ export const RESOURCES = {
   incidentActivities: ['update'],
   /** Corrective actions (10.1) from incidents, exercises, audits and reviews; `verify`: their effectiveness (never by their owner). */
   correctiveActions: ['read', 'create', 'update', 'verify'],
+  /** The exercise programme (8.5): planned, started (a live test declares an incident), noted, completed with results. */
+  exercises: ['read', 'create', 'update'],
   /** The people directory: names and contact details of the staff, to reach them in a crisis. */
   people: [...CRUD, 'import'],
   /** Aggregates of the organisation's completed orientation questionnaires, their records and their settings. */
