@@ -142,6 +142,58 @@ export const Config = z
       .max(600)
       .default(10)
       .meta({ description: 'On SIGTERM, seconds the server waits for the requests in flight before closing the connections still open.' }),
+    publicUrl: z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'an http(s) address' })
+      .default('http://localhost:4310')
+      .meta({ description: 'How people reach this server: every check-in link in alerts starts with it.' }),
+    smtpUrl: z
+      .string()
+      .regex(/^smtps?:\/\//, { message: 'an smtp:// or smtps:// URL' })
+      .optional()
+      .meta({
+        description:
+          'SMTP server alerts are e-mailed through (`smtp://host:2525`, `smtps://user:password@host`), pooled connections; unset: e-mails fail at once.',
+      }),
+    mailFrom: z.string().min(3).default('Rempart <no-reply@localhost>').meta({ description: 'Sender of alert e-mails.' }),
+    smsProvider: z
+      .enum(['none', 'webhook', 'twilio'])
+      .optional()
+      .meta({
+        description:
+          'SMS provider: `webhook` (documented JSON POST), `twilio` (its Messages API shape) or `none`; unset: `webhook` when `REMPART_SMS_URL` is set.',
+      }),
+    smsUrl: z
+      .string()
+      .regex(/^https?:\/\//, { message: 'an http(s) URL' })
+      .optional()
+      .meta({ description: 'Where text messages are posted (the webhook, or Twilio’s Messages.json URL).' }),
+    smsCredentials: z.string().min(1).optional().meta({ description: 'Bearer token of the webhook, or `AccountSid:AuthToken` for Twilio; never printed.' }),
+    smsFrom: z.string().min(1).optional().meta({ description: 'Sender id or number of text messages.' }),
+    smsWebhookSecret: z
+      .string()
+      .min(16, { message: 'at least 16 characters' })
+      .optional()
+      .meta({
+        description: 'Shared secret of the SMS provider’s inbound webhooks (receipts, replies), checked as an HMAC-SHA256 signature; unset: they are refused.',
+      }),
+    alertChunk: z.coerce.number().int().min(1).max(5000).default(500).meta({ description: 'Recipients one alert send job takes.' }),
+    smsPerNumberSeconds: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(86_400)
+      .default(60)
+      .meta({ description: 'Least seconds between two text messages to one number (across alerts and organisations).' }),
+    emailPerMinute: z.coerce.number().int().min(0).default(0).meta({ description: 'Alert e-mails a minute for the whole deployment (0: no limit).' }),
+    smsPerMinute: z.coerce.number().int().min(0).default(0).meta({ description: 'Alert text messages a minute for the whole deployment (0: no limit).' }),
+    followUpRetentionDays: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(3650)
+      .default(30)
+      .meta({ description: 'Days after an incident closes when its follow-up notes and check-in notes (possibly health data) are purged.' }),
   })
   .strict();
 
@@ -194,6 +246,19 @@ export const CONFIG_SOURCES: Record<SettingKey, SettingSource> = {
   readyMaxBacklog: { env: ['REMPART_READY_MAX_BACKLOG'] },
   metricsToken: { env: ['REMPART_METRICS_TOKEN'] },
   shutdownGraceSeconds: { env: ['REMPART_SHUTDOWN_GRACE_SECONDS'] },
+  publicUrl: { env: ['REMPART_PUBLIC_URL'] },
+  smtpUrl: { env: ['REMPART_SMTP_URL'] },
+  mailFrom: { env: ['REMPART_MAIL_FROM'] },
+  smsProvider: { env: ['REMPART_SMS_PROVIDER'] },
+  smsUrl: { env: ['REMPART_SMS_URL'] },
+  smsCredentials: { env: ['REMPART_SMS_CREDENTIALS'] },
+  smsFrom: { env: ['REMPART_SMS_FROM'] },
+  smsWebhookSecret: { env: ['REMPART_SMS_WEBHOOK_SECRET'] },
+  alertChunk: { env: ['REMPART_ALERT_CHUNK'] },
+  smsPerNumberSeconds: { env: ['REMPART_SMS_PER_NUMBER_SECONDS'] },
+  emailPerMinute: { env: ['REMPART_EMAIL_PER_MINUTE'] },
+  smsPerMinute: { env: ['REMPART_SMS_PER_MINUTE'] },
+  followUpRetentionDays: { env: ['REMPART_FOLLOW_UP_RETENTION_DAYS'] },
 };
 
 /** Builds the configuration; throws a RempartError naming every bad setting. An empty variable counts as unset. */
@@ -209,7 +274,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     const details = problemsFromZod(result.error, input).map((p) =>
       p.path === 'databaseUrl'
         ? { ...p, value: redactUrl(String(p.value)) }
-        : p.path === 'secretKey' || p.path === 'metricsToken'
+        : p.path === 'secretKey' || p.path === 'metricsToken' || p.path === 'smsCredentials' || p.path === 'smsWebhookSecret' || p.path === 'smtpUrl'
           ? { ...p, value: '[hidden]' }
           : p,
     );
@@ -225,6 +290,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
     databaseUrl: config.databaseUrl ? redactUrl(config.databaseUrl) : undefined,
     secretKey: config.secretKey ? '[set]' : undefined,
     metricsToken: config.metricsToken ? '[set]' : undefined,
+    smtpUrl: config.smtpUrl ? redactUrl(config.smtpUrl) : undefined,
+    smsCredentials: config.smsCredentials ? '[set]' : undefined,
+    smsWebhookSecret: config.smsWebhookSecret ? '[set]' : undefined,
   };
 }
 

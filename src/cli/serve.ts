@@ -4,6 +4,7 @@ import { actAs, SYSTEM } from '../operations/actor.js';
 import { configureAuditTrail } from '../operations/audit.js';
 import { loadDemo } from '../operations/demo.js';
 import { LOG_REDACT, buildApp } from '../server/app.js';
+import { alertSettingsOf } from '../operations/alert-settings.js';
 import { loadSecretKey } from '../security/secret-key.js';
 import { openDatabase } from '../store/database.js';
 import { ModelRepository } from '../store/model-repository.js';
@@ -26,6 +27,7 @@ export async function startServer(config: Config): Promise<void> {
     jobs: config.runJobs ? { turnSeconds: config.jobTurnSeconds, staleAfterSeconds: config.jobStaleSeconds } : false,
     jobLimits: { perOrganisation: config.jobsPerOrganisation, maxRuns: config.maxRuns },
     secretKey: secret.key,
+    alerts: alertSettingsOf(config),
     trustProxy: config.trustProxy,
     rateLimit: { perMinute: config.rateLimit === 0 ? false : config.rateLimit, signInPerMinute: config.signInRateLimit },
     sessions: { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionMaxHours * 3_600_000 },

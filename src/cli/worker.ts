@@ -3,7 +3,7 @@
 import { auditCheckpointFolder, type Config } from '../config.js';
 import { actAs, SYSTEM } from '../operations/actor.js';
 import { configureAuditTrail } from '../operations/audit.js';
-import { configureAlerts } from '../operations/alert-settings.js';
+import { alertSettingsOf, configureAlerts } from '../operations/alert-settings.js';
 import { JOB_HANDLERS } from '../operations/jobs/handlers/index.js';
 import { JobRunner } from '../operations/jobs/runner.js';
 import { loadSecretKey } from '../security/secret-key.js';
@@ -29,7 +29,7 @@ export async function startWorker(config: Config): Promise<void> {
     checkpointDir: auditCheckpointFolder(config),
     onProblem: (message) => log('warn', message),
   });
-  configureAlerts({ secretKey: secret.key });
+  configureAlerts({ secretKey: secret.key, settings: alertSettingsOf(config) });
   const runner = new JobRunner(handle.db, JOB_HANDLERS, {
     turnSeconds: config.jobTurnSeconds,
     staleAfterSeconds: config.jobStaleSeconds,

@@ -3,6 +3,7 @@
 // process (`configureAlerts`), from the environment unless told otherwise.
 import { deriveKey, sha256Hex } from '../security/crypto.js';
 import { createHmac } from 'node:crypto';
+import { loadConfig, type Config } from '../config.js';
 
 export interface SmsSettings {
   /** `webhook` (a documented JSON POST to `url`), `twilio` (its Messages API shape at `url`), or none. */
@@ -33,38 +34,29 @@ export interface AlertSettings {
   followUpRetentionDays: number;
 }
 
-function numberFrom(text: string | undefined, fallback: number, min: number, max: number, name: string): number {
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got "${text}").`);
-  return value;
+/** The alert settings of a configuration (src/config.ts: the REMPART_* variables, validated once). */
+export function alertSettingsOf(config: Config): AlertSettings {
+  return {
+    publicUrl: config.publicUrl.replace(/\/+$/, ''),
+    smtpUrl: config.smtpUrl ?? null,
+    mailFrom: config.mailFrom,
+    sms: {
+      provider: config.smsProvider ?? (config.smsUrl ? 'webhook' : 'none'),
+      url: config.smsUrl ?? null,
+      credentials: config.smsCredentials ?? null,
+      from: config.smsFrom ?? null,
+      inboundSecret: config.smsWebhookSecret ?? null,
+    },
+    chunkSize: config.alertChunk,
+    smsPerNumberSeconds: config.smsPerNumberSeconds,
+    perMinute: { email: config.emailPerMinute, sms: config.smsPerMinute },
+    followUpRetentionDays: config.followUpRetentionDays,
+  };
 }
 
 /** The settings the environment gives (`REMPART_*`), with defaults for a laptop. */
 export function alertSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AlertSettings {
-  const provider = (env.REMPART_SMS_PROVIDER || (env.REMPART_SMS_URL ? 'webhook' : 'none')) as SmsSettings['provider'];
-  if (!['none', 'webhook', 'twilio'].includes(provider)) throw new Error(`REMPART_SMS_PROVIDER must be none, webhook or twilio (got "${provider}").`);
-  const publicUrl = (env.REMPART_PUBLIC_URL || 'http://localhost:4310').replace(/\/+$/, '');
-  if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicUrl)) throw new Error(`REMPART_PUBLIC_URL must be an http(s) address (got "${publicUrl}").`);
-  return {
-    publicUrl,
-    smtpUrl: env.REMPART_SMTP_URL || null,
-    mailFrom: env.REMPART_MAIL_FROM || 'Rempart <no-reply@localhost>',
-    sms: {
-      provider,
-      url: env.REMPART_SMS_URL || null,
-      credentials: env.REMPART_SMS_CREDENTIALS || null,
-      from: env.REMPART_SMS_FROM || null,
-      inboundSecret: env.REMPART_SMS_WEBHOOK_SECRET || null,
-    },
-    chunkSize: numberFrom(env.REMPART_ALERT_CHUNK, 500, 1, 5000, 'REMPART_ALERT_CHUNK'),
-    smsPerNumberSeconds: numberFrom(env.REMPART_SMS_PER_NUMBER_SECONDS, 60, 0, 86_400, 'REMPART_SMS_PER_NUMBER_SECONDS'),
-    perMinute: {
-      email: numberFrom(env.REMPART_EMAIL_PER_MINUTE, 0, 0, 10_000_000, 'REMPART_EMAIL_PER_MINUTE'),
-      sms: numberFrom(env.REMPART_SMS_PER_MINUTE, 0, 0, 10_000_000, 'REMPART_SMS_PER_MINUTE'),
-    },
-    followUpRetentionDays: numberFrom(env.REMPART_FOLLOW_UP_RETENTION_DAYS, 30, 0, 3650, 'REMPART_FOLLOW_UP_RETENTION_DAYS'),
-  };
+  return alertSettingsOf(loadConfig({}, env));
 }
 
 let settings: AlertSettings | undefined;

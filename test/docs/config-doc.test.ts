@@ -13,7 +13,8 @@ function sample(key: string): string {
   if (CONFIG_SOURCES[key as keyof typeof CONFIG_SOURCES].boolean) return setting.default === true ? '0' : '1';
   if (setting.enum) return setting.enum.find((value) => value !== setting.default)!;
   if (setting.type === 'integer' || setting.type === 'number') return String(Number(setting.default ?? setting.minimum ?? 1) + 1);
-  if (setting.pattern) return 'postgres://db.example/rempart';
+  if (setting.pattern)
+    return key === 'databaseUrl' ? 'postgres://db.example/rempart' : key === 'smtpUrl' ? 'smtp://mail.example:2525' : 'https://sms.example/messages';
   if (key === 'trustProxy') return '10.0.0.1';
   return 'a-value-of-the-tests-0123456789';
 }
