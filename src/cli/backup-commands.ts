@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig, type Config, type ConfigFlags } from '../config.js';
 import { RempartError } from '../errors.js';
 import { auditTrail } from '../operations/audit.js';
-import { BACKUP_VERSION, restoreBackup, writeBackup } from '../operations/backup.js';
+import { BACKUP_VERSION, readBackupHeader, restoreBackup, writeBackup } from '../operations/backup.js';
 import { auditSettings, dataOption, withDatabase, type CommandHelpers } from './context.js';
 
 /** The server key if there is one; null (never a new key) when the data folder or the environment has none. */
@@ -72,6 +72,8 @@ Moving from the embedded database to PostgreSQL:
   DATABASE_URL=postgres://… REMPART_SECRET_KEY=$(cat ./.rempart/secret.key) rempart restore all.jsonl.gz`,
     )
     .action(async (file: string, flags: ConfigFlags & { force?: boolean; ignoreKey?: boolean }) => {
+      // The file first: a missing or foreign one must not cost (or create) a database.
+      await readBackupHeader(file);
       const config = loadConfig(flags);
       const key = existingKey(config);
       const started = Date.now();
@@ -87,6 +89,7 @@ Moving from the embedded database to PostgreSQL:
       );
       const { header } = summary;
       if (summary.replaced) err().write(`Replaced ${summary.replaced}.\n`);
+      if (summary.warning) err().write(`Warning: ${summary.warning}\n`);
       out().write(
         `Restored ${file} (made ${header.createdAt}, schema ${header.migration}) into ${summary.location}: ${header.scope === 'all' ? `${header.orgs.length} organisation(s)` : `organisation ${header.orgs[0].id}`}, ${summary.rows} rows in ${header.tables.length} tables (${((Date.now() - started) / 1000).toFixed(1)} s).\n`,
       );

@@ -1,7 +1,8 @@
 // Backup and restore: a consistent logical dump of every table (found in the database's catalogue, not listed by hand),
 // of every organisation or one, as gzip'd JSON lines that restore losslessly into an empty database of either kind.
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough, type Readable } from 'node:stream';
@@ -184,12 +185,16 @@ export async function writeBackup(
   options: { org?: string; key?: Buffer | null; source: 'embedded' | 'postgres'; now?: Date },
 ): Promise<BackupSummary> {
   const partial = `${file}.partial`;
+  // Opened first: a folder that does not exist or cannot be written is refused before the database is read.
+  const handle = await open(partial, 'w', 0o600);
   const gzip = createGzip();
-  const written = pipeline(gzip, createWriteStream(partial, { mode: 0o600 }));
-  const line = (value: unknown) =>
-    new Promise<void>((resolve, reject) =>
-      gzip.write(`${typeof value === 'string' ? value : JSON.stringify(value)}\n`, (error) => (error ? reject(error) : resolve())),
-    );
+  const written = pipeline(gzip, handle.createWriteStream());
+  written.catch(() => {}); // awaited below; a failure meanwhile must not be an unhandled rejection
+  /** Writes text, waiting only when the compressor asks to (a batch of rows is one write). */
+  const text = async (chunk: string) => {
+    if (!gzip.write(chunk)) await once(gzip, 'drain');
+  };
+  const line = (value: unknown) => text(`${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
   try {
     const summary = await db
       .transaction()
@@ -262,7 +267,7 @@ export async function writeBackup(
             const batch = await sql<{ j: string }>`fetch forward ${sql.raw(String(fetchSize(table)))} from rempart_backup`.execute(trx);
             if (batch.rows.length === 0) break;
             // JSON from PostgreSQL has no raw line break (they are escaped inside strings): one row, one line.
-            for (const row of batch.rows) await line(row.j);
+            await text(`${batch.rows.map((row) => row.j).join('\n')}\n`);
             written += batch.rows.length;
           }
           await sql`close rempart_backup`.execute(trx);
@@ -351,7 +356,6 @@ function checkHeader(header: BackupHeader, file: string): BackupHeader {
     throw new RempartError(
       'migration_mismatch',
       `${file} comes from a newer version of Rempart (its schema ends with migration ${header.migration}, unknown here; this version knows up to ${known.at(-1)}): restore it with that version or a later one.`,
-      [{ path: 'FILE', rule: 'schema_version', value: header.migration, message: `at most ${known.at(-1)}` }],
     );
   return header;
 }
@@ -372,6 +376,8 @@ export interface RestoreSummary {
   replaced: string | null;
   /** Migrations applied after the rows were loaded (a backup from an older version). */
   migrated: string[];
+  /** Set when the target's schema was already newer than the backup's: the rows were loaded column by column. */
+  warning: string | null;
 }
 
 /** What a database holds, in words, for the refusal of a non-empty target. */
@@ -418,6 +424,11 @@ export async function restoreBackup(db: Kysely<Database>, file: string, options:
   const upToBackup = names.slice(0, names.indexOf(header.migration) + 1);
   // A database behind the backup's schema is brought to exactly it, so that the rows fit and later migrations transform them.
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const ahead = applied.filter((name) => !upToBackup.includes(name));
+  const warning =
+    ahead.length > 0
+      ? `The target database's schema was already ${ahead.length} migration(s) past the backup's (${header.migration}): its rows were loaded column by column, and what those migrations do to existing rows was not applied to them. Restore into a database without a schema to have them migrated.`
+      : null;
   if (applied.length < upToBackup.length) {
     const result = await migrator.migrateTo(header.migration);
     if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
@@ -491,7 +502,7 @@ export async function restoreBackup(db: Kysely<Database>, file: string, options:
     reader.close();
   }
   const migrated = await migrate(db);
-  return { header, rows, replaced, migrated };
+  return { header, rows, replaced, migrated, warning };
 }
 
 async function appliedMigrations(db: Executor): Promise<string[]> {

@@ -2,7 +2,7 @@
 // on the database under test and from an embedded folder into PostgreSQL (or another folder) with real processes;
 // the refusals (non-empty target, newer schema, another server key, a file cut short) say what is wrong.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -255,6 +255,15 @@ describe('rempart backup and restore, real processes', () => {
     const after = await runRempart(['export', ...into.args], { env: into.env });
     expect(after.stdout).toBe(before.stdout);
     expect(before.stdout.length).toBeGreaterThan(10_000);
+    // A backup from a newer version: one line, and no database created for it; a missing file likewise.
+    const elsewhere = join(folder, 'never-created');
+    const newer = await runRempart(['restore', join(folder, 'newer.jsonl.gz'), '--data', elsewhere], { env });
+    expect(newer.code).toBe(1);
+    expect(newer.stderr).toMatch(/^error \(migration_mismatch\): .*newer version of Rempart .*2099-01-01T0000-from-the-future, unknown here.*\n$/);
+    expect(newer.stderr.trim().split('\n')).toHaveLength(1);
+    const missing = await runRempart(['restore', join(folder, 'missing.jsonl.gz'), '--data', elsewhere], { env });
+    expect(missing.stderr).toMatch(/^error: cannot open .*missing\.jsonl\.gz: no such file or folder\n$/);
+    expect(existsSync(elsewhere)).toBe(false);
     // Again into the same place: refused, with what is there.
     const again = await runRempart(['restore', file, ...into.args], { env: into.env });
     expect(again.code).toBe(1);
