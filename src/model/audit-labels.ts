@@ -35,6 +35,9 @@ export const AUDIT_ACTIONS: Record<string, Words> = {
   note: { en: 'Note added', fr: 'Note ajoutée' },
   inject: { en: 'Inject sent', fr: 'Stimulus envoyé' },
   complete: { en: 'Completed', fr: 'Clôture' },
+  submit: { en: 'Signed off', fr: 'Validation du responsable' },
+  approve: { en: 'Approved', fr: 'Approbation' },
+  return: { en: 'Returned', fr: 'Renvoi' },
 };
 
 export const AUDIT_ENTITIES: Record<string, Words> = {
@@ -69,6 +72,7 @@ export const AUDIT_ENTITIES: Record<string, Words> = {
   kb: { en: 'Knowledge base', fr: 'Base de connaissances' },
   correctiveAction: { en: 'Corrective action', fr: 'Action corrective' },
   exercise: { en: 'Exercise', fr: 'Exercice' },
+  biaCampaign: { en: 'BIA campaign', fr: 'Campagne de BIA' },
 };
 
 /** Entity types whose items the audit filter offers to pick by name (the model's and the programme's). */

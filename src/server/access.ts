@@ -131,6 +131,11 @@ const TARGETS: Partial<Record<Resource, TargetLoader>> = {
     const { org, activity } = request.params as { org: string; activity?: string };
     return activity === undefined ? undefined : new ModelRepository(db).getEntity(org, 'activities', activity);
   },
+  // The activity of a BIA campaign's task: its owner signs it off.
+  biaTasks: async (request, db) => {
+    const { org, activity } = request.params as { org: string; activity?: string };
+    return activity === undefined ? undefined : new ModelRepository(db).getEntity(org, 'activities', activity);
+  },
   // The corrective action as stored: its owner may update it.
   correctiveActions: async (request, db) => {
     const { org, action } = request.params as { org: string; action?: string };

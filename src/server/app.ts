@@ -39,6 +39,7 @@ import { planRoutes } from './routes/plans.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { correctiveActionRoutes } from './routes/corrective-actions.js';
 import { exerciseRoutes } from './routes/exercises.js';
+import { biaCampaignRoutes } from './routes/bia-campaigns.js';
 import { peopleRoutes } from './routes/people.js';
 import { kbRoutes } from './routes/kb.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -340,6 +341,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(incidentRoutes);
       await api.register(correctiveActionRoutes);
       await api.register(exerciseRoutes);
+      await api.register(biaCampaignRoutes);
       await api.register(peopleRoutes);
       await api.register(alertRoutes);
       await api.register(smsWebhookRoutes);

@@ -393,6 +393,33 @@ export interface ExercisesTable {
   completed_at: Date | null;
 }
 
+export interface BiaCampaignsTable {
+  org_id: string;
+  id: Generated<string>;
+  version: number;
+  title: string;
+  due: string;
+  status: Generated<'open' | 'approved'>;
+  created_by: string;
+  created_at: Generated<Date>;
+  approved_at: Date | null;
+}
+
+export interface BiaCampaignTasksTable {
+  org_id: string;
+  campaign_id: string;
+  activity_id: string;
+  owner: string;
+  status: Generated<'pending' | 'submitted' | 'approved' | 'returned'>;
+  submitted_at: Date | null;
+  submitted_by: string | null;
+  note: string | null;
+  reviewed_at: Date | null;
+  reviewed_by: string | null;
+  comment: string | null;
+  snapshot: Json | null;
+}
+
 export interface PeopleTable {
   org_id: string;
   id: string;
@@ -508,6 +535,8 @@ export interface Database {
   incident_activity_status: IncidentActivityStatusTable;
   corrective_actions: CorrectiveActionsTable;
   exercises: ExercisesTable;
+  bia_campaigns: BiaCampaignsTable;
+  bia_campaign_tasks: BiaCampaignTasksTable;
   people: PeopleTable;
   conversations: ConversationsTable;
   orientation_records: OrientationRecordsTable;

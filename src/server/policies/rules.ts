@@ -43,6 +43,10 @@ export const RESOURCES = {
   correctiveActions: ['read', 'create', 'update', 'verify'],
   /** The exercise programme (8.5): planned, started (a live test declares an incident), noted, completed with results. */
   exercises: ['read', 'create', 'update'],
+  /** BIA campaigns: launched (`create`) and reviewed (`update`: approve or return an activity's impacts) by the manager. */
+  biaCampaigns: ['read', 'create', 'update'],
+  /** An activity's task in a BIA campaign: its owner signs the impacts off. */
+  biaTasks: ['update'],
   /** The people directory: names and contact details of the staff, to reach them in a crisis. */
   people: [...CRUD, 'import'],
   /** Aggregates of the organisation's completed orientation questionnaires, their records and their settings. */
