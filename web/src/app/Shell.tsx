@@ -63,6 +63,7 @@ export function Shell() {
     ...(open || allowed(membership?.abilities.incidents?.read) ? [{ path: '/incidents', label: t('nav.incidents') }] : []),
     ...(open || allowed(membership?.abilities.plans?.read) ? [{ path: '/plans', label: t('nav.plans') }] : []),
     ...(open || allowed(membership?.abilities.kb?.read) ? [{ path: '/kb', label: t('nav.kb') }] : []),
+    ...(open || allowed(membership?.abilities.surveillance?.read) ? [{ path: '/surveillance', label: t('nav.surveillance') }] : []),
   ];
   const adminItems: NavItem[] = me
     ? [

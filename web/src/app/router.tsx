@@ -26,6 +26,7 @@ const ScenarioPage = lazy(() => import('../pages/ScenarioPage.js'));
 const ScenarioReport = lazy(() => import('../pages/ScenarioReport.js'));
 const Plans = lazy(() => import('../pages/Plans.js'));
 const KnowledgeBase = lazy(() => import('../pages/KnowledgeBase.js'));
+const Surveillance = lazy(() => import('../pages/Surveillance.js'));
 const PlanPage = lazy(() => import('../pages/PlanPage.js'));
 const Incidents = lazy(() => import('../pages/Incidents.js'));
 const IncidentPage = lazy(() => import('../pages/IncidentPage.js'));
@@ -102,6 +103,7 @@ export const router = createBrowserRouter([
       { path: 'scenarios/:id/report', element: <ScenarioReport /> },
       { path: 'plans', element: <Plans /> },
       { path: 'kb', element: <KnowledgeBase /> },
+      { path: 'surveillance', element: <Surveillance /> },
       { path: 'plans/:id', element: <PlanPage /> },
       { path: 'incidents', element: <Incidents /> },
       { path: 'incidents/:id', element: <IncidentPage /> },
