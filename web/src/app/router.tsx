@@ -29,6 +29,7 @@ const KnowledgeBase = lazy(() => import('../pages/KnowledgeBase.js'));
 const Surveillance = lazy(() => import('../pages/Surveillance.js'));
 const PlanPage = lazy(() => import('../pages/PlanPage.js'));
 const Incidents = lazy(() => import('../pages/Incidents.js'));
+const CorrectiveActions = lazy(() => import('../pages/CorrectiveActions.js'));
 const IncidentPage = lazy(() => import('../pages/IncidentPage.js'));
 const Members = lazy(() => import('../pages/admin/Members.js'));
 const Account = lazy(() => import('../pages/admin/Account.js'));
@@ -107,6 +108,7 @@ export const router = createBrowserRouter([
       { path: 'plans/:id', element: <PlanPage /> },
       { path: 'incidents', element: <Incidents /> },
       { path: 'incidents/:id', element: <IncidentPage /> },
+      { path: 'corrective-actions', element: <CorrectiveActions /> },
       { path: 'admin/members', element: <Members /> },
       { path: 'admin/account', element: <Account /> },
       { path: 'admin/tokens', element: <Tokens /> },

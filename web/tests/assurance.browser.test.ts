@@ -1,0 +1,79 @@
+// Corrective actions in a real browser (issue 15): the continuity manager raises one from an audit; its owner (an
+// activity owner) finds no control to raise one, marks it done with its evidence; the manager verifies it
+// effective; an auditor reads it all with no control; the page reads in French too.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newPage, screenshot, signIn, startServer, type RunningServer, type TestAccount } from './support.js';
+
+const MANAGER: TestAccount = { email: 'marc.manager@example.com', name: 'Marc Manager', role: 'continuityManager', password: 'manager browser password 42' };
+const OWNER: TestAccount = { email: 'claire.morel@example.com', name: 'Claire Morel', role: 'activityOwner', password: 'claire browser password 42' };
+const AUDITOR: TestAccount = { email: 'paul.audit@example.com', name: 'Paul Audit', role: 'auditor', password: 'auditor browser password 42' };
+
+let server: RunningServer;
+let browser: Browser;
+const sessions = new Map<string, string>();
+
+beforeAll(async () => {
+  server = await startServer({ accounts: [MANAGER, OWNER, AUDITOR] });
+  browser = await launchBrowser();
+  for (const account of [MANAGER, OWNER, AUDITOR]) sessions.set(account.email, await signIn(server, account));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function open(account: TestAccount, locale = 'en-GB') {
+  const opened = await newPage(browser, { server, session: sessions.get(account.email), locale });
+  await opened.page.goto(`${server.url}/orgs/demo/corrective-actions`);
+  return opened;
+}
+
+describe('corrective actions', () => {
+  it('is raised by the manager, done with evidence by its owner, verified by the manager, read by an auditor', { timeout: 90_000 }, async () => {
+    const manager = await open(MANAGER);
+    await manager.page.getByRole('button', { name: 'Raise an action' }).click();
+    const dialog = manager.page.getByRole('dialog');
+    await dialog.getByLabel('Action').fill('Test the call tree at night');
+    await dialog.getByLabel('Reference', { exact: true }).fill('Internal audit 2026');
+    await dialog.getByLabel('Root cause').fill('Only day shifts were ever called');
+    await dialog.getByLabel('Owner').fill('Claire Morel');
+    await dialog.getByRole('button', { name: 'Raise an action' }).click();
+    const row = manager.page.locator('tr', { hasText: 'Test the call tree at night' });
+    await row.waitFor();
+    await expect.poll(() => row.textContent()).toContain('Internal audit 2026');
+    await manager.context.close();
+
+    const owner = await open(OWNER);
+    const ownRow = owner.page.locator('tr', { hasText: 'Test the call tree at night' });
+    await ownRow.waitFor();
+    expect(await owner.page.getByRole('button', { name: 'Raise an action' }).count()).toBe(0);
+    await ownRow.getByLabel('Evidence of effectiveness').fill('Night call on 2 Nov: 96% reached in 25 minutes');
+    await ownRow.getByRole('button', { name: 'Save evidence' }).click();
+    await expect.poll(() => ownRow.getByRole('button', { name: 'Save evidence' }).isDisabled()).toBe(true);
+    await ownRow.getByRole('combobox').selectOption('done');
+    await expect.poll(() => ownRow.getByRole('combobox').inputValue()).toBe('done');
+    // The owner does not verify their own action.
+    expect(await ownRow.getByRole('button', { name: 'Verify: effective' }).count()).toBe(0);
+    await owner.context.close();
+
+    const again = await open(MANAGER);
+    const doneRow = again.page.locator('tr', { hasText: 'Test the call tree at night' });
+    await doneRow.getByRole('button', { name: 'Verify: effective' }).click();
+    await expect.poll(() => doneRow.textContent()).toContain('Verified effective by marc.manager@example.com');
+    await screenshot(again.page, 'corrective-actions');
+    expect(again.errors).toEqual([]);
+    await again.context.close();
+
+    const auditor = await open(AUDITOR, 'fr-FR');
+    const read = auditor.page.locator('tr', { hasText: 'Test the call tree at night' });
+    await read.waitFor();
+    expect(await read.textContent()).toContain('Vérifiée');
+    expect(await read.getByRole('combobox').count()).toBe(0);
+    expect(await read.getByRole('button').count()).toBe(0);
+    expect(await auditor.page.getByRole('button', { name: 'Ouvrir une action' }).count()).toBe(0);
+    await screenshot(auditor.page, 'corrective-actions-fr');
+    await auditor.context.close();
+  });
+});
