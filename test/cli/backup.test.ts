@@ -13,7 +13,12 @@ import { createGunzip, createGzip, gunzipSync } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RempartError } from '../../src/errors.js';
+import { AlertRequest } from '../../src/model/alert.js';
+import { IncidentDeclaration } from '../../src/model/incident.js';
 import { createUser } from '../../src/operations/accounts.js';
+import { configureAlerts } from '../../src/operations/alert-settings.js';
+import { checkInAs, createAlert } from '../../src/operations/alerts.js';
+import { declareIncident } from '../../src/operations/incidents.js';
 import { actAs, SYSTEM } from '../../src/operations/actor.js';
 import { auditChains, configureAuditTrail, verifyChain, type AuditTrail } from '../../src/operations/audit.js';
 import { catalogue, readBackupHeader, restoreBackup, writeBackup } from '../../src/operations/backup.js';
@@ -84,6 +89,21 @@ beforeAll(async () => {
     await createUser(source.db, { email: 'claire@demo.example', password: 'a long passphrase 2026', membership: { org: 'demo', role: 'owner' } });
     await createPerson(source.db, 'demo', { id: 'new-1', name: 'Zoé Ñandú', email: 'zoe@demo.example', language: 'fr', activities: [], remoteCapable: true });
     await simulateStored(source.db, 'demo', 'pandemic-lockdown');
+    // A crisis: an incident, an e-mail alert to everyone (its deliveries queued, link tokens issued), check-ins.
+    configureAlerts({ secretKey: key, settings: { smtpUrl: 'smtp://127.0.0.1:2525' } });
+    const actor = { id: null, label: 'test', roles: ['owner' as const], names: [] };
+    const incident = await declareIncident(source.db, 'demo', IncidentDeclaration.parse({ title: 'Backup drill', severity: 'major' }), actor);
+    const alert = AlertRequest.parse({ audience: { everyone: true }, channels: ['email'], message: { text: 'Please answer.' }, waves: { count: 1 } });
+    await createAlert(source.db, 'demo', incident, alert, actor);
+    const people = await sql<{ id: string }>`select id from people where org_id = 'demo' and email is not null order by id limit 3`.execute(source.db);
+    for (const [index, person] of people.rows.entries())
+      await checkInAs(source.db, 'demo', incident, person.id, { status: index === 0 ? 'need_help' : 'available_remote', note: undefined }, 'session');
+    // Check-ins are announced (a live event) a moment later: the source stands still before it is backed up.
+    for (let last = -1, now = 0; last !== now;) {
+      last = now;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      now = Number((await sql<{ n: string }>`select count(*)::text as n from live_events`.execute(source.db)).rows[0].n);
+    }
     await uploadFile(
       new DatabaseBlobStore(source.db),
       { orgId: 'demo', name: 'bytes.bin', contentType: 'application/octet-stream', createdBy: null },
@@ -112,7 +132,20 @@ describe('backup and restore', () => {
     expect(restored.rows).toBe(summary.rows);
     expect(restored.migrated).toEqual([]);
 
-    expect(await rowCounts(target.db)).toEqual(await rowCounts(source.db));
+    const counts = await rowCounts(source.db);
+    for (const table of [
+      'incidents',
+      'alerts',
+      'alert_recipients',
+      'alert_deliveries',
+      'checkins',
+      'follow_up_cases',
+      'link_tokens',
+      'scenario_runs',
+      'blob_chunks',
+    ])
+      expect(counts[table], table).toBeGreaterThan(0);
+    expect(await rowCounts(target.db)).toEqual(counts);
     for (const org of ['demo', 'acme']) expect(await exportsOf(target.db, org)).toEqual(await exportsOf(source.db, org));
     // Row for row: a backup of the restored database holds the same lines.
     const again = join(folder, 'again.jsonl.gz');
