@@ -156,13 +156,10 @@ export const Config = z
           'SMTP server alerts are e-mailed through (`smtp://host:2525`, `smtps://user:password@host`), pooled connections; unset: e-mails fail at once.',
       }),
     mailFrom: z.string().min(3).default('Rempart <no-reply@localhost>').meta({ description: 'Sender of alert e-mails.' }),
-    smsProvider: z
-      .enum(['none', 'webhook', 'twilio'])
-      .optional()
-      .meta({
-        description:
-          'SMS provider: `webhook` (documented JSON POST), `twilio` (its Messages API shape) or `none`; unset: `webhook` when `REMPART_SMS_URL` is set.',
-      }),
+    smsProvider: z.enum(['none', 'webhook', 'twilio']).optional().meta({
+      description:
+        'SMS provider: `webhook` (documented JSON POST), `twilio` (its Messages API shape) or `none`; unset: `webhook` when `REMPART_SMS_URL` is set.',
+    }),
     smsUrl: z
       .string()
       .regex(/^https?:\/\//, { message: 'an http(s) URL' })
@@ -170,13 +167,9 @@ export const Config = z
       .meta({ description: 'Where text messages are posted (the webhook, or Twilio’s Messages.json URL).' }),
     smsCredentials: z.string().min(1).optional().meta({ description: 'Bearer token of the webhook, or `AccountSid:AuthToken` for Twilio; never printed.' }),
     smsFrom: z.string().min(1).optional().meta({ description: 'Sender id or number of text messages.' }),
-    smsWebhookSecret: z
-      .string()
-      .min(16, { message: 'at least 16 characters' })
-      .optional()
-      .meta({
-        description: 'Shared secret of the SMS provider’s inbound webhooks (receipts, replies), checked as an HMAC-SHA256 signature; unset: they are refused.',
-      }),
+    smsWebhookSecret: z.string().min(16, { message: 'at least 16 characters' }).optional().meta({
+      description: 'Shared secret of the SMS provider’s inbound webhooks (receipts, replies), checked as an HMAC-SHA256 signature; unset: they are refused.',
+    }),
     alertChunk: z.coerce.number().int().min(1).max(5000).default(500).meta({ description: 'Recipients one alert send job takes.' }),
     smsPerNumberSeconds: z.coerce
       .number()
