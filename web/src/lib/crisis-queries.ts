@@ -98,7 +98,22 @@ export function useCorrectiveActions(org: string, incident: string, enabled: boo
 }
 
 /** The event types of an incident's stream (GET …/incidents/{id}/events, topic `incident:<id>`). */
-export const INCIDENT_EVENTS = ['declare', 'update', 'activate_plan', 'task', 'log', 'activity_status', 'close'] as const;
+export const INCIDENT_EVENTS = [
+  'declare',
+  'update',
+  'activate_plan',
+  'task',
+  'log',
+  'activity_status',
+  'close',
+  // Alerts: sent, a wave, deliveries, check-ins (batched), the end, the follow-up queue.
+  'alert',
+  'wave',
+  'delivery',
+  'checkins',
+  'alert-ended',
+  'follow-up',
+] as const;
 
 /**
  * Follows the incident's live events while the page is open: each one refreshes the incident's queries (and the

@@ -14,7 +14,8 @@ import { IncidentForm } from '../components/crisis/IncidentForm.js';
 import { CrisisLogPanel } from '../components/crisis/CrisisLog.js';
 import { ProjectionPanel } from '../components/crisis/Projection.js';
 import { Tasks } from '../components/crisis/Tasks.js';
-import { allows } from '../lib/abilities.js';
+import { allows, useAbilities } from '../lib/abilities.js';
+import { AvailabilityPanel } from '../components/crisis/Availability.js';
 import { incidentPath, useIncident, useIncidentEvents } from '../lib/crisis-queries.js';
 import { useFormat, useOrgId } from '../lib/queries.js';
 
@@ -25,6 +26,7 @@ export default function IncidentPage() {
   const format = useFormat();
   const incident = useIncident(org, id);
   const live = useIncidentEvents(org, id);
+  const abilities = useAbilities(org);
   const [params, setParams] = useSearchParams();
   const [closing, setClosing] = useState(false);
   const [editing, setEditing] = useState(false);
@@ -122,6 +124,7 @@ export default function IncidentPage() {
           </Tabs.Tab>
           <Tabs.Tab value="log">{t('incident.tabs.log')}</Tabs.Tab>
           <Tabs.Tab value="projection">{t('incident.tabs.projection')}</Tabs.Tab>
+          {abilities.can('availability', 'read') ? <Tabs.Tab value="availability">{t('availability.tab')}</Tabs.Tab> : null}
           {!open ? <Tabs.Tab value="review">{t('incident.tabs.review')}</Tabs.Tab> : null}
         </Tabs.List>
         <Tabs.Panel value="board" pt="md">
@@ -136,6 +139,11 @@ export default function IncidentPage() {
         <Tabs.Panel value="projection" pt="md">
           <ProjectionPanel org={org} incident={current} />
         </Tabs.Panel>
+        {abilities.can('availability', 'read') ? (
+          <Tabs.Panel value="availability" pt="md">
+            <AvailabilityPanel org={org} incident={current.id} />
+          </Tabs.Panel>
+        ) : null}
         {!open ? (
           <Tabs.Panel value="review" pt="md">
             <Review org={org} incident={current} />
