@@ -1,4 +1,5 @@
-// Corrective actions in a real browser (issue 15): the continuity manager raises one from an audit; its owner (an
+// The exercise programme and corrective actions in a real browser (issue 15): the manager plans and starts a
+// tabletop, an auditor finds no control to; then the continuity manager raises one from an audit; its owner (an
 // activity owner) finds no control to raise one, marks it done with its evidence; the manager verifies it
 // effective; an auditor reads it all with no control; the page reads in French too.
 import type { Browser } from 'playwright-core';
@@ -29,6 +30,34 @@ async function open(account: TestAccount, locale = 'en-GB') {
   await opened.page.goto(`${server.url}/orgs/demo/corrective-actions`);
   return opened;
 }
+
+describe('exercises', () => {
+  it('plans a tabletop, starts it, offers the calendar and shows the coverage of critical activities', { timeout: 90_000 }, async () => {
+    const { page, errors, context } = await newPage(browser, { server, session: sessions.get(MANAGER.email) });
+    await page.goto(`${server.url}/orgs/demo/exercises`);
+    await page.getByRole('heading', { name: 'Coverage of critical activities' }).waitFor();
+    await page.getByRole('button', { name: 'Plan an exercise' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/^Exercise/).fill('Claims tabletop');
+    await dialog.getByLabel(/^Scheduled/).fill('2027-03-10T09:00');
+    await dialog.getByRole('button', { name: 'Plan an exercise' }).click();
+    const row = page.locator('tr', { hasText: 'Claims tabletop' });
+    await row.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => row.textContent()).toContain('Running');
+    const calendar = await page.getByRole('link', { name: 'Calendar (.ics)' }).getAttribute('href');
+    expect(calendar).toBe('/api/orgs/demo/exercises.ics');
+    expect(await page.locator('text=never exercised').count()).toBeGreaterThan(0);
+    await screenshot(page, 'exercises');
+    expect(errors).toEqual([]);
+    await context.close();
+    const auditor = await newPage(browser, { server, session: sessions.get(AUDITOR.email), locale: 'fr-FR' });
+    await auditor.page.goto(`${server.url}/orgs/demo/exercises`);
+    await auditor.page.getByRole('heading', { name: 'Couverture des activités critiques' }).waitFor();
+    expect(await auditor.page.getByRole('button', { name: 'Planifier un exercice' }).count()).toBe(0);
+    expect(await auditor.page.locator('tr', { hasText: 'Claims tabletop' }).getByRole('button').count()).toBe(0);
+    await auditor.context.close();
+  });
+});
 
 describe('corrective actions', () => {
   it('is raised by the manager, done with evidence by its owner, verified by the manager, read by an auditor', { timeout: 90_000 }, async () => {

@@ -62,6 +62,7 @@ export function Shell() {
   const crisisItems: NavItem[] = [
     ...(open || allowed(membership?.abilities.incidents?.read) ? [{ path: '/incidents', label: t('nav.incidents') }] : []),
     ...(open || allowed(membership?.abilities.plans?.read) ? [{ path: '/plans', label: t('nav.plans') }] : []),
+    ...(open || allowed(membership?.abilities.exercises?.read) ? [{ path: '/exercises', label: t('nav.exercises') }] : []),
     ...(open || allowed(membership?.abilities.correctiveActions?.read) ? [{ path: '/corrective-actions', label: t('nav.correctiveActions') }] : []),
     ...(open || allowed(membership?.abilities.kb?.read) ? [{ path: '/kb', label: t('nav.kb') }] : []),
     ...(open || allowed(membership?.abilities.surveillance?.read) ? [{ path: '/surveillance', label: t('nav.surveillance') }] : []),
