@@ -59,6 +59,42 @@ describe('exercises', () => {
   });
 });
 
+describe('BIA campaigns', () => {
+  it('is launched by the manager, signed off by the activity owner and approved', { timeout: 90_000 }, async () => {
+    const manager = await newPage(browser, { server, session: sessions.get(MANAGER.email) });
+    await manager.page.goto(`${server.url}/orgs/demo/bia-campaigns`);
+    await manager.page.getByRole('button', { name: 'Launch a campaign' }).click();
+    const dialog = manager.page.getByRole('dialog');
+    await dialog.getByLabel(/^Campaign/).fill('BIA 2027');
+    await dialog.getByLabel(/^Due/).fill('2099-03-31');
+    await dialog.getByLabel('Activities').click();
+    await manager.page.getByRole('option', { name: /Claims first notice of loss/ }).click();
+    await manager.page.keyboard.press('Escape');
+    await dialog.getByRole('button', { name: 'Launch a campaign' }).click();
+    await manager.page.getByRole('button', { name: 'BIA 2027' }).waitFor();
+    await manager.context.close();
+
+    const owner = await newPage(browser, { server, session: sessions.get(OWNER.email) });
+    await owner.page.goto(`${server.url}/orgs/demo/bia-campaigns`);
+    expect(await owner.page.getByRole('button', { name: 'Launch a campaign' }).count()).toBe(0);
+    await owner.page.getByRole('button', { name: 'Sign off' }).click();
+    await owner.page.getByRole('cell', { name: 'Signed off' }).waitFor();
+    expect(await owner.page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await owner.context.close();
+
+    const again = await newPage(browser, { server, session: sessions.get(MANAGER.email) });
+    await again.page.goto(`${server.url}/orgs/demo/bia-campaigns`);
+    await again.page.getByRole('button', { name: 'BIA 2027' }).click();
+    await again.page.getByRole('button', { name: 'Approve' }).click();
+    await again.page.getByText('1 of 1 approved').waitFor();
+    await again.page.getByRole('cell', { name: 'Approved', exact: true }).waitFor();
+    expect(await again.page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await screenshot(again.page, 'bia-campaigns');
+    expect(again.errors).toEqual([]);
+    await again.context.close();
+  });
+});
+
 describe('corrective actions', () => {
   it('is raised by the manager, done with evidence by its owner, verified by the manager, read by an auditor', { timeout: 90_000 }, async () => {
     const manager = await open(MANAGER);

@@ -99,6 +99,7 @@ export function Shell() {
       items: [
         { path: '/activities', label: t('nav.activities') },
         { path: '/graph', label: t('nav.graph') },
+        ...(open || allowed(membership?.abilities.biaCampaigns?.read) ? [{ path: '/bia-campaigns', label: t('nav.biaCampaigns') }] : []),
       ],
     },
     {

@@ -31,6 +31,7 @@ const PlanPage = lazy(() => import('../pages/PlanPage.js'));
 const Incidents = lazy(() => import('../pages/Incidents.js'));
 const CorrectiveActions = lazy(() => import('../pages/CorrectiveActions.js'));
 const Exercises = lazy(() => import('../pages/Exercises.js'));
+const BiaCampaigns = lazy(() => import('../pages/BiaCampaigns.js'));
 const IncidentPage = lazy(() => import('../pages/IncidentPage.js'));
 const Members = lazy(() => import('../pages/admin/Members.js'));
 const Account = lazy(() => import('../pages/admin/Account.js'));
@@ -111,6 +112,7 @@ export const router = createBrowserRouter([
       { path: 'incidents/:id', element: <IncidentPage /> },
       { path: 'corrective-actions', element: <CorrectiveActions /> },
       { path: 'exercises', element: <Exercises /> },
+      { path: 'bia-campaigns', element: <BiaCampaigns /> },
       { path: 'admin/members', element: <Members /> },
       { path: 'admin/account', element: <Account /> },
       { path: 'admin/tokens', element: <Tokens /> },
