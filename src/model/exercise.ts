@@ -8,11 +8,9 @@ const Text = z.string().trim().min(1).max(4000);
 const Instant = z.iso.datetime({ offset: true, message: 'a date and time such as 2026-12-05T08:30:00Z' });
 
 export const EXERCISE_KINDS = ['tabletop', 'walkthrough', 'simulation', 'liveTest'] as const;
-export const ExerciseKind = z
-  .enum(EXERCISE_KINDS)
-  .meta({
-    description: 'tabletop (discussion), walkthrough (steps rehearsed), simulation (the scenario engine), liveTest (an incident declared as an exercise)',
-  });
+export const ExerciseKind = z.enum(EXERCISE_KINDS).meta({
+  description: 'tabletop (discussion), walkthrough (steps rehearsed), simulation (the scenario engine), liveTest (an incident declared as an exercise)',
+});
 export type ExerciseKind = z.infer<typeof ExerciseKind>;
 export const EXERCISE_STATUSES = ['planned', 'running', 'completed', 'cancelled'] as const;
 

@@ -152,18 +152,16 @@ export async function readNotes(
     select 'c' || k.id, k.note, 'check-in', k.at from checkins k
     where k.org_id = ${org} and k.incident_id = ${incident} and k.person_id = ${found.person.id} and k.note is not null
     order by at, id`.execute(db);
-  await db
-    .transaction()
-    .execute((trx) =>
-      recordAudit(trx, {
-        org,
-        chain: recordChain(org, 'incident', incident),
-        action: 'read_notes',
-        entityType: 'followUpCase',
-        entityId: id,
-        after: { notes: rows.length },
-      }),
-    );
+  await db.transaction().execute((trx) =>
+    recordAudit(trx, {
+      org,
+      chain: recordChain(org, 'incident', incident),
+      action: 'read_notes',
+      entityType: 'followUpCase',
+      entityId: id,
+      after: { notes: rows.length },
+    }),
+  );
   return { case: id, items: rows.map((row) => ({ id: row.id, text: row.text, author: row.author, at: new Date(row.at).toISOString() })) };
 }
 
