@@ -86,12 +86,14 @@ export class LiveEventHub {
    */
   async subscribe(org: string, topic: string, afterId: string | undefined, deliver: (event: LiveEvent) => void): Promise<() => void> {
     const key = `${org}\u0000${topic}`;
+    const start = afterId ?? (await this.latestId(org, topic));
+    // The topic's entry is looked up after the await: one made before it, still without subscribers, could be dropped
+    // meanwhile by a fetch that a notice of this topic started, leaving this subscriber on an entry no notice reaches.
     let entry = this.topics.get(key);
     if (!entry) {
       entry = { org, topic, subscribers: new Set(), fetching: false, again: false };
       this.topics.set(key, entry);
     }
-    const start = afterId ?? (await this.latestId(org, topic));
     const subscriber: Subscriber = { lastId: BigInt(start), deliver };
     entry.subscribers.add(subscriber);
     // Catch up at once: events between `afterId` and now, and any committed while this subscription was set up.
