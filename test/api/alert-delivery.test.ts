@@ -8,6 +8,7 @@ import { SIGNATURE_HEADER, signBody, closeMailTransports } from '../../src/opera
 import { smallModel, startTestApp, type TestApp } from '../support/app.js';
 import { mailText, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { startSmsProvider, type SmsProvider } from '../support/sms-provider.js';
+import { until } from '../support/until.js';
 
 let t: TestApp;
 let smtp: SmtpSink;
@@ -21,16 +22,6 @@ const PEOPLE = [
   { id: 'P3', name: 'Ana Ruiz', mobile: '+33639981003', language: 'en', site: 'lyon', activities: ['payments'] },
   { id: 'P4', name: 'Paul Martin', email: 'paul@acme.example', mobile: '+33639981004', language: 'fr', site: 'lyon', activities: ['payments'] },
 ];
-
-async function until<T>(what: string, read: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function declare(title: string): Promise<string> {
   const response = await t.request({ method: 'POST', url: `/api/orgs/${ORG}/incidents`, payload: { title, severity: 'major' } });

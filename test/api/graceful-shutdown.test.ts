@@ -19,19 +19,10 @@ import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
 import type { Database } from '../../src/store/schema.js';
 import { createTestDatabase, usingPostgres } from '../support/database.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { until } from '../support/until.js';
 
 const ORG = 'stopping';
 const env = { REMPART_SECRET_KEY: randomBytes(32).toString('base64'), REMPART_RATE_LIMIT: '0', REMPART_SHUTDOWN_GRACE_SECONDS: '3' };
-
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The organisation, and an owner's session headers. */
 async function prepare(db: Kysely<Database>): Promise<Record<string, string>> {

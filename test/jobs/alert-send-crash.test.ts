@@ -20,20 +20,11 @@ import type { Database } from '../../src/store/schema.js';
 import { createTestDatabase, usingPostgres } from '../support/database.js';
 import { startWorkerProcess, type ServerProcess } from '../support/server-process.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { until } from '../support/until.js';
 
 const ORG = 'crash';
 const EXTRA = 1300;
 const SECRET = randomBytes(32);
-
-async function until<T>(what: string, read: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 240_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** The demo's 1,204 staff and 1,300 more, an incident and an e-mail alert to everyone; returns how many people. */
 async function prepare(db: Kysely<Database>, smtpUrl: string): Promise<number> {

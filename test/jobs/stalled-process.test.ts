@@ -20,6 +20,7 @@ import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
 import type { Database } from '../../src/store/schema.js';
 import { createTestDatabase, usingPostgres } from '../support/database.js';
 import { runCommand, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { until } from '../support/until.js';
 
 const ORG = 'stall';
 // Several seconds on two threads (a turn is 1 s, so the job spans several checkpoints), minutes on a loaded machine.
@@ -75,16 +76,6 @@ function jobRow(db: Kysely<Database>, id: string): Promise<JobRow> {
 async function writesOf(db: Kysely<Database>): Promise<LoggedWrite[]> {
   const rows = await sql<LoggedWrite>`select seq::int as seq, app, attempt, status, progress from job_write_log order by seq`.execute(db);
   return rows.rows;
-}
-
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 240_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -19,19 +19,10 @@ import { openDatabase } from '../../src/store/database.js';
 import type { Database } from '../../src/store/schema.js';
 import { createTestDatabase, usingPostgres } from '../support/database.js';
 import { runCommand, startServerProcess, startWorkerProcess, type ServerProcess } from '../support/server-process.js';
+import { until } from '../support/until.js';
 
 const ORG = 'workers';
 const settings = { REMPART_SECRET_KEY: randomBytes(32).toString('base64'), REMPART_RATE_LIMIT: '0' };
-
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 120_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** An owner of the organisation with a session: the cookie and CSRF header a request needs. */
 async function ownerSession(db: Kysely<Database>): Promise<Record<string, string>> {

@@ -3,12 +3,10 @@
 // with a review; a plan's approval by its own author is refused with the server's message and another editor
 // approves it; an auditor and an activity owner find no control their role does not allow; axe finds nothing
 // serious or critical on the new pages.
-import { createRequire } from 'node:module';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newPage, screenshot, signIn, startServer, type RunningServer, type TestAccount } from './support.js';
+import { launchBrowser, newPage, screenshot, seriousAxeViolations, signIn, startServer, type RunningServer, type TestAccount } from './support.js';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const CRISIS_TEAM: TestAccount = { email: 'nadia.crisis@example.com', name: 'Nadia Crisis', role: 'crisisTeam', password: 'crisis browser password 42' };
 const AUDITOR: TestAccount = { email: 'paul.audit@example.com', name: 'Paul Audit', role: 'auditor', password: 'auditor browser password 42' };
 // Claire Morel owns "claims-fnol" in the demo, not "payroll".
@@ -33,25 +31,6 @@ afterAll(async () => {
 
 /** Browser console errors other than HTTP refusals (a refused approval is one). */
 const unexpected = (errors: string[]) => errors.filter((text) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(text));
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
-
-/** axe-core on the page as it is: the serious and critical violations. */
-async function axe(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => {
-    const run = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Violation[] }> } }).axe.run;
-    return run(document, { resultTypes: ['violations'] });
-  });
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((v) => `${page.url()}: ${v.impact} ${v.id} (${v.help}): ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
 
 async function openAs(account: TestAccount | 'owner', path: string, bypassCSP = false) {
   const opened = bypassCSP
@@ -111,7 +90,7 @@ describe('an incident from declaration to review', () => {
     const violations: string[] = [];
     await page.getByRole('heading', { level: 1, name: 'Incidents' }).waitFor();
     await page.getByRole('navigation').getByRole('link', { name: 'Incidents' }).waitFor();
-    violations.push(...(await axe(page)));
+    violations.push(...(await seriousAxeViolations(page)));
 
     await page.getByRole('button', { name: 'Declare an incident' }).click();
     const dialog = page.getByRole('dialog', { name: 'Declare an incident' });
@@ -129,7 +108,7 @@ describe('an incident from declaration to review', () => {
     // Started two hours ago: the claims hotline (MTPD 24 h) has about 22 hours left.
     const start = new Date(Date.now() - 2 * 3_600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
     await dialog.getByLabel('Start').fill(start);
-    violations.push(...(await axe(page)));
+    violations.push(...(await seriousAxeViolations(page)));
     await dialog.getByRole('button', { name: 'Start the exercise' }).click();
 
     await page.getByRole('heading', { level: 1, name: 'Pandemic wave: lockdown announced' }).waitFor();
@@ -147,7 +126,7 @@ describe('an incident from declaration to review', () => {
     const later = Number(await countdown.getAttribute('data-seconds'));
     expect(later).toBeLessThan(first);
     expect(first - later).toBeLessThanOrEqual(5);
-    violations.push(...(await axe(page)));
+    violations.push(...(await seriousAxeViolations(page)));
     await screenshot(page, 'crisis-board');
 
     // The demo's approved pandemic plan: its steps become tasks.
@@ -163,7 +142,7 @@ describe('an incident from declaration to review', () => {
     await convene.getByRole('checkbox').click();
     await page.locator('tr[data-task="convene"][data-status="done"]').waitFor();
     await convene.getByText(/Done by nadia.crisis@example.com/).waitFor();
-    violations.push(...(await axe(page)));
+    violations.push(...(await seriousAxeViolations(page)));
     await screenshot(page, 'crisis-tasks');
 
     // The crisis log: the activation and the tick are there; a situation update is appended.
@@ -173,7 +152,7 @@ describe('an incident from declaration to review', () => {
     await page.getByRole('textbox', { name: /What happened/ }).fill('Lyon contact centre at 60 % attendance; VPN saturated at 09:10.');
     await page.getByRole('button', { name: 'Add the entry' }).click();
     await page.locator('[data-kind="situation"]').getByText('Lyon contact centre at 60 % attendance').waitFor();
-    violations.push(...(await axe(page)));
+    violations.push(...(await seriousAxeViolations(page)));
     // The export menu's links download the log with the session: CSV and PDF.
     await page.getByRole('button', { name: 'Export the log' }).click();
     for (const name of ['CSV', 'PDF in French']) {
@@ -189,14 +168,14 @@ describe('an incident from declaration to review', () => {
     await page.getByRole('button', { name: 'Change what is known' }).click();
     const change = page.getByRole('dialog', { name: 'Change what is known' });
     await pick(page, change, 'Applications down', 'Telephony', /Telephony and contact centre platform/);
-    violations.push(...(await axe(page)));
+    violations.push(...(await seriousAxeViolations(page)));
     await change.getByRole('button', { name: 'Save' }).click();
     await change.waitFor({ state: 'detached' });
     await page.getByRole('tab', { name: 'If this lasts' }).click();
     const verdict = page.getByTestId('projection-verdict');
     await verdict.getByText(/^Application Telephony and contact centre platform \(ACD\/IVR\) down since /).waitFor();
     await verdict.getByText(/^Activity Claims first notice of loss \(claims hotline\) stopped since /).waitFor();
-    violations.push(...(await axe(page)));
+    violations.push(...(await seriousAxeViolations(page)));
 
     // Closed with a review: a lesson with its corrective action.
     await page.getByRole('button', { name: 'Close the incident' }).click();
@@ -211,7 +190,7 @@ describe('an incident from declaration to review', () => {
     await review.locator('[data-activity="claims-fnol"]').waitFor();
     await review.locator('[data-corrective-action]').getByText('Order 600 more VPN licences').waitFor();
     expect(await page.getByRole('button', { name: 'Close the incident' }).count()).toBe(0);
-    violations.push(...(await axe(page)));
+    violations.push(...(await seriousAxeViolations(page)));
     await screenshot(page, 'crisis-review');
 
     // The list marks it as an exercise, closed.
@@ -230,7 +209,7 @@ describe('plans', () => {
     const { page, errors, close } = await openAs('owner', '/orgs/demo/plans', true);
     const violations: string[] = [];
     await page.locator('tr[data-plan="pandemic"]').waitFor();
-    violations.push(...(await axe(page)));
+    violations.push(...(await seriousAxeViolations(page)));
     await page.getByRole('button', { name: 'New plan' }).click();
     const dialog = page.getByRole('dialog', { name: 'New plan' });
     await dialog.getByRole('combobox', { name: 'Start from' }).selectOption('ransomware');
@@ -239,7 +218,7 @@ describe('plans', () => {
     await dialog.getByRole('button', { name: 'Create' }).click();
     await page.getByText('The plan is created as a draft.').waitFor();
     await page.getByRole('heading', { name: 'Steps by phase' }).waitFor();
-    violations.push(...(await axe(page)));
+    violations.push(...(await seriousAxeViolations(page)));
     await screenshot(page, 'plan-editor');
 
     // A change, saved, then submitted.
@@ -258,7 +237,7 @@ describe('plans', () => {
     await page.getByRole('button', { name: 'Validate now' }).click();
     await page.getByTestId('validation-verdict').waitFor();
     await page.locator('tr[data-activity="claims-fnol"]').first().waitFor();
-    violations.push(...(await axe(page)));
+    violations.push(...(await seriousAxeViolations(page)));
     await screenshot(page, 'plan-validation');
     expect(unexpected(errors)).toEqual([]);
     await close();
@@ -360,18 +339,18 @@ describe('in French', () => {
     await page.getByRole('link', { name: 'Pandémie : télétravail massif' }).click();
     await page.getByRole('heading', { name: 'Étapes par phase' }).waitFor();
     await page.getByRole('heading', { name: 'Alerte', exact: true }).waitFor();
-    violations.push(...(await axe(page)));
+    violations.push(...(await seriousAxeViolations(page)));
     await page.getByRole('tab', { name: 'Validation par simulation' }).click();
     await page.getByRole('tabpanel').waitFor();
-    violations.push(...(await axe(page)));
+    violations.push(...(await seriousAxeViolations(page)));
     await page.goto(`${server.url}/orgs/demo/incidents`);
     await page.getByRole('heading', { level: 1, name: 'Incidents' }).waitFor();
     await page.getByRole('link', { name: 'Lyon site flooded' }).click();
     await page.getByRole('columnheader', { name: 'Temps restant avant la DMIA' }).waitFor();
-    violations.push(...(await axe(page)));
+    violations.push(...(await seriousAxeViolations(page)));
     await page.getByRole('tab', { name: 'Main courante' }).click();
     await page.getByRole('button', { name: 'Ajouter l’entrée' }).waitFor();
-    violations.push(...(await axe(page)));
+    violations.push(...(await seriousAxeViolations(page)));
     await screenshot(page, 'crisis-fr-log');
     expect(violations).toEqual([]);
     await context.close();

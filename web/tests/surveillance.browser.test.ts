@@ -2,12 +2,10 @@
 // completed through the public conversation API with different answers, the counts per day and per cell, a small cell
 // shown as "< k" and never as a figure, k and the retention shown, the CSV exports offered; the owner may change the
 // settings, an auditor sees the same figures and no settings control, the crisis team no entry to it; axe finds nothing serious or critical.
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, signIn, startServer, type RunningServer, type TestAccount } from './support.js';
+import { launchBrowser, screenshot, seriousAxeViolations, signIn, startServer, type RunningServer, type TestAccount } from './support.js';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const AUDITOR: TestAccount = { email: 'paul.audit@example.com', name: 'Paul Audit', role: 'auditor', password: 'auditor browser password 42' };
 const CRISIS_TEAM: TestAccount = { email: 'nadia.crisis@example.com', name: 'Nadia Crisis', role: 'crisisTeam', password: 'crisis browser password 42' };
 const PATH = '/orgs/demo/surveillance';
@@ -23,24 +21,6 @@ let server: RunningServer;
 let browser: Browser;
 let auditorSession = '';
 let crisisSession = '';
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
-
-async function axe(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => {
-    const run = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Violation[] }> } }).axe.run;
-    return run(document, { resultTypes: ['violations'] });
-  });
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
 
 /** A page signed in (the owner's session unless another is given), its CSP bypassed for axe's script only. */
 async function open(session = server.session!) {
@@ -102,7 +82,7 @@ describe('the surveillance dashboard', () => {
     expect(await page.getByTestId('surveillance-empty').textContent()).toMatch(/No questionnaire has been completed yet/);
     expect(await page.getByTestId('surveillance-k').textContent()).toBe('Smallest count published: 10');
     expect(await page.getByTestId('surveillance-retention').textContent()).toBe('Records kept 90 days');
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await close();
   });
@@ -156,7 +136,7 @@ describe('the surveillance dashboard', () => {
       .locator('canvas')
       .waitFor();
     await screenshot(page, 'surveillance-owner');
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await close();
   });
@@ -170,7 +150,7 @@ describe('the surveillance dashboard', () => {
     expect(await page.getByRole('textbox', { name: /Smallest count published/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0);
     expect(await page.getByRole('navigation').getByRole('link', { name: 'Surveillance' }).count()).toBe(1);
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await close();
   });
