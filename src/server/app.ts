@@ -1,5 +1,6 @@
 // The HTTP server: Fastify with Zod validation at the edge, access control on every route, security headers,
 // rate limits, an OpenAPI document and one error shape.
+import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -133,6 +134,16 @@ export const LOG_REDACT = [
   '*.link',
 ];
 
+export const REQUEST_ID_HEADER = 'x-request-id';
+/** What an incoming request id may be: what proxies and tracing headers send (uuids, hex, base64url, dotted ids). */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The incoming x-request-id when it is safe to repeat, else a new uuid. */
+export function requestIdOf(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = request.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 /** Body fields whose value a refusal must not repeat back (or log). */
 const HIDDEN_FIELDS = /(password|code|secret|token)$/i;
 
@@ -162,6 +173,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   configureAlerts({ secretKey: options.secretKey, settings: options.alerts });
   const app = Fastify({
     logger,
+    // A request id from the proxy or client in front is kept (their logs and ours then join up), when it is short and
+    // harmless in a log line; otherwise one is made. It is carried by every log line of the request (pino's child
+    // logger) and answered in the x-request-id header.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     trustProxy: options.trustProxy ?? false,
     // 1 MB for ordinary requests; import routes raise their own limit.
     bodyLimit: 1024 * 1024,
@@ -191,6 +207,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('db', options.db);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
   const liveEvents = new LiveEventHub(options.db, options.listen, { log: (message, data) => app.log.warn(data ?? {}, message) });
   app.decorate('liveEvents', liveEvents);
   app.addHook('onReady', async () => liveEvents.start());

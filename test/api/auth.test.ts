@@ -346,10 +346,57 @@ describe('passwords', () => {
       payload: { id: 'log-site', name: 'L' },
       headers: { cookie: `rempart_session=${cookie}`, 'x-csrf-token': good.json().csrfToken },
     });
+    const apiToken = (await t.request({ method: 'POST', url: '/api/orgs/acme/tokens', payload: { name: 'log check', role: 'auditor' } })).json().token;
+    await logged.inject({ method: 'GET', url: '/api/orgs/acme/sites', headers: { authorization: `Bearer ${apiToken}` } });
+    // A check-in link carries its secret in the path, and a wrong one is refused: neither is written.
+    const linkSecret = 'rmpl_thisLinkSecretMustNeverReachTheLog0123456789';
+    await logged.inject({ method: 'GET', url: `/c/${linkSecret}` });
+    await logged.inject({ method: 'POST', url: `/c/${linkSecret}`, payload: 'status=safe', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     await logged.close();
     const log = lines.join('');
     expect(log.length).toBeGreaterThan(100);
-    for (const value of [secret, TEST_PASSWORD, cookie, good.json().csrfToken]) expect(log).not.toContain(value);
+    expect(log).toContain('/c/[link]');
+    for (const value of [secret, TEST_PASSWORD, cookie, good.json().csrfToken, apiToken, apiToken.split('.')[1], linkSecret]) expect(log).not.toContain(value);
+  });
+
+  it('answers a request id and carries it in every log line of the request', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logged = await buildApp({
+      db: t.database.db,
+      databaseKind: t.database.kind,
+      listen: t.database.listen,
+      secretKey: Buffer.alloc(32, 2),
+      logger: { level: 'info', stream },
+    });
+    const entriesOf = (id: string) => lines.map((line) => JSON.parse(line) as { reqId?: string; msg: string }).filter((entry) => entry.reqId === id);
+    // A proxy's id is kept: its logs and ours join up.
+    const given = 'edge-7f3a.b2:01_X';
+    const kept = await logged.inject({ method: 'GET', url: '/api/health', headers: { 'x-request-id': given } });
+    expect(kept.headers['x-request-id']).toBe(given);
+    expect(entriesOf(given).map((entry) => entry.msg)).toEqual(['incoming request', 'request completed']);
+    // Refusals carry it too (the error is logged under the same id).
+    const refused = await logged.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: 'x' }, headers: { 'x-request-id': 'refused-1' } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.headers['x-request-id']).toBe('refused-1');
+    expect(entriesOf('refused-1').length).toBeGreaterThanOrEqual(2);
+    // An id that is too long, or would forge log lines or headers, is replaced by one of ours.
+    for (const hostile of ['a'.repeat(129), 'two words', 'x"}\n{"level":60', '<script>', '']) {
+      const replaced = await logged.inject({ method: 'GET', url: '/api/health', headers: { 'x-request-id': hostile } });
+      expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(lines.join('')).not.toContain('two words');
+    }
+    const generated = await logged.inject({ method: 'GET', url: '/api/nothing-here' });
+    expect(generated.statusCode).toBe(404);
+    const id = String(generated.headers['x-request-id']);
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(entriesOf(id).length).toBeGreaterThanOrEqual(2);
+    await logged.close();
   });
 });
 
