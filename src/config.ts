@@ -90,6 +90,9 @@ export const Config = z
       .boolean()
       .default(true)
       .meta({ description: 'Run queued jobs in this server process; `--no-jobs` / `0`: serve only, and let `rempart worker` processes run them.' }),
+    workers: z.coerce.number().int().min(1).max(64).default(1).meta({
+      description: 'HTTP processes `serve` starts on one port (PostgreSQL only): the first runs the jobs unless `--no-jobs`; one that dies is started again.',
+    }),
     jobsPerOrganisation: z.coerce
       .number()
       .int()
@@ -200,6 +203,7 @@ export interface ConfigFlags {
   logFormat?: string;
   demo?: boolean;
   jobs?: boolean;
+  workers?: string | number;
 }
 
 type SettingKey = keyof z.input<typeof Config>;
@@ -229,6 +233,7 @@ export const CONFIG_SOURCES: Record<SettingKey, SettingSource> = {
   sessionIdleMinutes: { env: ['REMPART_SESSION_IDLE_MINUTES'] },
   sessionMaxHours: { env: ['REMPART_SESSION_MAX_HOURS'] },
   runJobs: { flag: { option: '--no-jobs', key: 'jobs' }, env: ['REMPART_JOBS'], boolean: true },
+  workers: { flag: { option: '--workers', key: 'workers' }, env: ['REMPART_WORKERS'] },
   jobsPerOrganisation: { env: ['REMPART_JOBS_PER_ORG'] },
   maxRuns: { env: ['REMPART_MAX_RUNS'] },
   jobTurnSeconds: { env: ['REMPART_JOB_TURN_SECONDS'] },

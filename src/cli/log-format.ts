@@ -95,3 +95,19 @@ export function framed(lines: readonly string[]): string {
   const rule = '─'.repeat(width + 2);
   return [`┌${rule}┐`, ...lines.map((line) => `│ ${line.padEnd(width)} │`), `└${rule}┘`].join('\n');
 }
+
+const LEVEL_ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/** A log function for processes without Fastify's logger (worker, cluster primary): the same lines, on `out`. */
+export function lineLogger(
+  settings: { logLevel: string; logFormat?: LogFormat },
+  out: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+): (level: string, message: string, data?: Record<string, unknown>) => void {
+  const human = chooseLogFormat(settings.logFormat, out) === 'pretty' ? new HumanLogFormatter() : undefined;
+  return (level, message, data = {}) => {
+    if (LEVEL_ORDER.indexOf(level) < LEVEL_ORDER.indexOf(settings.logLevel)) return;
+    const entry = { level, time: Date.now(), pid: process.pid, msg: message, ...data };
+    const line = human ? human.format(entry) : JSON.stringify(entry);
+    if (line !== null) out.write(`${line}\n`);
+  };
+}

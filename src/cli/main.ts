@@ -28,6 +28,7 @@ import { registerPeopleCommands } from './people-commands.js';
 import { registerScenarioCommands } from './scenario-commands.js';
 import { readInputFile, readJsonFile } from './json-file.js';
 import { startServer } from './serve.js';
+import { isClusterWorker, startCluster } from './cluster.js';
 import { startWorker } from './worker.js';
 
 const program = new Command('rempart')
@@ -71,10 +72,15 @@ program
   .addOption(dataOption())
   .option('--no-demo', 'do not load the demo organisation into an empty database')
   .option('--no-jobs', 'serve only: leave queued jobs to other processes (env REMPART_JOBS=0)')
+  .addOption(
+    new Option('--workers <n>', 'HTTP processes sharing the port, PostgreSQL only; the first runs the jobs unless --no-jobs (env REMPART_WORKERS, default 1)'),
+  )
   .addOption(logFormatOption())
   .action(async (flags: ConfigFlags) => {
     // Commander sets `jobs: true` when the flag is absent: only its presence may override REMPART_JOBS.
-    await startServer(loadConfig({ ...flags, jobs: flags.jobs === false ? false : undefined }));
+    const config = loadConfig({ ...flags, jobs: flags.jobs === false ? false : undefined });
+    if (config.workers > 1 || isClusterWorker()) await startCluster(config);
+    else await startServer(config);
   });
 
 program

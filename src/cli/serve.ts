@@ -6,12 +6,16 @@ import { loadDemo } from '../operations/demo.js';
 import { LOG_REDACT, buildApp } from '../server/app.js';
 import { alertSettingsOf } from '../operations/alert-settings.js';
 import { loadSecretKey } from '../security/secret-key.js';
-import { openDatabase } from '../store/database.js';
+import { openDatabase, type DatabaseHandle } from '../store/database.js';
 import { ModelRepository } from '../store/model-repository.js';
 import { firstRunAccess } from './first-run.js';
 import { chooseLogFormat, framed, humanLogStream } from './log-format.js';
 
-export async function startServer(config: Config): Promise<void> {
+/**
+ * `clusterWorker`: one of the HTTP processes of `serve --workers N`, whose primary has already migrated, loaded the
+ * demo and told about the first account, and prints the banner once every process listens.
+ */
+export async function startServer(config: Config, options: { clusterWorker?: boolean } = {}): Promise<void> {
   // Before touching the database: a server missing its key must not even migrate.
   const secret = loadSecretKey({ fromEnv: config.secretKey, embeddedDataDir: config.databaseUrl ? undefined : config.dataDir });
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -47,14 +51,7 @@ export async function startServer(config: Config): Promise<void> {
   warn = (message) => app.log.warn(message);
 
   // A laptop's first run gets the demo; a shared server gets it only when asked (REMPART_DEMO=1).
-  const wantDemo = config.demo && (handle.kind === 'embedded' || process.env.REMPART_DEMO === '1');
-  let demoLoadedNow = false;
-  if (wantDemo && (await new ModelRepository(handle.db).listOrganisations()).length === 0) {
-    await actAs(SYSTEM, () => loadDemo(handle.db));
-    demoLoadedNow = true;
-    app.log.info('loaded the demo organisation "demo"');
-  }
-  const access = await actAs(SYSTEM, () => firstRunAccess(handle.db, { embedded: handle.kind === 'embedded', host: config.host, demoLoadedNow }));
+  const access = options.clusterWorker ? null : await firstRun(handle, config, (message) => app.log.info(message));
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -88,6 +85,10 @@ export async function startServer(config: Config): Promise<void> {
   await actAs(SYSTEM, () => app.listen({ port: config.port, host: config.host }));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  if (options.clusterWorker) {
+    app.log.info({ port, jobs: config.runJobs }, 'HTTP process listening');
+    return;
+  }
   app.log.info({ config: describeConfig(config), database: handle.location, secretKey: secret.origin }, 'configuration');
   if (!checkpointDir) app.log.warn(AUDIT_CHECKPOINTS_OFF.trim());
   // Chains idle since an upgrade (or since the last run) get their checkpoint; one that no longer verifies is reported.
@@ -96,13 +97,34 @@ export async function startServer(config: Config): Promise<void> {
   // unseen. Sealing is quick; a slow one does not hold the banner back for long.
   await Promise.race([sealed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   await new Promise((resolve) => setImmediate(resolve));
+  process.stdout.write(banner(config, port, handle, access));
+}
+
+/**
+ * What a first start does before serving: the demo into an empty database (a laptop's always, a shared server's only
+ * with REMPART_DEMO=1), and what to tell about the first account (null when there is one).
+ */
+export async function firstRun(handle: DatabaseHandle, config: Config, log: (message: string) => void): Promise<string | null> {
+  const wantDemo = config.demo && (handle.kind === 'embedded' || process.env.REMPART_DEMO === '1');
+  let demoLoadedNow = false;
+  if (wantDemo && (await new ModelRepository(handle.db).listOrganisations()).length === 0) {
+    await actAs(SYSTEM, () => loadDemo(handle.db));
+    demoLoadedNow = true;
+    log('loaded the demo organisation "demo"');
+  }
+  return actAs(SYSTEM, () => firstRunAccess(handle.db, { embedded: handle.kind === 'embedded', host: config.host, demoLoadedNow }));
+}
+
+/** The framed lines a person starting the server reads: where it runs, on which database, how to get in. */
+export function banner(config: Config, port: number, handle: Pick<DatabaseHandle, 'kind' | 'location'>, access: string | null, extra: string[] = []): string {
   const lines = [
     `Rempart is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}  (API reference: /api/docs)`,
     `Database: ${handle.kind} (${handle.location})`,
-    ...(checkpointDir ? [] : ['Audit checkpoints: OFF (see the warning above: set REMPART_AUDIT_CHECKPOINTS).']),
+    ...extra,
+    ...(auditCheckpointFolder(config) ? [] : ['Audit checkpoints: OFF (see the warning above: set REMPART_AUDIT_CHECKPOINTS).']),
     ...(access ? ['', ...access.split('\n')] : []),
   ];
-  process.stdout.write(`\n${framed(lines)}\n\n`);
+  return `\n${framed(lines)}\n\n`;
 }
 
 const AUDIT_CHECKPOINTS_OFF =

@@ -8,21 +8,14 @@ import { JOB_HANDLERS } from '../operations/jobs/handlers/index.js';
 import { JobRunner } from '../operations/jobs/runner.js';
 import { loadSecretKey } from '../security/secret-key.js';
 import { openDatabase } from '../store/database.js';
-import { chooseLogFormat, HumanLogFormatter } from './log-format.js';
-
-const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+import { lineLogger } from './log-format.js';
 
 export async function startWorker(config: Config): Promise<void> {
   // The same key and audit trail as the server's: a handler that records does so in the same keyed chains.
   const secret = loadSecretKey({ fromEnv: config.secretKey, embeddedDataDir: config.databaseUrl ? undefined : config.dataDir });
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   // One JSON line per message on stderr, as the server's logger writes them; a line for people on a terminal.
-  const human = chooseLogFormat(config.logFormat, process.stderr) === 'pretty' ? new HumanLogFormatter() : undefined;
-  const log = (level: string, message: string, data: Record<string, unknown> = {}): void => {
-    if (LEVELS.indexOf(level) < LEVELS.indexOf(config.logLevel)) return;
-    const entry = { level, time: Date.now(), msg: message, ...data };
-    process.stderr.write(`${human ? human.format(entry) : JSON.stringify(entry)}\n`);
-  };
+  const log = lineLogger(config);
   const trail = configureAuditTrail({
     key: secret.key,
     db: handle.db,

@@ -116,6 +116,10 @@ function processLines(): string[] {
     '# HELP nodejs_heap_used_bytes JavaScript heap in use.',
     '# TYPE nodejs_heap_used_bytes gauge',
     `nodejs_heap_used_bytes ${memory.heapUsed}`,
+    // Several `serve` processes may answer one address (serve --workers): this says which one a scrape reached.
+    '# HELP rempart_process_info The process that answered this scrape.',
+    '# TYPE rempart_process_info gauge',
+    `rempart_process_info${labels({ pid: String(process.pid) })} 1`,
     '# HELP process_uptime_seconds Seconds since this process started.',
     '# TYPE process_uptime_seconds gauge',
     `process_uptime_seconds ${process.uptime()}`,
