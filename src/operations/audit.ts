@@ -130,9 +130,9 @@ export async function recordAudit(trx: Transaction<Database>, event: AuditEvent,
 }
 
 /**
- * Appends events in their order, each to its chain, in the caller's transaction: each chain's head is locked once and
- * its entries are written in one statement, so a batch of writes (see the model writer's batches) holds the head for
- * two round trips whatever its size.
+ * Appends events in their order, each to its chain, in the caller's transaction: each chain's entries and the move of
+ * its head are one statement, so a batch of writes (see the model writer's batches) holds the head for one round trip
+ * whatever its size (two when another writer moved it since this process last did).
  */
 export async function recordAuditBatch(trx: Transaction<Database>, events: readonly AuditEvent[], now: Date = new Date()): Promise<void> {
   const trail = current;
@@ -145,53 +145,105 @@ export async function recordAuditBatch(trx: Transaction<Database>, events: reado
   // Milliseconds, as a timestamptz keeps them and JavaScript reads them back.
   const at = new Date(Math.floor(now.getTime())).toISOString();
   for (const [chain, chained] of byChain) {
-    const head = (await lockedHead(trx, chain)) ?? (await startChain(trx, chain));
-    let seq = Number(head.seq);
-    let prevHash = head.hash;
-    const rows = chained.map((event) => {
-      const acting = event.acting ?? currentActing();
-      const fields: HashedFields = {
-        chain,
-        seq: ++seq,
-        at,
-        org: event.org,
-        actor: { type: acting.actor.type, id: acting.actor.id, label: acting.actor.label },
-        action: event.action,
-        entity: { type: event.entityType, id: event.entityId },
-        before: plain(event.before),
-        after: plain(event.after),
-        source: acting.source,
-      };
-      const hash = chainKey ? keyedEntryHash(chainKey, prevHash, fields) : entryHash(prevHash, fields);
-      const row = {
-        chain,
-        seq: fields.seq,
-        at: new Date(fields.at),
-        org_id: fields.org,
-        actor_type: fields.actor.type,
-        actor_id: fields.actor.id,
-        actor_label: fields.actor.label,
-        action: fields.action,
-        entity_type: fields.entity.type,
-        entity_id: fields.entity.id,
-        before: fields.before === null ? null : JSON.stringify(fields.before),
-        after: fields.after === null ? null : JSON.stringify(fields.after),
-        source: fields.source,
-        prev_hash: prevHash,
-        hash,
-        hash_alg: chainKey ? HASH_KEYED : HASH_PLAIN,
-      };
-      prevHash = hash;
-      return row;
-    });
-    // The entries and the head's move in one statement: the head stays locked for two round trips, not four.
-    await trx
-      .with('head', (db) => db.updateTable('audit_heads').set({ seq, hash: prevHash }).where('chain', '=', chain).returning('chain'))
-      .insertInto('audit_log')
-      .values(rows)
-      .execute();
+    const entries = (head: { seq: number | string; hash: string }) => chainedEntries(chain, chained, head, chainKey, at);
+    // First try to move the head from where this process last left it, without reading it: one round trip instead of
+    // two. Another writer (another process, or a transaction that rolled back) makes the condition fail, and then the
+    // head is locked and read as before.
+    const known = knownHeads.get(chain);
+    if (!known || !(await appendAfterHead(trx, chain, known, entries(known)))) {
+      const locked = (await lockedHead(trx, chain)) ?? (await startChain(trx, chain));
+      const head = { seq: Number(locked.seq), hash: locked.hash };
+      // Locked: nobody can move it before this transaction ends.
+      if (!(await appendAfterHead(trx, chain, head, entries(head)))) throw new Error(`The head of audit chain ${chain} moved while locked.`);
+    }
     trail.scheduleCheckpoint(chain);
   }
+}
+
+/** The heads this process moved last, by chain (bounded: the least recently written go first). */
+const knownHeads = new Map<string, { seq: number; hash: string }>();
+const KNOWN_HEADS = 10_000;
+
+function rememberHead(chain: string, head: { seq: number; hash: string }): void {
+  knownHeads.delete(chain);
+  knownHeads.set(chain, head);
+  if (knownHeads.size > KNOWN_HEADS) knownHeads.delete(knownHeads.keys().next().value!);
+}
+
+/** The entries of one chain after `head`, hashed in order, and the head they leave. */
+function chainedEntries(
+  chain: string,
+  events: readonly AuditEvent[],
+  head: { seq: number | string; hash: string },
+  chainKey: Buffer | null,
+  at: string,
+): { rows: object[]; last: { seq: number; hash: string } } {
+  let seq = Number(head.seq);
+  let prevHash = head.hash;
+  const rows = events.map((event) => {
+    const acting = event.acting ?? currentActing();
+    const fields: HashedFields = {
+      chain,
+      seq: ++seq,
+      at,
+      org: event.org,
+      actor: { type: acting.actor.type, id: acting.actor.id, label: acting.actor.label },
+      action: event.action,
+      entity: { type: event.entityType, id: event.entityId },
+      before: plain(event.before),
+      after: plain(event.after),
+      source: acting.source,
+    };
+    const hash = chainKey ? keyedEntryHash(chainKey, prevHash, fields) : entryHash(prevHash, fields);
+    const row = {
+      chain,
+      seq: fields.seq,
+      at: fields.at,
+      org_id: fields.org,
+      actor_type: fields.actor.type,
+      actor_id: fields.actor.id,
+      actor_label: fields.actor.label,
+      action: fields.action,
+      entity_type: fields.entity.type,
+      entity_id: fields.entity.id,
+      before: fields.before,
+      after: fields.after,
+      source: fields.source,
+      prev_hash: prevHash,
+      hash,
+      hash_alg: chainKey ? HASH_KEYED : HASH_PLAIN,
+    };
+    prevHash = hash;
+    return row;
+  });
+  return { rows, last: { seq, hash: prevHash } };
+}
+
+/**
+ * Appends the entries only if the chain's head is still `known`, moving it in the same statement (so a head is locked
+ * for one round trip); false (nothing written) when someone else moved it. Under read committed, a writer holding the
+ * head makes this wait, then re-read the head's row, so the condition is judged on what that writer committed.
+ */
+async function appendAfterHead(
+  trx: Transaction<Database>,
+  chain: string,
+  known: { seq: number; hash: string },
+  { rows, last }: ReturnType<typeof chainedEntries>,
+): Promise<boolean> {
+  const result = await sql`
+    with head as (
+      update audit_heads set seq = ${last.seq}, hash = ${last.hash}
+      where chain = ${chain} and seq = ${known.seq} and hash = ${known.hash}
+      returning chain)
+    insert into audit_log (chain, seq, at, org_id, actor_type, actor_id, actor_label, action, entity_type, entity_id, before, after, source, prev_hash, hash, hash_alg)
+    select r.chain, r.seq, r.at, r.org_id, r.actor_type, r.actor_id, r.actor_label, r.action, r.entity_type, r.entity_id, r.before, r.after, r.source,
+      r.prev_hash, r.hash, r.hash_alg
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(chain text, seq bigint, at timestamptz, org_id text, actor_type text, actor_id text,
+      actor_label text, action text, entity_type text, entity_id text, before jsonb, after jsonb, source text, prev_hash text, hash text, hash_alg text)
+    where exists (select 1 from head)`.execute(trx);
+  if (Number(result.numAffectedRows ?? 0) !== rows.length) return false;
+  rememberHead(chain, last);
+  return true;
 }
 
 /** The chain's head, locked until the transaction ends so that concurrent writers queue instead of forking the chain. */

@@ -64,8 +64,10 @@ async function withLockedOrganisation<T>(
   return result;
 }
 
+type BatchedWork<T> = (repository: ModelRepository, org: OrganisationRecord, model: StoredModel, writes: EntityWrites) => Promise<Audited<T>>;
+
 interface QueuedWrite {
-  work: (repository: ModelRepository, org: OrganisationRecord, model: StoredModel) => Promise<Audited<unknown>>;
+  work: BatchedWork<unknown>;
   acting: ActingContext;
   resolve: (result: unknown) => void;
   reject: (error: unknown) => void;
@@ -84,11 +86,7 @@ const queues = new WeakMap<Kysely<Database>, Map<string, QueuedWrite[]>>();
  * leaves the model as it found it and fails alone; the others commit. A database failure fails the whole batch, so
  * every acknowledged write is committed. With no concurrency, a write goes alone, at once.
  */
-function batchedModelWrite<T>(
-  db: Kysely<Database>,
-  orgId: string,
-  work: (repository: ModelRepository, org: OrganisationRecord, model: StoredModel) => Promise<Audited<T>>,
-): Promise<T> {
+function batchedModelWrite<T>(db: Kysely<Database>, orgId: string, work: BatchedWork<T>): Promise<T> {
   let byOrg = queues.get(db);
   if (!byOrg) queues.set(db, (byOrg = new Map()));
   const waiting = byOrg.get(orgId);
@@ -121,21 +119,26 @@ async function runBatch(db: Kysely<Database>, orgId: string, batch: QueuedWrite[
       const repository = new ModelRepository(trx);
       const { org, model } = await lockModelForChange(db, repository, orgId);
       const audits: AuditEvent[] = [];
+      const writes = new EntityWrites();
       for (const write of batch) {
         const before = copyOf(model);
+        const held = writes.size;
         try {
-          const { result, audit } = await actAs(write.acting, () => write.work(repository, org, model));
+          const { result, audit } = await actAs(write.acting, () => write.work(repository, org, model, writes));
           audits.push({ org: orgId, ...audit, acting: write.acting });
           outcomes.push({ ok: true, result });
         } catch (error) {
-          // Refusals come before a write touches the database (every command validates, then writes): only the
-          // model in memory needs putting back. Anything else is the database's failure and ends the batch.
+          // Refusals come before a write reaches the database (entity writes wait for the end of the batch, and the
+          // checks that read other tables only read): the model in memory and the held writes are put back. Anything
+          // else is the database's failure and ends the batch.
           if (!(error instanceof RempartError)) throw error;
           Object.assign(model, before);
+          writes.dropAfter(held);
           outcomes.push({ ok: false, error });
         }
       }
       if (audits.length === 0) throw new NothingWritten();
+      await writes.flush(repository, orgId);
       await recordAuditBatch(trx, audits);
       written = { key: versionKey(org), collections: model };
     });
@@ -155,6 +158,77 @@ async function runBatch(db: Kysely<Database>, orgId: string, batch: QueuedWrite[
 
 /** Every write of a batch was refused: the transaction rolls back (no version moves on, nothing is audited). */
 class NothingWritten extends Error {}
+
+type HeldWrite =
+  | { kind: 'insert' | 'replace'; collection: Collection; id: string; entity: { id: string; name?: string } }
+  | { kind: 'rename'; collection: Collection; id: string; entity: { id: string; name?: string } }
+  | { kind: 'delete'; collection: Collection; id: string };
+
+/**
+ * The entity writes of a batch, held until every write in it is validated, then sent in as few statements as their
+ * order allows: ten activities replaced together are one UPDATE, not ten round trips. Consecutive writes of one kind
+ * to one collection go together as long as no item appears twice; a change of id goes alone, so that no statement
+ * both frees and takes an id.
+ */
+class EntityWrites {
+  private readonly held: HeldWrite[] = [];
+
+  get size(): number {
+    return this.held.length;
+  }
+
+  insert(collection: Collection, entity: { id: string; name?: string }): void {
+    this.held.push({ kind: 'insert', collection, id: entity.id, entity });
+  }
+
+  replace(collection: Collection, id: string, entity: { id: string; name?: string }): void {
+    this.held.push({ kind: entity.id === id ? 'replace' : 'rename', collection, id, entity });
+  }
+
+  delete(collection: Collection, id: string): void {
+    this.held.push({ kind: 'delete', collection, id });
+  }
+
+  /** Forgets the writes held after the first `count` (those of a write that was refused). */
+  dropAfter(count: number): void {
+    this.held.length = count;
+  }
+
+  async flush(repository: ModelRepository, orgId: string): Promise<void> {
+    let run: HeldWrite[] = [];
+    for (const write of this.held) {
+      const joins =
+        run.length > 0 &&
+        write.kind !== 'rename' &&
+        run[0].kind === write.kind &&
+        run[0].collection === write.collection &&
+        !run.some((other) => other.id === write.id);
+      if (!joins) {
+        await send(repository, orgId, run);
+        run = [];
+      }
+      run.push(write);
+    }
+    await send(repository, orgId, run);
+  }
+}
+
+async function send(repository: ModelRepository, orgId: string, run: readonly HeldWrite[]): Promise<void> {
+  if (run.length === 0) return;
+  const [first] = run;
+  if (first.kind === 'delete')
+    await repository.deleteEntities(
+      orgId,
+      first.collection,
+      run.map((write) => write.id),
+    );
+  else if (first.kind === 'rename') await repository.replaceEntity(orgId, first.collection, first.id, first.entity);
+  else {
+    const entities = run.map((write) => (write as { entity: { id: string; name?: string } }).entity);
+    if (first.kind === 'insert') await repository.insertEntities(orgId, first.collection, entities);
+    else await repository.replaceEntities(orgId, first.collection, entities);
+  }
+}
 
 /** What the audit trail keeps of an organisation's own settings. */
 function organisationSnapshot(org: { id: string; name: string; names?: object; description?: string; currency?: string; bia?: BiaSettings }) {
@@ -263,7 +337,7 @@ export async function createEntity<C extends Collection>(
   collection: C,
   entity: EntityOf<C>,
 ): Promise<Written<EntityOf<C>>> {
-  return batchedModelWrite(db, orgId, async (repository, org, model) => {
+  return batchedModelWrite(db, orgId, async (_repository, org, model, writes) => {
     const items = model[collection] as Array<{ id: string }>;
     if (items.some((item) => item.id === entity.id))
       throw new RempartError('duplicate_id', `The organisation already has a ${SINGULAR[collection]} with id "${entity.id}".`, [
@@ -271,7 +345,7 @@ export async function createEntity<C extends Collection>(
       ]);
     items.push(entity);
     refuseProblems(integrityProblems(model), collection, items.length - 1);
-    await repository.insertEntity(orgId, collection, entity);
+    writes.insert(collection, entity);
     return { result: { entity, bia: org.bia }, audit: { action: 'create', entityType: SINGULAR[collection], entityId: entity.id, after: entity } };
   });
 }
@@ -283,7 +357,7 @@ export async function replaceEntity<C extends Collection>(
   id: string,
   entity: EntityOf<C>,
 ): Promise<Written<EntityOf<C>>> {
-  return batchedModelWrite(db, orgId, async (repository, org, model) => {
+  return batchedModelWrite(db, orgId, async (repository, org, model, writes) => {
     const items = model[collection] as Array<{ id: string }>;
     const index = items.findIndex((item) => item.id === id);
     if (index < 0) throw notFound(SINGULAR[collection], id);
@@ -298,13 +372,13 @@ export async function replaceEntity<C extends Collection>(
       await refuseRiskReferences(repository, orgId, collection, id);
       await refusePeopleReferences(repository, orgId, collection, id);
     }
-    await repository.replaceEntity(orgId, collection, id, entity);
+    writes.replace(collection, id, entity);
     return { result: { entity, bia: org.bia }, audit: { action: 'update', entityType: SINGULAR[collection], entityId: id, before, after: entity } };
   });
 }
 
 export async function deleteEntity(db: Kysely<Database>, orgId: string, collection: Collection, id: string): Promise<void> {
-  await batchedModelWrite(db, orgId, async (repository, _org, model) => {
+  await batchedModelWrite(db, orgId, async (repository, _org, model, writes) => {
     const items = model[collection] as Array<{ id: string }>;
     const index = items.findIndex((item) => item.id === id);
     if (index < 0) throw notFound(SINGULAR[collection], id);
@@ -318,7 +392,7 @@ export async function deleteEntity(db: Kysely<Database>, orgId: string, collecti
       );
     await refuseRiskReferences(repository, orgId, collection, id);
     await refusePeopleReferences(repository, orgId, collection, id);
-    await repository.deleteEntity(orgId, collection, id);
+    writes.delete(collection, id);
     return { result: undefined, audit: { action: 'delete', entityType: SINGULAR[collection], entityId: id, before } };
   });
 }

@@ -264,6 +264,28 @@ export class ModelRepository {
       .execute();
   }
 
+  /** Appends items after the existing ones, in their order, in one statement (a batch of model writes). */
+  async insertEntities(orgId: string, collection: Stored, entities: ReadonlyArray<StoredDoc>): Promise<void> {
+    const rows = entities.map((entity, index) => ({ id: entity.id, n: index, name: entityName(entity), doc: entity }));
+    await sql`
+      insert into ${sql.table(collection)} (org_id, id, position, name, doc)
+      select ${orgId}, r.id, (select coalesce(max(position), -1) + 1 from ${sql.table(collection)} where org_id = ${orgId}) + r.n, r.name, r.doc
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id text, n integer, name text, doc jsonb)`.execute(this.db);
+  }
+
+  /** Replaces items by their id (none of them changes it), in one statement. */
+  async replaceEntities(orgId: string, collection: Stored, entities: ReadonlyArray<StoredDoc>): Promise<void> {
+    const rows = entities.map((entity) => ({ id: entity.id, name: entityName(entity), doc: entity }));
+    await sql`
+      update ${sql.table(collection)} as t set name = r.name, doc = r.doc, updated_at = now()
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id text, name text, doc jsonb)
+      where t.org_id = ${orgId} and t.id = r.id`.execute(this.db);
+  }
+
+  async deleteEntities(orgId: string, collection: Stored, ids: readonly string[]): Promise<void> {
+    await sql`delete from ${sql.table(collection)} where org_id = ${orgId} and id = any(${ids}::text[])`.execute(this.db);
+  }
+
   async deleteEntity(orgId: string, collection: Stored, id: string): Promise<boolean> {
     const result = await this.db.deleteFrom(collection).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;

@@ -64,6 +64,42 @@ describe('batched model writes', () => {
     expect((await verifyChain(handle.db, ORG)).ok).toBe(true);
   });
 
+  it("sends a batch's writes in grouped statements that end where the same writes one by one would", async () => {
+    const model = await stored();
+    const template = { ...(model.activities[0] as Activity), dependsOn: [] as string[] };
+    const burst = (suffix: string) => [
+      () => createEntity(handle.db, ORG, 'activities', { ...template, id: `mixed-a${suffix}`, name: 'A' }),
+      () => createEntity(handle.db, ORG, 'activities', { ...template, id: `mixed-b${suffix}`, name: 'B' }),
+      () => replaceEntity(handle.db, ORG, 'activities', `mixed-a${suffix}`, { ...template, id: `mixed-a${suffix}`, name: 'A twice' }),
+      // A rename, then the old id taken again, then deleted and created once more: order matters at every step.
+      () => replaceEntity(handle.db, ORG, 'activities', `mixed-b${suffix}`, { ...template, id: `mixed-c${suffix}`, name: 'B renamed C' }),
+      () => replaceEntity(handle.db, ORG, 'activities', `mixed-c${suffix}`, { ...template, id: `mixed-d${suffix}`, name: 'C renamed D' }),
+      () => createEntity(handle.db, ORG, 'activities', { ...template, id: `mixed-b${suffix}`, name: 'B again' }),
+      () => deleteEntity(handle.db, ORG, 'activities', `mixed-a${suffix}`),
+      () => createEntity(handle.db, ORG, 'activities', { ...template, id: `mixed-a${suffix}`, name: 'A reborn' }),
+      () => createEntity(handle.db, ORG, 'activities', { ...template, id: `mixed-b${suffix}`, name: 'refused: B exists' }),
+    ];
+    const versionBefore = await version();
+    const together = await Promise.allSettled(burst('-1').map((write) => write()));
+    expect((await version()) - versionBefore).toBeLessThan(8);
+    const oneByOne: string[] = [];
+    for (const write of burst('-2'))
+      oneByOne.push(
+        await write().then(
+          () => 'fulfilled',
+          (error: unknown) => errorCode(error),
+        ),
+      );
+    expect(together.map((outcome) => (outcome.status === 'rejected' ? errorCode(outcome.reason) : 'fulfilled'))).toEqual(oneByOne);
+    expect(oneByOne.at(-1)).toBe('duplicate_id');
+    const after = (await stored()).activities as Activity[];
+    const shape = (suffix: string) => after.filter((a) => a.id.endsWith(suffix)).map((a) => `${a.id.replace(suffix, '')}=${a.name}`);
+    expect(shape('-1')).toEqual(['mixed-d=C renamed D', 'mixed-b=B again', 'mixed-a=A reborn']);
+    expect(shape('-1')).toEqual(shape('-2'));
+    expect(after).toEqual((await exportModel(handle.db, ORG)).activities);
+    expect((await verifyChain(handle.db, ORG)).ok).toBe(true);
+  });
+
   it('validates each write of a batch against the model the refused ones did not change', async () => {
     const model = await stored();
     const site = model.sites[0].id;
