@@ -1,13 +1,14 @@
 // The built-in functions flows may call: the official orientation algorithm (2020-06-09) on the answers a
 // conversation gathered, its early display, and the search of the organisation's knowledge base (given in, as an
-// in-memory searcher: the engine reads nothing itself). A record leaves as an effect, only for a complete questionnaire, and
-// only minimised (sharingRecord): the age, weight, height, postal code and time stay in the conversation, which
-// forgets them when it ends.
+// in-memory searcher: the engine reads nothing itself), the answers from plans for staff and the handoff to a person.
+// A record leaves as an effect, only for a complete questionnaire, and only minimised (sharingRecord): the age,
+// weight, height, postal code and time stay in the conversation, which forgets them when it ends.
 import { type FlowValue } from '../model/flow.js';
 import { isStale, plainText, type KbArticle, type KbHandoff, type KbLanguage } from '../model/kb.js';
 import { ORIENTATION_MESSAGES, ORIENTATION_URGENCY, OrientationAnswers } from '../model/orientation.js';
 import type { BuiltinContext, Builtins, FlowEffect } from './flow.js';
 import { earlyOrientation, orient, sharingRecord } from './orientation.js';
+import { answerFromPlans, type PlanKnowledge } from './plan-answers.js';
 
 const ANSWER_NAMES = [
   'temperature_cat', 'cough', 'agueusia_anosmia', 'sore_throat_aches', 'diarrhea', 'tiredness', 'tiredness_details', 'feeding_day',
@@ -73,12 +74,52 @@ function kbSearch(kb: KbSearcher | undefined, vars: Readonly<Record<string, Flow
   return { value: { found: answers.length > 0, answers, handoff: handoffText(kb?.handoff ?? null, lang) } };
 }
 
-/** The built-ins, with the knowledge base of the conversation's organisation when it has one. */
-export function flowBuiltins(kb?: KbSearcher): Builtins {
-  return { ...BASE_BUILTINS, kbSearch: (vars, context) => kbSearch(kb, vars, context) };
+/** What a conversation's built-ins know beyond its variables: who is talking, and what they may be told. */
+export interface ConversationContext {
+  /** The organisation's knowledge base (public articles only, for a public caller). */
+  kb?: KbSearcher;
+  /** The organisation's plans and open incidents as one signed-in member sees them; never given for a public caller. */
+  plans?: PlanKnowledge;
+  /** A signed-in member of the organisation (staff), rather than anyone through a public key. */
+  staff?: boolean;
 }
 
-const BASE_BUILTINS: Omit<Builtins, 'kbSearch'> = {
+/** `planAnswer`: answers from the approved plans for signed-in staff; a public caller (no plans given) gets none. */
+function planAnswer(plans: PlanKnowledge | undefined, vars: Readonly<Record<string, FlowValue>>, context: BuiltinContext): { value: FlowValue } {
+  const question = typeof vars.question === 'string' ? vars.question : '';
+  if (!plans || !question.trim()) return { value: { found: false, answers: [], intent: null } };
+  const { intent, answers } = answerFromPlans(question, plans, context.lang === 'en' ? 'en' : 'fr', new Date(context.now).toISOString().slice(0, 10));
+  return { value: { found: answers.length > 0, answers, intent } };
+}
+
+/**
+ * `openCase`: hands the question over to the follow-up queue, only when the variable `consent` is exactly true (a
+ * yes the person gave to that offer); a public caller's `contact` is the one way to reach them they typed, nothing
+ * more is kept. The case itself is written by whoever keeps the conversation, as an effect.
+ */
+function openCase(vars: Readonly<Record<string, FlowValue>>, context: BuiltinContext, staff: boolean): { value: FlowValue; effects?: FlowEffect[] } {
+  const question = typeof vars.question === 'string' ? vars.question.trim() : '';
+  const contact = typeof vars.contact === 'string' ? vars.contact.trim().slice(0, 200) : '';
+  if (vars.consent !== true || !question || (!staff && !contact)) return { value: { opened: false } };
+  return {
+    value: { opened: true },
+    effects: [{ type: 'followUpCase', data: { question: question.slice(0, 2000), contact: staff ? null : contact, lang: context.lang } }],
+  };
+}
+
+/** The built-ins for a conversation: with the knowledge base, plans and caller of its organisation when given. */
+export function flowBuiltins(conversation: ConversationContext = {}): Builtins {
+  const staff = conversation.staff === true;
+  return {
+    ...BASE_BUILTINS,
+    kbSearch: (vars, context) => kbSearch(conversation.kb, vars, context),
+    planAnswer: (vars, context) => planAnswer(staff ? conversation.plans : undefined, vars, context),
+    caller: () => ({ value: { staff } }),
+    openCase: (vars, context) => openCase(vars, context, staff),
+  };
+}
+
+const BASE_BUILTINS: Omit<Builtins, 'kbSearch' | 'planAnswer' | 'caller' | 'openCase'> = {
   orientation: (vars, context): { value: FlowValue; effects?: FlowEffect[] } => {
     const parsed = OrientationAnswers.safeParse(answersOf(vars));
     if (!parsed.success) return { value: { complete: false } };
@@ -105,5 +146,5 @@ const BASE_BUILTINS: Omit<Builtins, 'kbSearch'> = {
   },
 };
 
-/** The built-ins without a knowledge base (`kbSearch` finds nothing and names no one). */
+/** The built-ins of a public caller without a knowledge base (`kbSearch` finds nothing and names no one). */
 export const FLOW_BUILTINS: Builtins = flowBuiltins();

@@ -303,12 +303,12 @@ const FLOWS: FlowRegistry = { orientation: ORIENTATION };
 function converse(answers: string[], lang = 'fr') {
   let turn = startFlow(FLOWS, 'orientation', { lang, now: NOW }, FLOW_BUILTINS);
   const transcript = [...texts(turn.messages)];
-  const effects = [...turn.effects];
+  const effects: Array<{ data: Record<string, string> }> = turn.effects.filter((effect) => effect.type === 'orientationRecord');
   for (const [index, answer] of answers.entries()) {
     expect(turn.state.ended, `ended before answer ${index} (${answer})`).toBe(false);
     turn = advanceFlow(FLOWS, turn.state, { text: answer, now: NOW + 95_000 }, FLOW_BUILTINS);
     transcript.push(...texts(turn.messages));
-    effects.push(...turn.effects);
+    effects.push(...turn.effects.filter((effect) => effect.type === 'orientationRecord'));
   }
   return { transcript, effects, state: turn.state };
 }

@@ -41,11 +41,12 @@ export interface FlowInput {
   now: number;
 }
 
-/** Something to do outside the conversation, in the transaction that keeps its state: a completed record to save. */
-export interface FlowEffect {
-  type: 'orientationRecord';
-  data: Record<string, string>;
-}
+/**
+ * Something to do outside the conversation, in the transaction that keeps its state: a completed record to save, or
+ * a question handed over to a person (only ever produced after the person said yes to it).
+ */
+export type FlowEffect =
+  { type: 'orientationRecord'; data: Record<string, string> } | { type: 'followUpCase'; data: { question: string; contact: string | null; lang: string } };
 
 export interface FlowTurn {
   messages: FlowMessage[];
@@ -332,6 +333,16 @@ function answerMessages(value: FlowValue | undefined): FlowMessage[] {
       published: text(item, 'published'),
       reviewBy: orNull(item, 'reviewBy'),
       stale: item.stale === true,
+      ...(item.plan && typeof item.plan === 'object' && !Array.isArray(item.plan)
+        ? {
+            plan: {
+              id: text(item.plan, 'id'),
+              title: text(item.plan, 'title'),
+              version: typeof item.plan.version === 'number' ? item.plan.version : 0,
+              approvedAt: text(item.plan, 'approvedAt'),
+            },
+          }
+        : {}),
     }));
 }
 

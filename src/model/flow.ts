@@ -10,11 +10,14 @@ import { isInvalidText } from './text.js';
 export const FLOW_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const VARIABLE_PATH = /^[A-Za-z_][A-Za-z0-9_]{0,63}(\.[A-Za-z_][A-Za-z0-9_]{0,63}){0,4}$/;
 /**
- * The built-in functions a flow may call: the orientation algorithm (2020-06-09), its early display, and the search
+ * The built-in functions a flow may call: the orientation algorithm (2020-06-09), its early display, the search
  * of the organisation's knowledge base (`kbSearch`: the question in the variable `question`; the result holds `found`,
- * `answers` for a `say: {answers: …}` and `handoff`, the text naming who to turn to).
+ * `answers` for a `say: {answers: …}` and `handoff`, the text naming who to turn to), the answers drawn from the
+ * approved plans for signed-in staff (`planAnswer`: the same `found` and `answers`, each citing its plan), who is
+ * talking (`caller`: `staff` true for a signed-in member), and the handoff to a person (`openCase`: a follow-up case
+ * with the `question`, opened only when the variable `consent` is true, reaching a public caller through `contact`).
  */
-export const BUILTINS = ['orientation', 'earlyOrientation', 'kbSearch'] as const;
+export const BUILTINS = ['orientation', 'earlyOrientation', 'kbSearch', 'planAnswer', 'caller', 'openCase'] as const;
 export type Builtin = (typeof BUILTINS)[number];
 /** The units a number may be asked in; each accepts its usual spellings and converts to this one. */
 export const UNITS = ['cm', 'kg', 'celsius', 'years'] as const;
@@ -265,6 +268,11 @@ export const FlowMessage = z.discriminatedUnion('type', [
     published: z.string().meta({ description: 'YYYY-MM-DD' }),
     reviewBy: z.string().nullable(),
     stale: z.boolean().meta({ description: 'Past its review date: show the date, the information may have changed' }),
+    plan: z
+      .object({ id: z.string(), title: z.string(), version: z.number(), approvedAt: z.string().meta({ description: 'YYYY-MM-DD' }) })
+      .nullable()
+      .optional()
+      .meta({ description: 'An answer drawn from a plan (staff only): the plan, its approved version and when it was approved' }),
   }),
 ]);
 export type FlowMessage = z.infer<typeof FlowMessage>;

@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { FlowDocument, flowProblems, type FlowDocument as Flow } from '../model/flow.js';
 import { problemsFromZod, type Problem } from '../model/problem.js';
 import { DATA_DIR } from '../paths.js';
+import type { Kysely } from 'kysely';
 import type { FlowRegistry } from '../engine/flow.js';
+import type { Database } from '../store/schema.js';
 
 /** Every problem of a flow document: its schema, then what the schema cannot say (steps, languages, variables). */
 export function validateFlow(json: unknown, knownFlows: FlowRegistry = {}): { flow?: Flow; problems: Problem[] } {
@@ -48,4 +50,9 @@ export function shippedFlows(): FlowRegistry {
   }
   shipped = registry;
   return registry;
+}
+
+/** The flows an organisation's conversations may run: the shipped ones, and (soon) its own. */
+export async function flowsOf(_db: Kysely<Database>, _orgId: string): Promise<FlowRegistry> {
+  return shippedFlows();
 }

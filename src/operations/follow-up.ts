@@ -1,11 +1,13 @@
 // The follow-up queue: people who answered "need help", or stayed unreached after an alert's last wave, become cases
-// that follow-up volunteers claim, call, note and close. Notes (the volunteers', and the notes people wrote with
+// that follow-up volunteers claim, call, note and close; so do the questions the assistant could not answer, handed
+// over with the person's consent. Notes (the volunteers', and the notes people wrote with
 // their check-ins) may be health data: read only through `followUpNotes`, each read audited, and purged a number of
 // days after the incident closes.
 import { sql, type Kysely } from 'kysely';
 import { RempartError } from '../errors.js';
 import type { CheckinStatus } from '../model/alert.js';
 import type { FollowUpCaseView } from '../model/contract/alerts.js';
+import type { QuestionCaseView } from '../model/contract/assistant.js';
 import type { Database } from '../store/schema.js';
 import { recordAudit, recordChain } from './audit.js';
 import { publishLiveEvent } from '../store/live-events.js';
@@ -195,4 +197,93 @@ export async function purgeNotes(db: Kysely<Database>, days: number): Promise<nu
     where i.org_id = k.org_id and i.id = k.incident_id and k.note is not null
       and i.closed_at is not null and i.closed_at < now() - make_interval(days => ${days})`.execute(db);
   return Number(notes.numAffectedRows ?? 0n) + Number(checkins.numAffectedRows ?? 0n);
+}
+
+// ——— Questions handed over by the assistant ———
+
+interface QuestionRow {
+  id: string;
+  question: string;
+  contact: string;
+  requester: 'staff' | 'public';
+  language: string;
+  consented_at: Date;
+  status: 'open' | 'claimed' | 'closed';
+  claimed_by: string | null;
+  claimed_by_label: string | null;
+  closed_at: Date | null;
+  outcome: FollowUpCaseView['outcome'];
+  created_at: Date;
+}
+
+export type QuestionCase = Omit<QuestionCaseView, 'abilities'> & { claimedById: string | null };
+
+/** The questions the assistant handed over with the person's consent: open ones first, then the oldest. */
+export async function listQuestionCases(
+  db: Kysely<Database>,
+  org: string,
+  filter: { status?: 'open' | 'claimed' | 'closed'; id?: string } = {},
+): Promise<QuestionCase[]> {
+  const { rows } = await sql<QuestionRow>`
+    select id, question, contact, requester, language, consented_at, status, claimed_by, claimed_by_label, closed_at, outcome, created_at
+    from follow_up_cases
+    where org_id = ${org} and reason = 'question'
+      ${filter.status ? sql`and status = ${filter.status}` : sql``}
+      ${filter.id ? sql`and id = ${filter.id}` : sql``}
+    order by status = 'closed', created_at, id
+    limit 5000`.execute(db);
+  return rows.map((row) => ({
+    id: row.id,
+    question: row.question,
+    contact: row.contact,
+    requester: row.requester,
+    language: row.language,
+    consentedAt: iso(row.consented_at)!,
+    status: row.status,
+    claimedBy: row.claimed_by_label,
+    claimedById: row.claimed_by,
+    closedAt: iso(row.closed_at),
+    outcome: row.outcome,
+    createdAt: iso(row.created_at)!,
+  }));
+}
+
+/** Claims, releases or closes a handed-over question, as `changeCase` does an incident's case. */
+export async function changeQuestionCase(
+  db: Kysely<Database>,
+  org: string,
+  id: string,
+  change: { action: 'claim' | 'release' | 'close'; outcome?: FollowUpCaseView['outcome'] },
+  actor: FollowUpActor,
+): Promise<QuestionCase> {
+  await db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ status: string; claimed_by: string | null; claimed_by_label: string | null }>`
+      select status, claimed_by, claimed_by_label from follow_up_cases where org_id = ${org} and reason = 'question' and id = ${id} for update`.execute(trx);
+    const current = rows[0];
+    if (!current) throw caseNotFound(id);
+    const conflict = (message: string) =>
+      new RempartError('conflict', message, [{ path: 'case', rule: current.status, value: current.claimed_by_label, message }]);
+    if (current.status === 'closed') throw conflict('The case is closed.');
+    if (current.status === 'claimed' && current.claimed_by !== actor.id && change.action !== 'release')
+      throw conflict(`The case is claimed by ${current.claimed_by_label}.`);
+    if (change.action === 'claim')
+      await sql`update follow_up_cases set status = 'claimed', claimed_by = ${actor.id}, claimed_by_label = ${actor.label}, claimed_at = now(), updated_at = now()
+        where org_id = ${org} and id = ${id}`.execute(trx);
+    else if (change.action === 'release')
+      await sql`update follow_up_cases set status = 'open', claimed_by = null, claimed_by_label = null, claimed_at = null, updated_at = now()
+        where org_id = ${org} and id = ${id}`.execute(trx);
+    else
+      await sql`update follow_up_cases set status = 'closed', outcome = ${change.outcome ?? 'reached'}, closed_at = now(), updated_at = now()
+        where org_id = ${org} and id = ${id}`.execute(trx);
+    await recordAudit(trx, {
+      org,
+      chain: recordChain(org, 'follow-up', 'questions'),
+      action: `follow_up_${change.action}`,
+      entityType: 'followUpCase',
+      entityId: id,
+      after: { action: change.action, outcome: change.outcome },
+    });
+  });
+  const [found] = await listQuestionCases(db, org, { id });
+  return found;
 }

@@ -298,6 +298,16 @@ export async function publicKbSearcher(db: Kysely<Database>, orgId: string): Pro
   };
 }
 
+/** What `kbSearch` searches for a signed-in member: the organisation's public and staff articles, and its handoff contact. */
+export async function staffKbSearcher(db: Kysely<Database>, orgId: string): Promise<KbSearcher> {
+  const { index, articles, handoff } = await indexOf(db, orgId);
+  return {
+    search: (question, lang) =>
+      searchKb(index, question, { lang, audiences: ['public', 'staff'] }).map((hit) => ({ article: articles.get(hit.id)!, score: hit.score })),
+    handoff,
+  };
+}
+
 /**
  * Loads the starter knowledge base (data/kb/demo.json: pandemic at work) and the crisis team as handoff contact. Not
  * part of the demo itself: imported on top of an organisation's own articles (the insurer's intranet answers of

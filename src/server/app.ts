@@ -17,6 +17,7 @@ import type { OrganisationCreation } from '../model/account.js';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../operations/sessions.js';
 import { installAccessControl } from './access.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { assistantRoutes } from './routes/assistant.js';
 import { surveillanceRoutes } from './routes/surveillance.js';
 import { DEFAULT_PUBLIC_RATE_LIMITS, SharedRateLimiter, type PublicRateLimits } from '../operations/public-rate-limit.js';
 import { installEdgeGuards, MAX_SEGMENT_LENGTH, overlongSegment, SPREADSHEET_MEDIA_TYPES } from './edge.js';
@@ -166,6 +167,9 @@ const CSP_DIRECTIVES = {
   upgradeInsecureRequests: null,
 };
 
+/** The routes anyone reaches with an organisation's public key: they have their own limits (see the rate limit below). */
+const PUBLIC_API = /^\/api\/(public|widget)\//;
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Check-in links carry their secret in the path: logged as /c/[link].
   const serializers = { req: (request: { method: string; url: string }) => ({ method: request.method, url: redactCheckinPath(request.url) }) };
@@ -254,6 +258,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // The web app's files are not counted: one page load fetches dozens of them, and an office behind one address
     // would be refused its pages after a few loads. They cost a file read (compressed once, cached for a year).
     allowList: (request) => !request.url.startsWith('/api/'),
+    // The public routes (widgets' conversations and configuration) count in a bucket of their own per address, beside
+    // their per-key and per-client limits: a flood on the signed-in application from an office's one address must not
+    // refuse the widget to the visitors behind that same address, nor the other way round.
+    keyGenerator: (request) => (PUBLIC_API.test(request.url) ? `public:${request.ip}` : request.ip),
     errorResponseBuilder: (_request, context) =>
       new RempartError('rate_limited', `Too many requests: retry in ${context.after}.`, [], { retryAfter: Math.ceil(context.ttl / 1000) }),
   });
@@ -368,6 +376,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(conversationRoutes);
       await api.register(surveillanceRoutes);
       await api.register(kbRoutes);
+      await api.register(assistantRoutes);
       api.get('/openapi.json', { schema: { hide: true }, config: { policy: { access: 'public' } } }, async () => app.swagger());
     },
     { prefix: '/api' },

@@ -1,17 +1,28 @@
 // Conversations, their orientation records and the shared rate counters. Rows stay in here. A message is two
 // statements, whatever happens: read the state, then write the next one with a compare-and-set on its turn (and the
 // record of a completed questionnaire in the same statement), so that no transaction is held while the flow runs.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 export interface ConversationRow {
   orgId: string;
   id: string;
-  keyId: string;
   flowId: string;
   state: unknown;
   turn: number;
   ended: boolean;
+}
+
+/** Who started a conversation, and so who alone may read and continue it. */
+export type ConversationOwner = { kind: 'public'; keyId: string } | { kind: 'staff' | 'preview'; userId: string };
+
+/** A question handed over to the follow-up queue with the person's consent. */
+export interface QuestionCaseRow {
+  question: string;
+  contact: string;
+  language: string;
+  requester: 'staff' | 'public';
+  consentedAt: Date;
 }
 
 /** A completed questionnaire's record, and the columns aggregates are counted by. */
@@ -27,7 +38,16 @@ export class ConversationRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(
-    row: { orgId: string; id: string; keyId: string; flowId: string; flowVersion: string; state: unknown; ended: boolean; records: OrientationRecordRow[] },
+    row: {
+      orgId: string;
+      id: string;
+      owner: ConversationOwner;
+      flowId: string;
+      flowVersion: string;
+      state: unknown;
+      ended: boolean;
+      records: OrientationRecordRow[];
+    },
     at: Date,
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
@@ -36,7 +56,9 @@ export class ConversationRepository {
         .values({
           org_id: row.orgId,
           id: row.id,
-          key_id: row.keyId,
+          key_id: 'keyId' in row.owner ? row.owner.keyId : null,
+          user_id: 'userId' in row.owner ? row.owner.userId : null,
+          kind: row.owner.kind,
           flow_id: row.flowId,
           flow_version: row.flowVersion,
           state: JSON.stringify(row.state),
@@ -49,17 +71,21 @@ export class ConversationRepository {
     });
   }
 
-  /** The conversation, when this key of this organisation started it; undefined otherwise (another key's is not found). */
-  async get(orgId: string, keyId: string, id: string): Promise<ConversationRow | undefined> {
-    const row = await this.db
+  /**
+   * The conversation, when this key (or this member, in this kind of conversation) of this organisation started it;
+   * undefined otherwise: another key's or another member's conversation is not found.
+   */
+  async get(orgId: string, owner: ConversationOwner, id: string): Promise<ConversationRow | undefined> {
+    let query = this.db
       .selectFrom('conversations')
-      .select(['org_id', 'id', 'key_id', 'flow_id', 'state', 'turn', 'ended'])
+      .select(['org_id', 'id', 'flow_id', 'state', 'turn', 'ended'])
       .where('org_id', '=', orgId)
       .where('id', '=', id)
-      .where('key_id', '=', keyId)
-      .executeTakeFirst();
+      .where('kind', '=', owner.kind);
+    query = 'keyId' in owner ? query.where('key_id', '=', owner.keyId) : query.where('user_id', '=', owner.userId);
+    const row = await query.executeTakeFirst();
     if (!row) return undefined;
-    return { orgId: row.org_id, id: row.id, keyId: row.key_id, flowId: row.flow_id, state: row.state, turn: row.turn, ended: row.ended };
+    return { orgId: row.org_id, id: row.id, flowId: row.flow_id, state: row.state, turn: row.turn, ended: row.ended };
   }
 
   /**
@@ -71,8 +97,23 @@ export class ConversationRepository {
     next: { state: unknown; flowId: string; flowVersion: string; ended: boolean },
     records: OrientationRecordRow[],
     at: Date,
+    cases: QuestionCaseRow[] = [],
+    onCase?: (trx: Transaction<Database>, id: string, row: QuestionCaseRow) => Promise<void>,
   ): Promise<boolean> {
     const state = JSON.stringify(next.state);
+    // A handed-over question is rare: a transaction keeps the move and the case together (both or neither).
+    if (cases.length > 0)
+      return this.db.transaction().execute(async (trx) => {
+        if (!(await new ConversationRepository(trx).advance(conversation, next, records, at))) return false;
+        for (const row of cases) {
+          const { rows } = await sql<{ id: string }>`
+            insert into follow_up_cases (org_id, reason, question, contact, language, requester, consented_at, created_at, updated_at)
+            values (${conversation.orgId}, 'question', ${row.question}, ${row.contact}, ${row.language}, ${row.requester}, ${row.consentedAt}, ${at}, ${at})
+            returning id`.execute(trx);
+          await onCase?.(trx, rows[0].id, row);
+        }
+        return true;
+      });
     if (records.length === 0) {
       const result = await sql`
         update conversations set state = ${state}::jsonb, turn = turn + 1, ended = ${next.ended}, flow_id = ${next.flowId},

@@ -183,6 +183,8 @@ export interface PublicKeysTable {
   created_by: string | null;
   created_at: Generated<Date>;
   revoked_at: Date | null;
+  /** The flow the key's widget starts with (null: the default). */
+  flow: Generated<string | null>;
 }
 
 export interface AuthThrottleTable {
@@ -436,11 +438,26 @@ export interface PeopleTable {
   updated_at: Generated<Date>;
 }
 
+/** An organisation's own flow, one row per saved revision (the newest is the current one). */
+export interface OrgFlowsTable {
+  org_id: string;
+  flow_id: string;
+  revision: number;
+  version: string;
+  doc: unknown;
+  created_by: string;
+  created_at: Generated<Date>;
+}
+
 export interface ConversationsTable {
   org_id: string;
   id: string;
-  /** The public key that started it: only that key reads or continues it. */
-  key_id: string;
+  /** The public key that started it: only that key reads or continues it (null: a member's conversation). */
+  key_id: string | null;
+  /** The member who started it (staff and preview conversations): only they read or continue it. */
+  user_id: string | null;
+  /** `public` (a key), `staff` (a signed-in member), `preview` (a member trying a flow: it leaves no record). */
+  kind: Generated<'public' | 'staff' | 'preview'>;
   flow_id: string;
   flow_version: string;
   state: unknown;
@@ -539,6 +556,7 @@ export interface Database {
   bia_campaign_tasks: BiaCampaignTasksTable;
   people: PeopleTable;
   conversations: ConversationsTable;
+  org_flows: OrgFlowsTable;
   orientation_records: OrientationRecordsTable;
   surveillance_settings: SurveillanceSettingsTable;
   public_rate_counters: PublicRateCountersTable;

@@ -237,7 +237,7 @@ describe('the public conversation API', () => {
     const { id } = (await start()).json();
     // Another process takes the temperature answer: it reads the row and writes the next state with the next turn.
     const repository = new ConversationRepository(t.database.db);
-    const row = (await repository.get((await keyRecord(keys.acme)).orgId, (await keyRecord(keys.acme)).id, id))!;
+    const row = (await repository.get((await keyRecord(keys.acme)).orgId, { kind: 'public', keyId: (await keyRecord(keys.acme)).id }, id))!;
     const turn = advanceFlow(shippedFlows(), row.state as FlowState, { text: '38,5', now: t.clock.now() }, FLOW_BUILTINS);
     expect(await repository.advance(row, { state: turn.state, flowId: 'orientation', flowVersion: turn.state.version, ended: false }, [], new Date())).toBe(
       true,

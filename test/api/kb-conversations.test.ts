@@ -1,6 +1,6 @@
 // The crisis assistant's answers in conversations, through the public API on a real database: the shipped assistant
 // flow searches the organisation's knowledge base, shows each answer with its source and dates (a stale one flagged),
-// says honestly when it does not know and names the organisation's contact, never shows staff-only articles to the
+// says honestly when it does not know, names the organisation's contact and offers to hand the question over, never shows staff-only articles to the
 // public, follows writes at once, and hands over to the orientation questionnaire.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoKb } from '../../src/operations/kb.js';
@@ -72,7 +72,7 @@ describe('answers in conversations', () => {
     expect(messages.map((message) => message.text)).toEqual([
       'Je n’ai pas de réponse sûre à cette question dans les sources dont je dispose.',
       'Vous pouvez joindre la cellule de crise : 01 70 00 00 00 · crise@demo.rempart.example.',
-      'Que voulez-vous faire maintenant ?',
+      'Voulez-vous qu’une personne de l’organisation vous réponde ? Votre question lui sera transmise, seulement si vous dites oui.',
     ]);
   });
 
@@ -120,7 +120,7 @@ describe('answers in conversations', () => {
     expect(reply.json().messages.map((message: { text?: string }) => message.text)).toEqual([
       'Je n’ai pas de réponse sûre à cette question dans les sources dont je dispose.',
       'Reformulez votre question, ou adressez-vous à votre interlocuteur habituel.',
-      'Que voulez-vous faire maintenant ?',
+      'Voulez-vous qu’une personne de l’organisation vous réponde ? Votre question lui sera transmise, seulement si vous dites oui.',
     ]);
   });
 });

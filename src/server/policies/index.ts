@@ -3,6 +3,7 @@
 import { ROLES, type Role } from '../../model/account.js';
 import { accessRules } from './access.js';
 import { alertRules } from './alerts.js';
+import { assistantRules } from './assistant.js';
 import { assuranceRules } from './assurance.js';
 import { crisisRules } from './crisis.js';
 import { fileRules } from './files.js';
@@ -31,6 +32,7 @@ export const POLICY: readonly Rule[] = [
   ...alertRules,
   ...kbRules,
   ...assuranceRules,
+  ...assistantRules,
 ];
 
 /** What one role may do: true, false, or only where these conditions hold (any of them). */

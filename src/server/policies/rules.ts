@@ -53,6 +53,10 @@ export const RESOURCES = {
   surveillance: ['read', 'update'],
   /** The knowledge base of the crisis assistant: its articles, imports and exports, its handoff contact. */
   kb: [...CRUD, 'import'],
+  /** Talking to the crisis assistant as a signed-in member: staff articles and answers drawn from the approved plans. */
+  assistant: ['create'],
+  /** Conversation flows: the shipped ones (read-only) and the organisation's own, versioned; `preview` runs one as a trial. */
+  flows: [...CRUD, 'preview'],
   /** Alerts of an incident (mass notification with a check-in link); `update`: stop its waves. */
   alerts: ['read', 'create', 'update'],
   /** The live availability of an incident's staff per activity, site and remote-access pool (counts only). */

@@ -4,7 +4,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ConversationMessage, ConversationReply, ConversationStart, ConversationStarted } from '../../model/contract/conversations.js';
-import { postMessage, startConversation } from '../../operations/conversations.js';
+import { postMessage, publicCaller, startConversation } from '../../operations/conversations.js';
 import type { PublicRateLimits, SharedRateLimiter } from '../../operations/public-rate-limit.js';
 import { publicKeyPreflight } from '../access.js';
 import { ERRORS } from './shared.js';
@@ -48,7 +48,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       await count(request);
-      const started = await startConversation(app.db, request.publicKey!, request.body ?? {}, now());
+      const started = await startConversation(app.db, publicCaller(request.publicKey!), request.body ?? {}, now());
       return reply.code(201).send(started);
     },
   );
@@ -70,7 +70,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       await count(request);
-      return postMessage(app.db, request.publicKey!, request.params.id, request.body, now());
+      return postMessage(app.db, publicCaller(request.publicKey!), request.params.id, request.body, now());
     },
   );
   publicKeyPreflight(app, '/public/:key/conversations/:id/messages', ['POST'], 'key');
