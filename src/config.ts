@@ -86,6 +86,10 @@ export const Config = z
       .max(90 * 24)
       .default(7 * 24)
       .meta({ description: 'A session ends this many hours after sign-in.' }),
+    callerCacheMs: z.coerce.number().int().min(0).max(60_000).default(1000).meta({
+      description:
+        'Milliseconds a resolved session or API token (with its membership) is reused without asking the database; 0: never. Changes made through the same process apply at once; a sign-out, revoked token or role change made through another process applies within this time.',
+    }),
     runJobs: z
       .boolean()
       .default(true)
@@ -232,6 +236,7 @@ export const CONFIG_SOURCES: Record<SettingKey, SettingSource> = {
   signInRateLimit: { env: ['REMPART_SIGN_IN_RATE_LIMIT'] },
   sessionIdleMinutes: { env: ['REMPART_SESSION_IDLE_MINUTES'] },
   sessionMaxHours: { env: ['REMPART_SESSION_MAX_HOURS'] },
+  callerCacheMs: { env: ['REMPART_CALLER_CACHE_MS'] },
   runJobs: { flag: { option: '--no-jobs', key: 'jobs' }, env: ['REMPART_JOBS'], boolean: true },
   workers: { flag: { option: '--workers', key: 'workers' }, env: ['REMPART_WORKERS'] },
   jobsPerOrganisation: { env: ['REMPART_JOBS_PER_ORG'] },

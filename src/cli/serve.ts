@@ -34,7 +34,7 @@ export async function startServer(config: Config, options: { clusterWorker?: boo
     alerts: alertSettingsOf(config),
     trustProxy: config.trustProxy,
     rateLimit: { perMinute: config.rateLimit === 0 ? false : config.rateLimit, signInPerMinute: config.signInRateLimit },
-    sessions: { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionMaxHours * 3_600_000 },
+    sessions: { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionMaxHours * 3_600_000, callerCacheMs: config.callerCacheMs },
     organisationCreation: config.organisationCreation,
     ready: { maxBacklog: config.readyMaxBacklog },
     metrics: { token: config.metricsToken ?? null },

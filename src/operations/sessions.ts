@@ -4,7 +4,14 @@ import { createHmac } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { RempartError } from '../errors.js';
 import { ruleSentence } from '../model/problem.js';
-import { AccountRepository, type MembershipRecord, type SessionRecord, type TokenRecord, type UserRecord } from '../store/account-repository.js';
+import {
+  accountsGeneration,
+  AccountRepository,
+  type MembershipRecord,
+  type SessionRecord,
+  type TokenRecord,
+  type UserRecord,
+} from '../store/account-repository.js';
 import type { OrganisationRecord } from '../store/model-repository.js';
 import type { Database } from '../store/schema.js';
 import { decryptSecret, randomSecret, sha256Hex } from '../security/crypto.js';
@@ -24,6 +31,12 @@ export interface SessionSettings {
   absoluteMs: number;
   /** Time allowed between the password and the second factor. */
   pendingMs: number;
+  /**
+   * How long a resolved caller (session or API token, with the membership) is reused without asking the database
+   * again; 0: never. A change made through this process takes effect at once; one made by another process within this
+   * time (a sign-out, a revoked token, a role changed there).
+   */
+  callerCacheMs?: number;
   now(): number;
 }
 
@@ -32,8 +45,33 @@ export const DEFAULT_SESSION_SETTINGS: SessionSettings = Object.freeze({
   idleMs: 8 * HOUR,
   absoluteMs: 7 * 24 * HOUR,
   pendingMs: 5 * MINUTE,
+  callerCacheMs: 1000,
   now: () => Date.now(),
 });
+
+/**
+ * Callers resolved lately, per database: a busy client (the crisis team's tool, a script with an API token) is looked
+ * up once a second instead of on every request. An entry holds the session or token, the person and the membership,
+ * never the organisation's record (routes that need it read it fresh), and is dropped when this process changes any
+ * account (see `accountsGeneration`).
+ */
+const callerCaches = new WeakMap<Kysely<Database>, Map<string, { until: number; generation: number; value: unknown }>>();
+const CALLER_CACHE_SIZE = 10_000;
+
+function cachedCaller<T>(db: Kysely<Database>, key: string, now: number): T | undefined {
+  const entry = callerCaches.get(db)?.get(key);
+  if (!entry) return undefined;
+  if (entry.until > now && entry.generation === accountsGeneration()) return entry.value as T;
+  callerCaches.get(db)!.delete(key);
+  return undefined;
+}
+
+function cacheCaller(db: Kysely<Database>, key: string, value: unknown, until: number, generation: number): void {
+  let cache = callerCaches.get(db);
+  if (!cache) callerCaches.set(db, (cache = new Map()));
+  if (cache.size >= CALLER_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, { until, generation, value });
+}
 
 /**
  * Progressive lockout: the first `free` failures cost nothing, then each one locks the key for twice as long
@@ -345,9 +383,17 @@ export async function resolveSession(
 ): Promise<{ session: SessionRecord; user: UserRecord; membership?: MembershipRecord | null; organisation?: OrganisationRecord } | undefined> {
   if (token.length < 20 || token.length > 200) return undefined;
   const repository = new AccountRepository(db);
-  const found = await repository.sessionByHash(sha256Hex(token), orgId);
-  if (!found) return undefined;
+  const hash = sha256Hex(token);
   const now = settings.now();
+  const key = `session ${hash} ${orgId ?? ''}`;
+  const generation = accountsGeneration();
+  let found: Awaited<ReturnType<AccountRepository['sessionByHash']>> = cachedCaller(db, key, now);
+  if (!found) {
+    found = await repository.sessionByHash(hash, orgId);
+    if (!found) return undefined;
+    const cacheMs = settings.callerCacheMs ?? 0;
+    if (cacheMs > 0) cacheCaller(db, key, { ...found, organisation: undefined }, now + cacheMs, generation);
+  }
   const { session } = found;
   if (now >= session.expiresAt || now - session.lastSeenAt >= settings.idleMs) {
     await repository.deleteSession(session.id);
@@ -382,14 +428,26 @@ export async function resolveApiToken(
   db: Kysely<Database>,
   now: number,
   bearer: string,
+  cacheMs = 0,
 ): Promise<{ token: TokenRecord; user: UserRecord; membership: MembershipRecord; organisation?: OrganisationRecord } | undefined> {
   const parsed = parseApiToken(bearer);
   if (!parsed) return undefined;
   const repository = new AccountRepository(db);
-  const found = await repository.tokenWithHolder(parsed.org, sha256Hex(bearer));
-  if (!found || found.token.revokedAt !== null || Date.parse(found.token.expiresAt) <= now || !found.membership) return undefined;
+  const hash = sha256Hex(bearer);
+  const key = `token ${parsed.org} ${hash}`;
+  const generation = accountsGeneration();
+  let found: Awaited<ReturnType<AccountRepository['tokenWithHolder']>> = cachedCaller(db, key, now);
+  if (!found) {
+    found = await repository.tokenWithHolder(parsed.org, hash);
+    if (!found) return undefined;
+    if (cacheMs > 0) cacheCaller(db, key, { ...found, organisation: undefined }, now + cacheMs, generation);
+  }
+  if (found.token.revokedAt !== null || Date.parse(found.token.expiresAt) <= now || !found.membership) return undefined;
   const { token, user, membership, organisation } = found;
-  if (token.lastUsedAt === null || now - Date.parse(token.lastUsedAt) >= MINUTE) await repository.touchToken(token.orgId, token.id, now);
+  if (token.lastUsedAt === null || now - Date.parse(token.lastUsedAt) >= MINUTE) {
+    await repository.touchToken(token.orgId, token.id, now);
+    token.lastUsedAt = new Date(now).toISOString();
+  }
   return { token, user, membership, organisation };
 }
 

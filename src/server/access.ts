@@ -482,7 +482,7 @@ async function authenticate(request: FastifyRequest, reply: FastifyReply, db: Ky
   if (header !== undefined) {
     const match = /^Bearer +([^\s]+)$/i.exec(header);
     if (!match) throw unauthenticated('Send an API token as "Authorization: Bearer <token>".', 'bearer');
-    const resolved = await resolveApiToken(db, sessions.now(), match[1]);
+    const resolved = await resolveApiToken(db, sessions.now(), match[1], sessions.callerCacheMs);
     if (!resolved) throw unauthenticated('The API token is unknown, expired or revoked.', 'token');
     return { via: 'token', ...resolved };
   }

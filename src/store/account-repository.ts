@@ -118,6 +118,21 @@ function toToken(row: Selectable<ApiTokensTable> & { creator_email: string }): T
 }
 
 /** Access to the account tables, on the database or inside a transaction. */
+/**
+ * Moves on whenever this process is about to change who may do what (sessions, tokens, memberships, a person's
+ * password or second factor): callers resolved before (see the caller cache of operations/sessions.ts) are not used
+ * again. Another process's changes are not seen here: the cache's short lifetime bounds those.
+ */
+let generation = 0;
+
+export function accountsGeneration(): number {
+  return generation;
+}
+
+export function accountsChanged(): void {
+  generation++;
+}
+
 export class AccountRepository {
   constructor(private readonly db: Executor) {}
 
@@ -136,6 +151,7 @@ export class AccountRepository {
 
   /** Locks the user's row until the transaction ends (second-factor steps, password changes). */
   async lockUser(id: string): Promise<UserRecord | undefined> {
+    accountsChanged();
     const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     return row ? toUser(row) : undefined;
   }
@@ -164,6 +180,7 @@ export class AccountRepository {
   }
 
   async setPassword(id: string, passwordHash: string, mustChange: boolean): Promise<void> {
+    accountsChanged();
     await this.db
       .updateTable('users')
       .set({ password_hash: passwordHash, password_must_change: mustChange, password_changed_at: sql`now()`, updated_at: sql`now()` })
@@ -173,6 +190,7 @@ export class AccountRepository {
 
   /** Names or un-names a server administrator (the operator's CLI). */
   async setServerAdmin(id: string, serverAdmin: boolean): Promise<void> {
+    accountsChanged();
     await this.db
       .updateTable('users')
       .set({ is_server_admin: serverAdmin, updated_at: sql`now()` })
@@ -181,6 +199,7 @@ export class AccountRepository {
   }
 
   async setPendingMfa(id: string, sealed: string | null): Promise<void> {
+    accountsChanged();
     await this.db
       .updateTable('users')
       .set({ mfa_pending_secret: sealed, updated_at: sql`now()` })
@@ -189,6 +208,7 @@ export class AccountRepository {
   }
 
   async enableMfa(id: string, sealed: string, at: Date, step: number): Promise<void> {
+    accountsChanged();
     await this.db
       .updateTable('users')
       .set({ mfa_secret: sealed, mfa_pending_secret: null, mfa_enabled_at: at, mfa_last_step: step, updated_at: sql`now()` })
@@ -197,6 +217,7 @@ export class AccountRepository {
   }
 
   async disableMfa(id: string): Promise<void> {
+    accountsChanged();
     await this.db
       .updateTable('users')
       .set({ mfa_secret: null, mfa_pending_secret: null, mfa_enabled_at: null, mfa_last_step: null, updated_at: sql`now()` })
@@ -283,10 +304,12 @@ export class AccountRepository {
   }
 
   async insertMembership(orgId: string, userId: string, role: Role, displayName: string): Promise<void> {
+    accountsChanged();
     await this.db.insertInto('memberships').values({ org_id: orgId, user_id: userId, role, display_name: displayName }).execute();
   }
 
   async updateMembership(orgId: string, userId: string, role: Role, displayName: string): Promise<void> {
+    accountsChanged();
     await this.db
       .updateTable('memberships')
       .set({ role, display_name: displayName, updated_at: sql`now()` })
@@ -296,6 +319,7 @@ export class AccountRepository {
   }
 
   async deleteMembership(orgId: string, userId: string): Promise<void> {
+    accountsChanged();
     await this.db.deleteFrom('memberships').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
   }
 
@@ -315,6 +339,7 @@ export class AccountRepository {
   }
 
   async setMfaRequiredRoles(orgId: string, roles: Role[]): Promise<void> {
+    accountsChanged();
     await this.db
       .updateTable('organisations')
       .set({ mfa_required_roles: sql`${roles}::text[]` as never })
@@ -417,16 +442,19 @@ export class AccountRepository {
 
   /** Ends a session; false when it had already ended. */
   async deleteSession(id: string): Promise<boolean> {
+    accountsChanged();
     const result = await this.db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 
   async deleteSessionByHash(tokenHash: string): Promise<void> {
+    accountsChanged();
     await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
   }
 
   /** Ends every session of a person, but `keep`; returns how many ended. */
   async deleteSessionsOf(userId: string, keep?: string): Promise<number> {
+    accountsChanged();
     let query = this.db.deleteFrom('sessions').where('user_id', '=', userId);
     if (keep) query = query.where('id', '!=', keep);
     const result = await query.executeTakeFirst();
@@ -435,6 +463,7 @@ export class AccountRepository {
 
   /** Housekeeping: sessions past their absolute expiry, or idle for longer than `idleMs`. */
   async deleteStaleSessions(now: number, idleMs: number): Promise<void> {
+    accountsChanged();
     await this.db
       .deleteFrom('sessions')
       .where((eb) => eb.or([eb('expires_at', '<=', new Date(now)), eb('last_seen_at', '<=', new Date(now - idleMs))]))
@@ -517,11 +546,13 @@ export class AccountRepository {
   }
 
   async revokeToken(orgId: string, id: string, at: Date): Promise<void> {
+    accountsChanged();
     await this.db.updateTable('api_tokens').set({ revoked_at: at }).where('org_id', '=', orgId).where('id', '=', id).where('revoked_at', 'is', null).execute();
   }
 
   /** Revokes what a person created in an organisation they leave; returns the revoked ids. */
   async revokeTokensOf(orgId: string, userId: string, at: Date): Promise<string[]> {
+    accountsChanged();
     const rows = await this.db
       .updateTable('api_tokens')
       .set({ revoked_at: at })

@@ -1,4 +1,5 @@
 // Organisations and their model collections; every query is scoped by organisation.
+import { accountsChanged } from './account-repository.js';
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { COLLECTIONS, DEFAULT_BIA, type BiaSettings, type Collection, type EntityOf, type OrganisationModel } from '../model/organisation.js';
 import type { Scenario } from '../model/scenario.js';
@@ -176,6 +177,8 @@ export class ModelRepository {
   }
 
   async deleteOrganisation(orgId: string): Promise<boolean> {
+    // Its memberships go with it.
+    accountsChanged();
     const result = await this.db.deleteFrom('organisations').where('id', '=', orgId).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
