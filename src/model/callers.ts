@@ -5,9 +5,9 @@ import { isInvalidText } from './text.js';
 
 /**
  * What a link token may be used for; a route names the purposes it accepts (`link:<purpose>`), a token of another
- * purpose is refused there. `invitation`: join an organisation (one use); `checkin`: answer one alert as one person.
+ * purpose is refused there. `invitation`: join an organisation (one use); `checkin`: answer one alert as one person; `training`: acknowledge one training campaign as one person.
  */
-export const LINK_PURPOSES = ['invitation', 'checkin'] as const;
+export const LINK_PURPOSES = ['invitation', 'checkin', 'training'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 export const LinkPurpose = z.enum(LINK_PURPOSES);
 

@@ -99,3 +99,22 @@ export function personOf(id: string, input: PersonInput): Person {
 /** How an import treats the people already in the directory: kept (`upsert`) or removed when absent from the file (`replace`). */
 export const PEOPLE_IMPORT_MODES = ['upsert', 'replace'] as const;
 export type PeopleImportMode = (typeof PEOPLE_IMPORT_MODES)[number];
+
+function normalise(text: string): string {
+  return text.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/**
+ * Whether a free-text owner (of an activity, of an action) names this person: their e-mail address, or their name,
+ * alone or followed by ", job title" or " <e-mail>". Case, accents' composition and spacing are ignored.
+ */
+export function ownerNamesPerson(owner: string | null | undefined, person: { email: string | null; name: string }): boolean {
+  if (!owner) return false;
+  const named = normalise(owner);
+  if (person.email) {
+    const email = normalise(person.email);
+    if (named === email || named.endsWith(`<${email}>`)) return true;
+  }
+  const name = normalise(person.name);
+  return name.length > 0 && (named === name || named.startsWith(`${name},`) || named.startsWith(`${name} <`));
+}

@@ -105,3 +105,18 @@ export function checkinUrl(org: string, alert: string, person: string): string {
 export function checkinUrlLength(org: string): number {
   return `${alertSettings().publicUrl}/c/rmpl_${org}.`.length + 43;
 }
+
+/**
+ * A person's link to one training campaign, made like a check-in link (the secret derived again when a reminder is
+ * written, never stored): the HMAC input starts with `training`, so it never equals a check-in link's.
+ */
+export function trainingToken(org: string, campaign: string, person: string): { token: string; digest: string } {
+  const secret = createHmac('sha256', key()).update(`training\n${org}\n${campaign}\n${person}`, 'utf8').digest('base64url');
+  const hashed = `${org}.${secret}`;
+  return { token: `rmpl_${hashed}`, digest: sha256Hex(hashed) };
+}
+
+/** The training link a person opens: `{REMPART_PUBLIC_URL}/t/rmpl_…`. */
+export function trainingUrl(org: string, campaign: string, person: string): string {
+  return `${alertSettings().publicUrl}/t/${trainingToken(org, campaign, person).token}`;
+}

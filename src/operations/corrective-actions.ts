@@ -20,6 +20,7 @@ import {
 } from '../store/corrective-action-repository.js';
 import { ExerciseRepository } from '../store/exercise-repository.js';
 import { IncidentRepository } from '../store/incident-repository.js';
+import { ManagementReviewRepository } from '../store/management-review-repository.js';
 import type { Database } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 
@@ -88,11 +89,12 @@ export async function presentCorrectiveActions(
   const ids = (kind: ActionSourceKind) => [
     ...new Set(actions.filter((a) => a.sourceKind === kind && a.sourceId && UUID.test(a.sourceId)).map((a) => a.sourceId!)),
   ];
-  const [incidents, exercises] = await Promise.all([
+  const [incidents, exercises, reviews] = await Promise.all([
     new CorrectiveActionRepository(db).incidentTitles(orgId, ids('incident')),
     new ExerciseRepository(db).titles(orgId, ids('exercise')),
+    new ManagementReviewRepository(db).titles(orgId, ids('review')),
   ]);
-  const labels = new Map([...incidents, ...exercises]);
+  const labels = new Map([...incidents, ...exercises, ...reviews]);
   return actions.map((action) => presentCorrectiveAction(action, dayOf(now), labels));
 }
 

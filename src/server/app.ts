@@ -42,6 +42,9 @@ import { incidentRoutes } from './routes/incidents.js';
 import { correctiveActionRoutes } from './routes/corrective-actions.js';
 import { exerciseRoutes } from './routes/exercises.js';
 import { biaCampaignRoutes } from './routes/bia-campaigns.js';
+import { managementReviewRoutes } from './routes/management-reviews.js';
+import { trainingRoutes } from './routes/training.js';
+import { trainingPageRoutes } from './routes/training-page.js';
 import { peopleRoutes } from './routes/people.js';
 import { kbRoutes } from './routes/kb.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -369,6 +372,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(correctiveActionRoutes);
       await api.register(exerciseRoutes);
       await api.register(biaCampaignRoutes);
+      await api.register(trainingRoutes);
+      await api.register(managementReviewRoutes);
       await api.register(peopleRoutes);
       await api.register(alertRoutes);
       await api.register(smsWebhookRoutes);
@@ -382,6 +387,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { prefix: '/api' },
   );
   await app.register(checkinPageRoutes);
+  await app.register(trainingPageRoutes);
   await app.register(widgetAssetRoutes);
   await registerWebApp(app);
   if (options.jobs) {

@@ -2,6 +2,8 @@
 import type { ColumnType, Generated } from 'kysely';
 
 type Json = ColumnType<unknown, string, string>;
+/** A JSON column with a default: optional on insert. */
+type JsonWithDefault = ColumnType<unknown, string | undefined, string>;
 
 export interface OrganisationsTable {
   id: string;
@@ -422,6 +424,71 @@ export interface BiaCampaignTasksTable {
   snapshot: Json | null;
 }
 
+export interface TrainingCampaignsTable {
+  org_id: string;
+  id: Generated<string>;
+  title: string;
+  audience: Json;
+  content: Json;
+  acknowledgement: string;
+  quiz: Json | null;
+  due: string;
+  reminder_days: number[];
+  status: Generated<'open' | 'closed'>;
+  reminders: JsonWithDefault;
+  created_by: string;
+  created_at: Generated<Date>;
+  closed_at: Date | null;
+  closed_by: string | null;
+}
+
+export interface TrainingAssignmentsTable {
+  org_id: string;
+  campaign_id: string;
+  person_id: string;
+  name: string;
+  email: string | null;
+  language: 'fr' | 'en';
+  site: string | null;
+  activities: string[];
+  link_id: string | null;
+  acknowledged_at: Date | null;
+  score: number | null;
+  passed: boolean | null;
+  attempts: Generated<number>;
+  completed_at: Date | null;
+  answered_via: 'link' | 'session' | null;
+}
+
+export interface ManagementReviewsTable {
+  org_id: string;
+  id: Generated<string>;
+  title: string;
+  held_on: string;
+  since: string | null;
+  status: Generated<'open' | 'closed'>;
+  attendees: JsonWithDefault;
+  agenda: Json;
+  minutes: JsonWithDefault;
+  created_by: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  closed_at: Date | null;
+  closed_by: string | null;
+  signature: string | null;
+}
+
+export interface ClauseStatusesTable {
+  org_id: string;
+  clause: string;
+  status: 'notStarted' | 'partial' | 'implemented' | 'notApplicable';
+  owner: string | null;
+  notes: string | null;
+  evidence: Json;
+  updated_by: string;
+  updated_at: Generated<Date>;
+}
+
 export interface PeopleTable {
   org_id: string;
   id: string;
@@ -554,6 +621,10 @@ export interface Database {
   exercises: ExercisesTable;
   bia_campaigns: BiaCampaignsTable;
   bia_campaign_tasks: BiaCampaignTasksTable;
+  training_campaigns: TrainingCampaignsTable;
+  training_assignments: TrainingAssignmentsTable;
+  management_reviews: ManagementReviewsTable;
+  clause_statuses: ClauseStatusesTable;
   people: PeopleTable;
   conversations: ConversationsTable;
   org_flows: OrgFlowsTable;

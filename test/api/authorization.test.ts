@@ -324,8 +324,10 @@ describe('authorization matrix', () => {
     const subject = (role: Role): Subject => ({ userId: '', email: '', memberName: '', via: 'session', roles: [role] });
     // Every member answers their own check-in (issue 12, self-service); the follow-up notes may be health data, which
     // only the followUp role reads and writes (not even owners).
-    // Every member reads the knowledge base (the assistant answers employees from its staff articles), and talks to the assistant.
-    const selfService = (resource: string, action: string) => resource === 'checkins' || resource === 'assistant' || (resource === 'kb' && action === 'read');
+    // Every member reads the knowledge base (the assistant answers employees from its staff articles), talks to the
+    // assistant, and answers the training campaigns that ask them (issue 15).
+    const selfService = (resource: string, action: string) =>
+      resource === 'checkins' || resource === 'assistant' || resource === 'trainingAnswers' || (resource === 'kb' && action === 'read');
     for (const route of routes) {
       if ('access' in route.policy) continue;
       const { resource, action } = route.policy;

@@ -13,7 +13,7 @@ export const CorrectiveActionView = z
     source: z.object({
       kind: z.enum(ACTION_SOURCES),
       id: z.string().nullable(),
-      label: z.string().nullable().meta({ description: 'The incident’s or exercise’s title, when the source is one' }),
+      label: z.string().nullable().meta({ description: 'The incident’s, exercise’s or management review’s title, when the source is one' }),
     }),
     /** The incident it comes from (kept for the incident review's clients; `source` says it all). */
     incident: z.string().nullable(),

@@ -1,6 +1,7 @@
 // Who may read and change the assurance records (ISO 22301 9 and 10): the continuity manager and those above manage
 // corrective actions and verify them (a person's decision: never through an API token); an action's owner updates
 // it; auditors and the rest of the programme read.
+import { ROLES } from '../../model/account.js';
 import { ownActivity, ownsActivity, PROGRAMME_EDITORS, PROGRAMME_READERS } from './programme.js';
 import { allow, type Condition } from './rules.js';
 
@@ -19,4 +20,11 @@ export const assuranceRules = [
   allow(PROGRAMME_EDITORS, ['create', 'update'], 'correctiveActions'),
   allow(PROGRAMME_EDITORS, 'verify', 'correctiveActions', { via: 'session' }),
   allow(['activityOwner', 'crisisTeam'], 'update', 'correctiveActions', { when: ownAction }),
+  allow(PROGRAMME_READERS, 'read', ['trainingCampaigns', 'managementReviews', 'clauses']),
+  allow(PROGRAMME_EDITORS, ['create', 'update'], ['trainingCampaigns', 'managementReviews']),
+  allow(PROGRAMME_EDITORS, 'update', 'clauses'),
+  // Signing the review's minutes is top management's act in person: never through an API token.
+  allow(PROGRAMME_EDITORS, 'sign', 'managementReviews', { via: 'session' }),
+  // Everyone answers their own training (employees too), in person.
+  allow(ROLES, ['read', 'create'], 'trainingAnswers', { via: 'session' }),
 ];

@@ -1,5 +1,6 @@
 // Who may read and change the continuity programme: the organisation, its model, the BIA, scenarios and runs.
 import type { Role } from '../../model/account.js';
+import { ownerNamesPerson } from '../../model/person.js';
 import { allow, type Condition, type Subject } from './rules.js';
 
 /** Everyone with a role in the programme reads it; employees only use self-service (to come). */
@@ -9,22 +10,12 @@ export const PROGRAMME_EDITORS: readonly Role[] = ['owner', 'administrator', 'co
 
 const MODEL = ['sites', 'pools', 'applications', 'suppliers', 'activities', 'strategies'] as const;
 
-function normalise(text: string): string {
-  return text.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
 /**
  * Whether an activity's free-text `owner` names this member: their e-mail address, or their name in this
- * organisation (which only its owners and administrators set), alone or followed by ", job title" or " <e-mail>".
- * Case, accents' composition and spacing are ignored.
+ * organisation (which only its owners and administrators set); see `ownerNamesPerson`.
  */
 export function ownsActivity(owner: string | undefined, subject: Pick<Subject, 'email' | 'memberName'>): boolean {
-  if (!owner) return false;
-  const named = normalise(owner);
-  const email = normalise(subject.email);
-  if (named === email || named.endsWith(`<${email}>`)) return true;
-  const name = normalise(subject.memberName);
-  return name.length > 0 && (named === name || named.startsWith(`${name},`) || named.startsWith(`${name} <`));
+  return ownerNamesPerson(owner, { email: subject.email, name: subject.memberName });
 }
 
 /** The activity owner's condition: the activity (as stored, before the change) names them as its owner. */

@@ -47,6 +47,14 @@ export const RESOURCES = {
   biaCampaigns: ['read', 'create', 'update'],
   /** An activity's task in a BIA campaign: its owner signs the impacts off. */
   biaTasks: ['update'],
+  /** Training and awareness campaigns (7.2, 7.3): launched (`create`) and closed (`update`) by the manager. */
+  trainingCampaigns: ['read', 'create', 'update'],
+  /** A member's own training: the campaigns asking them (`read`) and their acknowledgement and quiz (`create`). */
+  trainingAnswers: ['read', 'create'],
+  /** Management reviews (9.3): agenda, minutes, decisions (`update`); `sign` closes one for good (a person, never a token). */
+  managementReviews: ['read', 'create', 'update', 'sign'],
+  /** The ISO 22301 clause tracker: status, owner, notes and evidence per clause, and the gap report. */
+  clauses: ['read', 'update'],
   /** The people directory: names and contact details of the staff, to reach them in a crisis. */
   people: [...CRUD, 'import'],
   /** Aggregates of the organisation's completed orientation questionnaires, their records and their settings. */

@@ -29,11 +29,11 @@ const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 /** Nothing but this page's own style: no script, no image, no frame, no other origin; the form posts here only. */
 export const CHECKIN_CSP = `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 
-function escape(text: string): string {
+export function escape(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 }
 
-function page(language: Language | 'both', title: string, body: string): string {
+export function page(language: Language | 'both', title: string, body: string): string {
   const lang = language === 'both' ? 'en' : language;
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"><title>${escape(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
@@ -52,7 +52,7 @@ function form(language: Language, current: CheckinStatus | null, notice: string)
   );
 }
 
-function notFoundPage(): string {
+export function notFoundPage(): string {
   const en = CHECKIN_TEXTS.en;
   const fr = CHECKIN_TEXTS.fr;
   return page(
@@ -62,13 +62,13 @@ function notFoundPage(): string {
   );
 }
 
-function gonePage(language: Language, state: 'expired' | 'revoked' | 'used'): string {
+export function gonePage(language: Language, state: 'expired' | 'revoked' | 'used'): string {
   const t = CHECKIN_TEXTS[language];
   return page(language, t.goneTitle, `<h1>${escape(t.goneTitle)}</h1><p>${escape(t.gone[state])}</p><p>${escape(t.goneHint)}</p>`);
 }
 
 /** Headers of every answer of these routes: the page's own CSP, no caching, no referrer (the address holds the link). */
-function secure(reply: FastifyReply): FastifyReply {
+export function secure(reply: FastifyReply): FastifyReply {
   return reply
     .header('content-security-policy', CHECKIN_CSP)
     .header('cache-control', 'no-store')
@@ -85,9 +85,9 @@ const NOT_FOUND_JSON = {
   error: { code: 'not_found', message: 'No such check-in link.', details: [{ path: 'token', rule: 'exists', value: null, message: 'no such link' }] },
 };
 
-/** The path of a check-in link with its secret hidden, for logs. */
+/** The path of a check-in (or training) link with its secret hidden, for logs. */
 export function redactCheckinPath(url: string): string {
-  return url.replace(/^\/c\/[^/?#]+/, '/c/[link]');
+  return url.replace(/^\/([ct])\/[^/?#]+/, '/$1/[link]');
 }
 
 export const checkinPageRoutes: FastifyPluginAsync = async (app) => {

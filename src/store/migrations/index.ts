@@ -21,6 +21,7 @@ import * as knowledgeBase from './2026-12-06T0300-knowledge-base.js';
 import * as correctiveActions from './2026-12-06T0510-corrective-actions.js';
 import * as exercises from './2026-12-06T0520-exercises.js';
 import * as biaCampaigns from './2026-12-06T0530-bia-campaigns.js';
+import * as trainingReviewsClauses from './2026-12-07T0200-training-reviews-clauses.js';
 import * as assistant from './2026-12-07T0500-assistant.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -45,5 +46,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06T0510-corrective-actions': correctiveActions,
   '2026-12-06T0520-exercises': exercises,
   '2026-12-06T0530-bia-campaigns': biaCampaigns,
+  '2026-12-07T0200-training-reviews-clauses': trainingReviewsClauses,
   '2026-12-07T0500-assistant': assistant,
 };

@@ -6,6 +6,7 @@ import { planMonteCarloJob, planReviewReminderJob } from './plans.js';
 import { endedLinksPurgeJob, liveEventsPurgeJob, unfinishedUploadsPurgeJob } from './purges.js';
 import { recommendationJob } from './recommendation.js';
 import { surveillancePurgeJob } from './surveillance.js';
+import { trainingMailJob } from './training.js';
 
 export const JOB_HANDLERS = handlerMap([
   monteCarloJob,
@@ -19,4 +20,5 @@ export const JOB_HANDLERS = handlerMap([
   alertSendJob,
   alertWaveJob,
   followUpNotesPurgeJob,
+  trainingMailJob,
 ] as ReadonlyArray<JobHandler<never>>);
