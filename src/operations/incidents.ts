@@ -305,10 +305,11 @@ export async function appendLogEntry(
     if (incident.status === 'closed') throw closedConflict(incident);
     const repository = new IncidentRepository(trx);
     if (entry.corrects !== undefined) {
-      const log = await repository.log(orgId, id);
-      if (!log.some((item) => item.seq === entry.corrects))
+      // Entries are numbered without gaps (the incident's row is locked while one is appended).
+      const last = await repository.lastLogSeq(orgId, id);
+      if (entry.corrects > last)
         throw new RempartError('invalid_reference', `The log has no entry ${entry.corrects} to correct.`, [
-          { path: 'body.corrects', rule: 'exists', value: entry.corrects, message: `an entry between 1 and ${log.length}` },
+          { path: 'body.corrects', rule: 'exists', value: entry.corrects, message: `an entry between 1 and ${last}` },
         ]);
     }
     seq = await repository.append(orgId, id, {
@@ -526,7 +527,14 @@ export async function incidentTasks(db: Kysely<Database>, orgId: string, id: str
 }
 
 export function presentLog(log: LogRecord[]): LogEntryView[] {
-  return log.map((entry) => ({
+  // Who corrects whom, in one pass: a long incident's log has thousands of entries.
+  const correctedBy = new Map<number, number[]>();
+  for (const entry of log) if (entry.corrects !== null) correctedBy.set(entry.corrects, [...(correctedBy.get(entry.corrects) ?? []), entry.seq]);
+  return log.map((entry) => presentLogEntry(entry, correctedBy.get(entry.seq) ?? []));
+}
+
+function presentLogEntry(entry: LogRecord, correctedBy: number[]): LogEntryView {
+  return {
     seq: entry.seq,
     at: entry.at.toISOString(),
     kind: entry.kind,
@@ -534,9 +542,16 @@ export function presentLog(log: LogRecord[]): LogEntryView[] {
     author: entry.author,
     decidedBy: entry.decidedBy,
     corrects: entry.corrects,
-    correctedBy: log.filter((other) => other.corrects === entry.seq).map((other) => other.seq),
+    correctedBy,
     ...(entry.data !== null ? { data: entry.data } : {}),
-  }));
+  };
+}
+
+/** One entry of the crisis log, as the log lists it. */
+export async function crisisLogEntry(db: Kysely<Database>, orgId: string, id: string, seq: number): Promise<LogEntryView> {
+  const found = await new IncidentRepository(db).logEntry(orgId, id, seq);
+  if (!found) throw new RempartError('not_found', `The log has no entry ${seq}.`, [{ path: 'seq', rule: 'exists', value: seq, message: 'no such entry' }]);
+  return presentLogEntry(found.entry, found.correctedBy);
 }
 
 export async function crisisLog(db: Kysely<Database>, orgId: string, id: string): Promise<{ incident: IncidentRecord; items: LogEntryView[] }> {

@@ -4,7 +4,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { ActivityStatus, LogKind, Severity } from '../model/incident.js';
 import type { PlanStep } from '../model/plan.js';
 import type { z } from 'zod';
-import type { Database, IncidentsTable } from './schema.js';
+import type { Database, IncidentLogTable, IncidentsTable } from './schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -57,6 +57,19 @@ export interface StatusRecord {
   since: Date;
   disruptedSince: Date | null;
   updatedBy: string;
+}
+
+function toLogRecord(row: Selectable<IncidentLogTable>): LogRecord {
+  return {
+    seq: row.seq,
+    at: new Date(row.at),
+    kind: row.kind as LogKind,
+    text: row.text,
+    author: row.author,
+    decidedBy: row.decided_by,
+    corrects: row.corrects,
+    data: row.data ?? null,
+  };
 }
 
 function toIncident(row: Selectable<IncidentsTable>): IncidentRecord {
@@ -214,13 +227,7 @@ export class IncidentRepository {
 
   /** Appends an entry; call with the incident's row locked, so the numbers follow one another. */
   async append(orgId: string, incidentId: string, entry: Omit<LogRecord, 'seq'>): Promise<number> {
-    const last = await this.db
-      .selectFrom('incident_log')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .where('org_id', '=', orgId)
-      .where('incident_id', '=', incidentId)
-      .executeTakeFirst();
-    const seq = Number(last?.seq ?? 0) + 1;
+    const seq = (await this.lastLogSeq(orgId, incidentId)) + 1;
     await this.db
       .insertInto('incident_log')
       .values({
@@ -239,6 +246,31 @@ export class IncidentRepository {
     return seq;
   }
 
+  /** The number of the log's last entry (entries are numbered 1, 2, 3… without gaps); 0 for an empty log. */
+  async lastLogSeq(orgId: string, incidentId: string): Promise<number> {
+    const last = await this.db
+      .selectFrom('incident_log')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('org_id', '=', orgId)
+      .where('incident_id', '=', incidentId)
+      .executeTakeFirst();
+    return Number(last?.seq ?? 0);
+  }
+
+  /** One entry and the entries that correct it. */
+  async logEntry(orgId: string, incidentId: string, seq: number): Promise<{ entry: LogRecord; correctedBy: number[] } | undefined> {
+    const rows = await this.db
+      .selectFrom('incident_log')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('incident_id', '=', incidentId)
+      .where((eb) => eb.or([eb('seq', '=', seq), eb('corrects', '=', seq)]))
+      .orderBy('seq')
+      .execute();
+    const entry = rows.find((row) => row.seq === seq);
+    return entry && { entry: toLogRecord(entry), correctedBy: rows.filter((row) => row.corrects === seq).map((row) => row.seq) };
+  }
+
   async log(orgId: string, incidentId: string): Promise<LogRecord[]> {
     const rows = await this.db
       .selectFrom('incident_log')
@@ -247,16 +279,7 @@ export class IncidentRepository {
       .where('incident_id', '=', incidentId)
       .orderBy('seq')
       .execute();
-    return rows.map((row) => ({
-      seq: row.seq,
-      at: new Date(row.at),
-      kind: row.kind as LogKind,
-      text: row.text,
-      author: row.author,
-      decidedBy: row.decided_by,
-      corrects: row.corrects,
-      data: row.data ?? null,
-    }));
+    return rows.map(toLogRecord);
   }
 
   async statuses(orgId: string, incidentId: string): Promise<StatusRecord[]> {

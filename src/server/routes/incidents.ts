@@ -22,6 +22,7 @@ import {
   changeIncident,
   closeIncident,
   crisisLog,
+  crisisLogEntry,
   declareIncident,
   getIncident,
   incidentReview,
@@ -237,8 +238,7 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { org, incident } = request.params;
       const seq = await appendLogEntry(app.db, org, incident, request.body, actorOf(request));
-      const { items } = await crisisLog(app.db, org, incident);
-      return reply.code(201).send(items.find((item) => item.seq === seq)!);
+      return reply.code(201).send(await crisisLogEntry(app.db, org, incident, seq));
     },
   );
 
