@@ -56,6 +56,7 @@ import type { BlobLimits } from '../store/blob-store.js';
 import { JobRunner, type JobRunnerOptions } from '../operations/jobs/runner.js';
 import { JOB_HANDLERS } from '../operations/jobs/handlers/index.js';
 import { jobRoutes } from './routes/jobs.js';
+import { reportRoutes } from './routes/reports.js';
 import type { JobLimits } from '../operations/scenarios.js';
 import { registerWebApp } from './static.js';
 import { widgetAssetRoutes } from './routes/widget-assets.js';
@@ -314,6 +315,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           name: 'widget',
           description: 'The embeddable widget: an organisation’s public keys and their origins, its public settings, and the handshake widgets make',
         },
+        {
+          name: 'reports',
+          description:
+            'Reports generated as jobs, PDF with charts or XLSX, French or English: BIA, risk register, exercise report, committee pack of a scenario',
+        },
       ],
       components: {
         securitySchemes: {
@@ -374,6 +380,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(biaCampaignRoutes);
       await api.register(trainingRoutes);
       await api.register(managementReviewRoutes);
+      await api.register(reportRoutes);
       await api.register(peopleRoutes);
       await api.register(alertRoutes);
       await api.register(smsWebhookRoutes);

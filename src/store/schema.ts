@@ -397,6 +397,22 @@ export interface ExercisesTable {
   completed_at: Date | null;
 }
 
+export interface ReportsTable {
+  org_id: string;
+  id: Generated<string>;
+  kind: string;
+  format: 'pdf' | 'xlsx';
+  lang: 'en' | 'fr';
+  params: Json;
+  status: Generated<'queued' | 'running' | 'done' | 'failed'>;
+  title: string | null;
+  blob_id: string | null;
+  error: Json | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
 export interface BiaCampaignsTable {
   org_id: string;
   id: Generated<string>;
@@ -633,4 +649,5 @@ export interface Database {
   public_rate_counters: PublicRateCountersTable;
   kb_articles: KbArticlesTable;
   kb_settings: KbSettingsTable;
+  reports: ReportsTable;
 }

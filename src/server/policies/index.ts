@@ -11,6 +11,7 @@ import { jobRules } from './jobs.js';
 import { kbRules } from './kb.js';
 import { peopleRules } from './people.js';
 import { programmeRules } from './programme.js';
+import { reportRules } from './reports.js';
 import { riskRules } from './risks.js';
 import { surveillanceRules } from './surveillance.js';
 import { widgetRules } from './widget.js';
@@ -33,6 +34,7 @@ export const POLICY: readonly Rule[] = [
   ...kbRules,
   ...assuranceRules,
   ...assistantRules,
+  ...reportRules,
 ];
 
 /** What one role may do: true, false, or only where these conditions hold (any of them). */

@@ -55,6 +55,8 @@ export const RESOURCES = {
   managementReviews: ['read', 'create', 'update', 'sign'],
   /** The ISO 22301 clause tracker: status, owner, notes and evidence per clause, and the gap report. */
   clauses: ['read', 'update'],
+  /** Reports generated as jobs (PDF, XLSX); each kind also needs read access to the records it is made of. */
+  reports: ['read', 'create'],
   /** The people directory: names and contact details of the staff, to reach them in a crisis. */
   people: [...CRUD, 'import'],
   /** Aggregates of the organisation's completed orientation questionnaires, their records and their settings. */

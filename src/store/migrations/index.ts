@@ -23,6 +23,7 @@ import * as exercises from './2026-12-06T0520-exercises.js';
 import * as biaCampaigns from './2026-12-06T0530-bia-campaigns.js';
 import * as trainingReviewsClauses from './2026-12-07T0200-training-reviews-clauses.js';
 import * as assistant from './2026-12-07T0500-assistant.js';
+import * as reports from './2026-12-07T0555-reports.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T0900-organisation-model': organisationModel,
@@ -48,4 +49,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06T0530-bia-campaigns': biaCampaigns,
   '2026-12-07T0200-training-reviews-clauses': trainingReviewsClauses,
   '2026-12-07T0500-assistant': assistant,
+  '2026-12-07T0555-reports': reports,
 };

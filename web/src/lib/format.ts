@@ -1,4 +1,5 @@
 // Locale-aware formatting: durations ("3 d" / "3 j"), numbers, shares, dates, and entity names.
+import { durationPieces } from '@shared/model/duration-pieces.js';
 import type { Language } from './prefs.js';
 
 /** The translation function as the formatters need it (i18next's `t` fits). */
@@ -17,25 +18,7 @@ export function durationParts(hours: number): { unit: 'minute' | 'hour' | 'day' 
   return { unit: 'hour', value: hours };
 }
 
-/**
- * The parts of a duration as people read it: whole weeks alone ("8 w"), else days and the hours left ("18 d 1 h"),
- * else hours ("4 h", "1.5 h"), else minutes below an hour. Hours are rounded to a tenth so that a Monte Carlo
- * percentile does not print as "18 d 1.0000001 h".
- */
-export function durationPieces(hours: number): Array<{ unit: 'minute' | 'hour' | 'day' | 'week'; value: number }> {
-  if (hours > 0 && hours < 1) return [{ unit: 'minute', value: Math.round(hours * 60 * 100) / 100 }];
-  const rounded = Math.round(hours * 10) / 10;
-  if (rounded < HOURS_PER_DAY) return [{ unit: 'hour', value: rounded }];
-  if (Number.isInteger(rounded) && rounded % HOURS_PER_WEEK === 0) return [{ unit: 'week', value: rounded / HOURS_PER_WEEK }];
-  const days = Math.floor(rounded / HOURS_PER_DAY);
-  const rest = Math.round((rounded - days * HOURS_PER_DAY) * 10) / 10;
-  return rest === 0
-    ? [{ unit: 'day', value: days }]
-    : [
-        { unit: 'day', value: days },
-        { unit: 'hour', value: rest },
-      ];
-}
+export { durationPieces } from '@shared/model/duration-pieces.js';
 
 export interface Formatter {
   language: Language;

@@ -5,6 +5,7 @@ import { monteCarloJob } from './montecarlo.js';
 import { planMonteCarloJob, planReviewReminderJob } from './plans.js';
 import { endedLinksPurgeJob, liveEventsPurgeJob, unfinishedUploadsPurgeJob } from './purges.js';
 import { recommendationJob } from './recommendation.js';
+import { reportJob } from './reports.js';
 import { surveillancePurgeJob } from './surveillance.js';
 import { trainingMailJob } from './training.js';
 
@@ -21,4 +22,5 @@ export const JOB_HANDLERS = handlerMap([
   alertWaveJob,
   followUpNotesPurgeJob,
   trainingMailJob,
+  reportJob,
 ] as ReadonlyArray<JobHandler<never>>);
