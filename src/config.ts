@@ -8,6 +8,7 @@ import { JOB_RUNNER_DEFAULTS } from './operations/jobs/runner.js';
 import { JOB_LIMIT_DEFAULTS } from './operations/scenarios.js';
 import { READY_DEFAULTS } from './server/routes/health.js';
 import { redactUrl } from './store/database.js';
+import { CALLBACK_PATH, isLoopbackUrl, type OidcOptions } from './server/oidc.js';
 
 /**
  * Every setting: its type, limits, default and meaning (the `description`). docs/configuration.md is generated from
@@ -154,6 +155,23 @@ export const Config = z
       .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'an http(s) address' })
       .default('http://localhost:4310')
       .meta({ description: 'How people reach this server: every check-in link in alerts starts with it.' }),
+    oidcIssuer: z
+      .string()
+      .regex(/^https?:\/\/[^\s?#]+$/, { message: 'an http(s) address' })
+      .refine((url) => url.startsWith('https:') || isLoopbackUrl(url), { message: 'https (plain http only for a provider on this machine)' })
+      .optional()
+      .meta({
+        description:
+          'Issuer URL of the OpenID Connect provider for single sign-on (its discovery document is under `/.well-known/openid-configuration`); unset: passwords only. Register `<REMPART_PUBLIC_URL>/api/auth/oidc/callback` there as the redirect URI.',
+      }),
+    oidcClientId: z.string().min(1).max(500).optional().meta({ description: 'Client id of this server at the provider.' }),
+    oidcClientSecret: z.string().min(1).max(2000).optional().meta({ description: 'Client secret of this server at the provider; never printed.' }),
+    oidcName: z
+      .string()
+      .min(1)
+      .max(60)
+      .default('single sign-on')
+      .meta({ description: 'The provider as people know it: the button reads “Sign in with <name>”.' }),
     smtpUrl: z
       .string()
       .regex(/^smtps?:\/\//, { message: 'an smtp:// or smtps:// URL' })
@@ -250,6 +268,10 @@ export const CONFIG_SOURCES: Record<SettingKey, SettingSource> = {
   metricsToken: { env: ['REMPART_METRICS_TOKEN'] },
   shutdownGraceSeconds: { env: ['REMPART_SHUTDOWN_GRACE_SECONDS'] },
   publicUrl: { env: ['REMPART_PUBLIC_URL'] },
+  oidcIssuer: { env: ['REMPART_OIDC_ISSUER'] },
+  oidcClientId: { env: ['REMPART_OIDC_CLIENT_ID'] },
+  oidcClientSecret: { env: ['REMPART_OIDC_CLIENT_SECRET'] },
+  oidcName: { env: ['REMPART_OIDC_NAME'] },
   smtpUrl: { env: ['REMPART_SMTP_URL'] },
   mailFrom: { env: ['REMPART_MAIL_FROM'] },
   smsProvider: { env: ['REMPART_SMS_PROVIDER'] },
@@ -277,7 +299,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     const details = problemsFromZod(result.error, input).map((p) =>
       p.path === 'databaseUrl'
         ? { ...p, value: redactUrl(String(p.value)) }
-        : p.path === 'secretKey' || p.path === 'metricsToken' || p.path === 'smsCredentials' || p.path === 'smsWebhookSecret' || p.path === 'smtpUrl'
+        : p.path === 'secretKey' ||
+            p.path === 'oidcClientSecret' ||
+            p.path === 'metricsToken' ||
+            p.path === 'smsCredentials' ||
+            p.path === 'smsWebhookSecret' ||
+            p.path === 'smtpUrl'
           ? { ...p, value: '[hidden]' }
           : p,
     );
@@ -296,6 +323,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     smtpUrl: config.smtpUrl ? redactUrl(config.smtpUrl) : undefined,
     smsCredentials: config.smsCredentials ? '[set]' : undefined,
     smsWebhookSecret: config.smsWebhookSecret ? '[set]' : undefined,
+    oidcClientSecret: config.oidcClientSecret ? '[set]' : undefined,
   };
 }
 
@@ -307,4 +335,28 @@ export function auditCheckpointFolder(config: Config): string | null {
   if (config.auditCheckpoints) return resolve(config.auditCheckpoints);
   if (config.databaseUrl || config.dataDir.startsWith('memory://')) return null;
   return join(resolve(config.dataDir), 'audit-checkpoints');
+}
+
+/**
+ * The single sign-on provider's settings when issuer, client id and secret are set (none: null); the callback is
+ * under the public address. Some of them only is a half-done set-up: refused, rather than silently passwords only.
+ */
+export function oidcSettingsOf(config: Config): OidcOptions | null {
+  const required = { oidcIssuer: 'REMPART_OIDC_ISSUER', oidcClientId: 'REMPART_OIDC_CLIENT_ID', oidcClientSecret: 'REMPART_OIDC_CLIENT_SECRET' } as const;
+  const missing = (Object.keys(required) as Array<keyof typeof required>).filter((key) => config[key] === undefined);
+  if (missing.length === 3) return null;
+  if (missing.length > 0)
+    throw new RempartError(
+      'invalid_input',
+      'The configuration is invalid.',
+      missing.map((key) => ({ path: key, rule: 'required', value: null, message: `${required[key]}: required with the other REMPART_OIDC_* settings` })),
+    );
+  if (!config.oidcIssuer || !config.oidcClientId || !config.oidcClientSecret) return null;
+  return {
+    issuer: config.oidcIssuer,
+    clientId: config.oidcClientId,
+    clientSecret: config.oidcClientSecret,
+    name: config.oidcName,
+    redirectUri: `${config.publicUrl.replace(/\/$/, '')}${CALLBACK_PATH}`,
+  };
 }

@@ -2,7 +2,7 @@
 // prepares the database once (migrations, demo, first-account message), starts the processes, starts again one that
 // dies, and on SIGTERM or SIGINT lets each finish its requests and hand its jobs back before it exits itself.
 import cluster, { type Worker } from 'node:cluster';
-import { auditCheckpointFolder, type Config } from '../config.js';
+import { auditCheckpointFolder, oidcSettingsOf, type Config } from '../config.js';
 import { RempartError } from '../errors.js';
 import { configureAuditTrail } from '../operations/audit.js';
 import { loadSecretKey } from '../security/secret-key.js';
@@ -33,6 +33,7 @@ export async function startCluster(config: Config): Promise<void> {
       [{ path: '--workers', rule: 'postgres_only', value: config.workers, message: 'with DATABASE_URL only' }],
     );
   const log = lineLogger(config, process.stdout);
+  oidcSettingsOf(config);
 
   // Once, before any HTTP process: N processes migrating or loading the demo at the same time would race.
   const secret = loadSecretKey({ fromEnv: config.secretKey, embeddedDataDir: undefined });

@@ -1,5 +1,5 @@
 // Starts the server: database (migrated), secret key, demo organisation and first account on first run, HTTP, graceful shutdown.
-import { auditCheckpointFolder, describeConfig, type Config } from '../config.js';
+import { auditCheckpointFolder, describeConfig, oidcSettingsOf, type Config } from '../config.js';
 import { actAs, SYSTEM } from '../operations/actor.js';
 import { configureAuditTrail } from '../operations/audit.js';
 import { loadDemo } from '../operations/demo.js';
@@ -16,7 +16,8 @@ import { chooseLogFormat, framed, humanLogStream } from './log-format.js';
  * demo and told about the first account, and prints the banner once every process listens.
  */
 export async function startServer(config: Config, options: { clusterWorker?: boolean } = {}): Promise<void> {
-  // Before touching the database: a server missing its key must not even migrate.
+  // Before touching the database: a server missing its key, or half its single sign-on settings, must not even migrate.
+  const oidc = oidcSettingsOf(config);
   const secret = loadSecretKey({ fromEnv: config.secretKey, embeddedDataDir: config.databaseUrl ? undefined : config.dataDir });
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   // Keyed before anything can record: an unkeyed entry after keyed ones would read as forged.
@@ -38,6 +39,7 @@ export async function startServer(config: Config, options: { clusterWorker?: boo
     organisationCreation: config.organisationCreation,
     ready: { maxBacklog: config.readyMaxBacklog },
     metrics: { token: config.metricsToken ?? null },
+    oidc,
     files: { maxBytes: Math.round(config.fileMaxMb * 1024 * 1024), quotaBytes: Math.round(config.fileQuotaMb * 1024 * 1024) },
     // Credentials never reach the log (buildApp applies the same list to any logger it is given).
     logger: {

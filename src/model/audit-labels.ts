@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS: Record<string, Words> = {
   retry: { en: 'Retried', fr: 'Nouvelle tentative' },
   sign_in: { en: 'Signed in', fr: 'Connexion' },
   sign_in_failed: { en: 'Sign-in failed', fr: 'Échec de connexion' },
+  sign_in_provider_ok: { en: 'Signed in through the provider, second factor awaited', fr: 'Connexion par le fournisseur, second facteur attendu' },
+  sso_link: { en: 'Single sign-on identity linked', fr: 'Identité d’authentification unique liée' },
   sign_in_mfa: { en: 'Signed in with a second factor', fr: 'Connexion avec second facteur' },
   sign_in_mfa_failed: { en: 'Second factor refused', fr: 'Second facteur refusé' },
   sign_out: { en: 'Signed out', fr: 'Déconnexion' },

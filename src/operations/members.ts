@@ -4,6 +4,7 @@ import { RempartError } from '../errors.js';
 import type { Role, SecuritySettings } from '../model/account.js';
 import { AccountRepository, type MemberRecord, type TokenRecord } from '../store/account-repository.js';
 import { ModelRepository } from '../store/model-repository.js';
+import { SingleSignOnRepository } from '../store/single-sign-on-repository.js';
 import type { Database } from '../store/schema.js';
 import { randomSecret, sha256Hex } from '../security/crypto.js';
 import { recordAudit } from './audit.js';
@@ -132,20 +133,42 @@ export async function revokeApiToken(db: Kysely<Database>, orgId: string, tokenI
 }
 
 /** The organisation's security settings. */
-export async function readSecurity(db: Kysely<Database>, orgId: string): Promise<SecuritySettings> {
+export async function readSecurity(db: Kysely<Database>, orgId: string): Promise<SecurityView> {
   const roles = await new AccountRepository(db).mfaRequiredRoles(orgId);
   if (!roles) throw notFound('organisation', orgId);
-  return { mfaRequiredRoles: roles };
+  return { mfaRequiredRoles: roles, singleSignOn: await new SingleSignOnRepository(db).settings(orgId) };
 }
 
-/** Sets the roles that must sign in with a second factor; members concerned can only enrol until they have one. */
-export async function updateSecurity(db: Kysely<Database>, orgId: string, settings: SecuritySettings): Promise<SecuritySettings> {
+type SecurityView = Required<SecuritySettings>;
+
+/**
+ * Sets the roles that must sign in with a second factor (members concerned can only enrol until they have one) and,
+ * when given, how single sign-on brings people in; an e-mail domain another organisation claimed is refused.
+ */
+export async function updateSecurity(db: Kysely<Database>, orgId: string, settings: SecuritySettings): Promise<SecurityView> {
   return db.transaction().execute(async (trx) => {
     await lockedOrganisation(trx, orgId);
     const accounts = new AccountRepository(trx);
-    const before = { mfaRequiredRoles: (await accounts.mfaRequiredRoles(orgId)) ?? [] };
+    const sso = new SingleSignOnRepository(trx);
+    const before: SecurityView = { mfaRequiredRoles: (await accounts.mfaRequiredRoles(orgId)) ?? [], singleSignOn: await sso.settings(orgId) };
+    const after: SecurityView = { mfaRequiredRoles: settings.mfaRequiredRoles, singleSignOn: settings.singleSignOn ?? before.singleSignOn };
+    if (settings.singleSignOn) {
+      const taken = await sso.claimedElsewhere(orgId, settings.singleSignOn.emailDomains);
+      if (taken.length > 0)
+        throw new RempartError(
+          'conflict',
+          `${taken.map((t) => t.domain).join(', ')}: already the single sign-on domain of another organisation.`,
+          taken.map(({ domain }) => ({
+            path: `singleSignOn.emailDomains[${settings.singleSignOn!.emailDomains.indexOf(domain)}]`,
+            rule: 'unique',
+            value: domain,
+            message: 'claimed by another organisation',
+          })),
+        );
+      await sso.setSettings(orgId, settings.singleSignOn);
+    }
     await accounts.setMfaRequiredRoles(orgId, settings.mfaRequiredRoles);
-    await recordAudit(trx, { org: orgId, action: 'update', entityType: 'security', entityId: orgId, before, after: settings });
-    return settings;
+    await recordAudit(trx, { org: orgId, action: 'update', entityType: 'security', entityId: orgId, before, after });
+    return after;
   });
 }

@@ -480,6 +480,11 @@ export function issueSession(trx: Transaction<Database>, settings: SessionSettin
   return issue(trx, settings, user, 'full', origin, settings.now());
 }
 
+/** Opens the session of a sign-in vouched for elsewhere (a provider): full, or waiting for the person's second factor. */
+export function openSignInSession(trx: Transaction<Database>, settings: SessionSettings, user: UserRecord, origin: RequestOrigin): Promise<IssuedSession> {
+  return issue(trx, settings, user, user.mfaEnabled ? 'mfa' : 'full', origin, settings.now());
+}
+
 /** Counts a failed password check of a signed-in person (password change, disabling the second factor). */
 export async function passwordCheck(
   db: Kysely<Database>,

@@ -25,6 +25,8 @@ import { installErrorHandling } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { exportRoutes } from './routes/exports.js';
 import { authRoutes } from './routes/auth.js';
+import { singleSignOnRoutes } from './routes/single-sign-on.js';
+import { OidcProvider, type OidcOptions } from './oidc.js';
 import { collectionRoutes } from './routes/collections.js';
 import { memberRoutes } from './routes/members.js';
 import { invitationRoutes } from './routes/invitations.js';
@@ -104,6 +106,8 @@ export interface AppOptions {
   ready?: { maxBacklog: number };
   /** Who may read `/metrics`: a bearer token (REMPART_METRICS_TOKEN), else loopback callers only. */
   metrics?: MetricsOptions;
+  /** The deployment's OpenID Connect provider (REMPART_OIDC_*); no single sign-on unless given. */
+  oidc?: OidcOptions | null;
 }
 
 export type App = FastifyInstance;
@@ -359,6 +363,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async (api) => {
       await api.register(healthRoutes, { ready: options.ready });
       await api.register(authRoutes);
+      await api.register(singleSignOnRoutes, { provider: options.oidc ? new OidcProvider(options.oidc) : null });
       await api.register(organisationRoutes);
       await api.register(memberRoutes);
       await api.register(invitationRoutes);

@@ -131,6 +131,27 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
+export interface UserIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  email: string | null;
+  created_at: Generated<Date>;
+  last_sign_in_at: Generated<Date>;
+}
+
+export interface OrganisationSsoTable {
+  org_id: string;
+  role_claim: string | null;
+  role_map: ColumnType<Record<string, string>, string, string>;
+  default_role: string;
+}
+
+export interface SsoEmailDomainsTable {
+  domain: string;
+  org_id: string;
+}
+
 export interface ApiTokensTable {
   org_id: string;
   id: Generated<string>;
@@ -616,6 +637,9 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   memberships: MembershipsTable;
   sessions: SessionsTable;
+  user_identities: UserIdentitiesTable;
+  organisation_sso: OrganisationSsoTable;
+  sso_email_domains: SsoEmailDomainsTable;
   api_tokens: ApiTokensTable;
   invitations: InvitationsTable;
   link_tokens: LinkTokensTable;

@@ -1,7 +1,7 @@
 // What the access routes answer: who is signed in, sign-in steps, members, invitations, API tokens, security
 // settings and the audit trail. The web app imports these types; the server declares them as its responses.
 import { z } from 'zod';
-import { AuditEntry, Invitation, Role, SecuritySettings } from '../account.js';
+import { AuditEntry, Invitation, Role, SecuritySettings, SingleSignOnSettings } from '../account.js';
 import { Abilities, OrganisationAbilities } from './common.js';
 
 /** One organisation of the signed-in person, with their role and what it lets them do there. */
@@ -152,7 +152,7 @@ export const ApiTokenCreated = ApiToken.extend({ token: z.string().meta({ descri
 export type ApiTokenCreated = z.infer<typeof ApiTokenCreated>;
 
 /** The security settings with what the caller may do to them. */
-export const SecurityView = SecuritySettings.extend({ abilities: Abilities }).meta({ id: 'SecurityView' });
+export const SecurityView = SecuritySettings.extend({ singleSignOn: SingleSignOnSettings, abilities: Abilities }).meta({ id: 'SecurityView' });
 export type SecurityView = z.infer<typeof SecurityView>;
 
 /** An audit entry as listed: its entity carries a name people read (null when nothing names it). */
@@ -170,3 +170,18 @@ export const AuditPage = z.object({ items: z.array(AuditEntryView), nextCursor: 
 export type AuditPage = z.infer<typeof AuditPage>;
 
 export { AuditEntry, Invitation, Role, ROLES } from '../account.js';
+
+/** The ways to sign in that the sign-in page offers. */
+export const AuthOptions = z
+  .object({
+    password: z.literal(true),
+    oidc: z
+      .object({
+        name: z.string().meta({ description: 'The provider as people know it: the button reads “Sign in with <name>”' }),
+        start: z.string().meta({ description: 'Where the button leads (add ?returnTo=/path to land there afterwards)' }),
+      })
+      .nullable()
+      .meta({ description: 'The single sign-on provider; null when none is configured' }),
+  })
+  .meta({ id: 'AuthOptions' });
+export type AuthOptions = z.infer<typeof AuthOptions>;

@@ -22,6 +22,7 @@ import * as correctiveActions from './2026-12-06T0510-corrective-actions.js';
 import * as exercises from './2026-12-06T0520-exercises.js';
 import * as biaCampaigns from './2026-12-06T0530-bia-campaigns.js';
 import * as trainingReviewsClauses from './2026-12-07T0200-training-reviews-clauses.js';
+import * as singleSignOn from './2026-12-07T0400-single-sign-on.js';
 import * as assistant from './2026-12-07T0500-assistant.js';
 import * as reports from './2026-12-07T0555-reports.js';
 
@@ -48,6 +49,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06T0520-exercises': exercises,
   '2026-12-06T0530-bia-campaigns': biaCampaigns,
   '2026-12-07T0200-training-reviews-clauses': trainingReviewsClauses,
+  '2026-12-07T0400-single-sign-on': singleSignOn,
   '2026-12-07T0500-assistant': assistant,
   '2026-12-07T0555-reports': reports,
 };

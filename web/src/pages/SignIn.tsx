@@ -1,7 +1,8 @@
 // Signing in: e-mail and password, then the second-factor code when the account has one; a new password when the
 // current one was set by someone else. The session is an HttpOnly cookie; the CSRF token stays in memory.
-import { Alert, Anchor, Button, Container, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, Anchor, Button, Container, Divider, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { AuthOptions } from '@shared/model/contract/access.js';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
@@ -22,7 +23,14 @@ export default function SignIn() {
   const caller = useCaller();
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
-  const [step, setStep] = useState<'password' | 'code'>('password');
+  // Back from single sign-on for the second factor: the session's CSRF token came in the fragment (never sent to a server).
+  const [step, setStep] = useState<'password' | 'code'>(() => {
+    const csrf = /^#csrf=([\w-]+)$/.exec(window.location.hash)?.[1];
+    if (params.get('step') !== 'code' || !csrf) return 'password';
+    setCsrfToken(csrf);
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+    return 'code';
+  });
   usePageTitle(t('auth.title'));
   const changing = params.get('step') === 'password' && caller.data && caller.data !== 'open' && caller.data.user.passwordChangeRequired;
   if (caller.data === 'open' || (caller.data && !changing && step === 'password')) return <Navigate to={next} replace />;
@@ -113,8 +121,37 @@ function PasswordStep({ next, onCode }: { next: string; onCode: () => void }) {
         <Button type="submit" loading={signIn.isPending} fullWidth>
           {t('auth.signIn')}
         </Button>
+        <SingleSignOn next={next} />
       </Stack>
     </form>
+  );
+}
+
+const SSO_ERRORS = ['state', 'provider_refused', 'provider_unavailable', 'token', 'email_missing', 'email_unverified', 'domain'];
+
+/** The provider's button when the server has one (it says so), and why the last single sign-on was refused. */
+function SingleSignOn({ next }: { next: string }) {
+  const { t } = useTranslation();
+  const [params] = useSearchParams();
+  const options = useQuery({ queryKey: ['auth-options'], queryFn: () => api<AuthOptions>('/api/auth/options'), staleTime: Infinity });
+  const failed = params.get('sso_error');
+  const oidc = options.data?.oidc;
+  return (
+    <>
+      {failed ? (
+        <Alert color="red" role="alert">
+          {t(`auth.ssoError.${SSO_ERRORS.includes(failed) ? failed : 'other'}`)}
+        </Alert>
+      ) : null}
+      {oidc ? (
+        <>
+          <Divider label={t('auth.or')} labelPosition="center" />
+          <Button component="a" href={`${oidc.start}?returnTo=${encodeURIComponent(next)}`} variant="default" fullWidth>
+            {t('auth.withProvider', { name: oidc.name })}
+          </Button>
+        </>
+      ) : null}
+    </>
   );
 }
 
