@@ -563,7 +563,16 @@ export async function exportModel(db: Kysely<Database>, orgId: string): Promise<
   const repository = new ModelRepository(db);
   const org = await repository.getOrganisation(orgId);
   if (!org) throw notFound('organisation', orgId);
-  const model = await repository.loadModel(orgId);
+  // The collections of this version, from this process's cache when it has them (the board, the availability and the
+  // projection of an incident read the model on every request). Read after the version, they are never older than it.
+  const key = versionKey(org);
+  let collections = cachedCollections(db, orgId, key);
+  if (!collections) {
+    collections = await repository.loadModel(orgId);
+    rememberCollections(db, orgId, key, collections);
+  }
+  // A copy: callers may change what they get, and the cache's entities are shared.
+  const model = structuredClone(collections);
   return {
     organisation: {
       id: org.id,
