@@ -1,8 +1,11 @@
 // The words of mass notification in each language: the check-in page, the line that carries the link in messages,
 // the SMS reply keywords, and the bilingual message templates the alert composer starts from.
-import type { CheckinStatus } from './alert.js';
 
 export type Language = 'fr' | 'en';
+
+/** The four answers of a check-in, in the order the page shows them (here, without zod, for the web app too). */
+export const CHECKIN_STATUSES = ['available_on_site', 'available_remote', 'unavailable', 'need_help'] as const;
+type CheckinStatus = (typeof CHECKIN_STATUSES)[number];
 
 export const CHECKIN_TEXTS = {
   en: {
@@ -58,6 +61,11 @@ export const CHECKIN_TEXTS = {
     smsKeywords: 'Répondez 1 sur site, 2 à distance, 3 indisponible, 4 aide.',
   },
 } as const;
+
+/** The body of a person's e-mail: the message, then the line that introduces their check-in link, and the link. */
+export function emailText(language: Language, text: string, url: string): string {
+  return `${text}\n\n${CHECKIN_TEXTS[language].linkLine}\n${url}\n`;
+}
 
 /** SMS replies: the digit (or word) a person texts back answers the check-in. */
 export const SMS_KEYWORDS: Record<string, CheckinStatus> = {

@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import { Id } from './organisation.js';
 import { INVALID_TEXT_MESSAGE, isInvalidText } from './text.js';
+import { CHECKIN_STATUSES } from './alert-texts.js';
 
-/** The four answers of a check-in, in the order the page shows them. */
-export const CHECKIN_STATUSES = ['available_on_site', 'available_remote', 'unavailable', 'need_help'] as const;
+export { CHECKIN_STATUSES };
 export const CheckinStatus = z.enum(CHECKIN_STATUSES).meta({ description: 'available_on_site, available_remote, unavailable or need_help' });
 export type CheckinStatus = z.infer<typeof CheckinStatus>;
 
@@ -103,18 +103,4 @@ export const AlertRequest = z
   .meta({ id: 'AlertRequest' });
 export type AlertRequest = z.output<typeof AlertRequest>;
 
-// The GSM 03.38 alphabet (basic set and extension table): a text message written only with it fits 160 characters;
-// any other character makes the whole message UCS-2, 70 characters.
-const GSM_BASIC = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
-const GSM_EXTENSION = '^{}\\[~]|€\f';
-
-/** How many characters a text message may hold and how many this text takes (extension characters count twice). */
-export function smsLength(text: string): { length: number; limit: number; gsm: boolean } {
-  let length = 0;
-  for (const char of text) {
-    if (GSM_BASIC.includes(char)) length += 1;
-    else if (GSM_EXTENSION.includes(char)) length += 2;
-    else return { length: [...text].length, limit: 70, gsm: false };
-  }
-  return { length, limit: 160, gsm: true };
-}
+export { smsLength } from './sms.js';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { RempartError } from '../errors.js';
 import type { AlertRequest, CheckinAnswer, CheckinStatus } from '../model/alert.js';
-import { smsLength } from '../model/alert.js';
+import { smsLength, smsText } from '../model/sms.js';
 import type { AlertView, Availability } from '../model/contract/alerts.js';
 import type { Problem } from '../model/problem.js';
 import { AlertRepository, type AlertRecord, type Counts } from '../store/alert-repository.js';
@@ -41,10 +41,7 @@ export function messageIn(message: AlertRequest['message'], language: 'fr' | 'en
   return { subject: translated?.subject ?? message.subject, text: translated?.text ?? message.text };
 }
 
-/** The SMS of a person: the text and the link, within one message. */
-export function smsText(text: string, url: string): string {
-  return `${text} ${url}`;
-}
+export { smsText };
 
 /** Problems of a message too long for one text message in a language present in the audience. */
 function smsProblems(org: string, request: AlertRequest, languages: ReadonlySet<'fr' | 'en'>): Problem[] {

@@ -201,7 +201,8 @@ describe('sending an alert', () => {
   });
 
   it('lets the crisis team send, readers read, and nobody else', async () => {
-    expect((await sendAlert(everyone, { as: users.crisisTeam })).statusCode).toBe(202);
+    const sent = await sendAlert(everyone, { as: users.crisisTeam });
+    expect(sent.statusCode).toBe(202);
     for (const role of ['auditor', 'employee', 'followUp', 'activityOwner'])
       expect((await sendAlert(everyone, { as: users[role] })).statusCode, role).toBe(403);
     for (const role of ['auditor', 'followUp', 'activityOwner', 'crisisTeam'])
@@ -210,6 +211,15 @@ describe('sending an alert', () => {
     expect((await t.request({ method: 'GET', url: `/api/orgs/${ORG}/incidents/${incident}/alerts`, as: null })).statusCode).toBe(401);
     const templates = await t.request({ method: 'GET', url: `/api/orgs/${ORG}/alert-templates` });
     expect(templates.json().items[0]).toMatchObject({ id: 'checkin', fr: { text: expect.any(String) }, en: { text: expect.any(String) } });
+    // The composer's preview: a link as long as every real one of this organisation, and which channels can leave.
+    const { link, channels } = templates.json();
+    expect(link.example).toMatch(/^https:\/\/rempart\.acme\.example\/c\/rmpl_acme\.x{43}$/);
+    expect(link.length).toBe(link.example.length);
+    expect(link.length).toBe(checkinUrl(ORG, sent.json().id, 'P1').length);
+    expect(channels.map((one: { channel: string }) => one.channel)).toEqual(['email', 'sms']);
+    for (const role of ['auditor', 'followUp', 'crisisTeam'])
+      expect((await t.request({ method: 'GET', url: `/api/orgs/${ORG}/alert-templates`, as: users[role].session })).statusCode, role).toBe(200);
+    expect((await t.request({ method: 'GET', url: `/api/orgs/${ORG}/alert-templates`, as: users.employee.session })).statusCode).toBe(403);
   });
 });
 

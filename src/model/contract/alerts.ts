@@ -40,6 +40,7 @@ export const AlertView = z
 export type AlertView = z.infer<typeof AlertView>;
 
 export const AlertList = listPageOf(AlertView).meta({ id: 'AlertList' });
+export type AlertList = z.infer<typeof AlertList>;
 
 export const AlertAccepted = z.object({ id: z.string(), recipients: Count }).meta({ id: 'AlertAccepted' });
 
@@ -130,7 +131,28 @@ export const FollowUpCaseView = z
 export type FollowUpCaseView = z.infer<typeof FollowUpCaseView>;
 
 export const FollowUpCaseList = listPageOf(FollowUpCaseView).meta({ id: 'FollowUpCaseList' });
+export type FollowUpCaseList = z.infer<typeof FollowUpCaseList>;
 
 export const FollowUpNotes = z
   .object({ case: z.string(), items: z.array(z.object({ id: z.string(), text: z.string(), author: z.string(), at: Instant })) })
   .meta({ id: 'FollowUpNotes' });
+export type FollowUpNotes = z.infer<typeof FollowUpNotes>;
+
+const TemplateText = z.object({ subject: z.string(), text: z.string() });
+
+/** GET …/alert-templates: what the composer needs to start a message and preview it as each channel will carry it. */
+export const AlertTemplates = z
+  .object({
+    items: z.array(z.object({ id: z.string(), fr: TemplateText, en: TemplateText })),
+    link: z
+      .object({
+        example: z.string().meta({ description: 'A check-in link as messages carry it (the personal secret replaced by x)' }),
+        length: Count.meta({ description: 'Characters every check-in link of this organisation takes' }),
+      })
+      .meta({ description: 'Each person’s link is added after the text: an SMS must hold both' }),
+    channels: z
+      .array(z.object({ channel: AlertChannel, configured: z.boolean().meta({ description: 'Whether this server has a mail server or SMS provider for it' }) }))
+      .meta({ description: 'The channels alerts may use, in the order waves escalate through them' }),
+  })
+  .meta({ id: 'AlertTemplates' });
+export type AlertTemplates = z.infer<typeof AlertTemplates>;

@@ -5,9 +5,10 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RempartError } from '../../errors.js';
-import { AlertRequest, CheckinAnswer } from '../../model/alert.js';
+import { ALERT_CHANNELS, AlertRequest, CheckinAnswer } from '../../model/alert.js';
 import { ALERT_TEMPLATES } from '../../model/alert-texts.js';
-import { AlertAccepted, AlertList, AlertView, Availability, CheckinResult, OwnCheckin } from '../../model/contract/alerts.js';
+import { alertSettings, checkinUrlLength } from '../../operations/alert-settings.js';
+import { AlertAccepted, AlertList, AlertTemplates, AlertView, Availability, CheckinResult, OwnCheckin } from '../../model/contract/alerts.js';
 import { Id } from '../../model/organisation.js';
 import { alertCap, availability, checkInAs, createAlert, getAlert, listAlerts, stopAlert } from '../../operations/alerts.js';
 import type { IncidentActor } from '../../operations/incidents.js';
@@ -21,16 +22,8 @@ const IncidentParams = z.object({ org: Id, incident: z.uuid({ message: 'an incid
 const AlertParams = IncidentParams.extend({ alert: z.uuid({ message: 'an alert id (UUID)' }) });
 /** A whole directory may be named one by one: 100,000 ids of up to 80 characters. */
 const ALERT_BODY_LIMIT = 10 * 1024 * 1024;
-
-const Templates = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      fr: z.object({ subject: z.string(), text: z.string() }),
-      en: z.object({ subject: z.string(), text: z.string() }),
-    }),
-  ),
-});
+/** Stands for a person's secret in the example link: as long as a real one (43 characters), and plainly not one. */
+const EXAMPLE_SECRET = 'x'.repeat(43);
 
 function actorOf(request: FastifyRequest): IncidentActor {
   const subject = subjectOf(request);
@@ -218,8 +211,24 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
     '/orgs/:org/alert-templates',
     {
       config: { policy: { resource: 'alerts', action: 'read' } },
-      schema: { tags, summary: 'Bilingual message templates to start an alert from', params: OrgParams, response: { 200: Templates, ...ERRORS } },
+      schema: {
+        tags,
+        summary: 'What the alert composer starts from: bilingual message templates, the shape of a check-in link, the channels configured',
+        params: OrgParams,
+        response: { 200: AlertTemplates, ...ERRORS },
+      },
     },
-    async () => ({ items: ALERT_TEMPLATES.map((template) => ({ id: template.id, fr: { ...template.fr }, en: { ...template.en } })) }),
+    async (request) => {
+      const settings = alertSettings();
+      const { org } = request.params;
+      return {
+        items: ALERT_TEMPLATES.map((template) => ({ id: template.id, fr: { ...template.fr }, en: { ...template.en } })),
+        link: { example: `${settings.publicUrl}/c/rmpl_${org}.${EXAMPLE_SECRET}`, length: checkinUrlLength(org) },
+        channels: ALERT_CHANNELS.map((channel) => ({
+          channel,
+          configured: channel === 'email' ? settings.smtpUrl !== null : settings.sms.provider !== 'none' && settings.sms.url !== null,
+        })),
+      };
+    },
   );
 };

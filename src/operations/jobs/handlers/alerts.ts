@@ -3,7 +3,7 @@
 // job next. `alerts.wave` starts the next wave (only those who have not answered, on more channels), stops when
 // every activity reached its minimum, and after the last wave sends the unreached to the follow-up queue.
 import { sql, type Kysely } from 'kysely';
-import { CHECKIN_TEXTS } from '../../../model/alert-texts.js';
+import { CHECKIN_TEXTS, emailText } from '../../../model/alert-texts.js';
 import type { AlertMessage } from '../../../model/alert.js';
 import { AlertRepository, DeliveryRepository, type PendingDelivery } from '../../../store/alert-repository.js';
 import { IncidentRepository } from '../../../store/incident-repository.js';
@@ -43,10 +43,6 @@ function limiterFor(db: Kysely<Database>): SharedRateLimiter {
     limiters.set(db, limiter);
   }
   return limiter;
-}
-
-function emailText(language: 'fr' | 'en', text: string, url: string): string {
-  return `${text}\n\n${CHECKIN_TEXTS[language].linkLine}\n${url}\n`;
 }
 
 export const alertSendJob: JobHandler<SendPayload> = {
