@@ -26,7 +26,7 @@ export interface TestAccount {
   email: string;
   /** Their name in the organisation (an activity owner owns the activities whose owner names them). */
   name: string;
-  role: 'owner' | 'administrator' | 'continuityManager' | 'activityOwner' | 'crisisTeam' | 'auditor' | 'employee';
+  role: 'owner' | 'administrator' | 'continuityManager' | 'activityOwner' | 'crisisTeam' | 'auditor' | 'employee' | 'followUp';
   /** 12 characters or more, not a common one. */
   password: string;
 }
@@ -174,13 +174,17 @@ export async function signIn(server: RunningServer, account: Pick<TestAccount, '
 /**
  * A fresh context (empty storage and cache) in English, 1280×900 unless told; with `server`, signed in with its
  * shared session, or with `session` (from `signIn`) when given (the session cookie only: the web app reads who is
- * signed in and its CSRF token itself).
+ * signed in and its CSRF token itself). `bypassCSP` lets `seriousAxeViolations` add its script to the page.
  */
 export async function newPage(
   browser: Browser,
-  options: { locale?: string; width?: number; server?: RunningServer; session?: string } = {},
+  options: { locale?: string; width?: number; server?: RunningServer; session?: string; bypassCSP?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ locale: options.locale ?? 'en-GB', viewport: { width: options.width ?? 1280, height: 900 } });
+  const context = await browser.newContext({
+    locale: options.locale ?? 'en-GB',
+    viewport: { width: options.width ?? 1280, height: 900 },
+    bypassCSP: options.bypassCSP ?? false,
+  });
   const session = options.session ?? options.server?.session;
   if (options.server && session)
     await context.addCookies([{ name: 'rempart_session', value: session, url: options.server.url, httpOnly: true, sameSite: 'Lax' }]);

@@ -61,6 +61,7 @@ export function Shell() {
   const open = useCaller(!organisation.isPending).data === 'open';
   const crisisItems: NavItem[] = [
     ...(open || allowed(membership?.abilities.incidents?.read) ? [{ path: '/incidents', label: t('nav.incidents') }] : []),
+    ...(open || allowed(membership?.abilities.followUpCases?.read) ? [{ path: '/follow-up', label: t('nav.followUp') }] : []),
     ...(open || allowed(membership?.abilities.plans?.read) ? [{ path: '/plans', label: t('nav.plans') }] : []),
     ...(open || allowed(membership?.abilities.exercises?.read) ? [{ path: '/exercises', label: t('nav.exercises') }] : []),
     ...(open || allowed(membership?.abilities.correctiveActions?.read) ? [{ path: '/corrective-actions', label: t('nav.correctiveActions') }] : []),
@@ -119,6 +120,7 @@ export function Shell() {
     {
       title: t('nav.organisation'),
       items: [
+        ...(open || allowed(membership?.abilities.people?.read) ? [{ path: '/people', label: t('nav.people') }] : []),
         { path: '/sites', label: t('collections.sites.title') },
         { path: '/pools', label: t('collections.pools.title') },
         { path: '/applications', label: t('collections.applications.title') },
@@ -145,7 +147,10 @@ export function Shell() {
   const isActive = (path: string) => path === activePath;
 
   let content: ReactNode;
-  if (organisation.isError) {
+  // Some roles (follow-up volunteers, employees) may not read the organisation itself, only their part of it: their
+  // pages still show, and say themselves what they cannot read.
+  const forbidden = isApiError(organisation.error) && organisation.error.status === 403;
+  if (organisation.isError && !forbidden) {
     content =
       isApiError(organisation.error) && organisation.error.status === 404 ? (
         <Container size="sm" py="xl">

@@ -33,6 +33,8 @@ const CorrectiveActions = lazy(() => import('../pages/CorrectiveActions.js'));
 const Exercises = lazy(() => import('../pages/Exercises.js'));
 const BiaCampaigns = lazy(() => import('../pages/BiaCampaigns.js'));
 const IncidentPage = lazy(() => import('../pages/IncidentPage.js'));
+const FollowUp = lazy(() => import('../pages/FollowUp.js'));
+const People = lazy(() => import('../pages/People.js'));
 const Members = lazy(() => import('../pages/admin/Members.js'));
 const Account = lazy(() => import('../pages/admin/Account.js'));
 const Tokens = lazy(() => import('../pages/admin/Tokens.js'));
@@ -110,6 +112,8 @@ export const router = createBrowserRouter([
       { path: 'plans/:id', element: <PlanPage /> },
       { path: 'incidents', element: <Incidents /> },
       { path: 'incidents/:id', element: <IncidentPage /> },
+      { path: 'follow-up', element: <FollowUp /> },
+      { path: 'people', element: <People /> },
       { path: 'corrective-actions', element: <CorrectiveActions /> },
       { path: 'exercises', element: <Exercises /> },
       { path: 'bia-campaigns', element: <BiaCampaigns /> },

@@ -93,6 +93,10 @@ export const TRANSLATED_RULES = [
   'level_removed',
   'share',
   'email',
+  'sms_length',
+  'audience_empty',
+  'e164',
+  'contact_required',
 ] as const;
 
 /** One problem as a sentence in the interface language (the server's English message when the rule is not known). */

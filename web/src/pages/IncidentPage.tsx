@@ -1,7 +1,7 @@
 // One incident, as the crisis team runs it: the situation board with each affected activity's status and the hours
 // left before its MTPD counting down, the activation of approved plans, the tasks they give, the append-only crisis
-// log, the projection "if this lasts", and the closure with its post-incident review. Live: every change made
-// elsewhere arrives through the incident's events.
+// log, the projection "if this lasts", the alerts to the staff with their delivery, the live availability, and the
+// closure with its post-incident review. Live: every change made elsewhere arrives through the incident's events.
 import { Alert, Anchor, Badge, Breadcrumbs, Button, Group, Menu, Stack, Tabs, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,6 +15,7 @@ import { CrisisLogPanel } from '../components/crisis/CrisisLog.js';
 import { ProjectionPanel } from '../components/crisis/Projection.js';
 import { Tasks } from '../components/crisis/Tasks.js';
 import { allows, useAbilities } from '../lib/abilities.js';
+import { AlertsPanel } from '../components/crisis/AlertsPanel.js';
 import { AvailabilityPanel } from '../components/crisis/Availability.js';
 import { incidentPath, useIncident, useIncidentEvents } from '../lib/crisis-queries.js';
 import { useFormat, useOrgId } from '../lib/queries.js';
@@ -124,6 +125,7 @@ export default function IncidentPage() {
           </Tabs.Tab>
           <Tabs.Tab value="log">{t('incident.tabs.log')}</Tabs.Tab>
           <Tabs.Tab value="projection">{t('incident.tabs.projection')}</Tabs.Tab>
+          {abilities.can('alerts', 'read') ? <Tabs.Tab value="alerts">{t('alerts.tab')}</Tabs.Tab> : null}
           {abilities.can('availability', 'read') ? <Tabs.Tab value="availability">{t('availability.tab')}</Tabs.Tab> : null}
           {!open ? <Tabs.Tab value="review">{t('incident.tabs.review')}</Tabs.Tab> : null}
         </Tabs.List>
@@ -139,6 +141,11 @@ export default function IncidentPage() {
         <Tabs.Panel value="projection" pt="md">
           <ProjectionPanel org={org} incident={current} />
         </Tabs.Panel>
+        {abilities.can('alerts', 'read') ? (
+          <Tabs.Panel value="alerts" pt="md">
+            <AlertsPanel org={org} incident={current.id} open={open} live={live} canPickPeople={abilities.can('people', 'read')} />
+          </Tabs.Panel>
+        ) : null}
         {abilities.can('availability', 'read') ? (
           <Tabs.Panel value="availability" pt="md">
             <AvailabilityPanel org={org} incident={current.id} />
