@@ -14,6 +14,7 @@ import { createApiToken } from '../../src/operations/members.js';
 import { openDatabase } from '../../src/store/database.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { createTestDatabase, usingPostgres } from '../support/database.js';
+import { openEventStream } from '../support/event-stream.js';
 
 const ORG = 'live';
 const servers: ServerProcess[] = [];
@@ -55,45 +56,8 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-interface StreamEvent {
-  type: string;
-  id?: string;
-  data: unknown;
-  at: number;
-}
-
-/** Opens an event stream and collects its events as they come, with the time each arrived. */
-async function openStream(url: string, headers: Record<string, string> = {}) {
-  const controller = new AbortController();
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, ...headers }, signal: controller.signal });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toContain('text/event-stream');
-  const events: StreamEvent[] = [];
-  const decoder = new TextDecoder();
-  let text = '';
-  const done = (async () => {
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        text += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = text.indexOf('\n\n')) >= 0) {
-          const block = text.slice(0, end);
-          text = text.slice(end + 2);
-          const field = (name: string) =>
-            block
-              .split('\n')
-              .find((line) => line.startsWith(`${name}: `))
-              ?.slice(name.length + 2);
-          const type = field('event');
-          if (type) events.push({ type, id: field('id'), data: JSON.parse(field('data') ?? 'null'), at: performance.now() });
-        }
-      }
-    } catch {
-      // Aborted by the test.
-    }
-  })();
-  return { events, close: () => controller.abort(), done };
-}
+/** A stream opened with the suite's API token. */
+const openStream = (url: string, headers: Record<string, string> = {}) => openEventStream(url, { authorization: `Bearer ${token}`, ...headers });
 
 async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
