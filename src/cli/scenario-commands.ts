@@ -107,7 +107,17 @@ export function describeCauses(binding: ReadonlyArray<Binding>): string {
   return binding.map((b) => `${b.cause} ${hours(b.from)}–${hours(b.to)}`).join('; ') || '—';
 }
 
-function printSimulation(model: OrganisationModel, result: SimulationResult): void {
+/** An amount of the organisation's currency, rounded: "46,800 EUR". */
+function money(model: OrganisationModel, amount: number): string {
+  return `${Math.round(amount).toLocaleString('en')} ${model.organisation?.currency ?? 'EUR'}`;
+}
+
+/** How many activities have a cost of downtime per hour: the figures leave the others out, and must say so. */
+function valuedCount(model: OrganisationModel): number {
+  return model.activities.filter((activity) => activity.downtimeCostPerHour !== undefined).length;
+}
+
+function printSimulation(model: OrganisationModel, result: SimulationResult, scenario: Scenario): void {
   const names = new Map(model.activities.map((a) => [a.id, a]));
   const rows = [['ACTIVITY', 'LONGEST DISRUPTION', 'RECOVERED AT', 'MTPD', 'BREACHED AT', 'CAUSES (FROM–TO)']];
   const sorted = [...result.activities].sort((a, b) => Number(b.mtpdBreached) - Number(a.mtpdBreached) || b.longestDisruption - a.longestDisruption);
@@ -131,6 +141,11 @@ function printSimulation(model: OrganisationModel, result: SimulationResult): vo
   process.stdout.write(
     `${result.breached} activit${result.breached === 1 ? 'y breaches its' : 'ies breach their'} MTPD. Cost of activated strategies: ${Math.round(result.cost).toLocaleString('en')}.\n`,
   );
+  const valued = valuedCount(model);
+  if (valued > 0)
+    process.stdout.write(
+      `Cost of downtime: ${money(model, result.downtimeCost)} (expected yearly, ${scenario.frequency ?? 1} a year: ${money(model, result.yearlyDowntimeCost)}; ${valued} of ${model.activities.length} activities have a cost per hour).\n`,
+    );
 }
 
 /** What the engine computes, for `--help`: the reference ships with Rempart. */
@@ -174,7 +189,7 @@ export function registerScenarioCommands(program: Command): void {
         }
         results.forEach((result, i) => {
           if (results.length > 1) process.stdout.write(`${i > 0 ? '\n' : ''}Scenario ${scenarioLabel(scenarios[i], flags.scenario[i])}\n`);
-          printSimulation(model, result);
+          printSimulation(model, result, scenarios[i]);
         });
       });
     });
@@ -275,6 +290,18 @@ export function registerScenarioCommands(program: Command): void {
         process.stdout.write(
           `Expected yearly cost: ${Math.round(result.cost).toLocaleString('en')} (${result.exact ? 'exact optimum' : 'heuristic'}, ${result.evaluated} sets evaluated).\n`,
         );
+        const downtime = result.downtimeCost;
+        if (downtime.valuedActivities > 0) {
+          process.stdout.write(
+            `Expected yearly cost of downtime: ${money(model, downtime.withoutStrategies)} without strategies, ${money(model, downtime.withStrategies)} with them (avoided: ${money(model, downtime.withoutStrategies - downtime.withStrategies)}; ${downtime.valuedActivities} of ${model.activities.length} activities have a cost per hour).\n`,
+          );
+          if (downtime.scenarios.length > 1)
+            downtime.scenarios.forEach((item, i) =>
+              process.stdout.write(
+                `  ${scenarioLabel(scenarios[i], flags.scenario[i])} (${item.frequency} a year): ${money(model, item.withoutStrategies)} → ${money(model, item.withStrategies)}\n`,
+              ),
+            );
+        }
         for (const breach of result.remainingBreaches)
           process.stdout.write(
             `  still breached: ${breach.activity} in ${breach.scenario.id ?? `scenario ${breach.scenario.index + 1}`} (${breach.binding.map((b) => b.cause).join(', ')})\n`,

@@ -10,6 +10,8 @@ import {
   meanScenario,
   runCompiled,
   toResult,
+  downtimeCosts,
+  totalDowntime,
   Workspace,
   ScenarioScratch,
   type Binding,
@@ -49,6 +51,31 @@ export interface RemainingBreach {
   binding: Binding[];
 }
 
+/** A scenario's expected yearly cost of downtime, without strategies and with the recommended set. */
+export interface ScenarioDowntime {
+  scenario: { index: number; id?: string };
+  /** The scenario's occurrences per year (1 when not given). */
+  frequency: number;
+  /** frequency × Σ disruptedHours × downtimeCostPerHour with no strategy in effect. */
+  withoutStrategies: number;
+  /** The same with the recommended set activated at the scenario's first disruption (as §7 counts its cost). */
+  withStrategies: number;
+}
+
+/**
+ * The expected yearly cost of downtime, reported beside the strategies' cost so that a committee sees what they
+ * avoid. It never takes part in the choice of the set (§7 minimises the strategies' cost under the MTPD constraint).
+ */
+export interface DowntimeCost {
+  /** Σ over scenarios of their `withoutStrategies`. */
+  withoutStrategies: number;
+  /** Σ over scenarios of their `withStrategies`. */
+  withStrategies: number;
+  /** Activities with a cost of downtime per hour: the others count for nothing in these figures. */
+  valuedActivities: number;
+  scenarios: ScenarioDowntime[];
+}
+
 /** The result of §7. */
 export interface Recommendation {
   /** Strategy ids, sorted. */
@@ -65,6 +92,8 @@ export interface Recommendation {
   evaluated: number;
   /** With an infeasible result: the breaches that remain, with their binding terms. */
   remainingBreaches: RemainingBreach[];
+  /** Expected yearly cost of downtime without strategies and with this set (reported, not used to choose it). */
+  downtimeCost: DowntimeCost;
 }
 
 interface Prepared {
@@ -147,6 +176,34 @@ function remaining(p: Prepared, strategies: readonly number[]): RemainingBreach[
   return out;
 }
 
+/** Expected yearly cost of downtime of each scenario with these strategies; no run when no activity has a cost per hour. */
+function yearlyDowntime(p: Prepared, strategies: readonly number[], valued: boolean): number[] {
+  return p.scenarios.map((sc) => {
+    if (!valued || sc.frequency === 0) return 0;
+    const cs = compileScenario(p.cm, scenarioWith(p, sc, strategies), p.scratch);
+    const ws = runCompiled(p.cm, cs, p.ws, { detail: false }).workspace;
+    return sc.frequency * totalDowntime(downtimeCosts(p.cm.model.activities, (a) => ws.disruptedHours[p.cm.internal[a]]));
+  });
+}
+
+function downtimeOf(p: Prepared, strategies: readonly number[]): DowntimeCost {
+  const valuedActivities = p.cm.model.activities.filter((activity) => activity.downtimeCostPerHour !== undefined).length;
+  const without = yearlyDowntime(p, [], valuedActivities > 0);
+  const withSet = strategies.length === 0 ? without : yearlyDowntime(p, strategies, valuedActivities > 0);
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  return {
+    withoutStrategies: sum(without),
+    withStrategies: sum(withSet),
+    valuedActivities,
+    scenarios: p.scenarios.map((sc, i) => ({
+      scenario: { index: sc.index, ...(sc.id === undefined ? {} : { id: sc.id }) },
+      frequency: sc.frequency,
+      withoutStrategies: without[i],
+      withStrategies: withSet[i],
+    })),
+  };
+}
+
 function costOf(p: Prepared, mask: number): number {
   let cost = 0;
   p.unitCost.forEach((c, k) => {
@@ -173,6 +230,7 @@ function result(p: Prepared, strategies: readonly number[], cost: number, target
     feasible: target === 0,
     evaluated,
     remainingBreaches: target === 0 ? [] : remaining(p, strategies),
+    downtimeCost: downtimeOf(p, strategies),
   };
 }
 

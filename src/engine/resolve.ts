@@ -23,6 +23,8 @@ export type ResolvedDisruption =
 /** A scenario with plain numbers only. */
 export interface ResolvedScenario {
   horizon: number;
+  /** Expected occurrences per year (§7; 1 when not given): scales the expected yearly cost of downtime. */
+  frequency?: number;
   disruptions: ReadonlyArray<ResolvedDisruption>;
   activate: ReadonlyArray<{ strategy: string; at: number }>;
 }
@@ -67,6 +69,7 @@ export function resolveScenario(scenario: Scenario, pick: Picker): ResolvedScena
   });
   return {
     horizon: scenario.horizon ?? DEFAULT_HORIZON,
+    ...(scenario.frequency === undefined ? {} : { frequency: scenario.frequency }),
     disruptions,
     activate: (scenario.activate ?? []).map((a) => ({ strategy: a.strategy, at: a.at })),
   };

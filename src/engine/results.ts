@@ -1,4 +1,5 @@
 // The results of a simulation (scenario-model §5): their types, and how a kernel run becomes one.
+import type { Activity } from '../model/organisation.js';
 import type { CompiledModel } from './compiled-model.js';
 import type { CompiledScenario } from './compiled-scenario.js';
 import type { RunOutput } from './kernel.js';
@@ -40,6 +41,8 @@ export interface ActivityResult {
   mtpdBreached: boolean;
   /** One entry per disrupted run, in time order: its hours and its binding term. */
   binding: Binding[];
+  /** `disruptedHours × downtimeCostPerHour`, in the organisation's currency; null when the activity has no cost per hour. */
+  downtimeCost: number | null;
 }
 
 /** Per-pool results (§5). */
@@ -61,6 +64,10 @@ export interface SimulationResult {
   breached: number;
   /** Cost of the activated strategies over the horizon (fixed prorated + perDay × days in effect). */
   cost: number;
+  /** Cost of downtime of one occurrence of the scenario: Σ disruptedHours × downtimeCostPerHour over the activities that have one. */
+  downtimeCost: number;
+  /** Expected yearly cost of downtime: `downtimeCost × frequency` (the scenario's occurrences per year, 1 when not given). */
+  yearlyDowntimeCost: number;
   /** Hour by hour capacities, only when asked for (`series` option). */
   series?: SimulationSeries;
 }
@@ -86,6 +93,22 @@ export function scenarioCost(cm: CompiledModel, cs: CompiledScenario): number {
   return cost;
 }
 
+/**
+ * Cost of downtime per activity (model order): its disrupted hours × its cost per hour; null when it has none. A
+ * disrupted hour is one below the MBCO (§4.7), whatever the share still produced: the owner's cost per hour is what an
+ * hour below the minimum costs.
+ */
+export function downtimeCosts(activities: ReadonlyArray<Pick<Activity, 'downtimeCostPerHour'>>, disruptedHours: (a: number) => number): Array<number | null> {
+  return activities.map((activity, a) => (activity.downtimeCostPerHour === undefined ? null : disruptedHours(a) * activity.downtimeCostPerHour));
+}
+
+/** The sum of the costs that are known. */
+export function totalDowntime(costs: ReadonlyArray<number | null>): number {
+  let total = 0;
+  for (const cost of costs) if (cost !== null) total += cost;
+  return total;
+}
+
 /** Per-segment values `[segment × width + item]` spread over the hours of each segment. */
 function hourly(cs: CompiledScenario, values: Float64Array, width: number, item: number): number[] {
   const out = new Array<number>(cs.horizon);
@@ -98,9 +121,10 @@ function hourly(cs: CompiledScenario, values: Float64Array, width: number, item:
 }
 
 /** Builds the §5 result from a detailed run (with its series when the run kept them). */
-export function toResult(cm: CompiledModel, cs: CompiledScenario, output: RunOutput): SimulationResult {
+export function toResult(cm: CompiledModel, cs: CompiledScenario, output: RunOutput, frequency = 1): SimulationResult {
   const ws = output.workspace;
   const horizon = cs.horizon;
+  const downtime = downtimeCosts(cm.model.activities, (a) => ws.disruptedHours[cm.internal[a]]);
   const activities = cm.activityIds.map((id, a): ActivityResult => {
     const i = cm.internal[a];
     const longest = ws.longest[i];
@@ -114,6 +138,7 @@ export function toResult(cm: CompiledModel, cs: CompiledScenario, output: RunOut
       rtoMet: longest <= cm.rto[i],
       mtpdBreached: longest > cm.mtpd[i],
       binding: output.bindings ? output.bindings[i] : [],
+      downtimeCost: downtime[a],
     };
   });
   const pools = cm.model.pools.map((pool, p): PoolResult => ({
@@ -122,7 +147,15 @@ export function toResult(cm: CompiledModel, cs: CompiledScenario, output: RunOut
     capacityAtPeak: ws.capacityAtPeak[p],
     unmetHours: ws.unmetHours[p],
   }));
-  const result: SimulationResult = { activities, pools, breached: activities.filter((a) => a.mtpdBreached).length, cost: scenarioCost(cm, cs) };
+  const downtimeCost = totalDowntime(downtime);
+  const result: SimulationResult = {
+    activities,
+    pools,
+    breached: activities.filter((a) => a.mtpdBreached).length,
+    cost: scenarioCost(cm, cs),
+    downtimeCost,
+    yearlyDowntimeCost: downtimeCost * frequency,
+  };
   const series = output.series;
   if (series !== null) {
     const n = cm.activityCount;

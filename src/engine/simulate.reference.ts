@@ -165,6 +165,7 @@ export function referenceSimulate(model: OrganisationModel, scenario: ResolvedSc
       rtoMet: longest <= a.rto,
       mtpdBreached: longest > a.mtpd,
       binding,
+      downtimeCost: a.downtimeCostPerHour === undefined ? null : hours.filter(Boolean).length * a.downtimeCostPerHour,
     };
   });
   const pools = model.pools.map((pool) => {
@@ -192,7 +193,15 @@ export function referenceSimulate(model: OrganisationModel, scenario: ResolvedSc
     for (let t = 0; t < horizon; t++) if (t >= effectFrom.get(s.id)!) hoursInEffect++;
     cost += (s.cost.fixed * horizon) / 8760 + (s.cost.perDay * hoursInEffect) / 24;
   }
-  const result: SimulationResult = { activities, pools, breached: activities.filter((a) => a.mtpdBreached).length, cost };
+  const downtimeCost = activities.reduce((sum, a) => sum + (a.downtimeCost ?? 0), 0);
+  const result: SimulationResult = {
+    activities,
+    pools,
+    breached: activities.filter((a) => a.mtpdBreached).length,
+    cost,
+    downtimeCost,
+    yearlyDowntimeCost: downtimeCost * (scenario.frequency ?? 1),
+  };
   if (options.series)
     result.series = {
       activities: model.activities.map((a) => ({ id: a.id, capacity: capacities.get(a.id)! })),

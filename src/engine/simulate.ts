@@ -34,8 +34,10 @@ export { runCompiled, Workspace, type RunOptions, type RunOutput, type SegmentSe
 export { DEFAULT_HORIZON, meanScenario, resolveScenario, type FieldKind, type Picker, type ResolvedDisruption, type ResolvedScenario } from './resolve.js';
 export {
   HOURS_PER_YEAR,
+  downtimeCosts,
   scenarioCost,
   toResult,
+  totalDowntime,
   type ActivityResult,
   type Binding,
   type BindingCause,
@@ -54,7 +56,7 @@ export interface SimulateOptions {
 export function simulateCompiled(cm: CompiledModel, scenario: ResolvedScenario, workspace?: Workspace, options: SimulateOptions = {}): SimulationResult {
   const cs = compileScenario(cm, scenario);
   const ws = workspace ?? new Workspace(cm);
-  return toResult(cm, cs, runCompiled(cm, cs, ws, { detail: true, series: options.series ?? false }));
+  return toResult(cm, cs, runCompiled(cm, cs, ws, { detail: true, series: options.series ?? false }), scenario.frequency ?? 1);
 }
 
 /** Throws `EngineInputError` listing every problem of the model and the scenario, if any. */

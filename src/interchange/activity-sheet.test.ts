@@ -55,6 +55,7 @@ const ACTIVITIES: Activity[] = [
     suppliers: ['bank', 'payroll-bureau'],
     dependsOn: ['mail-room'],
     impacts: { financial: [null, 2, null, 5], customer: [1, null, null, null] },
+    downtimeCostPerHour: 1250.5,
   },
   { id: '42', name: '42', owner: "'=not a formula", description: 'first line\nsecond line', mtpd: 168, rto: 168, mbco: 1, impacts: { customer: [1, 2, 3, 4] } },
 ].map((activity) => Activity.parse(activity));
@@ -112,7 +113,7 @@ describe('round trip', () => {
       expect(parsed.problems).toEqual([]);
       expect(parsed.activities).toStrictEqual(activities);
     }
-    expect(activitySheetHeader(DEFAULT_BIA)).toHaveLength(21 + 6 * 7);
+    expect(activitySheetHeader(DEFAULT_BIA)).toHaveLength(22 + 6 * 7);
     expect(activitySheetHeader(DEFAULT_BIA)).toContain('health-safety@30d');
   });
 
@@ -121,13 +122,20 @@ describe('round trip', () => {
     expect(comma.startsWith('\uFEFFid,name,name_fr,name_en,owner,description,products,mtpd,rto,rpo,mbco,')).toBe(true);
     expect(comma).toContain('financial@4h,financial@1d,financial@1w,financial@30d,customer@4h');
     const empty = (count: number): string[] => Array<string>(count).fill('');
-    expect(comma.split('\r\n')[2]).toBe(['mail-room', 'Mail room', ...empty(5), '1.5', '0.25', '', '0', ...empty(4), ...empty(6), ...empty(8)].join(','));
+    expect(comma.split('\r\n')[2]).toBe(
+      ['mail-room', 'Mail room', ...empty(5), '1.5', '0.25', '', '0', ...empty(4), ...empty(6), ...empty(1), ...empty(8)].join(','),
+    );
     expect(comma).toContain(`"'-Expenses; Salaries, bonuses"`);
     expect(comma).toContain(`"'=Pays staff; ""monthly"", on the 25th,\nthen files returns.\n- also bonuses"`);
     expect(comma).toContain(',30d,36h,0.30000000000000004,0.333,');
     const semicolon = (await writeActivitySheet(ACTIVITIES, BIA, 'csv', { delimiter: ';' })).toString('utf8');
-    expect(semicolon.split('\r\n')[2]).toBe(['mail-room', 'Mail room', ...empty(5), '1,5', '0,25', '', '0', ...empty(4), ...empty(6), ...empty(8)].join(';'));
+    expect(semicolon.split('\r\n')[2]).toBe(
+      ['mail-room', 'Mail room', ...empty(5), '1,5', '0,25', '', '0', ...empty(4), ...empty(6), ...empty(1), ...empty(8)].join(';'),
+    );
     expect(semicolon).toContain('"lyon:2,5:0,125; paris:1200:1:vpn|vdi|laptops"');
+    // The cost of downtime, after the columns older files have, with the file's decimal mark.
+    expect(comma).toContain(',Pays staff on the 25th.,Notes de frais; Salaires et primes,,1250.5,');
+    expect(semicolon).toContain(';Pays staff on the 25th.;"Notes de frais; Salaires et primes";;1250,5;');
   });
 
   it('writes XLSX with a bold frozen header and bilingual instructions', async () => {
@@ -301,6 +309,22 @@ describe('bad rows', () => {
       { row: 2, column: 'applications', rule: 'format', path: 'rows[2].applications[1]', value: 'ok; not ok' },
     ]);
     expect(parsed.problems[5].message).toBe('staff entry 1 "lyon:5:2", remote: must be between 0 % and 100 %');
+  });
+
+  it('reads the cost of downtime per hour as an amount, with a decimal comma too, and refuses what is not one', async () => {
+    const parsed = await parseActivitySheet(
+      csv(['id;name;mtpd;rto;mbco;downtime_cost_per_hour', 'a;A;1;1;0,5;1500,5', 'b;B;1;1;0,5;-3', 'c;C;1;1;0,5;lots', 'd;D;1;1;0,5;']),
+      'csv',
+      BIA,
+    );
+    expect(summary(parsed.problems, true)).toEqual([
+      { row: 3, column: 'downtime_cost_per_hour', rule: 'too_small', path: 'rows[3].downtimeCostPerHour', value: '-3' },
+      { row: 4, column: 'downtime_cost_per_hour', rule: 'not_a_number', path: 'rows[4].downtimeCostPerHour', value: 'lots' },
+    ]);
+    expect(parsed.activities.map((activity) => [activity.id, activity.downtimeCostPerHour])).toEqual([
+      ['a', 1500.5],
+      ['d', undefined],
+    ]);
   });
 });
 

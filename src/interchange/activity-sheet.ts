@@ -47,6 +47,8 @@ export const ACTIVITY_COLUMNS = [
   'description_en',
   'products_fr',
   'products_en',
+  // Issue 15, after the columns older files have.
+  'downtime_cost_per_hour',
 ] as const;
 export type ActivityColumn = (typeof ACTIVITY_COLUMNS)[number];
 
@@ -76,6 +78,7 @@ const FIELD_OF: Record<ActivityColumn, string> = {
   suppliers: 'suppliers',
   depends_on: 'dependsOn',
   staff: 'staff',
+  downtime_cost_per_hour: 'downtimeCostPerHour',
 };
 const COLUMN_OF_FIELD: Record<string, string> = Object.fromEntries(Object.entries(FIELD_OF).map(([column, field]) => [field, column]));
 
@@ -452,6 +455,14 @@ function readRow(row: TableRow, byField: Map<string, Binding>, impactBindings: I
     else reader.report(mbcoBinding, ['mbco'], mbco.rule, mbco.message);
   }
 
+  const costBinding = reader.binding('downtimeCostPerHour');
+  if (costBinding && text('downtimeCostPerHour') !== undefined) {
+    const cost = parseNumber(reader.cell(costBinding));
+    if (cost.ok) input.downtimeCostPerHour = cost.value;
+    else
+      reader.report(costBinding, ['downtimeCostPerHour'], cost.rule, cost.rule === 'not_a_number' ? 'must be an amount such as 1500 or 1500.50' : cost.message);
+  }
+
   const staffBinding = reader.binding('staff');
   const staff = text('staff');
   if (staffBinding && staff !== undefined) input.staff = readStaff(reader, staffBinding, staff);
@@ -622,6 +633,7 @@ function activityCells(activity: Activity, bia: BiaSettings, decimalComma: boole
     activity.descriptions?.en ?? null,
     activity.productNames?.fr ? list(activity.productNames.fr) : null,
     activity.productNames?.en ? list(activity.productNames.en) : null,
+    activity.downtimeCostPerHour ?? null,
   ];
   for (const category of bia.categories) {
     const ratings = activity.impacts[category.id];
@@ -715,6 +727,10 @@ const COLUMN_HELP: Record<ActivityColumn, [en: string, fr: string]> = {
   staff: [
     'People who do the activity, per site: site:headcount:remote:pool1|pool2, entries separated by ";" (see below).',
     "Personnel de l'activité par site : site:effectif:télétravail:pool1|pool2, entrées séparées par « ; » (voir plus bas).",
+  ],
+  downtime_cost_per_hour: [
+    'What an hour of disruption costs, in the organisation’s currency (a number, 0 or more); shown beside the costs of strategies.',
+    'Coût d’une heure d’interruption, dans la devise de l’organisation (un nombre, 0 ou plus) ; montré à côté du coût des stratégies.',
   ],
 };
 
@@ -863,6 +879,7 @@ export function exampleActivity(bia: BiaSettings): Activity {
     suppliers: ['loss-adjusters'],
     dependsOn: ['customer-service'],
     impacts,
+    downtimeCostPerHour: 4000,
   };
 }
 

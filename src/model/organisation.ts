@@ -125,6 +125,10 @@ export const Activity = z
     suppliers: z.array(Id).default([]),
     dependsOn: z.array(Id).default([]),
     impacts: Impacts.default({}),
+    downtimeCostPerHour: NonNegative.optional().meta({
+      description:
+        'What an hour of disruption costs, in the organisation’s currency: reported beside the recommendation’s costs (expected yearly cost of downtime), never used to choose strategies',
+    }),
   })
   .strict()
   .meta({ id: 'Activity' });
@@ -157,7 +161,14 @@ export const Strategy = z
   .strict()
   .meta({ id: 'Strategy' });
 
-export const ImpactCategory = z.object({ id: Id, name: Name, names: Names.optional() }).strict();
+export const ImpactCategory = z
+  .object({
+    id: Id,
+    name: Name,
+    names: Names.optional(),
+    money: z.boolean().optional().meta({ description: 'Impacts of this category are losses in the organisation’s currency: its criteria may give thresholds' }),
+  })
+  .strict();
 export const ImpactLevel = z
   .object({
     value: z.number().int().min(0).max(10),
@@ -167,39 +178,115 @@ export const ImpactLevel = z
   })
   .strict();
 
-/** How an organisation rates impact over time; configurable, defaults below. */
-export const BiaSettings = z
+/**
+ * What a level means for a category ("financial: 4 — Major = loss above 1,000,000"), so that two owners rating the same
+ * loss give it the same level. The threshold is the level's lower bound, in the organisation's currency.
+ */
+export const ImpactCriterion = z
+  .object({
+    category: Id,
+    level: z.number().int().min(0).max(10),
+    description: Text.optional(),
+    descriptions: Descriptions.optional(),
+    threshold: NonNegative.optional().meta({ description: 'Money categories: the level starts at a loss above this amount, in the organisation’s currency' }),
+  })
+  .strict()
+  .meta({ id: 'ImpactCriterion' });
+
+const BiaSettingsFields = z
   .object({
     categories: z.array(ImpactCategory).min(1).max(20),
     scale: z.array(ImpactLevel).min(2).max(10),
     intolerable: z.number().int().meta({ description: 'First rating that the organisation cannot tolerate' }),
     timePoints: z.array(Duration).min(1).max(20).meta({ description: 'Times after the start of a disruption' }),
+    criteria: z.array(ImpactCriterion).max(200).optional().meta({ description: 'What each level means per category, with money thresholds' }),
   })
-  .strict()
-  .superRefine((bia, ctx) => {
-    const values = bia.scale.map((level) => level.value);
-    values.forEach((value, index) => {
-      if (index > 0 && value <= values[index - 1])
-        ctx.addIssue({ code: 'custom', path: ['scale', index, 'value'], message: 'scale values must increase', input: value, params: { rule: 'ascending' } });
+  .strict();
+
+/** How an organisation rates impact over time; configurable, defaults below. */
+export const BiaSettings = BiaSettingsFields.superRefine((bia, ctx) => {
+  const values = bia.scale.map((level) => level.value);
+  values.forEach((value, index) => {
+    if (index > 0 && value <= values[index - 1])
+      ctx.addIssue({ code: 'custom', path: ['scale', index, 'value'], message: 'scale values must increase', input: value, params: { rule: 'ascending' } });
+  });
+  if (!values.includes(bia.intolerable))
+    ctx.addIssue({ code: 'custom', path: ['intolerable'], message: 'must be one of the scale values', input: bia.intolerable, params: { rule: 'in_scale' } });
+  bia.timePoints.forEach((hours, index) => {
+    if (index > 0 && hours <= bia.timePoints[index - 1])
+      ctx.addIssue({ code: 'custom', path: ['timePoints', index], message: 'time points must increase', input: hours, params: { rule: 'ascending' } });
+  });
+  const seen = new Set<string>();
+  bia.categories.forEach((category, index) => {
+    if (seen.has(category.id))
+      ctx.addIssue({ code: 'custom', path: ['categories', index, 'id'], message: 'duplicate category id', input: category.id, params: { rule: 'unique' } });
+    seen.add(category.id);
+  });
+  criteriaIssues(bia).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
+}).meta({ id: 'BiaSettings' });
+
+/**
+ * Criteria must name a category and a level of the settings, once each; thresholds only for money categories, and
+ * rising with the level within a category (a higher level is a bigger loss).
+ */
+function criteriaIssues(bia: z.output<typeof BiaSettingsFields>) {
+  const issues: Array<{ path: PropertyKey[]; message: string; input: unknown; params: { rule: string } }> = [];
+  const categories = new Map(bia.categories.map((category) => [category.id, category]));
+  const levels = new Set(bia.scale.map((level) => level.value));
+  const seen = new Set<string>();
+  const thresholds = new Map<string, Array<{ level: number; threshold: number; index: number }>>();
+  (bia.criteria ?? []).forEach((criterion, index) => {
+    const category = categories.get(criterion.category);
+    if (!category)
+      issues.push({
+        path: ['criteria', index, 'category'],
+        message: `no impact category "${criterion.category}"`,
+        input: criterion.category,
+        params: { rule: 'unknown_reference' },
+      });
+    if (!levels.has(criterion.level))
+      issues.push({ path: ['criteria', index, 'level'], message: 'must be one of the scale values', input: criterion.level, params: { rule: 'not_in_scale' } });
+    const key = `${criterion.category}\u0000${criterion.level}`;
+    if (seen.has(key))
+      issues.push({
+        path: ['criteria', index, 'level'],
+        message: `a second criterion for ${criterion.category} at level ${criterion.level}`,
+        input: criterion.level,
+        params: { rule: 'unique' },
+      });
+    seen.add(key);
+    if (criterion.threshold === undefined || !category) return;
+    if (!category.money) {
+      issues.push({
+        path: ['criteria', index, 'threshold'],
+        message: `only a category measured in money has thresholds: ${category.id} is not`,
+        input: criterion.threshold,
+        params: { rule: 'money_category' },
+      });
+      return;
+    }
+    const list = thresholds.get(category.id) ?? [];
+    list.push({ level: criterion.level, threshold: criterion.threshold, index });
+    thresholds.set(category.id, list);
+  });
+  for (const list of thresholds.values()) {
+    list.sort((a, b) => a.level - b.level);
+    list.forEach((item, i) => {
+      if (i > 0 && item.threshold <= list[i - 1].threshold)
+        issues.push({
+          path: ['criteria', item.index, 'threshold'],
+          message: `thresholds must increase with the level: level ${item.level} starts at or below level ${list[i - 1].level} (${list[i - 1].threshold})`,
+          input: item.threshold,
+          params: { rule: 'ascending' },
+        });
     });
-    if (!values.includes(bia.intolerable))
-      ctx.addIssue({ code: 'custom', path: ['intolerable'], message: 'must be one of the scale values', input: bia.intolerable, params: { rule: 'in_scale' } });
-    bia.timePoints.forEach((hours, index) => {
-      if (index > 0 && hours <= bia.timePoints[index - 1])
-        ctx.addIssue({ code: 'custom', path: ['timePoints', index], message: 'time points must increase', input: hours, params: { rule: 'ascending' } });
-    });
-    const seen = new Set<string>();
-    bia.categories.forEach((category, index) => {
-      if (seen.has(category.id))
-        ctx.addIssue({ code: 'custom', path: ['categories', index, 'id'], message: 'duplicate category id', input: category.id, params: { rule: 'unique' } });
-      seen.add(category.id);
-    });
-  })
-  .meta({ id: 'BiaSettings' });
+  }
+  return issues;
+}
 
 export const DEFAULT_BIA: z.output<typeof BiaSettings> = Object.freeze({
   categories: [
-    { id: 'financial', name: 'Financial', names: { en: 'Financial', fr: 'Financier' } },
+    { id: 'financial', name: 'Financial', names: { en: 'Financial', fr: 'Financier' }, money: true },
     { id: 'operational', name: 'Operational', names: { en: 'Operational', fr: 'Opérationnel' } },
     { id: 'legal', name: 'Legal and regulatory', names: { en: 'Legal and regulatory', fr: 'Juridique et réglementaire' } },
     { id: 'reputational', name: 'Reputational', names: { en: 'Reputational', fr: 'Image et réputation' } },
@@ -215,7 +302,72 @@ export const DEFAULT_BIA: z.output<typeof BiaSettings> = Object.freeze({
   ],
   intolerable: 4,
   timePoints: [1, 4, 24, 72, 168, 336, 720],
+  criteria: defaultCriteria(),
 }) as z.output<typeof BiaSettings>;
+
+/**
+ * The default meaning of each level, per category, in English and French; financial levels start at round amounts of
+ * the organisation's currency, ten times the level below (an organisation sets its own on the BIA settings page).
+ */
+function defaultCriteria(): Array<z.output<typeof ImpactCriterion>> {
+  const texts: Record<string, Array<[en: string, fr: string]>> = {
+    financial: [
+      ['Loss of revenue or extra cost absorbed by the budget', 'Perte de revenus ou surcoût absorbés par le budget'],
+      ['Loss within the budget margin of the department', 'Perte dans la marge budgétaire du service'],
+      ['Loss that needs a decision of the management', 'Perte qui demande une décision de la direction'],
+      ['Loss that affects the results of the year', "Perte qui affecte le résultat de l'année"],
+      ['Loss that threatens the solvency of the organisation', "Perte qui menace la solvabilité de l'organisation"],
+    ],
+    operational: [
+      ['Slight slowdown absorbed by the team', "Léger ralentissement absorbé par l'équipe"],
+      ['Backlog cleared within a week', 'Retard résorbé en moins d’une semaine'],
+      [
+        'Backlog that holds up other teams; overtime or temporary staff needed',
+        "Retard qui bloque d'autres équipes ; heures supplémentaires ou renforts nécessaires",
+      ],
+      ['Key services stopped for part of the customers', 'Services clés arrêtés pour une partie des clients'],
+      ['Activity stopped; recovery takes months', 'Activité arrêtée ; la reprise prend des mois'],
+    ],
+    legal: [
+      ['No breach of a law, regulation or contract', 'Aucun manquement à une loi, un règlement ou un contrat'],
+      ['Minor breach, corrected without notification', 'Manquement mineur, corrigé sans notification'],
+      ['Breach reported to a regulator, or a contractual penalty', 'Manquement déclaré au régulateur, ou pénalité contractuelle'],
+      ['Regulatory sanction, fine or litigation', 'Sanction réglementaire, amende ou contentieux'],
+      ['Licence withdrawn or criminal liability', "Retrait d'agrément ou responsabilité pénale"],
+    ],
+    reputational: [
+      ['Noticed inside the organisation only', "Remarqué à l'intérieur de l'organisation seulement"],
+      ['Complaints from a few customers or partners', 'Plaintes de quelques clients ou partenaires'],
+      ['Coverage in the local or trade press', 'Articles dans la presse locale ou spécialisée'],
+      ['National press or a campaign on social media', 'Presse nationale ou campagne sur les réseaux sociaux'],
+      ['Lasting loss of trust of customers, investors or authorities', 'Perte durable de confiance des clients, investisseurs ou autorités'],
+    ],
+    customer: [
+      ['No customer notices', "Aucun client ne s'en aperçoit"],
+      ['Some customers wait longer than promised', 'Quelques clients attendent plus longtemps que promis'],
+      ['Many customers cannot be served on time', 'De nombreux clients ne peuvent pas être servis à temps'],
+      ['Customers harmed, or customers leaving', 'Clients lésés, ou départs de clients'],
+      ['Vulnerable customers left without an essential service', "Clients vulnérables privés d'un service essentiel"],
+    ],
+    'health-safety': [
+      ['No effect on people', 'Aucun effet sur les personnes'],
+      ['Discomfort or stress, no injury', 'Gêne ou stress, sans blessure'],
+      ['Minor injury, first aid', 'Blessure légère, premiers soins'],
+      ['Serious injury needing treatment', 'Blessure grave nécessitant des soins'],
+      ['Death or permanent disability', 'Décès ou invalidité permanente'],
+    ],
+  };
+  const thresholds = [0, 10_000, 100_000, 1_000_000, 10_000_000];
+  return Object.entries(texts).flatMap(([category, levels]) =>
+    levels.map(([en, fr], index) => ({
+      category,
+      level: index + 1,
+      description: en,
+      descriptions: { en, fr },
+      ...(category === 'financial' ? { threshold: thresholds[index] } : {}),
+    })),
+  );
+}
 
 // Intl knows the ISO 4217 codes in use; a code it does not know could not be shown with its amounts.
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));

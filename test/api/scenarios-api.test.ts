@@ -89,9 +89,9 @@ describe('simulation', () => {
     const run = response.json();
     expect(run).toMatchObject({ kind: 'simulation', status: 'done', stale: false, scenarios: ['pandemic-lockdown'] });
     const result = run.result;
-    expect(Object.keys(result).sort()).toEqual(['activities', 'breached', 'cost', 'pools']);
+    expect(Object.keys(result).sort()).toEqual(['activities', 'breached', 'cost', 'downtimeCost', 'pools', 'yearlyDowntimeCost']);
     expect(Object.keys(result.activities[0]).sort()).toEqual(
-      ['binding', 'disruptedHours', 'firstDisrupted', 'id', 'longestDisruption', 'mtpdBreached', 'recoveredAt', 'rtoMet'].sort(),
+      ['binding', 'disruptedHours', 'downtimeCost', 'firstDisrupted', 'id', 'longestDisruption', 'mtpdBreached', 'recoveredAt', 'rtoMet'].sort(),
     );
     expect(result.breached).toBeGreaterThan(0);
     const vpn = result.pools.find((p: { id: string }) => p.id === 'vpn');
@@ -145,6 +145,9 @@ describe('jobs', () => {
     expect(done.result.strategies).toEqual(expect.arrayContaining(['vpn-upgrade', 'cloud-desktops']));
     expect(done.result.strategies).not.toContain('work-area-recovery');
     expect(done.result.cost).toBeGreaterThan(0);
+    // What the set avoids in downtime, beside what it costs (the demo values 20 activities' hours).
+    expect(done.result.downtimeCost).toMatchObject({ valuedActivities: 20, scenarios: [{ scenario: { index: 0, id: 'pandemic-lockdown' } }] });
+    expect(done.result.downtimeCost.withStrategies).toBeLessThan(done.result.downtimeCost.withoutStrategies);
   });
 
   it('streams progress as server-sent events and ends with the run', async () => {

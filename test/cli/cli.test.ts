@@ -82,14 +82,19 @@ describe('rempart simulate and recommend on files', () => {
     const result = await rempart('simulate', '--model', 'data/demo/organisation.json', '--scenario', 'data/scenarios/pandemic-lockdown.json', '--json');
     expect(result.code, result.stderr).toBe(0);
     const parsed = JSON.parse(result.stdout);
-    expect(Object.keys(parsed).sort()).toEqual(['activities', 'breached', 'cost', 'pools']);
+    expect(Object.keys(parsed).sort()).toEqual(['activities', 'breached', 'cost', 'downtimeCost', 'pools', 'yearlyDowntimeCost']);
     expect(parsed.breached).toBeGreaterThan(0);
+    // The demo's claims hotline costs 12,000 an hour down; the pandemic happens 0.03 times a year.
+    const fnol = parsed.activities.find((a: { id: string }) => a.id === 'claims-fnol');
+    expect(fnol.downtimeCost).toBe(fnol.disruptedHours * 12_000);
+    expect(parsed.yearlyDowntimeCost).toBeCloseTo(parsed.downtimeCost * 0.03, 6);
   });
 
   it('prints a table naming the breached activities and the short pool', async () => {
     const result = await rempart('simulate', '--model', 'data/demo/organisation.json', '--scenario', 'data/scenarios/pandemic-lockdown.json');
     expect(result.stdout).toMatch(/customer-service\s+56 d\s+56 d\s+3 d\s+3 d\s+staff 0 h–56 d/);
     expect(result.stdout).toMatch(/Pool vpn: peak demand \d+ for a capacity of 300/);
+    expect(result.stdout).toMatch(/Cost of downtime: [\d,]+ EUR \(expected yearly, 0\.03 a year: [\d,]+ EUR; 20 of 26 activities have a cost per hour\)/);
   });
 
   it('recommends strategies for two scenarios', async () => {
@@ -106,6 +111,17 @@ describe('rempart simulate and recommend on files', () => {
     const parsed = JSON.parse(result.stdout);
     expect(parsed).toMatchObject({ feasible: true, exact: true });
     expect(parsed.strategies).toEqual(expect.arrayContaining(['vpn-upgrade', 'cloud-desktops']));
+    // Reported beside the strategies' cost: what they avoid, per scenario and in total.
+    const downtime = parsed.downtimeCost;
+    expect(downtime.scenarios.map((s: { scenario: { id: string } }) => s.scenario.id)).toEqual(['pandemic-lockdown', 'ransomware-core-apps']);
+    expect(downtime.withStrategies).toBeLessThan(downtime.withoutStrategies);
+    expect(downtime.withoutStrategies).toBeCloseTo(downtime.scenarios[0].withoutStrategies + downtime.scenarios[1].withoutStrategies, 6);
+  });
+
+  it('prints the cost of downtime avoided beside the strategies’ cost', async () => {
+    const result = await rempart('recommend', '--model', 'data/demo/organisation.json', '--scenario', 'data/scenarios/ransomware-core-apps.json');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Expected yearly cost of downtime: [\d,]+ EUR without strategies, [\d,]+ EUR with them \(avoided: [\d,]+ EUR; 20 of 26/);
   });
 
   it('refuses a scenario naming an unknown site', async () => {

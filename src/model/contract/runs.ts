@@ -34,6 +34,10 @@ export const ActivityResult = z.object({
   rtoMet: z.boolean(),
   mtpdBreached: z.boolean(),
   binding: z.array(Binding).meta({ description: 'One entry per disrupted run, in time order' }),
+  downtimeCost: z
+    .number()
+    .nullable()
+    .meta({ description: 'disruptedHours × the activity’s downtimeCostPerHour, in the organisation’s currency; null when it has none' }),
 });
 
 export const PoolResult = z.object({ id: z.string(), peakDemand: z.number(), capacityAtPeak: z.number(), unmetHours: z.number() });
@@ -49,13 +53,25 @@ export const SimulationResult = z
     pools: z.array(PoolResult),
     breached: z.number(),
     cost: z.number(),
+    downtimeCost: z.number().meta({ description: 'Cost of downtime of one occurrence: Σ disruptedHours × downtimeCostPerHour' }),
+    yearlyDowntimeCost: z.number().meta({ description: 'Expected yearly cost of downtime: downtimeCost × the scenario’s frequency (1 when not given)' }),
     series: SimulationSeries.optional().meta({ description: 'Hour by hour capacities, only when asked for' }),
   })
   .meta({ id: 'SimulationResult' });
 
-/** A simulation result as stored: results computed before the engine gave each run its end (`to`) lack it. */
+/**
+ * A simulation result as stored: results computed before the engine gave each run its end (`to`) lack it, and those
+ * computed before costs of downtime (issue 15) lack them.
+ */
 export const StoredSimulationResult = SimulationResult.extend({
-  activities: z.array(ActivityResult.extend({ binding: z.array(Binding.extend({ to: Binding.shape.to.optional() })) })),
+  activities: z.array(
+    ActivityResult.extend({
+      binding: z.array(Binding.extend({ to: Binding.shape.to.optional() })),
+      downtimeCost: ActivityResult.shape.downtimeCost.optional(),
+    }),
+  ),
+  downtimeCost: SimulationResult.shape.downtimeCost.optional(),
+  yearlyDowntimeCost: SimulationResult.shape.yearlyDowntimeCost.optional(),
 }).meta({ id: 'StoredSimulationResult' });
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -84,6 +100,22 @@ export const RemainingBreach = z.object({
   binding: z.array(Binding),
 });
 
+export const ScenarioDowntime = z.object({
+  scenario: z.object({ index: z.number(), id: z.string().optional() }),
+  frequency: z.number(),
+  withoutStrategies: z.number().meta({ description: 'Expected yearly cost of downtime with no strategy: frequency × Σ disruptedHours × downtimeCostPerHour' }),
+  withStrategies: z.number().meta({ description: 'The same with the recommended set activated at the first disruption' }),
+});
+
+export const DowntimeCost = z
+  .object({
+    withoutStrategies: z.number(),
+    withStrategies: z.number(),
+    valuedActivities: z.number().meta({ description: 'Activities with a cost of downtime per hour: the others count for nothing' }),
+    scenarios: z.array(ScenarioDowntime),
+  })
+  .meta({ description: 'Expected yearly cost of downtime, beside the strategies’ cost: reported, never used to choose' });
+
 export const Recommendation = z
   .object({
     strategies: z.array(z.string()),
@@ -93,8 +125,12 @@ export const Recommendation = z
     feasible: z.boolean(),
     evaluated: z.number(),
     remainingBreaches: z.array(RemainingBreach),
+    downtimeCost: DowntimeCost,
   })
   .meta({ id: 'Recommendation' });
+
+/** A recommendation as stored: those computed before costs of downtime (issue 15) lack them. */
+export const StoredRecommendation = Recommendation.extend({ downtimeCost: DowntimeCost.optional() }).meta({ id: 'StoredRecommendation' });
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Runs
@@ -133,7 +169,7 @@ export const RecommendationRun = z.object({
   ...RunFields,
   kind: z.literal('recommendation'),
   params: z.object({ candidates: z.array(z.string()).nullable().meta({ description: 'Strategy ids to choose from (null: all)' }) }),
-  result: resultOf(Recommendation),
+  result: resultOf(StoredRecommendation),
 });
 
 /** A run with its progress and, when done, its result; `kind` says which result. */
@@ -163,7 +199,10 @@ export type ConvergencePoint = z.infer<typeof ConvergencePoint>;
 export type MonteCarloActivity = z.infer<typeof MonteCarloActivity>;
 export type MonteCarloResult = z.infer<typeof MonteCarloResult>;
 export type RemainingBreach = z.infer<typeof RemainingBreach>;
+export type ScenarioDowntime = z.infer<typeof ScenarioDowntime>;
+export type DowntimeCost = z.infer<typeof DowntimeCost>;
 export type Recommendation = z.infer<typeof Recommendation>;
+export type StoredRecommendation = z.infer<typeof StoredRecommendation>;
 export type RunKind = z.infer<typeof RunKind>;
 export type RunStatus = z.infer<typeof RunStatus>;
 export type RunError = z.infer<typeof RunError>;
