@@ -90,7 +90,7 @@ async function api(server: ServerProcess, method: string, path: string, body?: u
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: response.status, json: (await response.json()) as Record<string, any> };
+  return { status: response.status, json: (await response.json()) as { id?: string; items?: Array<{ kind: string }> } };
 }
 
 describe(usingPostgres ? 'two server processes and a worker on one PostgreSQL' : 'one server process on the embedded database', () => {
@@ -100,7 +100,7 @@ describe(usingPostgres ? 'two server processes and a worker on one PostgreSQL' :
     async () => {
       const incident = await api(writer, 'POST', '/incidents', { title: 'Processes', severity: 'major' });
       expect(incident.status, JSON.stringify(incident.json)).toBe(201);
-      const id = incident.json.id as string;
+      const id = incident.json.id!;
       const alert = await api(writer, 'POST', `/incidents/${id}/alerts`, {
         audience: { people: people.map((person) => person.id) },
         channels: ['email'],
@@ -118,7 +118,7 @@ describe(usingPostgres ? 'two server processes and a worker on one PostgreSQL' :
       );
       const job = await until(
         'the send job done',
-        async () => (await api(reader, 'GET', '/jobs?status=done')).json.items as Array<{ kind: string }>,
+        async () => (await api(reader, 'GET', '/jobs?status=done')).json.items ?? [],
         (items) => items.some((item) => item.kind.startsWith('alert')),
         30_000,
       );

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, oidcSettingsOf } from '../../src/config.js';
 import { RempartError } from '../../src/errors.js';
 import { buildApp } from '../../src/server/app.js';
+import { totpCode } from '../../src/security/totp.js';
 import { smallModel, startTestApp, type TestApp, type TestResponse } from '../support/app.js';
 import { startTestProvider, throughProvider, type TestProvider } from '../support/oidc-provider.js';
 
@@ -34,6 +35,7 @@ beforeAll(async () => {
   provider.accounts.set('carol', { email: 'carol@elsewhere.example', email_verified: true, name: 'Carol' });
   provider.accounts.set('mallory', { email: 'dave@acme.example', email_verified: false, name: 'Not Dave' });
   provider.accounts.set('dave', { email: 'dave@acme.example', email_verified: true, name: 'Dave', groups: ['bcm-managers'] });
+  provider.accounts.set('erin', { email: 'erin@acme.example', email_verified: true, name: 'Erin' });
 }, 60_000);
 
 afterAll(async () => {
@@ -153,6 +155,30 @@ describe('single sign-on', () => {
     // The password still works beside the provider.
     const password = await t.request({ method: 'POST', url: '/api/auth/sign-in', as: null, payload: { email: dave.email, password: dave.password } });
     expect(password.statusCode).toBe(200);
+  });
+
+  it('still asks the second factor of a person who enrolled one in Rempart', async () => {
+    const erin = await t.createUser('erin@acme.example', { org: 'acme', role: 'crisisTeam' });
+    const started = await t.request({ method: 'POST', url: '/api/auth/mfa/enrol', as: erin.session });
+    const secret: string = started.json().secret;
+    const confirmed = await t.request({
+      method: 'POST',
+      url: '/api/auth/mfa/confirm',
+      payload: { code: await totpCode(secret, t.clock.now()) },
+      as: erin.session,
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+
+    const { answer } = await signInAs('erin');
+    const location = String(answer.headers.location);
+    expect(location).toMatch(/^\/sign-in\?step=code&next=%2Fincidents#csrf=[\w-]+$/);
+    const waiting = { cookie: cookieOf(answer, 'rempart_session')!, csrf: location.split('#csrf=')[1] };
+    // Only the second step is open to this session.
+    expect((await me(waiting.cookie)).statusCode).toBe(401);
+    t.clock.advance(30_000);
+    const second = await t.request({ method: 'POST', url: '/api/auth/mfa', payload: { code: await totpCode(secret, t.clock.now()) }, as: waiting });
+    expect(second.statusCode, second.body).toBe(200);
+    expect(second.json().me.user.id).toBe(erin.id);
   });
 
   it('refuses a tampered state, and a callback without the flow cookie or with a forged one', async () => {
