@@ -65,6 +65,7 @@ export function Shell() {
     ...(open || allowed(membership?.abilities.plans?.read) ? [{ path: '/plans', label: t('nav.plans') }] : []),
     ...(open || allowed(membership?.abilities.exercises?.read) ? [{ path: '/exercises', label: t('nav.exercises') }] : []),
     ...(open || allowed(membership?.abilities.correctiveActions?.read) ? [{ path: '/corrective-actions', label: t('nav.correctiveActions') }] : []),
+    ...(open || allowed(membership?.abilities.reports?.read) ? [{ path: '/reports', label: t('nav.reports') }] : []),
     ...(open || allowed(membership?.abilities.kb?.read) ? [{ path: '/kb', label: t('nav.kb') }] : []),
     ...(open || allowed(membership?.abilities.surveillance?.read) ? [{ path: '/surveillance', label: t('nav.surveillance') }] : []),
   ];

@@ -31,6 +31,7 @@ const PlanPage = lazy(() => import('../pages/PlanPage.js'));
 const Incidents = lazy(() => import('../pages/Incidents.js'));
 const CorrectiveActions = lazy(() => import('../pages/CorrectiveActions.js'));
 const Exercises = lazy(() => import('../pages/Exercises.js'));
+const Reports = lazy(() => import('../pages/Reports.js'));
 const BiaCampaigns = lazy(() => import('../pages/BiaCampaigns.js'));
 const IncidentPage = lazy(() => import('../pages/IncidentPage.js'));
 const FollowUp = lazy(() => import('../pages/FollowUp.js'));
@@ -116,6 +117,7 @@ export const router = createBrowserRouter([
       { path: 'people', element: <People /> },
       { path: 'corrective-actions', element: <CorrectiveActions /> },
       { path: 'exercises', element: <Exercises /> },
+      { path: 'reports', element: <Reports /> },
       { path: 'bia-campaigns', element: <BiaCampaigns /> },
       { path: 'admin/members', element: <Members /> },
       { path: 'admin/account', element: <Account /> },

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ExerciseCoverage, ExerciseView } from '@shared/model/contract/exercises.js';
 import { EntityMultiSelect } from '../components/EntityPicker.js';
+import { ReportButton } from '../components/ReportButton.js';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page.js';
 import { allows } from '../lib/abilities.js';
 import { api, orgPath, type ListPage } from '../lib/api.js';
@@ -108,6 +109,7 @@ export default function Exercises() {
                     ) : (
                       '—'
                     )}
+                    <ReportButton org={org} ask={{ kind: 'exercise', exercise: exercise.id }} label={t('reports.exerciseReport')} />
                   </Table.Td>
                 </Table.Tr>
               ))}

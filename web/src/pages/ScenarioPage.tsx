@@ -17,6 +17,7 @@ import { api, isApiError, orgPath } from '../lib/api.js';
 import { entityName, type Translate } from '../lib/format.js';
 import { errorSentence } from '../lib/problems.js';
 import { useFormat, useLanguage, useModel, useOrgId } from '../lib/queries.js';
+import { ReportButton } from '../components/ReportButton.js';
 import { useAllRisks } from '../lib/risk-queries.js';
 import { scenarioKeys, useNameOf, useRun, useRuns, useScenario, useScenarios } from '../lib/scenario-queries.js';
 import { describeDisruption, download, resultCsv, type NameOf, type Run, type SimulationResult, type StoredScenario } from '../lib/scenarios.js';
@@ -92,6 +93,7 @@ function ScenarioView({ org, scenario, model }: { org: string; scenario: StoredS
             <Button component={Link} to={`${base}/scenarios/${encodeURIComponent(scenario.id)}/report`} variant="default">
               {t('scenario.report')}
             </Button>
+            <ReportButton org={org} ask={{ kind: 'committee', scenario: scenario.id }} label={t('reports.committeePack')} size="sm" />
             {canRun ? (
               <Button onClick={() => simulate.mutate()} loading={simulate.isPending}>
                 {t('scenario.simulate')}
