@@ -75,7 +75,10 @@ export const SMS_KEYWORDS: Record<string, CheckinStatus> = {
   '4': 'need_help',
 };
 
-/** Bilingual starting points for the alert composer (GET …/alert-templates). */
+/**
+ * Bilingual starting points for the alert composer (GET …/alert-templates). Each text is at most 75 characters of the GSM alphabet (no ê, no ’), so
+ * that it fits one text message with a check-in link of up to 84 characters (a test holds them to it).
+ */
 export const ALERT_TEMPLATES = [
   {
     id: 'checkin',
@@ -84,12 +87,12 @@ export const ALERT_TEMPLATES = [
   },
   {
     id: 'site-closed',
-    fr: { subject: 'Site fermé', text: 'Votre site est fermé. Ne vous y rendez pas et dites-nous si vous pouvez travailler à distance.' },
-    en: { subject: 'Site closed', text: 'Your site is closed. Do not go there, and tell us whether you can work remotely.' },
+    fr: { subject: 'Site fermé', text: 'Site fermé : ne vous y rendez pas. Pouvez-vous travailler à distance ?' },
+    en: { subject: 'Site closed', text: 'Your site is closed: do not go. Tell us if you can work remotely.' },
   },
   {
     id: 'lockdown',
-    fr: { subject: 'Confinement', text: 'Confinement : travaillez à distance si vous le pouvez et dites-nous où vous en êtes.' },
+    fr: { subject: 'Confinement', text: 'Confinement : télétravaillez si possible et dites-nous votre situation.' },
     en: { subject: 'Lockdown', text: 'Lockdown: work remotely if you can, and tell us where you stand.' },
   },
 ] as const;

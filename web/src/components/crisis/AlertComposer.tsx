@@ -30,6 +30,7 @@ import type { AlertChannel } from '@shared/model/alert.js';
 import { emailText } from '@shared/model/alert-texts.js';
 import type { AlertTemplates } from '@shared/model/contract/alerts.js';
 import { smsLength, smsText } from '@shared/model/sms.js';
+import { alertRequest, LANGUAGES, type Draft, type Language, type Texts } from '../../lib/alerts.js';
 import { api, isApiError } from '../../lib/api.js';
 import { useAlertTemplates, usePeople } from '../../lib/alert-queries.js';
 import { crisisKeys, incidentPath } from '../../lib/crisis-queries.js';
@@ -38,36 +39,8 @@ import { useFormat } from '../../lib/queries.js';
 import { EntityMultiSelect } from '../EntityPicker.js';
 import { LoadError, Loading } from '../Page.js';
 
-const LANGUAGES = ['en', 'fr'] as const;
-type Language = (typeof LANGUAGES)[number];
-type Texts = Record<Language, { subject: string; text: string }>;
-
 /** The fields of the form, as the server names them (its problems' paths). */
 const FIELDS = ['audience', 'channels', 'message', 'waves'];
-
-export interface Draft {
-  everyone: boolean;
-  sites: string[];
-  activities: string[];
-  people: string[];
-  channels: AlertChannel[];
-  texts: Texts;
-  waves: { count: number; intervalMinutes: number; escalate: boolean };
-}
-
-/** The request the composer sends: both languages given, English also as the common text (the server's fallback). */
-export function alertRequest(draft: Draft) {
-  const trimmed = (language: Language) => {
-    const { subject, text } = draft.texts[language];
-    return { ...(subject.trim() ? { subject: subject.trim() } : {}), text: text.trim() };
-  };
-  return {
-    audience: draft.everyone ? { everyone: true } : { sites: draft.sites, activities: draft.activities, people: draft.people },
-    channels: draft.channels,
-    message: { ...trimmed('en'), en: trimmed('en'), fr: trimmed('fr') },
-    waves: { ...draft.waves, escalate: draft.channels.length > 1 && draft.waves.escalate },
-  };
-}
 
 function fromTemplate(template: AlertTemplates['items'][number]): Texts {
   return { en: { ...template.en }, fr: { ...template.fr } };
