@@ -54,9 +54,9 @@ export const DEMO_OWNER: TestAccount = { email: 'owner@demo.rempart.example', na
 /**
  * Starts `rempart serve` on a free port with a fresh data folder (the demo is loaded on first run). With
  * `accounts`, the demo and those members (and `DEMO_OWNER`, whose credentials the server then carries) are made
- * with the CLI first, as an operator would.
+ * with the CLI first, as an operator would. `port`: a port chosen beforehand (a provider must know the callback's address).
  */
-export async function startServer(options: { accounts?: TestAccount[] } = {}): Promise<RunningServer> {
+export async function startServer(options: { accounts?: TestAccount[]; port?: number } = {}): Promise<RunningServer> {
   if (!existsSync(join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('dist/web is missing: run `npm run build:web` first (npm run test:browser does).');
   const dataDir = mkdtempSync(join(tmpdir(), 'rempart-browser-'));
   if (options.accounts) {
@@ -68,7 +68,7 @@ export async function startServer(options: { accounts?: TestAccount[] } = {}): P
         `${account.password}\n`,
       );
   }
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--data', dataDir], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(options.port ?? 0), '--data', dataDir], {
     cwd: ROOT,
     env: { ...process.env, REMPART_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
