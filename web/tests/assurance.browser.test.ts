@@ -1,10 +1,13 @@
 // The exercise programme and corrective actions in a real browser (issue 15): the manager plans and starts a
 // tabletop, an auditor finds no control to; then the continuity manager raises one from an audit; its owner (an
 // activity owner) finds no control to raise one, marks it done with its evidence; the manager verifies it
-// effective; an auditor reads it all with no control; the page reads in French too.
+// effective; an auditor reads it all with no control; the page reads in French too. Training: the manager launches
+// a campaign with a quiz and a person acknowledges it from their personal link, without signing in; a management
+// review whose decision becomes a corrective action, signed; a clause marked implemented with the review as evidence,
+// reached from the dashboard's programme health, read-only for an auditor.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newPage, screenshot, signIn, startServer, type RunningServer, type TestAccount } from './support.js';
+import { launchBrowser, newPage, screenshot, seriousAxeViolations, signIn, startServer, type RunningServer, type TestAccount } from './support.js';
 
 const MANAGER: TestAccount = { email: 'marc.manager@example.com', name: 'Marc Manager', role: 'continuityManager', password: 'manager browser password 42' };
 const OWNER: TestAccount = { email: 'claire.morel@example.com', name: 'Claire Morel', role: 'activityOwner', password: 'claire browser password 42' };
@@ -139,6 +142,96 @@ describe('corrective actions', () => {
     expect(await read.getByRole('button').count()).toBe(0);
     expect(await auditor.page.getByRole('button', { name: 'Ouvrir une action' }).count()).toBe(0);
     await screenshot(auditor.page, 'corrective-actions-fr');
+    await auditor.context.close();
+  });
+});
+
+describe('training and awareness', () => {
+  it('is launched by the manager and acknowledged from a personal link, without signing in', { timeout: 90_000 }, async () => {
+    const manager = await newPage(browser, { server, session: sessions.get(MANAGER.email) });
+    await manager.page.goto(`${server.url}/orgs/demo/training`);
+    await manager.page.getByRole('button', { name: 'Launch a campaign' }).click();
+    const dialog = manager.page.getByRole('dialog');
+    await dialog.getByLabel(/^Campaign/).fill('Crisis awareness 2027');
+    await dialog.getByLabel(/^Due/).fill('2099-03-31');
+    await dialog.getByLabel(/^Statement to acknowledge/).fill('I know where the crisis room is');
+    await dialog.getByLabel(/^Quiz/).fill('Who declares a crisis? | Anyone | *The crisis director');
+    await dialog.getByRole('button', { name: 'Launch a campaign' }).click();
+    const link = manager.page.locator('a[data-person]').first();
+    const href = (await link.getAttribute('href'))!;
+    const path = new URL(href).pathname;
+    expect(path).toMatch(/^\/t\/rmpl_demo\./);
+
+    const person = await newPage(browser, { server, bypassCSP: true });
+    await person.page.goto(`${server.url}${path}`);
+    expect(await seriousAxeViolations(person.page)).toEqual([]);
+    await person.page.getByRole('radio', { name: 'The crisis director' }).check();
+    await person.page.locator('input[name=acknowledge]').check();
+    await person.page.locator('button[type=submit]').click();
+    await person.page.getByRole('status').waitFor();
+    await person.context.close();
+
+    await manager.page.reload();
+    await manager.page
+      .locator('[data-campaign]')
+      .getByText(/^1 of \d+ completed$/)
+      .first()
+      .waitFor();
+    await screenshot(manager.page, 'training');
+    expect(manager.errors).toEqual([]);
+    await manager.context.close();
+  });
+});
+
+describe('management review and clause tracker', () => {
+  it('holds a review whose decision becomes a corrective action, then marks clause 9.3 with the review as evidence', { timeout: 120_000 }, async () => {
+    const { page, errors, context } = await newPage(browser, { server, session: sessions.get(MANAGER.email), bypassCSP: true });
+    await page.goto(`${server.url}/orgs/demo/management-reviews`);
+    await page.getByRole('button', { name: 'Create a review' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/^Review/).fill('Management review 2026');
+    await dialog.getByLabel(/^Held on/).fill('2026-12-01');
+    await dialog.getByLabel(/^Attendees/).fill('Claire Morel, CEO');
+    await dialog.getByRole('button', { name: 'Create a review' }).click();
+    await page.getByRole('heading', { name: '1. Actions from previous reviews' }).waitFor();
+    await page.getByRole('heading', { name: /Risks above appetite/ }).waitFor();
+    await page.getByLabel('Decision', { exact: true }).fill('Exercise the claims hotline at night');
+    await page.getByRole('button', { name: 'Record the decision' }).click();
+    await page.getByRole('link', { name: 'Exercise the claims hotline at night' }).waitFor();
+    await page.getByLabel('Signed by (name)').fill('Claire Morel, CEO');
+    await page.getByRole('button', { name: 'Close and sign' }).click();
+    await page.getByText(/Closed and signed by Claire Morel, CEO/).waitFor();
+    expect(await page.getByRole('button', { name: 'Record the decision' }).count()).toBe(0);
+    await screenshot(page, 'management-review');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await page.getByRole('link', { name: 'Exercise the claims hotline at night' }).click();
+    const action = page.locator('tr', { hasText: 'Exercise the claims hotline at night' });
+    await expect.poll(() => action.textContent()).toContain('Management review 2026');
+
+    await page.goto(`${server.url}/orgs/demo`);
+    await page.getByRole('heading', { name: 'Programme health' }).waitFor();
+    await page.locator('[data-health=clauses]').getByRole('link', { name: 'Clauses implemented' }).click();
+    await page.getByRole('button', { name: '9.3 Management review' }).click();
+    const form = page.getByRole('dialog');
+    await form.getByLabel('Status').click();
+    await page.getByRole('option', { name: 'Implemented' }).click();
+    await form.getByLabel('Owner').fill('Claire Morel');
+    await form.getByLabel('Management review: Management review 2026').check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    const row = page.locator('tr[data-clause="9.3"]');
+    await expect.poll(() => row.textContent()).toContain('Implemented');
+    expect(await row.textContent()).toContain('Management review: Management review 2026');
+    await screenshot(page, 'clauses');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+
+    const auditor = await newPage(browser, { server, session: sessions.get(AUDITOR.email), locale: 'fr-FR' });
+    await auditor.page.goto(`${server.url}/orgs/demo/clauses`);
+    const read = auditor.page.locator('tr[data-clause="9.3"]');
+    await expect.poll(() => read.textContent()).toContain('Mise en œuvre');
+    expect(await auditor.page.getByRole('button', { name: /Revue de direction/ }).count()).toBe(0);
     await auditor.context.close();
   });
 });

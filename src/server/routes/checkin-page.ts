@@ -21,7 +21,7 @@ fieldset{border:0;padding:0;margin:0 0 1rem}legend{font-weight:600;margin-bottom
 label.choice{display:block;background:#fff;border:2px solid #ced4da;border-radius:.5rem;padding:.9rem 1rem;margin:.5rem 0;font-size:1.1rem;cursor:pointer}
 label.choice:has(input:checked){border-color:#1c7ed6;background:#e7f5ff}input[type=radio]{margin-right:.6rem;transform:scale(1.3)}
 textarea{width:100%;box-sizing:border-box;min-height:5rem;font:inherit;padding:.5rem;border:1px solid #ced4da;border-radius:.5rem}
-button{display:block;width:100%;margin-top:1rem;padding:1rem;font-size:1.1rem;font-weight:600;color:#fff;background:#1c7ed6;border:0;border-radius:.5rem;cursor:pointer}
+button{display:block;width:100%;margin-top:1rem;padding:1rem;font-size:1.1rem;font-weight:600;color:#fff;background:#1864ab;border:0;border-radius:.5rem;cursor:pointer}
 button:focus,input:focus,textarea:focus{outline:3px solid #fab005;outline-offset:2px}.notice{background:#d3f9d8;border-radius:.5rem;padding:.75rem 1rem}
 .error{background:#ffe3e3;border-radius:.5rem;padding:.75rem 1rem}.hint{color:#495057;font-size:.9rem}`;
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');

@@ -66,6 +66,12 @@ export function Shell() {
     ...(open || allowed(membership?.abilities.exercises?.read) ? [{ path: '/exercises', label: t('nav.exercises') }] : []),
     ...(open || allowed(membership?.abilities.correctiveActions?.read) ? [{ path: '/corrective-actions', label: t('nav.correctiveActions') }] : []),
     ...(open || allowed(membership?.abilities.reports?.read) ? [{ path: '/reports', label: t('nav.reports') }] : []),
+    // Everyone answers their own training there; the campaigns are shown to those who read them.
+    ...(open || allowed(membership?.abilities.trainingAnswers?.read) || allowed(membership?.abilities.trainingCampaigns?.read)
+      ? [{ path: '/training', label: t('nav.training') }]
+      : []),
+    ...(open || allowed(membership?.abilities.managementReviews?.read) ? [{ path: '/management-reviews', label: t('nav.managementReviews') }] : []),
+    ...(open || allowed(membership?.abilities.clauses?.read) ? [{ path: '/clauses', label: t('nav.clauses') }] : []),
     ...(open || allowed(membership?.abilities.kb?.read) ? [{ path: '/kb', label: t('nav.kb') }] : []),
     ...(open || allowed(membership?.abilities.surveillance?.read) ? [{ path: '/surveillance', label: t('nav.surveillance') }] : []),
   ];

@@ -33,6 +33,9 @@ const CorrectiveActions = lazy(() => import('../pages/CorrectiveActions.js'));
 const Exercises = lazy(() => import('../pages/Exercises.js'));
 const Reports = lazy(() => import('../pages/Reports.js'));
 const BiaCampaigns = lazy(() => import('../pages/BiaCampaigns.js'));
+const Training = lazy(() => import('../pages/Training.js'));
+const ManagementReviews = lazy(() => import('../pages/ManagementReviews.js'));
+const Clauses = lazy(() => import('../pages/Clauses.js'));
 const IncidentPage = lazy(() => import('../pages/IncidentPage.js'));
 const FollowUp = lazy(() => import('../pages/FollowUp.js'));
 const People = lazy(() => import('../pages/People.js'));
@@ -119,6 +122,9 @@ export const router = createBrowserRouter([
       { path: 'exercises', element: <Exercises /> },
       { path: 'reports', element: <Reports /> },
       { path: 'bia-campaigns', element: <BiaCampaigns /> },
+      { path: 'training', element: <Training /> },
+      { path: 'management-reviews', element: <ManagementReviews /> },
+      { path: 'clauses', element: <Clauses /> },
       { path: 'admin/members', element: <Members /> },
       { path: 'admin/account', element: <Account /> },
       { path: 'admin/tokens', element: <Tokens /> },

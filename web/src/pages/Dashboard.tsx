@@ -3,6 +3,7 @@ import { Anchor, Button, Card, EmptyState, Group, List, Paper, Progress, SimpleG
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page.js';
+import { ProgrammeHealth } from '../components/ProgrammeHealth.js';
 import { useAbilities } from '../lib/abilities.js';
 import { entityName } from '../lib/format.js';
 import { activitiesByRule, READINESS_RULES } from '../lib/findings.js';
@@ -38,6 +39,7 @@ export default function Dashboard() {
   return (
     <Stack gap="lg">
       <PageHeader title={name} description={t('dashboard.subtitle')} />
+      {activityCount > 0 ? <ProgrammeHealth org={org} /> : null}
 
       {activityCount === 0 ? (
         <Paper withBorder p="xl">
