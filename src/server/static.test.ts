@@ -105,4 +105,42 @@ describe('registerWebApp', () => {
     expect((await app.inject('/api/nothing')).statusCode).toBe(404);
     await app.close();
   });
+
+  it('announces the chunks of the usual first pages (sign-in, dashboard) in the page, so they load beside the app', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'rempart-web-'));
+    folders.push(root);
+    mkdirSync(join(root, 'assets'));
+    mkdirSync(join(root, '.vite'));
+    const page = '<!doctype html><html><head><title>Rempart app</title>\n  </head><body></body></html>';
+    writeFileSync(join(root, 'index.html'), page);
+    writeFileSync(
+      join(root, '.vite', 'manifest.json'),
+      JSON.stringify({
+        'index.html': { file: 'assets/index-1.js', isEntry: true, imports: ['_react.js'] },
+        '_react.js': { file: 'assets/react-2.js' },
+        '_form.js': { file: 'assets/form-3.js', imports: ['_react.js'] },
+        'src/pages/SignIn.tsx': { file: 'assets/SignIn-4.js', imports: ['_react.js', '_form.js'] },
+        'src/pages/Dashboard.tsx': { file: 'assets/Dashboard-5.js', imports: ['_react.js'] },
+      }),
+    );
+    const app = Fastify();
+    installErrorHandling(app);
+    await registerWebApp(app, root);
+    const modulepreloads = (html: string) => [...html.matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)">/g)].map((match) => match[1]);
+
+    const signIn = await app.inject({ url: '/sign-in?next=%2Forgs%2Fdemo', headers: { 'accept-encoding': 'identity' } });
+    expect(signIn.headers['content-type']).toContain('text/html');
+    expect(signIn.headers['cache-control']).toBe('public, max-age=0');
+    // The page's chunk and what it imports that the entry does not already bring.
+    expect(modulepreloads(signIn.body)).toEqual(['/assets/SignIn-4.js', '/assets/form-3.js']);
+    const compressed = await app.inject({ url: '/sign-in', headers: { 'accept-encoding': 'gzip, br' } });
+    expect(compressed.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(compressed.rawPayload).toString()).toBe(signIn.body);
+    const gzipped = await app.inject({ url: '/sign-in', headers: { 'accept-encoding': 'gzip' } });
+    expect(gunzipSync(gzipped.rawPayload).toString()).toBe(signIn.body);
+
+    for (const url of ['/', '/orgs/demo', '/orgs/demo/']) expect(modulepreloads((await app.inject(url)).body), url).toEqual(['/assets/Dashboard-5.js']);
+    expect((await app.inject('/orgs/demo/activities')).body).toBe(page);
+    await app.close();
+  });
 });
