@@ -54,12 +54,14 @@ export function prefetchOrganisation(client: QueryClient, org: string): void {
   for (const options of [organisationQuery(org), findingsQuery(org), totalsQuery(org)]) void client.prefetchQuery(options as never);
 }
 
+// Read by most components (formats use the organisation's currency): a refusal (a follow-up volunteer may not read the
+// organisation) is not asked again by each component that mounts; an invalidation or a reload asks again.
 export function useOrganisation(org: string) {
-  return useQuery({ ...organisationQuery(org), enabled: Boolean(org) });
+  return useQuery({ ...organisationQuery(org), enabled: Boolean(org), retryOnMount: false });
 }
 
 export function useFindings(org: string) {
-  return useQuery({ ...findingsQuery(org), enabled: Boolean(org) });
+  return useQuery({ ...findingsQuery(org), enabled: Boolean(org), retryOnMount: false });
 }
 
 /** The number of items in each collection (one small request each). */
