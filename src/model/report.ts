@@ -6,9 +6,10 @@ import { Id } from './organisation.js';
 /**
  * bia (activities, impacts over time, MTPD/RTO/RPO/MBCO, findings), riskRegister (with the heat map), exercise (one
  * exercise's objectives, participants, measured recovery against RTO, lessons and actions), committee (a scenario's
- * simulation, Monte Carlo and recommendation for the executive committee).
+ * simulation, Monte Carlo and recommendation for the executive committee), managementReview (a review's agenda,
+ * minutes, decisions and the programme's health).
  */
-export const REPORT_KINDS = ['bia', 'riskRegister', 'exercise', 'committee'] as const;
+export const REPORT_KINDS = ['bia', 'riskRegister', 'exercise', 'committee', 'managementReview'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 export const REPORT_FORMATS = ['pdf', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -46,6 +47,7 @@ export const ReportRequest = z
           .meta({ description: 'Monte Carlo runs computed when no run of the scenario on the current model is stored' }),
       })
       .strict(),
+    z.object({ kind: z.literal('managementReview'), ...common, review: z.uuid({ message: 'a management review id (UUID)' }) }).strict(),
   ])
   .meta({ id: 'ReportRequest' });
 export type ReportRequest = z.output<typeof ReportRequest>;

@@ -322,7 +322,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         {
           name: 'reports',
           description:
-            'Reports generated as jobs, PDF with charts or XLSX, French or English: BIA, risk register, exercise report, committee pack of a scenario',
+            'Reports generated as jobs, PDF with charts or XLSX, French or English: BIA, risk register, exercise report, committee pack of a scenario, management-review pack',
         },
       ],
       components: {

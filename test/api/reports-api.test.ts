@@ -201,9 +201,49 @@ describe('reports', () => {
     expect(workbook.getWorksheet('Stratégies recommandées')!.getCell('C2').numFmt).toBe('#,##0 "€"');
   }, 180_000);
 
+  it('management-review pack: the agenda with its figures and minutes, attendees, decisions and the programme’s health', async () => {
+    const created = await t.request({
+      method: 'POST',
+      url: '/api/orgs/demo/management-reviews',
+      payload: { title: 'Review 2026', heldOn: '2026-06-30', attendees: [{ name: 'Dana Director', role: 'Chief executive' }] },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const review = created.json();
+    const minuted = await t.request({
+      method: 'PATCH',
+      url: `/api/orgs/demo/management-reviews/${review.id}`,
+      payload: { minutes: { risks: 'The board accepts the pandemic risk for one more year' } },
+    });
+    expect(minuted.statusCode, minuted.body).toBe(200);
+    const decided = await t.request({
+      method: 'POST',
+      url: `/api/orgs/demo/management-reviews/${review.id}/decisions`,
+      payload: { title: 'Fund cloud desktops for the contact centre', owner: 'Dana Director', due: '2026-12-31', agendaItem: 'risks' },
+    });
+    expect(decided.statusCode, decided.body).toBe(201);
+    const activities = review.agenda.find((item: { key: string }) => item.key === 'bia').facts.activities;
+
+    const pdf = await pdfText((await generate({ kind: 'managementReview', review: review.id, format: 'pdf', lang: 'en' }, auditor.session)).bytes);
+    expect(pdf).toContain('Management review pack');
+    expect(pdf).toContain('Review 2026');
+    expect(pdf).toContain('Dana Director Chief executive');
+    expect(pdf).toContain('Risks above appetite');
+    expect(pdf).toContain('Minutes: The board accepts the pandemic risk for one more year');
+    expect(pdf).toContain('Fund cloud desktops for the contact centre');
+    expect(pdf).toContain(`Activities ${activities}`);
+
+    const workbook = await workbookOf((await generate({ kind: 'managementReview', review: review.id, format: 'xlsx', lang: 'fr' })).bytes);
+    expect(rowsOf(workbook, 'Décisions')[1].slice(0, 2)).toEqual(['Fund cloud desktops for the contact centre', 'Dana Director']);
+    expect(rowsOf(workbook, 'Santé du programme')[0]).toEqual(['Domaine', 'Chiffres', 'Conforme']);
+    expect(
+      (await t.request({ method: 'POST', url: URL, payload: { kind: 'managementReview', format: 'pdf', lang: 'en', review: crypto.randomUUID() } })).json()
+        .error.details[0],
+    ).toMatchObject({ path: 'review', rule: 'exists' });
+  }, 120_000);
+
   it('lists the organisation’s reports newest first, a page at a time', async () => {
     const first = (await t.request({ method: 'GET', url: `${URL}?limit=3` })).json();
-    expect(first.total).toBeGreaterThanOrEqual(8);
+    expect(first.total).toBeGreaterThanOrEqual(10);
     expect(first.items).toHaveLength(3);
     expect(first.abilities).toEqual({ create: true });
     const second = (await t.request({ method: 'GET', url: `${URL}?limit=3&cursor=${first.nextCursor}` })).json();

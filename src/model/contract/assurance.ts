@@ -127,6 +127,8 @@ export const ManagementReviewSummary = z.object({
   signature: z.string().nullable(),
 });
 
+export type ManagementReviewSummary = z.infer<typeof ManagementReviewSummary>;
+
 export const ManagementReviewView = ManagementReviewSummary.extend({
   attendees: z.array(z.object({ name: z.string(), role: z.string().optional() })),
   agenda: z.array(AgendaItem.extend({ minutes: z.string().nullable() })),

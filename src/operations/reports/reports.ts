@@ -7,6 +7,7 @@ import { renderReportInWorker } from '../../interchange/report-render.js';
 import type { ReportRequest } from '../../model/report.js';
 import { DatabaseBlobStore, type BlobRecord } from '../../store/blob-store.js';
 import { ExerciseRepository } from '../../store/exercise-repository.js';
+import { ManagementReviewRepository } from '../../store/management-review-repository.js';
 import { ModelRepository } from '../../store/model-repository.js';
 import { ReportRepository, type ReportRecord } from '../../store/report-repository.js';
 import type { Database } from '../../store/schema.js';
@@ -17,6 +18,7 @@ import { biaReport } from './bia-report.js';
 import { committeeReport } from './committee-report.js';
 import type { BuiltReport, ReportContext } from './context.js';
 import { exerciseReport } from './exercise-report.js';
+import { reviewReport } from './review-report.js';
 import { riskReport } from './risk-report.js';
 
 export const REPORT_JOB = 'reports.generate';
@@ -29,15 +31,13 @@ export const REPORTS_IN_FLIGHT = 5;
 
 export const CONTENT_TYPES = { pdf: 'application/pdf', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
 
-/**
- * The builder of each kind. A new kind (the management-review pack, once reviews exist) is one entry here, one
- * branch of ReportRequest (model/report.ts), one line of REPORT_SOURCES (who may read it) and its words.
- */
+/** The builder of each kind. A new kind is one entry here, one branch of ReportRequest (model/report.ts), one line of REPORT_SOURCES (who may read it) and its words. */
 const BUILDERS: Record<ReportRequest['kind'], (context: ReportContext, params: Record<string, unknown>) => Promise<BuiltReport>> = {
   bia: (context) => biaReport(context),
   riskRegister: (context) => riskReport(context),
   exercise: (context, params) => exerciseReport(context, String(params.exercise)),
   committee: (context, params) => committeeReport(context, { scenario: String(params.scenario), runs: Number(params.runs) }),
+  managementReview: (context, params) => reviewReport(context, String(params.review)),
 };
 
 function refusedReference(path: string, value: string, what: string): RempartError {
@@ -53,6 +53,8 @@ export async function requestReport(db: Kysely<Database>, orgId: string, request
     throw refusedReference('exercise', request.exercise, 'exercise');
   if (request.kind === 'committee' && !(await new ModelRepository(db).getEntity(orgId, 'scenarios', request.scenario)))
     throw refusedReference('scenario', request.scenario, 'scenario');
+  if (request.kind === 'managementReview' && !(await new ManagementReviewRepository(db).get(orgId, request.review)))
+    throw refusedReference('review', request.review, 'management review');
   const id = await db.transaction().execute(async (trx) => {
     // Counted and inserted under one lock per organisation: simultaneous requests must not all see room for one more.
     await sql`select pg_advisory_xact_lock(hashtextextended(${`rempart.reports:${orgId}`}, 0))`.execute(trx);

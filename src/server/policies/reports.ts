@@ -13,4 +13,5 @@ export const REPORT_SOURCES: Record<ReportKind, readonly Resource[]> = {
   riskRegister: ['risks', 'riskMatrix'],
   exercise: ['exercises', 'correctiveActions'],
   committee: ['scenarios', 'runs'],
+  managementReview: ['managementReviews', 'correctiveActions'],
 };

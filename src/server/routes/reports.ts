@@ -84,7 +84,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Request a report (PDF or XLSX, French or English); it is generated as a job',
         description:
-          'Kinds: `bia`, `riskRegister`, `exercise` (with `exercise`), `committee` (with `scenario`, default `pandemic-lockdown`, and `runs`). ' +
+          'Kinds: `bia`, `riskRegister`, `exercise` (with `exercise`), `committee` (with `scenario`, default `pandemic-lockdown`, and `runs`), `managementReview` (with `review`). ' +
           'Answers 202 with the report’s id: follow it with GET …/reports/{id} until `status` is `done` (then `download`) or `failed` (then `error`). ' +
           'At most 5 reports of an organisation are generated at once (429 `rate_limited` beyond). Open to those who read the records the kind is made of.',
         params: OrgParams,

@@ -4,6 +4,7 @@ import { Alert, Anchor, Badge, Button, EmptyState, Group, NativeSelect, Paper, S
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ManagementReviewSummary } from '@shared/model/contract/assurance.js';
 import type { ExerciseView } from '@shared/model/contract/exercises.js';
 import type { ReportList } from '@shared/model/contract/reports.js';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page.js';
@@ -15,7 +16,7 @@ import { useFormat, useLanguage, useOrgId } from '../lib/queries.js';
 import { reportActive, useRequestReport, type ReportView } from '../lib/reports.js';
 import { useScenarios } from '../lib/scenario-queries.js';
 
-const KINDS = ['bia', 'riskRegister', 'exercise', 'committee'] as const;
+const KINDS = ['bia', 'riskRegister', 'exercise', 'committee', 'managementReview'] as const;
 type Kind = (typeof KINDS)[number];
 const DEFAULT_SCENARIO = 'pandemic-lockdown';
 
@@ -116,12 +117,19 @@ function Status({ report }: { report: ReportView }) {
 
 function RequestForm({ org }: { org: string }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const language = useLanguage();
   const [kind, setKind] = useState<Kind>('bia');
   const [fileFormat, setFileFormat] = useState<'pdf' | 'xlsx'>('pdf');
   const [lang, setLang] = useState<'en' | 'fr'>(language);
   const [exercise, setExercise] = useState('');
   const [scenario, setScenario] = useState(DEFAULT_SCENARIO);
+  const [review, setReview] = useState('');
+  const reviews = useQuery({
+    queryKey: ['management-reviews', org],
+    queryFn: () => api<ListPage<ManagementReviewSummary>>(orgPath(org, '/management-reviews')),
+    enabled: kind === 'managementReview',
+  });
   const exercises = useQuery({
     queryKey: ['exercises', org],
     queryFn: () => api<ListPage<ExerciseView>>(orgPath(org, '/exercises')),
@@ -129,8 +137,8 @@ function RequestForm({ org }: { org: string }) {
   });
   const scenarios = useScenarios(kind === 'committee' ? org : '');
   const request = useRequestReport(org);
-  const params = kind === 'exercise' ? { exercise } : kind === 'committee' ? { scenario } : {};
-  const missing = kind === 'exercise' && !exercise;
+  const params = kind === 'exercise' ? { exercise } : kind === 'committee' ? { scenario } : kind === 'managementReview' ? { review } : {};
+  const missing = (kind === 'exercise' && !exercise) || (kind === 'managementReview' && !review);
   return (
     <Paper withBorder p="md">
       <form
@@ -154,6 +162,17 @@ function RequestForm({ org }: { org: string }) {
               data={[
                 { value: '', label: t('reports.chooseExercise') },
                 ...(exercises.data?.items ?? []).map((item) => ({ value: item.id, label: `${item.title} (${t(`exercises.statuses.${item.status}`)})` })),
+              ]}
+            />
+          ) : null}
+          {kind === 'managementReview' ? (
+            <NativeSelect
+              label={t('reports.review')}
+              value={review}
+              onChange={(event) => setReview(event.currentTarget.value)}
+              data={[
+                { value: '', label: t('reports.chooseReview') },
+                ...(reviews.data?.items ?? []).map((item) => ({ value: item.id, label: `${item.title} (${format.date(item.heldOn)})` })),
               ]}
             />
           ) : null}
