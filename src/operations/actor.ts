@@ -8,6 +8,11 @@ export interface ActingContext {
   actor: AuditActor;
   /** Network address of the request (null for the CLI and background work). */
   source: string | null;
+  /**
+   * Writes a line to the log of the request being served (it carries the request id): a job queued by the request
+   * says its id there, and the job's own log lines carry that job id, so the two join up without a column.
+   */
+  log?: (message: string, data: Record<string, unknown>) => void;
 }
 
 const storage = new AsyncLocalStorage<ActingContext>();

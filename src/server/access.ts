@@ -779,5 +779,5 @@ export function installAccessControl(app: FastifyInstance, options: AccessOption
   app.addHook('onRequest', async (request, reply) => authorise(request, reply, options.db, options.sessions));
   app.addHook('preHandler', async (request) => authoriseTarget(request, options.db));
   // Last of the hooks: the handler and every named command it calls run as the caller, for the audit trail.
-  app.addHook('preHandler', (request, _reply, done) => actAs(actingOf(request), done));
+  app.addHook('preHandler', (request, _reply, done) => actAs({ ...actingOf(request), log: (message, data) => request.log.info(data, message) }, done));
 }

@@ -391,6 +391,21 @@ describe('passwords', () => {
       expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
       expect(lines.join('')).not.toContain('two words');
     }
+    // A job queued by a request says its id in that request's log: the job's own lines carry the same id.
+    const owner = { cookie: `rempart_session=${t.owner.session.cookie}`, 'x-csrf-token': t.owner.session.csrf };
+    const scenario = { id: 'log-lyon', name: 'Lyon closed', horizon: '30d', disruptions: [{ type: 'siteUnavailable', site: 'lyon', from: 0, to: '1w' }] };
+    expect((await logged.inject({ method: 'POST', url: '/api/orgs/acme/scenarios', payload: scenario, headers: owner })).statusCode).toBe(201);
+    const queued = await logged.inject({
+      method: 'POST',
+      url: '/api/orgs/acme/runs',
+      payload: { kind: 'montecarlo', scenario: 'log-lyon', runs: 100, seed: 1 },
+      headers: { ...owner, 'x-request-id': 'queue-run-1' },
+    });
+    expect(queued.statusCode, queued.body).toBe(202);
+    const noted = lines
+      .map((line) => JSON.parse(line) as { reqId?: string; msg: string; job?: string; kind?: string })
+      .find((entry) => entry.msg === 'job queued');
+    expect(noted).toMatchObject({ reqId: 'queue-run-1', kind: 'runs.montecarlo', job: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     const generated = await logged.inject({ method: 'GET', url: '/api/nothing-here' });
     expect(generated.statusCode).toBe(404);
     const id = String(generated.headers['x-request-id']);

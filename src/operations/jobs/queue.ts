@@ -4,6 +4,7 @@ import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { JobView } from '../../model/job.js';
 import type { Database, JobsTable } from '../../store/schema.js';
 import { DEFAULT_MAX_ATTEMPTS, type JobHandlers } from './handler.js';
+import { currentActing } from '../actor.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -40,6 +41,7 @@ export async function enqueueJob(db: Executor, request: JobRequest): Promise<{ i
     returning id`.execute(db);
   if (inserted.rows[0]) {
     await sql`select pg_notify(${JOBS_CHANNEL}, ${request.kind})`.execute(db);
+    currentActing().log?.('job queued', { job: inserted.rows[0].id, kind: request.kind, org: request.org });
     return { id: inserted.rows[0].id, created: true };
   }
   const existing = await db
