@@ -37,6 +37,13 @@ describe('everyday readability', () => {
     // Prose typed by users has its French: the owner's job title and the products of an activity.
     await page.goto(`${server.url}/orgs/demo/activities/claims-payment`);
     await page.getByText('Javier Ortega, Responsable du paiement des sinistres (Séville) · Assurance auto, Assurance habitation', { exact: false }).waitFor();
+    // Its cost of downtime per hour in euros, and what a financial level means, from the BIA criteria.
+    expect(nbsp(await page.getByTestId('downtime-cost').inputValue())).toBe('6 000 EUR');
+    await page.getByRole('button', { name: 'Ce que signifient les niveaux pour Financier' }).click();
+    expect(nbsp(await page.getByTestId('criteria-financial').innerText())).toContain(
+      "4 — Majeur\nperte supérieure à 1 000 000 € — Perte qui affecte le résultat de l'année",
+    );
+    await page.keyboard.press('Escape');
 
     await page.goto(`${server.url}/orgs/demo/admin/bia`);
     await page.getByLabel('Devise de tous les montants').selectOption('GBP');

@@ -141,6 +141,11 @@ describe('risk register and scenario journeys', () => {
     await page.getByText('Proven the cheapest (every set checked)').waitFor();
     // In the organisation's currency (the demo's: euros), in the reader's locale.
     expect(await page.getByTestId('recommended-cost').innerText()).toMatch(/^€\d{1,3}(,\d{3})*$/);
+    // Beside it, the cost of downtime the set avoids each year (the demo values 20 activities' hours), in euros too.
+    const downtime = page.getByTestId('downtime-avoided');
+    expect(await downtime.getByTestId('downtime-without').innerText()).toMatch(/^€\d{1,3}(,\d{3})*$/);
+    expect(await downtime.getByTestId('downtime-with').innerText()).toMatch(/^€\d{1,3}(,\d{3})*$/);
+    await downtime.getByText('for the 20 activities that have a cost per hour', { exact: false }).waitFor();
     // The lesson: the contracted fallback site does not help when nobody may leave home.
     expect(await page.getByTestId('lockdown-lesson').innerText()).toMatch(
       /Contracted work-area recovery site \(250 seats\) does not help here: under a lockdown/,

@@ -1,9 +1,9 @@
 // The impact-over-time grid: one row per impact category, one select per time point, coloured by rating.
-import { Group, Text } from '@mantine/core';
+import { ActionIcon, Group, Popover, Stack, Text } from '@mantine/core';
 import type { Activity, BiaSettings } from '@shared/model/organisation.js';
 import { useTranslation } from 'react-i18next';
 import { entityName } from '../lib/format.js';
-import { levelColour } from '../lib/bia.js';
+import { criterionOf, criterionText, levelColour } from '../lib/bia.js';
 import { useFormat, useLanguage } from '../lib/queries.js';
 
 interface Props {
@@ -21,6 +21,12 @@ export function ImpactGrid({ bia, impacts, onChange, suggestedIndex, errorAt }: 
   const language = useLanguage();
   const format = useFormat();
   const levelName = (level: BiaSettings['scale'][number]) => entityName({ id: String(level.value), name: level.label, names: level.names }, language);
+  /** What a level means for a category, in words and (money categories) from which loss: "loss above €1,000,000 — …". */
+  const meaning = (category: BiaSettings['categories'][number], value: number): string => {
+    const criterion = criterionOf(bia, category.id, value);
+    const threshold = category.money && criterion?.threshold !== undefined ? t('impact.lossAbove', { amount: format.money(criterion.threshold) }) : '';
+    return [threshold, criterionText(criterion, language)].filter(Boolean).join(' — ');
+  };
   return (
     <div style={{ overflowX: 'auto' }}>
       <table className="impact-grid" aria-label={t('impact.gridLabel')}>
@@ -41,7 +47,39 @@ export function ImpactGrid({ bia, impacts, onChange, suggestedIndex, errorAt }: 
             return (
               <tr key={category.id}>
                 <th scope="row">
-                  {name}
+                  <Group gap={4} wrap="nowrap" justify="space-between">
+                    <span>{name}</span>
+                    {bia.scale.some((level) => meaning(category, level.value)) ? (
+                      <Popover width={340} position="right-start" withArrow shadow="md">
+                        <Popover.Target>
+                          <ActionIcon
+                            variant="subtle"
+                            size="sm"
+                            color="gray.8"
+                            aria-label={t('impact.criteriaOf', { category: name })}
+                            data-criteria={category.id}
+                          >
+                            ?
+                          </ActionIcon>
+                        </Popover.Target>
+                        <Popover.Dropdown>
+                          <Text size="sm" fw={700} mb={4}>
+                            {t('impact.criteriaOf', { category: name })}
+                          </Text>
+                          <Stack gap={4} data-testid={`criteria-${category.id}`}>
+                            {bia.scale.map((level) => (
+                              <Text key={level.value} size="xs">
+                                <b>
+                                  {level.value} — {levelName(level)}
+                                </b>
+                                {meaning(category, level.value) ? <span style={{ display: 'block' }}>{meaning(category, level.value)}</span> : null}
+                              </Text>
+                            ))}
+                          </Stack>
+                        </Popover.Dropdown>
+                      </Popover>
+                    ) : null}
+                  </Group>
                   {rowError ? (
                     <Text size="xs" c="red.9" role="alert">
                       {rowError}
@@ -78,7 +116,7 @@ export function ImpactGrid({ bia, impacts, onChange, suggestedIndex, errorAt }: 
                         <select
                           aria-label={t('impact.cellLabel', { category: name, time: format.duration(hours) })}
                           aria-invalid={error ? true : undefined}
-                          title={error}
+                          title={error ?? (rating === null ? undefined : meaning(category, rating) || undefined)}
                           data-category={category.id}
                           data-index={index}
                           value={rating === null ? '' : String(rating)}

@@ -1,7 +1,7 @@
 // Impact scale colours (with their contrast), the first intolerable rating and the MTPD reading.
 import { describe, expect, it } from 'vitest';
 import type { BiaSettings } from '@shared/model/organisation.js';
-import { compactImpacts, firstIntolerable, levelColour, normaliseImpacts, readMtpd } from './bia.js';
+import { compactCriteria, compactImpacts, criterionOf, criterionText, firstIntolerable, levelColour, normaliseImpacts, readMtpd } from './bia.js';
 
 const BIA: BiaSettings = {
   categories: [
@@ -71,5 +71,40 @@ describe('impact grid', () => {
     expect(grid).toEqual({ financial: [1, 2, null, null], customer: [null, null, null, null] });
     expect(compactImpacts(grid, { financial: [1, 2] })).toEqual({ financial: [1, 2, null, null] });
     expect(compactImpacts({ ...grid, customer: [null, 3, null, null] }, {})).toEqual({ financial: [1, 2, null, null], customer: [null, 3, null, null] });
+  });
+});
+
+describe('impact criteria', () => {
+  const settings: BiaSettings = {
+    categories: [
+      { id: 'financial', name: 'Financial', money: true },
+      { id: 'legal', name: 'Legal' },
+    ],
+    scale: [
+      { value: 1, label: 'Low' },
+      { value: 2, label: 'High' },
+    ],
+    intolerable: 2,
+    timePoints: [1],
+    criteria: [
+      { category: 'financial', level: 2, description: 'Old text', descriptions: { en: ' Big loss ', fr: 'Grosse perte' }, threshold: 1000 },
+      { category: 'legal', level: 1, descriptions: { fr: 'Rien' }, threshold: 5 },
+      { category: 'legal', level: 2, descriptions: { en: '  ', fr: '' } },
+      { category: 'gone', level: 1, description: 'A removed category' },
+      { category: 'financial', level: 9, description: 'A removed level' },
+    ],
+  };
+
+  it('reads a criterion in the language asked, else the reference text, else the other language', () => {
+    expect(criterionText(criterionOf(settings, 'financial', 2), 'fr')).toBe('Grosse perte');
+    expect(criterionText(criterionOf(settings, 'legal', 1), 'en')).toBe('Rien');
+    expect(criterionText(criterionOf(settings, 'legal', 9), 'en')).toBe('');
+  });
+
+  it('sends only what the settings still have, trimmed, English as the reference, thresholds only in money', () => {
+    expect(compactCriteria(settings)).toEqual([
+      { category: 'financial', level: 2, description: 'Big loss', descriptions: { en: 'Big loss', fr: 'Grosse perte' }, threshold: 1000 },
+      { category: 'legal', level: 1, description: 'Rien', descriptions: { fr: 'Rien' } },
+    ]);
   });
 });

@@ -75,3 +75,43 @@ export function compactImpacts(impacts: Activity['impacts'], original: Activity[
   for (const [category, ratings] of Object.entries(impacts)) if (category in original || ratings.some((rating) => rating !== null)) out[category] = ratings;
   return out;
 }
+
+type Criterion = NonNullable<BiaSettings['criteria']>[number];
+
+/** The criterion of a category at a level, if the settings give one. */
+export function criterionOf(bia: Pick<BiaSettings, 'criteria'>, category: string, level: number): Criterion | undefined {
+  return bia.criteria?.find((criterion) => criterion.category === category && criterion.level === level);
+}
+
+/** A criterion's meaning in a language: its text there, else the reference text; empty when it has none. */
+export function criterionText(criterion: Criterion | undefined, language: 'en' | 'fr'): string {
+  return criterion?.descriptions?.[language] ?? criterion?.description ?? criterion?.descriptions?.[language === 'en' ? 'fr' : 'en'] ?? '';
+}
+
+/**
+ * Criteria as they should be sent: only those of categories and levels the settings still have, without the ones left
+ * empty, thresholds only for categories measured in money, and no empty texts (the schema wants none).
+ */
+export function compactCriteria(bia: BiaSettings): BiaSettings['criteria'] {
+  const categories = new Map(bia.categories.map((category) => [category.id, category]));
+  const levels = new Set(bia.scale.map((level) => level.value));
+  const kept: Criterion[] = [];
+  for (const criterion of bia.criteria ?? []) {
+    const category = categories.get(criterion.category);
+    if (!category || !levels.has(criterion.level)) continue;
+    const en = criterion.descriptions?.en?.trim();
+    const fr = criterion.descriptions?.fr?.trim();
+    // English is the reference text, as for names: an edited English text replaces it.
+    const description = en || criterion.description?.trim() || fr;
+    const threshold = category.money && criterion.threshold !== undefined && Number.isFinite(criterion.threshold) ? criterion.threshold : undefined;
+    if (!description && threshold === undefined) continue;
+    kept.push({
+      category: criterion.category,
+      level: criterion.level,
+      ...(description ? { description } : {}),
+      ...(en || fr ? { descriptions: { ...(en ? { en } : {}), ...(fr ? { fr } : {}) } } : {}),
+      ...(threshold === undefined ? {} : { threshold }),
+    });
+  }
+  return kept;
+}

@@ -9,7 +9,6 @@ import type {
   MonteCarloResult,
   MonteCarloRun,
   PoolResult,
-  Recommendation,
   RecommendationRun,
   RemainingBreach,
   Run as AnyRun,
@@ -19,6 +18,7 @@ import type {
   SimulationResult,
   SimulationRun,
   StoredActivityResult,
+  StoredRecommendation,
   StoredSimulationResult,
 } from '@shared/model/contract/runs.js';
 import type { OrganisationModel, Strategy } from '@shared/model/organisation.js';
@@ -38,6 +38,9 @@ export type {
   Scenario,
   SimulationResult,
 };
+
+/** A recommendation as the API gives it back: those stored before costs of downtime have none. */
+type Recommendation = StoredRecommendation;
 
 // The API's shapes, declared once in the contract (src/model/contract/runs.ts): a run's `kind` says which result it has.
 export type { AnyRun, MonteCarloRun, RecommendationRun, RunKind, RunStatus, SimulationRun, StoredActivityResult, StoredSimulationResult };

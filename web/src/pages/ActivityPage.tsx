@@ -95,6 +95,7 @@ const FIELDS = [
   'suppliers',
   'dependsOn',
   'impacts',
+  'downtimeCostPerHour',
 ];
 
 export default function ActivityPage() {
@@ -254,6 +255,19 @@ function ActivityEditor({ org, saved, bia }: { org: string; saved: PresentedActi
               required
             />
           </SimpleGrid>
+          <NumberField
+            mt="md"
+            maw={320}
+            label={t('activity.downtimeCost')}
+            description={t('activity.downtimeCostHelp', { currency: format.currency })}
+            min={0}
+            decimalScale={2}
+            suffix={` ${format.currency}`}
+            value={draft.downtimeCostPerHour ?? ''}
+            onChange={(value) => set('downtimeCostPerHour', value === '' ? undefined : Number(value))}
+            error={err('downtimeCostPerHour')}
+            data-testid="downtime-cost"
+          />
           {draft.rto > draft.mtpd ? (
             <Alert color="red" mt="sm" role="status">
               {t('activity.rtoAboveMtpd', { rto: format.duration(draft.rto), mtpd: format.duration(draft.mtpd) })}

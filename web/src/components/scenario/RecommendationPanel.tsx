@@ -226,6 +226,8 @@ export function RecommendationView({
         </Paper>
       </SimpleGrid>
 
+      <DowntimeAvoided result={result} cost={result.cost} scenarioName={scenarioName} />
+
       {blocked.length > 0 ? (
         <Alert color="blue" mt="md" title={t('recommend.lessonTitle')} data-testid="lockdown-lesson">
           <List size="sm">
@@ -247,6 +249,85 @@ export function RecommendationView({
       {!result.feasible ? <RemainingBreaches result={result} scenarios={scenarios} run={run} model={model} name={name} /> : null}
       {showWhatIf ? <WhatIfTable model={model} scenarios={used} chosen={result.strategies} blocked={blocked} name={name} /> : null}
     </ResultSection>
+  );
+}
+
+/**
+ * The expected yearly cost of downtime without strategies and with the recommended set, beside what the set costs:
+ * what the committee buys. Reported only; the set is chosen on its own cost (scenario-model §7).
+ */
+function DowntimeAvoided({
+  result,
+  cost,
+  scenarioName,
+}: {
+  result: Recommendation;
+  cost: number;
+  scenarioName: (id: string | undefined, index: number) => string;
+}) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const downtime = result.downtimeCost;
+  // Recommendations computed before costs of downtime have none.
+  if (!downtime) return null;
+  if (downtime.valuedActivities === 0)
+    return (
+      <Text size="sm" c="dimmed" mt="md" data-testid="downtime-none">
+        {t('recommend.downtimeNone')}
+      </Text>
+    );
+  const avoided = downtime.withoutStrategies - downtime.withStrategies;
+  return (
+    <Paper withBorder p="md" mt="md" data-testid="downtime-avoided">
+      <Text size="sm" fw={700}>
+        {t('recommend.downtimeTitle')}
+      </Text>
+      <Text size="xs" c="dimmed" mb="sm">
+        {t('recommend.downtimeHelp', { count: downtime.valuedActivities, formatted: format.number(downtime.valuedActivities) })}
+      </Text>
+      <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+        <div>
+          <Text fz={22} fw={700} data-testid="downtime-without">
+            {format.money(downtime.withoutStrategies)}
+          </Text>
+          <Text size="xs">{t('recommend.downtimeWithout')}</Text>
+        </div>
+        <div>
+          <Text fz={22} fw={700} data-testid="downtime-with">
+            {format.money(downtime.withStrategies)}
+          </Text>
+          <Text size="xs">{t('recommend.downtimeWith')}</Text>
+        </div>
+        <div>
+          <Text fz={22} fw={700} c={avoided > cost ? 'teal.9' : undefined} data-testid="downtime-avoided-amount">
+            {format.money(avoided)}
+          </Text>
+          <Text size="xs">{t('recommend.downtimeAvoided', { cost: format.money(cost) })}</Text>
+        </div>
+      </SimpleGrid>
+      {downtime.scenarios.length > 1 ? (
+        <Table mt="sm" striped withTableBorder aria-label={t('recommend.downtimeTitle')}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('recommend.scenario')}</Table.Th>
+              <Table.Th className="num">{t('recommend.downtimeFrequency')}</Table.Th>
+              <Table.Th className="num">{t('recommend.downtimeWithout')}</Table.Th>
+              <Table.Th className="num">{t('recommend.downtimeWith')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {downtime.scenarios.map((item) => (
+              <Table.Tr key={item.scenario.index}>
+                <Table.Td>{scenarioName(item.scenario.id, item.scenario.index)}</Table.Td>
+                <Table.Td className="num">{format.number(item.frequency)}</Table.Td>
+                <Table.Td className="num">{format.money(item.withoutStrategies)}</Table.Td>
+                <Table.Td className="num">{format.money(item.withStrategies)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      ) : null}
+    </Paper>
   );
 }
 

@@ -48,8 +48,11 @@ export function Totals({ result, rows, model }: { result: SimulationResult; rows
   const disrupted = rows.filter((row) => row.result.disruptedHours > 0).length;
   const short = result.pools.filter((pool) => pool.unmetHours > 0).length;
   const first = rows.find((row) => row.breachAt !== null);
+  // Results stored before costs of downtime have none; an organisation that values no activity has nothing to show.
+  const valued = model.activities.filter((activity) => activity.downtimeCostPerHour !== undefined).length;
+  const downtime = valued > 0 && result.downtimeCost !== undefined && result.yearlyDowntimeCost !== undefined;
   return (
-    <SimpleGrid cols={{ base: 2, lg: 4 }} spacing="sm">
+    <SimpleGrid cols={{ base: 2, lg: downtime ? 5 : 4 }} spacing="sm">
       <Figure
         value={format.number(result.breached)}
         label={t('results.breached', { count: result.breached })}
@@ -63,6 +66,19 @@ export function Totals({ result, rows, model }: { result: SimulationResult; rows
       />
       <Figure value={first ? dayText(first.breachAt, t as Translate, format) : '—'} label={t('results.firstBreach')} tone={first ? 'bad' : 'good'} />
       <Figure value={format.money(result.cost)} label={t('results.cost')} note={short > 0 ? t('results.poolsShort', { count: short }) : undefined} />
+      {downtime ? (
+        <Figure
+          value={format.money(result.downtimeCost)}
+          label={t('results.downtimeCost')}
+          note={t('results.downtimeCostNote', {
+            yearly: format.money(result.yearlyDowntimeCost),
+            valued: format.number(valued),
+            total: format.number(model.activities.length),
+          })}
+          tone={result.downtimeCost! > 0 ? 'warn' : 'good'}
+          testId="downtime-cost"
+        />
+      ) : null}
     </SimpleGrid>
   );
 }

@@ -1,6 +1,6 @@
 // The BIA settings of the organisation: impact categories, the rating scale and its labels, the intolerable level,
 // the time points. The server refuses settings that existing ratings do not fit, and lists those ratings.
-import { ActionIcon, Alert, Button, Group, NativeSelect, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Alert, Button, Checkbox, Group, NativeSelect, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { BiaSettings as Settings } from '@shared/model/organisation.js';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
@@ -11,6 +11,8 @@ import { LoadError, Loading, PageHeader, usePageTitle } from '../../components/P
 import { ProblemSummary, ProblemTable } from '../../components/Problems.js';
 import { Editable, ReadOnlyNotice } from '../../components/Editable.js';
 import { allows } from '../../lib/abilities.js';
+import { compactCriteria, criterionOf } from '../../lib/bia.js';
+import { entityName } from '../../lib/format.js';
 import { api, isApiError, orgPath, type Organisation } from '../../lib/api.js';
 import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProblems } from '../../lib/problems.js';
 import { invalidateOrganisation, keys, useLanguage, useOrganisation, useOrgId } from '../../lib/queries.js';
@@ -23,6 +25,7 @@ function currencyOptions(language: string): Array<{ value: string; label: string
   return Intl.supportedValuesOf('currency').map((code) => ({ value: code, label: `${code} — ${names.of(code) ?? code}` }));
 }
 type Level = Settings['scale'][number];
+type Criterion = NonNullable<Settings['criteria']>[number];
 
 export default function BiaSettings() {
   const { t } = useTranslation();
@@ -41,6 +44,7 @@ export default function BiaSettings() {
   const save = useMutation({
     mutationFn: (bia: Settings) =>
       api<Organisation>(orgPath(org), { method: 'PUT', body: { name: organisation.data!.name, bia, currency: currency ?? undefined } }),
+    // The criteria are sent compacted (see submit): the server's problems name their place in what was sent.
     onSuccess: async (result) => {
       client.setQueryData(keys.details(org), result);
       setDraft(structuredClone(result.bia));
@@ -58,17 +62,38 @@ export default function BiaSettings() {
     const found = problemsAt(problems, `bia.${path}`);
     return found.some((problem) => problem.rule === 'ascending') ? t('admin.bia.ascending') : fieldErrorText(found, t);
   };
-  const rest = unclaimedProblems(problems, ['bia.categories', 'bia.scale', 'bia.intolerable', 'bia.timePoints']).concat(
+  const rest = unclaimedProblems(problems, ['bia.categories', 'bia.scale', 'bia.intolerable', 'bia.timePoints', 'bia.criteria']).concat(
     ['bia.categories', 'bia.scale', 'bia.timePoints'].flatMap((field) => problemsAt(problems, field)),
   );
 
   const set = (next: Partial<Settings>) => setDraft({ ...draft, ...next });
-  const setCategory = (index: number, next: Partial<Category>) =>
-    set({ categories: draft.categories.map((item, i) => (i === index ? { ...item, ...next } : item)) });
+  const setCategory = (index: number, next: Partial<Category>) => {
+    const previous = draft.categories[index].id;
+    // A renamed category keeps its criteria.
+    const criteria =
+      next.id !== undefined && next.id !== previous
+        ? draft.criteria?.map((criterion) => (criterion.category === previous ? { ...criterion, category: next.id! } : criterion))
+        : draft.criteria;
+    set({ categories: draft.categories.map((item, i) => (i === index ? { ...item, ...next } : item)), criteria });
+  };
+  const setCriterion = (category: string, level: number, next: Partial<Criterion>) => {
+    const criteria = draft.criteria ?? [];
+    const found = criteria.some((item) => item.category === category && item.level === level);
+    set({
+      criteria: found
+        ? criteria.map((item) => (item.category === category && item.level === level ? { ...item, ...next } : item))
+        : [...criteria, { category, level, ...next }],
+    });
+  };
+  /** A criterion's problem: its index in the criteria as they were sent. */
+  const criterionError = (category: string, level: number, field: string) => {
+    const index = save.variables?.criteria?.findIndex((item) => item.category === category && item.level === level) ?? -1;
+    return index < 0 ? undefined : at(`criteria.${index}.${field}`);
+  };
   const setLevel = (index: number, next: Partial<Level>) => set({ scale: draft.scale.map((item, i) => (i === index ? { ...item, ...next } : item)) });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (editable) save.mutate(draft);
+    if (editable) save.mutate({ ...draft, criteria: compactCriteria(draft) });
   };
   const remove = t('admin.bia.remove');
 
@@ -130,6 +155,7 @@ export default function BiaSettings() {
                       <Table.Th>{t('admin.bia.id')}</Table.Th>
                       <Table.Th>{t('admin.bia.nameEn')}</Table.Th>
                       <Table.Th>{t('admin.bia.nameFr')}</Table.Th>
+                      <Table.Th w={110}>{t('admin.bia.money')}</Table.Th>
                       <Table.Th w={60} />
                     </Table.Tr>
                   </Table.Thead>
@@ -159,6 +185,13 @@ export default function BiaSettings() {
                             aria-label={t('admin.bia.nameFrOf', { n: index + 1 })}
                             value={category.names?.fr ?? ''}
                             onChange={(event) => setCategory(index, { names: { ...category.names, fr: event.currentTarget.value } })}
+                          />
+                        </Table.Td>
+                        <Table.Td>
+                          <Checkbox
+                            aria-label={t('admin.bia.moneyOf', { n: index + 1 })}
+                            checked={category.money ?? false}
+                            onChange={(event) => setCategory(index, { money: event.currentTarget.checked || undefined })}
                           />
                         </Table.Td>
                         <Table.Td>
@@ -269,6 +302,96 @@ export default function BiaSettings() {
                 data={draft.scale.map((level) => ({ value: String(level.value), label: `${level.value} · ${level.label}` }))}
                 error={at('intolerable')}
               />
+            </Paper>
+
+            <Paper withBorder p="md" component="section" aria-labelledby="bia-criteria">
+              <Title order={2} size="h4" id="bia-criteria" mb="xs">
+                {t('admin.bia.criteria')}
+              </Title>
+              <Text size="sm" c="dimmed" mb="sm">
+                {t('admin.bia.criteriaHelp', { currency })}
+              </Text>
+              <Stack gap="md">
+                {draft.categories
+                  .filter((category) => category.id !== '')
+                  .map((category) => {
+                    const name = entityName(category, language);
+                    return (
+                      <div key={category.id} data-criteria-category={category.id}>
+                        <Text size="sm" fw={700} mb={4}>
+                          {name}
+                          {category.money ? ` · ${t('admin.bia.money')} (${currency})` : ''}
+                        </Text>
+                        <Table.ScrollContainer minWidth={720}>
+                          <Table>
+                            <Table.Thead>
+                              <Table.Tr>
+                                <Table.Th w={140}>{t('admin.bia.level')}</Table.Th>
+                                <Table.Th>{t('admin.bia.meaningEn')}</Table.Th>
+                                <Table.Th>{t('admin.bia.meaningFr')}</Table.Th>
+                                {category.money ? <Table.Th w={200}>{t('admin.bia.threshold', { currency })}</Table.Th> : null}
+                              </Table.Tr>
+                            </Table.Thead>
+                            <Table.Tbody>
+                              {draft.scale.map((level) => {
+                                const criterion = criterionOf(draft, category.id, level.value);
+                                const levelName = entityName({ id: String(level.value), name: level.label, names: level.names }, language);
+                                const of = { category: name, level: `${level.value} — ${levelName}` };
+                                return (
+                                  <Table.Tr key={level.value}>
+                                    <Table.Td>
+                                      {level.value} — {levelName}
+                                    </Table.Td>
+                                    <Table.Td>
+                                      <TextInput
+                                        lang="en"
+                                        aria-label={t('admin.bia.meaningEnOf', of)}
+                                        value={criterion?.descriptions?.en ?? criterion?.description ?? ''}
+                                        onChange={(event) =>
+                                          setCriterion(category.id, level.value, {
+                                            descriptions: { ...criterion?.descriptions, en: event.currentTarget.value },
+                                          })
+                                        }
+                                        error={
+                                          criterionError(category.id, level.value, 'description') ?? criterionError(category.id, level.value, 'descriptions.en')
+                                        }
+                                      />
+                                    </Table.Td>
+                                    <Table.Td>
+                                      <TextInput
+                                        lang="fr"
+                                        aria-label={t('admin.bia.meaningFrOf', of)}
+                                        value={criterion?.descriptions?.fr ?? ''}
+                                        onChange={(event) =>
+                                          setCriterion(category.id, level.value, {
+                                            descriptions: { ...criterion?.descriptions, fr: event.currentTarget.value },
+                                          })
+                                        }
+                                        error={criterionError(category.id, level.value, 'descriptions.fr')}
+                                      />
+                                    </Table.Td>
+                                    {category.money ? (
+                                      <Table.Td>
+                                        <NumberField
+                                          aria-label={t('admin.bia.thresholdOf', of)}
+                                          min={0}
+                                          suffix={` ${currency}`}
+                                          value={criterion?.threshold ?? ''}
+                                          onChange={(value) => setCriterion(category.id, level.value, { threshold: value === '' ? undefined : Number(value) })}
+                                          error={criterionError(category.id, level.value, 'threshold')}
+                                        />
+                                      </Table.Td>
+                                    ) : null}
+                                  </Table.Tr>
+                                );
+                              })}
+                            </Table.Tbody>
+                          </Table>
+                        </Table.ScrollContainer>
+                      </div>
+                    );
+                  })}
+              </Stack>
             </Paper>
 
             <Paper withBorder p="md" component="section" aria-labelledby="bia-times">
