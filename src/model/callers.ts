@@ -100,6 +100,7 @@ export const PublicKey = z
     createdAt: z.string(),
     revokedAt: z.string().nullable(),
     status: z.enum(['active', 'revoked']),
+    flow: z.string().nullable().meta({ description: 'The flow a conversation through this key starts with when the client names none (null: orientation)' }),
   })
   .meta({ id: 'PublicKey' });
 export type PublicKey = z.infer<typeof PublicKey>;

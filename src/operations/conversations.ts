@@ -37,11 +37,13 @@ function remember(key: string, entry: { orgId: string; turn: number; ended: bool
 const ATTEMPTS = 3;
 
 /** Who talks: anyone through an organisation's public key, or a signed-in member (a staff conversation, or a preview). */
-export type ConversationCaller = { kind: 'public'; orgId: string; keyId: string } | { kind: 'staff' | 'preview'; orgId: string; userId: string; email: string };
+export type ConversationCaller =
+  | { kind: 'public'; orgId: string; keyId: string; startFlow?: string | null }
+  | { kind: 'staff' | 'preview'; orgId: string; userId: string; email: string; startFlow?: undefined };
 
 /** The caller behind a public key. */
 export function publicCaller(key: PublicKeyRecord): ConversationCaller {
-  return { kind: 'public', orgId: key.orgId, keyId: key.id };
+  return { kind: 'public', orgId: key.orgId, keyId: key.id, startFlow: key.flow };
 }
 
 const ownerOf = (caller: ConversationCaller): ConversationOwner =>
@@ -130,7 +132,7 @@ export async function startConversation(
   now: number,
 ): Promise<{ id: string; messages: FlowMessage[] }> {
   const flows = await flowsOf(db, caller.orgId);
-  const flowId = input.flow ?? DEFAULT_FLOW;
+  const flowId = input.flow ?? caller.startFlow ?? DEFAULT_FLOW;
   if (!Object.hasOwn(flows, flowId))
     throw new RempartError('not_found', `No flow "${flowId}".`, [
       { path: 'body.flow', rule: 'exists', value: flowId, message: `one of: ${Object.keys(flows).join(', ')}` },

@@ -7,6 +7,7 @@ import { WidgetRepository, type PublicKeyRecord } from '../store/widget-reposito
 import type { Database } from '../store/schema.js';
 import { randomSecret } from '../security/crypto.js';
 import { recordAudit } from './audit.js';
+import { flowsOf } from './flows.js';
 
 export type { PublicKeyRecord } from '../store/widget-repository.js';
 
@@ -21,6 +22,7 @@ export function publicKeyView(record: PublicKeyRecord): PublicKey {
     createdAt: record.createdAt,
     revokedAt: record.revokedAt,
     status: record.revokedAt ? 'revoked' : 'active',
+    flow: record.flow,
   };
 }
 
@@ -37,13 +39,27 @@ export async function createPublicKey(
   db: Kysely<Database>,
   orgId: string,
   creatorId: string | null,
-  input: { label: string; origins: string[] },
+  input: { label: string; origins: string[]; flow?: string | null },
   now: number,
 ): Promise<PublicKeyRecord> {
+  if (input.flow) {
+    const flows = await flowsOf(db, orgId);
+    if (!Object.hasOwn(flows, input.flow))
+      throw new RempartError('invalid_input', `No flow "${input.flow}".`, [
+        { path: 'body.flow', rule: 'exists', value: input.flow, message: `one of: ${Object.keys(flows).join(', ')}` },
+      ]);
+  }
   return db.transaction().execute(async (trx) => {
     // 128 random bits: keys are public, so this only keeps them unguessable enough not to be enumerated.
     const key = `${PUBLIC_KEY_PREFIX}${orgId}.${randomSecret(16)}`;
-    const created = await new WidgetRepository(trx).insertKey({ orgId, key, label: input.label, origins: input.origins, createdBy: creatorId });
+    const created = await new WidgetRepository(trx).insertKey({
+      orgId,
+      key,
+      label: input.label,
+      origins: input.origins,
+      createdBy: creatorId,
+      flow: input.flow,
+    });
     await recordAudit(
       trx,
       {
@@ -51,7 +67,7 @@ export async function createPublicKey(
         action: 'create',
         entityType: 'public_key',
         entityId: created.id,
-        after: { label: created.label, origins: created.origins, key: created.key },
+        after: { label: created.label, origins: created.origins, key: created.key, flow: created.flow },
       },
       new Date(now),
     );

@@ -18,6 +18,7 @@ import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../operations/se
 import { installAccessControl } from './access.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { assistantRoutes } from './routes/assistant.js';
+import { flowRoutes } from './routes/flows.js';
 import { surveillanceRoutes } from './routes/surveillance.js';
 import { DEFAULT_PUBLIC_RATE_LIMITS, SharedRateLimiter, type PublicRateLimits } from '../operations/public-rate-limit.js';
 import { installEdgeGuards, MAX_SEGMENT_LENGTH, overlongSegment, SPREADSHEET_MEDIA_TYPES } from './edge.js';
@@ -394,6 +395,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(surveillanceRoutes);
       await api.register(kbRoutes);
       await api.register(assistantRoutes);
+      await api.register(flowRoutes);
       api.get('/openapi.json', { schema: { hide: true }, config: { policy: { access: 'public' } } }, async () => app.swagger());
     },
     { prefix: '/api' },

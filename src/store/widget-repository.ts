@@ -15,6 +15,8 @@ export interface PublicKeyRecord {
   createdBy: { id: string; email: string } | null;
   createdAt: string;
   revokedAt: string | null;
+  /** The flow a conversation through this key starts with when the client names none (null: the default). */
+  flow: string | null;
 }
 
 const iso = (date: Date | string) => new Date(date).toISOString();
@@ -31,6 +33,7 @@ function toRecord(row: Row): PublicKeyRecord {
     createdBy: row.created_by && row.creator_email ? { id: row.created_by, email: row.creator_email } : null,
     createdAt: iso(row.created_at),
     revokedAt: row.revoked_at ? iso(row.revoked_at) : null,
+    flow: row.flow ?? null,
   };
 }
 
@@ -42,10 +45,17 @@ export class WidgetRepository {
     return this.db.selectFrom('public_keys as k').leftJoin('users as u', 'u.id', 'k.created_by').selectAll('k').select('u.email as creator_email');
   }
 
-  async insertKey(key: { orgId: string; key: string; label: string; origins: string[]; createdBy: string | null }): Promise<PublicKeyRecord> {
+  async insertKey(key: {
+    orgId: string;
+    key: string;
+    label: string;
+    origins: string[];
+    createdBy: string | null;
+    flow?: string | null;
+  }): Promise<PublicKeyRecord> {
     const row = await this.db
       .insertInto('public_keys')
-      .values({ org_id: key.orgId, key: key.key, label: key.label, origins: key.origins, created_by: key.createdBy })
+      .values({ org_id: key.orgId, key: key.key, label: key.label, origins: key.origins, created_by: key.createdBy, flow: key.flow ?? null })
       .returning('id')
       .executeTakeFirstOrThrow();
     return (await this.getKey(key.orgId, row.id))!;

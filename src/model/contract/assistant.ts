@@ -24,3 +24,31 @@ export const QuestionCaseView = z
 export type QuestionCaseView = z.infer<typeof QuestionCaseView>;
 
 export const QuestionCaseList = listPageOf(QuestionCaseView).meta({ id: 'QuestionCaseList' });
+
+/** One of the flows an organisation's conversations may run, as listed. */
+export const FlowSummary = z
+  .object({
+    id: z.string(),
+    title: z.record(z.string(), z.string()).meta({ description: 'The title in each language of the flow (a variable title shows as {})' }),
+    version: z.string(),
+    languages: z.array(z.string()),
+    steps: z.number().int().meta({ description: 'How many steps it has' }),
+    shipped: z.boolean().meta({ description: 'Shipped with Rempart: read-only' }),
+    revision: z.number().int().nullable().meta({ description: 'The organisation’s own flows: the number of the newest saved revision' }),
+    revisions: z.number().int().meta({ description: 'How many revisions were saved (0 for a shipped flow)' }),
+    createdBy: z.string().nullable(),
+    createdAt: Instant.nullable(),
+    abilities: Abilities.optional(),
+  })
+  .meta({ id: 'FlowSummary' });
+export type FlowSummary = z.infer<typeof FlowSummary>;
+
+export const FlowList = z.object({ items: z.array(FlowSummary), abilities: Abilities }).meta({ id: 'FlowList' });
+export type FlowList = z.infer<typeof FlowList>;
+
+/** A flow with its document and, for the organisation's own, the revisions saved. */
+export const FlowView = FlowSummary.extend({
+  flow: z.record(z.string(), z.unknown()).meta({ description: 'The flow document (see the Flow schema)' }),
+  history: z.array(z.object({ revision: z.number().int(), version: z.string(), createdBy: z.string(), createdAt: Instant })),
+}).meta({ id: 'FlowView' });
+export type FlowView = z.infer<typeof FlowView>;

@@ -64,7 +64,19 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'The key (`rmpk_…`) is public: write it into the pages that embed the widget. It opens only the widget’s routes, and only from the listed origins (exact scheme, host and port; `["*"]` alone opens it to every origin, explicitly).',
         params: OrgParams,
-        body: z.object({ label: Label, origins: AllowedOrigins }).strict(),
+        body: z
+          .object({
+            label: Label,
+            origins: AllowedOrigins,
+            flow: z
+              .string()
+              .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, { message: 'a flow id' })
+              .nullish()
+              .meta({
+                description: 'The flow conversations through this key start with when the client names none (a shipped flow or one of the organisation’s)',
+              }),
+          })
+          .strict(),
         response: { 201: ListedKey, ...ERRORS },
       },
     },
