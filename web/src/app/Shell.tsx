@@ -74,6 +74,8 @@ export function Shell() {
     ...(open || allowed(membership?.abilities.clauses?.read) ? [{ path: '/clauses', label: t('nav.clauses') }] : []),
     ...(open || allowed(membership?.abilities.kb?.read) ? [{ path: '/kb', label: t('nav.kb') }] : []),
     ...(open || allowed(membership?.abilities.surveillance?.read) ? [{ path: '/surveillance', label: t('nav.surveillance') }] : []),
+    ...(allowed(membership?.abilities.assistant?.create) ? [{ path: '/assistant', label: t('nav.assistant') }] : []),
+    ...(open || allowed(membership?.abilities.flows?.read) ? [{ path: '/flows', label: t('nav.flows') }] : []),
   ];
   const adminItems: NavItem[] = me
     ? [

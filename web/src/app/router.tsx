@@ -27,6 +27,8 @@ const ScenarioReport = lazy(() => import('../pages/ScenarioReport.js'));
 const Plans = lazy(() => import('../pages/Plans.js'));
 const KnowledgeBase = lazy(() => import('../pages/KnowledgeBase.js'));
 const Surveillance = lazy(() => import('../pages/Surveillance.js'));
+const Assistant = lazy(() => import('../pages/Assistant.js'));
+const Flows = lazy(() => import('../pages/Flows.js'));
 const PlanPage = lazy(() => import('../pages/PlanPage.js'));
 const Incidents = lazy(() => import('../pages/Incidents.js'));
 const CorrectiveActions = lazy(() => import('../pages/CorrectiveActions.js'));
@@ -113,6 +115,8 @@ export const router = createBrowserRouter([
       { path: 'plans', element: <Plans /> },
       { path: 'kb', element: <KnowledgeBase /> },
       { path: 'surveillance', element: <Surveillance /> },
+      { path: 'assistant', element: <Assistant /> },
+      { path: 'flows', element: <Flows /> },
       { path: 'plans/:id', element: <PlanPage /> },
       { path: 'incidents', element: <Incidents /> },
       { path: 'incidents/:id', element: <IncidentPage /> },
