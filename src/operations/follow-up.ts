@@ -3,7 +3,7 @@
 // over with the person's consent. Notes (the volunteers', and the notes people wrote with
 // their check-ins) may be health data: read only through `followUpNotes`, each read audited, and purged a number of
 // days after the incident closes.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { RempartError } from '../errors.js';
 import type { CheckinStatus } from '../model/alert.js';
 import type { FollowUpCaseView } from '../model/contract/alerts.js';
@@ -97,6 +97,34 @@ async function oneCase(db: Kysely<Database>, org: string, incident: string, id: 
   return found;
 }
 
+type CaseChange = { action: 'claim' | 'release' | 'close'; outcome?: FollowUpCaseView['outcome'] };
+
+/** Claims, releases or closes a case whose row the transaction locked; a closed case, or one claimed by someone else, is a 409. */
+async function moveCase(
+  trx: Transaction<Database>,
+  org: string,
+  id: string,
+  current: { status: string; claimed_by: string | null; claimed_by_label: string | null } | undefined,
+  change: CaseChange,
+  actor: FollowUpActor,
+): Promise<void> {
+  if (!current) throw caseNotFound(id);
+  const conflict = (message: string) =>
+    new RempartError('conflict', message, [{ path: 'case', rule: current.status, value: current.claimed_by_label, message }]);
+  if (current.status === 'closed') throw conflict('The case is closed.');
+  if (current.status === 'claimed' && current.claimed_by !== actor.id && change.action !== 'release')
+    throw conflict(`The case is claimed by ${current.claimed_by_label}.`);
+  if (change.action === 'claim')
+    await sql`update follow_up_cases set status = 'claimed', claimed_by = ${actor.id}, claimed_by_label = ${actor.label}, claimed_at = now(), updated_at = now()
+      where org_id = ${org} and id = ${id}`.execute(trx);
+  else if (change.action === 'release')
+    await sql`update follow_up_cases set status = 'open', claimed_by = null, claimed_by_label = null, claimed_at = null, updated_at = now()
+      where org_id = ${org} and id = ${id}`.execute(trx);
+  else
+    await sql`update follow_up_cases set status = 'closed', outcome = ${change.outcome ?? 'reached'}, closed_at = now(), updated_at = now()
+      where org_id = ${org} and id = ${id}`.execute(trx);
+}
+
 /** Claims, releases or closes a case. A case claimed by someone else is theirs until released (409). */
 export async function changeCase(
   db: Kysely<Database>,
@@ -111,22 +139,7 @@ export async function changeCase(
       select status, claimed_by, claimed_by_label from follow_up_cases where org_id = ${org} and incident_id = ${incident} and id = ${id} for update`.execute(
       trx,
     );
-    const current = rows[0];
-    if (!current) throw caseNotFound(id);
-    const conflict = (message: string) =>
-      new RempartError('conflict', message, [{ path: 'case', rule: current.status, value: current.claimed_by_label, message }]);
-    if (current.status === 'closed') throw conflict('The case is closed.');
-    if (current.status === 'claimed' && current.claimed_by !== actor.id && change.action !== 'release')
-      throw conflict(`The case is claimed by ${current.claimed_by_label}.`);
-    if (change.action === 'claim')
-      await sql`update follow_up_cases set status = 'claimed', claimed_by = ${actor.id}, claimed_by_label = ${actor.label}, claimed_at = now(), updated_at = now()
-        where org_id = ${org} and id = ${id}`.execute(trx);
-    else if (change.action === 'release')
-      await sql`update follow_up_cases set status = 'open', claimed_by = null, claimed_by_label = null, claimed_at = null, updated_at = now()
-        where org_id = ${org} and id = ${id}`.execute(trx);
-    else
-      await sql`update follow_up_cases set status = 'closed', outcome = ${change.outcome ?? 'reached'}, closed_at = now(), updated_at = now()
-        where org_id = ${org} and id = ${id}`.execute(trx);
+    await moveCase(trx, org, id, rows[0], change, actor);
     await publishLiveEvent(trx, { org, topic: `incident:${incident}`, type: 'follow-up', data: { case: id, action: change.action } });
     await recordAudit(trx, {
       org,
@@ -259,22 +272,7 @@ export async function changeQuestionCase(
   await db.transaction().execute(async (trx) => {
     const { rows } = await sql<{ status: string; claimed_by: string | null; claimed_by_label: string | null }>`
       select status, claimed_by, claimed_by_label from follow_up_cases where org_id = ${org} and reason = 'question' and id = ${id} for update`.execute(trx);
-    const current = rows[0];
-    if (!current) throw caseNotFound(id);
-    const conflict = (message: string) =>
-      new RempartError('conflict', message, [{ path: 'case', rule: current.status, value: current.claimed_by_label, message }]);
-    if (current.status === 'closed') throw conflict('The case is closed.');
-    if (current.status === 'claimed' && current.claimed_by !== actor.id && change.action !== 'release')
-      throw conflict(`The case is claimed by ${current.claimed_by_label}.`);
-    if (change.action === 'claim')
-      await sql`update follow_up_cases set status = 'claimed', claimed_by = ${actor.id}, claimed_by_label = ${actor.label}, claimed_at = now(), updated_at = now()
-        where org_id = ${org} and id = ${id}`.execute(trx);
-    else if (change.action === 'release')
-      await sql`update follow_up_cases set status = 'open', claimed_by = null, claimed_by_label = null, claimed_at = null, updated_at = now()
-        where org_id = ${org} and id = ${id}`.execute(trx);
-    else
-      await sql`update follow_up_cases set status = 'closed', outcome = ${change.outcome ?? 'reached'}, closed_at = now(), updated_at = now()
-        where org_id = ${org} and id = ${id}`.execute(trx);
+    await moveCase(trx, org, id, rows[0], change, actor);
     await recordAudit(trx, {
       org,
       chain: recordChain(org, 'follow-up', 'questions'),
