@@ -90,7 +90,8 @@ export async function biaReport(context: ReportContext): Promise<BuiltReport> {
             { name: words.mtpd, data: activities.map((activity) => activity.mtpd) },
             { name: words.rto, data: activities.map((activity) => activity.rto) },
           ],
-          { height: 340 },
+          // MTPDs run from hours to months: on a linear axis the shortest, most critical ones would not show.
+          { log: true, yName: 'h' },
         ),
       },
     },

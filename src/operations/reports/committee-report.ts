@@ -89,7 +89,7 @@ export async function committeeReport(context: ReportContext, params: { scenario
             { name: w.longest, data: disrupted.map((line) => line.longestDisruption), color: '#e8590c' },
             { name: words.mtpd, data: disrupted.map((line) => activity(line.id)?.mtpd ?? 0), color: '#1c7ed6' },
           ],
-          { height: 340 },
+          { log: true, yName: 'h' },
         ),
       },
     });

@@ -58,34 +58,58 @@ export function fileStem(...parts: string[]): string {
     .slice(0, 120);
 }
 
-/** Common shape of the bar charts of the reports: categories on x, one or more series of numbers. */
+/**
+ * Common shape of the charts of the reports: categories and one or more series of numbers. Past eight categories the
+ * bars lie down (names on the left, readable); legends go under the plot so they never cover it.
+ */
 export function barChart(
   categories: string[],
   series: Array<{ name: string; data: number[]; type?: 'bar' | 'line'; color?: string }>,
-  options: { horizontalLabels?: boolean; yName?: string; percent?: boolean; height?: number } = {},
+  options: { yName?: string; percent?: boolean; log?: boolean } = {},
 ) {
-  const rotate = categories.length > 6 ? 35 : 0;
+  const horizontal = categories.length > 8 && series.every((item) => item.type !== 'line');
+  // One name a line: activities' names are long, and side by side they ran into each other.
+  const legendRows = series.length > 1 ? series.length : 0;
+  const legend = legendRows > 0 ? { bottom: 0, left: 20, orient: 'vertical', itemHeight: 8, textStyle: { fontSize: 9 } } : undefined;
+  const value = {
+    type: options.log ? 'log' : 'value',
+    logBase: options.log ? 10 : undefined,
+    name: options.yName,
+    axisLabel: { fontSize: 9, formatter: options.percent ? '{value} %' : '{value}' },
+    max: options.percent ? 100 : undefined,
+  };
+  const labels = series.length === 1 ? { show: true, position: horizontal ? 'right' : 'top', fontSize: 8 } : undefined;
+  const shaped = series.map((item) => ({
+    name: item.name,
+    type: item.type ?? 'bar',
+    data: item.data,
+    itemStyle: item.color ? { color: item.color } : undefined,
+    label: labels,
+  }));
+  if (horizontal)
+    return {
+      width: 520,
+      height: Math.min(700, 40 + categories.length * series.length * 9 + legendRows * 16),
+      option: {
+        color: ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9'],
+        legend,
+        grid: { left: 180, right: 40, top: 10, bottom: 20 + legendRows * 16 },
+        yAxis: { type: 'category', inverse: true, data: categories, axisLabel: { fontSize: 8, width: 135, overflow: 'truncate' } },
+        xAxis: value,
+        series: shaped,
+      },
+    };
+  const rotate = categories.length > 5 ? 30 : 0;
   return {
     width: 520,
-    height: options.height ?? 300,
+    height: 300 + legendRows * 16,
     option: {
-      color: ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9'],
-      legend: series.length > 1 ? { top: 0, textStyle: { fontSize: 10 } } : undefined,
-      grid: { left: 60, right: 20, top: 30, bottom: rotate ? 110 : 40 },
-      xAxis: { type: 'category', data: categories, axisLabel: { rotate, fontSize: 9, interval: 0, width: 120, overflow: 'truncate' } },
-      yAxis: {
-        type: 'value',
-        name: options.yName,
-        axisLabel: { fontSize: 9, formatter: options.percent ? '{value} %' : '{value}' },
-        max: options.percent ? 100 : undefined,
-      },
-      series: series.map((item) => ({
-        name: item.name,
-        type: item.type ?? 'bar',
-        data: item.data,
-        itemStyle: item.color ? { color: item.color } : undefined,
-        label: series.length === 1 ? { show: true, position: 'top', fontSize: 8 } : undefined,
-      })),
+      color: ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599'],
+      legend,
+      grid: { left: 60, right: 20, top: 30, bottom: (rotate ? 90 : 40) + legendRows * 16 },
+      xAxis: { type: 'category', data: categories, axisLabel: { rotate, fontSize: 9, interval: 0, width: 110, overflow: 'truncate' } },
+      yAxis: value,
+      series: shaped,
     },
   };
 }

@@ -54,7 +54,7 @@ export async function riskReport(context: ReportContext): Promise<BuiltReport> {
         width: 520,
         height: 360,
         option: {
-          grid: { left: 130, right: 20, top: 20, bottom: 90 },
+          grid: { left: 130, right: 20, top: 30, bottom: 90 },
           xAxis: {
             type: 'category',
             name: words.risks.impact,
