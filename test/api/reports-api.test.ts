@@ -100,9 +100,12 @@ describe('reports', () => {
     const workbook = await workbookOf(xlsx.bytes);
     expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Summary', 'Activities', 'Impacts over time', 'Findings']);
     const activities = rowsOf(workbook, 'Activities');
-    expect(activities[0]).toEqual(['Activity', 'Owner', 'MTPD', 'RTO', 'RPO', 'MBCO', 'Suggested MTPD', 'Impact assessment']);
+    expect(activities[0]).toEqual(['Activity', 'Owner', 'MTPD', 'RTO', 'RPO', 'MBCO', 'Suggested MTPD', 'Cost of an hour of downtime', 'Impact assessment']);
     const hotline = activities.find((row) => row[0] === 'Claims first notice of loss (claims hotline)')!;
     expect(hotline.slice(2, 4)).toEqual([24, 4]);
+    // Its cost of downtime, a number of euros typed as such.
+    expect(hotline[7]).toBe(12000);
+    expect(workbook.getWorksheet('Activities')!.getCell('H2').numFmt).toBe('"€"#,##0');
     expect(workbook.getWorksheet('Activities')!.getCell('C2').numFmt).toBe('#,##0.# "h"');
     expect(workbook.getWorksheet('Activities')!.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(String(rowsOf(workbook, 'Summary')[3][0])).toMatch(/Charts are in the PDF/);

@@ -66,6 +66,7 @@ export async function biaReport(context: ReportContext): Promise<BuiltReport> {
           { label: words.rpo, type: 'hours' },
           { label: words.mbco, type: 'percent' },
           { label: words.suggestedMtpd, type: 'hours' },
+          { label: words.downtimeCost, type: 'money' },
           { label: words.assessment, type: 'text' },
         ],
         rows: activities.map((activity, index) => [
@@ -76,6 +77,7 @@ export async function biaReport(context: ReportContext): Promise<BuiltReport> {
           activity.rpo ?? null,
           activity.mbco,
           suggestedMtpd(activity.impacts, bia),
+          activity.downtimeCostPerHour ?? null,
           words.assessmentStates[states[index]],
         ]),
       },
