@@ -87,6 +87,9 @@ describe('result spreadsheets', () => {
     expect(header).toBe('Line,Id,Name,Yearly standby cost (EUR),Cost per day in use (EUR),Scenario');
     expect(rows.filter((row) => row.startsWith('Strategy,')).map((row) => row.split(',')[1])).toEqual(result.strategies);
     expect(rows).toContain(`Expected yearly cost,,,${result.cost},,`);
+    // And what they avoid: the expected yearly cost of downtime without them and with them, in total and per scenario.
+    expect(rows).toContain(`Expected yearly cost of downtime without strategies,,,${result.downtimeCost.withoutStrategies},,`);
+    expect(rows).toContain(`Expected yearly cost of downtime with the strategies,,,${result.downtimeCost.withStrategies},,pandemic-lockdown`);
   });
 
   it('refuses a run without a result yet, and a run of another organisation, with 404', async () => {

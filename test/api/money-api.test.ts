@@ -128,6 +128,15 @@ describe('cost of downtime per hour of an activity', () => {
       ['payments', 4, 4_000],
     ]);
     expect(result).toMatchObject({ downtimeCost: 14_000, yearlyDowntimeCost: 28_000 });
+    // The result's spreadsheet carries them too, in the organisation's currency.
+    const sheet = await t.request({ method: 'GET', url: `/api/orgs/money/runs/${run.json().id}/result.sheet?lang=en` });
+    expect(sheet.statusCode, sheet.body).toBe(200);
+    const [header, ...rows] = sheet.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(header.split(',').at(-1)).toBe('Cost of downtime (EUR)');
+    expect(rows.map((row) => row.split(',').at(-1))).toEqual(['10000', '4000']);
   });
 
   it.each([

@@ -49,6 +49,13 @@ describe('everyday readability', () => {
     await page.getByLabel('Devise de tous les montants').selectOption('GBP');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await page.getByText('Enregistré', { exact: false }).first().waitFor();
+    // Impact criteria: a financial threshold below the level under it is refused at its field.
+    const threshold = page.getByLabel('Financier, 3 — Modéré : perte supérieure à');
+    expect(nbsp(await threshold.inputValue())).toBe('250 000 GBP');
+    await threshold.fill('5');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Doit être supérieur à la valeur précédente.').waitFor();
+    await page.getByRole('button', { name: 'Abandonner les modifications' }).click();
     await page.goto(`${server.url}/orgs/demo/strategies`);
     await vpn.waitFor();
     expect(nbsp(await vpn.innerText())).toContain('24 000 £GB');

@@ -74,6 +74,9 @@ const WORDS = {
   source: { en: 'Address', fr: 'Adresse' },
   montecarlo: { en: 'Monte Carlo', fr: 'Monte Carlo' },
   recommendation: { en: 'Recommendation', fr: 'Recommandation' },
+  downtimeCost: { en: 'Cost of downtime', fr: 'Coût des interruptions' },
+  downtimeWithout: { en: 'Expected yearly cost of downtime without strategies', fr: 'Coût annuel attendu des interruptions sans stratégie' },
+  downtimeWith: { en: 'Expected yearly cost of downtime with the strategies', fr: 'Coût annuel attendu des interruptions avec les stratégies' },
   simulation: { en: 'Simulation', fr: 'Simulation' },
   heatmap: { en: 'Heat map', fr: 'Carte de chaleur' },
   audit: { en: 'Audit log', fr: 'Journal d’audit' },
@@ -132,6 +135,15 @@ async function runTable(repository: ModelRepository, orgId: string, run: Run, la
     rows.push([w('total'), null, null, result.cost, null, null]);
     for (const breach of result.remainingBreaches)
       rows.push([w('breach'), breach.activity, activity(breach.activity), null, null, breach.scenario.id ?? String(breach.scenario.index + 1)]);
+    // Beside the strategies' cost, what they avoid (recommendations stored before issue 15 have no such figures).
+    const downtime = (result as Partial<Recommendation>).downtimeCost;
+    if (downtime && downtime.valuedActivities > 0) {
+      const scenario = (item: (typeof downtime.scenarios)[number]) => item.scenario.id ?? String(item.scenario.index + 1);
+      rows.push([w('downtimeWithout'), null, null, downtime.withoutStrategies, null, null]);
+      for (const item of downtime.scenarios) rows.push([w('downtimeWithout'), null, null, item.withoutStrategies, null, scenario(item)]);
+      rows.push([w('downtimeWith'), null, null, downtime.withStrategies, null, null]);
+      for (const item of downtime.scenarios) rows.push([w('downtimeWith'), null, null, item.withStrategies, null, scenario(item)]);
+    }
     return {
       sheet: w('recommendation'),
       columns: [w('kind'), w('id'), w('name'), `${w('fixed')} (${currency})`, `${w('perDay')} (${currency})`, w('scenario')],
@@ -141,7 +153,7 @@ async function runTable(repository: ModelRepository, orgId: string, run: Run, la
   const result = run.result as SimulationResult;
   return {
     sheet: w('simulation'),
-    columns: [w('id'), w('activity'), w('longest'), w('firstDisrupted'), w('mtpd'), w('breachedMtpd')],
+    columns: [w('id'), w('activity'), w('longest'), w('firstDisrupted'), w('mtpd'), w('breachedMtpd'), `${w('downtimeCost')} (${currency})`],
     rows: result.activities.map((item) => [
       item.id,
       activity(item.id),
@@ -149,6 +161,8 @@ async function runTable(repository: ModelRepository, orgId: string, run: Run, la
       item.firstDisrupted,
       mtpd(item.id),
       item.mtpdBreached ? w('yes') : w('no'),
+      // Null without a cost per hour, and in results stored before issue 15.
+      (item as Partial<typeof item>).downtimeCost ?? null,
     ]),
   };
 }
