@@ -4,7 +4,7 @@
 // conversation a person of their own (their own client address, sent as X-Forwarded-For, which the server believes
 // from loopback as it would from its load balancer). Conversations are created first (the orientation questionnaire),
 // then answered in turn at the rate asked (autocannon's overall rate; it cannot send faster than the server answers).
-// Counted: errors (connection errors, timeouts, 5xx, any 4xx but 429) must be 0; 429s are our own limits refusing
+// Counted: errors (connection errors and timeouts, as autocannon counts them, and 5xx or any 4xx but 429) must be 0; 429s are our own limits refusing
 // a client or key past its share, reported apart and not errors (with one client per person, the default limits
 // should refuse none); p50/p99 per phase; the server's resident memory before, at its peak and after.
 // Run: npx tsx bench/conversation-burst.ts [--steady 30] [--factor 100] [--seconds 5] [--keys 20] [--connections 200]
@@ -66,6 +66,8 @@ interface Phase {
   p50: number;
   p99: number;
   errors: number;
+  /** Of the errors: connection errors, timeouts (no answer within 10 s), answers with an unexpected status. */
+  kinds: { connection: number; timeouts: number; statuses: number };
   refused: number;
   statuses: Record<string, number>;
 }
@@ -168,7 +170,9 @@ async function phase(base: string, conversations: Conversation[], rate: number, 
     sent: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors: result.errors + result.timeouts + unexpected,
+    errors: result.errors + unexpected,
+    // autocannon counts a timeout among its errors too: connection errors are the rest.
+    kinds: { connection: Math.max(0, result.errors - result.timeouts), timeouts: result.timeouts, statuses: unexpected },
     refused,
     statuses,
   };
@@ -211,7 +215,7 @@ try {
     ).rows[0];
     await check.end();
     const line = (label: string, p: Phase, duration: number) =>
-      `${label.padEnd(6)} asked ${String(p.rate).padStart(5)}/s for ${duration} s: ${String(Math.round(p.sent / duration)).padStart(5)} messages/s answered (${p.sent}), p50 ${p.p50} ms, p99 ${p.p99} ms, errors ${p.errors}, refused by our limits (429) ${p.refused}  ${JSON.stringify(p.statuses)}`;
+      `${label.padEnd(6)} asked ${String(p.rate).padStart(5)}/s for ${duration} s: ${String(Math.round(p.sent / duration)).padStart(5)} messages/s answered (${p.sent}), p50 ${p.p50} ms, p99 ${p.p99} ms, errors ${p.errors} (${p.kinds.connection} connection, ${p.kinds.timeouts} timeouts, ${p.kinds.statuses} statuses), refused by our limits (429) ${p.refused}  ${JSON.stringify(p.statuses)}`;
     console.log(`postgres, ${keys} keys, one client address per conversation (${conversations.length} conversations), ${connections} connections`);
     console.log(line('steady', calm, steadySeconds));
     console.log(line('burst', burst, seconds));
