@@ -176,6 +176,19 @@ describe('round trip', () => {
     expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Activities', 'Instructions']);
     expect(workbook.worksheets[0].getCell('A2').value).toBe('claims-handling');
   });
+
+  it('explains the impact criteria of the settings in the instructions, with their money thresholds', async () => {
+    const workbook = await loadWorkbook(await activitySheetTemplate(DEFAULT_BIA, 'xlsx'));
+    const rows: unknown[][] = [];
+    workbook.worksheets[1].eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    expect(rows).toContainEqual(['financial@4', 'Loss that affects the results of the year', "Perte qui affecte le résultat de l'année", 1_000_000]);
+    expect(rows).toContainEqual(['legal@2', 'Minor breach, corrected without notification', 'Manquement mineur, corrigé sans notification']);
+    // Settings without criteria have no such table.
+    const plain = await loadWorkbook(await activitySheetTemplate(BIA, 'xlsx'));
+    const titles: string[] = [];
+    plain.worksheets[1].eachRow((row) => titles.push(String(row.getCell(1).value)));
+    expect(titles).not.toContain("Impact criteria / Critères d'impact");
+  });
 });
 
 describe('reading what people write', () => {

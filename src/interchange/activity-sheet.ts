@@ -807,6 +807,26 @@ function addInstructionsSheet(workbook: ExcelJS.Workbook, bia: BiaSettings, exam
     wrap(sheet.addRow([level.value, `${level.names?.en ?? level.label}${intolerable}`, level.names?.fr ?? level.label, level.description ?? '']));
   }
 
+  // What each level means per category, so that owners filling the sheet rate a loss as the settings mean it.
+  if (bia.criteria && bia.criteria.length > 0) {
+    title('Impact criteria', "Critères d'impact");
+    bold(sheet.addRow(['Category@rating / Catégorie@note', 'Meaning', 'Signification', 'Loss above / Perte supérieure à']));
+    const levels = new Map(bia.scale.map((level, index) => [level.value, index]));
+    const categories = new Map(bia.categories.map((category, index) => [category.id, index]));
+    const sorted = [...bia.criteria].sort(
+      (a, b) => (categories.get(a.category) ?? 0) - (categories.get(b.category) ?? 0) || (levels.get(a.level) ?? 0) - (levels.get(b.level) ?? 0),
+    );
+    for (const criterion of sorted)
+      wrap(
+        sheet.addRow([
+          `${criterion.category}@${criterion.level}`,
+          criterion.descriptions?.en ?? criterion.description ?? '',
+          criterion.descriptions?.fr ?? criterion.description ?? '',
+          ...(criterion.threshold === undefined ? [] : [criterion.threshold]),
+        ]),
+      );
+  }
+
   title('Impact categories', "Catégories d'impact");
   bold(sheet.addRow(['Id', 'Category', 'Catégorie']));
   for (const category of bia.categories) sheet.addRow([category.id, category.names?.en ?? category.name, category.names?.fr ?? category.name]);
