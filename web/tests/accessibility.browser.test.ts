@@ -40,7 +40,7 @@ async function axe(page: Page): Promise<Violation[]> {
 const describeViolations = (violations: Violation[]) =>
   violations.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`).join('\n');
 
-/** The main pages: the dashboard, the BIA, the model, risks, scenarios and the administration's audit and members. */
+/** The main pages: the dashboard, the BIA, the model, risks, scenarios, reports and the administration's audit and members. */
 const PAGES = [
   '/orgs/demo',
   '/orgs/demo/activities',
@@ -53,6 +53,7 @@ const PAGES = [
   '/orgs/demo/risks/heatmap',
   '/orgs/demo/scenarios',
   '/orgs/demo/scenarios/pandemic-lockdown',
+  '/orgs/demo/reports',
   '/orgs/demo/admin/audit',
   '/orgs/demo/admin/members',
 ];
