@@ -3,6 +3,7 @@
 import * as echarts from 'echarts';
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
+import { pdfBytes } from './pdf-bytes.js';
 import { cellFormatter, type CellType, type CellValue, type ReportChart, type ReportDocument, type ReportTable } from './report-document.js';
 
 const MARGIN = 50;
@@ -19,16 +20,6 @@ function printable(text: string): string {
 }
 
 const NUMERIC: ReadonlySet<CellType> = new Set(['number', 'hours', 'money', 'percent']);
-
-function bytesOf(doc: PDFKit.PDFDocument): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.end();
-  });
-}
 
 /** The chart as SVG text, rendered by ECharts without a DOM. */
 export function chartSvg(chart: ReportChart): string {
@@ -123,7 +114,7 @@ export function reportPdf(document: ReportDocument): Promise<Buffer> {
       .fillColor('#777')
       .text(`${page + 1} / ${range.count}`, MARGIN, PAGE.height - MARGIN + 20, { width: USABLE, align: 'right', lineBreak: false });
   }
-  return bytesOf(doc);
+  return pdfBytes(doc);
 }
 
 /** A table with wrapped cells, numbers on the right, its header repeated on each page it runs onto. */

@@ -2,6 +2,7 @@
 // in French or English; the crisis log also as CSV.
 import PDFDocument from 'pdfkit';
 import { stringify } from 'csv-stringify/sync';
+import { pdfBytes } from '../interchange/pdf-bytes.js';
 import type { LogEntryView } from '../model/contract/incidents.js';
 import type { PlanView } from '../model/contract/plans.js';
 
@@ -69,17 +70,6 @@ const WORDS = {
     phases: { alert: 'Alerte', activation: 'Déclenchement', continuity: 'Continuité', recovery: 'Reprise', returnToNormal: 'Retour à la normale' },
   },
 } as const;
-
-/** Ends a PDF document and gives its bytes. */
-function bytesOf(doc: PDFKit.PDFDocument): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.end();
-  });
-}
 
 function newDocument(title: string): PDFKit.PDFDocument {
   return new PDFDocument({ size: 'A4', margin: 50, info: { Title: title, Creator: 'Rempart' } });
@@ -154,7 +144,7 @@ export function planPdf(plan: PlanView, language: Language): Promise<Buffer> {
       }
     }
   }
-  return bytesOf(doc);
+  return pdfBytes(doc);
 }
 
 /** The crisis log as a PDF, every entry in order with its number, time, kind, author and what it corrects. */
@@ -171,7 +161,7 @@ export function logPdf(incident: { title: string; exercise: boolean; id: string 
     doc.fontSize(10).text(`#${entry.seq} ${entry.at.replace('T', ' ').slice(0, 19)} UTC · ${entry.kind} · ${entry.author}${extra ? ` (${extra})` : ''}`);
     doc.text(String(entry.text), { indent: 15 }).moveDown(0.3);
   }
-  return bytesOf(doc);
+  return pdfBytes(doc);
 }
 
 /** The crisis log as CSV (UTF-8 with a byte-order mark, so spreadsheets read accents right). */
