@@ -10,8 +10,23 @@ import type { Problem } from '../model/problem.js';
 import { BiaCampaignRepository, type BiaSnapshot, type CampaignRecord, type TaskRecord } from '../store/bia-campaign-repository.js';
 import { ModelRepository } from '../store/model-repository.js';
 import type { Database } from '../store/schema.js';
+import { alertSettings } from './alert-settings.js';
 import { recordAudit } from './audit.js';
 import { dayOf } from './corrective-actions.js';
+import { enqueueJob } from './jobs/queue.js';
+
+/** The owners' mail: at launch (each owner once, all their activities) and when the manager returns a task. */
+export const BIA_CAMPAIGN_MAIL_JOB = 'biaCampaign.mail';
+export interface BiaCampaignMail {
+  campaign: string;
+  kind: 'launch' | 'return';
+  activity?: string;
+}
+
+/** Queued in the transaction of the change (an outbox): the mail leaves only if the change stands, and only when mail is configured. */
+async function queueMail(trx: Kysely<Database>, orgId: string, mail: BiaCampaignMail, key: string): Promise<void> {
+  if (alertSettings().smtpUrl) await enqueueJob(trx, { org: orgId, kind: BIA_CAMPAIGN_MAIL_JOB, payload: mail, idempotencyKey: key });
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -72,6 +87,7 @@ export async function campaignView(db: Kysely<Database>, orgId: string, campaign
     ...campaignSummary(campaign, views),
     byOwner: owners.map((owner) => ({ owner, ...progressOf(views.filter((task) => task.owner === owner)) })),
     tasks: views,
+    mailings: campaign.mailings,
   };
 }
 
@@ -142,6 +158,7 @@ export async function launchCampaign(
       now,
     );
     await recordAudit(trx, { org: orgId, action: 'create', entityType: 'biaCampaign', entityId: id, after: { ...launch, id } }, now);
+    await queueMail(trx, orgId, { campaign: id, kind: 'launch' }, `${id}:launch`);
     return id;
   });
 }
@@ -212,6 +229,9 @@ export async function reviewTask(
       snapshot,
     });
     if (review.decision === 'approve' && (await repository.allApproved(orgId, campaignId))) await repository.approve(orgId, campaignId, now);
+    // A task may be returned more than once: each return is its own mail.
+    if (review.decision === 'return')
+      await queueMail(trx, orgId, { campaign: campaignId, kind: 'return', activity }, `${campaignId}:return:${activity}:${now.getTime()}`);
     await recordAudit(
       trx,
       { org: orgId, action: review.decision, entityType: 'biaCampaign', entityId: campaignId, after: { activity, comment: review.comment ?? null, snapshot } },

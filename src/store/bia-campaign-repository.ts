@@ -12,6 +12,16 @@ export interface BiaSnapshot {
   mbco: number;
 }
 
+/** One mailing of a campaign: to whom it went, whom it skipped and why. */
+export interface MailingRecord {
+  at: string;
+  kind: 'launch' | 'return';
+  /** The returned activity (a return's mailing). */
+  activity: string | null;
+  sent: Array<{ to: string; owners: string[]; activities: string[] }>;
+  skipped: Array<{ owner: string; activities: string[]; reason: 'noAddress' | 'ambiguous' | 'refused' }>;
+}
+
 export interface CampaignRecord {
   id: string;
   version: number;
@@ -21,6 +31,7 @@ export interface CampaignRecord {
   createdBy: string;
   createdAt: Date;
   approvedAt: Date | null;
+  mailings: MailingRecord[];
 }
 
 export interface TaskRecord {
@@ -46,6 +57,7 @@ const toCampaign = (row: Selectable<BiaCampaignsTable>): CampaignRecord => ({
   createdBy: row.created_by,
   createdAt: new Date(row.created_at),
   approvedAt: row.approved_at ? new Date(row.approved_at) : null,
+  mailings: (row.mailings as MailingRecord[] | null) ?? [],
 });
 
 const toTask = (row: Selectable<BiaCampaignTasksTable>): TaskRecord => ({
@@ -164,5 +176,14 @@ export class BiaCampaignRepository {
       .where('campaign_id', '=', id)
       .executeTakeFirstOrThrow();
     return Number(row.left) === 0;
+  }
+
+  async addMailing(orgId: string, id: string, mailing: MailingRecord): Promise<void> {
+    await this.db
+      .updateTable('bia_campaigns')
+      .set({ mailings: sql`mailings || ${JSON.stringify([mailing])}::jsonb` })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .execute();
   }
 }

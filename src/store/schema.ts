@@ -444,6 +444,7 @@ export interface BiaCampaignsTable {
   created_by: string;
   created_at: Generated<Date>;
   approved_at: Date | null;
+  mailings: JsonWithDefault;
 }
 
 export interface BiaCampaignTasksTable {

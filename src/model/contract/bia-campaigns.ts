@@ -35,6 +35,27 @@ export type BiaTaskView = z.infer<typeof BiaTaskView>;
 
 const Progress = z.object({ total: z.number(), pending: z.number(), submitted: z.number(), returned: z.number(), approved: z.number(), overdue: z.number() });
 
+const Mailing = z
+  .object({
+    at: Instant,
+    kind: z.enum(['launch', 'return']),
+    activity: z.string().nullable().meta({ description: 'The returned activity' }),
+    sent: z
+      .array(z.object({ to: z.string(), owners: z.array(z.string()), activities: z.array(z.string()) }))
+      .meta({ description: 'One mail per address, with all its activities' }),
+    skipped: z.array(
+      z.object({
+        owner: z.string(),
+        activities: z.array(z.string()),
+        reason: z.enum(['noAddress', 'ambiguous', 'refused']).meta({
+          description:
+            '`noAddress`: no member or person of the directory matches the owner, or has no e-mail; `ambiguous`: several do; `refused`: the mail server refused it',
+        }),
+      }),
+    ),
+  })
+  .meta({ description: 'A mailing to the owners (when mail is configured): the launch, or a returned task' });
+
 export const BiaCampaignView = z
   .object({
     id: z.string(),
@@ -48,12 +69,13 @@ export const BiaCampaignView = z
     progress: Progress,
     byOwner: z.array(Progress.extend({ owner: z.string() })),
     tasks: z.array(BiaTaskView),
+    mailings: z.array(Mailing),
     abilities: Abilities.optional(),
   })
   .meta({ id: 'BiaCampaign' });
 export type BiaCampaignView = z.infer<typeof BiaCampaignView>;
 
-export const BiaCampaignList = listPageOf(BiaCampaignView.omit({ tasks: true, byOwner: true })).meta({ id: 'BiaCampaignList' });
+export const BiaCampaignList = listPageOf(BiaCampaignView.omit({ tasks: true, byOwner: true, mailings: true })).meta({ id: 'BiaCampaignList' });
 export const BiaTaskList = z.object({ items: z.array(BiaTaskView), total: z.number() }).meta({ id: 'BiaTaskList' });
 
 export const BiaDiff = z

@@ -25,6 +25,7 @@ import * as trainingReviewsClauses from './2026-12-07T0200-training-reviews-clau
 import * as singleSignOn from './2026-12-07T0400-single-sign-on.js';
 import * as assistant from './2026-12-07T0500-assistant.js';
 import * as reports from './2026-12-07T0555-reports.js';
+import * as biaCampaignMail from './2026-12-07T0700-bia-campaign-mail.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T0900-organisation-model': organisationModel,
@@ -52,4 +53,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07T0400-single-sign-on': singleSignOn,
   '2026-12-07T0500-assistant': assistant,
   '2026-12-07T0555-reports': reports,
+  '2026-12-07T0700-bia-campaign-mail': biaCampaignMail,
 };

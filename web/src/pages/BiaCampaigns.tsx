@@ -15,7 +15,7 @@ import { errorSentence } from '../lib/problems.js';
 import { useSearchParam } from '../lib/search-params.js';
 import { useFormat, useOrgId } from '../lib/queries.js';
 
-type Summary = Omit<BiaCampaignView, 'tasks' | 'byOwner'>;
+type Summary = Omit<BiaCampaignView, 'tasks' | 'byOwner' | 'mailings'>;
 
 export default function BiaCampaigns() {
   const { t } = useTranslation();

@@ -1,6 +1,7 @@
 // Every kind of job Rempart runs. A process that runs jobs (`serve`, `rempart worker`) serves all of them.
 import { handlerMap, type JobHandler } from '../handler.js';
 import { alertSendJob, alertWaveJob, followUpNotesPurgeJob } from './alerts.js';
+import { biaCampaignMailJob } from './bia-campaigns.js';
 import { monteCarloJob } from './montecarlo.js';
 import { planMonteCarloJob, planReviewReminderJob } from './plans.js';
 import { endedLinksPurgeJob, liveEventsPurgeJob, unfinishedUploadsPurgeJob } from './purges.js';
@@ -22,5 +23,6 @@ export const JOB_HANDLERS = handlerMap([
   alertWaveJob,
   followUpNotesPurgeJob,
   trainingMailJob,
+  biaCampaignMailJob,
   reportJob,
 ] as ReadonlyArray<JobHandler<never>>);
