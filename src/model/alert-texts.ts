@@ -62,6 +62,11 @@ export const CHECKIN_TEXTS = {
   },
 } as const;
 
+/** A drill's messages say so first (subject, e-mail and text message): nobody must take an exercise for a real crisis. */
+export function exerciseMarked(language: Language, line: string): string {
+  return `${language === 'fr' ? 'EXERCICE : ' : 'EXERCISE: '}${line}`;
+}
+
 /** The body of a person's e-mail: the message, then the line that introduces their check-in link, and the link. */
 export function emailText(language: Language, text: string, url: string): string {
   return `${text}\n\n${CHECKIN_TEXTS[language].linkLine}\n${url}\n`;

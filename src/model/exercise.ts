@@ -1,6 +1,7 @@
 // Exercises (ISO 22301 8.5): what clients send to plan, run and record an exercise of the programme; the views are
 // in contract/exercises.ts.
 import { z } from 'zod';
+import { AlertAudience, AlertChannel } from './alert.js';
 import { Id } from './organisation.js';
 
 const Line = z.string().trim().min(1).max(200);
@@ -22,6 +23,11 @@ export const Inject = z
     at: z.number().int().min(0).max(10080).meta({ description: 'Minutes after the start' }),
     message: Text,
     to: Line.optional().meta({ description: 'Who receives it (a team, a role)' }),
+    audience: AlertAudience.optional().meta({
+      description:
+        'The players, as an alert names people: sent through the notification channels when the exercise is live (a live test); without it the inject only goes to the crisis log',
+    }),
+    channels: z.array(AlertChannel).min(1).max(2).optional().meta({ description: 'The channels of an inject with an audience (default e-mail)' }),
   })
   .strict();
 

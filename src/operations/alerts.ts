@@ -6,6 +6,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { RempartError } from '../errors.js';
 import type { AlertRequest, CheckinAnswer, CheckinStatus } from '../model/alert.js';
 import { smsLength, smsText } from '../model/sms.js';
+import { exerciseMarked } from '../model/alert-texts.js';
 import type { AlertView, Availability } from '../model/contract/alerts.js';
 import type { Problem } from '../model/problem.js';
 import { AlertRepository, type AlertRecord, type Counts } from '../store/alert-repository.js';
@@ -44,14 +45,14 @@ export function messageIn(message: AlertRequest['message'], language: 'fr' | 'en
 export { smsText };
 
 /** Problems of a message too long for one text message in a language present in the audience. */
-function smsProblems(org: string, request: AlertRequest, languages: ReadonlySet<'fr' | 'en'>): Problem[] {
+function smsProblems(org: string, request: AlertRequest, languages: ReadonlySet<'fr' | 'en'>, exercise: boolean): Problem[] {
   if (!request.channels.includes('sms')) return [];
   const problems: Problem[] = [];
   const link = 'x'.repeat(checkinUrlLength(org));
   for (const language of ['fr', 'en'] as const) {
     if (!languages.has(language)) continue;
     const text = messageIn(request.message, language).text;
-    const { length, limit, gsm } = smsLength(smsText(text, link));
+    const { length, limit, gsm } = smsLength(smsText(exercise ? exerciseMarked(language, text) : text, link));
     if (length > limit) {
       const path = request.message[language] ? `body.message.${language}.text` : 'body.message.text';
       if (problems.some((problem) => problem.path === path)) continue;
@@ -118,7 +119,7 @@ export async function createAlert(
       throw new RempartError('invalid_input', 'Nobody in the directory matches this audience.', [
         { path: 'body.audience', rule: 'audience_empty', value: request.audience, message: 'no person of the directory matches: add people, or choose others' },
       ]);
-    const sms = smsProblems(org, request, new Set(people.map((person) => person.language)));
+    const sms = smsProblems(org, request, new Set(people.map((person) => person.language)), incident.exercise);
     if (sms.length > 0) throw new RempartError('invalid_input', 'The message does not fit in one text message with its link.', sms);
 
     await repository.insertAlert(org, {

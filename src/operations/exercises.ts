@@ -12,7 +12,11 @@ import type { OrganisationModel } from '../model/organisation.js';
 import type { Problem } from '../model/problem.js';
 import { ExerciseRepository, type ExerciseFields, type ExerciseRecord, type ExerciseResults } from '../store/exercise-repository.js';
 import { ModelRepository } from '../store/model-repository.js';
+import { PeopleRepository } from '../store/people-repository.js';
 import type { Database } from '../store/schema.js';
+import { AlertRequest } from '../model/alert.js';
+import type { InjectRecord } from '../store/exercise-repository.js';
+import { createAlert } from './alerts.js';
 import { recordAudit } from './audit.js';
 import { insertCorrectiveAction } from './corrective-actions.js';
 import { appendLogEntry, declareIncident, getIncident, incidentReview, type IncidentActor } from './incidents.js';
@@ -59,6 +63,8 @@ export function presentExercise(exercise: ExerciseRecord): ExerciseView {
       at: inject.at,
       message: inject.message,
       ...(inject.to ? { to: inject.to } : {}),
+      ...(inject.audience ? { audience: inject.audience, channels: inject.channels ?? ['email'] } : {}),
+      ...(inject.alert ? { alert: inject.alert } : {}),
       dueAt: exercise.startedAt ? new Date(exercise.startedAt.getTime() + inject.at * 60_000).toISOString() : null,
       sentAt: inject.sentAt ?? null,
     })),
@@ -108,7 +114,52 @@ async function planProblems(
       seen.add(item.id);
     });
   }
+  // An inject for players must make a valid alert (its text fits an alert's, its audience names what exists).
+  const sites = new Set(model.sites.map((site) => site.id));
+  const people = plan.injects?.some((inject) => inject.audience && !('everyone' in inject.audience))
+    ? new Set((await new PeopleRepository(db).all(orgId)).map((person) => person.id))
+    : new Set<string>();
+  plan.injects?.forEach((inject, i) => {
+    if (!inject.audience) {
+      if (inject.channels)
+        problems.push({ path: `body.injects[${i}].channels`, rule: 'audience_required', value: inject.channels, message: 'channels go with an audience' });
+      return;
+    }
+    const parsed = injectAlert(inject);
+    if (!parsed.success)
+      for (const issue of parsed.error.issues) {
+        const field = issue.path[0] === 'message' ? 'message' : issue.path.join('.');
+        problems.push({ path: `body.injects[${i}].${field}`, rule: 'invalid_alert', value: null, message: issue.message });
+      }
+    const audience = inject.audience;
+    if ('everyone' in audience) return;
+    for (const [field, ids, known] of [
+      ['sites', audience.sites, sites],
+      ['activities', audience.activities, new Set(model.activities.map((activity) => activity.id))],
+      ['people', audience.people, people],
+    ] as const)
+      ids.forEach((id, j) => {
+        if (!known.has(id))
+          problems.push({
+            path: `body.injects[${i}].audience.${field}[${j}]`,
+            rule: 'unknown_reference',
+            value: id,
+            message: `no ${field.slice(0, -1)} "${id}"`,
+          });
+      });
+  });
   return problems;
+}
+
+/** The alert that takes an inject to its players: one wave, no escalation, links for a day (a drill is short). */
+function injectAlert(inject: Pick<InjectRecord, 'audience' | 'channels' | 'message'>) {
+  return AlertRequest.safeParse({
+    audience: inject.audience,
+    channels: inject.channels ?? ['email'],
+    message: { text: inject.message },
+    waves: { count: 1, intervalMinutes: 15, escalate: false },
+    expiresInHours: 24,
+  });
 }
 
 async function refuse(problems: Problem[]): Promise<void> {
@@ -253,6 +304,16 @@ export async function sendInject(db: Kysely<Database>, orgId: string, id: string
     throw new RempartError('conflict', 'This inject was already sent.', [
       { path: 'inject', rule: 'sent', value: injectId, message: `sent at ${inject.sentAt}` },
     ]);
+  // A live exercise takes the inject to its players as an alert of its incident (flagged exercise: the messages say so).
+  let alert: string | undefined;
+  if (exercise.incident && inject.audience) {
+    const request = injectAlert(inject);
+    if (!request.success)
+      throw new RempartError('invalid_input', 'The inject does not make a valid alert: change it in the plan.', [
+        { path: 'inject', rule: 'invalid_alert', value: injectId, message: request.error.issues[0]?.message ?? 'invalid' },
+      ]);
+    alert = (await createAlert(db, orgId, exercise.incident, request.data, actor, now)).id;
+  }
   if (exercise.incident)
     await appendLogEntry(
       db,
@@ -267,7 +328,9 @@ export async function sendInject(db: Kysely<Database>, orgId: string, id: string
     orgId,
     id,
     'inject',
-    async (locked) => ({ injects: locked.injects.map((item) => (item.id === injectId ? { ...item, sentAt: now.toISOString() } : item)) }),
+    async (locked) => ({
+      injects: locked.injects.map((item) => (item.id === injectId ? { ...item, sentAt: now.toISOString(), ...(alert ? { alert } : {}) } : item)),
+    }),
     now,
   );
 }

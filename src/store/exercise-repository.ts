@@ -1,6 +1,7 @@
 // Exercises in the database: one row per exercise of an organisation, its lists (participants, objectives,
 // injects, notes) and results as JSON. Writers of one exercise queue on its row (`get(..., {lock})`).
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { AlertAudience, AlertChannel } from '../model/alert.js';
 import type { ExerciseKind } from '../model/exercise.js';
 import type { Database, ExercisesTable } from './schema.js';
 
@@ -11,7 +12,11 @@ export interface InjectRecord {
   at: number;
   message: string;
   to?: string;
+  audience?: AlertAudience;
+  channels?: AlertChannel[];
   sentAt?: string;
+  /** The alert that took it to the players. */
+  alert?: string;
 }
 export interface ObjectiveRecord {
   id: string;

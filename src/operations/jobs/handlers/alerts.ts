@@ -3,7 +3,7 @@
 // job next. `alerts.wave` starts the next wave (only those who have not answered, on more channels), stops when
 // every activity reached its minimum, and after the last wave sends the unreached to the follow-up queue.
 import { sql, type Kysely } from 'kysely';
-import { CHECKIN_TEXTS, emailText } from '../../../model/alert-texts.js';
+import { CHECKIN_TEXTS, emailText, exerciseMarked } from '../../../model/alert-texts.js';
 import type { AlertMessage } from '../../../model/alert.js';
 import { AlertRepository, DeliveryRepository, type PendingDelivery } from '../../../store/alert-repository.js';
 import { IncidentRepository } from '../../../store/incident-repository.js';
@@ -79,16 +79,18 @@ export const alertSendJob: JobHandler<SendPayload> = {
           return;
         }
       const text = messageIn(message, row.language);
+      const mark = (line: string) => (incident?.exercise ? exerciseMarked(row.language, line) : line);
       const url = checkinUrl(org, alertId, row.personId);
       let outcome: SendOutcome;
       if (row.channel === 'email')
         outcome = await sendEmail(settings, {
           to: row.address,
-          subject: text.subject ?? incident?.title ?? CHECKIN_TEXTS[row.language].title,
-          text: emailText(row.language, text.text, url),
+          subject: mark(text.subject ?? incident?.title ?? CHECKIN_TEXTS[row.language].title),
+          text: emailText(row.language, mark(text.text), url),
           messageId: alertMessageId(alertId, wave, row.personId, 'email'),
         });
-      else outcome = await sendSms(settings.sms, { to: row.address, text: smsText(text.text, url), reference: `${org}:${alertId}:${wave}:${row.personId}` });
+      else
+        outcome = await sendSms(settings.sms, { to: row.address, text: smsText(mark(text.text), url), reference: `${org}:${alertId}:${wave}:${row.personId}` });
       // Recorded at once, message by message: a crash loses at most the messages in flight.
       if (outcome.ok) await deliveries.markSent(org, alertId, wave, row.personId, row.channel, outcome.providerId);
       else {
