@@ -57,7 +57,35 @@ describe('exercises', () => {
     await auditor.page.goto(`${server.url}/orgs/demo/exercises`);
     await auditor.page.getByRole('heading', { name: 'Couverture des activités critiques' }).waitFor();
     expect(await auditor.page.getByRole('button', { name: 'Planifier un exercice' }).count()).toBe(0);
-    expect(await auditor.page.locator('tr', { hasText: 'Claims tabletop' }).getByRole('button').count()).toBe(0);
+    expect(await auditor.page.locator('tr', { hasText: 'Claims tabletop' }).getByRole('button').filter({ hasNotText: 'Rapport d’exercice' }).count()).toBe(0);
+    await auditor.context.close();
+  });
+  it('plans a live test with an inject to everyone, and sends it to the players once it runs', { timeout: 90_000 }, async () => {
+    const { page, errors, context } = await newPage(browser, { server, session: sessions.get(MANAGER.email) });
+    await page.goto(`${server.url}/orgs/demo/exercises`);
+    await page.getByRole('button', { name: 'Plan an exercise' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/^Exercise/).fill('Flood live test');
+    await dialog.getByLabel(/^Kind/).selectOption('liveTest');
+    await dialog.getByLabel(/^Scheduled/).fill('2027-04-10T09:00');
+    await dialog.getByRole('button', { name: 'Add an inject' }).click();
+    await dialog.getByLabel(/^Message to the players/).fill('The basement is flooded');
+    await dialog.getByLabel(/^Players/).selectOption('everyone');
+    await dialog.getByRole('button', { name: 'Plan an exercise' }).click();
+    const row = page.locator('tr', { hasText: 'Flood live test' });
+    await row.getByText('+0 min: The basement is flooded').waitFor();
+    await row.getByRole('button', { name: 'Start' }).click();
+    await row.getByRole('button', { name: 'Send' }).click();
+    await row.getByText(/alert sent to the players/).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+    const auditor = await newPage(browser, { server, session: sessions.get(AUDITOR.email), locale: 'fr-FR' });
+    await auditor.page.goto(`${server.url}/orgs/demo/exercises`);
+    await auditor.page
+      .locator('tr', { hasText: 'Flood live test' })
+      .getByText(/alerte envoyée aux joueurs/)
+      .waitFor();
+    expect(await auditor.page.locator('tr', { hasText: 'Flood live test' }).getByRole('button').filter({ hasNotText: 'Rapport d’exercice' }).count()).toBe(0);
     await auditor.context.close();
   });
 });

@@ -1,6 +1,7 @@
 // The exercise programme (ISO 22301 8.5): the exercises in schedule order with their results (objectives met,
 // measured recovery against RTO), the calendar file, the coverage of critical activities with a suggested next
-// programme; the continuity manager plans and starts exercises here. Controls follow the server's abilities.
+// programme; the continuity manager plans and starts exercises here, with injects (for a live test, to players named
+// as an alert's audience) and sends them once it runs. Controls follow the server's abilities.
 import { Alert, Anchor, Badge, Button, EmptyState, Group, Modal, NativeSelect, NumberInput, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -25,6 +26,11 @@ export default function Exercises() {
   const list = useQuery({ queryKey: ['exercises', org], queryFn: () => api<ListPage<ExerciseView>>(orgPath(org, '/exercises')) });
   const coverage = useQuery({ queryKey: ['exercises', org, 'coverage'], queryFn: () => api<ExerciseCoverage>(orgPath(org, '/exercises/coverage')) });
   const [planning, setPlanning] = useState(false);
+  const send = useMutation({
+    mutationFn: ({ exercise, inject }: { exercise: string; inject: string }) =>
+      api(orgPath(org, `/exercises/${exercise}/injects/${encodeURIComponent(inject)}/send`), { method: 'POST', body: {} }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['exercises', org] }),
+  });
   const start = useMutation({
     mutationFn: (id: string) => api(orgPath(org, `/exercises/${id}/start`), { method: 'POST', body: {} }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['exercises', org] }),
@@ -46,9 +52,9 @@ export default function Exercises() {
           </Group>
         }
       />
-      {start.error ? (
+      {start.error || send.error ? (
         <Alert color="red" role="alert">
-          {errorSentence(start.error, t)}
+          {errorSentence(start.error ?? send.error, t)}
         </Alert>
       ) : null}
       {!list.data ? (
@@ -79,6 +85,26 @@ export default function Exercises() {
                         {t('exercises.incident')}
                       </Anchor>
                     ) : null}
+                    {exercise.injects.map((inject) => (
+                      <Group key={inject.id} gap="xs" wrap="nowrap" data-inject={inject.id}>
+                        <Text size="xs">{t('exercises.injectLine', { at: inject.at, message: inject.message })}</Text>
+                        {inject.sentAt ? (
+                          <Text size="xs" c="dimmed">
+                            {t('exercises.injectSent', { at: format.dateTime(inject.sentAt) })}
+                            {inject.alert ? ` · ${t('exercises.injectAlerted')}` : ''}
+                          </Text>
+                        ) : exercise.status === 'running' && allows(exercise, 'update') ? (
+                          <Button
+                            size="compact-xs"
+                            variant="light"
+                            loading={send.isPending}
+                            onClick={() => send.mutate({ exercise: exercise.id, inject: inject.id })}
+                          >
+                            {t('exercises.sendInject')}
+                          </Button>
+                        ) : null}
+                      </Group>
+                    ))}
                   </Table.Td>
                   <Table.Td>{t(`exercises.kinds.${exercise.kind}`)}</Table.Td>
                   <Table.Td>{format.dateTime(exercise.scheduledAt)}</Table.Td>
@@ -177,6 +203,71 @@ export default function Exercises() {
   );
 }
 
+const AUDIENCES = ['none', 'everyone', 'sites', 'activities'] as const;
+interface InjectDraft {
+  at: number | string;
+  message: string;
+  players: (typeof AUDIENCES)[number];
+  among: string[];
+  channel: 'email' | 'sms';
+}
+
+/** An inject as the server takes it: players only when chosen (otherwise it only goes to the crisis log). */
+function injectBody(draft: InjectDraft, i: number) {
+  const audience = draft.players === 'everyone' ? { everyone: true } : draft.players === 'none' ? undefined : { [draft.players]: draft.among };
+  return { id: `inject-${i + 1}`, at: Number(draft.at), message: draft.message, ...(audience ? { audience, channels: [draft.channel] } : {}) };
+}
+
+function InjectFields({ org, draft, onChange, onRemove }: { org: string; draft: InjectDraft; onChange: (draft: InjectDraft) => void; onRemove: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Paper withBorder p="xs">
+      <Stack gap="xs">
+        <Group grow align="flex-start">
+          <NumberInput label={t('exercises.injectAt')} min={0} max={10080} value={draft.at} onChange={(at) => onChange({ ...draft, at })} />
+          <NativeSelect
+            label={t('exercises.players')}
+            description={t('exercises.playersHelp')}
+            value={draft.players}
+            onChange={(event) => onChange({ ...draft, players: event.currentTarget.value as InjectDraft['players'], among: [] })}
+            data={AUDIENCES.map((value) => ({ value, label: t(`exercises.audiences.${value}`) }))}
+          />
+        </Group>
+        <TextInput
+          label={t('exercises.injectMessage')}
+          required
+          value={draft.message}
+          onChange={(event) => onChange({ ...draft, message: event.currentTarget.value })}
+        />
+        {draft.players === 'sites' || draft.players === 'activities' ? (
+          <EntityMultiSelect
+            org={org}
+            collection={draft.players}
+            label={t(`exercises.audiences.${draft.players}`)}
+            value={draft.among}
+            onChange={(among) => onChange({ ...draft, among })}
+          />
+        ) : null}
+        <Group justify="space-between" align="flex-end">
+          {draft.players !== 'none' ? (
+            <NativeSelect
+              label={t('exercises.channel')}
+              value={draft.channel}
+              onChange={(event) => onChange({ ...draft, channel: event.currentTarget.value as InjectDraft['channel'] })}
+              data={(['email', 'sms'] as const).map((value) => ({ value, label: t(`exercises.channels.${value}`) }))}
+            />
+          ) : (
+            <span />
+          )}
+          <Button variant="subtle" color="red" size="compact-sm" onClick={onRemove}>
+            {t('exercises.removeInject')}
+          </Button>
+        </Group>
+      </Stack>
+    </Paper>
+  );
+}
+
 function PlanForm({ org, opened, onClose }: { org: string; opened: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
@@ -186,6 +277,7 @@ function PlanForm({ org, opened, onClose }: { org: string; opened: boolean; onCl
   const [duration, setDuration] = useState<number | string>(120);
   const [scenario, setScenario] = useState('');
   const [activities, setActivities] = useState<string[]>([]);
+  const [injects, setInjects] = useState<InjectDraft[]>([]);
   const plan = useMutation({
     mutationFn: () =>
       api(orgPath(org, '/exercises'), {
@@ -196,6 +288,7 @@ function PlanForm({ org, opened, onClose }: { org: string; opened: boolean; onCl
           scheduledAt: fromLocalInput(when) ?? '',
           durationMinutes: Number(duration),
           activities,
+          injects: injects.map(injectBody),
           ...(scenario.trim() ? { scenario: scenario.trim() } : {}),
         },
       }),
@@ -225,6 +318,27 @@ function PlanForm({ org, opened, onClose }: { org: string; opened: boolean; onCl
           />
         ) : null}
         <EntityMultiSelect org={org} collection="activities" label={t('exercises.activities')} value={activities} onChange={setActivities} />
+        <Title order={3} size="h5">
+          {t('exercises.injects')}
+        </Title>
+        {injects.map((draft, i) => (
+          <InjectFields
+            key={i}
+            org={org}
+            draft={draft}
+            onChange={(next) => setInjects(injects.map((item, j) => (j === i ? next : item)))}
+            onRemove={() => setInjects(injects.filter((_, j) => j !== i))}
+          />
+        ))}
+        <Group>
+          <Button
+            variant="default"
+            size="compact-sm"
+            onClick={() => setInjects([...injects, { at: 0, message: '', players: 'none', among: [], channel: 'email' }])}
+          >
+            {t('exercises.addInject')}
+          </Button>
+        </Group>
         {plan.error ? (
           <Alert color="red" role="alert">
             {errorSentence(plan.error, t)}
