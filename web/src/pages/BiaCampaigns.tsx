@@ -112,7 +112,39 @@ function CampaignDetail({ org, id }: { org: string; id: string }) {
         ))}
       </Group>
       <TaskTable org={org} tasks={campaign.data.tasks} campaign={id} />
+      <Mailings mailings={campaign.data.mailings} />
     </Paper>
+  );
+}
+
+/** Who the owners' mail reached, and whom it could not, with why (only when the server sends mail). */
+function Mailings({ mailings }: { mailings: BiaCampaignView['mailings'] }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  if (mailings.length === 0) return null;
+  return (
+    <Stack gap={4} mt="sm">
+      <Title order={3} size="h6">
+        {t('biaCampaigns.mailings')}
+      </Title>
+      {mailings.map((mailing) => (
+        <Stack key={`${mailing.at}-${mailing.activity ?? ''}`} gap={0}>
+          <Text size="sm" fw={500}>
+            {format.dateTime(mailing.at)} · {t(`biaCampaigns.mailingKinds.${mailing.kind}`, { activity: mailing.activity })}
+          </Text>
+          {mailing.sent.map((line) => (
+            <Text key={line.to} size="xs">
+              {t('biaCampaigns.mailedTo', { to: line.to, activities: line.activities.join(', ') })}
+            </Text>
+          ))}
+          {mailing.skipped.map((line) => (
+            <Text key={line.owner} size="xs" c="orange.9">
+              {t('biaCampaigns.notMailed', { owner: line.owner, activities: line.activities.join(', '), reason: t(`biaCampaigns.mailReasons.${line.reason}`) })}
+            </Text>
+          ))}
+        </Stack>
+      ))}
+    </Stack>
   );
 }
 
