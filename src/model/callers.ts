@@ -151,6 +151,7 @@ export const WidgetConfig = z
     name: z.string(),
     languages: z.array(z.string()),
     greeting: z.record(z.string(), z.string()),
+    flow: z.string().nullable().meta({ description: 'The flow this key starts conversations with when the page names none (null: the default)' }),
   })
   .meta({ id: 'WidgetConfig' });
 export type WidgetConfig = z.infer<typeof WidgetConfig>;

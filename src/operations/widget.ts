@@ -128,8 +128,8 @@ export async function updateWidgetSettings(db: Kysely<Database>, orgId: string, 
 }
 
 /** What a widget is told: the name it shows (the organisation's unless set), its languages and greetings. */
-export async function widgetConfig(db: Kysely<Database>, orgId: string): Promise<WidgetConfig> {
+export async function widgetConfig(db: Kysely<Database>, orgId: string, keyFlow: string | null = null): Promise<WidgetConfig> {
   const found = await new WidgetRepository(db).widget(orgId);
   const settings = await readWidgetSettings(db, orgId);
-  return { name: settings.name ?? found!.orgName, languages: settings.languages, greeting: settings.greeting };
+  return { name: settings.name ?? found!.orgName, languages: settings.languages, greeting: settings.greeting, flow: keyFlow };
 }

@@ -298,7 +298,7 @@ describe('public keys', () => {
   it('give a widget its organisation’s public settings, from an allowed origin, with CORS for that origin only', async () => {
     const answer = await config({ 'x-rempart-key': key, origin: SHOP });
     expect(answer.statusCode, answer.body).toBe(200);
-    expect(answer.json()).toEqual({ name: 'Acme help', languages: ['fr', 'en'], greeting: { fr: 'Bonjour', en: 'Hello' } });
+    expect(answer.json()).toEqual({ name: 'Acme help', languages: ['fr', 'en'], greeting: { fr: 'Bonjour', en: 'Hello' }, flow: null });
     expect(answer.headers['access-control-allow-origin']).toBe(SHOP);
     expect(answer.headers['access-control-allow-credentials']).toBeUndefined();
     expect(String(answer.headers.vary)).toMatch(/Origin/i);
@@ -314,6 +314,7 @@ describe('public keys', () => {
       name: 'Bravo',
       languages: ['fr', 'en'],
       greeting: {},
+      flow: null,
     });
   });
 

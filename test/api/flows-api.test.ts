@@ -131,6 +131,12 @@ describe('flows', () => {
       payload: { lang: 'fr' },
     });
     expect(started.json().messages).toEqual([{ type: 'text', text: 'Ça va ?', quickReplies: expect.any(Array) }]);
+    // The widget reads the key's flow in its handshake (a page without data-flow starts there); a key without one says null.
+    const handshake = (key: string) =>
+      t.request({ method: 'GET', url: `/api/widget/config?key=${encodeURIComponent(key)}`, as: null, headers: { origin: SHOP } });
+    expect((await handshake(created.json().key)).json().flow).toBe('hello');
+    const plain = await t.request({ method: 'POST', url: '/api/orgs/acme/public-keys', payload: { label: 'plain', origins: [SHOP] } });
+    expect((await handshake(plain.json().key)).json().flow).toBeNull();
     const missing = await t.request({ method: 'POST', url: '/api/orgs/acme/public-keys', payload: { label: 'x', origins: [SHOP], flow: 'nope' } });
     expect(missing.json().error.details[0]).toMatchObject({ path: 'body.flow', rule: 'exists' });
   });

@@ -77,7 +77,8 @@ function start(script: HTMLScriptElement): void {
   const lang: Lang = data.lang === 'en' || data.lang === 'fr' ? data.lang : navigator.language.toLowerCase().startsWith('fr') ? 'fr' : 'en';
   const words = WORDS[lang];
   const page = data.mode === 'page';
-  const flow = data.flow && /^[A-Za-z_]\w{0,63}$/.test(data.flow) ? data.flow : 'assistant';
+  // The page's choice, else the key's (read in the handshake first), else the assistant.
+  const chosenFlow = data.flow && /^[A-Za-z_]\w{0,63}$/.test(data.flow) ? data.flow : undefined;
 
   const host = element('div', { 'data-rempart-widget': '' });
   const root = host.attachShadow({ mode: 'open' });
@@ -164,7 +165,7 @@ function start(script: HTMLScriptElement): void {
   }
 
   /** The organisation's name and greeting for this language, from its widget settings (nothing if they cannot be read). */
-  async function settings(): Promise<{ name?: string; greeting?: Record<string, string> }> {
+  async function settings(): Promise<{ name?: string; greeting?: Record<string, string>; flow?: string | null }> {
     try {
       const response = await fetch(`${origin}/api/widget/config?key=${encodeURIComponent(key)}`, { mode: 'cors', credentials: 'omit' });
       return response.ok ? await response.json() : {};
@@ -177,7 +178,10 @@ function start(script: HTMLScriptElement): void {
     if (conversation || busy) return;
     busy = true;
     try {
-      const [started, config] = await Promise.all([call('/conversations', { lang, flow }), settings()]);
+      const handshake = settings();
+      // Without a flow of the page's own, the key may name one: the conversation waits for the handshake then.
+      const flow = chosenFlow ?? (await handshake).flow ?? 'assistant';
+      const [started, config] = await Promise.all([call('/conversations', { lang, flow }), handshake]);
       conversation = started.id ?? null;
       if (!data.title && config.name) title.textContent = config.name;
       const greeting = data.greeting ?? config.greeting?.[lang];

@@ -137,7 +137,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: WidgetConfig, ...ERRORS },
       },
     },
-    async (request) => widgetConfig(app.db, request.publicKey!.orgId),
+    async (request) => widgetConfig(app.db, request.publicKey!.orgId, request.publicKey!.flow),
   );
   publicKeyPreflight(app, '/widget/config', ['GET']);
 };
