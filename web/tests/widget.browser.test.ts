@@ -150,7 +150,7 @@ describe('the widget on another site', () => {
   it('serves the full-page chat /chat/{key}: a cited answer in English, then an honest "I do not know"', async () => {
     const { context, page } = await newPage(browser, { locale: 'en-GB' });
     await page.goto(`${server.url}/chat/${key}?lang=en`);
-    await expect.poll(() => page.getByText('What is your question?').count()).toBe(1);
+    await expect.poll(() => page.getByText('What is your question?').count(), { timeout: 15_000 }).toBe(1);
     await page.getByRole('textbox', { name: 'Your message' }).fill('what are the barrier gestures');
     await page.keyboard.press('Enter');
     await page.locator('.answer').waitFor();
@@ -160,7 +160,7 @@ describe('the widget on another site', () => {
     await page.getByRole('button', { name: 'Ask another question' }).click();
     await page.getByRole('textbox', { name: 'Your message' }).fill('what is the recipe for apple pie');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByText('I do not have a reliable answer to this question in the sources I have.').count()).toBe(1);
+    await expect.poll(() => page.getByText('I do not have a reliable answer to this question in the sources I have.').count(), { timeout: 15_000 }).toBe(1);
     expect(await axe(page)).toEqual([]);
     await screenshot(page, 'widget-chat-page-en');
     expect(await context.cookies()).toEqual([]);
