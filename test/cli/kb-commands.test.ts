@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerKbCommands } from '../../src/cli/kb-commands.js';
 import { RempartError } from '../../src/errors.js';
 import { loadDemo } from '../../src/operations/demo.js';
+import { importArticles } from '../../src/operations/kb.js';
 import type { DatabaseHandle } from '../../src/store/database.js';
 import { ROOT, runRempart, runCommandsInProcess } from '../support/cli.js';
 import { createTestDatabase } from '../support/database.js';
@@ -20,6 +21,8 @@ beforeAll(async () => {
   database = await createTestDatabase();
   folder = await mkdtemp(join(tmpdir(), 'rempart-kb-'));
   await loadDemo(database.db, 'demo');
+  // The demo comes with the starter knowledge base: these tests start from an empty one, to hold exactly the fixture.
+  await importArticles(database.db, 'demo', [], 'replace');
 });
 afterAll(async () => {
   await database?.close();
