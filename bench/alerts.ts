@@ -4,12 +4,10 @@
 // check-in posted to one server process takes to reach a live-event subscriber on another.
 // Run: npx tsx bench/alerts.ts [--people 100000] [--mail-seconds 30] [--seconds 10] [--only queue,mail,checkin,live]
 //      (DATABASE_URL or the local PostgreSQL server; the Rempart server runs from dist/, built first)
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
 import { AlertRequest } from '../src/model/alert.js';
 import { IncidentDeclaration } from '../src/model/incident.js';
 import { createUser } from '../src/operations/accounts.js';
@@ -23,6 +21,7 @@ import { JOB_HANDLERS } from '../src/operations/jobs/handlers/index.js';
 import { JobRunner } from '../src/operations/jobs/runner.js';
 import { createApiToken } from '../src/operations/members.js';
 import { openDatabase, type DatabaseHandle } from '../src/store/database.js';
+import { countingSmtpSink, startProcess, stopProcess } from './support.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -33,30 +32,12 @@ const ONLY = new Set((option('--only') ?? 'queue,mail,checkin,live').split(','))
 const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const KEY = Buffer.alloc(32, 7);
 const ORG = 'demo';
+/** A server process of the bench: quiet logs, no per-address limit (the bench hammers one address), the bench's key. */
+const start = (command: string[], env: NodeJS.ProcessEnv) =>
+  startProcess(command, { ...env, REMPART_LOG_LEVEL: 'warn', REMPART_RATE_LIMIT: '0', REMPART_SECRET_KEY: KEY.toString('base64') });
+const stop = stopProcess;
+
 const actor = { id: null, label: 'bench', roles: ['owner' as const], names: [] };
-
-function start(command: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const extra = command[0].startsWith('dist/') && process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-    const loader = command[0].startsWith('dist/') ? [] : ['--import', 'tsx'];
-    const child = spawn(process.execPath, [...extra, ...loader, ...command], {
-      env: { ...process.env, ...env, REMPART_LOG_LEVEL: 'warn', REMPART_RATE_LIMIT: '0', REMPART_SECRET_KEY: KEY.toString('base64') },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /running at (http:\/\/[^\s]+)/.exec(output);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`${command.join(' ')} exited with ${code}`)));
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
-}
 
 async function database(name: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -100,27 +81,6 @@ const request = AlertRequest.parse({
   waves: { count: 1 },
 });
 
-async function sink(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
-  let count = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        count++;
-        callback();
-      });
-    },
-  });
-  // A client that dies mid-session (a killed worker) resets its connection: expected, not an error of the sink.
-  server.on('error', () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, count: () => count, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
 execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 configureAlerts({ secretKey: KEY, settings: { publicUrl: 'https://rempart.bench.example' } });
 const main = await database(`rempart_alerts_${process.pid}`);
@@ -143,7 +103,7 @@ try {
 
   // (2) E-mail throughput: the send jobs on two in-process runners (as two worker processes would), to a local sink.
   if (ONLY.has('mail')) {
-    const smtp = await sink();
+    const smtp = await countingSmtpSink();
     configureAlerts({ secretKey: KEY, settings: { publicUrl: 'https://rempart.bench.example', smtpUrl: smtp.url } });
     const runners = [0, 1].map(() => new JobRunner(handle.db, JOB_HANDLERS, { listen: handle.listen, pollMs: 100 }));
     for (const runner of runners) await actAs(SYSTEM, () => runner.start());

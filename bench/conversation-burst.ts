@@ -17,6 +17,7 @@ import { importModel } from '../src/operations/model-writer.js';
 import { createPublicKey } from '../src/operations/widget.js';
 import { openDatabase } from '../src/store/database.js';
 import { syntheticModel } from './synthetic.js';
+import { ORIENTATION_ANSWERS } from './support.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -28,30 +29,7 @@ const keys = option('--keys', 20);
 const connections = option('--connections', 200);
 const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const ORIGIN = 'https://bench.example';
-/** The orientation questionnaire answered to its end (the answers of bench/conversations.ts). */
-const ANSWERS = [
-  '38,5',
-  'oui',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  '42 ans',
-  '70 kg',
-  '1m75',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  '75011',
-];
+const ANSWERS = ORIENTATION_ANSWERS;
 
 interface Conversation {
   key: string;

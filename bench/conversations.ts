@@ -18,6 +18,7 @@ import { createPublicKey } from '../src/operations/widget.js';
 import { openDatabase } from '../src/store/database.js';
 import { importModel } from '../src/operations/model-writer.js';
 import { syntheticModel } from './synthetic.js';
+import { ORIENTATION_ANSWERS } from './support.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -25,30 +26,7 @@ const seconds = Number(option('--seconds') ?? 10);
 const connections = Number(option('--connections') ?? 50);
 const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const ORIGIN = 'https://bench.example';
-/** The orientation questionnaire answered to its end: 21 messages, the last saves the record. */
-const ANSWERS = [
-  '38,5',
-  'oui',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  '42 ans',
-  '70 kg',
-  '1m75',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  '75011',
-];
+const ANSWERS = ORIENTATION_ANSWERS;
 
 const flow = option('--flow') === 'assistant' ? 'assistant' : 'orientation';
 const QUESTIONS = (

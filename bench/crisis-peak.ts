@@ -10,12 +10,10 @@
 // Process A also runs the jobs (the alert's 1,204 e-mails to a local SMTP sink at the start). Printed: per kind, requests,
 // errors (anything but a 2xx, 429s from our own limits included), p50/p99/max; memory of both processes over the run.
 // Run: npx tsx bench/crisis-peak.ts [--seconds 600] [--factor 10]   (DATABASE_URL or the local PostgreSQL server)
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
 import { AlertRequest } from '../src/model/alert.js';
 import { IncidentDeclaration } from '../src/model/incident.js';
 import { createUser } from '../src/operations/accounts.js';
@@ -27,6 +25,7 @@ import { declareIncident } from '../src/operations/incidents.js';
 import { createApiToken } from '../src/operations/members.js';
 import { createPublicKey } from '../src/operations/widget.js';
 import { openDatabase } from '../src/store/database.js';
+import { countingSmtpSink, ORIENTATION_ANSWERS as ANSWERS, startProcess, stopProcess as stop } from './support.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -38,76 +37,15 @@ const ORG = 'demo';
 const ORIGIN = 'https://intranet.bench.example';
 const STEADY = { checkin: 20, availability: 2, assistant: 10, write: 0.5 } as const;
 type Kind = keyof typeof STEADY;
-/** The orientation questionnaire answered to its end (as bench/conversations.ts): 21 messages. */
-const ANSWERS = [
-  '38,5',
-  'oui',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  '42 ans',
-  '70 kg',
-  '1m75',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  'non',
-  '75011',
-];
-
-function start(command: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, command, {
-      env: { ...process.env, ...env, REMPART_LOG_LEVEL: 'warn', REMPART_SECRET_KEY: KEY.toString('base64'), REMPART_TRUST_PROXY: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /running at (http:\/\/[^\s]+)/.exec(output);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`${command.join(' ')} exited with ${code}`)));
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
-}
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
 }
 
-async function smtpSink(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
-  let count = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        count++;
-        callback();
-      });
-    },
-  });
-  server.on('error', () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, count: () => count, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
+/** A server process of the peak: quiet logs, the bench's key, X-Forwarded-For believed from loopback (one address a person). */
+const start = (command: string[], env: NodeJS.ProcessEnv) =>
+  startProcess(command, { ...env, REMPART_LOG_LEVEL: 'warn', REMPART_SECRET_KEY: KEY.toString('base64'), REMPART_TRUST_PROXY: '127.0.0.1' });
 
 const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
 
@@ -118,7 +56,7 @@ const name = `rempart_peak_${process.pid}`;
 await admin.query(`create database ${name}`);
 const url = new URL(serverUrl);
 url.pathname = `/${name}`;
-const sink = await smtpSink();
+const sink = await countingSmtpSink();
 const servers: Array<{ child: ChildProcess; url: string }> = [];
 try {
   // The organisation in a crisis: the demo, an incident, an alert to everyone with their personal links.
