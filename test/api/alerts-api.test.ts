@@ -332,6 +332,42 @@ describe('the check-in page', () => {
   });
 });
 
+describe('a burst of answers', () => {
+  // Answers arriving together share statements: each must still get its own outcome, none may be lost, and two
+  // answers through one link keep their order (the last one counts).
+  it('gives each answer of a burst its own outcome and keeps every answer of one person in order', async () => {
+    const alert = (await sendAlert(everyone)).json().id as string;
+    await sql`update link_tokens set expires_at = now() - interval '1 minute' where subject = ${`alert/${alert}/person/P4`}`.execute(t.database.db);
+    const burst = await Promise.all([
+      answer(linkOf(alert, 'P1'), { status: 'unavailable' }),
+      answer(linkOf(alert, 'P2'), { status: 'available_remote', note: 'home' }),
+      answer(linkOf(alert, 'P1'), { status: 'available_remote' }),
+      answer(`rmpl_acme.${'B'.repeat(43)}`, { status: 'unavailable' }),
+      answer(linkOf(alert, 'P4'), { status: 'unavailable' }),
+      answer(linkOf(alert, 'P1'), { status: 'available_on_site' }),
+      answer(linkOf(alert, 'P3'), { status: 'need_help' }),
+    ]);
+    expect(burst.map((response) => response.statusCode)).toEqual([200, 200, 200, 404, 410, 200, 200]);
+    expect(burst[1].json()).toEqual({ status: 'available_remote', answeredAt: expect.any(String) });
+    const history = await sql<{ person_id: string; status: string; note: string | null }>`
+      select person_id, status, note from checkins where alert_id = ${alert} order by id`.execute(t.database.db);
+    const of = (person: string) => history.rows.filter((row) => row.person_id === person).map((row) => row.status);
+    expect(of('P1')).toHaveLength(3);
+    expect(new Set(of('P1'))).toEqual(new Set(['unavailable', 'available_remote', 'available_on_site']));
+    expect(of('P2')).toEqual(['available_remote']);
+    expect(history.rows.find((row) => row.person_id === 'P2')!.note).toBe('home');
+    expect(of('P3')).toEqual(['need_help']);
+    expect(of('P4')).toEqual([]);
+    const recipients = await sql<{ person_id: string; status: string | null }>`
+      select person_id, status from alert_recipients where alert_id = ${alert} order by person_id`.execute(t.database.db);
+    const status = (person: string) => recipients.rows.find((row) => row.person_id === person)!.status;
+    // The recipient holds the answer that came last into the history.
+    expect(status('P1')).toBe(of('P1').at(-1));
+    expect(status('P3')).toBe('need_help');
+    expect(status('P4')).toBeNull();
+  });
+});
+
 describe('live availability', () => {
   it('counts each person once with their latest answer, per activity against its minimum, per site and pool', async () => {
     const fresh = await declare(ORG, 'Availability');
