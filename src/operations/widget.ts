@@ -77,27 +77,62 @@ export async function createPublicKey(
 
 /** Revokes a widget key: the widgets using it stop working at once. Revoking twice is harmless. */
 export async function revokePublicKey(db: Kysely<Database>, orgId: string, id: string, now: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  const revoked = await db.transaction().execute(async (trx) => {
     const widget = new WidgetRepository(trx);
     const record = await widget.getKey(orgId, id);
     if (!record)
       throw new RempartError('not_found', `No public key with id "${id}".`, [{ path: 'id', rule: 'exists', value: id, message: 'no such public key' }]);
-    if (!(await widget.revokeKey(orgId, id, new Date(now)))) return;
+    if (!(await widget.revokeKey(orgId, id, new Date(now)))) return false;
     await recordAudit(
       trx,
       { org: orgId, action: 'revoke', entityType: 'public_key', entityId: id, before: { label: record.label, origins: record.origins } },
       new Date(now),
     );
+    return true;
   });
+  // After the commit: a lookup made before it, still reading the key active, is not kept past this point.
+  if (revoked) publicKeysChanged();
+}
+
+/**
+ * Keys resolved lately, per database: every message of a conversation presents its widget's key, and at a crisis peak
+ * looking it up was half the statements the conversation API sent. Only active keys are kept, for `cache.ms` (the
+ * callers' cache lifetime), and none survives a change of keys made by this process; another process's revocation
+ * is seen within that lifetime.
+ */
+const keyCaches = new WeakMap<Kysely<Database>, Map<string, { until: number; generation: number; record: PublicKeyRecord }>>();
+const KEY_CACHE_SIZE = 10_000;
+let keysGeneration = 0;
+
+/** Drops the keys this process resolved: call on any change to a key (revocation, origins, flow, display). */
+export function publicKeysChanged(): void {
+  keysGeneration++;
 }
 
 /** The active key with this text; undefined when the text is no key, or the key is unknown or revoked. */
-export async function resolvePublicKey(db: Kysely<Database>, text: string): Promise<PublicKeyRecord | undefined> {
+export async function resolvePublicKey(
+  db: Kysely<Database>,
+  text: string,
+  cache: { ms: number; now: number } = { ms: 0, now: Date.now() },
+): Promise<PublicKeyRecord | undefined> {
   if (typeof text !== 'string' || text.length > 200) return undefined;
   const match = PUBLIC_KEY_PATTERN.exec(text);
   if (!match) return undefined;
+  let kept = keyCaches.get(db);
+  const cached = kept?.get(text);
+  if (cached && cached.until > cache.now && cached.generation === keysGeneration) return cached.record;
+  const generation = keysGeneration;
   const record = await new WidgetRepository(db).byKey(match[1], text);
-  return record && !record.revokedAt ? record : undefined;
+  if (!record || record.revokedAt) {
+    kept?.delete(text);
+    return undefined;
+  }
+  if (cache.ms > 0) {
+    if (!kept) keyCaches.set(db, (kept = new Map()));
+    if (kept.size >= KEY_CACHE_SIZE) kept.delete(kept.keys().next().value!);
+    kept.set(text, { until: cache.now + cache.ms, generation, record });
+  }
+  return record;
 }
 
 /** The organisation's widget settings, the defaults filled in. */

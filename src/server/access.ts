@@ -412,6 +412,7 @@ async function authorisePublicKey(
   reply: FastifyReply,
   db: Kysely<Database>,
   credentials: ReturnType<typeof presented>,
+  sessions: SessionSettings,
 ): Promise<void> {
   void reply.header('vary', 'Origin');
   if (request.headers.authorization !== undefined)
@@ -421,7 +422,7 @@ async function authorisePublicKey(
       { path: 'query.key', rule: 'one_key', value: null, message: 'one key' },
     ]);
   if (credentials.publicKey === undefined) throw unauthenticated(`Send the organisation’s public key: the ${PUBLIC_KEY_HEADER} header or ?key=.`, 'public_key');
-  const record = await resolvePublicKey(db, credentials.publicKey);
+  const record = await resolvePublicKey(db, credentials.publicKey, { ms: sessions.callerCacheMs ?? 0, now: sessions.now() });
   if (!record) throw unauthenticated('The public key is unknown or revoked.', 'public_key');
   const origin = request.headers.origin;
   if (!originAllowed(origin, record.origins))
@@ -517,7 +518,7 @@ async function authorise(request: FastifyRequest, reply: FastifyReply, db: Kysel
   const credentials = presented(request);
   const access = 'access' in policy ? policy.access : undefined;
   // Each kind of credential opens only the routes that name it; told apart by its form, before any lookup.
-  if (access === 'publicKey') return authorisePublicKey(request, reply, db, credentials);
+  if (access === 'publicKey') return authorisePublicKey(request, reply, db, credentials, sessions);
   if (credentials.publicKey !== undefined) throw wrongCaller('A public key opens the widget’s routes only.', 'publicKey');
   const headerLinks = linkPurposes(policy).length > 0 && !('linkParam' in policy && policy.linkParam);
   if (credentials.linkHeader !== undefined) {

@@ -1,8 +1,57 @@
-// Conversations, their orientation records and the shared rate counters. Rows stay in here. A message is two
-// statements, whatever happens: read the state, then write the next one with a compare-and-set on its turn (and the
-// record of a completed questionnaire in the same statement), so that no transaction is held while the flow runs.
+// Conversations, their orientation records and the shared rate counters. Rows stay in here. A message is at most two
+// statements, whatever happens: read the state (unless this process wrote it last), then write the next one with a
+// compare-and-set on its turn (and the record of a completed questionnaire in the same statement), so that no
+// transaction is held while the flow runs; the writes of messages answered together share one statement.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
+import { StatementBatcher } from './statement-batcher.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** A conversation's next state, written if its turn is still the one read. */
+interface Move {
+  id: string;
+  turn: number;
+  state: unknown;
+  ended: boolean;
+  flowId: string;
+  flowVersion: string;
+  at: Date;
+}
+
+/**
+ * The messages of one organisation's conversations answered together are one statement (each a compare-and-set on its
+ * turn), where one statement each cost a round trip, a parse and a plan: at a crisis peak the statements, not the rows,
+ * were the cost. Each row is found by its key in a lateral subquery and updated by its position (ctid), so the plan
+ * stays index lookups whatever the planner's statistics say about a table that grew a hundredfold in minutes.
+ */
+async function moveConversations(db: Executor, orgId: string, moves: Move[]): Promise<boolean[]> {
+  const input = moves.map((move, n) => ({ n, ...move, at: move.at.toISOString() }));
+  const { rows } = await sql<{ n: number }>`
+    update conversations c set state = m.state, turn = c.turn + 1, ended = m.ended, flow_id = m.flow_id, flow_version = m.flow_version, updated_at = m.at
+    from (
+      select i.*, x.rid from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+        as i(n int, id uuid, turn int, state jsonb, ended boolean, "flowId" text, "flowVersion" text, at timestamptz)
+      cross join lateral (select ctid as rid from conversations where org_id = ${orgId} and id = i.id and turn = i.turn limit 1) x
+    ) m (n, id, turn, state, ended, flow_id, flow_version, at, rid)
+    where c.ctid = m.rid
+    returning m.n`.execute(db);
+  const moved = moves.map(() => false);
+  for (const row of rows) moved[row.n] = true;
+  return moved;
+}
+
+const moveBatchers = new WeakMap<Kysely<Database>, StatementBatcher<Move, boolean>>();
+
+function moves(db: Kysely<Database>): StatementBatcher<Move, boolean> {
+  let batcher = moveBatchers.get(db);
+  if (!batcher)
+    moveBatchers.set(
+      db,
+      (batcher = new StatementBatcher((orgId, items) => moveConversations(db, orgId, items), { limit: 200, conflictKey: (move) => move.id })),
+    );
+  return batcher;
+}
 
 export interface ConversationRow {
   orgId: string;
@@ -50,25 +99,35 @@ export class ConversationRepository {
     },
     at: Date,
   ): Promise<void> {
+    // A conversation whose first turn saves no record is one statement; with records, both or neither.
+    if (row.records.length === 0) return this.insertConversation(this.db, row, at);
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('conversations')
-        .values({
-          org_id: row.orgId,
-          id: row.id,
-          key_id: 'keyId' in row.owner ? row.owner.keyId : null,
-          user_id: 'userId' in row.owner ? row.owner.userId : null,
-          kind: row.owner.kind,
-          flow_id: row.flowId,
-          flow_version: row.flowVersion,
-          state: JSON.stringify(row.state),
-          ended: row.ended,
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
-      if (row.records.length > 0) await new ConversationRepository(trx).insertRecords(row.orgId, row.records);
+      await this.insertConversation(trx, row, at);
+      await new ConversationRepository(trx).insertRecords(row.orgId, row.records);
     });
+  }
+
+  private async insertConversation(
+    db: Executor,
+    row: { orgId: string; id: string; owner: ConversationOwner; flowId: string; flowVersion: string; state: unknown; ended: boolean },
+    at: Date,
+  ): Promise<void> {
+    await db
+      .insertInto('conversations')
+      .values({
+        org_id: row.orgId,
+        id: row.id,
+        key_id: 'keyId' in row.owner ? row.owner.keyId : null,
+        user_id: 'userId' in row.owner ? row.owner.userId : null,
+        kind: row.owner.kind,
+        flow_id: row.flowId,
+        flow_version: row.flowVersion,
+        state: JSON.stringify(row.state),
+        ended: row.ended,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
   }
 
   /**
@@ -100,7 +159,6 @@ export class ConversationRepository {
     cases: QuestionCaseRow[] = [],
     onCase?: (trx: Transaction<Database>, id: string, row: QuestionCaseRow) => Promise<void>,
   ): Promise<boolean> {
-    const state = JSON.stringify(next.state);
     // A handed-over question is rare: a transaction keeps the move and the case together (both or neither).
     if (cases.length > 0)
       return this.db.transaction().execute(async (trx) => {
@@ -115,12 +173,20 @@ export class ConversationRepository {
         return true;
       });
     if (records.length === 0) {
-      const result = await sql`
-        update conversations set state = ${state}::jsonb, turn = turn + 1, ended = ${next.ended}, flow_id = ${next.flowId},
-          flow_version = ${next.flowVersion}, updated_at = ${at}
-        where org_id = ${conversation.orgId} and id = ${conversation.id} and turn = ${conversation.turn}`.execute(this.db);
-      return Number(result.numAffectedRows ?? 0) === 1;
+      const move: Move = {
+        id: conversation.id,
+        turn: conversation.turn,
+        state: next.state,
+        ended: next.ended,
+        flowId: next.flowId,
+        flowVersion: next.flowVersion,
+        at,
+      };
+      // Inside a caller's transaction the move is its own statement there; else it joins the moves sent together.
+      if (this.db.isTransaction) return (await moveConversations(this.db, conversation.orgId, [move]))[0];
+      return moves(this.db).submit(conversation.orgId, move);
     }
+    const state = JSON.stringify(next.state);
     const values = sql.join(
       records.map(
         (record) =>

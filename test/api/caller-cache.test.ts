@@ -84,3 +84,29 @@ describe('with the cache off', () => {
     expect(await sites()).toBe(false);
   });
 });
+
+describe('public keys', () => {
+  const origin = 'https://shop.cached.example';
+  let key: string;
+  let id: string;
+  beforeAll(async () => {
+    const created = await t.request({ method: 'POST', url: `/api/orgs/${ORG}/public-keys`, payload: { label: 'shop', origins: [origin] } });
+    expect(created.statusCode, created.body).toBe(201);
+    ({ key, id } = created.json());
+  });
+  const start = async () =>
+    (await t.request({ method: 'POST', url: `/api/public/${key}/conversations`, payload: { lang: 'fr' }, headers: { origin }, as: null })).statusCode;
+
+  it('applies a revocation made behind its back once the lifetime is over, and one made here at once', async () => {
+    expect(await start()).toBe(201);
+    await sql`update public_keys set revoked_at = now() where org_id = ${ORG} and id = ${id}`.execute(t.database.db);
+    expect(await start()).toBe(201);
+    t.clock.advance(LIFETIME + 1);
+    expect(await start()).toBe(401);
+    await sql`update public_keys set revoked_at = null where org_id = ${ORG} and id = ${id}`.execute(t.database.db);
+    expect(await start()).toBe(201);
+    expect(await start()).toBe(201);
+    expect((await t.request({ method: 'DELETE', url: `/api/orgs/${ORG}/public-keys/${id}` })).statusCode).toBe(204);
+    expect(await start()).toBe(401);
+  });
+});
