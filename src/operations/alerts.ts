@@ -80,6 +80,12 @@ export async function createAlert(
   actor: IncidentActor,
   now = new Date(),
 ): Promise<{ id: string; recipients: number }> {
+  await checkAlertAudience(db, org, request);
+  return db.transaction().execute((trx) => insertAlert(trx, org, incidentId, request, actor, now));
+}
+
+/** Refuses an audience naming sites, activities or people the organisation does not have. */
+export async function checkAlertAudience(db: Kysely<Database>, org: string, request: AlertRequest): Promise<void> {
   const model = await exportModel(db, org);
   const problems: Problem[] = [];
   if (!('everyone' in request.audience)) {
@@ -102,73 +108,84 @@ export async function createAlert(
       });
   }
   if (problems.length > 0) throw new RempartError('invalid_reference', `The audience names ${problems.length} unknown item(s).`, problems);
+}
+
+/**
+ * The writes of `createAlert` in the caller's transaction (its audience checked first): a caller whose own record
+ * must change with the alert (an exercise's inject marked sent) commits both or neither.
+ */
+export async function insertAlert(
+  trx: Transaction<Database>,
+  org: string,
+  incidentId: string,
+  request: AlertRequest,
+  actor: IncidentActor,
+  now = new Date(),
+): Promise<{ id: string; recipients: number }> {
   const settings = alertSettings();
   const id = randomUUID();
   const expiresAt = new Date(now.getTime() + request.expiresInHours * 3_600_000);
+  const incident = await new IncidentRepository(trx).get(org, incidentId, { lock: true });
+  if (!incident) throw incidentNotFound(incidentId);
+  if (incident.status === 'closed')
+    throw new RempartError('conflict', 'The incident is closed: it sends no more alerts.', [
+      { path: 'incident', rule: 'closed', value: incidentId, message: 'closed' },
+    ]);
+  const repository = new AlertRepository(trx);
+  const people = await repository.audience(org, request.audience);
+  if (people.length === 0)
+    throw new RempartError('invalid_input', 'Nobody in the directory matches this audience.', [
+      { path: 'body.audience', rule: 'audience_empty', value: request.audience, message: 'no person of the directory matches: add people, or choose others' },
+    ]);
+  const sms = smsProblems(org, request, new Set(people.map((person) => person.language)), incident.exercise);
+  if (sms.length > 0) throw new RempartError('invalid_input', 'The message does not fit in one text message with its link.', sms);
 
-  return db.transaction().execute(async (trx) => {
-    const incident = await new IncidentRepository(trx).get(org, incidentId, { lock: true });
-    if (!incident) throw incidentNotFound(incidentId);
-    if (incident.status === 'closed')
-      throw new RempartError('conflict', 'The incident is closed: it sends no more alerts.', [
-        { path: 'incident', rule: 'closed', value: incidentId, message: 'closed' },
-      ]);
-    const repository = new AlertRepository(trx);
-    const people = await repository.audience(org, request.audience);
-    if (people.length === 0)
-      throw new RempartError('invalid_input', 'Nobody in the directory matches this audience.', [
-        { path: 'body.audience', rule: 'audience_empty', value: request.audience, message: 'no person of the directory matches: add people, or choose others' },
-      ]);
-    const sms = smsProblems(org, request, new Set(people.map((person) => person.language)), incident.exercise);
-    if (sms.length > 0) throw new RempartError('invalid_input', 'The message does not fit in one text message with its link.', sms);
-
-    await repository.insertAlert(org, {
-      id,
-      incidentId,
-      audience: request.audience,
-      channels: request.channels,
-      message: request.message,
-      waves: request.waves,
-      recipients: people.length,
-      createdBy: actor.label,
-      createdAt: now,
-      expiresAt,
-    });
-    const ids: string[] = [];
-    const personIds: string[] = [];
-    const digests: string[] = [];
-    for (const person of people) {
-      ids.push(randomUUID());
-      personIds.push(person.id);
-      digests.push(checkinToken(org, id, person.id).digest);
-    }
-    await repository.insertRecipients(org, { id, incidentId, createdBy: actor.id, expiresAt }, { ids, people: personIds, digests });
-    const queued = await queueWave(trx, org, { id, channels: request.channels, waves: request.waves }, 1, settings.chunkSize);
-
-    await new IncidentRepository(trx).append(org, incidentId, {
-      at: now,
-      kind: 'message',
-      text: `Alert sent to ${people.length} people (${request.channels.join(', ')}): ${request.message.text.slice(0, 200)}`,
-      author: actor.label,
-      decidedBy: null,
-      corrects: null,
-      data: { alert: id, recipients: people.length, channels: request.channels },
-    });
-    await publishLiveEvent(trx, { org, topic: `incident:${incidentId}`, type: 'alert', data: { alert: id, recipients: people.length, queued } });
-    await recordAudit(
-      trx,
-      {
-        org,
-        chain: recordChain(org, 'incident', incidentId),
-        action: 'alert',
-        entityType: 'incident',
-        entityId: incidentId,
-        after: { alert: id, audience: request.audience, channels: request.channels, recipients: people.length, waves: request.waves },
-      },
-      now,
-    );
-    return { id, recipients: people.length };
+  await repository.insertAlert(org, {
+    id,
+    incidentId,
+    audience: request.audience,
+    channels: request.channels,
+    message: request.message,
+    waves: request.waves,
+    recipients: people.length,
+    createdBy: actor.label,
+    createdAt: now,
+    expiresAt,
   });
+  const ids: string[] = [];
+  const personIds: string[] = [];
+  const digests: string[] = [];
+  for (const person of people) {
+    ids.push(randomUUID());
+    personIds.push(person.id);
+    digests.push(checkinToken(org, id, person.id).digest);
+  }
+  await repository.insertRecipients(org, { id, incidentId, createdBy: actor.id, expiresAt }, { ids, people: personIds, digests });
+  const queued = await queueWave(trx, org, { id, channels: request.channels, waves: request.waves }, 1, settings.chunkSize);
+
+  await new IncidentRepository(trx).append(org, incidentId, {
+    at: now,
+    kind: 'message',
+    text: `Alert sent to ${people.length} people (${request.channels.join(', ')}): ${request.message.text.slice(0, 200)}`,
+    author: actor.label,
+    decidedBy: null,
+    corrects: null,
+    data: { alert: id, recipients: people.length, channels: request.channels },
+  });
+  await publishLiveEvent(trx, { org, topic: `incident:${incidentId}`, type: 'alert', data: { alert: id, recipients: people.length, queued } });
+  await recordAudit(
+    trx,
+    {
+      org,
+      chain: recordChain(org, 'incident', incidentId),
+      action: 'alert',
+      entityType: 'incident',
+      entityId: incidentId,
+      after: { alert: id, audience: request.audience, channels: request.channels, recipients: people.length, waves: request.waves },
+    },
+    now,
+  );
+  return { id, recipients: people.length };
 }
 
 /** Queues a wave's messages and the jobs sending them (one per chunk of recipients); returns the messages queued. */

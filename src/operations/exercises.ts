@@ -3,7 +3,7 @@
 // injects, write observers' notes, complete it with its results (objectives met, measured recovery per activity
 // against its RTO, lessons that become corrective actions); the coverage of critical activities and a suggested
 // next programme. Each write locks the exercise's row and is audited in its transaction.
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { RempartError } from '../errors.js';
 import type { ExerciseCoverage, ExerciseView } from '../model/contract/exercises.js';
 import type { SimulationResult } from '../model/contract/runs.js';
@@ -16,14 +16,19 @@ import { PeopleRepository } from '../store/people-repository.js';
 import type { Database } from '../store/schema.js';
 import { AlertRequest } from '../model/alert.js';
 import type { InjectRecord } from '../store/exercise-repository.js';
-import { createAlert } from './alerts.js';
+import { checkAlertAudience, insertAlert } from './alerts.js';
 import { recordAudit } from './audit.js';
 import { insertCorrectiveAction } from './corrective-actions.js';
-import { appendLogEntry, declareIncident, getIncident, incidentReview, type IncidentActor } from './incidents.js';
+import { appendLogEntryIn, declareIncident, getIncident, incidentReview, type IncidentActor } from './incidents.js';
+import { enqueueJob } from './jobs/queue.js';
 import { exportModel } from './model-writer.js';
 import { getRun, simulateStored } from './scenarios.js';
 
 const HOUR = 3_600_000;
+/** The job that sends one inject of a live test at its time (payload: exercise and inject ids). */
+export const EXERCISE_INJECT_JOB = 'exercises.inject';
+/** Who sends a timed inject: the server, at the time the plan set. */
+export const TIMED_INJECT_ACTOR: IncidentActor = Object.freeze({ id: null, label: 'rempart (timed inject)', roles: [], names: [] });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function exerciseNotFound(id: string): RempartError {
@@ -195,14 +200,14 @@ async function within(
   orgId: string,
   id: string,
   action: string,
-  write: (exercise: ExerciseRecord) => Promise<ExerciseFields>,
+  write: (exercise: ExerciseRecord, trx: Transaction<Database>) => Promise<ExerciseFields>,
   now: Date,
 ): Promise<ExerciseRecord> {
   return db.transaction().execute(async (trx) => {
     const repository = new ExerciseRepository(trx);
     const before = UUID.test(id) ? await repository.get(orgId, id, { lock: true }) : undefined;
     if (!before) throw exerciseNotFound(id);
-    const fields = await write(before);
+    const fields = await write(before, trx);
     await repository.update(orgId, id, fields, now);
     const after = (await repository.get(orgId, id))!;
     await recordAudit(trx, { org: orgId, action, entityType: 'exercise', entityId: id, before, after }, now);
@@ -269,8 +274,19 @@ export async function startExercise(db: Kysely<Database>, orgId: string, id: str
     orgId,
     id,
     'start',
-    async (locked) => {
+    async (locked, trx) => {
       if (locked.status !== 'planned') throw statusConflict(locked, ['planned'], 'Starting');
+      // A live test's injects leave at their time without anyone at the keyboard: one durable job each, queued with
+      // the start (the outbox), keyed by the inject so that no retry queues it twice.
+      if (incident)
+        for (const inject of locked.injects)
+          await enqueueJob(trx, {
+            org: orgId,
+            kind: EXERCISE_INJECT_JOB,
+            payload: { exercise: id, inject: inject.id },
+            runAt: new Date(at.getTime() + inject.at * 60_000),
+            idempotencyKey: `${id}:${inject.id}`,
+          });
       return { status: 'running', startedAt: at, incident, run };
     },
     now,
@@ -291,48 +307,103 @@ export async function addObserverNote(db: Kysely<Database>, orgId: string, id: s
   );
 }
 
-/** Marks an inject sent; in a live test it goes to the incident's crisis log as a message to the players. */
-export async function sendInject(db: Kysely<Database>, orgId: string, id: string, injectId: string, actor: IncidentActor, now = new Date()) {
-  const exercise = await getExercise(db, orgId, id);
-  const inject = exercise.injects.find((item) => item.id === injectId);
-  if (!inject)
-    throw new RempartError('not_found', `No inject "${injectId}" in this exercise.`, [
-      { path: 'inject', rule: 'exists', value: injectId, message: 'no such inject' },
+function injectNotFound(injectId: string): RempartError {
+  return new RempartError('not_found', `No inject "${injectId}" in this exercise.`, [
+    { path: 'inject', rule: 'exists', value: injectId, message: 'no such inject' },
+  ]);
+}
+
+function alreadySent(inject: InjectRecord): RempartError {
+  return new RempartError('conflict', 'This inject was already sent.', [
+    { path: 'inject', rule: 'sent', value: inject.id, message: `sent at ${inject.sentAt}` },
+  ]);
+}
+
+/** The alert of an inject with an audience in a live test; refused when the plan's inject no longer makes one. */
+function injectAlertRequest(inject: InjectRecord) {
+  const request = injectAlert(inject);
+  if (!request.success)
+    throw new RempartError('invalid_input', 'The inject does not make a valid alert: change it in the plan.', [
+      { path: 'inject', rule: 'invalid_alert', value: inject.id, message: request.error.issues[0]?.message ?? 'invalid' },
     ]);
-  if (exercise.status !== 'running') throw statusConflict(exercise, ['running'], 'Sending an inject');
-  if (inject.sentAt)
-    throw new RempartError('conflict', 'This inject was already sent.', [
-      { path: 'inject', rule: 'sent', value: injectId, message: `sent at ${inject.sentAt}` },
-    ]);
+  return request.data;
+}
+
+/**
+ * Sends an inject in the caller's transaction, the exercise's row locked: its alert (live test with an audience),
+ * its crisis-log entry and its `sentAt` commit together, so the manual send and the timed job cannot both send it.
+ */
+async function deliverInject(trx: Transaction<Database>, orgId: string, id: string, injectId: string, actor: IncidentActor, now: Date) {
+  const repository = new ExerciseRepository(trx);
+  const before = await repository.get(orgId, id, { lock: true });
+  if (!before) throw exerciseNotFound(id);
+  const inject = before.injects.find((item) => item.id === injectId);
+  if (!inject) throw injectNotFound(injectId);
+  if (before.status !== 'running') throw statusConflict(before, ['running'], 'Sending an inject');
+  if (inject.sentAt) throw alreadySent(inject);
   // A live exercise takes the inject to its players as an alert of its incident (flagged exercise: the messages say so).
-  let alert: string | undefined;
-  if (exercise.incident && inject.audience) {
-    const request = injectAlert(inject);
-    if (!request.success)
-      throw new RempartError('invalid_input', 'The inject does not make a valid alert: change it in the plan.', [
-        { path: 'inject', rule: 'invalid_alert', value: injectId, message: request.error.issues[0]?.message ?? 'invalid' },
-      ]);
-    alert = (await createAlert(db, orgId, exercise.incident, request.data, actor, now)).id;
-  }
-  if (exercise.incident)
-    await appendLogEntry(
-      db,
+  const alert = before.incident && inject.audience ? (await insertAlert(trx, orgId, before.incident, injectAlertRequest(inject), actor, now)).id : undefined;
+  if (before.incident)
+    await appendLogEntryIn(
+      trx,
       orgId,
-      exercise.incident,
+      before.incident,
       { kind: 'message', text: `Inject${inject.to ? ` to ${inject.to}` : ''}: ${inject.message}`.slice(0, 4000) },
       actor,
       now,
     );
-  return within(
-    db,
+  await repository.update(
     orgId,
     id,
-    'inject',
-    async (locked) => ({
-      injects: locked.injects.map((item) => (item.id === injectId ? { ...item, sentAt: now.toISOString(), ...(alert ? { alert } : {}) } : item)),
-    }),
+    { injects: before.injects.map((item) => (item.id === injectId ? { ...item, sentAt: now.toISOString(), ...(alert ? { alert } : {}) } : item)) },
     now,
   );
+  const after = (await repository.get(orgId, id))!;
+  await recordAudit(trx, { org: orgId, action: 'inject', entityType: 'exercise', entityId: id, before, after }, now);
+  return after;
+}
+
+/** Sends an inject now (a live test's goes to its crisis log, and as an alert to its audience when it has one). */
+export async function sendInject(db: Kysely<Database>, orgId: string, id: string, injectId: string, actor: IncidentActor, now = new Date()) {
+  const exercise = await getExercise(db, orgId, id);
+  const inject = exercise.injects.find((item) => item.id === injectId);
+  if (!inject) throw injectNotFound(injectId);
+  if (exercise.status !== 'running') throw statusConflict(exercise, ['running'], 'Sending an inject');
+  if (inject.sentAt) throw alreadySent(inject);
+  // The directory is read before the transaction: a person removed since the plan is named in the refusal.
+  if (exercise.incident && inject.audience) await checkAlertAudience(db, orgId, injectAlertRequest(inject));
+  return db.transaction().execute((trx) => deliverInject(trx, orgId, id, injectId, actor, now));
+}
+
+/**
+ * What the timed job does: sends the inject unless it has nothing left to do (sent by hand before its time, the
+ * exercise completed or cancelled, its incident closed), which it says as `skipped`. `write` is the job's fenced
+ * transaction: a claim lost to another process writes nothing.
+ */
+export async function sendTimedInject(
+  db: Kysely<Database>,
+  orgId: string,
+  id: string,
+  injectId: string,
+  write: <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T | undefined>,
+  now = new Date(),
+): Promise<{ sent: boolean; skipped?: string }> {
+  const exercise = UUID.test(id) ? await new ExerciseRepository(db).get(orgId, id) : undefined;
+  const inject = exercise?.injects.find((item) => item.id === injectId);
+  const skipped = (why: string) => ({ sent: false, skipped: why });
+  if (!exercise || !inject) return skipped('gone');
+  if (exercise.status !== 'running') return skipped(exercise.status);
+  if (inject.sentAt) return skipped('sent');
+  if (exercise.incident && (await getIncident(db, orgId, exercise.incident)).status === 'closed') return skipped('incident_closed');
+  if (exercise.incident && inject.audience) await checkAlertAudience(db, orgId, injectAlertRequest(inject));
+  try {
+    return (await write(async (trx) => (await deliverInject(trx, orgId, id, injectId, TIMED_INJECT_ACTOR, now), { sent: true }))) ?? skipped('claim_lost');
+  } catch (error) {
+    // Sent by hand, or the exercise ended, between the read above and the lock: nothing left to do.
+    const rule = error instanceof RempartError ? error.details[0]?.rule : undefined;
+    if (rule === 'sent' || rule === 'running' || rule === 'closed') return skipped(rule);
+    throw error;
+  }
 }
 
 /** Per exercised activity, the recovery the simulation measured (its longest disruption) against its RTO. */

@@ -300,29 +300,40 @@ export async function appendLogEntry(
   actor: IncidentActor,
   now = new Date(),
 ): Promise<number> {
-  let seq = 0;
-  await within(db, orgId, id, async (trx, incident) => {
-    if (incident.status === 'closed') throw closedConflict(incident);
-    const repository = new IncidentRepository(trx);
-    if (entry.corrects !== undefined) {
-      // Entries are numbered without gaps (the incident's row is locked while one is appended).
-      const last = await repository.lastLogSeq(orgId, id);
-      if (entry.corrects > last)
-        throw new RempartError('invalid_reference', `The log has no entry ${entry.corrects} to correct.`, [
-          { path: 'body.corrects', rule: 'exists', value: entry.corrects, message: `an entry between 1 and ${last}` },
-        ]);
-    }
-    seq = await repository.append(orgId, id, {
-      at: now,
-      kind: entry.kind,
-      text: entry.text,
-      author: actor.label,
-      decidedBy: entry.kind === 'decision' ? (entry.decidedBy ?? actor.label) : null,
-      corrects: entry.corrects ?? null,
-      data: null,
-    });
-    await record(trx, orgId, id, 'log', { after: { seq, ...entry }, event: 'log' }, now);
+  return db.transaction().execute((trx) => appendLogEntryIn(trx, orgId, id, entry, actor, now));
+}
+
+/** `appendLogEntry` in the caller's transaction, for a write whose own record changes with the log (an inject sent). */
+export async function appendLogEntryIn(
+  trx: Transaction<Database>,
+  orgId: string,
+  id: string,
+  entry: { kind: 'situation' | 'decision' | 'message'; text: string; decidedBy?: string; corrects?: number },
+  actor: IncidentActor,
+  now = new Date(),
+): Promise<number> {
+  const repository = new IncidentRepository(trx);
+  const incident = await repository.get(orgId, id, { lock: true });
+  if (!incident) throw incidentNotFound(id);
+  if (incident.status === 'closed') throw closedConflict(incident);
+  if (entry.corrects !== undefined) {
+    // Entries are numbered without gaps (the incident's row is locked while one is appended).
+    const last = await repository.lastLogSeq(orgId, id);
+    if (entry.corrects > last)
+      throw new RempartError('invalid_reference', `The log has no entry ${entry.corrects} to correct.`, [
+        { path: 'body.corrects', rule: 'exists', value: entry.corrects, message: `an entry between 1 and ${last}` },
+      ]);
+  }
+  const seq = await repository.append(orgId, id, {
+    at: now,
+    kind: entry.kind,
+    text: entry.text,
+    author: actor.label,
+    decidedBy: entry.kind === 'decision' ? (entry.decidedBy ?? actor.label) : null,
+    corrects: entry.corrects ?? null,
+    data: null,
   });
+  await record(trx, orgId, id, 'log', { after: { seq, ...entry }, event: 'log' }, now);
   return seq;
 }
 

@@ -154,7 +154,8 @@ export const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Start: a live test declares its incident (exercise flag); a simulation runs the scenario engine',
-        description: '`at`: when it began (default now); a live test’s incident starts then.',
+        description:
+          '`at`: when it began (default now); a live test’s incident starts then, and each of its injects is queued to be sent at `at` plus its minutes (those already due go at once; one sent by hand before is not sent again).',
         params: ExerciseParams,
         body: ExerciseStart.nullish(),
         response: { 200: ExerciseView, ...ERRORS },
@@ -169,7 +170,7 @@ export const exerciseRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { policy: { resource: 'exercises', action: 'update' } },
       schema: {
         tags,
-        summary: 'Send an inject to the players (a live test’s goes to its crisis log)',
+        summary: 'Send an inject to the players now, before its time (a live test’s goes to its crisis log); 409 `sent` once it went',
         params: InjectParams,
         response: { 200: ExerciseView, ...ERRORS },
       },

@@ -2,6 +2,7 @@
 import { handlerMap, type JobHandler } from '../handler.js';
 import { alertSendJob, alertWaveJob, followUpNotesPurgeJob } from './alerts.js';
 import { biaCampaignMailJob } from './bia-campaigns.js';
+import { exerciseInjectJob } from './exercises.js';
 import { monteCarloJob } from './montecarlo.js';
 import { planMonteCarloJob, planReviewReminderJob } from './plans.js';
 import { endedLinksPurgeJob, liveEventsPurgeJob, unfinishedUploadsPurgeJob } from './purges.js';
@@ -25,4 +26,5 @@ export const JOB_HANDLERS = handlerMap([
   trainingMailJob,
   biaCampaignMailJob,
   reportJob,
+  exerciseInjectJob,
 ] as ReadonlyArray<JobHandler<never>>);
