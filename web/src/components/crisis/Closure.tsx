@@ -1,23 +1,6 @@
 // Closing an incident with its post-incident review (summary, lessons, each lesson's corrective action), and the
 // review itself: timeline, measured recovery per activity against its RTO, lessons and their corrective actions.
-import {
-  ActionIcon,
-  Alert,
-  Badge,
-  Button,
-  Card,
-  Group,
-  Modal,
-  NativeSelect,
-  Paper,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Modal, NativeSelect, Paper, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -30,15 +13,7 @@ import { useFormat } from '../../lib/queries.js';
 import { ProblemSummary } from '../Problems.js';
 import { LoadError, Loading } from '../Page.js';
 import { LogTimeline, useLogDescriber } from './CrisisLog.js';
-
-interface LessonDraft {
-  text: string;
-  title: string;
-  owner: string;
-  due: string;
-}
-
-const EMPTY_LESSON: LessonDraft = { text: '', title: '', owner: '', due: '' };
+import { EMPTY_LESSON, LessonsEditor, lessonsBody, type LessonDraft } from '../LessonsEditor.js';
 
 export function CloseIncident({
   org,
@@ -65,20 +40,7 @@ export function CloseIncident({
         body: {
           ...(fromLocalInput(at) ? { at: fromLocalInput(at) } : {}),
           ...(summary.trim() ? { summary: summary.trim() } : {}),
-          lessons: lessons
-            .filter((lesson) => lesson.text.trim())
-            .map((lesson) => ({
-              text: lesson.text.trim(),
-              ...(lesson.title.trim()
-                ? {
-                    action: {
-                      title: lesson.title.trim(),
-                      ...(lesson.owner.trim() ? { owner: lesson.owner.trim() } : {}),
-                      ...(lesson.due ? { due: lesson.due } : {}),
-                    },
-                  }
-                : {}),
-            })),
+          lessons: lessonsBody(lessons),
         },
       }),
     onSuccess: async (review) => {
@@ -90,7 +52,6 @@ export function CloseIncident({
   });
   const problems = isApiError(close.error) ? groupByField(close.error.details) : undefined;
   const rest = unclaimedProblems(problems, ['summary', 'at']);
-  const setLesson = (index: number, lesson: LessonDraft) => setLessons(lessons.map((item, i) => (i === index ? lesson : item)));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     close.mutate();
@@ -118,58 +79,7 @@ export function CloseIncident({
             minRows={3}
             error={fieldErrorText(problemsAt(problems, 'summary'), t)}
           />
-          <Title order={3} size="h5">
-            {t('incident.closure.lessons')}
-          </Title>
-          {lessons.map((lesson, index) => (
-            <Card key={index} withBorder padding="sm">
-              <Stack gap="xs">
-                <Group align="flex-end" wrap="nowrap">
-                  <Textarea
-                    label={t('incident.closure.lesson', { number: index + 1 })}
-                    value={lesson.text}
-                    onChange={(event) => setLesson(index, { ...lesson, text: event.currentTarget.value })}
-                    autosize
-                    minRows={1}
-                    style={{ flex: 1 }}
-                  />
-                  <ActionIcon
-                    variant="subtle"
-                    color="red"
-                    size="lg"
-                    aria-label={t('incident.closure.removeLesson', { number: index + 1 })}
-                    onClick={() => setLessons(lessons.filter((_, i) => i !== index))}
-                  >
-                    ×
-                  </ActionIcon>
-                </Group>
-                <SimpleGrid cols={{ base: 1, md: 3 }}>
-                  <TextInput
-                    label={t('incident.closure.action')}
-                    description={t('incident.closure.actionHelp')}
-                    value={lesson.title}
-                    onChange={(event) => setLesson(index, { ...lesson, title: event.currentTarget.value })}
-                  />
-                  <TextInput
-                    label={t('incident.closure.owner')}
-                    value={lesson.owner}
-                    onChange={(event) => setLesson(index, { ...lesson, owner: event.currentTarget.value })}
-                  />
-                  <TextInput
-                    type="date"
-                    label={t('incident.closure.due')}
-                    value={lesson.due}
-                    onChange={(event) => setLesson(index, { ...lesson, due: event.currentTarget.value })}
-                  />
-                </SimpleGrid>
-              </Stack>
-            </Card>
-          ))}
-          <Group>
-            <Button variant="light" onClick={() => setLessons([...lessons, { ...EMPTY_LESSON }])}>
-              {t('incident.closure.addLesson')}
-            </Button>
-          </Group>
+          <LessonsEditor lessons={lessons} onChange={setLessons} />
           {close.error ? <ProblemSummary title={t('form.refused')} message={errorSentence(close.error, t)} problems={rest} /> : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
