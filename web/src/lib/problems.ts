@@ -97,6 +97,7 @@ export const TRANSLATED_RULES = [
   'audience_empty',
   'e164',
   'contact_required',
+  'incident_open',
 ] as const;
 
 /** One problem as a sentence in the interface language (the server's English message when the rule is not known). */
