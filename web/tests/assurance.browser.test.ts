@@ -132,6 +132,8 @@ describe('BIA campaigns', () => {
     await again.page.getByRole('button', { name: 'Approve' }).click();
     await again.page.getByText('1 of 1 approved').waitFor();
     await again.page.getByRole('cell', { name: 'Approved', exact: true }).waitFor();
+    // The first approved version has no earlier one to tell changes from.
+    await again.page.getByText('The first approved version: nothing to compare it with.').waitFor();
     expect(await again.page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     await screenshot(again.page, 'bia-campaigns');
     expect(again.errors).toEqual([]);

@@ -1,19 +1,21 @@
 // BIA campaigns: activity owners find their tasks and sign off the impacts they filled in on the activity's page;
 // the continuity manager launches campaigns over chosen activities, follows progress per owner, approves or returns
-// each activity with a comment; an approved campaign is a BIA version. Controls follow the server's abilities.
+// each activity with a comment; an approved campaign is a BIA version, shown with what changed since the previous
+// approved one. Controls follow the server's abilities.
 import { Alert, Anchor, Badge, Button, EmptyState, Group, Modal, Paper, Progress, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { BiaCampaignView, BiaTaskView } from '@shared/model/contract/bia-campaigns.js';
+import type { BiaCampaignView, BiaDiff, BiaTaskView } from '@shared/model/contract/bia-campaigns.js';
 import { EntityMultiSelect } from '../components/EntityPicker.js';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../components/Page.js';
 import { allows } from '../lib/abilities.js';
 import { api, orgPath, type ListPage } from '../lib/api.js';
 import { errorSentence } from '../lib/problems.js';
 import { useSearchParam } from '../lib/search-params.js';
-import { useFormat, useOrgId } from '../lib/queries.js';
+import { entityName } from '../lib/format.js';
+import { useFormat, useLanguage, useNames, useOrganisation, useOrgId } from '../lib/queries.js';
 
 type Summary = Omit<BiaCampaignView, 'tasks' | 'byOwner' | 'mailings'>;
 
@@ -112,8 +114,82 @@ function CampaignDetail({ org, id }: { org: string; id: string }) {
         ))}
       </Group>
       <TaskTable org={org} tasks={campaign.data.tasks} campaign={id} />
+      <Changes org={org} id={id} />
       <Mailings mailings={campaign.data.mailings} />
     </Paper>
+  );
+}
+
+/** What changed in the approved impacts, MTPD, RTO and MBCO since the previous approved campaign, per activity. */
+function Changes({ org, id }: { org: string; id: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const language = useLanguage();
+  const name = useNames(org, 'activities');
+  const organisation = useOrganisation(org);
+  const diff = useQuery({ queryKey: ['bia-campaigns', org, id, 'diff'], queryFn: () => api<BiaDiff>(orgPath(org, `/bia-campaigns/${id}/diff`)) });
+  if (diff.isError) return <LoadError error={diff.error} />;
+  if (!diff.data) return null;
+  const { previous, activities } = diff.data;
+  if (!previous)
+    return activities.some((line) => line.status !== 'notApproved') ? (
+      <Text size="sm" mt="sm">
+        {t('biaCampaigns.firstVersion')}
+      </Text>
+    ) : null;
+  const bia = organisation.data?.bia;
+  const value = (field: string, raw: unknown) =>
+    raw === null || raw === undefined ? '—' : field === 'mbco' ? format.percent(raw as number) : format.duration(raw as number);
+  // An impact row changes as levels per time point: only the points whose level moved are told.
+  const lines = (change: BiaDiff['activities'][number]['changes'][number]) => {
+    if (!change.field.startsWith('impacts.'))
+      return [
+        t('biaCampaigns.changeLine', {
+          field: t(`terms.${change.field}.name`),
+          before: value(change.field, change.before),
+          after: value(change.field, change.after),
+        }),
+      ];
+    const category = change.field.slice('impacts.'.length);
+    const label = entityName(
+      bia?.categories.find((item) => item.id === category),
+      language,
+      category,
+    );
+    const before = (change.before as Array<number | null> | null) ?? [];
+    const after = (change.after as Array<number | null> | null) ?? [];
+    return Array.from({ length: Math.max(before.length, after.length) }, (_, i) => i)
+      .filter((i) => (before[i] ?? null) !== (after[i] ?? null))
+      .map((i) =>
+        t('biaCampaigns.changeLine', {
+          field: bia?.timePoints[i] !== undefined ? t('biaCampaigns.impactAt', { category: label, time: format.duration(bia.timePoints[i]) }) : label,
+          before: before[i] ?? '—',
+          after: after[i] ?? '—',
+        }),
+      );
+  };
+  const unchanged = activities.filter((line) => line.status === 'unchanged').length;
+  return (
+    <Stack gap={4} mt="sm" data-changes>
+      <Title order={3} size="h6">
+        {t('biaCampaigns.changes', { version: previous.version })}
+      </Title>
+      {activities
+        .filter((line) => line.status !== 'unchanged')
+        .map((line) => (
+          <Stack key={line.activity} gap={0}>
+            <Text size="sm" fw={500}>
+              {name(line.activity)} · {t(`biaCampaigns.changeStatuses.${line.status}`)}
+            </Text>
+            {line.changes.flatMap(lines).map((text) => (
+              <Text key={text} size="xs">
+                {text}
+              </Text>
+            ))}
+          </Stack>
+        ))}
+      {unchanged ? <Text size="xs">{t('biaCampaigns.unchangedCount', { count: unchanged })}</Text> : null}
+    </Stack>
   );
 }
 
