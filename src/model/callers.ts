@@ -89,6 +89,64 @@ export const AllowedOrigins = z
       'Exact origins (scheme, host and port: `https://www.example.com`, `http://localhost:5173`) of the pages that embed the widget; `["*"]` alone opens the key to every origin, explicitly',
   });
 
+/** The languages a key's branding is written in: those of the web app and of the widget's own words. */
+export const BRANDING_LANGUAGES = ['fr', 'en'] as const;
+
+const BrandText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((text) => !isInvalidText(text), { message: 'no NUL character nor lone surrogate', params: { rule: 'invalid_text' } });
+
+/** A text per language of the branding, each optional: `{"fr": "…", "en": "…"}`. */
+const BrandTexts = (max: number) => z.object({ fr: BrandText(max).optional(), en: BrandText(max).optional() }).strict();
+
+/** An accent colour as `#rrggbb`, kept in lower case: anything else could carry CSS into the widget's style. */
+export const AccentColour = z
+  .string()
+  .refine((colour) => /^#[0-9a-fA-F]{6}$/.test(colour), { message: 'a colour written #rrggbb', params: { rule: 'colour' } })
+  .transform((colour) => colour.toLowerCase());
+
+/**
+ * A logo's address: https only, no credentials, at most 2,000 characters. The widget loads it from visitors' browsers
+ * on other sites, so `javascript:`, `data:` and plain http (mixed content, readable on the way) are refused.
+ */
+export const LogoUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine(
+    (text) => {
+      if (isInvalidText(text) || /\s/.test(text) || !/^https:\/\//i.test(text)) return false;
+      try {
+        const url = new URL(text);
+        return url.protocol === 'https:' && url.hostname !== '' && !url.username && !url.password;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'an https:// address without credentials', params: { rule: 'https_url' } },
+  );
+
+/** How one key's widget looks: its own title, accent colour, greeting and logo, over the organisation's settings. */
+export const KeyBranding = z
+  .object({
+    title: BrandTexts(100).default({}).meta({ description: 'The title per language (else the organisation’s widget name)' }),
+    greeting: BrandTexts(500).default({}).meta({ description: 'The greeting per language (else the organisation’s greeting)' }),
+    accent: AccentColour.nullable().default(null).meta({ description: 'The accent colour, #rrggbb (else the widget’s blue)' }),
+    logoUrl: LogoUrl.nullable().default(null).meta({ description: 'A logo shown in the widget’s header: an https:// address' }),
+  })
+  .strict()
+  .meta({ id: 'KeyBranding' });
+export type KeyBranding = z.infer<typeof KeyBranding>;
+
+/** Whether a branding says nothing (stored as none). */
+export function isEmptyBranding(branding: KeyBranding): boolean {
+  return Object.keys(branding.title).length === 0 && Object.keys(branding.greeting).length === 0 && !branding.accent && !branding.logoUrl;
+}
+
 /** An organisation's widget key as listed (the key is public: it is written into the pages that embed the widget). */
 export const PublicKey = z
   .object({
@@ -101,6 +159,9 @@ export const PublicKey = z
     revokedAt: z.string().nullable(),
     status: z.enum(['active', 'revoked']),
     flow: z.string().nullable().meta({ description: 'The flow a conversation through this key starts with when the client names none (null: orientation)' }),
+    branding: KeyBranding.nullable().meta({
+      description: 'How the widget of this key looks (title, accent colour, greeting, logo); null: the organisation’s widget settings',
+    }),
   })
   .meta({ id: 'PublicKey' });
 export type PublicKey = z.infer<typeof PublicKey>;
@@ -152,6 +213,9 @@ export const WidgetConfig = z
     languages: z.array(z.string()),
     greeting: z.record(z.string(), z.string()),
     flow: z.string().nullable().meta({ description: 'The flow this key starts conversations with when the page names none (null: the default)' }),
+    branding: KeyBranding.optional().meta({
+      description: 'The key’s own look, over name and greeting (a page’s data-* attributes still win); absent when the key has none',
+    }),
   })
   .meta({ id: 'WidgetConfig' });
 export type WidgetConfig = z.infer<typeof WidgetConfig>;

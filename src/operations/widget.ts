@@ -2,8 +2,16 @@
 // origin check) and its public settings (read, change, and what a widget is told).
 import type { Kysely } from 'kysely';
 import { RempartError } from '../errors.js';
-import { PUBLIC_KEY_PATTERN, PUBLIC_KEY_PREFIX, WidgetSettings, type PublicKey, type WidgetConfig } from '../model/callers.js';
-import { WidgetRepository, type PublicKeyRecord } from '../store/widget-repository.js';
+import {
+  isEmptyBranding,
+  PUBLIC_KEY_PATTERN,
+  PUBLIC_KEY_PREFIX,
+  WidgetSettings,
+  type KeyBranding,
+  type PublicKey,
+  type WidgetConfig,
+} from '../model/callers.js';
+import { WidgetRepository, type PublicKeyChange, type PublicKeyRecord } from '../store/widget-repository.js';
 import type { Database } from '../store/schema.js';
 import { randomSecret } from '../security/crypto.js';
 import { recordAudit } from './audit.js';
@@ -23,7 +31,23 @@ export function publicKeyView(record: PublicKeyRecord): PublicKey {
     revokedAt: record.revokedAt,
     status: record.revokedAt ? 'revoked' : 'active',
     flow: record.flow,
+    branding: record.branding,
   };
+}
+
+/** A branding that says nothing is stored as none, so that the handshake of such a key stays as it was. */
+function brandingToStore(branding: KeyBranding | null | undefined): KeyBranding | null | undefined {
+  return branding && isEmptyBranding(branding) ? null : branding;
+}
+
+/** Refuses a flow the organisation does not have (shipped or its own), at the field that names it. */
+async function checkFlow(db: Kysely<Database>, orgId: string, flow: string | null | undefined): Promise<void> {
+  if (!flow) return;
+  const flows = await flowsOf(db, orgId);
+  if (!Object.hasOwn(flows, flow))
+    throw new RempartError('invalid_input', `No flow "${flow}".`, [
+      { path: 'body.flow', rule: 'exists', value: flow, message: `one of: ${Object.keys(flows).join(', ')}` },
+    ]);
 }
 
 /** The organisation's widget keys, newest first (revoked ones too, marked so). */
@@ -39,16 +63,10 @@ export async function createPublicKey(
   db: Kysely<Database>,
   orgId: string,
   creatorId: string | null,
-  input: { label: string; origins: string[]; flow?: string | null },
+  input: { label: string; origins: string[]; flow?: string | null; branding?: KeyBranding | null },
   now: number,
 ): Promise<PublicKeyRecord> {
-  if (input.flow) {
-    const flows = await flowsOf(db, orgId);
-    if (!Object.hasOwn(flows, input.flow))
-      throw new RempartError('invalid_input', `No flow "${input.flow}".`, [
-        { path: 'body.flow', rule: 'exists', value: input.flow, message: `one of: ${Object.keys(flows).join(', ')}` },
-      ]);
-  }
+  await checkFlow(db, orgId, input.flow);
   return db.transaction().execute(async (trx) => {
     // 128 random bits: keys are public, so this only keeps them unguessable enough not to be enumerated.
     const key = `${PUBLIC_KEY_PREFIX}${orgId}.${randomSecret(16)}`;
@@ -59,6 +77,7 @@ export async function createPublicKey(
       origins: input.origins,
       createdBy: creatorId,
       flow: input.flow,
+      branding: brandingToStore(input.branding),
     });
     await recordAudit(
       trx,
@@ -67,11 +86,34 @@ export async function createPublicKey(
         action: 'create',
         entityType: 'public_key',
         entityId: created.id,
-        after: { label: created.label, origins: created.origins, key: created.key, flow: created.flow },
+        after: { label: created.label, origins: created.origins, key: created.key, flow: created.flow, branding: created.branding },
       },
       new Date(now),
     );
     return created;
+  });
+}
+
+/**
+ * Changes a key's name, origins, flow or look; the key itself stays, so the pages that embed it need no change. A
+ * revoked key stays revoked: changing it is refused (409), since it would look as if it worked again.
+ */
+export async function updatePublicKey(db: Kysely<Database>, orgId: string, id: string, change: PublicKeyChange, now: number): Promise<PublicKeyRecord> {
+  await checkFlow(db, orgId, change.flow);
+  return db.transaction().execute(async (trx) => {
+    const widget = new WidgetRepository(trx);
+    const before = await widget.getKey(orgId, id);
+    if (!before)
+      throw new RempartError('not_found', `No public key with id "${id}".`, [{ path: 'id', rule: 'exists', value: id, message: 'no such public key' }]);
+    if (before.revokedAt)
+      throw new RempartError('conflict', 'This key is revoked: create another one.', [
+        { path: 'id', rule: 'revoked', value: id, message: 'a key that is not revoked' },
+      ]);
+    await widget.updateKey(orgId, id, { ...change, ...(change.branding !== undefined ? { branding: brandingToStore(change.branding) } : {}) });
+    const after = (await widget.getKey(orgId, id))!;
+    const shown = (record: PublicKeyRecord) => ({ label: record.label, origins: record.origins, flow: record.flow, branding: record.branding });
+    await recordAudit(trx, { org: orgId, action: 'update', entityType: 'public_key', entityId: id, before: shown(before), after: shown(after) }, new Date(now));
+    return after;
   });
 }
 
@@ -162,9 +204,22 @@ export async function updateWidgetSettings(db: Kysely<Database>, orgId: string, 
   });
 }
 
-/** What a widget is told: the name it shows (the organisation's unless set), its languages and greetings. */
-export async function widgetConfig(db: Kysely<Database>, orgId: string, keyFlow: string | null = null): Promise<WidgetConfig> {
+/**
+ * What a widget is told: the name it shows (the organisation's unless set), its languages and greetings, the key's
+ * flow, and the key's own look when it has one (left out otherwise, so that unbranded keys answer as before).
+ */
+export async function widgetConfig(
+  db: Kysely<Database>,
+  orgId: string,
+  key: { flow: string | null; branding: KeyBranding | null } = { flow: null, branding: null },
+): Promise<WidgetConfig> {
   const found = await new WidgetRepository(db).widget(orgId);
   const settings = await readWidgetSettings(db, orgId);
-  return { name: settings.name ?? found!.orgName, languages: settings.languages, greeting: settings.greeting, flow: keyFlow };
+  return {
+    name: settings.name ?? found!.orgName,
+    languages: settings.languages,
+    greeting: settings.greeting,
+    flow: key.flow,
+    ...(key.branding ? { branding: key.branding } : {}),
+  };
 }

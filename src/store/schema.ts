@@ -208,6 +208,8 @@ export interface PublicKeysTable {
   revoked_at: Date | null;
   /** The flow the key's widget starts with (null: the default). */
   flow: Generated<string | null>;
+  /** The key's own look (KeyBranding); null: the organisation's widget settings. */
+  branding: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface AuthThrottleTable {

@@ -29,8 +29,8 @@ export const RESOURCES = {
   files: ['read', 'create', 'delete'],
   /** Background jobs of the organisation; `retry` gives a dead job (a dead letter) new attempts. */
   jobs: ['read', 'retry'],
-  /** The organisation's widget keys (public, with their allowed origins). */
-  publicKeys: ['read', 'create', 'delete'],
+  /** The organisation's widget keys (public, with their allowed origins, start flow and branding). */
+  publicKeys: CRUD,
   /** The widget's public settings (name, languages, greeting). */
   widget: ['read', 'update'],
   /** Continuity plans; `approve` approves or sends back a version in review (never its author). */

@@ -7,7 +7,8 @@ import { allow } from './rules.js';
  */
 export const widgetRules = [
   allow(['owner', 'administrator', 'auditor'], 'read', ['publicKeys', 'widget']),
-  allow(['owner', 'administrator'], 'create', 'publicKeys', { via: 'session' }),
+  // Changing a key can open it to more origins, which is as much as making one: a person, never a token.
+  allow(['owner', 'administrator'], ['create', 'update'], 'publicKeys', { via: 'session' }),
   allow(['owner', 'administrator'], 'delete', 'publicKeys'),
   allow(['owner', 'administrator'], 'update', 'widget'),
 ];

@@ -2,7 +2,7 @@
 // the handshake a widget makes from a page of an allowed origin (GET /api/widget/config with the public key).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AllowedOrigins, PublicKey, WidgetConfig, WidgetSettings } from '../../model/callers.js';
+import { AllowedOrigins, KeyBranding, PublicKey, WidgetConfig, WidgetSettings } from '../../model/callers.js';
 import { Id } from '../../model/organisation.js';
 import { isInvalidText } from '../../model/text.js';
 import {
@@ -11,6 +11,7 @@ import {
   publicKeyView,
   readWidgetSettings,
   revokePublicKey,
+  updatePublicKey,
   updateWidgetSettings,
   widgetConfig,
   type PublicKeyRecord,
@@ -31,6 +32,16 @@ const Label = z
   .min(1)
   .max(100)
   .refine((text) => !isInvalidText(text), { message: 'no NUL character nor lone surrogate', params: { rule: 'invalid_text' } });
+const FlowId = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, { message: 'a flow id' })
+  .nullish()
+  .meta({
+    description: 'The flow conversations through this key start with when the client names none (a shipped flow or one of the organisation’s)',
+  });
+const Branding = KeyBranding.nullish().meta({
+  description: 'The key’s own look: title and greeting per language (fr, en), accent colour #rrggbb, logo (https). Null: none',
+});
 
 export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
   const now = () => app.access.sessions.now();
@@ -68,13 +79,8 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
           .object({
             label: Label,
             origins: AllowedOrigins,
-            flow: z
-              .string()
-              .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, { message: 'a flow id' })
-              .nullish()
-              .meta({
-                description: 'The flow conversations through this key start with when the client names none (a shipped flow or one of the organisation’s)',
-              }),
+            flow: FlowId,
+            branding: Branding,
           })
           .strict(),
         response: { 201: ListedKey, ...ERRORS },
@@ -84,6 +90,29 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
       const created = await createPublicKey(app.db, request.params.org, subjectOf(request).userId, request.body, now());
       return reply.code(201).send(present(request, created));
     },
+  );
+
+  app.patch(
+    '/orgs/:org/public-keys/:id',
+    {
+      bodyLimit: BODY_LIMIT,
+      config: { policy: { resource: 'publicKeys', action: 'update' } },
+      schema: {
+        tags,
+        summary: 'Change a widget key’s label, allowed origins, start flow or branding (the key itself stays)',
+        description: 'Give only what changes; `branding: null` takes the key’s own look away. A revoked key cannot change (409).',
+        params: KeyParams,
+        body: z
+          .object({ label: Label.optional(), origins: AllowedOrigins.optional(), flow: FlowId, branding: Branding })
+          .strict()
+          .refine((change) => Object.values(change).some((value) => value !== undefined), {
+            message: 'at least one of label, origins, flow, branding',
+            params: { rule: 'empty_change' },
+          }),
+        response: { 200: ListedKey, ...ERRORS },
+      },
+    },
+    async (request) => present(request, await updatePublicKey(app.db, request.params.org, request.params.id, request.body, now())),
   );
 
   app.delete(
@@ -137,7 +166,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: WidgetConfig, ...ERRORS },
       },
     },
-    async (request) => widgetConfig(app.db, request.publicKey!.orgId, request.publicKey!.flow),
+    async (request) => widgetConfig(app.db, request.publicKey!.orgId, request.publicKey!),
   );
   publicKeyPreflight(app, '/widget/config', ['GET']);
 };

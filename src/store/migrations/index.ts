@@ -26,6 +26,7 @@ import * as singleSignOn from './2026-12-07T0400-single-sign-on.js';
 import * as assistant from './2026-12-07T0500-assistant.js';
 import * as reports from './2026-12-07T0555-reports.js';
 import * as biaCampaignMail from './2026-12-07T0700-bia-campaign-mail.js';
+import * as widgetKeyBranding from './2026-12-08T0100-widget-key-branding.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T0900-organisation-model': organisationModel,
@@ -54,4 +55,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07T0500-assistant': assistant,
   '2026-12-07T0555-reports': reports,
   '2026-12-07T0700-bia-campaign-mail': biaCampaignMail,
+  '2026-12-08T0100-widget-key-branding': widgetKeyBranding,
 };
