@@ -403,6 +403,16 @@ async function authorisePathLink(
 }
 
 /**
+ * This server's own origin, for a request a browser marks as coming from one of its pages: browsers send no Origin on
+ * a same-origin GET (the full-page chat's handshake), and `Sec-Fetch-Site` is a header no page can set. Anything else
+ * without an Origin stays without one, and is refused.
+ */
+function sameOrigin(request: FastifyRequest): string | undefined {
+  if (request.headers['sec-fetch-site'] !== 'same-origin' || typeof request.host !== 'string') return undefined;
+  return canonicalOrigin(`${request.protocol}://${request.host}`);
+}
+
+/**
  * A widget's request: the organisation's public key (header or `?key=`), from one of the key's origins. No cookie is
  * read and no Authorization accepted; the answer names that origin in Access-Control-Allow-Origin, never `*`, and
  * never allows credentials.
@@ -424,7 +434,7 @@ async function authorisePublicKey(
   if (credentials.publicKey === undefined) throw unauthenticated(`Send the organisation’s public key: the ${PUBLIC_KEY_HEADER} header or ?key=.`, 'public_key');
   const record = await resolvePublicKey(db, credentials.publicKey, { ms: sessions.callerCacheMs ?? 0, now: sessions.now() });
   if (!record) throw unauthenticated('The public key is unknown or revoked.', 'public_key');
-  const origin = request.headers.origin;
+  const origin = request.headers.origin ?? sameOrigin(request);
   if (!originAllowed(origin, record.origins))
     throw new RempartError(
       'forbidden',

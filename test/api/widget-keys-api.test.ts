@@ -134,6 +134,32 @@ describe('a widget key’s branding', () => {
     expect((await handshake(created.key, 'https://anyone.example')).statusCode).toBe(403);
   });
 
+  it('reaches the full-page chat served by this server: a same-origin handshake carries no Origin, Sec-Fetch-Site says it', async () => {
+    const own = 'http://rempart.test';
+    const created = (await create({ label: 'Chat page', origins: [own], flow: 'orientation', branding: { accent: '#7b2d8b' } })).json();
+    const ask = (headers: Record<string, string>) =>
+      t.request({ method: 'GET', url: `/api/widget/config?key=${encodeURIComponent(created.key)}`, as: null, headers: { host: 'rempart.test', ...headers } });
+    const answer = await ask({ 'sec-fetch-site': 'same-origin' });
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.json()).toMatchObject({ flow: 'orientation', branding: { accent: '#7b2d8b' } });
+    // Without the browser's word, or from another site, or for a key that does not allow this server: refused as before.
+    for (const headers of [{} as Record<string, string>, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': 'none' }]) {
+      const refused = await ask(headers);
+      expect(refused.statusCode, JSON.stringify(headers)).toBe(403);
+      expect(refused.json().error.details[0]).toMatchObject({ path: 'headers.origin', rule: 'origin' });
+    }
+    const elsewhere = (await create({ label: 'Shop only', origins: [SHOP] })).json();
+    const notHere = await t.request({
+      method: 'GET',
+      url: `/api/widget/config?key=${encodeURIComponent(elsewhere.key)}`,
+      as: null,
+      headers: { host: 'rempart.test', 'sec-fetch-site': 'same-origin' },
+    });
+    expect(notHere.statusCode).toBe(403);
+    // An Origin, when sent, is what counts.
+    expect((await ask({ 'sec-fetch-site': 'same-origin', origin: OTHER })).statusCode).toBe(403);
+  });
+
   it('refuses hostile branding at its field with its rule and value, on creation and on change alike', async () => {
     const live = (await create({ label: 'Target', origins: [SHOP] })).json();
     const bad: Array<[object, string, string, unknown?]> = [

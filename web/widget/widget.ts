@@ -5,8 +5,9 @@
 // Content-Security-Policy that allows that server: styles are constructed style sheets, text is set as text (no
 // innerHTML, no eval), and the only requests go to the script's own origin.
 // Options (data-*): key, lang (fr|en), position (right|left), color (#rrggbb), greeting, flow (assistant|orientation),
-// title, mode (page: the full-page chat of /chat/{key}). Without a title or greeting, the organisation's widget settings
-// give them (GET /api/widget/config, asked beside the first message).
+// title, mode (page: the full-page chat of /chat/{key}). What the page does not say, the handshake (GET
+// /api/widget/config, asked once when the script starts) gives: the key's branding (title, greeting, accent colour,
+// logo), else the organisation's widget name and greeting.
 import { STYLES } from './styles.js';
 
 type Lang = 'fr' | 'en';
@@ -57,6 +58,26 @@ const WORDS = {
 } as const;
 
 const SAFE_URL = /^(https?:|mailto:|tel:)/i;
+const COLOUR = /^#[0-9a-fA-F]{6}$/;
+
+/** What the handshake says; the server checks each field, the widget again before it touches the page with one. */
+interface Handshake {
+  name?: string;
+  greeting?: Record<string, string>;
+  flow?: string | null;
+  branding?: { title?: Partial<Record<Lang, string>>; greeting?: Partial<Record<Lang, string>>; accent?: string | null; logoUrl?: string | null };
+}
+
+/** The text colour on an accent: white or near-black, whichever contrasts more (any accent an organisation picks stays readable). */
+function onAccent(hex: string): string {
+  const channel = (index: number) => {
+    const value = parseInt(hex.slice(index, index + 2), 16) / 255;
+    return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  // Contrast with white (luminance 1) against contrast with #1a1b1e (luminance about 0.011).
+  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.061 ? '#fff' : '#1a1b1e';
+}
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -85,7 +106,12 @@ function start(script: HTMLScriptElement): void {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(STYLES);
   root.adoptedStyleSheets = [sheet];
-  if (data.color && /^#[0-9a-fA-F]{6}$/.test(data.color)) host.style.setProperty('--rempart-accent', data.color);
+  const accent = (colour: string) => {
+    host.style.setProperty('--rempart-accent', colour);
+    host.style.setProperty('--rempart-on-accent', onAccent(colour));
+  };
+  const pageColour = data.color && COLOUR.test(data.color) ? data.color : undefined;
+  if (pageColour) accent(pageColour);
 
   const wrapper = element('div', { class: `rempart ${page ? 'page' : 'floating'} ${data.position === 'left' ? 'left' : 'right'}`, lang });
   const launcher = element('button', { type: 'button', class: 'launcher', 'aria-expanded': 'false', 'aria-controls': 'rempart-panel' }, words.open);
@@ -164,8 +190,8 @@ function start(script: HTMLScriptElement): void {
     log.append(item);
   }
 
-  /** The organisation's name and greeting for this language, from its widget settings (nothing if they cannot be read). */
-  async function settings(): Promise<{ name?: string; greeting?: Record<string, string>; flow?: string | null }> {
+  /** The key's branding and the organisation's name and greeting (nothing if they cannot be read: the widget still works). */
+  async function settings(): Promise<Handshake> {
     try {
       const response = await fetch(`${origin}/api/widget/config?key=${encodeURIComponent(key)}`, { mode: 'cors', credentials: 'omit' });
       return response.ok ? await response.json() : {};
@@ -173,18 +199,30 @@ function start(script: HTMLScriptElement): void {
       return {};
     }
   }
+  // Asked at once, not when the panel opens: the launcher wears the key's colour from the start.
+  const handshake = settings();
+  void handshake.then((config) => {
+    const branding = config.branding;
+    if (!pageColour && branding?.accent && COLOUR.test(branding.accent)) accent(branding.accent);
+    const named = data.title ?? branding?.title?.[lang] ?? config.name;
+    if (named) title.textContent = named;
+    if (branding?.logoUrl && /^https:\/\//i.test(branding.logoUrl)) {
+      // Decorative beside the title that names the widget; a logo that fails to load leaves no broken image.
+      const logo = element('img', { class: 'logo', src: branding.logoUrl, alt: '', referrerpolicy: 'no-referrer' });
+      logo.addEventListener('error', () => logo.remove());
+      title.before(logo);
+    }
+  });
 
   async function begin(): Promise<void> {
     if (conversation || busy) return;
     busy = true;
     try {
-      const handshake = settings();
       // Without a flow of the page's own, the key may name one: the conversation waits for the handshake then.
       const flow = chosenFlow ?? (await handshake).flow ?? 'assistant';
       const [started, config] = await Promise.all([call('/conversations', { lang, flow }), handshake]);
       conversation = started.id ?? null;
-      if (!data.title && config.name) title.textContent = config.name;
-      const greeting = data.greeting ?? config.greeting?.[lang];
+      const greeting = data.greeting ?? config.branding?.greeting?.[lang] ?? config.greeting?.[lang];
       if (greeting) show([{ type: 'text', text: greeting }]);
       show(started.messages);
     } catch {
