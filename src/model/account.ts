@@ -58,7 +58,11 @@ const EmailDomain = z
   .trim()
   .toLowerCase()
   .max(253)
-  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'a domain name such as example.com' });
+  // A rule of its own (not `format`, the rule of ids): the web app says what a domain looks like.
+  .refine((domain) => /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain), {
+    message: 'a domain name such as example.com',
+    params: { rule: 'domain' },
+  });
 
 /** How people signing in through the server's OpenID Connect provider join this organisation, and with which role. */
 export const SingleSignOnSettings = z
@@ -76,7 +80,7 @@ export const SingleSignOnSettings = z
       .trim()
       .min(1)
       .max(100)
-      .regex(/^[\w:./-]+$/, { message: 'a claim name' })
+      .refine((claim) => /^[\w:./-]+$/.test(claim), { message: 'a claim name: letters, digits, _ : . / -', params: { rule: 'claim' } })
       .nullable()
       .meta({ description: 'The claim of the provider’s ID token that carries roles or groups (a text or a list of texts); null: none read' }),
     roleMap: z

@@ -81,7 +81,12 @@ describe('single sign-on', () => {
   it('tells the sign-in page the provider by name, and nothing on a server without one', async () => {
     const options = await t.request({ method: 'GET', url: '/api/auth/options', as: null });
     expect(options.statusCode).toBe(200);
-    expect(options.json()).toEqual({ password: true, oidc: { name: 'Acme ID', start: '/api/auth/oidc/start' } });
+    // The issuer and client id are in the address the button leads to anyway; the client secret is given nowhere.
+    expect(options.json()).toEqual({
+      password: true,
+      oidc: { name: 'Acme ID', start: '/api/auth/oidc/start', issuer: provider.issuer, clientId: provider.clientId },
+    });
+    expect(options.body).not.toContain(provider.clientSecret);
     const plain = await buildApp({ db: t.database.db, databaseKind: t.database.kind, listen: t.database.listen, secretKey: Buffer.alloc(32, 3) });
     expect((await plain.inject({ method: 'GET', url: '/api/auth/options' })).json().oidc).toBeNull();
     const refused = await plain.inject({ method: 'GET', url: '/api/auth/oidc/start' });
@@ -264,6 +269,18 @@ describe('single sign-on settings', () => {
     expect(bad.statusCode).toBe(400);
     const paths = bad.json().error.details.map((d: { path: string }) => d.path);
     expect(paths).toEqual(expect.arrayContaining(['body.singleSignOn.emailDomains[0]', 'body.singleSignOn.roleClaim', 'body.singleSignOn.roleMap.a']));
+    // Rules of their own, which the web app words for domains and claims (not the `format` of ids).
+    const claim = await t.request({
+      method: 'PUT',
+      url: '/api/orgs/other/security',
+      payload: { mfaRequiredRoles: [], singleSignOn: { ...SSO, emailDomains: ['not a domain'], roleClaim: 'two words' } },
+    });
+    expect(claim.json().error.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'body.singleSignOn.emailDomains[0]', rule: 'domain', value: 'not a domain' }),
+        expect.objectContaining({ path: 'body.singleSignOn.roleClaim', rule: 'claim', value: 'two words' }),
+      ]),
+    );
     // Another organisation's settings are not found by a member of acme only.
     const outsider = await t.createUser('outsider@acme.example', { org: 'acme', role: 'administrator' });
     expect((await t.request({ method: 'GET', url: '/api/orgs/other/security', as: outsider.session })).statusCode).toBe(404);

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestProvider, type TestProvider } from '../../test/support/oidc-provider.js';
-import { launchBrowser, newPage, screenshot, startServer, type RunningServer } from './support.js';
+import { launchBrowser, newPage, screenshot, seriousAxeViolations, startServer, type RunningServer } from './support.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -71,6 +71,47 @@ describe('single sign-on', () => {
     await screenshot(page, 'single-sign-on-landed');
     expect(errors.filter((text) => !/fonts\.googleapis|Failed to load resource/.test(text))).toEqual([]);
     await context.close();
+  });
+
+  it('lets an owner set who joins and with which role on the single sign-on page, in French; the secret is never shown', async () => {
+    const { context, page, errors } = await newPage(browser, { server, locale: 'fr-FR', bypassCSP: true });
+    await page.goto(`${server.url}/orgs/demo/admin/single-sign-on`);
+    await page.getByRole('heading', { level: 1, name: 'Authentification unique' }).waitFor();
+    // The provider as the deployment set it: issuer and client id shown, the secret nowhere on the page.
+    expect(await page.getByLabel('URL de l’émetteur').inputValue()).toBe(provider.issuer);
+    expect(await page.getByLabel('Identifiant client').inputValue()).toBe(provider.clientId);
+    expect(await page.getByTestId('sso-secret').inputValue()).toBe('');
+    expect(await page.content()).not.toContain(provider.clientSecret);
+    expect(await page.getByLabel('Domaines e-mail autorisés').inputValue()).toBe('demo-sso.example');
+
+    // A domain that is none is refused at its field; then a second domain and its people mapped to the crisis team.
+    await page.getByLabel('Domaines e-mail autorisés').fill('demo-sso.example\npas un domaine');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Écrivez un nom de domaine, par exemple exemple.fr.').waitFor();
+    await page.getByLabel('Domaines e-mail autorisés').fill('demo-sso.example\npartner-sso.example');
+    await page.getByRole('button', { name: 'Ajouter une correspondance' }).click();
+    await page.getByLabel('Valeur de la revendication de la correspondance 2').fill('crisis');
+    await page.getByLabel('Rôle de la correspondance 2').selectOption('crisisTeam');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByRole('status').filter({ hasText: 'Enregistré.' }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'single-sign-on-settings-fr');
+    expect(errors.filter((text) => !/status of 400/.test(text))).toEqual([]);
+    await context.close();
+
+    // The settings are the server's: a person of the new domain joins with the role the page mapped.
+    provider.accounts.set('marc', { email: 'marc@partner-sso.example', email_verified: true, name: 'Marc Partner', groups: ['crisis'] });
+    const marc = await newPage(browser);
+    await marc.page.goto(`${server.url}/sign-in`);
+    await marc.page.getByRole('link', { name: 'Sign in with Demo ID' }).click();
+    await marc.page.locator('input[name="login"]').fill('marc');
+    await marc.page.locator('input[name="password"]').fill('any password');
+    await marc.page.locator('button[type="submit"]').click();
+    await marc.page.getByRole('button', { name: 'Continue' }).click();
+    await marc.page.waitForURL((url) => url.origin === server.url && !url.pathname.startsWith('/sign-in') && !url.pathname.startsWith('/api/'));
+    const me = await marc.page.evaluate(async () => (await fetch('/api/auth/me')).json());
+    expect(me.memberships).toEqual([expect.objectContaining({ role: 'crisisTeam' })]);
+    await marc.context.close();
   });
 
   it('says why on the sign-in page when the provider’s answer is refused', async () => {

@@ -179,6 +179,9 @@ export const AuthOptions = z
       .object({
         name: z.string().meta({ description: 'The provider as people know it: the button reads “Sign in with <name>”' }),
         start: z.string().meta({ description: 'Where the button leads (add ?returnTo=/path to land there afterwards)' }),
+        // Both are in the address the button sends browsers to anyway; the client secret is never given.
+        issuer: z.string().meta({ description: 'The provider’s issuer URL (REMPART_OIDC_ISSUER), for administrators setting up membership' }),
+        clientId: z.string().meta({ description: 'This server’s client id at the provider (REMPART_OIDC_CLIENT_ID)' }),
       })
       .nullable()
       .meta({ description: 'The single sign-on provider; null when none is configured' }),

@@ -64,7 +64,12 @@ export const singleSignOnRoutes: FastifyPluginAsyncZod<{ provider?: OidcProvider
         response: { 200: AuthOptions, ...ERRORS },
       },
     },
-    async () => ({ password: true as const, oidc: provider ? { name: provider.options.name, start: '/api/auth/oidc/start' } : null }),
+    async () => ({
+      password: true as const,
+      oidc: provider
+        ? { name: provider.options.name, start: '/api/auth/oidc/start', issuer: provider.options.issuer, clientId: provider.options.clientId }
+        : null,
+    }),
   );
 
   app.get(

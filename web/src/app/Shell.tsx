@@ -83,6 +83,9 @@ export function Shell() {
         { path: '/admin/account', label: t('nav.account') },
         ...(can.tokens ? [{ path: '/admin/tokens', label: t('nav.tokens') }] : []),
         ...(can.security ? [{ path: '/admin/security', label: t('nav.security') }] : []),
+        // Single sign-on settings live with the security settings (the same API and abilities).
+        ...(can.security ? [{ path: '/admin/single-sign-on', label: t('nav.singleSignOn') }] : []),
+        ...(can.widget ? [{ path: '/admin/widget', label: t('nav.widget') }] : []),
         ...(can.organisation ? [{ path: '/admin/bia', label: t('nav.biaSettings') }] : []),
         ...(can.audit ? [{ path: '/admin/audit', label: t('nav.audit') }] : []),
       ]

@@ -47,6 +47,8 @@ const Tokens = lazy(() => import('../pages/admin/Tokens.js'));
 const Security = lazy(() => import('../pages/admin/Security.js'));
 const BiaSettings = lazy(() => import('../pages/admin/BiaSettings.js'));
 const Audit = lazy(() => import('../pages/admin/Audit.js'));
+const WidgetKeys = lazy(() => import('../pages/admin/WidgetKeys.js'));
+const SingleSignOn = lazy(() => import('../pages/admin/SingleSignOn.js'));
 const NotFound = lazy(() => import('../pages/NotFound.js'));
 const loadSignIn = () => import('../pages/SignIn.js');
 const SignIn = lazy(loadSignIn);
@@ -133,6 +135,8 @@ export const router = createBrowserRouter([
       { path: 'admin/account', element: <Account /> },
       { path: 'admin/tokens', element: <Tokens /> },
       { path: 'admin/security', element: <Security /> },
+      { path: 'admin/single-sign-on', element: <SingleSignOn /> },
+      { path: 'admin/widget', element: <WidgetKeys /> },
       { path: 'admin/bia', element: <BiaSettings /> },
       { path: 'admin/audit', element: <Audit /> },
       { path: '*', element: <NotFound /> },

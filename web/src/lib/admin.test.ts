@@ -8,7 +8,7 @@ describe('administration helpers', () => {
     expect(grantableRoles(true)).toContain('owner');
     expect(grantableRoles('notOwner')).not.toContain('owner');
     expect(grantableRoles(false)).toEqual([]);
-    expect(adminAbilities(undefined)).toEqual({ members: false, tokens: false, security: false, audit: false, organisation: false });
+    expect(adminAbilities(undefined)).toEqual({ members: false, tokens: false, security: false, audit: false, widget: false, organisation: false });
   });
 
   it('turns a day of the filter into the bounds of that day', () => {

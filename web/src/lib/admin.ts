@@ -30,7 +30,7 @@ export function useMembership(org: string, enabled = true): { me?: Me; membershi
   return { me, membership: me?.memberships.find((item) => item.org.id === org), pending: caller.isPending };
 }
 
-/** What the Administration pages need: can the caller read members, tokens, security, audit, change the organisation. */
+/** What the Administration pages need: can the caller read members, tokens, security, audit, widget keys, change the organisation. */
 export function adminAbilities(membership: Membership | undefined) {
   const a = membership?.abilities ?? {};
   return {
@@ -38,6 +38,7 @@ export function adminAbilities(membership: Membership | undefined) {
     tokens: allowed(a.tokens?.read),
     security: allowed(a.security?.read),
     audit: allowed(a.audit?.read),
+    widget: allowed(a.publicKeys?.read),
     organisation: allowed(a.organisation?.update),
   };
 }

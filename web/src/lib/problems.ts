@@ -98,6 +98,12 @@ export const TRANSLATED_RULES = [
   'e164',
   'contact_required',
   'incident_open',
+  'colour',
+  'https_url',
+  'origin',
+  'any_origin_alone',
+  'domain',
+  'claim',
 ] as const;
 
 /** One problem as a sentence in the interface language (the server's English message when the rule is not known). */
