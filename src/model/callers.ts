@@ -89,9 +89,6 @@ export const AllowedOrigins = z
       'Exact origins (scheme, host and port: `https://www.example.com`, `http://localhost:5173`) of the pages that embed the widget; `["*"]` alone opens the key to every origin, explicitly',
   });
 
-/** The languages a key's branding is written in: those of the web app and of the widget's own words. */
-export const BRANDING_LANGUAGES = ['fr', 'en'] as const;
-
 const BrandText = (max: number) =>
   z
     .string()
@@ -100,7 +97,7 @@ const BrandText = (max: number) =>
     .max(max)
     .refine((text) => !isInvalidText(text), { message: 'no NUL character nor lone surrogate', params: { rule: 'invalid_text' } });
 
-/** A text per language of the branding, each optional: `{"fr": "…", "en": "…"}`. */
+/** A text per language of the branding (those of the widget's own words), each optional: `{"fr": "…", "en": "…"}`. */
 const BrandTexts = (max: number) => z.object({ fr: BrandText(max).optional(), en: BrandText(max).optional() }).strict();
 
 /** An accent colour as `#rrggbb`, kept in lower case: anything else could carry CSS into the widget's style. */
