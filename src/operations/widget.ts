@@ -100,7 +100,7 @@ export async function createPublicKey(
  */
 export async function updatePublicKey(db: Kysely<Database>, orgId: string, id: string, change: PublicKeyChange, now: number): Promise<PublicKeyRecord> {
   await checkFlow(db, orgId, change.flow);
-  return db.transaction().execute(async (trx) => {
+  const updated = await db.transaction().execute(async (trx) => {
     const widget = new WidgetRepository(trx);
     const before = await widget.getKey(orgId, id);
     if (!before)
@@ -115,6 +115,9 @@ export async function updatePublicKey(db: Kysely<Database>, orgId: string, id: s
     await recordAudit(trx, { org: orgId, action: 'update', entityType: 'public_key', entityId: id, before: shown(before), after: shown(after) }, new Date(now));
     return after;
   });
+  // After the commit, as for a revocation: the key's new origins, flow and branding apply to the next request.
+  publicKeysChanged();
+  return updated;
 }
 
 /** Revokes a widget key: the widgets using it stop working at once. Revoking twice is harmless. */

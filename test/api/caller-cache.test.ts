@@ -106,6 +106,12 @@ describe('public keys', () => {
     await sql`update public_keys set revoked_at = null where org_id = ${ORG} and id = ${id}`.execute(t.database.db);
     expect(await start()).toBe(201);
     expect(await start()).toBe(201);
+    // A change of the key made here (its origins) applies to the next request.
+    const moved = await t.request({ method: 'PATCH', url: `/api/orgs/${ORG}/public-keys/${id}`, payload: { origins: ['https://elsewhere.cached.example'] } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(await start()).toBe(403);
+    await t.request({ method: 'PATCH', url: `/api/orgs/${ORG}/public-keys/${id}`, payload: { origins: [origin] } });
+    expect(await start()).toBe(201);
     expect((await t.request({ method: 'DELETE', url: `/api/orgs/${ORG}/public-keys/${id}` })).statusCode).toBe(204);
     expect(await start()).toBe(401);
   });
