@@ -158,6 +158,8 @@ describe('the widget on another site', () => {
     expect(answer).toContain('Wash your hands very often');
     expect(answer).toContain('Source: Santé publique France (national public health agency), published on 5 March 2020');
     await page.getByRole('button', { name: 'Ask another question' }).click();
+    // The widget takes the next question once the assistant has asked for it (a message sent while it answers is not taken).
+    await expect.poll(() => page.getByText('What is your question?').count(), { timeout: 15_000 }).toBe(2);
     await page.getByRole('textbox', { name: 'Your message' }).fill('what is the recipe for apple pie');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByText('I do not have a reliable answer to this question in the sources I have.').count(), { timeout: 15_000 }).toBe(1);
