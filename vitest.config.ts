@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { alias: { '@shared': fileURLToPath(new URL('./src', import.meta.url)) } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
+    globalSetup: ['test/support/compiled-cli.ts', 'test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Suites share one machine of 2 cores and start embedded databases: keep parallelism modest.

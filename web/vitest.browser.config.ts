@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['web/tests/**/*.browser.test.ts'],
+    // The server of each file starts from the compiled build (built first when stale).
+    globalSetup: ['test/support/compiled-cli.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     // One server and one browser per file; files run one after the other on this small machine.

@@ -19,6 +19,7 @@ import { AccountRepository } from '../../src/store/account-repository.js';
 import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
 import { verifyPassword } from '../../src/security/passwords.js';
 import { createTestDatabase } from '../support/database.js';
+import { cliEntry } from '../support/cli-entry.js';
 
 let database: DatabaseHandle;
 const key = randomBytes(32);
@@ -176,7 +177,7 @@ function rempartProcess(...args: string[]): Promise<{ code: number | null; stdou
   return new Promise((resolve) => {
     // DATABASE_URL and the key variables are cleared so that the folder's own key and checkpoints are used even in the PostgreSQL pass.
     const env = { ...process.env, DATABASE_URL: '', REMPART_SECRET_KEY: '', REMPART_AUDIT_CHECKPOINTS: '' };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...cliEntry(), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

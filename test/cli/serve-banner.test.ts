@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli.js';
+import { cliEntry } from '../support/cli-entry.js';
 
 let folder: string;
 beforeAll(async () => {
@@ -17,7 +18,7 @@ afterAll(async () => {
 
 /** Starts `rempart serve` (standard output not a terminal), waits for its banner, runs `work`, then stops it. */
 async function serve(args: string[], work: (url: string, pid: number) => Promise<void> = async () => {}): Promise<string> {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/main.ts'), 'serve', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [...cliEntry(), 'serve', '--port', '0', ...args], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: '', REMPART_LOG_LEVEL: 'info', REMPART_LOG_FORMAT: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

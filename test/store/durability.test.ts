@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/store/database.js';
 import { createTestDatabase, usingPostgres } from '../support/database.js';
-
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+import { cliEntry } from '../support/cli-entry.js';
 
 interface Server {
   process: ChildProcess;
@@ -17,7 +16,7 @@ interface Server {
 
 function startServer(env: NodeJS.ProcessEnv, args: string[]): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--no-demo', ...args], {
+    const child = spawn(process.execPath, [...cliEntry(), 'serve', '--port', '0', '--no-demo', ...args], {
       env: { ...process.env, ...env, REMPART_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -35,7 +34,7 @@ function startServer(env: NodeJS.ProcessEnv, args: string[]): Promise<Server> {
 
 function run(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...CLI, ...args], {
+    const child = spawn(process.execPath, [...cliEntry(), ...args], {
       env: { ...process.env, ...env },
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });

@@ -1,12 +1,12 @@
-// Runs the `rempart` command as a user does: a real process on the TypeScript sources, from any working folder.
+// Runs the `rempart` command as a user does: a real process (see cli-entry.ts), from any working folder.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { resolveOrg, type CommandHelpers } from '../../src/cli/context.js';
 import type { DatabaseHandle } from '../../src/store/database.js';
+import { cliEntry, ROOT } from './cli-entry.js';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
+export { ROOT };
 
 export interface CliResult {
   code: number | null;
@@ -19,8 +19,7 @@ export function runRempart(args: string[], options: { cwd?: string; env?: Record
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '', ...options.env };
     if (!options.env?.REMPART_DATA) delete env.REMPART_DATA;
-    // tsx resolved from here: the working folder may be anywhere.
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/main.ts'), ...args], {
+    const child = spawn(process.execPath, [...cliEntry(), ...args], {
       cwd: options.cwd ?? ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,6 @@
 // Real `rempart serve` (and `rempart worker`) processes for tests that need several processes or a process of its own: started on a free port, their output kept, stopped by pid.
 import { spawn, type ChildProcess } from 'node:child_process';
-
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+import { cliEntry } from './cli-entry.js';
 
 export interface ServerProcess {
   process: ChildProcess;
@@ -15,7 +14,7 @@ export interface ServerProcess {
 /** Starts `rempart serve` and resolves once it listens (as test/store/durability.test.ts does). */
 export function startServerProcess(env: NodeJS.ProcessEnv, args: string[] = []): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--no-demo', ...args], {
+    const child = spawn(process.execPath, [...cliEntry(), 'serve', '--port', '0', '--no-demo', ...args], {
       env: { ...process.env, REMPART_LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -42,7 +41,7 @@ export function startServerProcess(env: NodeJS.ProcessEnv, args: string[] = []):
 /** Runs a `rempart` command to its end, killing it after `timeoutMs` (then `code` is null). */
 export function runCommand(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...cliEntry(), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -57,7 +56,7 @@ export function runCommand(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 6
 /** Starts `rempart worker` and resolves once it runs jobs. */
 export function startWorkerProcess(env: NodeJS.ProcessEnv, args: string[] = []): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, 'worker', ...args], {
+    const child = spawn(process.execPath, [...cliEntry(), 'worker', ...args], {
       env: { ...process.env, REMPART_LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

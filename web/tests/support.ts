@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { cliEntry } from '../../test/support/cli-entry.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -34,7 +35,7 @@ export interface TestAccount {
 /** Runs the CLI on the data folder (the server must not be running on it: the folder is locked). */
 function cli(dataDir: string, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args, '--data', dataDir], {
+    const child = spawn(process.execPath, [...cliEntry(), ...args, '--data', dataDir], {
       cwd: ROOT,
       env: { ...process.env, REMPART_LOG_LEVEL: 'warn' },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -68,7 +69,7 @@ export async function startServer(options: { accounts?: TestAccount[]; port?: nu
         `${account.password}\n`,
       );
   }
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(options.port ?? 0), '--data', dataDir], {
+  const child: ChildProcess = spawn(process.execPath, [...cliEntry(), 'serve', '--port', String(options.port ?? 0), '--data', dataDir], {
     cwd: ROOT,
     env: { ...process.env, REMPART_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
