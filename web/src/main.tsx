@@ -1,11 +1,11 @@
 // Entry point: providers (theme, translations, server state) and the router.
 import '@mantine/core/styles.css';
 import './app/app.css';
-import { MantineProvider } from '@mantine/core';
+import { MantineProvider, Modal, mergeThemeOverrides, createTheme } from '@mantine/core';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
+import { StrictMode, useMemo, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { I18nextProvider } from 'react-i18next';
+import { I18nextProvider, useTranslation } from 'react-i18next';
 import { RouterProvider } from 'react-router';
 import { router } from './app/router.js';
 import { cssVariablesResolver, theme } from './app/theme.js';
@@ -44,14 +44,33 @@ if (firstOrg) prefetchOrganisation(queryClient, decodeURIComponent(firstOrg));
 // not asked first: the page's own requests say it (401), and the header reads it once the page has its data.
 await loadLanguage(currentLanguage());
 
+/** The theme in the interface language: every dialog's close button is named (a screen reader reads it; axe asks it). */
+function ThemeProvider({ children }: { children: ReactNode }) {
+  const { t, i18n: current } = useTranslation();
+  const themed = useMemo(
+    () =>
+      mergeThemeOverrides(
+        theme,
+        createTheme({ components: { Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } }) } }),
+      ),
+    // The label changes with the language only.
+    [current.language],
+  );
+  return (
+    <MantineProvider theme={themed} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
+      {children}
+    </MantineProvider>
+  );
+}
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
-      <I18nextProvider i18n={i18n}>
+    <I18nextProvider i18n={i18n}>
+      <ThemeProvider>
         <QueryClientProvider client={queryClient}>
           <RouterProvider router={router} />
         </QueryClientProvider>
-      </I18nextProvider>
-    </MantineProvider>
+      </ThemeProvider>
+    </I18nextProvider>
   </StrictMode>,
 );
