@@ -78,7 +78,7 @@ export async function getArticle(db: Kysely<Database>, orgId: string, id: string
 export async function createArticle(db: Kysely<Database>, orgId: string, input: KbArticleInput): Promise<KbArticleRecord> {
   await requireOrganisation(db, orgId);
   const article = articleOf(input);
-  return db.transaction().execute(async (trx) => {
+  return changeKb(db, async (trx) => {
     const kb = new KbRepository(trx);
     await kb.bumpRevision(orgId);
     if (await kb.get(orgId, article.id))
@@ -101,7 +101,7 @@ export async function replaceArticle(db: Kysely<Database>, orgId: string, id: st
       { path: 'body.id', rule: 'id_mismatch', value: input.id, message: `must be "${id}", the id in the address` },
     ]);
   const article = articleOf(input);
-  return db.transaction().execute(async (trx) => {
+  return changeKb(db, async (trx) => {
     const kb = new KbRepository(trx);
     await kb.bumpRevision(orgId);
     const before = await kb.get(orgId, id);
@@ -121,7 +121,7 @@ export async function replaceArticle(db: Kysely<Database>, orgId: string, id: st
 }
 
 export async function deleteArticle(db: Kysely<Database>, orgId: string, id: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await changeKb(db, async (trx) => {
     const kb = new KbRepository(trx);
     await kb.bumpRevision(orgId);
     const before = await kb.get(orgId, id);
@@ -143,7 +143,7 @@ export async function importArticles(
 ): Promise<KbImportSummary> {
   await requireOrganisation(db, orgId);
   const incoming = articles.map(articleOf);
-  return db.transaction().execute(async (trx) => {
+  return changeKb(db, async (trx) => {
     const kb = new KbRepository(trx);
     await kb.bumpRevision(orgId);
     const existing = new Map((await kb.all(orgId)).map((record) => [record.id, plain(record)]));
@@ -216,7 +216,7 @@ export async function readHandoff(db: Kysely<Database>, orgId: string): Promise<
 
 export async function updateHandoff(db: Kysely<Database>, orgId: string, handoff: KbHandoff | null): Promise<KbHandoff | null> {
   await requireOrganisation(db, orgId);
-  await db.transaction().execute(async (trx) => {
+  await changeKb(db, async (trx) => {
     const kb = new KbRepository(trx);
     // The cached search indexes carry the handoff: they are built again.
     await kb.bumpRevision(orgId);
@@ -231,6 +231,9 @@ export async function updateHandoff(db: Kysely<Database>, orgId: string, handoff
 
 interface CachedIndex {
   revision: number;
+  /** When the revision was last read, and this process's generation of changes then. */
+  checkedAt: number;
+  generation: number;
   index: KbIndex;
   articles: Map<string, KbArticle>;
   handoff: KbHandoff | null;
@@ -240,14 +243,40 @@ const building = new Map<string, Promise<CachedIndex>>();
 /** Organisations whose index a process keeps; the least recently used goes first. */
 const CACHED_ORGANISATIONS = 200;
 
+/**
+ * How long a process trusts the index it built without reading the knowledge base's revision again: every message of
+ * the assistant read it (twice a message), a third of the statements of a busy public assistant. A change made through
+ * this process applies at once (`changeKb`); one made through another process within this time.
+ */
+const REVISION_TRUST_MS = 1000;
+/** Moves on after each change this process commits to any knowledge base. */
+let kbGeneration = 0;
+
+/** Runs a knowledge-base write in a transaction; once it is committed, no index built before is trusted any more. */
+async function changeKb<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction().execute(work);
+  } finally {
+    kbGeneration++;
+  }
+}
+
 async function indexOf(db: Kysely<Database>, orgId: string): Promise<CachedIndex> {
   const repository = new KbRepository(db);
-  const revision = await repository.revision(orgId);
+  const now = Date.now();
   const cached = indexes.get(orgId);
-  if (cached && cached.revision === revision) {
+  const touch = (entry: CachedIndex) => {
     indexes.delete(orgId);
-    indexes.set(orgId, cached);
-    return cached;
+    indexes.set(orgId, entry);
+    return entry;
+  };
+  if (cached && cached.generation === kbGeneration && now - cached.checkedAt < REVISION_TRUST_MS) return touch(cached);
+  const generation = kbGeneration;
+  const revision = await repository.revision(orgId);
+  if (cached && cached.revision === revision) {
+    cached.checkedAt = now;
+    cached.generation = generation;
+    return touch(cached);
   }
   const key = `${orgId}@${revision}`;
   let pending = building.get(key);
@@ -260,7 +289,7 @@ async function indexOf(db: Kysely<Database>, orgId: string): Promise<CachedIndex
         loadSynonyms(),
       );
       // Built from rows read after the revision: a write in between makes a newer revision, so this is rebuilt next time.
-      const built = { revision, index, articles: new Map(articles.map((article) => [article.id, article])), handoff };
+      const built = { revision, checkedAt: now, generation, index, articles: new Map(articles.map((article) => [article.id, article])), handoff };
       indexes.delete(orgId);
       indexes.set(orgId, built);
       if (indexes.size > CACHED_ORGANISATIONS) indexes.delete(indexes.keys().next().value!);
