@@ -3,7 +3,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AlertAudience, CheckinStatus } from '../model/alert.js';
 import type { Database } from './schema.js';
-import { StatementBatcher } from './statement-batcher.js';
+import { batchedStatement } from './statement-batcher.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -55,17 +55,7 @@ async function answerLinks(db: Executor, org: string, answers: LinkAnswer[]): Pr
   return byItem;
 }
 
-const linkAnswerBatchers = new WeakMap<Kysely<Database>, StatementBatcher<LinkAnswer, LinkAnswerRow | null>>();
-
-function linkAnswers(db: Kysely<Database>): StatementBatcher<LinkAnswer, LinkAnswerRow | null> {
-  let batcher = linkAnswerBatchers.get(db);
-  if (!batcher)
-    linkAnswerBatchers.set(
-      db,
-      (batcher = new StatementBatcher((org, answers) => answerLinks(db, org, answers), { limit: 200, conflictKey: (answer) => answer.digest })),
-    );
-  return batcher;
-}
+const answerLink = batchedStatement(answerLinks, { limit: 200, conflictKey: (answer) => answer.digest });
 
 export interface AlertRecord {
   id: string;
@@ -331,9 +321,7 @@ export class AlertRepository {
     | { state: 'revoked' | 'expired'; language: 'fr' | 'en' }
     | { state: 'answered'; alert: string; person: string; incident: string; language: 'fr' | 'en' }
   > {
-    const item = { digest, ...answer, at: now };
-    // Inside a caller's transaction the answer is its own statement of that transaction; else it joins a batch.
-    const [row] = this.db.isTransaction ? await answerLinks(this.db, org, [item]) : [await linkAnswers(this.db).submit(org, item)];
+    const row = await answerLink(this.db, org, { digest, ...answer, at: now });
     if (row) return { state: 'answered', alert: row.alert_id, person: row.person_id, incident: row.incident_id, language: row.language };
     // Nothing written: an unknown link, or one no longer active (which the page names, in its person's language).
     const { rows: found } = await sql<{ revoked_at: Date | null; language: 'fr' | 'en' | null }>`

@@ -4,7 +4,7 @@
 // transaction is held while the flow runs; the writes of messages answered together share one statement.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
-import { StatementBatcher } from './statement-batcher.js';
+import { batchedStatement } from './statement-batcher.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -41,17 +41,7 @@ async function moveConversations(db: Executor, orgId: string, moves: Move[]): Pr
   return moved;
 }
 
-const moveBatchers = new WeakMap<Kysely<Database>, StatementBatcher<Move, boolean>>();
-
-function moves(db: Kysely<Database>): StatementBatcher<Move, boolean> {
-  let batcher = moveBatchers.get(db);
-  if (!batcher)
-    moveBatchers.set(
-      db,
-      (batcher = new StatementBatcher((orgId, items) => moveConversations(db, orgId, items), { limit: 200, conflictKey: (move) => move.id })),
-    );
-  return batcher;
-}
+const moveConversation = batchedStatement(moveConversations, { limit: 200, conflictKey: (move) => move.id });
 
 export interface ConversationRow {
   orgId: string;
@@ -182,9 +172,7 @@ export class ConversationRepository {
         flowVersion: next.flowVersion,
         at,
       };
-      // Inside a caller's transaction the move is its own statement there; else it joins the moves sent together.
-      if (this.db.isTransaction) return (await moveConversations(this.db, conversation.orgId, [move]))[0];
-      return moves(this.db).submit(conversation.orgId, move);
+      return moveConversation(this.db, conversation.orgId, move);
     }
     const state = JSON.stringify(next.state);
     const values = sql.join(

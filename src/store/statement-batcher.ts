@@ -1,6 +1,10 @@
 // Groups the small writes that arrive together into one statement: under a crisis peak thousands of check-ins a second
 // each cost a round trip, a parse and a plan of the same statement, and a system call to send it, far more than the
 // row they write. Items submitted while a statement is in flight wait and go together in the next one.
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
 
 /**
  * Runs `run` over the items submitted together, at most `limit` at a time, one run at a time per key; each submitter
@@ -67,4 +71,21 @@ export class StatementBatcher<I, O> {
     queue.splice(0, queue.length, ...kept);
     return taken;
   }
+}
+
+/**
+ * A statement run in batches, one batcher per database handle: the returned function takes one item and answers its
+ * outcome. Inside a caller's transaction the item is its own statement there, since a shared batch cannot join it.
+ */
+export function batchedStatement<I, O>(
+  run: (db: Executor, key: string, items: I[]) => Promise<O[]>,
+  options: { limit: number; conflictKey?: (item: I) => string },
+): (db: Executor, key: string, item: I) => Promise<O> {
+  const batchers = new WeakMap<Kysely<Database>, StatementBatcher<I, O>>();
+  return async (db, key, item) => {
+    if (db.isTransaction) return (await run(db, key, [item]))[0];
+    let batcher = batchers.get(db);
+    if (!batcher) batchers.set(db, (batcher = new StatementBatcher((batchKey, items) => run(db, batchKey, items), options)));
+    return batcher.submit(key, item);
+  };
 }
