@@ -7,7 +7,7 @@ import { StrictMode, useMemo, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import { RouterProvider } from 'react-router';
-import { router } from './app/router.js';
+import { firstPageReady, router } from './app/router.js';
 import { cssVariablesResolver, theme } from './app/theme.js';
 import { currentLanguage, i18n, loadLanguage } from './i18n/index.js';
 import { isApiError } from './lib/api.js';
@@ -40,9 +40,10 @@ const queryClient: QueryClient = new QueryClient({
 const firstOrg = /^\/orgs\/([^/]+)/.exec(location.pathname)?.[1];
 if (firstOrg) prefetchOrganisation(queryClient, decodeURIComponent(firstOrg));
 
-// The interface language's texts before the first render (English is already in the bundle). Who is signed in is
-// not asked first: the page's own requests say it (401), and the header reads it once the page has its data.
-await loadLanguage(currentLanguage());
+// The interface language's texts and the first page's code before the first render (English is already in the
+// bundle). Who is signed in is not asked first: the page's own requests say it (401), and the header reads it once
+// the page has its data.
+await Promise.all([loadLanguage(currentLanguage()), firstPageReady(location.pathname)]);
 
 /** The theme in the interface language: every dialog's close button is named (a screen reader reads it; axe asks it). */
 function ThemeProvider({ children }: { children: ReactNode }) {

@@ -161,4 +161,21 @@ describe('everyday readability', () => {
     expect(unexpected(errors)).toEqual([]);
     await context.close();
   });
+
+  it('shows the sign-in page at once, never a spinner first', async () => {
+    // A spinner's first render made React hold it for 300 ms even with the page's code already there (issue 17, item 10).
+    const { context, page, errors } = await newPage(browser);
+    await context.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { spinners: string[] }).spinners = seen;
+      new MutationObserver(() => {
+        if (document.querySelector('[aria-label="Loading…"]')) seen.push(location.pathname);
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { spinners: string[] }).spinners)).toEqual([]);
+    expect(unexpected(errors)).toEqual([]);
+    await context.close();
+  });
 });

@@ -1,60 +1,65 @@
-// Routes: every page is its own chunk (React.lazy), loaded inside the shell of the organisation.
-import { lazy, Suspense } from 'react';
+// Routes: every page is its own chunk (lazyPage), loaded inside the shell of the organisation.
+import { Suspense } from 'react';
 import { createBrowserRouter } from 'react-router';
 import { AuthGate } from './AuthGate.js';
+import { lazyPage } from './lazy-page.js';
 import { Home } from './Home.js';
 import { RouteError } from './RouteError.js';
 import { PageLoader, Shell } from './Shell.js';
 
-const loadDashboard = () => import('../pages/Dashboard.js');
-const Dashboard = lazy(loadDashboard);
-// The dashboard is the usual first page: fetch its chunk at once rather than after the shell renders.
-if (typeof location !== 'undefined' && /^\/(orgs\/[^/]+\/?)?$/.test(location.pathname)) void loadDashboard();
-const Activities = lazy(() => import('../pages/Activities.js'));
-const ActivityPage = lazy(() => import('../pages/ActivityPage.js'));
-const Findings = lazy(() => import('../pages/Findings.js'));
-const Graph = lazy(() => import('../pages/Graph.js'));
-const Interchange = lazy(() => import('../pages/Interchange.js'));
-const CollectionPage = lazy(() => import('../pages/CollectionPage.js'));
-const Risks = lazy(() => import('../pages/Risks.js'));
-const RiskPage = lazy(() => import('../pages/RiskPage.js'));
-const RiskHeatmap = lazy(() => import('../pages/RiskHeatmap.js'));
-const RiskAttention = lazy(() => import('../pages/RiskAttention.js'));
-const RiskMatrix = lazy(() => import('../pages/RiskMatrix.js'));
-const Scenarios = lazy(() => import('../pages/Scenarios.js'));
-const ScenarioPage = lazy(() => import('../pages/ScenarioPage.js'));
-const ScenarioReport = lazy(() => import('../pages/ScenarioReport.js'));
-const Plans = lazy(() => import('../pages/Plans.js'));
-const KnowledgeBase = lazy(() => import('../pages/KnowledgeBase.js'));
-const Surveillance = lazy(() => import('../pages/Surveillance.js'));
-const Assistant = lazy(() => import('../pages/Assistant.js'));
-const Flows = lazy(() => import('../pages/Flows.js'));
-const PlanPage = lazy(() => import('../pages/PlanPage.js'));
-const Incidents = lazy(() => import('../pages/Incidents.js'));
-const CorrectiveActions = lazy(() => import('../pages/CorrectiveActions.js'));
-const Exercises = lazy(() => import('../pages/Exercises.js'));
-const Reports = lazy(() => import('../pages/Reports.js'));
-const BiaCampaigns = lazy(() => import('../pages/BiaCampaigns.js'));
-const Training = lazy(() => import('../pages/Training.js'));
-const ManagementReviews = lazy(() => import('../pages/ManagementReviews.js'));
-const Clauses = lazy(() => import('../pages/Clauses.js'));
-const IncidentPage = lazy(() => import('../pages/IncidentPage.js'));
-const FollowUp = lazy(() => import('../pages/FollowUp.js'));
-const People = lazy(() => import('../pages/People.js'));
-const Members = lazy(() => import('../pages/admin/Members.js'));
-const Account = lazy(() => import('../pages/admin/Account.js'));
-const Tokens = lazy(() => import('../pages/admin/Tokens.js'));
-const Security = lazy(() => import('../pages/admin/Security.js'));
-const BiaSettings = lazy(() => import('../pages/admin/BiaSettings.js'));
-const Audit = lazy(() => import('../pages/admin/Audit.js'));
-const WidgetKeys = lazy(() => import('../pages/admin/WidgetKeys.js'));
-const SingleSignOn = lazy(() => import('../pages/admin/SingleSignOn.js'));
-const NotFound = lazy(() => import('../pages/NotFound.js'));
-const loadSignIn = () => import('../pages/SignIn.js');
-const SignIn = lazy(loadSignIn);
-// The sign-in page is the other usual first page: its chunk too is fetched before the router renders.
-if (typeof location !== 'undefined' && location.pathname === '/sign-in') void loadSignIn();
-const Invitation = lazy(() => import('../pages/Invitation.js'));
+const Dashboard = lazyPage(() => import('../pages/Dashboard.js'));
+const Activities = lazyPage(() => import('../pages/Activities.js'));
+const ActivityPage = lazyPage(() => import('../pages/ActivityPage.js'));
+const Findings = lazyPage(() => import('../pages/Findings.js'));
+const Graph = lazyPage(() => import('../pages/Graph.js'));
+const Interchange = lazyPage(() => import('../pages/Interchange.js'));
+const CollectionPage = lazyPage(() => import('../pages/CollectionPage.js'));
+const Risks = lazyPage(() => import('../pages/Risks.js'));
+const RiskPage = lazyPage(() => import('../pages/RiskPage.js'));
+const RiskHeatmap = lazyPage(() => import('../pages/RiskHeatmap.js'));
+const RiskAttention = lazyPage(() => import('../pages/RiskAttention.js'));
+const RiskMatrix = lazyPage(() => import('../pages/RiskMatrix.js'));
+const Scenarios = lazyPage(() => import('../pages/Scenarios.js'));
+const ScenarioPage = lazyPage(() => import('../pages/ScenarioPage.js'));
+const ScenarioReport = lazyPage(() => import('../pages/ScenarioReport.js'));
+const Plans = lazyPage(() => import('../pages/Plans.js'));
+const KnowledgeBase = lazyPage(() => import('../pages/KnowledgeBase.js'));
+const Surveillance = lazyPage(() => import('../pages/Surveillance.js'));
+const Assistant = lazyPage(() => import('../pages/Assistant.js'));
+const Flows = lazyPage(() => import('../pages/Flows.js'));
+const PlanPage = lazyPage(() => import('../pages/PlanPage.js'));
+const Incidents = lazyPage(() => import('../pages/Incidents.js'));
+const CorrectiveActions = lazyPage(() => import('../pages/CorrectiveActions.js'));
+const Exercises = lazyPage(() => import('../pages/Exercises.js'));
+const Reports = lazyPage(() => import('../pages/Reports.js'));
+const BiaCampaigns = lazyPage(() => import('../pages/BiaCampaigns.js'));
+const Training = lazyPage(() => import('../pages/Training.js'));
+const ManagementReviews = lazyPage(() => import('../pages/ManagementReviews.js'));
+const Clauses = lazyPage(() => import('../pages/Clauses.js'));
+const IncidentPage = lazyPage(() => import('../pages/IncidentPage.js'));
+const FollowUp = lazyPage(() => import('../pages/FollowUp.js'));
+const People = lazyPage(() => import('../pages/People.js'));
+const Members = lazyPage(() => import('../pages/admin/Members.js'));
+const Account = lazyPage(() => import('../pages/admin/Account.js'));
+const Tokens = lazyPage(() => import('../pages/admin/Tokens.js'));
+const Security = lazyPage(() => import('../pages/admin/Security.js'));
+const BiaSettings = lazyPage(() => import('../pages/admin/BiaSettings.js'));
+const Audit = lazyPage(() => import('../pages/admin/Audit.js'));
+const WidgetKeys = lazyPage(() => import('../pages/admin/WidgetKeys.js'));
+const SingleSignOn = lazyPage(() => import('../pages/admin/SingleSignOn.js'));
+const NotFound = lazyPage(() => import('../pages/NotFound.js'));
+const SignIn = lazyPage(() => import('../pages/SignIn.js'));
+const Invitation = lazyPage(() => import('../pages/Invitation.js'));
+
+/**
+ * The code of the usual first pages (the dashboard, the sign-in page), fetched beside the application's own: the first
+ * render waits for it (main.tsx) and shows the page, not a spinner.
+ */
+export function firstPageReady(pathname: string): Promise<void> {
+  if (/^\/(orgs\/[^/]+\/?)?$/.test(pathname)) return Dashboard.preload();
+  if (pathname === '/sign-in') return SignIn.preload();
+  return Promise.resolve();
+}
 
 export const router = createBrowserRouter([
   {
