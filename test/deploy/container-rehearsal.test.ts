@@ -8,6 +8,7 @@ import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { createTestDatabase, usingPostgres } from '../support/database.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -170,5 +171,20 @@ describe('the container image, rehearsed', () => {
     const jsonLines = output.split('\n').filter((line) => line.startsWith('{'));
     expect(jsonLines.length).toBeGreaterThan(0);
     for (const line of jsonLines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+  });
+
+  it('names only settings the server knows, in the image and in compose.yaml', () => {
+    // The configuration reference is generated from the config schema (a test keeps it current): a misspelt variable
+    // in a deployment file would be ignored in silence, the server falling back to its default.
+    const known = new Set(
+      [...readFileSync(join(ROOT, 'docs', 'configuration.md'), 'utf8').matchAll(/`((?:REMPART_|DATABASE_URL)[A-Z_]*)`/g)].map((match) => match[1]),
+    );
+    const stage = runtimeStage(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+    const compose = parse(readFileSync(join(ROOT, 'compose.yaml'), 'utf8')) as { services: Record<string, { environment?: Record<string, string> }> };
+    const named = [...Object.keys(stage.env).filter((name) => name !== 'NODE_ENV'), ...Object.keys(compose.services.rempart.environment ?? {})];
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.filter((name) => !known.has(name))).toEqual([]);
+    // The compose file's server waits for a healthy PostgreSQL and reaches it by its service name.
+    expect(compose.services.rempart.environment?.DATABASE_URL).toMatch(/@postgres:5432\//);
   });
 });
