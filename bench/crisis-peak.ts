@@ -85,11 +85,14 @@ try {
   servers.push(await start(['dist/src/cli/main.js', 'serve', '--port', '0', '--no-demo', '--no-jobs'], env));
 
   const latencies: Record<Kind, number[]> = { checkin: [], availability: [], assistant: [], write: [] };
+  // The same latencies by minute of the run (when each request left): a tail confined to the first minute shows here.
+  const byMinute: Array<Record<Kind, number[]>> = [];
   const errors: Record<Kind, Map<string, number>> = { checkin: new Map(), availability: new Map(), assistant: new Map(), write: new Map() };
   let turn = 0;
   const server = () => servers[turn++ % servers.length].url;
   let inFlight = 0;
   let maxInFlight = 0;
+  let began = performance.now();
 
   async function send(kind: Kind, method: 'GET' | 'POST', path: string, body: unknown, headers: Record<string, string>): Promise<unknown> {
     const started = performance.now();
@@ -104,6 +107,8 @@ try {
       });
       const text = await response.text();
       latencies[kind].push(performance.now() - started);
+      const minute = Math.floor((started - began) / 60_000);
+      (byMinute[minute] ??= { checkin: [], availability: [], assistant: [], write: [] })[kind].push(performance.now() - started);
       if (response.status >= 300) {
         const key = String(response.status);
         errors[kind].set(key, (errors[kind].get(key) ?? 0) + 1);
@@ -166,7 +171,7 @@ try {
       .join(', ')} (total ${Object.values(rates).reduce((a, b) => a + b, 0)}/s)`,
   );
   const memory: Array<{ at: number; a: number; b: number }> = [];
-  const began = performance.now();
+  began = performance.now();
   const sent: Record<Kind, number> = { checkin: 0, availability: 0, assistant: 0, write: 0 };
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
@@ -191,6 +196,18 @@ try {
   while (inFlight > 0 && performance.now() - drained < 30_000) await new Promise((resolve) => setTimeout(resolve, 50));
   memory.push({ at: Math.round((performance.now() - began) / 1000), a: rssMb(servers[0].child.pid!), b: rssMb(servers[1].child.pid!) });
 
+  console.log('p99 by minute of the run (ms):');
+  for (const kind of Object.keys(rates) as Kind[])
+    console.log(
+      `  ${kind.padEnd(13)} ${byMinute
+        .map((minute) =>
+          percentile(
+            minute[kind].slice().sort((a, b) => a - b),
+            99,
+          ).toFixed(0),
+        )
+        .join(' ')}`,
+    );
   let totalErrors = 0;
   for (const kind of Object.keys(rates) as Kind[]) {
     const sorted = latencies[kind].slice().sort((a, b) => a - b);
