@@ -120,6 +120,52 @@ describe('widget keys page', () => {
     await context.close();
   });
 
+  it('sets the organisation’s widget name, default language and greetings, which a key without branding shows', async () => {
+    const { context, page, errors } = await newPage(browser, { server, bypassCSP: true });
+    await page.goto(`${server.url}/orgs/demo/admin/widget`);
+    const section = page.getByRole('region', { name: 'The organisation’s widget' });
+    await section.waitFor();
+    // Refused first, at its field: a widget must offer a language.
+    await section.getByRole('checkbox', { name: 'French' }).uncheck();
+    await section.getByRole('checkbox', { name: 'English' }).uncheck();
+    await section.getByRole('button', { name: 'Save the widget settings' }).click();
+    await section.getByText('Offer at least one language.').waitFor();
+    await section.getByRole('checkbox', { name: 'English' }).check();
+    await section.getByRole('checkbox', { name: 'French' }).check();
+    await section.getByLabel('Default language').selectOption('fr');
+    await section.getByLabel('Name shown').fill('Demo town help');
+    await section.getByLabel('Greeting (French)').fill('Bienvenue à la mairie de démo.');
+    await section.getByLabel('Greeting (English)').fill('Welcome to the demo town hall.');
+    await section.getByRole('button', { name: 'Save the widget settings' }).click();
+    await section.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const stored = (await (await server.fetch('/api/orgs/demo/widget')).json()) as { name: string; languages: string[]; greeting: Record<string, string> };
+    expect(stored).toMatchObject({
+      name: 'Demo town help',
+      languages: ['fr', 'en'],
+      greeting: { fr: 'Bienvenue à la mairie de démo.', en: 'Welcome to the demo town hall.' },
+    });
+    // Read again, the page shows what was kept.
+    await page.reload();
+    expect(await page.getByRole('region', { name: 'The organisation’s widget' }).getByLabel('Name shown').inputValue()).toBe('Demo town help');
+
+    // A key without branding of its own: its chat wears the organisation's name and greeting.
+    const created = await server.fetch('/api/orgs/demo/public-keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'Plain site', origins: [server.url] }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const plain = ((await created.json()) as { key: string }).key;
+    const chat = await openChat(plain, 'fr');
+    await chat.page.getByRole('heading', { name: 'Demo town help' }).waitFor();
+    await chat.page.getByText('Bienvenue à la mairie de démo.').waitFor();
+    await chat.close();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    // The refusal above is the browser's only console error (a 400 it logs itself).
+    expect(errors.filter((text) => !/status of 400/.test(text))).toEqual([]);
+    await context.close();
+  });
+
   it('shows an auditor the keys without a way to create, change or revoke one', async () => {
     const created = await server.fetch('/api/orgs/demo/public-keys', {
       method: 'POST',
@@ -136,6 +182,11 @@ describe('widget keys page', () => {
     expect(await page.getByText('Your role lets you read these settings, not change them.').count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Create a key' }).count()).toBe(0);
     expect(await card.getByRole('button', { name: /Change|Revoke/ }).count()).toBe(0);
+    // The organisation's widget settings: read, not changed.
+    const section = page.getByRole('region', { name: 'The organisation’s widget' });
+    await section.waitFor();
+    expect(await section.getByLabel('Name shown').getAttribute('readonly')).not.toBeNull();
+    expect(await section.getByRole('button', { name: 'Save the widget settings' }).count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });

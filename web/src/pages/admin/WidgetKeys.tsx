@@ -1,5 +1,6 @@
 // The embeddable widget's keys: each for the origins of some pages, with the flow it starts with and its own look;
-// the snippet to paste into those pages and the full-page chat to link to; revoked at once when a site is gone.
+// the snippet to paste into those pages and the full-page chat to link to; revoked at once when a site is gone. Above
+// them, the organisation's own widget settings (WidgetSettings.tsx), which every key without branding shows.
 import {
   Alert,
   Anchor,
@@ -32,6 +33,7 @@ import { useMembership, allowed } from '../../lib/admin.js';
 import { api, isApiError, orgPath } from '../../lib/api.js';
 import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProblems } from '../../lib/problems.js';
 import { useFormat, useLanguage, useOrgId } from '../../lib/queries.js';
+import { WidgetSettingsSection } from './WidgetSettings.js';
 
 type ListedKey = PublicKey & WithAbilities;
 type Lang = 'fr' | 'en';
@@ -141,6 +143,7 @@ export default function WidgetKeys() {
           {t('admin.readOnly')}
         </Text>
       ) : null}
+      {allowed(membership?.abilities.widget?.read) ? <WidgetSettingsSection org={org} /> : null}
       {active.length === 0 ? (
         <Text size="sm" c="dimmed">
           {t('admin.widget.none')}
