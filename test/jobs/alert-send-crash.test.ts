@@ -1,7 +1,7 @@
-// A `rempart worker` killed (SIGKILL) while it sends a 10,000-person e-mail alert (as the issue asks) to a real SMTP sink, then another
-// worker on the same database (or the same embedded folder, whose lock a killed process leaves to the next): every
-// person gets their message, and only the few messages in flight at the kill (sent, not yet recorded) may go twice,
-// with the same Message-ID (a receiving system shows them as one).
+// A `rempart worker` killed (SIGKILL) while it sends a 10,000-person e-mail alert (as the issue asks) to a real SMTP
+// sink, then another worker on the same database (or the same embedded folder, whose lock a killed process leaves to
+// the next): every person gets their message, and only the few messages in flight at the kill (sent, not yet
+// recorded) may go twice, with the same Message-ID (a receiving system shows them as one).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
