@@ -307,16 +307,19 @@ export async function addObserverNote(db: Kysely<Database>, orgId: string, id: s
   );
 }
 
-function injectNotFound(injectId: string): RempartError {
-  return new RempartError('not_found', `No inject "${injectId}" in this exercise.`, [
-    { path: 'inject', rule: 'exists', value: injectId, message: 'no such inject' },
-  ]);
-}
-
-function alreadySent(inject: InjectRecord): RempartError {
-  return new RempartError('conflict', 'This inject was already sent.', [
-    { path: 'inject', rule: 'sent', value: inject.id, message: `sent at ${inject.sentAt}` },
-  ]);
+/** The inject to send now: refused when the exercise has no such inject, is not running, or sent it already. */
+function sendableInject(exercise: ExerciseRecord, injectId: string): InjectRecord {
+  const inject = exercise.injects.find((item) => item.id === injectId);
+  if (!inject)
+    throw new RempartError('not_found', `No inject "${injectId}" in this exercise.`, [
+      { path: 'inject', rule: 'exists', value: injectId, message: 'no such inject' },
+    ]);
+  if (exercise.status !== 'running') throw statusConflict(exercise, ['running'], 'Sending an inject');
+  if (inject.sentAt)
+    throw new RempartError('conflict', 'This inject was already sent.', [
+      { path: 'inject', rule: 'sent', value: inject.id, message: `sent at ${inject.sentAt}` },
+    ]);
+  return inject;
 }
 
 /** The alert of an inject with an audience in a live test; refused when the plan's inject no longer makes one. */
@@ -337,10 +340,7 @@ async function deliverInject(trx: Transaction<Database>, orgId: string, id: stri
   const repository = new ExerciseRepository(trx);
   const before = await repository.get(orgId, id, { lock: true });
   if (!before) throw exerciseNotFound(id);
-  const inject = before.injects.find((item) => item.id === injectId);
-  if (!inject) throw injectNotFound(injectId);
-  if (before.status !== 'running') throw statusConflict(before, ['running'], 'Sending an inject');
-  if (inject.sentAt) throw alreadySent(inject);
+  const inject = sendableInject(before, injectId);
   // A live exercise takes the inject to its players as an alert of its incident (flagged exercise: the messages say so).
   const alert = before.incident && inject.audience ? (await insertAlert(trx, orgId, before.incident, injectAlertRequest(inject), actor, now)).id : undefined;
   if (before.incident)
@@ -366,10 +366,7 @@ async function deliverInject(trx: Transaction<Database>, orgId: string, id: stri
 /** Sends an inject now (a live test's goes to its crisis log, and as an alert to its audience when it has one). */
 export async function sendInject(db: Kysely<Database>, orgId: string, id: string, injectId: string, actor: IncidentActor, now = new Date()) {
   const exercise = await getExercise(db, orgId, id);
-  const inject = exercise.injects.find((item) => item.id === injectId);
-  if (!inject) throw injectNotFound(injectId);
-  if (exercise.status !== 'running') throw statusConflict(exercise, ['running'], 'Sending an inject');
-  if (inject.sentAt) throw alreadySent(inject);
+  const inject = sendableInject(exercise, injectId);
   // The directory is read before the transaction: a person removed since the plan is named in the refusal.
   if (exercise.incident && inject.audience) await checkAlertAudience(db, orgId, injectAlertRequest(inject));
   return db.transaction().execute((trx) => deliverInject(trx, orgId, id, injectId, actor, now));

@@ -292,11 +292,19 @@ export async function setTaskStatus(
   });
 }
 
+/** An entry of the crisis log as written by a person (or the server for a timed inject). */
+export interface LogEntryInput {
+  kind: 'situation' | 'decision' | 'message';
+  text: string;
+  decidedBy?: string;
+  corrects?: number;
+}
+
 export async function appendLogEntry(
   db: Kysely<Database>,
   orgId: string,
   id: string,
-  entry: { kind: 'situation' | 'decision' | 'message'; text: string; decidedBy?: string; corrects?: number },
+  entry: LogEntryInput,
   actor: IncidentActor,
   now = new Date(),
 ): Promise<number> {
@@ -308,7 +316,7 @@ export async function appendLogEntryIn(
   trx: Transaction<Database>,
   orgId: string,
   id: string,
-  entry: { kind: 'situation' | 'decision' | 'message'; text: string; decidedBy?: string; corrects?: number },
+  entry: LogEntryInput,
   actor: IncidentActor,
   now = new Date(),
 ): Promise<number> {

@@ -105,11 +105,14 @@ export async function updatePublicKey(db: Kysely<Database>, orgId: string, id: s
     const before = await widget.getKey(orgId, id);
     if (!before)
       throw new RempartError('not_found', `No public key with id "${id}".`, [{ path: 'id', rule: 'exists', value: id, message: 'no such public key' }]);
-    if (before.revokedAt)
-      throw new RempartError('conflict', 'This key is revoked: create another one.', [
+    const revoked = () =>
+      new RempartError('conflict', 'This key is revoked: create another one.', [
         { path: 'id', rule: 'revoked', value: id, message: 'a key that is not revoked' },
       ]);
-    await widget.updateKey(orgId, id, { ...change, ...(change.branding !== undefined ? { branding: brandingToStore(change.branding) } : {}) });
+    if (before.revokedAt) throw revoked();
+    // Revoked meanwhile (the update only touches a key not revoked): refused as well, nothing written.
+    if (!(await widget.updateKey(orgId, id, { ...change, ...(change.branding !== undefined ? { branding: brandingToStore(change.branding) } : {}) })))
+      throw revoked();
     const after = (await widget.getKey(orgId, id))!;
     const shown = (record: PublicKeyRecord) => ({ label: record.label, origins: record.origins, flow: record.flow, branding: record.branding });
     await recordAudit(trx, { org: orgId, action: 'update', entityType: 'public_key', entityId: id, before: shown(before), after: shown(after) }, new Date(now));
