@@ -137,7 +137,10 @@ describe('widget keys page', () => {
     await section.getByLabel('Greeting (French)').fill('Bienvenue à la mairie de démo.');
     await section.getByLabel('Greeting (English)').fill('Welcome to the demo town hall.');
     await section.getByRole('button', { name: 'Save the widget settings' }).click();
-    await section.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await section
+      .getByRole('status')
+      .filter({ hasText: /^Saved\.$/ })
+      .waitFor();
     const stored = (await (await server.fetch('/api/orgs/demo/widget')).json()) as { name: string; languages: string[]; greeting: Record<string, string> };
     expect(stored).toMatchObject({
       name: 'Demo town help',

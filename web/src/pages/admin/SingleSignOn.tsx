@@ -7,10 +7,11 @@ import { useTranslation } from 'react-i18next';
 import type { SingleSignOnSettings } from '@shared/model/account.js';
 import type { AuthOptions } from '@shared/model/contract/access.js';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../../components/Page.js';
+import { FormRefusal } from '../../components/Problems.js';
 import { allows, type WithAbilities } from '../../lib/abilities.js';
 import { ROLES, type Role } from '../../lib/admin.js';
 import { api, isApiError, orgPath } from '../../lib/api.js';
-import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProblems } from '../../lib/problems.js';
+import { fieldErrorText, groupByField, problemsAt, unclaimedProblems } from '../../lib/problems.js';
 import { useOrgId } from '../../lib/queries.js';
 
 type SecurityView = { mfaRequiredRoles: Role[]; singleSignOn: SingleSignOnSettings } & WithAbilities;
@@ -226,11 +227,7 @@ export default function SingleSignOn() {
               onChange={(event) => set('defaultRole', event.currentTarget.value as Role)}
               error={at('defaultRole')}
             />
-            {save.error && (!problems?.size || rest.length > 0) ? (
-              <Alert color="red" role="alert">
-                {rest.length > 0 ? fieldErrorText(rest, t) : errorSentence(save.error, t)}
-              </Alert>
-            ) : null}
+            <FormRefusal error={save.error} problems={problems} rest={rest} />
             {save.isSuccess && !dirty ? (
               <Text size="sm" c="green.9" role="status">
                 {t('admin.saved')}

@@ -28,6 +28,7 @@ import { useTranslation } from 'react-i18next';
 import type { KeyBranding, PublicKey } from '@shared/model/callers.js';
 import type { FlowList } from '@shared/model/contract/assistant.js';
 import { LoadError, Loading, PageHeader, usePageTitle } from '../../components/Page.js';
+import { FormRefusal } from '../../components/Problems.js';
 import { allows, type WithAbilities } from '../../lib/abilities.js';
 import { useMembership, allowed } from '../../lib/admin.js';
 import { api, isApiError, orgPath } from '../../lib/api.js';
@@ -440,11 +441,7 @@ function KeyForm({ org, item, flows, onDone }: { org: string; item?: ListedKey; 
             error={at('branding.logoUrl')}
           />
         </SimpleGrid>
-        {save.error && (!problems?.size || rest.length > 0) ? (
-          <Alert color="red" role="alert">
-            {rest.length > 0 ? fieldErrorText(rest, t) : errorSentence(save.error, t)}
-          </Alert>
-        ) : null}
+        <FormRefusal error={save.error} problems={problems} rest={rest} />
         <Group justify="flex-end">
           <Button type="submit" loading={save.isPending}>
             {item ? t('common.save') : t('admin.widget.create')}

@@ -1,14 +1,15 @@
 // The organisation's widget settings, above its keys: the name the widget shows, the languages it offers (the first
 // by default) and its greeting in each. Every key without branding of its own shows these; all of it is public.
-import { Alert, Button, Checkbox, Group, NativeSelect, Paper, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Button, Checkbox, Group, NativeSelect, Paper, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { WidgetSettings as Settings } from '@shared/model/callers.js';
 import { LoadError, Loading } from '../../components/Page.js';
+import { FormRefusal } from '../../components/Problems.js';
 import { allows, type WithAbilities } from '../../lib/abilities.js';
 import { api, isApiError, orgPath } from '../../lib/api.js';
-import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProblems } from '../../lib/problems.js';
+import { fieldErrorText, groupByField, problemsAt, unclaimedProblems } from '../../lib/problems.js';
 
 type View = Settings & WithAbilities;
 type Lang = 'fr' | 'en';
@@ -44,7 +45,8 @@ function SettingsForm({ org, view, queryKey }: { org: string; view: View; queryK
   const { t } = useTranslation();
   const client = useQueryClient();
   const [draft, setDraft] = useState<Draft>(() => draftOf(view));
-  const [saved, setSaved] = useState(false);
+  // Unchanged from what the server holds: nothing to save (and, after a save, "Saved.").
+  const dirty = JSON.stringify(bodyOf(draft)) !== JSON.stringify(bodyOf(draftOf(view)));
   const canUpdate = allows(view, 'update');
   const save = useMutation({
     mutationFn: () => api<View>(orgPath(org, '/widget'), { method: 'PUT', body: bodyOf(draft) }),
@@ -52,16 +54,12 @@ function SettingsForm({ org, view, queryKey }: { org: string; view: View; queryK
       client.setQueryData(queryKey, result);
       // What the server kept (a greeting of a language no longer offered is dropped), shown as it is now.
       setDraft(draftOf(result));
-      setSaved(true);
     },
   });
   const problems = isApiError(save.error) ? groupByField(save.error.details) : undefined;
   const rest = unclaimedProblems(problems, ['name', 'languages', 'greeting.fr', 'greeting.en']);
   const at = (field: string, nested = false) => fieldErrorText(problemsAt(problems, field, nested), t);
-  const edit = (change: Partial<Draft>) => {
-    setSaved(false);
-    setDraft((current) => ({ ...current, ...change }));
-  };
+  const edit = (change: Partial<Draft>) => setDraft((current) => ({ ...current, ...change }));
   const offered = (language: Lang) => draft.languages.includes(language);
   // The order stays (the first is the default): a language unticked leaves it, one ticked goes last.
   const choose = (ticked: Lang[]) =>
@@ -135,19 +133,15 @@ function SettingsForm({ org, view, queryKey }: { org: string; view: View; queryK
               />
             ))}
           </SimpleGrid>
-          {save.error && (!problems?.size || rest.length > 0) ? (
-            <Alert color="red" role="alert">
-              {rest.length > 0 ? fieldErrorText(rest, t) : errorSentence(save.error, t)}
-            </Alert>
-          ) : null}
-          {saved ? (
-            <Alert color="green" role="status">
-              {t('admin.widgetSettings.saved')}
-            </Alert>
+          <FormRefusal error={save.error} problems={problems} rest={rest} />
+          {save.isSuccess && !dirty ? (
+            <Text size="sm" c="green.9" role="status">
+              {t('admin.saved')}
+            </Text>
           ) : null}
           {canUpdate ? (
             <Group justify="flex-end">
-              <Button type="submit" loading={save.isPending}>
+              <Button type="submit" loading={save.isPending} disabled={!dirty}>
                 {t('admin.widgetSettings.save')}
               </Button>
             </Group>
