@@ -12,7 +12,11 @@ import { parse } from 'yaml';
 import { createTestDatabase, usingPostgres } from '../support/database.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const UNPRIVILEGED = { uid: 65534, gid: 65534 }; // nobody:nogroup, as the image's `node` user: owns nothing of the app
+/**
+ * Who runs the server, as the image's `node` user: nobody:nogroup (owns nothing of the app) when the tests run as root,
+ * as in CI; otherwise the developer running them, already unprivileged (only root may run a process as another user).
+ */
+const UNPRIVILEGED = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : { uid: process.getuid!(), gid: process.getgid!() };
 
 interface RuntimeStage {
   env: Record<string, string>;
@@ -107,7 +111,7 @@ describe('the container image, rehearsed', () => {
       ...stage.env,
       REMPART_DATA: volume,
       REMPART_HOST: '127.0.0.1', // the image listens on 0.0.0.0; a test keeps to loopback
-      REMPART_PORT: String(20_000 + (process.pid % 20_000)),
+      REMPART_PORT: '0', // any free port: the server says which
       REMPART_SECRET_KEY: Buffer.alloc(32, 3).toString('base64'),
       HOME: volume,
     };
@@ -130,15 +134,18 @@ describe('the container image, rehearsed', () => {
     let output = '';
     server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const url = `http://127.0.0.1:${env.REMPART_PORT}`;
     const started = Date.now();
+    let url = '';
     for (;;) {
       if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}:\n${output}`);
       if (Date.now() - started > 90_000) throw new Error(`the server did not answer within 90 s:\n${output}`);
-      const ok = await fetch(`${url}/api/health`).then(
-        (response) => response.ok,
-        () => false,
-      );
+      url ||= /running at (http:\/\/\S+)/.exec(output)?.[1] ?? '';
+      const ok =
+        url !== '' &&
+        (await fetch(`${url}/api/health`).then(
+          (response) => response.ok,
+          () => false,
+        ));
       if (ok) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -150,7 +157,8 @@ describe('the container image, rehearsed', () => {
     const [checkCommand, ...checkArgs] = stage.healthcheck;
     execFileSync(checkCommand === 'node' ? process.execPath : checkCommand, checkArgs, {
       cwd: app,
-      env,
+      // The port the server took, as REMPART_PORT says it inside the container.
+      env: { ...env, REMPART_PORT: new URL(url).port },
       uid: UNPRIVILEGED.uid,
       gid: UNPRIVILEGED.gid,
       stdio: 'pipe',
