@@ -178,4 +178,15 @@ describe('everyday readability', () => {
     expect(unexpected(errors)).toEqual([]);
     await context.close();
   });
+
+  it('says so when the sign-in page’s code cannot be loaded, rather than showing a blank page', async () => {
+    // An upgrade that removed the old chunks, a proxy dropping a file: the first page's code is awaited before the
+    // first render, and its failure must leave the route's error page with a way to reload.
+    const { context, page } = await newPage(browser);
+    await page.route(/\/assets\/SignIn-[^/]+\.js$/, (route) => route.abort());
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByRole('button', { name: 'Reload the page' }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(1);
+    await context.close();
+  });
 });

@@ -53,12 +53,12 @@ const Invitation = lazyPage(() => import('../pages/Invitation.js'));
 
 /**
  * The code of the usual first pages (the dashboard, the sign-in page), fetched beside the application's own: the first
- * render waits for it (main.tsx) and shows the page, not a spinner.
+ * render waits for it (main.tsx) and shows the page, not a spinner. A chunk that fails to load does not stop the
+ * application: the page asks for it again when it renders, and its route's error page says what went wrong.
  */
-export function firstPageReady(pathname: string): Promise<void> {
-  if (/^\/(orgs\/[^/]+\/?)?$/.test(pathname)) return Dashboard.preload();
-  if (pathname === '/sign-in') return SignIn.preload();
-  return Promise.resolve();
+export async function firstPageReady(pathname: string): Promise<void> {
+  const page = /^\/(orgs\/[^/]+\/?)?$/.test(pathname) ? Dashboard : pathname === '/sign-in' ? SignIn : undefined;
+  await page?.preload().catch(() => undefined);
 }
 
 export const router = createBrowserRouter([
