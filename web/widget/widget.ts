@@ -8,6 +8,7 @@
 // title, mode (page: the full-page chat of /chat/{key}). What the page does not say, the handshake (GET
 // /api/widget/config, asked once when the script starts) gives: the key's branding (title, greeting, accent colour,
 // logo), else the organisation's widget name and greeting.
+import { textOnAccent } from './contrast.js';
 import { STYLES } from './styles.js';
 
 type Lang = 'fr' | 'en';
@@ -68,17 +69,6 @@ interface Handshake {
   branding?: { title?: Partial<Record<Lang, string>>; greeting?: Partial<Record<Lang, string>>; accent?: string | null; logoUrl?: string | null };
 }
 
-/** The text colour on an accent: white or near-black, whichever contrasts more (any accent an organisation picks stays readable). */
-function onAccent(hex: string): string {
-  const channel = (index: number) => {
-    const value = parseInt(hex.slice(index, index + 2), 16) / 255;
-    return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
-  };
-  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
-  // Contrast with white (luminance 1) against contrast with #1a1b1e (luminance about 0.011).
-  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.061 ? '#fff' : '#1a1b1e';
-}
-
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
@@ -108,7 +98,7 @@ function start(script: HTMLScriptElement): void {
   root.adoptedStyleSheets = [sheet];
   const accent = (colour: string) => {
     host.style.setProperty('--rempart-accent', colour);
-    host.style.setProperty('--rempart-on-accent', onAccent(colour));
+    host.style.setProperty('--rempart-on-accent', textOnAccent(colour));
   };
   const pageColour = data.color && COLOUR.test(data.color) ? data.color : undefined;
   if (pageColour) accent(pageColour);

@@ -34,6 +34,7 @@ import { useMembership, allowed } from '../../lib/admin.js';
 import { api, isApiError, orgPath } from '../../lib/api.js';
 import { errorSentence, fieldErrorText, groupByField, problemsAt, unclaimedProblems } from '../../lib/problems.js';
 import { useFormat, useLanguage, useOrgId } from '../../lib/queries.js';
+import { textOnAccent } from '../../../widget/contrast.js';
 import { WidgetSettingsSection } from './WidgetSettings.js';
 
 type ListedKey = PublicKey & WithAbilities;
@@ -308,7 +309,7 @@ function Preview({ branding, fallback }: { branding: KeyBranding | null; fallbac
             {branding.logoUrl ? (
               <Image src={branding.logoUrl} alt="" h={20} w="auto" fit="contain" bg="white" radius="xs" referrerPolicy="no-referrer" />
             ) : null}
-            <Box component="span" style={{ color: contrastText(accent), fontWeight: 600 }}>
+            <Box component="span" style={{ color: textOnAccent(accent), fontWeight: 600 }}>
               {branding.title[lang] ?? branding.title[lang === 'fr' ? 'en' : 'fr'] ?? t('admin.widget.noTitle')}
             </Box>
           </Group>
@@ -329,16 +330,6 @@ function Preview({ branding, fallback }: { branding: KeyBranding | null; fallbac
       )}
     </Stack>
   );
-}
-
-/** White or near-black on the accent, whichever contrasts more (the widget chooses the same way). */
-function contrastText(hex: string): string {
-  const channel = (index: number) => {
-    const value = parseInt(hex.slice(index, index + 2), 16) / 255;
-    return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
-  };
-  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
-  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.061 ? '#fff' : '#1a1b1e';
 }
 
 function KeyForm({ org, item, flows, onDone }: { org: string; item?: ListedKey; flows?: FlowList; onDone: () => unknown }) {
